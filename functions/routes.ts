@@ -1,0 +1,43 @@
+/**
+ * The HTTP surface, declared once: the CDK construct creates these API Gateway resources and the
+ * local server routes requests with the same table. Each path is registered with method ANY and the
+ * function answers 405 (SCIM error) for methods it does not serve.
+ */
+export type FunctionName = 'users' | 'groups' | 'discovery' | 'search' | 'bulk';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  /** Path below the tenant's SCIM base path, with API Gateway `{param}` placeholders. */
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+  readonly function: FunctionName;
+}
+
+/** The tenant URL shape: `https://<api>/<stage>/tenants/<tenantId>/scim/v2`. */
+export const TENANT_BASE_PATH = '/tenants/{tenantId}/scim/v2';
+
+export const routes: readonly Route[] = [
+  { path: '/Users', methods: ['GET', 'POST'], function: 'users' },
+  { path: '/Users/.search', methods: ['POST'], function: 'users' },
+  { path: '/Users/{id}', methods: ['GET', 'PUT', 'PATCH', 'DELETE'], function: 'users' },
+  { path: '/Groups', methods: ['GET', 'POST'], function: 'groups' },
+  { path: '/Groups/.search', methods: ['POST'], function: 'groups' },
+  { path: '/Groups/{id}', methods: ['GET', 'PUT', 'PATCH', 'DELETE'], function: 'groups' },
+  { path: '/ServiceProviderConfig', methods: ['GET'], function: 'discovery' },
+  { path: '/Schemas', methods: ['GET'], function: 'discovery' },
+  { path: '/Schemas/{id}', methods: ['GET'], function: 'discovery' },
+  { path: '/ResourceTypes', methods: ['GET'], function: 'discovery' },
+  { path: '/ResourceTypes/{id}', methods: ['GET'], function: 'discovery' },
+  { path: '/.search', methods: ['POST'], function: 'search' },
+  { path: '/Bulk', methods: ['POST'], function: 'bulk' },
+];
+
+/** Lambda entry files, relative to the repository root, per function. */
+export const functionEntries: Record<FunctionName | 'authorizer', string> = {
+  users: 'functions/users.ts',
+  groups: 'functions/groups.ts',
+  discovery: 'functions/discovery.ts',
+  search: 'functions/search.ts',
+  bulk: 'functions/bulk.ts',
+  authorizer: 'functions/authorizer.ts',
+};

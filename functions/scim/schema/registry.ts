@@ -1,0 +1,127 @@
+/**
+ * Case-insensitive lookup of attributes by SCIM path (RFC 7644 §3.10), driven by definitions.ts.
+ * Filter, PATCH, projection and validation all resolve names here, so "USERNAME", "userName"
+ * and "urn:ietf:params:scim:schemas:core:2.0:User:userName" mean the same attribute everywhere.
+ */
+import { commonAttributes, resourceTypes, schemas } from './definitions';
+import type { AttributeDefinition, ResourceTypeName, SchemaDefinition } from './types';
+
+/** A parsed attribute path: `[schemaUrn:]attribute[.subAttribute]`. */
+export interface AttributePath {
+  /** Schema URN as written, when the path is fully qualified. */
+  readonly schema?: string;
+  /** Undefined when the path names a whole extension (e.g. `urn:...:enterprise:2.0:User`). */
+  readonly attribute?: string;
+  readonly subAttribute?: string;
+}
+
+export interface ResolvedAttribute {
+  /** Canonical URN of the schema that defines the attribute. */
+  readonly schema: string;
+  /** True for the resource type's core schema (and common attributes): stored at the top level. */
+  readonly isCore: boolean;
+  readonly definition: AttributeDefinition;
+  readonly subDefinition?: AttributeDefinition;
+  /** Canonical path, e.g. `emails.value` or `urn:...:enterprise:2.0:User:manager.value`. */
+  readonly path: string;
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+export function schemaById(id: string): SchemaDefinition | undefined {
+  return schemas.find((s) => lower(s.id) === lower(id));
+}
+
+/** Schema URNs a resource of this type may carry: its core schema first, then extensions. */
+export function schemaUrnsOf(type: ResourceTypeName): string[] {
+  const rt = resourceTypes[type];
+  return [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)];
+}
+
+export function extensionUrnsOf(type: ResourceTypeName): string[] {
+  return resourceTypes[type].schemaExtensions.map((e) => e.schema);
+}
+
+/** Attributes at the top level of a resource: common attributes plus the core schema's. */
+export function coreAttributesOf(type: ResourceTypeName): readonly AttributeDefinition[] {
+  return [...commonAttributes, ...schemaDefinitionOf(resourceTypes[type].schema).attributes];
+}
+
+export function schemaDefinitionOf(urn: string): SchemaDefinition {
+  const schema = schemaById(urn);
+  if (!schema) throw new Error(`unknown schema ${urn}`);
+  return schema;
+}
+
+export function findAttribute(
+  attributes: readonly AttributeDefinition[] | undefined,
+  name: string,
+): AttributeDefinition | undefined {
+  const wanted = lower(name);
+  return attributes?.find((a) => lower(a.name) === wanted);
+}
+
+/** Returns the known schema URN (canonical case) that `text` starts with, followed by ':' or the end. */
+export function matchSchemaPrefix(type: ResourceTypeName, text: string): string | undefined {
+  const candidates = schemaUrnsOf(type).sort((a, b) => b.length - a.length);
+  const t = lower(text);
+  return candidates.find((urn) => t === lower(urn) || t.startsWith(`${lower(urn)}:`));
+}
+
+/**
+ * Splits `urn:...:User:name.givenName` / `name.givenName` / `userName` into its parts.
+ * Unknown URN prefixes are kept whole as `schema` so that resolution can reject them.
+ */
+export function parseAttributePath(type: ResourceTypeName, text: string): AttributePath {
+  let rest = text;
+  let schema: string | undefined;
+  if (lower(text).startsWith('urn:')) {
+    schema = matchSchemaPrefix(type, text);
+    if (!schema) {
+      // Unknown URN: everything up to the last ':' is the schema, the rest the attribute.
+      const cut = text.lastIndexOf(':');
+      return { schema: text.slice(0, cut), attribute: text.slice(cut + 1) || undefined };
+    }
+    rest = text.slice(schema.length + 1);
+    if (rest === '') return { schema };
+  }
+  const dot = rest.indexOf('.');
+  const attribute = dot === -1 ? rest : rest.slice(0, dot);
+  const subAttribute = dot === -1 ? undefined : rest.slice(dot + 1);
+  return { ...(schema ? { schema } : {}), attribute, ...(subAttribute !== undefined ? { subAttribute } : {}) };
+}
+
+/** Resolves a path against the resource type's schemas; undefined when any part is unknown. */
+export function resolveAttribute(type: ResourceTypeName, path: AttributePath): ResolvedAttribute | undefined {
+  if (path.attribute === undefined) return undefined;
+  const coreUrn = resourceTypes[type].schema;
+  const schemaUrn = path.schema ? matchSchemaPrefix(type, path.schema) : coreUrn;
+  if (!schemaUrn || (path.schema && lower(path.schema) !== lower(schemaUrn))) return undefined;
+  const isCore = schemaUrn === coreUrn;
+  const attributes = isCore ? coreAttributesOf(type) : schemaDefinitionOf(schemaUrn).attributes;
+  const definition = findAttribute(attributes, path.attribute);
+  if (!definition) return undefined;
+  let subDefinition: AttributeDefinition | undefined;
+  if (path.subAttribute !== undefined) {
+    subDefinition = findAttribute(definition.subAttributes, path.subAttribute);
+    if (!subDefinition) return undefined;
+  }
+  const name = subDefinition ? `${definition.name}.${subDefinition.name}` : definition.name;
+  return {
+    schema: schemaUrn,
+    isCore,
+    definition,
+    ...(subDefinition ? { subDefinition } : {}),
+    path: isCore ? name : `${schemaUrn}:${name}`,
+  };
+}
+
+/** Parses and resolves a textual path in one step. */
+export function resolvePath(type: ResourceTypeName, text: string): ResolvedAttribute | undefined {
+  return resolveAttribute(type, parseAttributePath(type, text));
+}
+
+/** The definition that governs comparisons on a resolved attribute (the sub-attribute if any). */
+export function leafDefinition(resolved: ResolvedAttribute): AttributeDefinition {
+  return resolved.subDefinition ?? resolved.definition;
+}

@@ -1,0 +1,74 @@
+/**
+ * Every DynamoDB key of the single table is built here and nowhere else.
+ *
+ *  item            PK                         SK                    GSI1PK                  GSI1SK
+ *  Tenant          TENANTS                    TENANT#<t>
+ *  Token           TOKEN#<sha256>             TOKEN
+ *  User            TENANT#<t>                 USER#<id>
+ *  Group           TENANT#<t>                 GROUP#<id>
+ *  Unique name     TENANT#<t>                 USERNAME#<lower>  |  USER_EXTID#<externalId>
+ *                                             GROUPNAME#<lower> |  GROUP_EXTID#<externalId>
+ *  Membership      TENANT#<t>#GROUP#<gid>     MEMBER#<uid>          TENANT#<t>#USER#<uid>   GROUP#<gid>
+ *  Cursor key      CONFIG                     CURSOR_KEY
+ */
+import { createHash } from 'node:crypto';
+
+export type Key = { PK: string; SK: string };
+
+/** Sort keys are limited to 1024 bytes: long values are replaced by a digest (still unique). */
+const MAX_KEY_VALUE_BYTES = 256;
+function keyValue(value: string): string {
+  if (Buffer.byteLength(value, 'utf8') <= MAX_KEY_VALUE_BYTES) return value;
+  return `sha256:${createHash('sha256').update(value, 'utf8').digest('hex')}`;
+}
+
+/** All tenant items live in one registry partition, so listing tenants is one Query. */
+export const TENANT_REGISTRY_PARTITION = 'TENANTS';
+
+export const tenantPartition = (tenantId: string) => `TENANT#${tenantId}`;
+
+export const keys = {
+  tenant: (tenantId: string): Key => ({ PK: TENANT_REGISTRY_PARTITION, SK: `TENANT#${tenantId}` }),
+  token: (tokenHash: string): Key => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' }),
+
+  user: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `USER#${id}` }),
+  group: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `GROUP#${id}` }),
+
+  /** userName is unique case-insensitively (RFC 7643: caseExact false). */
+  userName: (tenantId: string, userName: string): Key => ({
+    PK: tenantPartition(tenantId),
+    SK: `USERNAME#${keyValue(userName.toLowerCase())}`,
+  }),
+  /** externalId is caseExact: stored as sent. */
+  userExternalId: (tenantId: string, externalId: string): Key => ({
+    PK: tenantPartition(tenantId),
+    SK: `USER_EXTID#${keyValue(externalId)}`,
+  }),
+  groupName: (tenantId: string, displayName: string): Key => ({
+    PK: tenantPartition(tenantId),
+    SK: `GROUPNAME#${keyValue(displayName.toLowerCase())}`,
+  }),
+  groupExternalId: (tenantId: string, externalId: string): Key => ({
+    PK: tenantPartition(tenantId),
+    SK: `GROUP_EXTID#${keyValue(externalId)}`,
+  }),
+
+  membership: (tenantId: string, groupId: string, userId: string): Key => ({
+    PK: membersPartition(tenantId, groupId),
+    SK: `MEMBER#${userId}`,
+  }),
+  membershipIndex: (tenantId: string, groupId: string, userId: string) => ({
+    GSI1PK: memberOfPartition(tenantId, userId),
+    GSI1SK: `GROUP#${groupId}`,
+  }),
+
+  cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),
+};
+
+export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${groupId}`;
+export const memberOfPartition = (tenantId: string, userId: string) => `${tenantPartition(tenantId)}#USER#${userId}`;
+
+/** Sort-key prefixes for listing one entity type inside a tenant partition. */
+export const sortKeyPrefix = { user: 'USER#', group: 'GROUP#', member: 'MEMBER#' } as const;
+
+export const idFromSortKey = (sk: string, prefix: string): string => sk.slice(prefix.length);

@@ -1,0 +1,146 @@
+/**
+ * Tenant and token items. A token item maps the SHA-256 of a secret token to its tenant, so the
+ * authorizer resolves a token with one strongly consistent GetItem; the token itself is never stored.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './db';
+import { keys, TENANT_REGISTRY_PARTITION } from './keys';
+import type { TenantSettings } from '../tenants/config';
+
+export type TenantStatus = 'active' | 'disabled';
+
+export interface TenantRecord {
+  readonly tenantId: string;
+  readonly displayName: string;
+  readonly status: TenantStatus;
+  readonly settings: TenantSettings;
+  readonly created: string;
+  readonly lastModified: string;
+}
+
+export interface TokenRecord {
+  readonly tenantId: string;
+  readonly tokenHash: string;
+  readonly created: string;
+  /** Epoch seconds after which the token is refused (set on the old token when rotating). */
+  readonly expiresAt?: number;
+}
+
+const now = () => new Date().toISOString();
+
+export async function getTenant(db: Db, tenantId: string): Promise<TenantRecord | undefined> {
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: keys.tenant(tenantId), ConsistentRead: true }));
+  return Item ? toTenant(Item) : undefined;
+}
+
+/** Creates or updates a tenant; `created` is kept from the first write. */
+export async function putTenant(
+  db: Db,
+  tenant: { tenantId: string; displayName: string; status?: TenantStatus; settings?: TenantSettings },
+): Promise<TenantRecord> {
+  const time = now();
+  const { Attributes } = await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: keys.tenant(tenant.tenantId),
+      UpdateExpression:
+        'SET entity = :entity, tenantId = :id, displayName = :name, #status = :status, settings = :settings, ' +
+        'created = if_not_exists(created, :now), lastModified = :now',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':entity': 'Tenant',
+        ':id': tenant.tenantId,
+        ':name': tenant.displayName,
+        ':status': tenant.status ?? 'active',
+        ':settings': tenant.settings ?? { requiredAttributes: {} },
+        ':now': time,
+      },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return toTenant(Attributes ?? {});
+}
+
+export async function setTenantStatus(db: Db, tenantId: string, status: TenantStatus): Promise<void> {
+  await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: keys.tenant(tenantId),
+      UpdateExpression: 'SET #status = :status, lastModified = :now',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status, ':now': now() },
+    }),
+  );
+}
+
+/** All tenants: one Query over the tenant registry partition. */
+export async function listTenants(db: Db): Promise<TenantRecord[]> {
+  const tenants: TenantRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': TENANT_REGISTRY_PARTITION },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) tenants.push(toTenant(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return tenants;
+}
+
+export async function putToken(db: Db, token: { tenantId: string; tokenHash: string; expiresAt?: number }): Promise<void> {
+  await db.client.send(
+    new PutCommand({
+      TableName: db.table,
+      Item: {
+        ...keys.token(token.tokenHash),
+        entity: 'Token',
+        tenantId: token.tenantId,
+        tokenHash: token.tokenHash,
+        created: now(),
+        ...(token.expiresAt !== undefined ? { expiresAt: token.expiresAt } : {}),
+      },
+    }),
+  );
+}
+
+/** Marks a token to expire (rotation overlap); expired tokens are refused and removed by TTL. */
+export async function expireToken(db: Db, tokenHash: string, expiresAt: number): Promise<void> {
+  await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: keys.token(tokenHash),
+      UpdateExpression: 'SET expiresAt = :at',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':at': expiresAt },
+    }),
+  );
+}
+
+export async function getToken(db: Db, tokenHash: string): Promise<TokenRecord | undefined> {
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: keys.token(tokenHash), ConsistentRead: true }));
+  if (!Item) return undefined;
+  return {
+    tenantId: String(Item.tenantId),
+    tokenHash: String(Item.tokenHash),
+    created: String(Item.created),
+    ...(typeof Item.expiresAt === 'number' ? { expiresAt: Item.expiresAt } : {}),
+  };
+}
+
+function toTenant(item: Record<string, unknown>): TenantRecord {
+  return {
+    tenantId: String(item.tenantId),
+    displayName: String(item.displayName),
+    status: item.status === 'disabled' ? 'disabled' : 'active',
+    settings: (item.settings as TenantSettings | undefined) ?? { requiredAttributes: {} },
+    created: String(item.created),
+    lastModified: String(item.lastModified),
+  };
+}
