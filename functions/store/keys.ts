@@ -6,8 +6,8 @@
  *  Token           TOKEN#<sha256>             TOKEN
  *  User            TENANT#<t>                 USER#<id>
  *  Group           TENANT#<t>                 GROUP#<id>
- *  Unique name     TENANT#<t>                 USERNAME#<lower>  |  USER_EXTID#<externalId>
- *                                             GROUPNAME#<lower> |  GROUP_EXTID#<externalId>
+ *  Unique value    TENANT#<t>                 UNIQUE#User.userName#<lower>, UNIQUE#User.externalId#<value>,
+ *                                             UNIQUE#Group.displayName#<lower>, UNIQUE#Group.externalId#<value>
  *  Membership      TENANT#<t>#GROUP#<gid>     MEMBER#<uid>          TENANT#<t>#USER#<uid>   GROUP#<gid>
  *  Cursor key      CONFIG                     CURSOR_KEY
  */
@@ -33,24 +33,16 @@ export const keys = {
 
   user: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `USER#${id}` }),
   group: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `GROUP#${id}` }),
+  resource: (tenantId: string, type: 'User' | 'Group', id: string): Key =>
+    type === 'User' ? keys.user(tenantId, id) : keys.group(tenantId, id),
 
-  /** userName is unique case-insensitively (RFC 7643: caseExact false). */
-  userName: (tenantId: string, userName: string): Key => ({
+  /**
+   * One item per unique attribute value (schema uniqueness "server"), owned by a resource id.
+   * The caller passes the value already folded to lower case when the attribute is not caseExact.
+   */
+  unique: (tenantId: string, resourceType: string, attribute: string, value: string): Key => ({
     PK: tenantPartition(tenantId),
-    SK: `USERNAME#${keyValue(userName.toLowerCase())}`,
-  }),
-  /** externalId is caseExact: stored as sent. */
-  userExternalId: (tenantId: string, externalId: string): Key => ({
-    PK: tenantPartition(tenantId),
-    SK: `USER_EXTID#${keyValue(externalId)}`,
-  }),
-  groupName: (tenantId: string, displayName: string): Key => ({
-    PK: tenantPartition(tenantId),
-    SK: `GROUPNAME#${keyValue(displayName.toLowerCase())}`,
-  }),
-  groupExternalId: (tenantId: string, externalId: string): Key => ({
-    PK: tenantPartition(tenantId),
-    SK: `GROUP_EXTID#${keyValue(externalId)}`,
+    SK: `UNIQUE#${resourceType}.${attribute}#${keyValue(value)}`,
   }),
 
   membership: (tenantId: string, groupId: string, userId: string): Key => ({

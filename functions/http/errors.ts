@@ -1,0 +1,56 @@
+/**
+ * Maps everything a request can fail with to a SCIM error response (RFC 7644 §3.12):
+ * ScimErrors as they are, middy's body-parser errors to 400 invalidSyntax, DynamoDB throttling to
+ * 429 and service faults to 503 (both with Retry-After, so Entra backs off instead of quarantining),
+ * and anything else to a logged 500 that reveals nothing.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ScimError, isScimError } from '../scim/errors';
+import { errorResult, toProxyResult } from './response';
+import { logger } from './observability';
+
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+]);
+const UNAVAILABLE = new Set(['InternalServerError', 'ServiceUnavailable', 'InternalFailure', 'TimeoutError']);
+
+interface HttpLikeError {
+  readonly name?: string;
+  readonly statusCode?: number;
+  readonly expose?: boolean;
+  readonly message?: string;
+}
+
+export function toScimError(error: unknown): ScimError {
+  if (isScimError(error)) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
+  if (e.name && THROTTLING.has(e.name)) {
+    return new ScimError(429, 'Too many requests; retry later.', undefined, { 'Retry-After': '1' });
+  }
+  if (e.name && UNAVAILABLE.has(e.name)) {
+    return new ScimError(503, 'The service is temporarily unavailable; retry later.', undefined, { 'Retry-After': '1' });
+  }
+  // middy's http errors (body parser): 415/422 for unparsable bodies.
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && e.expose !== false) {
+    return new ScimError(400, `The request body is not valid JSON${e.message ? `: ${e.message}` : ''}.`, 'invalidSyntax');
+  }
+  return new ScimError(500, 'Internal server error.');
+}
+
+export function scimErrors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: async (request) => {
+      const error = toScimError(request.error);
+      if (error.status >= 500) {
+        const cause = request.error as { name?: string; message?: string } | undefined;
+        // Error names and messages from the SDK or our code carry no request data.
+        logger.error('request failed', { errorName: cause?.name, errorMessage: cause?.message, status: error.status });
+      }
+      request.response = toProxyResult(errorResult(error));
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The middy pipeline every SCIM Lambda shares: header normalisation, JSON bodies on writes,
+ * request logs and metrics, SCIM errors. A function only declares its routes.
+ */
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ScimError } from '../scim/errors';
+import { jsonBodyOnWrites } from './body';
+import { scimErrors } from './errors';
+import { requestLog } from './observability';
+import { operationOf, routeOf, toScimRequest, type ScimRequest } from './request';
+import { toProxyResult, type ScimResult } from './response';
+
+export type RouteHandler = (request: ScimRequest) => Promise<ScimResult>;
+/** Keys are `METHOD /Route`, with the route as in functions/routes.ts, e.g. `GET /Users/{id}`. */
+export type RouteTable = Readonly<Record<string, RouteHandler>>;
+
+export function scimHandler(table: RouteTable) {
+  const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const route = table[operationOf(event)];
+    const request = toScimRequest(event);
+    if (!route) throw methodNotAllowed(table, event);
+    return toProxyResult(await route(request));
+  };
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(dispatch)
+    .use(httpHeaderNormalizer())
+    .use(jsonBodyOnWrites())
+    .use(requestLog(operationOf))
+    .use(scimErrors());
+}
+
+function methodNotAllowed(table: RouteTable, event: APIGatewayProxyEvent): ScimError {
+  const route = routeOf(event);
+  const allowed = Object.keys(table)
+    .filter((key) => key.slice(key.indexOf(' ') + 1) === route)
+    .map((key) => key.slice(0, key.indexOf(' ')));
+  if (allowed.length === 0) return new ScimError(404, `No such endpoint: ${route}.`);
+  return new ScimError(405, `${event.httpMethod} is not supported on ${route}.`, undefined, { Allow: allowed.join(', ') });
+}

@@ -1,0 +1,100 @@
+/**
+ * Turns an API Gateway REST proxy event into the request the SCIM routes work with, and enforces
+ * the tenant boundary a second time: the authorizer's tenant must be the tenant in the path.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ScimError } from '../scim/errors';
+import { TENANT_BASE_PATH } from '../routes';
+import { tenantSettingsSchema, type TenantSettings } from '../tenants/config';
+
+export interface ScimRequest {
+  readonly tenantId: string;
+  readonly settings: TenantSettings;
+  readonly method: string;
+  /** Route path below the tenant base, e.g. `/Users/{id}`. */
+  readonly route: string;
+  readonly id: string | undefined;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Parsed JSON body on write routes; undefined otherwise. */
+  readonly body: unknown;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Absolute tenant base URL (`https://host/stage/tenants/<t>/scim/v2`) for Location and meta.location. */
+  readonly baseUrl: string;
+}
+
+export function routeOf(event: Pick<APIGatewayProxyEvent, 'resource'>): string {
+  const prefix = TENANT_BASE_PATH;
+  return event.resource.startsWith(prefix) ? event.resource.slice(prefix.length) || '/' : event.resource;
+}
+
+export function operationOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'httpMethod'>): string {
+  return `${event.httpMethod} ${routeOf(event)}`;
+}
+
+export function toScimRequest(event: APIGatewayProxyEvent): ScimRequest {
+  const tenantId = authorizedTenant(event);
+  const headers = lowerCaseHeaders(event.headers);
+  return {
+    tenantId,
+    settings: tenantSettings(event),
+    method: event.httpMethod.toUpperCase(),
+    route: routeOf(event),
+    id: event.pathParameters?.id,
+    query: queryParameters(event),
+    body: event.body as unknown,
+    headers,
+    baseUrl: baseUrlOf(event, headers),
+  };
+}
+
+function authorizedTenant(event: APIGatewayProxyEvent): string {
+  const authorized = event.requestContext.authorizer?.tenantId as unknown;
+  const inPath = event.pathParameters?.tenantId;
+  if (typeof authorized !== 'string' || authorized === '') {
+    throw new ScimError(401, 'Authentication required.');
+  }
+  if (authorized !== inPath) {
+    throw new ScimError(403, 'The token is not valid for this tenant.');
+  }
+  return authorized;
+}
+
+function tenantSettings(event: APIGatewayProxyEvent): TenantSettings {
+  const raw = event.requestContext.authorizer?.settings as unknown;
+  if (typeof raw !== 'string' || raw === '') return tenantSettingsSchema.parse({});
+  try {
+    return tenantSettingsSchema.parse(JSON.parse(raw));
+  } catch {
+    return tenantSettingsSchema.parse({});
+  }
+}
+
+/**
+ * Query parameter names are matched case-insensitively (SCIM clients differ: `startIndex`,
+ * `startindex`); API Gateway has already URL-decoded the values.
+ */
+function queryParameters(event: APIGatewayProxyEvent): Record<string, string | undefined> {
+  const query: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    query[name.toLowerCase()] = value;
+  }
+  return query;
+}
+
+function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers']): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
+  return result;
+}
+
+/** The base URL as the client called it: requestContext.path includes the stage (or custom-domain base path). */
+function baseUrlOf(event: APIGatewayProxyEvent, headers: Record<string, string | undefined>): string {
+  const host = event.requestContext.domainName ?? headers.host ?? 'localhost';
+  const proto = headers['x-forwarded-proto'] ?? 'https';
+  const fullPath = event.requestContext.path ?? event.path;
+  const marker = '/scim/v2';
+  const cut = fullPath.indexOf(marker);
+  const basePath = cut === -1 ? `/tenants/${event.pathParameters?.tenantId ?? ''}/scim/v2` : fullPath.slice(0, cut + marker.length);
+  return `${proto}://${host}${basePath}`;
+}

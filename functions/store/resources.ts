@@ -1,0 +1,273 @@
+/**
+ * User and Group items and their uniqueness items. Every write is conditional: creates on absence,
+ * updates on the version that was read (optimistic concurrency), uniqueness items in the same
+ * transaction as the resource so two clients can never both win a userName.
+ */
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
+import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
+import { ScimError, conflict } from '../scim/errors';
+import type { Db } from './db';
+import { keys, sortKeyPrefix, tenantPartition, type Key } from './keys';
+import { TransactionCancelled, transactWrite } from './transactions';
+
+export interface StoredResource {
+  readonly id: string;
+  readonly resource: ScimResource;
+  readonly version: number;
+  readonly created: string;
+  readonly lastModified: string;
+}
+
+/** Thrown when a conditional write finds another version than the one read. */
+export class VersionConflict extends Error {
+  constructor() {
+    super('version conflict');
+    this.name = 'VersionConflict';
+  }
+}
+
+/** Top-level copies of a few attributes so an item reads at a glance in the DynamoDB console. */
+const GLANCE_ATTRIBUTES = ['userName', 'displayName', 'externalId', 'active'] as const;
+/** DynamoDB's item limit is 400 KB; leave room for keys and glance attributes. */
+const MAX_RESOURCE_BYTES = 350_000;
+
+const prefixOf = (type: ResourceTypeName) => (type === 'User' ? sortKeyPrefix.user : sortKeyPrefix.group);
+
+export async function getResource(db: Db, tenantId: string, type: ResourceTypeName, id: string): Promise<StoredResource | undefined> {
+  const { Item } = await db.client.send(
+    new GetCommand({ TableName: db.table, Key: keys.resource(tenantId, type, id), ConsistentRead: true }),
+  );
+  return Item ? fromItem(Item) : undefined;
+}
+
+/** Resolves a unique value (e.g. a userName, folded as the schema says) to the owning id: one GetItem. */
+export async function findIdByUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue): Promise<string | undefined> {
+  const { Item } = await db.client.send(
+    new GetCommand({
+      TableName: db.table,
+      Key: keys.unique(tenantId, type, unique.attribute, unique.value),
+      ConsistentRead: true,
+    }),
+  );
+  return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
+}
+
+export async function createResource(db: Db, tenantId: string, type: ResourceTypeName, resource: ScimResource): Promise<StoredResource> {
+  const id = String(resource.id);
+  const now = new Date().toISOString();
+  const stored: StoredResource = { id, resource, version: 1, created: now, lastModified: now };
+  const uniques = uniqueValuesOf(type, resource);
+  try {
+    await transactWrite(db, [
+      { Put: { TableName: db.table, Item: toItem(tenantId, type, stored), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...uniques.map((u) => putUnique(db, tenantId, type, u, id)),
+    ]);
+  } catch (error) {
+    throw uniquenessError(error, type, [undefined, ...uniques]);
+  }
+  return stored;
+}
+
+/**
+ * Replaces a resource if it is still at `before.version`. Uniqueness items follow the change in
+ * the same transaction; without such a change it is a single conditional PutItem.
+ */
+export async function replaceResource(
+  db: Db,
+  tenantId: string,
+  type: ResourceTypeName,
+  before: StoredResource,
+  resource: ScimResource,
+): Promise<StoredResource> {
+  const after: StoredResource = {
+    id: before.id,
+    resource,
+    version: before.version + 1,
+    created: before.created,
+    lastModified: new Date().toISOString(),
+  };
+  const put = {
+    TableName: db.table,
+    Item: toItem(tenantId, type, after),
+    ConditionExpression: 'version = :expected',
+    ExpressionAttributeValues: { ':expected': before.version },
+  };
+  const { added, removed } = uniqueChanges(type, before.resource, resource);
+  try {
+    if (added.length === 0 && removed.length === 0) {
+      await db.client.send(new PutCommand(put));
+    } else {
+      await transactWrite(db, [
+        { Put: put },
+        ...added.map((u) => putUnique(db, tenantId, type, u, before.id)),
+        ...removed.map((u) => deleteUnique(db, tenantId, type, u, before.id)),
+      ]);
+    }
+  } catch (error) {
+    if (isConditionFailure(error) || (error instanceof TransactionCancelled && error.failed.includes(0))) {
+      throw new VersionConflict();
+    }
+    throw uniquenessError(error, type, [undefined, ...added]);
+  }
+  return after;
+}
+
+/** Deletes the resource and its uniqueness items; `expectedVersion` enforces If-Match. */
+export async function deleteResource(
+  db: Db,
+  tenantId: string,
+  type: ResourceTypeName,
+  stored: StoredResource,
+  expectedVersion?: number,
+): Promise<void> {
+  const condition =
+    expectedVersion === undefined
+      ? { ConditionExpression: 'attribute_exists(PK)' }
+      : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
+  try {
+    await transactWrite(db, [
+      { Delete: { TableName: db.table, Key: keys.resource(tenantId, type, stored.id), ...condition } },
+      ...uniqueValuesOf(type, stored.resource).map((u) => deleteUnique(db, tenantId, type, u, stored.id)),
+    ]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) throw new VersionConflict();
+    throw error;
+  }
+}
+
+export interface ResourcePage {
+  readonly items: StoredResource[];
+  readonly lastKey?: Record<string, unknown>;
+}
+
+/** One page of a tenant's resources of a type, in id order (strongly consistent Query). */
+export async function listResources(
+  db: Db,
+  tenantId: string,
+  type: ResourceTypeName,
+  page: { limit?: number; startKey?: Record<string, unknown> } = {},
+): Promise<ResourcePage> {
+  const result = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': prefixOf(type) },
+      ConsistentRead: true,
+      ...(page.limit ? { Limit: page.limit } : {}),
+      ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
+    }),
+  );
+  return {
+    items: (result.Items ?? []).map(fromItem),
+    ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}),
+  };
+}
+
+/** Number of a tenant's resources of a type (COUNT query: reads every item, returns none). */
+export async function countResources(db: Db, tenantId: string, type: ResourceTypeName): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': prefixOf(type) },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    count += result.Count ?? 0;
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
+
+/** Whether a key from a page belongs to this tenant and type (cursor validation). */
+export function isResourceKey(tenantId: string, type: ResourceTypeName, key: Record<string, unknown>): boolean {
+  return (
+    Object.keys(key).length === 2 &&
+    key.PK === tenantPartition(tenantId) &&
+    typeof key.SK === 'string' &&
+    key.SK.startsWith(prefixOf(type))
+  );
+}
+
+function toItem(tenantId: string, type: ResourceTypeName, stored: StoredResource): Record<string, unknown> {
+  const size = Buffer.byteLength(JSON.stringify(stored.resource), 'utf8');
+  if (size > MAX_RESOURCE_BYTES) {
+    throw new ScimError(413, `The ${type} is ${size} bytes; a resource may be at most ${MAX_RESOURCE_BYTES} bytes.`);
+  }
+  const glance: Record<string, unknown> = {};
+  for (const name of GLANCE_ATTRIBUTES) {
+    if (stored.resource[name] !== undefined) glance[name] = stored.resource[name];
+  }
+  return {
+    ...keys.resource(tenantId, type, stored.id),
+    entity: type,
+    tenantId,
+    id: stored.id,
+    ...glance,
+    version: stored.version,
+    created: stored.created,
+    lastModified: stored.lastModified,
+    resource: stored.resource,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): StoredResource {
+  return {
+    id: String(item.id),
+    resource: item.resource as ScimResource,
+    version: Number(item.version),
+    created: String(item.created),
+    lastModified: String(item.lastModified),
+  };
+}
+
+function putUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
+  const key: Key = keys.unique(tenantId, type, unique.attribute, unique.value);
+  return {
+    Put: {
+      TableName: db.table,
+      Item: { ...key, entity: 'UniqueValue', tenantId, resourceType: type, attribute: unique.attribute, value: unique.value, ownerId },
+      ConditionExpression: 'attribute_not_exists(PK) OR ownerId = :owner',
+      ExpressionAttributeValues: { ':owner': ownerId },
+    },
+  };
+}
+
+function deleteUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
+  return {
+    Delete: {
+      TableName: db.table,
+      Key: keys.unique(tenantId, type, unique.attribute, unique.value),
+      // Only remove what this resource owns; a missing item is fine (nothing to release).
+      ConditionExpression: 'attribute_not_exists(PK) OR ownerId = :owner',
+      ExpressionAttributeValues: { ':owner': ownerId },
+    },
+  };
+}
+
+function uniqueChanges(type: ResourceTypeName, before: ScimResource, after: ScimResource) {
+  const old = uniqueValuesOf(type, before);
+  const next = uniqueValuesOf(type, after);
+  const same = (a: UniqueValue, b: UniqueValue) => a.attribute === b.attribute && a.value === b.value;
+  return {
+    added: next.filter((n) => !old.some((o) => same(o, n))),
+    removed: old.filter((o) => !next.some((n) => same(o, n))),
+  };
+}
+
+/** Maps a failed uniqueness condition (by its position in the transaction) to 409 uniqueness. */
+function uniquenessError(error: unknown, type: ResourceTypeName, actions: (UniqueValue | undefined)[]): unknown {
+  if (!(error instanceof TransactionCancelled)) return error;
+  const clash = error.failed.map((i) => actions[i]).find((u): u is UniqueValue => u !== undefined);
+  if (!clash) return new VersionConflict();
+  return conflict(`A ${type} with this ${clash.attribute} already exists in this tenant.`);
+}
+
+const isConditionFailure = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { name?: string }).name === 'ConditionalCheckFailedException';
