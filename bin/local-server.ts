@@ -1,0 +1,76 @@
+/**
+ * `npm start`: the SCIM API on this machine, on DynamoDB Local.
+ *
+ *   PORT                           HTTP port (default 8080)
+ *   SCIM_DATA_DIR                  data folder (default ./.data): DynamoDB files, generated tokens
+ *   SCIM_LOCAL_TENANTS             "acme=<token>,contoso=<token>"; unset: a tenant `dev`
+ *   SCIM_TENANTS_FILE              tenant settings (default ./tenants.json, optional)
+ *   SCIM_AUTHORIZER_CACHE_SECONDS  authorizer result cache TTL (default 0)
+ *
+ * This console is the one place a token is printed: it is how a developer gets the local token to
+ * paste into a SCIM client.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { localTenants } from '../local/local-tenants';
+import type { LocalTenant } from '../local/seed';
+import { DEFAULT_PORT, startLocalStack, type LocalStack } from '../local/server';
+
+function portFromEnv(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${raw}"`);
+  return port;
+}
+
+function printTenants(stack: LocalStack, tenants: readonly LocalTenant[]): void {
+  console.log(`\nSCIM server listening on ${stack.url} (DynamoDB Local at ${stack.dynamoEndpoint})`);
+  for (const tenant of tenants) {
+    console.log(`\n  Tenant ${tenant.tenantId}${tenant.displayName ? ` (${tenant.displayName})` : ''}`);
+    console.log(`    Tenant URL:   ${stack.tenantUrl(tenant.tenantId)}`);
+    console.log(`    Secret Token: ${tenant.token}`);
+  }
+  console.log('\nPress Ctrl+C to stop.\n');
+}
+
+function stopOnSignals(stack: LocalStack): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+try {
+  const dataDir = resolve(process.env.SCIM_DATA_DIR ?? '.data');
+  await mkdir(dataDir, { recursive: true });
+  const tenants = await localTenants({
+    localTenants: process.env.SCIM_LOCAL_TENANTS || undefined,
+    tenantsFile: resolve(process.env.SCIM_TENANTS_FILE ?? 'tenants.json'),
+    dataDir,
+  });
+  const stack = await startLocalStack({
+    port: portFromEnv(process.env.PORT),
+    dataDir,
+    tenants,
+    onDynamoDbExit: (code) => {
+      console.error(`DynamoDB Local exited unexpectedly (code ${code}); stopping.`);
+      process.exit(1);
+    },
+  });
+  stopOnSignals(stack);
+  printTenants(stack, tenants);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

@@ -1,0 +1,68 @@
+/**
+ * The local API Gateway: request → route (404) → authorizer (401/403) → function → response.
+ * The body size (413) is checked while reading the request, in server.ts.
+ * A function that throws or answers something that is not a proxy result gives 502, as in AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { authorizerGate } from './authorizer-gate';
+import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
+import { gatewayError } from './gateway-responses';
+import { headerValue, matchRoute, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
+
+export interface GatewayOptions {
+  readonly functions?: FunctionOverrides;
+  /** Authorizer result cache TTL; 0 disables the cache. */
+  readonly authorizerCacheSeconds: number;
+  /** Operator messages (why a 500/502 happened); never request data. */
+  readonly log: (line: string) => void;
+}
+
+export type Gateway = (request: GatewayRequest) => Promise<APIGatewayProxyResult>;
+
+export function localGateway(options: GatewayOptions): Gateway {
+  const functions = functionLoader(options.functions);
+  const authorize = authorizerGate({
+    invoke: async (event) => (await functions.authorizer())(event, lambdaContext('authorizer', randomUUID())),
+    cacheSeconds: options.authorizerCacheSeconds,
+    onFailure: options.log,
+  });
+
+  return async (request) => {
+    const match = matchRoute(request.rawPath);
+    // API Gateway answers an unknown resource before any authorizer runs.
+    if (!match) return gatewayError(404);
+    const decision = await authorize(headerValue(request.rawHeaders, 'authorization'), methodArn(request.method, request.rawPath));
+    if (!decision.allowed) return gatewayError(decision.status);
+    const name = match.route.function;
+    try {
+      const handler = await functions.proxy(name);
+      const result = await handler(toProxyEvent(request, match, decision.authorizer), lambdaContext(name, randomUUID()));
+      if (isProxyResult(result)) return result;
+      options.log(`function ${name} returned something that is not an API Gateway proxy result`);
+    } catch (error) {
+      options.log(`function ${name} failed: ${describe(error)}`);
+    }
+    return gatewayError(502);
+  };
+}
+
+function isProxyResult(value: unknown): value is APIGatewayProxyResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const { statusCode, body } = value as Record<string, unknown>;
+  return (
+    typeof statusCode === 'number' &&
+    Number.isInteger(statusCode) &&
+    statusCode >= 100 &&
+    statusCode <= 599 &&
+    (body === undefined || body === null || typeof body === 'string')
+  );
+}
+
+/** An error's name and where it was thrown; its message may quote request data, so it is left out. */
+function describe(error: unknown): string {
+  if (error instanceof FunctionUnavailableError) return error.message;
+  if (!(error instanceof Error)) return 'a non-Error value was thrown';
+  const frame = error.stack?.split('\n').find((line) => line.trim().startsWith('at '));
+  return frame ? `${error.name} ${frame.trim()}` : error.name;
+}

@@ -1,0 +1,39 @@
+/** Writes the local tenants and their token hashes, as onboarding does in AWS. */
+import type { Db } from '../functions/store/db';
+import { getTenant, putTenant, putToken } from '../functions/store/tenants';
+import { TENANT_ID_PATTERN, type TenantSettings } from '../functions/tenants/config';
+import { hashToken, TOKEN_PATTERN } from '../functions/tenants/token';
+
+export interface LocalTenant {
+  readonly tenantId: string;
+  readonly token: string;
+  readonly displayName?: string;
+  readonly settings?: TenantSettings;
+}
+
+export function validateLocalTenant(tenant: Pick<LocalTenant, 'tenantId' | 'token'>): void {
+  if (!TENANT_ID_PATTERN.test(tenant.tenantId)) {
+    throw new Error(`tenant id "${tenant.tenantId}": use lowercase letters, digits and dashes (1-63 characters)`);
+  }
+  if (!TOKEN_PATTERN.test(tenant.token)) {
+    throw new Error(`the token of tenant "${tenant.tenantId}" must match ${TOKEN_PATTERN} (generate one with the admin CLI)`);
+  }
+}
+
+/**
+ * Idempotent across restarts: a tenant keeps its status (a tenant disabled with the admin CLI stays
+ * disabled), its settings unless new ones are given, and its display name unless one is given.
+ */
+export async function seedTenants(db: Db, tenants: readonly LocalTenant[]): Promise<void> {
+  tenants.forEach(validateLocalTenant);
+  for (const tenant of tenants) {
+    const existing = await getTenant(db, tenant.tenantId);
+    await putTenant(db, {
+      tenantId: tenant.tenantId,
+      displayName: tenant.displayName ?? existing?.displayName ?? tenant.tenantId,
+      ...(existing ? { status: existing.status } : {}),
+      ...((tenant.settings ?? existing?.settings) ? { settings: tenant.settings ?? existing?.settings } : {}),
+    });
+    await putToken(db, { tenantId: tenant.tenantId, tokenHash: hashToken(tenant.token) });
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The local stack: DynamoDB Local + the single table + seeded tenants + an HTTP server that runs the
+ * real authorizer and Lambda handlers behind an emulated API Gateway (see gateway.ts).
+ *
+ * One stack per process (or per jest test file): the handlers read TABLE_NAME and
+ * DYNAMODB_ENDPOINT from process.env and functions/store/db.ts caches one table per process, so
+ * startLocalStack sets both before any handler is loaded. Jest (ESM) gives every test file its own
+ * module registry and its own process.env copy, so each test file may start one stack on its own table.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { clientConfig, createDocumentClient } from '../functions/store/client';
+import type { Db } from '../functions/store/db';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import type { FunctionOverrides } from './functions';
+import { localGateway, type Gateway } from './gateway';
+import { gatewayError } from './gateway-responses';
+import { seedTenants, type LocalTenant } from './seed';
+import { ensureTable } from './table';
+
+export const DEFAULT_TABLE_NAME = 'scim-local';
+export const DEFAULT_PORT = 8080;
+/** API Gateway's request payload limit. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. Default 8080. */
+  readonly port?: number;
+  /** Interface to listen on; all interfaces when absent. */
+  readonly host?: string;
+  /** DynamoDB Local keeps its data in `<dataDir>/dynamodb`; in memory when absent. */
+  readonly dataDir?: string;
+  readonly tableName?: string;
+  readonly tenants?: readonly LocalTenant[];
+  /** Use this running DynamoDB Local instead of starting one. */
+  readonly dynamoEndpoint?: string;
+  readonly functions?: FunctionOverrides;
+  /** Default: SCIM_AUTHORIZER_CACHE_SECONDS, else 0. */
+  readonly authorizerCacheSeconds?: number;
+  /** One line per request and operator messages. Default console.log. */
+  readonly log?: (line: string) => void;
+  /** DynamoDB Local (started by this stack) exited on its own. */
+  readonly onDynamoDbExit?: (code: number | null) => void;
+}
+
+export interface LocalStack {
+  /** `http://localhost:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly dynamoEndpoint: string;
+  readonly db: Db;
+  tenantUrl(tenantId: string): string;
+  /** Closes the HTTP server, then stops DynamoDB Local if this stack started it. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  const dynamo = options.dynamoEndpoint
+    ? undefined
+    : await startDynamoDbLocal({
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.onDynamoDbExit ? { onUnexpectedExit: options.onDynamoDbExit } : {}),
+        log,
+      });
+  const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
+  process.env.DYNAMODB_ENDPOINT = dynamoEndpoint;
+  process.env.TABLE_NAME = tableName;
+
+  const config = clientConfig(process.env);
+  const admin = new DynamoDBClient(config);
+  const db: Db = { client: createDocumentClient(config), table: tableName };
+  let server: Server | undefined;
+  const release = async () => {
+    if (server) await close(server);
+    db.client.destroy();
+    admin.destroy();
+    await dynamo?.stop();
+  };
+
+  try {
+    await ensureTable(admin, tableName);
+    await seedTenants(db, options.tenants ?? []);
+    const gateway = localGateway({
+      ...(options.functions ? { functions: options.functions } : {}),
+      authorizerCacheSeconds: options.authorizerCacheSeconds ?? cacheSecondsFromEnv(),
+      log,
+    });
+    server = createServer(requestListener(gateway, log));
+    const port = await listen(server, options.port ?? DEFAULT_PORT, options.host);
+    const url = `http://localhost:${port}`;
+    return {
+      url,
+      port,
+      dynamoEndpoint,
+      db,
+      tenantUrl: (tenantId) => `${url}/tenants/${tenantId}/scim/v2`,
+      stop: release,
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+function cacheSecondsFromEnv(): number {
+  const raw = process.env.SCIM_AUTHORIZER_CACHE_SECONDS;
+  if (raw === undefined || raw === '') return 0;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new Error(`SCIM_AUTHORIZER_CACHE_SECONDS must be a number of seconds >= 0, got "${raw}"`);
+  }
+  return seconds;
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use (set PORT to another port)`) : error),
+    );
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections would hold close() open.
+    server.closeAllConnections();
+  });
+}
+
+function requestListener(gateway: Gateway, log: (line: string) => void) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
+    const requestId = randomUUID();
+    void answer(req, gateway, { method, target, rawPath, requestId })
+      .catch((error: unknown) => {
+        log(`gateway failure: ${error instanceof Error ? error.name : 'unknown error'}`);
+        return gatewayError(500);
+      })
+      .then((result) => {
+        send(res, result, requestId);
+        // Never headers, query strings, tokens or bodies.
+        log(`${method} ${rawPath} ${result.statusCode} ${Date.now() - started}ms`);
+      });
+  };
+}
+
+async function answer(
+  req: IncomingMessage,
+  gateway: Gateway,
+  request: { method: string; target: string; rawPath: string; requestId: string },
+): Promise<APIGatewayProxyResult> {
+  const body = await readBody(req, MAX_REQUEST_BYTES);
+  if (!body) return gatewayError(413);
+  const queryAt = request.target.indexOf('?');
+  return gateway({
+    method: request.method,
+    rawPath: request.rawPath,
+    rawQuery: queryAt === -1 ? '' : request.target.slice(queryAt + 1),
+    rawHeaders: req.rawHeaders,
+    body,
+    sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+    serverPort: req.socket.localPort ?? 0,
+    requestId: request.requestId,
+    receivedAt: new Date(),
+  });
+}
+
+/** The whole body, or undefined when it exceeds the limit (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyResult, requestId: string): void {
+  try {
+    // Without binaryMediaTypes API Gateway returns an isBase64Encoded body as the base64 text itself.
+    const body = result.body ?? '';
+    res.writeHead(result.statusCode, {
+      ...responseHeaders(result),
+      'Content-Length': String(Buffer.byteLength(body, 'utf8')),
+      'x-amzn-RequestId': requestId,
+    });
+    res.end(body);
+  } catch {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  }
+}
+
+/**
+ * API Gateway merges `headers` and `multiValueHeaders`; a value present in both appears once.
+ * Node's header names are case-insensitive, so names are grouped that way.
+ */
+function responseHeaders(result: APIGatewayProxyResult): Record<string, string[]> {
+  const merged = new Map<string, { name: string; values: string[] }>();
+  const add = (name: string, value: unknown) => {
+    const entry = merged.get(name.toLowerCase()) ?? { name, values: [] };
+    const text = String(value);
+    if (!entry.values.includes(text)) entry.values.push(text);
+    merged.set(name.toLowerCase(), entry);
+  };
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) values.forEach((value) => add(name, value));
+  for (const [name, value] of Object.entries(result.headers ?? {})) add(name, value);
+  return Object.fromEntries([...merged.values()].map(({ name, values }) => [name, values]));
+}
