@@ -125,3 +125,15 @@ export function resolvePath(type: ResourceTypeName, text: string): ResolvedAttri
 export function leafDefinition(resolved: ResolvedAttribute): AttributeDefinition {
   return resolved.subDefinition ?? resolved.definition;
 }
+
+/**
+ * An unqualified name the core schema lacks is looked up in the resource type's extensions:
+ * Entra sends the enterprise `manager` as bare `manager`. Core wins when both define a name.
+ */
+export function qualifyPath(type: ResourceTypeName, text: string): string {
+  if (text.toLowerCase().startsWith('urn:')) return text;
+  const name = /^[^.[]*/.exec(text)?.[0] ?? text;
+  if (findAttribute(coreAttributesOf(type), name)) return text;
+  const urn = extensionUrnsOf(type).find((u) => findAttribute(schemaDefinitionOf(u).attributes, name));
+  return urn ? `${urn}:${text}` : text;
+}

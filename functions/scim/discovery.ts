@@ -1,0 +1,126 @@
+/**
+ * Discovery resources (RFC 7644 §4, RFC 7643 §5-§7): ServiceProviderConfig, Schemas and
+ * ResourceTypes, all generated from the schema definitions and the service's limits so that what
+ * is advertised is what is enforced.
+ */
+import { resourceTypes, schemas } from './schema/definitions';
+import { qualifyPath, resolvePath, schemaById } from './schema/registry';
+import type { AttributeDefinition, ResourceTypeName, SchemaDefinition, ScimResource } from './schema/types';
+
+const CORE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:';
+const SERVICE_PROVIDER_CONFIG_SCHEMA = `${CORE_SCHEMA}ServiceProviderConfig`;
+const RESOURCE_TYPE_SCHEMA = `${CORE_SCHEMA}ResourceType`;
+const SCHEMA_SCHEMA = `${CORE_SCHEMA}Schema`;
+
+export interface ServiceProviderOptions {
+  readonly baseUrl: string;
+  readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
+  readonly filterMaxResults: number;
+  readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number; readonly cursorTimeout: number };
+  readonly sortSupported: boolean;
+  readonly etagSupported: boolean;
+}
+
+/** Paths a tenant requires per resource type (tenant settings), shown as `required: true`. */
+export type RequiredAttributes = Partial<Record<ResourceTypeName, readonly string[]>>;
+
+export function serviceProviderConfig(options: ServiceProviderOptions): ScimResource {
+  return {
+    schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
+    documentationUri: 'https://github.com/scim-serverless/scim-serverless#readme',
+    patch: { supported: true },
+    bulk: { supported: true, maxOperations: options.bulk.maxOperations, maxPayloadSize: options.bulk.maxPayloadSize },
+    filter: { supported: true, maxResults: options.filterMaxResults },
+    changePassword: { supported: false },
+    sort: { supported: options.sortSupported },
+    etag: { supported: options.etagSupported },
+    // RFC 9865 §4: both index and cursor pagination are served.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: options.pagination.defaultPageSize,
+      maxPageSize: options.pagination.maxPageSize,
+      cursorTimeout: options.pagination.cursorTimeout,
+    },
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'OAuth Bearer Token',
+        description: "Authentication with the tenant's secret token, sent as 'Authorization: Bearer <token>'.",
+        specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
+        primary: true,
+      },
+    ],
+    meta: { resourceType: 'ServiceProviderConfig', location: `${options.baseUrl}/ServiceProviderConfig` },
+  };
+}
+
+export function schemaResources(baseUrl: string, required: RequiredAttributes = {}): ScimResource[] {
+  return schemas.map((schema) => schemaAsResource(baseUrl, schema, required));
+}
+
+export function schemaResource(baseUrl: string, id: string, required: RequiredAttributes = {}): ScimResource | undefined {
+  const schema = schemaById(id);
+  return schema ? schemaAsResource(baseUrl, schema, required) : undefined;
+}
+
+export function resourceTypeResources(baseUrl: string): ScimResource[] {
+  return Object.values(resourceTypes).map((resourceType) => resourceTypeAsResource(baseUrl, resourceType.id));
+}
+
+export function resourceTypeResource(baseUrl: string, id: string): ScimResource | undefined {
+  const match = Object.values(resourceTypes).find((resourceType) => resourceType.id.toLowerCase() === id.toLowerCase());
+  return match ? resourceTypeAsResource(baseUrl, match.id) : undefined;
+}
+
+function resourceTypeAsResource(baseUrl: string, name: ResourceTypeName): ScimResource {
+  const { id, endpoint, description, schema, schemaExtensions } = resourceTypes[name];
+  return {
+    schemas: [RESOURCE_TYPE_SCHEMA],
+    id,
+    name,
+    endpoint,
+    description,
+    schema,
+    schemaExtensions: schemaExtensions.map((extension) => ({ ...extension })),
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${id}` },
+  };
+}
+
+function schemaAsResource(baseUrl: string, schema: SchemaDefinition, required: RequiredAttributes): ScimResource {
+  const marks = requiredMarks(schema, required);
+  return {
+    schemas: [SCHEMA_SCHEMA],
+    id: schema.id,
+    name: schema.name,
+    description: schema.description,
+    attributes: schema.attributes.map((attribute) => withRequired(attribute, marks, attribute.name)),
+    meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id}` },
+  };
+}
+
+/** Lower-cased `attr` / `attr.sub` names of this schema that the tenant requires. */
+function requiredMarks(schema: SchemaDefinition, required: RequiredAttributes): Set<string> {
+  const marks = new Set<string>();
+  for (const type of Object.keys(resourceTypes) as ResourceTypeName[]) {
+    for (const path of required[type] ?? []) {
+      // `roles[primary eq "True"].value` requires `roles` and `roles.value`.
+      const plain = path.replace(/\[[^\]]*\]/g, '');
+      const resolved = resolvePath(type, qualifyPath(type, plain));
+      if (!resolved || resolved.schema !== schema.id) continue;
+      marks.add(resolved.definition.name.toLowerCase());
+      if (resolved.subDefinition) marks.add(`${resolved.definition.name}.${resolved.subDefinition.name}`.toLowerCase());
+    }
+  }
+  return marks;
+}
+
+function withRequired(attribute: AttributeDefinition, marks: Set<string>, path: string): AttributeDefinition {
+  const subAttributes = attribute.subAttributes?.map((sub) => withRequired(sub, marks, `${path}.${sub.name}`));
+  return {
+    ...attribute,
+    required: attribute.required || marks.has(path.toLowerCase()),
+    ...(subAttributes ? { subAttributes } : {}),
+  };
+}

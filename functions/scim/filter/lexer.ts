@@ -1,0 +1,60 @@
+/**
+ * Tokens of the SCIM filter grammar (RFC 7644 §3.4.2.2, Figure 1). Attribute paths and keywords
+ * are both "words"; the parser decides which is which by position, so `eq` can still be matched
+ * case-insensitively and an attribute named like a keyword cannot confuse the lexer.
+ */
+import { invalidFilter } from '../errors';
+
+export type Token =
+  | { readonly kind: 'word'; readonly text: string; readonly at: number }
+  | { readonly kind: 'string'; readonly value: string; readonly at: number }
+  | { readonly kind: '(' | ')' | '[' | ']'; readonly at: number };
+
+const WORD = /[A-Za-z0-9_$:.\-+]/;
+const PUNCTUATION = new Set(['(', ')', '[', ']']);
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charAt(i);
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i += 1;
+    } else if (PUNCTUATION.has(c)) {
+      tokens.push({ kind: c as '(' | ')' | '[' | ']', at: i });
+      i += 1;
+    } else if (c === '"') {
+      const end = stringEnd(text, i);
+      tokens.push({ kind: 'string', value: stringValue(text.slice(i, end), i), at: i });
+      i = end;
+    } else if (WORD.test(c)) {
+      const start = i;
+      while (i < text.length && WORD.test(text.charAt(i))) i += 1;
+      tokens.push({ kind: 'word', text: text.slice(start, i), at: start });
+    } else {
+      throw invalidFilter(`Unexpected character '${c}' at position ${i + 1}.`);
+    }
+  }
+  return tokens;
+}
+
+/** Index just past the closing quote of the string literal starting at `start`. */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text.charAt(i);
+    if (c === '\\') i += 2;
+    else if (c === '"') return i + 1;
+    else i += 1;
+  }
+  throw invalidFilter(`Unterminated string starting at position ${start + 1}.`);
+}
+
+/** String literals are JSON strings (RFC 7644 §3.4.2.2 refers to RFC 7159 for values). */
+function stringValue(literal: string, at: number): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    throw invalidFilter(`Invalid string literal at position ${at + 1}.`);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * PATCH paths (RFC 7644 §3.5.2, Figure 2): `attrPath`, `attrPath[valFilter]`,
+ * `attrPath[valFilter].subAttr`, or a bare extension URN. Unknown names are 400 invalidPath.
+ */
+import { invalidPath } from '../errors';
+import { findAttribute, matchSchemaPrefix, extensionUrnsOf, resolvePath } from '../schema/registry';
+import type { ResourceTypeName } from '../schema/types';
+import type { PatchPath } from './ast';
+import { parseElementFilter } from './parse';
+
+export function parsePatchPath(type: ResourceTypeName, text: string): PatchPath {
+  const path = text.trim();
+  if (path === '') throw invalidPath('The PATCH path is empty.');
+  const extension = extensionUrnsOf(type).find((urn) => urn.toLowerCase() === path.toLowerCase());
+  if (extension) return { extension };
+  const open = path.indexOf('[');
+  if (open === -1) return { attribute: resolveOrFail(type, path, path) };
+
+  const close = closingBracket(path, open);
+  const attribute = resolveOrFail(type, path.slice(0, open), path);
+  if (attribute.definition.type !== 'complex' || !attribute.definition.multiValued || attribute.subDefinition) {
+    throw invalidPath(`"${path}": only multi-valued complex attributes take a value filter.`);
+  }
+  const filter = parseElementFilter(type, attribute, path.slice(open + 1, close));
+  const rest = path.slice(close + 1);
+  if (rest === '') return { attribute, filter };
+  if (!rest.startsWith('.')) throw invalidPath(`"${path}": expected ".subAttribute" after the value filter.`);
+  const subAttribute = findAttribute(attribute.definition.subAttributes, rest.slice(1));
+  if (!subAttribute) throw invalidPath(`"${path}": "${rest.slice(1)}" is not a sub-attribute of "${attribute.definition.name}".`);
+  return { attribute, filter, subAttribute };
+}
+
+function resolveOrFail(type: ResourceTypeName, text: string, whole: string) {
+  const resolved = resolvePath(type, text);
+  if (resolved) return resolved;
+  const known = text.toLowerCase().startsWith('urn:') ? matchSchemaPrefix(type, text) : 'core';
+  const why = known ? 'no such attribute' : 'unknown schema';
+  throw invalidPath(`"${whole}" is not a valid path for a ${type} (${why}).`);
+}
+
+/** The `]` closing the bracket at `open`, skipping brackets inside string literals. */
+function closingBracket(path: string, open: number): number {
+  let inString = false;
+  for (let i = open + 1; i < path.length; i += 1) {
+    const c = path.charAt(i);
+    if (inString) {
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === ']') {
+      return i;
+    }
+  }
+  throw invalidPath(`"${path}": the value filter has no closing ']'.`);
+}

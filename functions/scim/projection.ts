@@ -1,0 +1,95 @@
+/**
+ * `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9), driven by each attribute's
+ * `returned` characteristic: `always` (id, schemas) is always there, `never` (password) never,
+ * `request` (a User's groups) only when named, `default` unless excluded or another list is asked.
+ */
+import { extensionUrnsOf, qualifyPath, resolvePath, schemaDefinitionOf, coreAttributesOf, findAttribute, type ResolvedAttribute } from './schema/registry';
+import { resourceTypes } from './schema/definitions';
+import type { AttributeDefinition, ResourceTypeName, ScimResource } from './schema/types';
+
+export interface AttributeSelection {
+  readonly attributes?: readonly ResolvedAttribute[];
+  readonly excludedAttributes?: readonly ResolvedAttribute[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A comma-separated list of attribute paths. Names the schema does not define are ignored (RFC 7644 §3.4.2.5). */
+export function parseAttributeList(type: ResourceTypeName, text: string): ResolvedAttribute[] {
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+    .map((name) => resolvePath(type, qualifyPath(type, name)))
+    .filter((resolved): resolved is ResolvedAttribute => resolved !== undefined);
+}
+
+export function projectResource(type: ResourceTypeName, resource: ScimResource, selection: AttributeSelection): ScimResource {
+  const core = resourceTypes[type].schema;
+  const projected: Json = {};
+  const extensions = new Set(extensionUrnsOf(type));
+  for (const [key, value] of Object.entries(resource)) {
+    if (key === 'schemas') {
+      projected[key] = value;
+    } else if (extensions.has(key)) {
+      if (!isObject(value)) continue;
+      const inner = projectObject(key, schemaDefinitionOf(key).attributes, value, selection);
+      if (Object.keys(inner).length > 0) projected[key] = inner;
+    } else {
+      const definition = findAttribute(coreAttributesOf(type), key);
+      const kept = definition ? projectAttribute(core, definition, value, selection) : undefined;
+      if (kept !== undefined) projected[key] = kept;
+    }
+  }
+  return projected;
+}
+
+function projectObject(schema: string, attributes: readonly AttributeDefinition[], object: Json, selection: AttributeSelection): Json {
+  const projected: Json = {};
+  for (const [key, value] of Object.entries(object)) {
+    const definition = findAttribute(attributes, key);
+    const kept = definition ? projectAttribute(schema, definition, value, selection) : undefined;
+    if (kept !== undefined) projected[key] = kept;
+  }
+  return projected;
+}
+
+function projectAttribute(schema: string, definition: AttributeDefinition, value: unknown, selection: AttributeSelection): unknown {
+  if (definition.returned === 'never') return undefined;
+  if (definition.returned === 'always') return value;
+  const same = (r: ResolvedAttribute) => r.schema === schema && r.definition.name === definition.name;
+  if (selection.attributes) {
+    const named = selection.attributes.filter(same);
+    if (named.length === 0) return undefined;
+    if (named.some((r) => !r.subDefinition)) return value;
+    return keepSubAttributes(value, new Set(named.map((r) => r.subDefinition?.name ?? '')));
+  }
+  if (definition.returned === 'request') return undefined;
+  const excluded = (selection.excludedAttributes ?? []).filter(same);
+  if (excluded.some((r) => !r.subDefinition)) return undefined;
+  if (excluded.length === 0) return value;
+  const dropped = new Set(excluded.map((r) => r.subDefinition?.name ?? ''));
+  return dropSubAttributes(value, dropped, definition);
+}
+
+function keepSubAttributes(value: unknown, names: Set<string>): unknown {
+  return mapComplex(value, (object) => Object.fromEntries(Object.entries(object).filter(([key]) => names.has(key))));
+}
+
+function dropSubAttributes(value: unknown, names: Set<string>, definition: AttributeDefinition): unknown {
+  // A sub-attribute returned "always" survives exclusion (none of the standard ones is, but the rule is general).
+  const always = new Set((definition.subAttributes ?? []).filter((s) => s.returned === 'always').map((s) => s.name));
+  return mapComplex(value, (object) => Object.fromEntries(Object.entries(object).filter(([key]) => !names.has(key) || always.has(key))));
+}
+
+/** Applies `pick` to a complex value or each element of a multi-valued one; empty results disappear. */
+function mapComplex(value: unknown, pick: (object: Json) => Json): unknown {
+  if (Array.isArray(value)) {
+    const items = value.filter(isObject).map(pick).filter((item) => Object.keys(item).length > 0);
+    return items.length > 0 ? items : undefined;
+  }
+  if (!isObject(value)) return value;
+  const picked = pick(value);
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}

@@ -1,0 +1,85 @@
+/**
+ * zod schemas built from the attribute definitions (definitions.ts), one per attribute, cached.
+ * They accept the lenient forms provisioning clients send and output the stored shape:
+ *  - booleans as "True"/"False", integers and decimals as numeric strings;
+ *  - member names in any case (RFC 7643 §2.1), renamed to their canonical case;
+ *  - a single element where an array is expected, and a bare string for a `value` element;
+ *  - nulls and empties as "unassigned" (RFC 7643 §2.5); readOnly sub-attributes dropped.
+ */
+import { z } from 'zod';
+import { findAttribute } from '../schema/registry';
+import type { AttributeDefinition, AttributeType } from '../schema/types';
+
+const NUMBER = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
+const INTEGER = /^\s*-?\d+\s*$/;
+
+const leafSchemas: Record<Exclude<AttributeType, 'complex'>, z.ZodType<unknown>> = {
+  string: z.union([z.string(), z.number().transform(String)]),
+  reference: z.string(),
+  binary: z.string(),
+  boolean: z.union([
+    z.boolean(),
+    z
+      .string()
+      .regex(/^\s*(true|false)\s*$/i, 'expected true or false')
+      .transform((text) => text.trim().toLowerCase() === 'true'),
+  ]),
+  integer: z.union([z.number().int(), z.string().regex(INTEGER, 'expected an integer').transform(Number)]),
+  decimal: z.union([z.number(), z.string().regex(NUMBER, 'expected a number').transform(Number)]),
+  dateTime: z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'expected an xsd:dateTime such as 2026-01-31T12:00:00Z'),
+};
+
+const cache = new WeakMap<AttributeDefinition, z.ZodType<unknown>>();
+
+/** The schema of a whole attribute value: undefined output means "unassigned". */
+export function attributeSchema(definition: AttributeDefinition): z.ZodType<unknown> {
+  let schema = cache.get(definition);
+  if (!schema) {
+    schema = definition.multiValued ? multiValuedSchema(definition) : optional(singleSchema(definition));
+    cache.set(definition, schema);
+  }
+  return schema;
+}
+
+function singleSchema(definition: AttributeDefinition): z.ZodType<unknown> {
+  return definition.type === 'complex' ? complexSchema(definition) : leafSchemas[definition.type];
+}
+
+const optional = (schema: z.ZodType<unknown>) => z.union([z.null().transform(() => undefined), schema]);
+
+function multiValuedSchema(definition: AttributeDefinition): z.ZodType<unknown> {
+  const element = optional(singleSchema(definition));
+  return z
+    .preprocess((value) => (value === null ? [] : Array.isArray(value) ? value : [value]), z.array(element))
+    .transform((items) => {
+      const present = items.filter((item) => item !== undefined);
+      const unique = present.filter((item, i) => present.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === i);
+      return unique.length > 0 ? unique : undefined;
+    });
+}
+
+function complexSchema(definition: AttributeDefinition): z.ZodType<unknown> {
+  const subAttributes = definition.subAttributes ?? [];
+  const shape = Object.fromEntries(subAttributes.map((sub) => [sub.name, attributeSchema(sub).optional()]));
+  const hasValue = findAttribute(subAttributes, 'value') !== undefined;
+  return z
+    .preprocess((value) => (typeof value === 'string' && hasValue ? { value } : canonicalKeys(subAttributes, value)), z.strictObject(shape))
+    .transform((object) => {
+      const kept = Object.entries(object).filter(
+        ([name, value]) => value !== undefined && findAttribute(subAttributes, name)?.mutability !== 'readOnly',
+      );
+      // `{"value": ""}` (or `""`) is how Entra clears a manager: an element without its value is nothing.
+      if (kept.length === 0 || kept.some(([name, value]) => name === 'value' && value === '')) return undefined;
+      return Object.fromEntries(kept);
+    });
+}
+
+function canonicalKeys(subAttributes: readonly AttributeDefinition[], value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [findAttribute(subAttributes, key)?.name ?? key, item]));
+}
+
+/** `emails[1].value: expected string` from a zod issue path. */
+export function issuePath(base: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : `${text}.${String(part)}`), base);
+}

@@ -1,0 +1,37 @@
+/**
+ * PUT semantics (RFC 7644 §3.5.1): the incoming resource replaces the stored one. Omitted
+ * readWrite attributes are cleared; readOnly ones were already dropped by validation; an
+ * immutable attribute that is set may be repeated but not changed (400 mutability), and when
+ * omitted it keeps its value.
+ */
+import { badRequest } from '../errors';
+import { equalJson } from '../patch/json';
+import { coreAttributesOf, extensionUrnsOf, schemaDefinitionOf } from '../schema/registry';
+import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function replaceResource(type: ResourceTypeName, existing: ScimResource, incoming: ScimResource): ScimResource {
+  const next: Json = { ...incoming, id: existing.id };
+  keepImmutable(coreAttributesOf(type), existing, next, '');
+  for (const urn of extensionUrnsOf(type)) {
+    const before = existing[urn];
+    if (!isObject(before)) continue;
+    const after = isObject(next[urn]) ? { ...(next[urn] as Json) } : {};
+    keepImmutable(schemaDefinitionOf(urn).attributes, before, after, `${urn}:`);
+    if (Object.keys(after).length > 0) next[urn] = after;
+  }
+  return next;
+}
+
+function keepImmutable(attributes: readonly AttributeDefinition[], before: Json, after: Json, prefix: string): void {
+  for (const definition of attributes) {
+    if (definition.mutability !== 'immutable') continue;
+    const current = before[definition.name];
+    if (current === undefined) continue;
+    const wanted = after[definition.name];
+    if (wanted === undefined) after[definition.name] = current;
+    else if (!equalJson(current, wanted)) throw badRequest('mutability', `"${prefix}${definition.name}" is immutable.`);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Request bodies → stored resources (RFC 7643 §2, §3; RFC 7644 §3.3). Every attribute is checked
+ * by the zod schema built from its definition (attribute-schema.ts); the resource's structure
+ * (core attributes at the top, extension attributes under their URN) is assembled here.
+ *
+ * Lenient where clients differ and nothing is lost: names in any case, extension attributes
+ * nested or as fully qualified top-level keys, client-sent `id`/`meta` and readOnly attributes
+ * ignored, unknown URNs in `schemas` (Entra's legacy group URN) dropped, nulls as unassigned.
+ * Strict where a silent drop would lose data: an unknown attribute is 400 invalidValue.
+ * `password` is accepted and never stored: this service provisions accounts, it does not
+ * authenticate them, and a password it cannot use is only a liability.
+ */
+import { badRequest, invalidValue } from '../errors';
+import { evaluateElementFilter } from '../filter/evaluate';
+import { parsePatchPath } from '../filter/path';
+import { LEGACY_GROUP_SCHEMAS, resourceTypes } from '../schema/definitions';
+import {
+  coreAttributesOf,
+  extensionUrnsOf,
+  findAttribute,
+  qualifyPath,
+  resolvePath,
+  schemaDefinitionOf,
+} from '../schema/registry';
+import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
+import { attributeSchema, issuePath } from './attribute-schema';
+
+type Json = Record<string, unknown>;
+
+export interface ParseOptions {
+  /** Tenant-specific required paths (`phoneNumbers`, `roles[primary eq "True"].value`, ...). */
+  readonly requiredPaths?: readonly string[];
+}
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A POST/PUT body as the resource to store (without `id`: the caller assigns or keeps it). */
+export function parseResource(type: ResourceTypeName, body: unknown, options: ParseOptions = {}): ScimResource {
+  if (!isObject(body)) throw badRequest('invalidSyntax', 'The request body must be a JSON object.');
+  checkSchemas(type, body);
+  const resource = build(type, body, false);
+  checkSinglePrimary(type, resource);
+  assertRequired(type, resource, options.requiredPaths ?? []);
+  return resource;
+}
+
+/** A resource after PATCH: same checks and canonical shape, keeping its `id`. */
+export function normalizeResource(type: ResourceTypeName, resource: ScimResource): ScimResource {
+  return build(type, resource, true);
+}
+
+/** Schema-required attributes (userName, displayName) and the tenant's own required paths. */
+export function assertRequired(type: ResourceTypeName, resource: ScimResource, paths: readonly string[]): void {
+  for (const definition of coreAttributesOf(type)) {
+    if (definition.required && !present(resource[definition.name])) {
+      throw invalidValue(`"${definition.name}" is required.`);
+    }
+  }
+  for (const path of paths) {
+    if (!hasPath(type, resource, path)) throw invalidValue(`"${path}" is required for this tenant.`);
+  }
+}
+
+function checkSchemas(type: ResourceTypeName, body: Json): void {
+  const core = resourceTypes[type].schema;
+  const schemas = field(body, 'schemas');
+  const accepted = type === 'Group' ? [core, ...LEGACY_GROUP_SCHEMAS] : [core];
+  const ok =
+    Array.isArray(schemas) &&
+    schemas.every((s) => typeof s === 'string') &&
+    schemas.some((s) => accepted.some((a) => a.toLowerCase() === String(s).toLowerCase()));
+  if (!ok) throw invalidValue(`"schemas" must be an array of schema URNs that includes "${core}".`);
+}
+
+function build(type: ResourceTypeName, body: Json, keepId: boolean): ScimResource {
+  const core: Json = {};
+  const extensions = new Map<string, Json>();
+  const extensionOf = (urn: string): Json => {
+    const existing = extensions.get(urn);
+    if (existing) return existing;
+    const created: Json = {};
+    extensions.set(urn, created);
+    return created;
+  };
+  for (const [key, value] of Object.entries(body)) {
+    const lowered = key.toLowerCase();
+    if (lowered === 'schemas' || lowered === 'meta') continue;
+    if (lowered === 'id') {
+      if (keepId && typeof value === 'string') core.id = value;
+      continue;
+    }
+    const urn = extensionUrnsOf(type).find((u) => u.toLowerCase() === lowered);
+    if (urn) {
+      if (value === null) continue;
+      if (!isObject(value)) throw invalidValue(`"${urn}" must be an object of its attributes.`);
+      for (const [name, item] of Object.entries(value)) setAttribute(extensionOf(urn), schemaDefinitionOf(urn).attributes, name, item, urn);
+      continue;
+    }
+    const resolved = resolvePath(type, key);
+    if (lowered.startsWith('urn:') && resolved && !resolved.subDefinition) {
+      // A fully qualified top-level key: `urn:...:enterprise:2.0:User:department`.
+      const container = resolved.isCore ? core : extensionOf(resolved.schema);
+      put(container, resolved.definition, value, resolved.path);
+      continue;
+    }
+    setAttribute(core, coreAttributesOf(type), key, value, undefined);
+  }
+  const present = [...extensions].filter(([, attributes]) => Object.keys(attributes).length > 0);
+  return {
+    schemas: [resourceTypes[type].schema, ...present.map(([urn]) => urn)],
+    ...core,
+    ...Object.fromEntries(present),
+  };
+}
+
+function setAttribute(container: Json, attributes: readonly AttributeDefinition[], name: string, value: unknown, urn: string | undefined): void {
+  const definition = findAttribute(attributes, name);
+  if (!definition || definition.name === 'id' || definition.name === 'meta') {
+    throw invalidValue(`Unknown attribute "${urn ? `${urn}:${name}` : name}".`);
+  }
+  put(container, definition, value, urn ? `${urn}:${definition.name}` : definition.name);
+}
+
+function put(container: Json, definition: AttributeDefinition, value: unknown, path: string): void {
+  // readOnly values are the server's to set (RFC 7644 §3.3); writeOnly/never ones are not kept.
+  if (definition.mutability === 'readOnly' || definition.returned === 'never') return;
+  const parsed = attributeSchema(definition).safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issuePath(path, issue?.path ?? []);
+    throw invalidValue(`"${where}": ${issue?.message ?? 'invalid value'}.`);
+  }
+  if (parsed.data === undefined) Reflect.deleteProperty(container, definition.name);
+  else container[definition.name] = parsed.data;
+}
+
+/** RFC 7643 §2.4: the primary attribute value "true" MUST appear no more than once. */
+function checkSinglePrimary(type: ResourceTypeName, resource: ScimResource): void {
+  const containers: Json[] = [resource, ...extensionUrnsOf(type).map((u) => resource[u]).filter(isObject)];
+  for (const container of containers) {
+    for (const [name, value] of Object.entries(container)) {
+      if (Array.isArray(value) && value.filter((e) => isObject(e) && e.primary === true).length > 1) {
+        throw invalidValue(`Only one value of "${name}" may be primary.`);
+      }
+    }
+  }
+}
+
+function present(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (Array.isArray(value)) return value.some(present);
+  if (isObject(value)) return Object.values(value).some(present);
+  return true;
+}
+
+/** True when the resource has a value at a path such as `roles[primary eq "True"].value`. */
+function hasPath(type: ResourceTypeName, resource: ScimResource, text: string): boolean {
+  const path = parsePatchPath(type, qualifyPath(type, text));
+  if (path.extension) return present(resource[path.extension]);
+  const attribute = path.attribute;
+  if (!attribute) return false;
+  const container = attribute.isCore ? resource : resource[attribute.schema];
+  const value = isObject(container) ? container[attribute.definition.name] : undefined;
+  const sub = path.subAttribute ?? attribute.subDefinition;
+  const elements = (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(
+    (e) => !path.filter || (isObject(e) && evaluateElementFilter(path.filter, e)),
+  );
+  return elements.some((e) => present(sub ? (isObject(e) ? e[sub.name] : undefined) : e));
+}
+
+function field(object: Json, name: string): unknown {
+  const key = Object.keys(object).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : object[key];
+}
