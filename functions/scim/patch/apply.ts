@@ -1,0 +1,216 @@
+/**
+ * The PATCH engine (RFC 7644 §3.5.2): applies validated operations to a stored resource and says
+ * whether anything changed. Pure: no storage, no clock.
+ *
+ * Entra-specific leniency, each a documented request form:
+ *  - a path-less `add`/`replace` whose value keys are paths (`"name.givenName"`, a full URN path);
+ *  - value-filter paths (`emails[type eq "work"].value`) with no matching element yet create exactly
+ *    one element holding the filter's `eq` terms, so following operations on the same filter
+ *    (`addresses[type eq "work"].locality`) fill that one element;
+ *  - `manager` as `[{value}]`, an id string, or `""` to clear;
+ *  - booleans as "True"/"False" (normalised by validation at the end).
+ * A removal that matches nothing is a success: Entra retries and must not fail on idempotent work.
+ */
+import { badRequest } from '../errors';
+import type { FilterNode } from '../filter/ast';
+import { evaluateElementFilter } from '../filter/evaluate';
+import { normalizeResource } from '../resource/validate';
+import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
+import { assign, compact, equalJson, isObject, type JsonObject } from './json';
+import type { PatchOperation, PatchOpName } from './operations';
+import { resolveTarget, type AttributeTarget } from './target';
+import { complexValue, elementFromFilter, elementsOf, isPrimary } from './values';
+
+export interface PatchResult {
+  readonly resource: ScimResource;
+  readonly changed: boolean;
+}
+
+/** One operation on one path, after path-less values were expanded into paths. */
+interface Step {
+  readonly op: PatchOpName;
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+/** Attributes a path-less value may carry that are not client-writable and not worth an error. */
+const IGNORED_PATHLESS_KEYS = new Set(['schemas', 'meta']);
+
+export function applyPatch(type: ResourceTypeName, resource: ScimResource, operations: readonly PatchOperation[]): PatchResult {
+  const working = structuredClone(resource) as JsonObject;
+  for (const operation of operations) {
+    for (const step of stepsOf(type, operation, working)) applyStep(type, working, step);
+  }
+  const next = normalizeResource(type, (compact(working) as JsonObject | undefined) ?? {});
+  return { resource: next, changed: !equalJson(resource, next) };
+}
+
+function stepsOf(type: ResourceTypeName, operation: PatchOperation, resource: JsonObject): Step[] {
+  if (operation.path !== undefined) return [{ op: operation.op, path: operation.path, value: operation.value }];
+  // Path-less: every key of the value object is a path (RFC 7644 §3.5.2.1, and Entra's dotted keys).
+  const steps: Step[] = [];
+  for (const [key, value] of Object.entries(operation.value as JsonObject)) {
+    if (IGNORED_PATHLESS_KEYS.has(key.toLowerCase())) continue;
+    if (key.toLowerCase() === 'id') {
+      if (value !== resource.id) throw badRequest('mutability', '"id" is read-only.');
+      continue;
+    }
+    steps.push({ op: operation.op, path: key, value });
+  }
+  return steps;
+}
+
+function applyStep(type: ResourceTypeName, resource: JsonObject, step: Step): void {
+  const target = resolveTarget(type, step.path);
+  if (target.kind === 'extension') return applyToExtension(type, resource, target.urn, step);
+  checkMutability(target, resource, step);
+  const container = containerOf(resource, target.urn);
+  const name = target.definition.name;
+  if (target.definition.multiValued && target.definition.type === 'complex') {
+    assign(container, name, multiValuedResult(target, arrayOf(container[name]), step));
+  } else if (target.definition.type === 'complex') {
+    assign(container, name, complexResult(target, container[name], step));
+  } else {
+    assign(container, name, simpleResult(target.definition, container[name], step));
+  }
+  if (target.urn && isObject(resource[target.urn]) && Object.keys(resource[target.urn] as JsonObject).length === 0) {
+    Reflect.deleteProperty(resource, target.urn);
+  }
+}
+
+/** `path: "urn:...:enterprise:2.0:User"`: the value's keys are that extension's attributes. */
+function applyToExtension(type: ResourceTypeName, resource: JsonObject, urn: string, step: Step): void {
+  if (step.op === 'remove') {
+    Reflect.deleteProperty(resource, urn);
+    return;
+  }
+  if (!isObject(step.value)) throw badRequest('invalidValue', `"${urn}" takes an object of its attributes.`);
+  for (const [key, value] of Object.entries(step.value)) {
+    applyStep(type, resource, { op: step.op, path: `${urn}:${key}`, value });
+  }
+}
+
+function containerOf(resource: JsonObject, urn: string | undefined): JsonObject {
+  if (!urn) return resource;
+  const key = Object.keys(resource).find((k) => k.toLowerCase() === urn.toLowerCase());
+  const existing = key === undefined ? undefined : resource[key];
+  if (key !== undefined && key !== urn) Reflect.deleteProperty(resource, key);
+  const container = isObject(existing) ? existing : {};
+  resource[urn] = container;
+  return container;
+}
+
+/** readOnly attributes cannot be written (RFC 7644 §3.5.2); immutable ones only while unassigned. */
+function checkMutability(target: AttributeTarget, resource: JsonObject, step: Step): void {
+  const { definition } = target;
+  const sub = target.sub;
+  if (definition.mutability === 'readOnly' || sub?.mutability === 'readOnly') {
+    throw badRequest('mutability', `"${step.path}" is read-only.`);
+  }
+  if (definition.mutability === 'immutable') {
+    const container = target.urn ? resource[target.urn] : resource;
+    const current = isObject(container) ? container[definition.name] : undefined;
+    if (current !== undefined && (step.op !== 'add' || !equalJson(current, step.value))) {
+      throw badRequest('mutability', `"${step.path}" is immutable once set.`);
+    }
+  }
+}
+
+function simpleResult(definition: AttributeDefinition, current: unknown, step: Step): unknown {
+  if (step.op === 'remove') return undefined;
+  if (!definition.multiValued) return step.value ?? undefined;
+  const items = Array.isArray(step.value) ? step.value : [step.value];
+  if (step.op === 'replace') return items;
+  const existing = arrayOf(current);
+  return [...existing, ...items.filter((item) => !existing.some((e) => equalJson(e, item)))];
+}
+
+/** Single-valued complex (`name`, `manager`): sub-attributes merge (RFC 7644 §3.5.2.1, §3.5.2.3). */
+function complexResult(target: AttributeTarget, current: unknown, step: Step): JsonObject | undefined {
+  const existing = isObject(current) ? { ...current } : {};
+  if (target.sub) {
+    if (step.op === 'remove') Reflect.deleteProperty(existing, target.sub.name);
+    else assign(existing, target.sub.name, step.value ?? undefined);
+    // `manager.value` set to "" clears the manager, as `manager` set to "" does.
+    if (existing.value === '') return undefined;
+    return compact(existing) as JsonObject | undefined;
+  }
+  if (step.op === 'remove') return undefined;
+  const value = complexValue(target.definition, step.value);
+  if (!value) return undefined;
+  return compact({ ...existing, ...value }) as JsonObject | undefined;
+}
+
+function multiValuedResult(target: AttributeTarget, elements: JsonObject[], step: Step): JsonObject[] | undefined {
+  const next = target.filter ? withFilter(target, target.filter, elements, step) : withoutFilter(target, elements, step);
+  return next.length > 0 ? next : undefined;
+}
+
+function withoutFilter(target: AttributeTarget, elements: JsonObject[], step: Step): JsonObject[] {
+  const { definition, sub } = target;
+  if (sub) {
+    // `emails.value` without a filter: every element (RFC 7644 §3.5.2.3); none yet → one new element.
+    if (step.op === 'remove') return elements.map((e) => without(e, sub.name));
+    if (elements.length === 0) return [{ [sub.name]: step.value }];
+    return elements.map((e) => ({ ...e, [sub.name]: step.value }));
+  }
+  if (step.op === 'remove') {
+    // A remove with a value drops the elements with those values (and keeps the others).
+    if (step.value === undefined || step.value === null) return [];
+    const doomed = elementsOf(definition, step.value);
+    return elements.filter((e) => !doomed.some((d) => d.value !== undefined && equalJson(d.value, e.value)));
+  }
+  const incoming = elementsOf(definition, step.value);
+  if (step.op === 'replace') return exclusivePrimary(incoming, incoming);
+  const added = incoming.filter((item) => !elements.some((e) => equalJson(e, item)));
+  return exclusivePrimary([...elements, ...added], added);
+}
+
+function withFilter(target: AttributeTarget, filter: FilterNode, elements: JsonObject[], step: Step): JsonObject[] {
+  const matches = new Set(elements.filter((e) => evaluateElementFilter(filter, e)));
+  const { sub } = target;
+  if (step.op === 'remove') {
+    // Removing an element's `value` (Entra's `emails[type eq "work"].value`) removes the element:
+    // a typed email without an address is not an email.
+    if (!sub || sub.name === 'value') return elements.filter((e) => !matches.has(e));
+    return elements.map((e) => (matches.has(e) ? without(e, sub.name) : e));
+  }
+  const change = (e: JsonObject): JsonObject => {
+    if (sub) return { ...e, [sub.name]: step.value };
+    const value = elementsOf(target.definition, step.value)[0];
+    return value ? { ...e, ...value } : e;
+  };
+  if (matches.size === 0) {
+    const seed = elementFromFilter(filter);
+    if (!seed) {
+      throw badRequest('noTarget', `No element matches "${step.path}", and its filter does not describe one to create.`);
+    }
+    const created = change(seed);
+    return exclusivePrimary([...elements, created], [created]);
+  }
+  const changed: JsonObject[] = [];
+  const next = elements.map((e) => {
+    if (!matches.has(e)) return e;
+    const updated = change(e);
+    changed.push(updated);
+    return updated;
+  });
+  return exclusivePrimary(next, changed);
+}
+
+/** RFC 7643 §2.4: at most one element is primary; the one just written wins. */
+function exclusivePrimary(elements: JsonObject[], written: JsonObject[]): JsonObject[] {
+  const winner = [...written].reverse().find(isPrimary) ?? [...elements].reverse().find(isPrimary);
+  if (!winner) return elements;
+  return elements.map((e) => (e !== winner && isPrimary(e) ? { ...e, primary: false } : e));
+}
+
+function without(element: JsonObject, key: string): JsonObject {
+  const { [key]: _removed, ...rest } = element;
+  return rest;
+}
+
+function arrayOf(value: unknown): JsonObject[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject);
+}

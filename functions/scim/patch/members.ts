@@ -1,0 +1,117 @@
+/**
+ * Group membership operations, split from the rest of a Group PATCH: members are items in the
+ * store, not an attribute of the group item, so the provisioning layer applies them separately.
+ *
+ * Every form Entra sends is understood (RFC 7644 §3.5.2 and Entra's two dialects):
+ *  - `{"op":"Add","path":"members","value":[{"value":"<id>"}, ...]}`
+ *  - `{"op":"Remove","path":"members","value":[{"value":"<id>"}]}` (default dialect: only those)
+ *  - `{"op":"remove","path":"members[value eq \"<id>\"]"}` (aadOptscim062020 dialect)
+ *  - `{"op":"Remove","path":"members"}` without value: every member
+ *  - `{"op":"replace","path":"members","value":[...]}`: exactly those members
+ *  - path-less `add`/`replace` whose value object carries `members`
+ */
+import { invalidPath, invalidValue } from '../errors';
+import type { FilterNode } from '../filter/ast';
+import { findAttribute, coreAttributesOf } from '../schema/registry';
+import type { AttributeDefinition } from '../schema/types';
+import { isObject } from './json';
+import type { PatchOperation } from './operations';
+import { resolvePatchPath } from './target';
+import { elementsOf } from './values';
+
+export type MemberChange =
+  | { readonly kind: 'add'; readonly ids: string[] }
+  | { readonly kind: 'remove'; readonly ids: string[] }
+  | { readonly kind: 'removeAll' }
+  | { readonly kind: 'replace'; readonly ids: string[] };
+
+export interface SplitOperations {
+  readonly attributeOperations: PatchOperation[];
+  readonly memberChanges: MemberChange[];
+}
+
+const membersDefinition = (): AttributeDefinition => {
+  const definition = findAttribute(coreAttributesOf('Group'), 'members');
+  if (!definition) throw new Error('Group schema lacks members');
+  return definition;
+};
+
+const isMembersName = (name: string) => name.toLowerCase() === 'members';
+
+export function splitMemberOperations(operations: readonly PatchOperation[]): SplitOperations {
+  const attributeOperations: PatchOperation[] = [];
+  const memberChanges: MemberChange[] = [];
+  operations.forEach((operation, index) => {
+    if (operation.path === undefined) {
+      const { rest, change } = splitPathless(operation, index);
+      if (rest) attributeOperations.push(rest);
+      if (change) memberChanges.push(change);
+      return;
+    }
+    const change = memberChangeOf(operation, operation.path, index);
+    if (change) memberChanges.push(change);
+    else attributeOperations.push(operation);
+  });
+  return { attributeOperations, memberChanges };
+}
+
+/** A path-less add/replace: `members` goes to the member changes, the other keys stay attributes. */
+function splitPathless(operation: PatchOperation, index: number): { rest?: PatchOperation; change?: MemberChange } {
+  if (!isObject(operation.value)) return { rest: operation };
+  const entries = Object.entries(operation.value);
+  const members = entries.find(([key]) => isMembersName(key));
+  if (!members) return { rest: operation };
+  const others = entries.filter(([key]) => !isMembersName(key));
+  const ids = memberIds(members[1], index);
+  const change: MemberChange = operation.op === 'replace' ? { kind: 'replace', ids } : { kind: 'add', ids };
+  return {
+    ...(others.length > 0 ? { rest: { op: operation.op, value: Object.fromEntries(others) } } : {}),
+    change,
+  };
+}
+
+/** The member change a pathful operation makes, or undefined when it is about another attribute. */
+function memberChangeOf(operation: PatchOperation, path: string, index: number): MemberChange | undefined {
+  if (!/^\s*members\b/i.test(path) && !/^urn:ietf:params:scim:schemas:core:2\.0:group:members\b/i.test(path)) return undefined;
+  const target = resolvePatchPath('Group', path);
+  if (target.subAttribute || target.attribute?.subDefinition) {
+    throw invalidPath(`Operations[${index}]: change members by "members" or "members[value eq \\"<id>\\"]", not "${path}".`);
+  }
+  if (target.filter) {
+    if (operation.op !== 'remove') {
+      throw invalidPath(`Operations[${index}]: a member filter path only works with "remove"; add members with path "members".`);
+    }
+    return { kind: 'remove', ids: idsFromFilter(target.filter, path, index) };
+  }
+  switch (operation.op) {
+    case 'add':
+      return { kind: 'add', ids: memberIds(operation.value, index) };
+    case 'replace':
+      return { kind: 'replace', ids: memberIds(operation.value, index) };
+    case 'remove':
+      return operation.value === undefined || operation.value === null
+        ? { kind: 'removeAll' }
+        : { kind: 'remove', ids: memberIds(operation.value, index) };
+  }
+}
+
+/** Member ids of a value: `[{"value":"id"}]`, one object, or bare ids. Each needs a non-empty string value. */
+function memberIds(value: unknown, index: number): string[] {
+  if (value === null || value === undefined) return [];
+  const ids = elementsOf(membersDefinition(), value).map((element) => element.value);
+  if (!ids.every((id): id is string => typeof id === 'string' && id.trim() !== '')) {
+    throw invalidValue(`Operations[${index}]: every member needs a "value" with the user's id.`);
+  }
+  return [...new Set(ids)];
+}
+
+/** `value eq "a"` (or several joined by `or`): the ids a remove filter names. */
+function idsFromFilter(filter: FilterNode, path: string, index: number): string[] {
+  if (filter.kind === 'or') {
+    return [...new Set([...idsFromFilter(filter.left, path, index), ...idsFromFilter(filter.right, path, index)])];
+  }
+  if (filter.kind === 'compare' && filter.op === 'eq' && filter.attribute.subDefinition?.name === 'value' && typeof filter.value === 'string') {
+    return [filter.value];
+  }
+  throw invalidPath(`Operations[${index}]: "${path}" must select members by value, e.g. members[value eq "<id>"].`);
+}

@@ -1,0 +1,49 @@
+/**
+ * What a PATCH path points at, in storage terms: which container (the resource itself or an
+ * extension object under its URN), which attribute, optionally which sub-attribute and which
+ * elements (value filter).
+ */
+import { invalidPath } from '../errors';
+import type { FilterNode, PatchPath } from '../filter/ast';
+import { parsePatchPath } from '../filter/path';
+import { qualifyPath } from '../schema/registry';
+import type { AttributeDefinition, ResourceTypeName } from '../schema/types';
+
+export interface AttributeTarget {
+  readonly kind: 'attribute';
+  /** Extension URN holding the attribute; undefined for top-level (core and common) attributes. */
+  readonly urn: string | undefined;
+  readonly definition: AttributeDefinition;
+  /** `name.givenName`, `emails.value`, `emails[type eq "work"].value`. */
+  readonly sub: AttributeDefinition | undefined;
+  readonly filter: FilterNode | undefined;
+}
+
+/** The whole extension object: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`. */
+export interface ExtensionTarget {
+  readonly kind: 'extension';
+  readonly urn: string;
+}
+
+export type Target = AttributeTarget | ExtensionTarget;
+
+/** Parses a PATCH path (core first, then extensions); throws invalidPath / invalidFilter. */
+export function resolvePatchPath(type: ResourceTypeName, text: string): PatchPath {
+  return parsePatchPath(type, qualifyPath(type, text));
+}
+
+export function resolveTarget(type: ResourceTypeName, text: string): Target {
+  const path = resolvePatchPath(type, text);
+  const { attribute } = path;
+  if (!attribute) {
+    if (path.extension) return { kind: 'extension', urn: path.extension };
+    throw invalidPath(`"${text}" names no attribute.`);
+  }
+  return {
+    kind: 'attribute',
+    urn: attribute.isCore ? undefined : attribute.schema,
+    definition: attribute.definition,
+    sub: path.subAttribute ?? attribute.subDefinition,
+    filter: path.filter,
+  };
+}

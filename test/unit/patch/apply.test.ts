@@ -1,0 +1,132 @@
+/** The PATCH engine against RFC 7644 §3.5.2 and the request forms Entra sends. */
+import { describe, expect, it } from '@jest/globals';
+import { applyPatch } from '../../../functions/scim/patch/apply';
+import { parsePatchBody, type PatchOperation } from '../../../functions/scim/patch/operations';
+import { ScimError } from '../../../functions/scim/errors';
+import type { ScimResource } from '../../../functions/scim/schema/types';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+const ops = (...operations: object[]): PatchOperation[] =>
+  parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
+
+const base = (): ScimResource => ({
+  schemas: [USER],
+  id: 'u1',
+  userName: 'bjensen@example.com',
+  active: true,
+  name: { givenName: 'Barbara', familyName: 'Jensen' },
+  emails: [{ type: 'work', value: 'bjensen@example.com', primary: true }],
+});
+
+const patched = (resource: ScimResource, ...operations: object[]) => applyPatch('User', resource, ops(...operations));
+
+function scimErrorOf(run: () => unknown): ScimError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ScimError) return error;
+    throw error;
+  }
+  throw new Error('expected a ScimError');
+}
+
+describe('applyPatch', () => {
+  it('reports no change for a PATCH that sets what is already there', () => {
+    const result = patched(base(), { op: 'Replace', path: 'userName', value: 'bjensen@example.com' });
+    expect(result.changed).toBe(false);
+  });
+
+  it('treats path-less value keys as paths, including dotted and URN-qualified ones', () => {
+    const { resource, changed } = patched(base(), {
+      op: 'Replace',
+      value: { 'name.givenName': 'Babs', [`${ENTERPRISE}:employeeNumber`]: '7', active: 'False' },
+    });
+    expect(changed).toBe(true);
+    expect(resource.name).toEqual({ givenName: 'Babs', familyName: 'Jensen' });
+    expect(resource[ENTERPRISE]).toEqual({ employeeNumber: '7' });
+    expect(resource.active).toBe(false);
+    expect(resource.schemas).toEqual([USER, ENTERPRISE]);
+  });
+
+  it('merges sub-attributes on replace of a complex attribute (RFC 7644 §3.5.2.3)', () => {
+    const { resource } = patched(base(), { op: 'replace', path: 'name', value: { givenName: 'B' } });
+    expect(resource.name).toEqual({ givenName: 'B', familyName: 'Jensen' });
+  });
+
+  it('creates one element for a value filter with no match, and fills it on later operations', () => {
+    const { resource } = patched(
+      base(),
+      { op: 'Add', path: 'addresses[type eq "work"].streetAddress', value: '1 Main St' },
+      { op: 'Add', path: 'addresses[type eq "work"].locality', value: 'Springfield' },
+      { op: 'Add', path: 'phoneNumbers[type eq "mobile"].value', value: '555' },
+    );
+    expect(resource.addresses).toEqual([{ type: 'work', streetAddress: '1 Main St', locality: 'Springfield' }]);
+    expect(resource.phoneNumbers).toEqual([{ type: 'mobile', value: '555' }]);
+    expect(resource.emails).toEqual(base().emails);
+  });
+
+  it('updates only the matching element', () => {
+    const start = { ...base(), emails: [{ type: 'work', value: 'a@x' }, { type: 'home', value: 'b@x' }] };
+    const { resource } = patched(start, { op: 'replace', path: 'emails[type eq "home"].value', value: 'c@x' });
+    expect(resource.emails).toEqual([{ type: 'work', value: 'a@x' }, { type: 'home', value: 'c@x' }]);
+  });
+
+  it('keeps one primary element: the one just written wins', () => {
+    const { resource } = patched(base(), { op: 'add', path: 'emails', value: [{ type: 'home', value: 'h@x', primary: 'True' }] });
+    expect(resource.emails).toEqual([
+      { type: 'work', value: 'bjensen@example.com', primary: false },
+      { type: 'home', value: 'h@x', primary: true },
+    ]);
+  });
+
+  it('turns roles[primary eq "True"].value into a primary role', () => {
+    const { resource } = patched(base(), { op: 'Add', path: 'roles[primary eq "True"].value', value: 'Admin' });
+    expect(resource.roles).toEqual([{ primary: true, value: 'Admin' }]);
+  });
+
+  it('accepts manager as bare name with [{value}], as a URN path with an id string, and "" to clear', () => {
+    const first = patched(base(), { op: 'Add', path: 'manager', value: [{ $ref: null, value: 'm1' }] }).resource;
+    expect(first[ENTERPRISE]).toEqual({ manager: { value: 'm1' } });
+    const second = patched(first, { op: 'Replace', path: `${ENTERPRISE}:manager`, value: 'm2' }).resource;
+    expect(second[ENTERPRISE]).toEqual({ manager: { value: 'm2' } });
+    const cleared = patched(second, { op: 'Replace', path: `${ENTERPRISE}:manager`, value: '' }).resource;
+    expect(cleared[ENTERPRISE]).toBeUndefined();
+    expect(cleared.schemas).toEqual([USER]);
+  });
+
+  it('removes an attribute, a matching element, and succeeds when nothing matches', () => {
+    const { resource } = patched(
+      base(),
+      { op: 'remove', path: 'name.familyName' },
+      { op: 'remove', path: 'emails[type eq "work"]' },
+      { op: 'remove', path: 'phoneNumbers[type eq "fax"]' },
+    );
+    expect(resource.name).toEqual({ givenName: 'Barbara' });
+    expect(resource.emails).toBeUndefined();
+  });
+
+  it('removes the element when its value is removed through a filter', () => {
+    const { resource } = patched(base(), { op: 'Remove', path: 'emails[type eq "work"].value' });
+    expect(resource.emails).toBeUndefined();
+  });
+
+  it('answers mutability for read-only attributes and invalidPath for unknown ones', () => {
+    expect(scimErrorOf(() => patched(base(), { op: 'replace', path: 'id', value: 'x' })).scimType).toBe('mutability');
+    expect(scimErrorOf(() => patched(base(), { op: 'add', path: 'groups', value: [{ value: 'g' }] })).scimType).toBe('mutability');
+    expect(scimErrorOf(() => patched(base(), { op: 'replace', path: 'shoeSize', value: 9 })).scimType).toBe('invalidPath');
+  });
+
+  it('answers noTarget when a filter cannot describe the element to create', () => {
+    const error = scimErrorOf(() => patched(base(), { op: 'replace', path: 'emails[value co "nowhere"].type', value: 'work' }));
+    expect(error.scimType).toBe('noTarget');
+  });
+
+  it('does not modify its input', () => {
+    const start = base();
+    const copy = structuredClone(start);
+    patched(start, { op: 'replace', path: 'name.givenName', value: 'X' });
+    expect(start).toEqual(copy);
+  });
+});
