@@ -3,7 +3,7 @@
  * updates on the version that was read (optimistic concurrency), uniqueness items in the same
  * transaction as the resource so two clients can never both win a userName.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { ScimError, conflict } from '../scim/errors';
@@ -32,6 +32,9 @@ const GLANCE_ATTRIBUTES = ['userName', 'displayName', 'externalId', 'active'] as
 /** DynamoDB's item limit is 400 KB; leave room for keys and glance attributes. */
 const MAX_RESOURCE_BYTES = 350_000;
 
+const BATCH_GET_LIMIT = 100;
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+
 const prefixOf = (type: ResourceTypeName) => (type === 'User' ? sortKeyPrefix.user : sortKeyPrefix.group);
 
 export async function getResource(db: Db, tenantId: string, type: ResourceTypeName, id: string): Promise<StoredResource | undefined> {
@@ -39,6 +42,49 @@ export async function getResource(db: Db, tenantId: string, type: ResourceTypeNa
     new GetCommand({ TableName: db.table, Key: keys.resource(tenantId, type, id), ConsistentRead: true }),
   );
   return Item ? fromItem(Item) : undefined;
+}
+
+/** Resources by id (BatchGetItem, 100 keys per call, consistent); missing ids are simply absent. */
+export async function getResources(db: Db, tenantId: string, type: ResourceTypeName, ids: readonly string[]): Promise<StoredResource[]> {
+  const found: StoredResource[] = [];
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+    let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => keys.resource(tenantId, type, id));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await backoff(attempt);
+      const result = await db.client.send(
+        new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[db.table] ?? []).map(fromItem));
+      pending = (result.UnprocessedKeys?.[db.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  const order = new Map(unique.map((id, index) => [id, index]));
+  return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
+/**
+ * Records a change that lives outside the item (group memberships): a new version and
+ * lastModified, so ETags and meta follow. An atomic counter, not a conditional write, so
+ * concurrent membership PATCHes of one group never conflict. Undefined when the resource is gone.
+ */
+export async function touchResource(db: Db, tenantId: string, type: ResourceTypeName, id: string): Promise<StoredResource | undefined> {
+  try {
+    const { Attributes } = await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.resource(tenantId, type, id),
+        UpdateExpression: 'SET version = version + :one, lastModified = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes ? fromItem(Attributes) : undefined;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
 }
 
 /** Resolves a unique value (e.g. a userName, folded as the schema says) to the owning id: one GetItem. */
@@ -183,6 +229,11 @@ export async function countResources(db: Db, tenantId: string, type: ResourceTyp
     startKey = result.LastEvaluatedKey;
   } while (startKey);
   return count;
+}
+
+/** The listing position just after a resource: a cursor resumes a listResources walk from it. */
+export function positionAfter(tenantId: string, type: ResourceTypeName, id: string): Record<string, unknown> {
+  return keys.resource(tenantId, type, id);
 }
 
 /** Whether a key from a page belongs to this tenant and type (cursor validation). */

@@ -1,0 +1,211 @@
+/**
+ * Group memberships: one item per (group, user) in the group's own partition, with the reverse
+ * index (GSI1) keyed by the user. A group of 100,000 members is 100,000 small items, never a list
+ * on the group item (400 KB limit), and concurrent member changes never contend for one item.
+ *
+ * Writes go in BatchWriteItem calls of 25 (⌈k/25⌉ calls for k members); unprocessed items are
+ * retried with backoff. Puts and deletes are idempotent, so re-adding or re-removing is harmless.
+ */
+import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './db';
+import { GSI1 } from './table';
+import { idFromSortKey, keys, memberOfPartition, membersPartition, sortKeyPrefix } from './keys';
+
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_GET_LIMIT = 100;
+/** Membership items per Query page: about 100 bytes each, far below the 1 MB page limit. */
+const MEMBER_PAGE = 1000;
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+
+function membershipItem(tenantId: string, groupId: string, userId: string): Record<string, unknown> {
+  return {
+    ...keys.membership(tenantId, groupId, userId),
+    ...keys.membershipIndex(tenantId, groupId, userId),
+    entity: 'Membership',
+    tenantId,
+    groupId,
+    userId,
+    added: new Date().toISOString(),
+  };
+}
+
+export async function addMembers(db: Db, tenantId: string, groupId: string, userIds: readonly string[]): Promise<void> {
+  const unique = [...new Set(userIds)];
+  await batchWrite(db, unique.map((userId) => ({ PutRequest: { Item: membershipItem(tenantId, groupId, userId) } })));
+}
+
+export async function removeMembers(db: Db, tenantId: string, groupId: string, userIds: readonly string[]): Promise<void> {
+  const unique = [...new Set(userIds)];
+  await batchWrite(db, unique.map((userId) => ({ DeleteRequest: { Key: keys.membership(tenantId, groupId, userId) } })));
+}
+
+async function batchWrite(db: Db, requests: WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+    let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await backoff(attempt);
+      const result = await db.client.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
+      pending = (result.UnprocessedItems?.[db.table] ?? []) as WriteRequest[];
+    }
+  }
+}
+
+/** The ids among `userIds` that are users of this tenant (BatchGetItem, keys only). */
+export async function existingUserIds(db: Db, tenantId: string, userIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const unique = [...new Set(userIds)];
+  for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+    let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => keys.user(tenantId, id));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await backoff(attempt);
+      const result = await db.client.send(
+        new BatchGetCommand({
+          RequestItems: { [db.table]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'id' } },
+        }),
+      );
+      for (const item of result.Responses?.[db.table] ?? []) found.add(String(item.id));
+      pending = (result.UnprocessedKeys?.[db.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return found;
+}
+
+export interface MemberPage {
+  readonly userIds: string[];
+  readonly lastKey?: Record<string, unknown>;
+}
+
+/** One page of a group's member ids, in id order. */
+export async function listMembers(
+  db: Db,
+  tenantId: string,
+  groupId: string,
+  page: { limit?: number; startKey?: Record<string, unknown> } = {},
+): Promise<MemberPage> {
+  const result = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': membersPartition(tenantId, groupId), ':prefix': sortKeyPrefix.member },
+      ProjectionExpression: 'SK',
+      ConsistentRead: true,
+      Limit: page.limit ?? MEMBER_PAGE,
+      ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
+    }),
+  );
+  return {
+    userIds: (result.Items ?? []).map((item) => idFromSortKey(String(item.SK), sortKeyPrefix.member)),
+    ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}),
+  };
+}
+
+/** Up to `max` member ids; `complete` is false when the group has more. Reads at most max + 1 items. */
+export async function memberIdsWithin(
+  db: Db,
+  tenantId: string,
+  groupId: string,
+  max: number,
+): Promise<{ userIds: string[]; complete: boolean }> {
+  const userIds: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const room = max + 1 - userIds.length;
+    const page = await listMembers(db, tenantId, groupId, { limit: Math.min(MEMBER_PAGE, room), ...(startKey ? { startKey } : {}) });
+    userIds.push(...page.userIds);
+    startKey = page.lastKey;
+  } while (startKey && userIds.length <= max);
+  const complete = userIds.length <= max;
+  return { userIds: complete ? userIds : userIds.slice(0, max), complete };
+}
+
+export async function isMember(db: Db, tenantId: string, groupId: string, userId: string): Promise<boolean> {
+  const { Item } = await db.client.send(
+    new GetCommand({
+      TableName: db.table,
+      Key: keys.membership(tenantId, groupId, userId),
+      ProjectionExpression: 'PK',
+      ConsistentRead: true,
+    }),
+  );
+  return Item !== undefined;
+}
+
+/** The groups a user belongs to, through the reverse index (eventually consistent, like every GSI). */
+export async function groupIdsOfUser(db: Db, tenantId: string, userId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: GSI1.indexName,
+        KeyConditionExpression: `${GSI1.partitionKey} = :pk`,
+        ExpressionAttributeValues: { ':pk': memberOfPartition(tenantId, userId) },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of result.Items ?? []) ids.push(idFromSortKey(String(item[GSI1.sortKey]), sortKeyPrefix.group));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return ids;
+}
+
+export async function countMembers(db: Db, tenantId: string, groupId: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': membersPartition(tenantId, groupId), ':prefix': sortKeyPrefix.member },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    count += result.Count ?? 0;
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
+
+export interface CleanupResult {
+  /** True when nothing is left; false when the deadline came first. */
+  readonly complete: boolean;
+  readonly deleted: number;
+}
+
+/**
+ * Deletes a deleted group's membership items until `deadline` (epoch ms). Whatever is left is
+ * deleted by the stream janitor, which sees the group's REMOVE record and calls this again.
+ */
+export async function deleteAllMembers(db: Db, tenantId: string, groupId: string, options: { deadline: number }): Promise<CleanupResult> {
+  let deleted = 0;
+  while (Date.now() < options.deadline) {
+    const page = await listMembers(db, tenantId, groupId);
+    if (page.userIds.length === 0) return { complete: true, deleted };
+    await removeMembers(db, tenantId, groupId, page.userIds);
+    deleted += page.userIds.length;
+  }
+  return { complete: false, deleted };
+}
+
+/** Removes a deleted user from every group, until `deadline`; the janitor finishes any rest. */
+export async function deleteMembershipsOfUser(db: Db, tenantId: string, userId: string, options: { deadline: number }): Promise<CleanupResult> {
+  const done = new Set<string>();
+  while (Date.now() < options.deadline) {
+    // The index lags the table a little: ids already deleted may still show; they are done.
+    const groupIds = (await groupIdsOfUser(db, tenantId, userId)).filter((id) => !done.has(id));
+    if (groupIds.length === 0) return { complete: true, deleted: done.size };
+    await batchWrite(
+      db,
+      groupIds.map((groupId) => ({ DeleteRequest: { Key: keys.membership(tenantId, groupId, userId) } })),
+    );
+    groupIds.forEach((id) => done.add(id));
+  }
+  return { complete: false, deleted: done.size };
+}

@@ -1,0 +1,40 @@
+/**
+ * Reading table items out of stream records: which kind of item changed, for whom. Item layouts
+ * belong to the store, so the change-event publisher asks here instead of reading attributes.
+ */
+import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
+
+export type StreamItem =
+  | {
+      readonly kind: 'resource';
+      readonly type: ResourceTypeName;
+      readonly tenantId: string;
+      readonly id: string;
+      readonly resource: ScimResource;
+      readonly version: number;
+      readonly lastModified: string;
+    }
+  | { readonly kind: 'membership'; readonly tenantId: string; readonly groupId: string; readonly userId: string }
+  | { readonly kind: 'other' };
+
+/** `image` is an unmarshalled item (plain JSON), as `unmarshall(record.dynamodb.NewImage)` gives. */
+export function describeStreamItem(image: Record<string, unknown> | undefined): StreamItem {
+  if (!image) return { kind: 'other' };
+  const { entity, tenantId } = image;
+  if (typeof tenantId !== 'string') return { kind: 'other' };
+  if ((entity === 'User' || entity === 'Group') && typeof image.id === 'string') {
+    return {
+      kind: 'resource',
+      type: entity,
+      tenantId,
+      id: image.id,
+      resource: (image.resource ?? {}) as ScimResource,
+      version: Number(image.version),
+      lastModified: String(image.lastModified),
+    };
+  }
+  if (entity === 'Membership' && typeof image.groupId === 'string' && typeof image.userId === 'string') {
+    return { kind: 'membership', tenantId, groupId: image.groupId, userId: image.userId };
+  }
+  return { kind: 'other' };
+}
