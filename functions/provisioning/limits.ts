@@ -1,0 +1,33 @@
+/**
+ * The service's advertised limits, in one place: ServiceProviderConfig publishes them and the
+ * provisioning code enforces them, so the two can never disagree.
+ */
+import { MAX_PAYLOAD_BYTES } from '../http/body';
+import { badRequest, type ScimError } from '../scim/errors';
+import type { ResourceTypeName } from '../scim/schema/types';
+import { CURSOR_TIMEOUT_SECONDS } from './cursor';
+
+export const limits = {
+  /** Page size when a query gives no `count` (the SCIM interop profile asks for at least 100). */
+  defaultPageSize: 100,
+  /** Largest page served; also `filter.maxResults`. */
+  maxPageSize: 1000,
+  /**
+   * Resources a list query may read when no key serves its filter (or to compute totalResults).
+   * Beyond it the query answers 400 tooMany instead of running past API Gateway's 29 s.
+   */
+  scanBudget: 20_000,
+  /** Members a GET of one group returns inline; larger groups answer 400 tooMany (see README). */
+  groupMembersInline: 10_000,
+  bulk: { maxOperations: 1000, maxPayloadSize: MAX_PAYLOAD_BYTES },
+  cursorTimeout: CURSOR_TIMEOUT_SECONDS,
+} as const;
+
+/** The answer when a query would read more than the budget (RFC 7644 §3.12 tooMany). */
+export function tooMany(type: ResourceTypeName): ScimError {
+  return badRequest(
+    'tooMany',
+    `This query would read more than ${limits.scanBudget} ${type}s. Filter on id, externalId or ` +
+      `${type === 'User' ? 'userName' : 'displayName'} (served by key), or page with cursor= instead of startIndex.`,
+  );
+}

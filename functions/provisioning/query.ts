@@ -1,0 +1,198 @@
+/**
+ * List queries (RFC 7644 §3.4.2). The planner serves a filter by key whenever one of its required
+ * `eq` terms names a key-backed attribute (id, the schema's unique attributes, memberships) and
+ * evaluates the whole filter on those few candidates. Other filters walk the tenant's partition
+ * within a read budget: beyond it, index pagination answers 400 tooMany and cursor pagination
+ * returns shorter pages, never an unbounded request.
+ */
+import { createHash } from 'node:crypto';
+import { badRequest } from '../scim/errors';
+import type { FilterNode } from '../scim/filter/ast';
+import { evaluateFilter } from '../scim/filter/evaluate';
+import { compareResources } from '../scim/filter/sort';
+import { equalityTerms } from '../scim/filter/terms';
+import { foldUnique, uniqueAttributesOf } from '../scim/schema/uniqueness';
+import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
+import { cursorKey } from '../store/cursor-key';
+import { findIdByUnique, getResources, listResources, positionAfter, type StoredResource } from '../store/resources';
+import type { TenantContext } from './context';
+import { decodeCursor, encodeCursor, type CursorPosition } from './cursor';
+import { limits, tooMany } from './limits';
+import type { ListParams } from './list-params';
+import { membershipAttributeOf, membershipMentions, soleMembershipId } from './membership-filter';
+import { membershipsForFilter, relatedIds } from './membership-view';
+import { represent } from './representation';
+
+export interface QueryResult {
+  readonly matches: StoredResource[];
+  /** Undefined when a cursor walk stopped before knowing the total. */
+  readonly totalResults?: number;
+  readonly startIndex?: number;
+  readonly nextCursor?: string;
+}
+
+const PAGE_READ_LIMIT = 500;
+
+export async function runQuery(ctx: TenantContext, type: ResourceTypeName, params: ListParams): Promise<QueryResult> {
+  const binding = bindingOf(ctx, type, params);
+  const secret = params.cursor === undefined ? undefined : await cursorKey(ctx.db);
+  const position = secret && params.cursor ? decodeCursor(secret, binding, params.cursor) : undefined;
+  const sole = params.sortBy ? undefined : soleMembershipId(type, params.filter);
+  if (sole !== undefined) return membershipPage(ctx, type, params, sole, secret, binding, position);
+  const keyed = await keyCandidates(ctx, type, params.filter);
+
+  if (!keyed && !params.sortBy && secret) {
+    if (position && !('lastKey' in position)) throw badRequest('invalidCursor', 'The cursor does not fit this query.');
+    return walk(ctx, type, params, secret, binding, position?.lastKey);
+  }
+  const candidates = keyed?.resources ?? (await readAll(ctx, type));
+  const matches = sortMatches(await matching(ctx, type, params.filter, candidates, keyed?.relatedTo), params);
+  if (!secret) {
+    const start = params.startIndex - 1;
+    return { matches: matches.slice(start, start + params.count), totalResults: matches.length, startIndex: params.startIndex };
+  }
+  if (position && !('offset' in position)) throw badRequest('invalidCursor', 'The cursor does not fit this query.');
+  const offset = position?.offset ?? 0;
+  const end = offset + params.count;
+  return {
+    matches: matches.slice(offset, end),
+    totalResults: matches.length,
+    ...(end < matches.length ? { nextCursor: encodeCursor(secret, binding, { offset: end }) } : {}),
+  };
+}
+
+/** A cursor is valid only for the tenant, type, filter and order that produced it. */
+function bindingOf(ctx: TenantContext, type: ResourceTypeName, params: ListParams): string {
+  const query = JSON.stringify([ctx.tenantId, type, params.filterText, params.sortBy?.path ?? '', params.sortOrder]);
+  return createHash('sha256').update(query).digest('base64url');
+}
+
+/**
+ * Index or cursor pages of a pure membership filter: ids come from the membership items (sorted),
+ * and only the page's resources are read. totalResults costs no resource reads.
+ */
+async function membershipPage(
+  ctx: TenantContext,
+  type: ResourceTypeName,
+  params: ListParams,
+  relatedTo: string,
+  secret: Buffer | undefined,
+  binding: string,
+  position: CursorPosition | undefined,
+): Promise<QueryResult> {
+  const ids = [...(await relatedIds(ctx, type, relatedTo))].sort();
+  if (position && !('offset' in position)) throw badRequest('invalidCursor', 'The cursor does not fit this query.');
+  const offset = secret ? (position?.offset ?? 0) : params.startIndex - 1;
+  const end = offset + params.count;
+  const matches = await getResources(ctx.db, ctx.tenantId, type, ids.slice(offset, end));
+  return {
+    matches,
+    totalResults: ids.length,
+    ...(secret ? {} : { startIndex: params.startIndex }),
+    ...(secret && end < ids.length ? { nextCursor: encodeCursor(secret, binding, { offset: end }) } : {}),
+  };
+}
+
+interface KeyedCandidates {
+  readonly resources: StoredResource[];
+  /** Set when every candidate is known to be related (member/group) to this id. */
+  readonly relatedTo?: string;
+}
+
+/** Candidates found by key, or undefined when no required `eq` term is key-backed. */
+async function keyCandidates(ctx: TenantContext, type: ResourceTypeName, filter: FilterNode | undefined): Promise<KeyedCandidates | undefined> {
+  if (!filter) return undefined;
+  const terms = equalityTerms(filter).filter((term): term is { path: string; value: string } => typeof term.value === 'string');
+  const byId = terms.find((term) => term.path === 'id');
+  if (byId) return { resources: await getResources(ctx.db, ctx.tenantId, type, [byId.value]) };
+  const membership = terms.find((term) => term.path === `${membershipAttributeOf(type)}.value`);
+  if (membership) {
+    const resources = await getResources(ctx.db, ctx.tenantId, type, await relatedIds(ctx, type, membership.value));
+    return { resources, relatedTo: membership.value };
+  }
+  for (const definition of uniqueAttributesOf(type)) {
+    const term = terms.find((t) => t.path === definition.name.toLowerCase());
+    if (!term) continue;
+    const id = await findIdByUnique(ctx.db, ctx.tenantId, type, {
+      attribute: definition.name,
+      value: foldUnique(type, definition.name, term.value),
+    });
+    return { resources: id ? await getResources(ctx.db, ctx.tenantId, type, [id]) : [] };
+  }
+  return undefined;
+}
+
+async function readAll(ctx: TenantContext, type: ResourceTypeName): Promise<StoredResource[]> {
+  const all: StoredResource[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...(startKey ? { startKey } : {}) });
+    all.push(...page.items);
+    if (all.length > limits.scanBudget) throw tooMany(type);
+    startKey = page.lastKey;
+  } while (startKey);
+  return all;
+}
+
+/** Cursor pagination in storage order: resumes from DynamoDB's own key, stops at the page size or the read budget. */
+async function walk(
+  ctx: TenantContext,
+  type: ResourceTypeName,
+  params: ListParams,
+  secret: Buffer,
+  binding: string,
+  from: Record<string, unknown> | undefined,
+): Promise<QueryResult> {
+  const matches: StoredResource[] = [];
+  let startKey = from;
+  let read = 0;
+  let resumeAt: CursorPosition | undefined;
+  while (matches.length < params.count) {
+    const page = await listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...(startKey ? { startKey } : {}) });
+    const found = await matching(ctx, type, params.filter, page.items);
+    const room = params.count - matches.length;
+    matches.push(...found.slice(0, room));
+    read += page.items.length;
+    if (found.length > room) {
+      // Stop after the last returned match; the rest of this page is read again next time.
+      resumeAt = { lastKey: positionAfter(ctx.tenantId, type, (matches.at(-1) as StoredResource).id) };
+      break;
+    }
+    if (!page.lastKey) break;
+    startKey = page.lastKey;
+    if (read >= limits.scanBudget || matches.length === params.count) {
+      resumeAt = { lastKey: page.lastKey };
+      break;
+    }
+  }
+  return {
+    matches,
+    ...(resumeAt ? { nextCursor: encodeCursor(secret, binding, resumeAt) } : {}),
+    // A walk that started at the beginning and reached the end knows the total.
+    ...(!resumeAt && !from ? { totalResults: matches.length } : {}),
+  };
+}
+
+async function matching(
+  ctx: TenantContext,
+  type: ResourceTypeName,
+  filter: FilterNode | undefined,
+  candidates: StoredResource[],
+  relatedTo?: string,
+): Promise<StoredResource[]> {
+  if (!filter) return candidates;
+  const mentions = membershipMentions(type, filter);
+  const memberships = mentions.none ? undefined : await membershipsForFilter(ctx, type, candidates, mentions, relatedTo);
+  return candidates.filter((stored) => {
+    const view: ScimResource = represent(type, stored, ctx.baseUrl, memberships?.get(stored.id) ?? {});
+    return evaluateFilter(filter, view);
+  });
+}
+
+function sortMatches(matches: StoredResource[], params: ListParams): StoredResource[] {
+  const byId = (a: StoredResource, b: StoredResource) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (!params.sortBy) return [...matches].sort(byId);
+  const compare = compareResources(params.sortBy, params.sortOrder);
+  const view = (stored: StoredResource): ScimResource => ({ ...stored.resource, id: stored.id, meta: { created: stored.created, lastModified: stored.lastModified } });
+  return [...matches].sort((a, b) => compare(view(a), view(b)) || byId(a, b));
+}

@@ -1,0 +1,55 @@
+/**
+ * A stored resource as clients see it: the core representation plus `id` and `meta`
+ * (RFC 7643 §3.1), with the version as a weak ETag.
+ */
+import type { StoredResource } from '../store/resources';
+import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
+import { resourceTypes } from '../scim/schema/definitions';
+import { ScimError } from '../scim/errors';
+
+export const etagOf = (version: number): string => `W/"${version}"`;
+
+export function locationOf(baseUrl: string, type: ResourceTypeName, id: string): string {
+  return `${baseUrl}${resourceTypes[type].endpoint}/${encodeURIComponent(id)}`;
+}
+
+export function represent(type: ResourceTypeName, stored: StoredResource, baseUrl: string, extra: ScimResource = {}): ScimResource {
+  const { schemas, ...attributes } = stored.resource;
+  return {
+    schemas,
+    id: stored.id,
+    ...attributes,
+    ...extra,
+    meta: {
+      resourceType: type,
+      created: stored.created,
+      lastModified: stored.lastModified,
+      location: locationOf(baseUrl, type, stored.id),
+      version: etagOf(stored.version),
+    },
+  };
+}
+
+/**
+ * If-Match (RFC 7644 §3.14, RFC 9110 §13.1.1): `*` or a list of ETags, weak or strong (the
+ * version is the whole validator, so `"3"` and `W/"3"` both match version 3). A mismatch is 412.
+ */
+export function checkIfMatch(header: string | undefined, stored: StoredResource): void {
+  if (header === undefined || header.trim() === '*') return;
+  if (!etagList(header).includes(String(stored.version))) {
+    throw new ScimError(412, `The resource has changed: its ETag is ${etagOf(stored.version)}.`);
+  }
+}
+
+/** If-None-Match on reads: true when the client's copy is current (answer 304). */
+export function notModified(header: string | undefined, stored: StoredResource): boolean {
+  if (header === undefined) return false;
+  return header.trim() === '*' || etagList(header).includes(String(stored.version));
+}
+
+function etagList(header: string): string[] {
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1'))
+    .filter((tag) => tag !== '');
+}

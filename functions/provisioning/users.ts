@@ -1,0 +1,78 @@
+/** The Users resource: SCIM core rules (functions/scim) over the repository (functions/store). */
+import { randomUUID } from 'node:crypto';
+import { parsePatchBody } from '../scim/patch/operations';
+import { applyPatch } from '../scim/patch/apply';
+import { equalJson } from '../scim/patch/json';
+import { assertRequired, parseResource } from '../scim/resource/validate';
+import { replaceResource as replaceAttributes } from '../scim/resource/replace';
+import type { ScimResource } from '../scim/schema/types';
+import { deleteMembershipsOfUser } from '../store/memberships';
+import { createResource, deleteResource, VersionConflict, type StoredResource } from '../store/resources';
+import { ScimError } from '../scim/errors';
+import type { TenantContext } from './context';
+import { groupsAttribute } from './membership-view';
+import { represent, checkIfMatch } from './representation';
+import type { Presented, ResourceService } from './resource-service';
+import { loadOrNotFound, updateVersioned } from './versioned';
+
+const requiredPaths = (ctx: TenantContext) => ctx.settings.requiredAttributes.User ?? [];
+
+async function present(ctx: TenantContext, stored: StoredResource, withGroups: boolean): Promise<Presented> {
+  const groups = withGroups ? await groupsAttribute(ctx, stored.id) : {};
+  return { stored, resource: represent('User', stored, ctx.baseUrl, groups) };
+}
+
+export const users: ResourceService = {
+  type: 'User',
+
+  async create(ctx, body, withGroups) {
+    const resource = parseResource('User', body, { requiredPaths: requiredPaths(ctx) });
+    const stored = await createResource(ctx.db, ctx.tenantId, 'User', { ...resource, id: randomUUID() });
+    return present(ctx, stored, withGroups);
+  },
+
+  async get(ctx, id, withGroups) {
+    return present(ctx, await loadOrNotFound(ctx, 'User', id), withGroups);
+  },
+
+  async replace(ctx, id, body, ifMatch, withGroups) {
+    const incoming = parseResource('User', body, { requiredPaths: requiredPaths(ctx) });
+    const stored = await updateVersioned(ctx, 'User', id, ifMatch, (current) =>
+      unlessUnchanged(current, replaceAttributes('User', current.resource, { ...incoming, id })),
+    );
+    return present(ctx, stored, withGroups);
+  },
+
+  async patch(ctx, id, body, ifMatch, withGroups) {
+    const operations = parsePatchBody(body);
+    const stored = await updateVersioned(ctx, 'User', id, ifMatch, (current) => {
+      const { resource, changed } = applyPatch('User', current.resource, operations);
+      if (!changed) return undefined;
+      assertRequired('User', resource, requiredPaths(ctx));
+      return resource;
+    });
+    return present(ctx, stored, withGroups);
+  },
+
+  async remove(ctx, id, ifMatch) {
+    const stored = await loadOrNotFound(ctx, 'User', id);
+    checkIfMatch(ifMatch, stored);
+    try {
+      await deleteResource(ctx.db, ctx.tenantId, 'User', stored, stored.version);
+    } catch (error) {
+      if (error instanceof VersionConflict) throw new ScimError(409, 'The user changed while it was being deleted; retry.');
+      throw error;
+    }
+    // Memberships go now so groups stop listing the user; the stream janitor finishes any rest.
+    await deleteMembershipsOfUser(ctx.db, ctx.tenantId, id, { deadline: ctx.deadline });
+  },
+
+  async present(ctx, stored, withGroups) {
+    return Promise.all(stored.map(async (item) => (await present(ctx, item, withGroups)).resource));
+  },
+};
+
+/** PUT with an identical body writes nothing. */
+function unlessUnchanged(current: StoredResource, next: ScimResource): ScimResource | undefined {
+  return equalJson(current.resource, next) ? undefined : next;
+}

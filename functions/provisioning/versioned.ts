@@ -1,0 +1,48 @@
+/**
+ * Read-modify-write with optimistic concurrency: every write is conditional on the version it
+ * read. On a conflict the change is recomputed from the fresh copy (a PATCH stays valid on top of
+ * another client's change), unless the client pinned a version with If-Match.
+ */
+import { notFound } from '../scim/errors';
+import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
+import { getResource, replaceResource, VersionConflict, type StoredResource } from '../store/resources';
+import type { TenantContext } from './context';
+import { checkIfMatch } from './representation';
+import { ScimError } from '../scim/errors';
+
+const MAX_ATTEMPTS = 8;
+
+export async function loadOrNotFound(ctx: TenantContext, type: ResourceTypeName, id: string): Promise<StoredResource> {
+  const stored = await getResource(ctx.db, ctx.tenantId, type, id);
+  if (!stored) throw notFound(`${type} ${id} not found.`);
+  return stored;
+}
+
+/**
+ * Applies `change` to the current resource and stores the result. `change` returns undefined when
+ * nothing changes (no write, no new version).
+ */
+export async function updateVersioned(
+  ctx: TenantContext,
+  type: ResourceTypeName,
+  id: string,
+  ifMatch: string | undefined,
+  change: (current: StoredResource) => ScimResource | undefined,
+): Promise<StoredResource> {
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await loadOrNotFound(ctx, type, id);
+    checkIfMatch(ifMatch, current);
+    const next = change(current);
+    if (next === undefined) return current;
+    try {
+      return await replaceResource(ctx.db, ctx.tenantId, type, current, next);
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      if (ifMatch !== undefined && ifMatch.trim() !== '*') {
+        throw new ScimError(412, 'The resource changed while this request was being applied.');
+      }
+      if (attempt >= MAX_ATTEMPTS) throw new ScimError(409, 'The resource is being changed concurrently; retry.');
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}

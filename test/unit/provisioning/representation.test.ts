@@ -1,0 +1,48 @@
+import { checkIfMatch, etagOf, notModified, represent } from '../../../functions/provisioning/representation';
+import { ScimError } from '../../../functions/scim/errors';
+import type { StoredResource } from '../../../functions/store/resources';
+
+const stored: StoredResource = {
+  id: 'u-1',
+  resource: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-1', userName: 'ann' },
+  version: 3,
+  created: '2026-01-01T00:00:00.000Z',
+  lastModified: '2026-01-02T00:00:00.000Z',
+};
+
+describe('representation', () => {
+  it('adds meta with location and a weak ETag', () => {
+    const resource = represent('User', stored, 'https://api.example/tenants/acme/scim/v2');
+    expect(resource).toMatchObject({
+      id: 'u-1',
+      userName: 'ann',
+      meta: {
+        resourceType: 'User',
+        created: stored.created,
+        lastModified: stored.lastModified,
+        location: 'https://api.example/tenants/acme/scim/v2/Users/u-1',
+        version: 'W/"3"',
+      },
+    });
+  });
+
+  it.each(['W/"3"', '"3"', '*', 'W/"1", W/"3"'])('If-Match %s matches version 3', (header) => {
+    expect(() => checkIfMatch(header, stored)).not.toThrow();
+  });
+
+  it('answers 412 when If-Match names another version', () => {
+    let status: number | undefined;
+    try {
+      checkIfMatch(etagOf(2), stored);
+    } catch (error) {
+      status = (error as ScimError).status;
+    }
+    expect(status).toBe(412);
+  });
+
+  it('If-None-Match is satisfied only by the current version', () => {
+    expect(notModified('W/"3"', stored)).toBe(true);
+    expect(notModified('W/"2"', stored)).toBe(false);
+    expect(notModified(undefined, stored)).toBe(false);
+  });
+});
