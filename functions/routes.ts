@@ -41,3 +41,11 @@ export const functionEntries: Record<FunctionName | 'authorizer', string> = {
   bulk: 'functions/bulk.ts',
   authorizer: 'functions/authorizer.ts',
 };
+
+/** Functions fed by the table's stream rather than by API Gateway. */
+export const streamFunctionEntries = {
+  /** Deletes memberships left behind by deleted users and groups. */
+  janitor: 'functions/janitor.ts',
+  /** Publishes change events to EventBridge. */
+  publisher: 'functions/publisher.ts',
+} as const;

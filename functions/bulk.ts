@@ -1,0 +1,10 @@
+/** Lambda entry: POST /Bulk, over the same Users and Groups routes as single requests. */
+import { bulkRoute } from './http/bulk-routes';
+import { scimHandler } from './http/handler';
+import { resourceRoutes } from './http/resource-routes';
+import { groups } from './provisioning/groups';
+import { users } from './provisioning/users';
+
+const routes = { ...resourceRoutes(users), ...resourceRoutes(groups) };
+
+export const handler = scimHandler({ 'POST /Bulk': bulkRoute(routes) });

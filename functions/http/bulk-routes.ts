@@ -1,0 +1,187 @@
+/**
+ * POST /Bulk (RFC 7644 §3.7). Each operation is dispatched to the same routes a single request
+ * would reach (resource-routes.ts), so a bulk create is exactly a POST /Users. Operations run in
+ * order; one that refers to a `bulkId:` not yet created waits until it is (RFC 7644 §3.7.2), and
+ * what never resolves fails with 409. `failOnErrors` stops processing after that many failures.
+ */
+import { badRequest, isScimError, ScimError } from '../scim/errors';
+import { isObject } from '../scim/patch/json';
+import { limits } from '../provisioning/limits';
+import type { RouteTable } from './handler';
+import type { ScimRequest } from './request';
+import { errorResult, type ScimResult } from './response';
+
+export const BULK_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+export const BULK_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
+
+type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface BulkOperation {
+  readonly index: number;
+  readonly method: Method;
+  readonly bulkId?: string;
+  readonly version?: string;
+  readonly path: string;
+  readonly data?: unknown;
+}
+
+interface BulkOutcome {
+  method: Method;
+  bulkId?: string;
+  version?: string;
+  location?: string;
+  status: string;
+  response?: unknown;
+}
+
+const BULK_ID_REFERENCE = /^bulkId:(.+)$/;
+const METHODS: readonly Method[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+export function bulkRoute(routes: RouteTable) {
+  return async (request: ScimRequest): Promise<ScimResult> => {
+    const { operations, failOnErrors } = parseBulkRequest(request.body);
+    const created = new Map<string, string>();
+    const outcomes = new Map<number, BulkOutcome>();
+    let errors = 0;
+    let pending = operations;
+    while (pending.length > 0 && (failOnErrors === undefined || errors < failOnErrors)) {
+      const waiting: BulkOperation[] = [];
+      for (const operation of pending) {
+        if (failOnErrors !== undefined && errors >= failOnErrors) break;
+        const resolved = resolveReferences(operation, created);
+        if (resolved === undefined) {
+          waiting.push(operation);
+          continue;
+        }
+        const outcome = await run(routes, request, resolved);
+        outcomes.set(operation.index, outcome);
+        if (Number(outcome.status) >= 400) errors += 1;
+        else if (operation.bulkId && outcome.location) created.set(operation.bulkId, idOf(outcome.location));
+      }
+      if (waiting.length === pending.length) {
+        // Nothing ran in this pass: the rest refer to bulkIds no operation creates (or to each other).
+        for (const operation of waiting) {
+          outcomes.set(operation.index, failed(operation, new ScimError(409, 'The operation refers to a bulkId that no operation created.', 'invalidValue')));
+          errors += 1;
+        }
+        break;
+      }
+      pending = waiting;
+    }
+    return {
+      status: 200,
+      body: { schemas: [BULK_RESPONSE_SCHEMA], Operations: [...outcomes.entries()].sort(([a], [b]) => a - b).map(([, o]) => o) },
+    };
+  };
+}
+
+function parseBulkRequest(body: unknown): { operations: BulkOperation[]; failOnErrors?: number } {
+  if (!isObject(body)) throw badRequest('invalidSyntax', 'The bulk request must be a JSON object.');
+  const schemas = body.schemas;
+  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === BULK_REQUEST_SCHEMA.toLowerCase())) {
+    throw badRequest('invalidSyntax', `The bulk request must list "${BULK_REQUEST_SCHEMA}" in "schemas".`);
+  }
+  const raw = body.Operations;
+  if (!Array.isArray(raw) || raw.length === 0) throw badRequest('invalidSyntax', 'The bulk request needs a non-empty "Operations" array.');
+  if (raw.length > limits.bulk.maxOperations) {
+    throw new ScimError(413, `A bulk request may carry at most ${limits.bulk.maxOperations} operations.`);
+  }
+  const failOnErrors = body.failOnErrors;
+  if (failOnErrors !== undefined && (typeof failOnErrors !== 'number' || !Number.isInteger(failOnErrors) || failOnErrors < 1)) {
+    throw badRequest('invalidValue', '"failOnErrors" must be a positive integer.');
+  }
+  const operations = raw.map(parseOperation);
+  const ids = operations.flatMap((o) => (o.bulkId ? [o.bulkId] : []));
+  if (new Set(ids).size !== ids.length) throw badRequest('invalidValue', 'Every "bulkId" must be unique within the request.');
+  return { operations, ...(failOnErrors !== undefined ? { failOnErrors } : {}) };
+}
+
+function parseOperation(raw: unknown, index: number): BulkOperation {
+  if (!isObject(raw)) throw badRequest('invalidSyntax', `Operations[${index}] must be an object.`);
+  const method = typeof raw.method === 'string' ? METHODS.find((m) => m === raw.method?.toString().toUpperCase()) : undefined;
+  if (!method) throw badRequest('invalidSyntax', `Operations[${index}]: "method" must be POST, PUT, PATCH or DELETE.`);
+  if (typeof raw.path !== 'string' || !raw.path.startsWith('/')) throw badRequest('invalidSyntax', `Operations[${index}]: "path" must be a path such as "/Users".`);
+  if (method === 'POST' && typeof raw.bulkId !== 'string') throw badRequest('invalidSyntax', `Operations[${index}]: POST needs a "bulkId".`);
+  if (method !== 'DELETE' && raw.data === undefined) throw badRequest('invalidSyntax', `Operations[${index}]: ${method} needs "data".`);
+  return {
+    index,
+    method,
+    path: raw.path,
+    ...(typeof raw.bulkId === 'string' ? { bulkId: raw.bulkId } : {}),
+    ...(typeof raw.version === 'string' ? { version: raw.version } : {}),
+    ...(raw.data !== undefined ? { data: raw.data } : {}),
+  };
+}
+
+/** Replaces `bulkId:x` in the path and anywhere in the data; undefined while some x is not created yet. */
+function resolveReferences(operation: BulkOperation, created: ReadonlyMap<string, string>): BulkOperation | undefined {
+  let unresolved = false;
+  const resolve = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const match = BULK_ID_REFERENCE.exec(value);
+      if (!match) return value;
+      const id = created.get(match[1] as string);
+      if (id === undefined) unresolved = true;
+      return id ?? value;
+    }
+    if (Array.isArray(value)) return value.map(resolve);
+    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    return value;
+  };
+  const path = operation.path
+    .split('/')
+    .map((segment) => resolve(segment) as string)
+    .join('/');
+  const data = resolve(operation.data);
+  return unresolved ? undefined : { ...operation, path, ...(data !== undefined ? { data } : {}) };
+}
+
+async function run(routes: RouteTable, request: ScimRequest, operation: BulkOperation): Promise<BulkOutcome> {
+  const match = /^\/(Users|Groups)(?:\/([^/]+))?$/i.exec(operation.path);
+  const endpoint = match ? `/${(match[1] as string).toLowerCase() === 'users' ? 'Users' : 'Groups'}` : undefined;
+  const id = match?.[2];
+  const routePath = endpoint && (id ? `${endpoint}/{id}` : endpoint);
+  const handler = routePath ? routes[`${operation.method} ${routePath}`] : undefined;
+  if (!handler || !routePath) return failed(operation, badRequest('invalidPath', `"${operation.method} ${operation.path}" is not a bulk operation this service runs.`));
+  const sub: ScimRequest = {
+    ...request,
+    method: operation.method,
+    route: routePath,
+    id,
+    query: {},
+    body: operation.data,
+    headers: operation.version ? { 'if-match': operation.version } : {},
+  };
+  try {
+    return outcome(operation, await handler(sub), request.baseUrl, endpoint, id);
+  } catch (error) {
+    if (isScimError(error)) return failed(operation, error);
+    throw error;
+  }
+}
+
+function outcome(operation: BulkOperation, result: ScimResult, baseUrl: string, endpoint: string | undefined, id: string | undefined): BulkOutcome {
+  const body = isObject(result.body) ? result.body : undefined;
+  const location =
+    result.headers?.Location ??
+    (isObject(body?.meta) && typeof body.meta.location === 'string' ? body.meta.location : undefined) ??
+    (id ? `${baseUrl}${endpoint}/${id}` : undefined);
+  return {
+    method: operation.method,
+    ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
+    ...(result.headers?.ETag ? { version: result.headers.ETag } : {}),
+    ...(location ? { location } : {}),
+    status: String(result.status),
+  };
+}
+
+function failed(operation: BulkOperation, error: ScimError): BulkOutcome {
+  return {
+    method: operation.method,
+    ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
+    status: String(error.status),
+    response: errorResult(error).body,
+  };
+}
+
+const idOf = (location: string) => decodeURIComponent(location.slice(location.lastIndexOf('/') + 1));
