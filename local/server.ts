@@ -19,6 +19,8 @@ import type { FunctionOverrides } from './functions';
 import { localGateway, type Gateway } from './gateway';
 import { gatewayError } from './gateway-responses';
 import { seedTenants, type LocalTenant } from './seed';
+import { startStreamPoller, type StreamPoller } from './stream-poller';
+import { handler as janitor } from '../functions/janitor';
 import { ensureTable } from './table';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
@@ -42,6 +44,8 @@ export interface LocalStackOptions {
   readonly authorizerCacheSeconds?: number;
   /** One line per request and operator messages. Default console.log. */
   readonly log?: (line: string) => void;
+  /** Run the stream functions (the membership janitor) on the table's stream. Default true. */
+  readonly streams?: boolean;
   /** DynamoDB Local (started by this stack) exited on its own. */
   readonly onDynamoDbExit?: (code: number | null) => void;
 }
@@ -53,6 +57,8 @@ export interface LocalStack {
   readonly dynamoEndpoint: string;
   readonly db: Db;
   tenantUrl(tenantId: string): string;
+  /** Resolves once the stream functions have handled every change made so far. */
+  drainStreams(): Promise<void>;
   /** Closes the HTTP server, then stops DynamoDB Local if this stack started it. */
   stop(): Promise<void>;
 }
@@ -75,8 +81,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const admin = new DynamoDBClient(config);
   const db: Db = { client: createDocumentClient(config), table: tableName };
   let server: Server | undefined;
+  let poller: StreamPoller | undefined;
   const release = async () => {
     if (server) await close(server);
+    await poller?.stop();
     db.client.destroy();
     admin.destroy();
     await dynamo?.stop();
@@ -85,6 +93,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     await ensureTable(admin, tableName);
     await seedTenants(db, options.tenants ?? []);
+    if (options.streams ?? true) {
+      poller = await startStreamPoller({ config, tableName, functions: { janitor }, log });
+    }
     const gateway = localGateway({
       ...(options.functions ? { functions: options.functions } : {}),
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? cacheSecondsFromEnv(),
@@ -99,6 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEndpoint,
       db,
       tenantUrl: (tenantId) => `${url}/tenants/${tenantId}/scim/v2`,
+      drainStreams: async () => poller?.drain(),
       stop: release,
     };
   } catch (error) {

@@ -9,6 +9,13 @@ import type { LocalTenant } from '../../local/seed';
 import { generateToken } from '../../functions/tenants/token';
 import { deleteTable, runDynamoEndpoint, uniqueTableName } from './dynamodb';
 
+/**
+ * A response body as tests read it. Bodies are untrusted JSON that every test checks with
+ * `expect`; a loose type keeps those checks legible. Production code never uses it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
 export type TestTenant = string | Omit<LocalTenant, 'token'>;
 
 export interface TestStackOptions {

@@ -1,0 +1,141 @@
+/**
+ * Lambda's DynamoDB event source mapping, locally: polls the table's stream on DynamoDB Local and
+ * hands batches to the stream functions (the janitor), the way Lambda would. A batch the function
+ * reports as failed from some record is retried from that record, as with
+ * ReportBatchItemFailures in AWS.
+ */
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { lambdaContext } from './functions';
+
+export type StreamFunction = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+
+export interface StreamPollerOptions {
+  readonly config: DynamoDBClientConfig;
+  readonly tableName: string;
+  readonly functions: Readonly<Record<string, StreamFunction>>;
+  readonly intervalMs?: number;
+  readonly log: (line: string) => void;
+}
+
+export interface StreamPoller {
+  /** Resolves once every record written so far has been handled (tests). */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const BATCH_SIZE = 100;
+
+export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
+  const client = new DynamoDBStreamsClient(options.config);
+  const { Streams } = await client.send(new ListStreamsCommand({ TableName: options.tableName }));
+  const streamArn = Streams?.[0]?.StreamArn;
+  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+  /** Shard id → next iterator; null once the shard is closed and read to its end. */
+  const iterators = new Map<string, string | null>();
+  let stopped = false;
+
+  const discoverShards = async () => {
+    const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
+      iterators.set(shard.ShardId, ShardIterator ?? null);
+    }
+  };
+
+  /** One pass over every open shard; true when any records were handled. */
+  const pass = async (): Promise<boolean> => {
+    await discoverShards();
+    let any = false;
+    for (const [shardId, iterator] of iterators) {
+      if (!iterator) continue;
+      const { Records, NextShardIterator } = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH_SIZE }));
+      if (Records && Records.length > 0) {
+        any = true;
+        await deliver(Records.map(toLambdaRecord), options);
+      }
+      iterators.set(shardId, NextShardIterator ?? null);
+    }
+    return any;
+  };
+
+  // Passes never overlap: shard iterators are advanced by one reader at a time.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serialPass = (): Promise<boolean> => {
+    const next = chain.then(pass);
+    chain = next.catch((error: unknown) => options.log(`stream poller: ${error instanceof Error ? error.message : 'failure'}`));
+    return next;
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    void serialPass()
+      .catch(() => false)
+      .then(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 250);
+      });
+  };
+  tick();
+
+  return {
+    drain: async () => {
+      while (await serialPass()) {
+        // until a pass finds nothing new
+      }
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await chain;
+      client.destroy();
+    },
+  };
+}
+
+/** Runs each function on the batch, retrying from the record it reports (at most 5 times). */
+async function deliver(records: DynamoDBRecord[], options: StreamPollerOptions): Promise<void> {
+  for (const [name, fn] of Object.entries(options.functions)) {
+    let pending = records;
+    for (let attempt = 1; pending.length > 0 && attempt <= 5; attempt += 1) {
+      const context = lambdaContext(name, `stream-${Date.now()}`);
+      const result = await fn({ Records: pending }, context).catch((error: unknown) => {
+        options.log(`${name} failed: ${error instanceof Error ? error.name : 'error'}`);
+        return { batchItemFailures: [{ itemIdentifier: pending[0]?.dynamodb?.SequenceNumber ?? '' }] };
+      });
+      const failed = result.batchItemFailures[0]?.itemIdentifier;
+      const from = pending.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
+      pending = failed === undefined || from === -1 ? [] : pending.slice(from);
+    }
+  }
+}
+
+/** The SDK's stream record in the shape Lambda delivers (epoch seconds, lower-case event source). */
+function toLambdaRecord(record: StreamRecord): DynamoDBRecord {
+  const data = record.dynamodb;
+  return {
+    ...(record.eventID ? { eventID: record.eventID } : {}),
+    ...(record.eventName ? { eventName: record.eventName } : {}),
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'local',
+    dynamodb: {
+      ...(data?.ApproximateCreationDateTime ? { ApproximateCreationDateTime: data.ApproximateCreationDateTime.getTime() / 1000 } : {}),
+      ...(data?.Keys ? { Keys: data.Keys as NonNullable<DynamoDBRecord['dynamodb']>['Keys'] } : {}),
+      ...(data?.NewImage ? { NewImage: data.NewImage as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'] } : {}),
+      ...(data?.OldImage ? { OldImage: data.OldImage as NonNullable<DynamoDBRecord['dynamodb']>['OldImage'] } : {}),
+      ...(data?.SequenceNumber ? { SequenceNumber: data.SequenceNumber } : {}),
+      ...(data?.SizeBytes !== undefined ? { SizeBytes: data.SizeBytes } : {}),
+      ...(data?.StreamViewType ? { StreamViewType: data.StreamViewType } : {}),
+    },
+  };
+}
