@@ -15,6 +15,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { defaultDb } from './store/db';
 import { getTenant, getToken } from './store/tenants';
 import { bearerToken, hashesEqual, hashToken } from './tenants/token';
+import { usageKeyOf } from './tenants/usage-key';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'scim' });
 
@@ -47,6 +48,8 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: tenantResource(event.methodArn, tenant.tenantId) }],
     },
     context: { tenantId: tenant.tenantId, settings: JSON.stringify(tenant.settings) },
+    // Selects the tenant's usage plan (its throttle), see tenants/usage-key.ts.
+    usageIdentifierKey: usageKeyOf(tenant.tenantId),
   };
 }
 

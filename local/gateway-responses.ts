@@ -1,24 +1,28 @@
 /**
- * The answers the gateway itself gives (no function ran): SCIM error bodies, like the gateway
- * responses the deployed API is configured with, so clients see one error format everywhere.
+ * The answers the gateway itself gives (no function ran), from the same table the CDK construct
+ * configures as API Gateway gateway responses (functions/http/gateway-errors.ts).
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ScimError } from '../functions/scim/errors';
+import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorSpec, type GatewayErrorType } from '../functions/http/gateway-errors';
 import { SCIM_CONTENT_TYPE } from '../functions/http/response';
 
 export type GatewayErrorStatus = 401 | 403 | 404 | 413 | 500 | 502;
 
-const DETAILS: Record<GatewayErrorStatus, string> = {
-  401: 'Authentication required: send a valid bearer token.',
-  403: 'The token is not valid for this resource.',
-  404: 'No such endpoint.',
-  413: 'The request body is too large.',
-  500: 'Internal server error.',
-  502: 'The function failed to answer.',
+const TYPE_OF_STATUS: Record<GatewayErrorStatus, GatewayErrorType> = {
+  401: 'UNAUTHORIZED',
+  403: 'ACCESS_DENIED',
+  404: 'MISSING_AUTHENTICATION_TOKEN',
+  413: 'REQUEST_TOO_LARGE',
+  500: 'AUTHORIZER_FAILURE',
+  502: 'INTEGRATION_FAILURE',
 };
 
 export function gatewayError(status: GatewayErrorStatus): APIGatewayProxyResult {
-  const headers: Record<string, string> = { 'Content-Type': SCIM_CONTENT_TYPE };
-  if (status === 401) headers['WWW-Authenticate'] = 'Bearer';
-  return { statusCode: status, headers, body: JSON.stringify(new ScimError(status, DETAILS[status]).toBody()) };
+  const type = TYPE_OF_STATUS[status];
+  const spec: GatewayErrorSpec = GATEWAY_ERRORS[type];
+  return {
+    statusCode: spec.status,
+    headers: { 'Content-Type': SCIM_CONTENT_TYPE, ...spec.headers },
+    body: JSON.stringify(gatewayErrorBody(type)),
+  };
 }

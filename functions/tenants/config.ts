@@ -3,7 +3,7 @@
  * local server to seed the same tenants. Validated with zod so a typo fails the synth, not a request.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

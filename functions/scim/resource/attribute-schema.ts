@@ -6,7 +6,7 @@
  *  - a single element where an array is expected, and a bare string for a `value` element;
  *  - nulls and empties as "unassigned" (RFC 7643 §2.5); readOnly sub-attributes dropped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition, AttributeType } from '../schema/types';
 

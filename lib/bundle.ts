@@ -1,0 +1,33 @@
+/**
+ * Builds one Lambda entry the way NodejsFunction does with `bundlingOptions`, in memory, for the
+ * bundle-size test and the benchmark (which also times module initialisation).
+ */
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ESBUILD_TARGET, ESM_REQUIRE_SHIM } from './bundling';
+import { PROJECT_ROOT } from './scim-endpoint';
+
+export interface BuiltBundle {
+  readonly entry: string;
+  readonly bytes: number;
+  readonly code: string;
+}
+
+export async function bundleEntry(entry: string): Promise<BuiltBundle> {
+  const result = await build({
+    entryPoints: [join(PROJECT_ROOT, entry)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: ESBUILD_TARGET,
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_SHIM },
+    write: false,
+    outfile: 'index.mjs',
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error(`esbuild produced nothing for ${entry}`);
+  return { entry, bytes: output.contents.byteLength, code: output.text };
+}

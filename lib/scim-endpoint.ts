@@ -1,0 +1,323 @@
+/**
+ * ScimEndpoint: the whole SCIM service as one reusable construct. One DynamoDB table (keys from
+ * functions/store), per-resource Lambda functions behind an API Gateway REST API at
+ * `/tenants/{tenantId}/scim/v2/...` (routes from functions/routes.ts), a TOKEN authorizer, the
+ * stream consumers (membership janitor, change-event publisher to EventBridge), SCIM gateway
+ * responses, access logs and alarms. Tenants are added with `addTenant` (see TenantOnboarding).
+ */
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { functionEntries, routes, streamFunctionEntries, TENANT_BASE_PATH, type FunctionName } from '../functions/routes';
+import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table';
+import { AUTHORIZATION_HEADER_PATTERN } from '../functions/tenants/token';
+import { USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/tenants/usage-key';
+import { bundlingOptions } from './bundling';
+import { addScimGatewayResponses } from './gateway-responses';
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ThrottleSettings {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export interface ScimEndpointProps {
+  /** API Gateway stage; the tenant URL is `https://<api>/<stage>/tenants/<id>/scim/v2`. @default 'v2' */
+  readonly stageName?: string;
+  /**
+   * How long API Gateway caches an authorizer decision per token. A revoked token or disabled
+   * tenant keeps working for at most this long. @default Duration.minutes(5)
+   */
+  readonly authorizerCacheTtl?: Duration;
+  /** Stage-wide throttle, above the sum of busy tenants. @default 500 rps, burst 1000 */
+  readonly stageThrottle?: ThrottleSettings;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Memory of the resource functions (CPU scales with it). @default 1024 */
+  readonly memorySize?: number;
+  /** Bus for change events. @default a new bus */
+  readonly eventBus?: events.IEventBus;
+  /** Where alarms notify (e.g. an SNS action). @default none */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /** @default RemovalPolicy.RETAIN: provisioning data outlives the stack */
+  readonly tableRemovalPolicy?: RemovalPolicy;
+}
+
+const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(29);
+const STREAM_FUNCTION_TIMEOUT = Duration.minutes(5);
+
+export class ScimEndpoint extends Construct {
+  readonly table: dynamodb.Table;
+  readonly api: apigateway.RestApi;
+  readonly eventBus: events.IEventBus;
+  readonly functions: Record<FunctionName | 'authorizer' | keyof typeof streamFunctionEntries, lambda.IFunction>;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly logRetention: logs.RetentionDays;
+  private readonly usageKeySalt: string;
+
+  constructor(scope: Construct, id: string, props: ScimEndpointProps = {}) {
+    super(scope, id);
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    // Unique per construct instance, stable across deploys.
+    this.usageKeySalt = createHash('sha256').update(Names.uniqueId(this)).digest('hex').slice(0, 12);
+    this.table = this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
+    this.eventBus = props.eventBus ?? new events.EventBus(this, 'ChangeEvents', { description: 'SCIM provisioning change events' });
+    this.deadLetterQueue = this.createQueue('StreamDeadLetters');
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue IS the dead-letter destination of the stream consumers (an event source mapping destination cdk-nag does not follow).',
+    });
+
+    const memorySize = props.memorySize ?? 1024;
+    const resourceFunctions = {} as Record<FunctionName, NodejsFunction>;
+    for (const name of ['users', 'groups', 'discovery', 'search', 'bulk'] as const) {
+      resourceFunctions[name] = this.createFunction(name, functionEntries[name], { memorySize, timeout: RESOURCE_FUNCTION_TIMEOUT });
+      this.table.grantReadWriteData(resourceFunctions[name]);
+    }
+    const authorizer = this.createFunction('authorizer', functionEntries.authorizer, {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: { [USAGE_KEY_SALT_ENV]: this.usageKeySalt },
+    });
+    this.table.grantReadData(authorizer);
+    const janitor = this.createStreamFunction('janitor', [
+      lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('REMOVE') }),
+      lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('Membership') } } } }),
+    ]);
+    this.table.grantReadWriteData(janitor);
+    const publisher = this.createStreamFunction('publisher', [], { EVENT_BUS_NAME: this.eventBus.eventBusName });
+    this.table.grantStreamRead(publisher);
+    this.eventBus.grantPutEventsTo(publisher);
+    this.functions = { ...resourceFunctions, authorizer, janitor, publisher };
+
+    this.api = this.createApi(props, resourceFunctions, authorizer);
+    this.createAlarms(props.alarmActions ?? [], authorizer);
+  }
+
+  /** The URL a tenant's admin pastes into Entra as "Tenant URL". */
+  tenantUrl(tenantId: string): string {
+    return `${this.api.url.replace(/\/$/, '')}${TENANT_BASE_PATH.replace('{tenantId}', tenantId)}`;
+  }
+
+  /**
+   * The tenant's own throttle: a usage plan whose key the authorizer names for that tenant.
+   * Entra needs at least 25 requests/s per tenant.
+   */
+  addTenantThrottle(tenantId: string, throttle: ThrottleSettings): void {
+    if (throttle.rateLimit < 25) throw new Error(`tenant ${tenantId}: Entra needs a rate limit of at least 25 requests/s`);
+    const plan = this.api.addUsagePlan(`UsagePlan-${tenantId}`, {
+      description: `SCIM tenant ${tenantId}`,
+      throttle: throttle,
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    plan.addApiKey(this.api.addApiKey(`UsageKey-${tenantId}`, { value: usageKeyOf(tenantId, this.usageKeySalt), description: `Usage identifier of SCIM tenant ${tenantId} (not a credential)` }));
+  }
+
+  /** A NodejsFunction with this service's defaults (Node 22, arm64, ESM bundle, log retention). */
+  createFunction(
+    name: string,
+    entry: string,
+    options: { memorySize: number; timeout: Duration; environment?: Record<string, string> },
+  ): NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    return new NodejsFunction(this, `${name}Function`, {
+      entry: join(PROJECT_ROOT, entry),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: options.memorySize,
+      timeout: options.timeout,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      bundling: bundlingOptions,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'scim',
+        POWERTOOLS_METRICS_NAMESPACE: 'ScimServerless',
+        ...options.environment,
+      },
+    });
+  }
+
+  private createTable(removalPolicy: RemovalPolicy): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: SORT_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      removalPolicy,
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: GSI1.indexName,
+      partitionKey: { name: GSI1.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: GSI1.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    return table;
+  }
+
+  private createQueue(id: string): sqs.Queue {
+    return new sqs.Queue(this, id, {
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+    });
+  }
+
+  /** Stream consumer: retried from the failed record, then the batch's position goes to the DLQ. */
+  private createStreamFunction(
+    name: keyof typeof streamFunctionEntries,
+    filters: Record<string, unknown>[],
+    environment: Record<string, string> = {},
+  ): NodejsFunction {
+    const fn = this.createFunction(name, streamFunctionEntries[name], { memorySize: 512, timeout: STREAM_FUNCTION_TIMEOUT, environment });
+    fn.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+        ...(filters.length > 0 ? { filters } : {}),
+      }),
+    );
+    return fn;
+  }
+
+  private createApi(props: ScimEndpointProps, resourceFunctions: Record<FunctionName, NodejsFunction>, authorizerFn: NodejsFunction): apigateway.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const throttle = props.stageThrottle ?? { rateLimit: 500, burstLimit: 1000 };
+    const api = new apigateway.RestApi(this, 'Api', {
+      restApiName: `${Stack.of(this).stackName}-scim`,
+      description: 'SCIM 2.0 provisioning endpoint (multi-tenant)',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER,
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: props.stageName ?? 'v2',
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        // No headers: the Authorization header never reaches a log.
+        accessLogFormat: apigateway.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            tenantId: '$context.authorizer.tenantId',
+            authorizerError: '$context.authorizer.error',
+            errorType: '$context.error.responseType',
+            sourceIp: '$context.identity.sourceIp',
+          }),
+        ),
+      },
+    });
+    const authorizer = new apigateway.TokenAuthorizer(this, 'Authorizer', {
+      handler: authorizerFn,
+      identitySource: apigateway.IdentitySource.header('Authorization'),
+      validationRegex: AUTHORIZATION_HEADER_PATTERN,
+      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.minutes(5),
+    });
+    // Basic validation: required parameters. No body models are attached, so bodies pass through to
+    // the functions, which validate them against the SCIM schemas and answer SCIM errors.
+    const requestValidator = api.addRequestValidator('RequestValidator', { validateRequestParameters: true, validateRequestBody: true });
+    const base = api.root.resourceForPath(TENANT_BASE_PATH);
+    const integrations = new Map<FunctionName, apigateway.LambdaIntegration>();
+    for (const route of routes) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new apigateway.LambdaIntegration(resourceFunctions[route.function], { proxy: true, allowTestInvoke: false });
+        integrations.set(route.function, integration);
+      }
+      const resource = base.resourceForPath(route.path.replace(/^\//, ''));
+      for (const method of route.methods) {
+        resource.addMethod(method, integration, { authorizer, apiKeyRequired: true, requestValidator });
+      }
+    }
+    addScimGatewayResponses(api);
+    new logs.MetricFilter(this, 'Throttled429', {
+      logGroup: accessLogs,
+      metricNamespace: 'ScimServerless',
+      metricName: 'Throttled',
+      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
+      metricValue: '1',
+    });
+    return api;
+  }
+
+  private createAlarms(actions: cloudwatch.IAlarmAction[], authorizer: NodejsFunction): void {
+    const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+      const created = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(...actions);
+      this.alarms.push(created);
+    };
+    const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+    alarm('Api5xx', this.api.metricServerError(fiveMinutes), 5, 'The SCIM API answered 5xx: Entra retries, but investigate.');
+    alarm(
+      'ApiThrottled',
+      new cloudwatch.Metric({ namespace: 'ScimServerless', metricName: 'Throttled', ...fiveMinutes }),
+      50,
+      'Tenants are being throttled (429): raise their rateLimit in tenants.json if it is legitimate traffic.',
+    );
+    alarm('AuthorizerErrors', authorizer.metricErrors(fiveMinutes), 1, 'The authorizer failed (not a refused token): every request fails.');
+    alarm(
+      'DynamoDbThrottles',
+      this.table.metricThrottledRequestsForOperations({
+        operations: [
+          dynamodb.Operation.GET_ITEM,
+          dynamodb.Operation.PUT_ITEM,
+          dynamodb.Operation.UPDATE_ITEM,
+          dynamodb.Operation.DELETE_ITEM,
+          dynamodb.Operation.QUERY,
+          dynamodb.Operation.BATCH_WRITE_ITEM,
+          dynamodb.Operation.BATCH_GET_ITEM,
+          dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+        ],
+        ...fiveMinutes,
+      }),
+      1,
+      'DynamoDB throttled requests: the service retries, then answers 503.',
+    );
+    alarm(
+      'StreamDeadLettersAlarm',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      1,
+      'A stream batch (membership clean-up or change events) failed after retries: redrive it.',
+    );
+  }
+}

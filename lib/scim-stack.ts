@@ -1,0 +1,24 @@
+/** The application stack: one ScimEndpoint and the tenants of tenants.json onboarded on it. */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { TenantConfig } from '../functions/tenants/config';
+import { ScimEndpoint, type ScimEndpointProps } from './scim-endpoint';
+import { TenantOnboarding } from './tenant-onboarding';
+import { suppressKnownFindings } from './nag-suppressions';
+
+export interface ScimStackProps extends StackProps {
+  readonly tenants: readonly TenantConfig[];
+  readonly endpoint?: ScimEndpointProps;
+}
+
+export class ScimStack extends Stack {
+  readonly endpoint: ScimEndpoint;
+  readonly onboarding: TenantOnboarding;
+
+  constructor(scope: Construct, id: string, props: ScimStackProps) {
+    super(scope, id, props);
+    this.endpoint = new ScimEndpoint(this, 'Scim', props.endpoint);
+    this.onboarding = new TenantOnboarding(this, 'Tenants', { endpoint: this.endpoint, tenants: props.tenants });
+    suppressKnownFindings(this);
+  }
+}

@@ -1,0 +1,19 @@
+/** The app stack as tests synthesize it: bundling skipped (`aws:cdk:bundling-stacks: []`), two tenants. */
+import { App } from 'aws-cdk-lib';
+import { parseTenantsFile } from '../../functions/tenants/config';
+import { ScimStack } from '../../lib/scim-stack';
+
+export const TEST_TENANTS = parseTenantsFile({
+  tenants: [
+    { id: 'acme', displayName: 'Acme', rateLimit: { rps: 40, burst: 80 } },
+    { id: 'contoso', displayName: 'Contoso', settings: { requiredAttributes: { User: ['phoneNumbers'] } } },
+  ],
+});
+
+export function testApp(): App {
+  return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+}
+
+export function testStack(app: App = testApp()): ScimStack {
+  return new ScimStack(app, 'TestScim', { tenants: TEST_TENANTS });
+}

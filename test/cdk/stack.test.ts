@@ -1,0 +1,169 @@
+/** The synthesized template: routes, authorizer, functions, table, tenants, gateway responses, alarms. */
+import { describe, expect, it } from '@jest/globals';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { routes } from '../../functions/routes';
+import { AUTHORIZATION_HEADER_PATTERN } from '../../functions/tenants/token';
+import { testStack } from './stack-fixture';
+
+const stack = testStack();
+const template = Template.fromStack(stack);
+const json = JSON.stringify(template.toJSON());
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
+const resources = template.toJSON().Resources as Resources;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** Full path of an API Gateway resource, from its PathPart chain. */
+function pathOf(logicalId: string): string {
+  const resource = resources[logicalId];
+  if (!resource || resource.Type !== 'AWS::ApiGateway::Resource') return '';
+  const parent = resource.Properties.ParentId as { Ref?: string } | Record<string, unknown>;
+  const parentPath = 'Ref' in parent && typeof parent.Ref === 'string' ? pathOf(parent.Ref) : '';
+  return `${parentPath}/${String(resource.Properties.PathPart)}`;
+}
+
+describe('API routes', () => {
+  const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => ({
+    method: m.Properties.HttpMethod as string,
+    path: pathOf((m.Properties.ResourceId as { Ref: string }).Ref),
+    authorization: m.Properties.AuthorizationType,
+    apiKeyRequired: m.Properties.ApiKeyRequired,
+  }));
+
+  it.each(routes.flatMap((r) => r.methods.map((method) => [method, r.path] as const)))('serves %s %s behind the authorizer', (method, path) => {
+    const found = methods.find((m) => m.method === method && m.path === `/tenants/{tenantId}/scim/v2${path}`);
+    expect(found).toEqual(expect.objectContaining({ authorization: 'CUSTOM', apiKeyRequired: true }));
+  });
+
+  it('has no method outside the route table', () => {
+    expect(methods).toHaveLength(routes.reduce((n, r) => n + r.methods.length, 0));
+  });
+});
+
+describe('authorizer', () => {
+  it('is a TOKEN authorizer with a format check and a cache TTL', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      IdentityValidationExpression: AUTHORIZATION_HEADER_PATTERN,
+      AuthorizerResultTtlInSeconds: 300,
+    });
+  });
+
+  it('takes usage plan keys from the authorizer (per-tenant throttling)', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+  });
+});
+
+describe('functions', () => {
+  const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.includes('Provider'));
+
+  it('run Node 22 on arm64 with the table name and tracing', () => {
+    expect(functions.length).toBeGreaterThanOrEqual(9);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties.Environment).toMatchObject({ Variables: { TABLE_NAME: expect.anything() } });
+      expect(fn.Properties.LoggingConfig).toMatchObject({ LogGroup: expect.anything() });
+    }
+  });
+
+  it('keep logs for a month', () => {
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(functions.length);
+    for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('answer within API Gateway\'s 29 s', () => {
+    for (const [id, fn] of functions) {
+      if (/users|groups|search|bulk|discovery/.test(id)) expect(fn.Properties.Timeout).toBeLessThanOrEqual(29);
+    }
+  });
+});
+
+describe('table', () => {
+  it('is on-demand, recoverable, protected, encrypted, streamed and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'GSI1', Projection: { ProjectionType: 'KEYS_ONLY' } })],
+      }),
+    });
+  });
+
+  it('feeds the janitor and the publisher, with partial-batch retries and a dead-letter queue', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(2);
+    for (const [, mapping] of mappings) {
+      expect(mapping.Properties).toMatchObject({
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+      });
+    }
+  });
+});
+
+describe('tenants', () => {
+  it('creates one custom resource and one secret per tenant, with no token in the template', () => {
+    template.resourceCountIs('Custom::ScimTenant', 2);
+    template.hasResourceProperties('Custom::ScimTenant', { tenantId: 'acme', tokenVersion: '1' });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    for (const [, secret] of ofType('AWS::SecretsManager::Secret')) expect(secret.Properties.SecretString).toBeUndefined();
+    expect(json).not.toMatch(/scim_[A-Za-z0-9_-]{43}/);
+  });
+
+  it('throttles each tenant at or above Entra\'s 25 requests/s', () => {
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 2);
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 40, BurstLimit: 80 } });
+    for (const [, plan] of ofType('AWS::ApiGateway::UsagePlan')) {
+      expect((plan.Properties.Throttle as { RateLimit: number }).RateLimit).toBeGreaterThanOrEqual(25);
+    }
+  });
+
+  it('outputs each Tenant URL and secret name', () => {
+    const outputs = Object.keys(template.toJSON().Outputs as object);
+    expect(outputs.filter((o) => o.includes('TenantUrl'))).toHaveLength(2);
+    expect(outputs.filter((o) => o.includes('TokenSecret'))).toHaveLength(2);
+  });
+});
+
+describe('gateway responses and logs', () => {
+  it('answers 401 and 429 with SCIM error bodies', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Content-Type': "'application/scim+json; charset=utf-8'" }),
+      ResponseTemplates: Match.objectLike({ 'application/json': Match.stringLikeRegexp('urn:ietf:params:scim:api:messages:2.0:Error') }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'THROTTLED',
+      StatusCode: '429',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
+    });
+  });
+
+  it('writes access logs without the Authorization header', () => {
+    const stage = ofType('AWS::ApiGateway::Stage')[0]?.[1];
+    const format = String((stage?.Properties.AccessLogSetting as { Format: string }).Format);
+    expect(format).toContain('$context.requestId');
+    expect(format.toLowerCase()).not.toContain('authorization');
+  });
+
+  it('alarms on 5xx, throttling, authorizer errors, DynamoDB throttles and dead letters', () => {
+    const descriptions = ofType('AWS::CloudWatch::Alarm').map(([, a]) => String(a.Properties.AlarmDescription));
+    for (const word of ['5xx', '429', 'authorizer', 'DynamoDB', 'stream']) {
+      expect(descriptions.some((d) => d.toLowerCase().includes(word.toLowerCase()))).toBe(true);
+    }
+  });
+});
