@@ -32,6 +32,9 @@ function database(): Db {
   if (!env.DYNAMODB_ENDPOINT) {
     const running = readRunningInstance(resolve(env.SCIM_DATA_DIR ?? '.data'));
     if (running) env.DYNAMODB_ENDPOINT = running.endpoint;
+    else if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
+      throw new Error('no running local DynamoDB in SCIM_DATA_DIR (start it with `npm start`), and no AWS_REGION for a table in AWS');
+    }
   }
   return { client: createDocumentClient(clientConfig(env)), table: env.TABLE_NAME ?? DEFAULT_TABLE_NAME };
 }
