@@ -296,6 +296,30 @@ describe('PUT and DELETE', () => {
   });
 });
 
+describe('races', () => {
+  it('lets exactly one of 20 concurrent creates with one userName win; the others get 409', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => call('POST', '/Users', entraUser(i % 2 ? 'race@contoso.com' : 'RACE@contoso.com'))),
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    const found = await call('GET', `/Users?filter=${encodeURIComponent('userName eq "race@contoso.com"')}`);
+    expect(found.json.totalResults).toBe(1);
+  });
+
+  it('keeps both of two concurrent PATCHes of one user', async () => {
+    const user = await createUser('two-patches@contoso.com');
+    const [a, b] = await Promise.all([
+      call('PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'title', value: 'Boss' })),
+      call('PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'nickName', value: 'Bo' })),
+    ]);
+    expect([a?.status, b?.status]).toEqual([200, 200]);
+    const after = await call('GET', `/Users/${user.id}`);
+    expect(after.json).toMatchObject({ title: 'Boss', nickName: 'Bo', meta: { version: 'W/"3"' } });
+  });
+});
+
 describe('tenants and tokens', () => {
   it('answers 401 with a SCIM error without a token or with a wrong one', async () => {
     for (const authorization of [undefined, 'Bearer wrong-token']) {

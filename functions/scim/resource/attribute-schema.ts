@@ -14,19 +14,24 @@ const NUMBER = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
 const INTEGER = /^\s*-?\d+\s*$/;
 
 const leafSchemas: Record<Exclude<AttributeType, 'complex'>, z.ZodType<unknown>> = {
-  string: z.union([z.string(), z.number().transform(String)]),
-  reference: z.string(),
-  binary: z.string(),
-  boolean: z.union([
-    z.boolean(),
-    z
-      .string()
-      .regex(/^\s*(true|false)\s*$/i, 'expected true or false')
-      .transform((text) => text.trim().toLowerCase() === 'true'),
-  ]),
-  integer: z.union([z.number().int(), z.string().regex(INTEGER, 'expected an integer').transform(Number)]),
-  decimal: z.union([z.number(), z.string().regex(NUMBER, 'expected a number').transform(Number)]),
-  dateTime: z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'expected an xsd:dateTime such as 2026-01-31T12:00:00Z'),
+  string: z.union([z.string(), z.number().transform(String)], { error: 'expected a string' }),
+  reference: z.string({ error: 'expected a URI string' }),
+  binary: z.string({ error: 'expected a base64 string' }),
+  boolean: z.union(
+    [
+      z.boolean(),
+      z
+        .string()
+        .regex(/^\s*(true|false)\s*$/i)
+        .transform((text) => text.trim().toLowerCase() === 'true'),
+    ],
+    { error: 'expected true or false' },
+  ),
+  integer: z.union([z.number().int(), z.string().regex(INTEGER).transform(Number)], { error: 'expected an integer' }),
+  decimal: z.union([z.number(), z.string().regex(NUMBER).transform(Number)], { error: 'expected a number' }),
+  dateTime: z
+    .string({ error: 'expected an xsd:dateTime string' })
+    .refine((text) => !Number.isNaN(Date.parse(text)), 'expected an xsd:dateTime such as 2026-01-31T12:00:00Z'),
 };
 
 const cache = new WeakMap<AttributeDefinition, z.ZodType<unknown>>();
@@ -35,7 +40,7 @@ const cache = new WeakMap<AttributeDefinition, z.ZodType<unknown>>();
 export function attributeSchema(definition: AttributeDefinition): z.ZodType<unknown> {
   let schema = cache.get(definition);
   if (!schema) {
-    schema = definition.multiValued ? multiValuedSchema(definition) : optional(singleSchema(definition));
+    schema = definition.multiValued ? multiValuedSchema(definition) : singleValuedSchema(definition);
     cache.set(definition, schema);
   }
   return schema;
@@ -45,7 +50,14 @@ function singleSchema(definition: AttributeDefinition): z.ZodType<unknown> {
   return definition.type === 'complex' ? complexSchema(definition) : leafSchemas[definition.type];
 }
 
-const optional = (schema: z.ZodType<unknown>) => z.union([z.null().transform(() => undefined), schema]);
+/** A one-element array where one value is expected is that value (Entra's `manager: [{value}]`). */
+function singleValuedSchema(definition: AttributeDefinition): z.ZodType<unknown> {
+  const unwrap = (value: unknown) => (Array.isArray(value) && value.length <= 1 ? (value[0] ?? null) : value);
+  return z.preprocess(unwrap, optional(singleSchema(definition)));
+}
+
+/** null is "unassigned" (RFC 7643 §2.5): it validates as undefined, and errors come from the value's own schema. */
+const optional = (schema: z.ZodType<unknown>) => z.preprocess((value) => (value === null ? undefined : value), schema.optional());
 
 function multiValuedSchema(definition: AttributeDefinition): z.ZodType<unknown> {
   const element = optional(singleSchema(definition));
@@ -63,7 +75,10 @@ function complexSchema(definition: AttributeDefinition): z.ZodType<unknown> {
   const shape = Object.fromEntries(subAttributes.map((sub) => [sub.name, attributeSchema(sub).optional()]));
   const hasValue = findAttribute(subAttributes, 'value') !== undefined;
   return z
-    .preprocess((value) => (typeof value === 'string' && hasValue ? { value } : canonicalKeys(subAttributes, value)), z.strictObject(shape))
+    .preprocess(
+      (value) => (typeof value === 'string' && hasValue ? { value } : canonicalKeys(subAttributes, value)),
+      z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'expected an object of sub-attributes') }),
+    )
     .transform((object) => {
       const kept = Object.entries(object).filter(
         ([name, value]) => value !== undefined && findAttribute(subAttributes, name)?.mutability !== 'readOnly',
