@@ -2,8 +2,8 @@
  * The PATCH request body (RFC 7644 §3.5.2): validated once, up front, so that the engine only sees
  * well-formed operations. Error choices follow RFC 7644 §3.12:
  * - a body that is not a PatchOp message (no PatchOp schema, no non-empty Operations array, an
- *   operation that is not an object, an `op` other than add/replace/remove) does not "conform to the
- *   request schema" → invalidSyntax;
+ *   operation that is not an object) does not "conform to the request schema" → invalidSyntax;
+ * - an `op` other than add/replace/remove → invalidValue (the value of `op` is what is wrong);
  * - a `path` that is not a string → invalidPath;
  * - `remove` without a path → noTarget (§3.5.2.2);
  * - `add`/`replace` without a value, or path-less with a value that is not an object of attributes
@@ -65,7 +65,7 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
 /** Entra sends `Add`/`Replace`/`Remove`; RFC clients send lower case. */
 function parseOpName(op: unknown, index: number): PatchOpName {
   const name = typeof op === 'string' ? OP_NAMES.find((n) => n === op.toLowerCase()) : undefined;
-  if (!name) throw invalidSyntax(`Operations[${index}]: "op" must be "add", "replace" or "remove".`);
+  if (!name) throw invalidValue(`Operations[${index}]: "op" must be "add", "replace" or "remove".`);
   return name;
 }
 
