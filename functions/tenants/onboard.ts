@@ -1,0 +1,69 @@
+/**
+ * Tenant onboarding by deploy, as a pure sequence over the table and a secret store (Secrets
+ * Manager in AWS; see functions/onboarding.ts for the CloudFormation custom resource around it).
+ *
+ *  create  tenant item (active), a fresh token into the tenant's secret, its hash into the table.
+ *          Re-adding a removed tenant re-enables it: its data was never deleted.
+ *  update  settings follow the config; a new `tokenVersion` rotates the token, and the previous
+ *          one stays valid for `tokenOverlapHours`.
+ *  delete  the tenant is disabled and its token expires now; users and groups stay in the table.
+ *
+ * The token exists only in memory and in the secret: never in a return value or a log line.
+ */
+import type { Db } from '../store/db';
+import { expireToken, getTenant, putTenant, putToken, setTenantStatus } from '../store/tenants';
+import { tenantSettingsSchema } from './config';
+import { generateToken, hashToken, TOKEN_PATTERN } from './token';
+
+/** Where a tenant's token is kept for ops to read once. */
+export interface TokenSecretStore {
+  read(secretId: string): Promise<string | undefined>;
+  write(secretId: string, token: string): Promise<void>;
+}
+
+export interface TenantDeclaration {
+  readonly tenantId: string;
+  readonly displayName: string;
+  /** JSON of the tenant's settings (required attributes). */
+  readonly settings: string;
+  readonly tokenVersion: string;
+  readonly tokenOverlapHours: string;
+  readonly secretId: string;
+}
+
+export type OnboardingRequest =
+  | { readonly kind: 'create'; readonly tenant: TenantDeclaration }
+  | { readonly kind: 'update'; readonly tenant: TenantDeclaration; readonly previous: TenantDeclaration }
+  | { readonly kind: 'delete'; readonly tenant: TenantDeclaration };
+
+export async function onboard(db: Db, secrets: TokenSecretStore, request: OnboardingRequest): Promise<void> {
+  const { tenant } = request;
+  if (request.kind === 'delete') {
+    if (await getTenant(db, tenant.tenantId)) await setTenantStatus(db, tenant.tenantId, 'disabled');
+    await expireCurrentToken(db, secrets, tenant.secretId, 0);
+    return;
+  }
+  const settings = tenantSettingsSchema.parse(JSON.parse(tenant.settings));
+  await putTenant(db, { tenantId: tenant.tenantId, displayName: tenant.displayName, status: 'active', settings });
+  const previous = request.kind === 'update' ? request.previous : undefined;
+  const rotate = !previous || previous.tokenVersion !== tenant.tokenVersion || previous.tenantId !== tenant.tenantId;
+  // A create also replaces whatever token the secret held (a re-added tenant's old secret is gone).
+  if (!rotate) return;
+  if (previous) await expireCurrentToken(db, secrets, previous.secretId, Number(tenant.tokenOverlapHours) * 3600);
+  const token = generateToken();
+  await putToken(db, { tenantId: tenant.tenantId, tokenHash: hashToken(token) });
+  await secrets.write(tenant.secretId, token);
+}
+
+/** The token now in the secret stops working after `seconds` (0: at once). */
+async function expireCurrentToken(db: Db, secrets: TokenSecretStore, secretId: string, seconds: number): Promise<void> {
+  const current = await secrets.read(secretId);
+  // A secret's initial placeholder (before the first create finished) is not a token.
+  if (!current || !TOKEN_PATTERN.test(current)) return;
+  try {
+    await expireToken(db, hashToken(current), Math.floor(Date.now() / 1000) + seconds);
+  } catch (error) {
+    // The token item is already gone (TTL): nothing to expire.
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Onboarding by deploy: the custom resource's logic on DynamoDB Local, with an in-memory secret
+ * store standing in for Secrets Manager (which cannot exist here), seen through the authorizer.
+ * (A file of its own: the authorizer module here reads this file's table.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import { handler as authorize } from '../../functions/authorizer';
+import type { Db } from '../../functions/store/db';
+import { createResource, getResources } from '../../functions/store/resources';
+import { getTenant } from '../../functions/store/tenants';
+import { onboard, type TenantDeclaration, type TokenSecretStore } from '../../functions/tenants/onboard';
+import { TOKEN_PATTERN } from '../../functions/tenants/token';
+import { testDb } from '../support/dynamodb';
+
+const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/v2/GET/tenants/acme/scim/v2/Users';
+
+class MemorySecrets implements TokenSecretStore {
+  readonly values = new Map<string, string>([['secret-acme', 'initial-placeholder-from-cloudformation']]);
+  async read(id: string) {
+    return this.values.get(id);
+  }
+  async write(id: string, token: string) {
+    this.values.set(id, token);
+  }
+}
+
+const declaration = (overrides: Partial<TenantDeclaration> = {}): TenantDeclaration => ({
+  tenantId: 'acme',
+  displayName: 'Acme',
+  settings: JSON.stringify({ requiredAttributes: {} }),
+  tokenVersion: '1',
+  tokenOverlapHours: '24',
+  secretId: 'secret-acme',
+  ...overrides,
+});
+
+async function allowed(token: string): Promise<boolean> {
+  try {
+    const result: APIGatewayAuthorizerResult = await authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN });
+    return result.policyDocument.Statement.some((s) => s.Effect === 'Allow');
+  } catch (error) {
+    if (error instanceof Error && error.message === 'Unauthorized') return false;
+    throw error;
+  }
+}
+
+describe('onboarding by deploy', () => {
+  let db: Db;
+  const secrets = new MemorySecrets();
+  const token = () => secrets.values.get('secret-acme') ?? '';
+
+  beforeAll(async () => {
+    db = await testDb('onboarding');
+  });
+  afterAll(() => db.client.destroy());
+
+  it('creates the tenant and a token that only the secret holds', async () => {
+    await onboard(db, secrets, { kind: 'create', tenant: declaration() });
+    expect(token()).toMatch(TOKEN_PATTERN);
+    expect(await getTenant(db, 'acme')).toMatchObject({ status: 'active', displayName: 'Acme' });
+    expect(await allowed(token())).toBe(true);
+  });
+
+  it('updates settings without touching the token', async () => {
+    const before = token();
+    const settings = JSON.stringify({ requiredAttributes: { User: ['phoneNumbers'] } });
+    await onboard(db, secrets, { kind: 'update', tenant: declaration({ settings }), previous: declaration() });
+    expect(token()).toBe(before);
+    expect((await getTenant(db, 'acme'))?.settings.requiredAttributes.User).toEqual(['phoneNumbers']);
+  });
+
+  it('rotates on a new tokenVersion, keeping the old token for the overlap', async () => {
+    const old = token();
+    await onboard(db, secrets, { kind: 'update', tenant: declaration({ tokenVersion: '2' }), previous: declaration() });
+    expect(token()).not.toBe(old);
+    expect(await allowed(token())).toBe(true);
+    expect(await allowed(old)).toBe(true);
+    const older = token();
+    await onboard(db, secrets, {
+      kind: 'update',
+      tenant: declaration({ tokenVersion: '3', tokenOverlapHours: '0' }),
+      previous: declaration({ tokenVersion: '2' }),
+    });
+    expect(await allowed(older)).toBe(false);
+    expect(await allowed(token())).toBe(true);
+  });
+
+  it('disables a removed tenant without deleting its data, and re-enables it when re-added', async () => {
+    await createResource(db, 'acme', 'User', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-kept', userName: 'kept' });
+    const before = token();
+    await onboard(db, secrets, { kind: 'delete', tenant: declaration({ tokenVersion: '3' }) });
+    expect((await getTenant(db, 'acme'))?.status).toBe('disabled');
+    expect(await allowed(before)).toBe(false);
+    expect(await getResources(db, 'acme', 'User', ['u-kept'])).toHaveLength(1);
+
+    await onboard(db, secrets, { kind: 'create', tenant: declaration() });
+    expect((await getTenant(db, 'acme'))?.status).toBe('active');
+    expect(token()).not.toBe(before);
+    expect(await allowed(token())).toBe(true);
+    expect(await allowed(before)).toBe(false);
+  });
+});
