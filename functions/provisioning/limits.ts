@@ -7,6 +7,12 @@ import { badRequest, type ScimError } from '../scim/errors';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { CURSOR_TIMEOUT_SECONDS } from './cursor';
 
+/** An operator's override from the environment (e.g. SCIM_SCAN_BUDGET), when it is a positive integer. */
+function positiveInteger(raw: string | undefined): number | undefined {
+  const value = Number(raw);
+  return raw !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
 export const limits = {
   /** Page size when a query gives no `count` (the SCIM interop profile asks for at least 100). */
   defaultPageSize: 100,
@@ -16,7 +22,7 @@ export const limits = {
    * Resources a list query may read when no key serves its filter (or to compute totalResults).
    * Beyond it the query answers 400 tooMany instead of running past API Gateway's 29 s.
    */
-  scanBudget: 20_000,
+  scanBudget: positiveInteger(process.env.SCIM_SCAN_BUDGET) ?? 20_000,
   /** Members a GET of one group returns inline; larger groups answer 400 tooMany (see README). */
   groupMembersInline: 10_000,
   bulk: { maxOperations: 1000, maxPayloadSize: MAX_PAYLOAD_BYTES },

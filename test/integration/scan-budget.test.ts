@@ -1,0 +1,50 @@
+/**
+ * Filters no key can serve read the tenant's partition within a budget (SCIM_SCAN_BUDGET, set low
+ * here): beyond it index paging answers 400 tooMany, cursor paging still answers in shorter pages,
+ * and key-backed filters are unaffected.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+
+process.env.SCIM_SCAN_BUDGET = '40';
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const T = 'big';
+let stack: TestStack;
+const call = async (path: string) => {
+  const response = await stack.request(T, 'GET', path);
+  return { ...response, json: response.body as Json };
+};
+
+beforeAll(async () => {
+  stack = await startTestStack({ tenants: [T] });
+  await Promise.all(
+    Array.from({ length: 60 }, (_, i) => stack.request(T, 'POST', '/Users', { schemas: [USER], userName: `u${i}@example.com`, title: i % 2 ? 'odd' : 'even' })),
+  );
+});
+afterAll(async () => stack.stop());
+
+describe('the scan budget', () => {
+  it('answers 400 tooMany for an index-paged filter beyond it, naming the alternatives', async () => {
+    const response = await call(`/Users?filter=${encodeURIComponent('title eq "odd"')}`);
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ scimType: 'tooMany', detail: expect.stringContaining('cursor') });
+  });
+
+  it('still answers the same filter with cursor paging, in pages bounded by the budget', async () => {
+    const seen: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 10; page += 1) {
+      const response = await call(`/Users?filter=${encodeURIComponent('title eq "odd"')}&count=100&cursor=${encodeURIComponent(cursor)}`);
+      expect(response.status).toBe(200);
+      seen.push(...(response.json.Resources as Json[]).map((u) => u.userName as string));
+      if (!response.json.nextCursor) break;
+      cursor = response.json.nextCursor as string;
+    }
+    expect(new Set(seen).size).toBe(30);
+  });
+
+  it('does not limit key-backed filters', async () => {
+    const response = await call(`/Users?filter=${encodeURIComponent('userName eq "U7@example.com" and title eq "odd"')}`);
+    expect(response.json.totalResults).toBe(1);
+  });
+});
