@@ -6,6 +6,7 @@
  *   SCIM_LOCAL_TENANTS             "acme=<token>,contoso=<token>"; unset: a tenant `dev`
  *   SCIM_TENANTS_FILE              tenant settings (default ./tenants.json, optional)
  *   SCIM_AUTHORIZER_CACHE_SECONDS  authorizer result cache TTL (default 0)
+ *   SCIM_EVENTS                    change events: file (<dataDir>/events.jsonl, default), print, off
  *
  * This console is the one place a token is printed: it is how a developer gets the local token to
  * paste into a SCIM client.
@@ -13,8 +14,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { localTenants } from '../local/local-tenants';
+import { eventsModeFromEnv, localEventSink } from '../local/event-sinks';
+import type { EventSink } from '../functions/events/publish';
 import type { LocalTenant } from '../local/seed';
 import { DEFAULT_PORT, startLocalStack, type LocalStack } from '../local/server';
+
+const eventSinkOption = (sink: EventSink | undefined) => (sink ? { eventSink: sink } : {});
 
 function portFromEnv(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_PORT;
@@ -63,6 +68,7 @@ try {
     port: portFromEnv(process.env.PORT),
     dataDir,
     tenants,
+    ...eventSinkOption(localEventSink(eventsModeFromEnv(process.env.SCIM_EVENTS), dataDir)),
     onDynamoDbExit: (code) => {
       console.error(`DynamoDB Local exited unexpectedly (code ${code}); stopping.`);
       process.exit(1);

@@ -19,8 +19,9 @@ import type { FunctionOverrides } from './functions';
 import { localGateway, type Gateway } from './gateway';
 import { gatewayError } from './gateway-responses';
 import { seedTenants, type LocalTenant } from './seed';
-import { startStreamPoller, type StreamPoller } from './stream-poller';
+import { startStreamPoller, type StreamFunction, type StreamPoller } from './stream-poller';
 import { handler as janitor } from '../functions/janitor';
+import { streamPublisher, type EventSink } from '../functions/events/publish';
 import { ensureTable } from './table';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
@@ -46,6 +47,8 @@ export interface LocalStackOptions {
   readonly log?: (line: string) => void;
   /** Run the stream functions (the membership janitor) on the table's stream. Default true. */
   readonly streams?: boolean;
+  /** Also run the change-event publisher on the stream, delivering to this sink. */
+  readonly eventSink?: EventSink;
   /** DynamoDB Local (started by this stack) exited on its own. */
   readonly onDynamoDbExit?: (code: number | null) => void;
 }
@@ -94,7 +97,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureTable(admin, tableName);
     await seedTenants(db, options.tenants ?? []);
     if (options.streams ?? true) {
-      poller = await startStreamPoller({ config, tableName, functions: { janitor }, log });
+      const functions: Record<string, StreamFunction> = { janitor };
+      if (options.eventSink) functions.publisher = streamPublisher(options.eventSink);
+      poller = await startStreamPoller({ config, tableName, functions, log });
     }
     const gateway = localGateway({
       ...(options.functions ? { functions: options.functions } : {}),

@@ -64,15 +64,17 @@ export function changeEventsFor(change: ItemChange): ChangeEvent[] {
 type ResourceItem = Extract<StreamItem, { kind: 'resource' }>;
 
 function modifyEvents(base: Pick<ChangeEvent, 'tenantId' | 'resourceType' | 'id' | 'timestamp'>, before: ResourceItem, after: ResourceItem): ChangeEvent[] {
-  const attributes = changedAttributes(after.type, before.resource, after.resource);
+  const wasActive = before.resource.active !== false;
+  const isActive = after.resource.active !== false;
+  const flipped = after.type === 'User' && wasActive !== isActive;
+  // An (de)activation is its own event; `active` is not repeated in an update notice.
+  const attributes = changedAttributes(after.type, before.resource, after.resource).filter((name) => !flipped || name !== 'active');
   const events: ChangeEvent[] = [];
   // A version bump without attribute changes is a membership change; its own events cover it.
   if (attributes.length > 0) {
     events.push({ ...base, eventUri: EVENT_URIS.patch, change: 'update', attributes, version: after.version });
   }
-  const wasActive = before.resource.active !== false;
-  const isActive = after.resource.active !== false;
-  if (after.type === 'User' && wasActive !== isActive) {
+  if (flipped) {
     events.push({
       ...base,
       eventUri: isActive ? EVENT_URIS.activate : EVENT_URIS.deactivate,

@@ -7,6 +7,7 @@ import type { FunctionOverrides } from '../../local/functions';
 import { startLocalStack, type LocalStack } from '../../local/server';
 import type { LocalTenant } from '../../local/seed';
 import { generateToken } from '../../functions/tenants/token';
+import type { EventSink, PublishedEvent } from '../../functions/events/publish';
 import { deleteTable, runDynamoEndpoint, uniqueTableName } from './dynamodb';
 
 /**
@@ -23,6 +24,8 @@ export interface TestStackOptions {
   readonly authorizerCacheSeconds?: number;
   /** Replace entry modules by in-test handlers (tests of the server itself). */
   readonly functions?: FunctionOverrides;
+  /** Collects the change events the stream publisher emits (drain the streams before reading). */
+  readonly events?: PublishedEvent[];
   /** Request log lines; silent by default. */
   readonly log?: (line: string) => void;
 }
@@ -70,6 +73,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     log: options.log ?? (() => undefined),
     ...(options.authorizerCacheSeconds !== undefined ? { authorizerCacheSeconds: options.authorizerCacheSeconds } : {}),
     ...(options.functions ? { functions: options.functions } : {}),
+    ...(options.events ? { eventSink: collectInto(options.events) } : {}),
   });
   const origin = `http://127.0.0.1:${stack.port}`;
   const baseUrl = (tenantId: string) => `${origin}/tenants/${tenantId}/scim/v2`;
@@ -112,4 +116,11 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function collectInto(events: PublishedEvent[]): EventSink {
+  return async (batch) => {
+    events.push(...batch);
+    return [];
+  };
 }

@@ -22,15 +22,28 @@ describe('change events', () => {
     expect(JSON.stringify(event)).not.toContain('ann@x');
   });
 
-  it('deactivation is a patch notice plus a deactivate event', () => {
+  it('deactivation alone is a deactivate event', () => {
     const events = changeEventsFor({
       eventName: 'MODIFY',
       oldImage: user({ userName: 'a', active: true }, 1),
       newImage: user({ userName: 'a', active: false }, 2),
       timestamp,
     });
-    expect(events.map((e) => e.eventUri)).toEqual([EVENT_URIS.patch, EVENT_URIS.deactivate]);
+    expect(events.map((e) => e.eventUri)).toEqual([EVENT_URIS.deactivate]);
     expect(events[0]?.attributes).toEqual(['active']);
+  });
+
+  it('deactivation with other changes is a patch notice without `active`, plus a deactivate event', () => {
+    const events = changeEventsFor({
+      eventName: 'MODIFY',
+      oldImage: user({ userName: 'a', active: true }, 1),
+      newImage: user({ userName: 'a', title: 'Gone', active: false }, 2),
+      timestamp,
+    });
+    expect(events.map((e) => [e.eventUri, e.attributes])).toEqual([
+      [EVENT_URIS.patch, ['title']],
+      [EVENT_URIS.deactivate, ['active']],
+    ]);
   });
 
   it('a delete is a delete event', () => {
