@@ -49,10 +49,24 @@ export async function onboard(db: Db, secrets: TokenSecretStore, request: Onboar
   const rotate = !previous || previous.tokenVersion !== tenant.tokenVersion || previous.tenantId !== tenant.tenantId;
   // A create also replaces whatever token the secret held (a re-added tenant's old secret is gone).
   if (!rotate) return;
-  if (previous) await expireCurrentToken(db, secrets, previous.secretId, Number(tenant.tokenOverlapHours) * 3600);
+  await rotateToken(db, secrets, tenant.tenantId, tenant.secretId, previous ? Number(tenant.tokenOverlapHours) * 3600 : undefined);
+}
+
+/**
+ * A new token into the secret (and its hash into the table); the token the secret held before
+ * keeps working for `overlapSeconds` (undefined: it is not touched). Also used by `scim-admin`.
+ */
+export async function rotateToken(
+  db: Db,
+  secrets: TokenSecretStore,
+  tenantId: string,
+  secretId: string,
+  overlapSeconds: number | undefined,
+): Promise<void> {
+  if (overlapSeconds !== undefined) await expireCurrentToken(db, secrets, secretId, overlapSeconds);
   const token = generateToken();
-  await putToken(db, { tenantId: tenant.tenantId, tokenHash: hashToken(token) });
-  await secrets.write(tenant.secretId, token);
+  await putToken(db, { tenantId, tokenHash: hashToken(token) });
+  await secrets.write(secretId, token);
 }
 
 /** The token now in the secret stops working after `seconds` (0: at once). */

@@ -1,0 +1,150 @@
+/**
+ * The `scim-admin` commands. Each takes the connection, its positional arguments and flags, and
+ * writes its result to `out` (tab-separated lines or JSON); failures are AdminErrors with an exit code.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import type { Db } from '../functions/store/db';
+import { countMembers, groupIdsOfUser, listMembers } from '../functions/store/memberships';
+import { findIdByUnique, getResource, listResources, type StoredResource } from '../functions/store/resources';
+import { getTenant, listTenants, putTenant, setTenantStatus } from '../functions/store/tenants';
+import { foldUnique } from '../functions/scim/schema/uniqueness';
+import type { ResourceTypeName } from '../functions/scim/schema/types';
+import { TENANT_ID_PATTERN } from '../functions/tenants/config';
+import { rotateToken } from '../functions/tenants/onboard';
+import { generateToken } from '../functions/tenants/token';
+import type { Connection } from './connection';
+import { AdminError, EXIT, notFoundError, usageError } from './errors';
+import { exportTenant, importTenant, type Progress } from './transfer';
+
+export interface Flags {
+  readonly tenant?: string;
+  readonly name?: string;
+  readonly 'secret-id'?: string;
+  readonly 'overlap-hours'?: string;
+  readonly file?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
+}
+
+export interface Io {
+  out(line: string): void;
+  progress: Progress;
+}
+
+type Command = (connection: Connection, args: string[], flags: Flags, io: Io) => Promise<void>;
+
+export const commands: Record<string, Command> = {
+  'tenants list': async ({ db }, _args, _flags, io) => {
+    for (const t of await listTenants(db)) io.out(`${t.tenantId}\t${t.status}\t${t.displayName}`);
+  },
+  'tenants add': async (connection, [tenantId], flags, io) => {
+    const id = tenantIdOf(tenantId);
+    if (await getTenant(connection.db, id)) throw new AdminError(`tenant "${id}" exists; use "tenants rotate-token"`, EXIT.failed);
+    await putTenant(connection.db, { tenantId: id, displayName: flags.name ?? id });
+    const secretId = connection.secretIdOf(id, flags['secret-id']);
+    await rotateToken(connection.db, connection.secrets, id, secretId, undefined);
+    io.out(`Tenant ${id} created; its token is in ${secretId}.`);
+  },
+  'tenants disable': async ({ db }, [tenantId]) => setTenantStatus(db, await existingTenant(db, tenantId), 'disabled'),
+  'tenants enable': async ({ db }, [tenantId]) => setTenantStatus(db, await existingTenant(db, tenantId), 'active'),
+  'tenants rotate-token': async (connection, [tenantId], flags, io) => {
+    const id = await existingTenant(connection.db, tenantId);
+    const hours = Number(flags['overlap-hours'] ?? 24);
+    if (!Number.isFinite(hours) || hours < 0) throw usageError('--overlap-hours must be a number of hours >= 0');
+    const secretId = connection.secretIdOf(id, flags['secret-id']);
+    await rotateToken(connection.db, connection.secrets, id, secretId, hours * 3600);
+    io.out(`New token for ${id} is in ${secretId}; the previous one works for ${hours} more hour(s).`);
+  },
+  'tokens generate': async (_connection, _args, _flags, io) => io.out(generateToken()),
+
+  'users find': async ({ db }, [key], flags, io) => io.out(JSON.stringify(await findResource(db, await tenantFlag(db, flags), 'User', key), null, 2)),
+  'groups find': async ({ db }, [key], flags, io) => io.out(JSON.stringify(await findResource(db, await tenantFlag(db, flags), 'Group', key), null, 2)),
+  'groups members': async ({ db }, [groupId], flags, io) => {
+    const tenantId = await tenantFlag(db, flags);
+    const group = await findResource(db, tenantId, 'Group', groupId);
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await listMembers(db, tenantId, group.id, startKey ? { startKey } : {});
+      for (const userId of page.userIds) io.out(userId);
+      startKey = page.lastKey;
+    } while (startKey);
+  },
+  'user groups': async ({ db }, [userId], flags, io) => {
+    const tenantId = await tenantFlag(db, flags);
+    const user = await findResource(db, tenantId, 'User', userId);
+    for (const groupId of await groupIdsOfUser(db, tenantId, user.id)) io.out(groupId);
+  },
+  stats: async ({ db }, [positional], flags, io) => {
+    const tenantId = await existingTenant(db, flags.tenant ?? positional);
+    const stats = await tenantStats(db, tenantId);
+    for (const [name, value] of Object.entries(stats)) io.out(`${name}\t${value}`);
+  },
+  export: async ({ db }, _args, flags, io) => {
+    const tenantId = await tenantFlag(db, flags);
+    const stream = flags.file ? createWriteStream(flags.file) : process.stdout;
+    const write = async (line: string) => {
+      if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+    };
+    const counts = await exportTenant(db, tenantId, write, io.progress);
+    if (flags.file) await new Promise<void>((resolve, reject) => (stream as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())));
+    process.stderr.write(`exported ${counts.User} users, ${counts.Group} groups, ${counts.Membership} memberships\n`);
+  },
+  import: async ({ db }, _args, flags, io) => {
+    const tenantId = await tenantFlag(db, flags);
+    const input = flags.file ? createReadStream(flags.file) : process.stdin;
+    const result = await importTenant(db, tenantId, createInterface({ input, crlfDelay: Infinity }), io.progress);
+    io.out(`created\t${result.created}\nupdated\t${result.updated}\nunchanged\t${result.unchanged}\nmemberships\t${result.memberships}`);
+    for (const failure of result.failures) process.stderr.write(`${failure}\n`);
+    if (result.failures.length > 0) throw new AdminError(`${result.failures.length} line(s) failed`, EXIT.failed);
+  },
+};
+
+function tenantIdOf(value: string | undefined): string {
+  if (!value || !TENANT_ID_PATTERN.test(value)) throw usageError('give a tenant id (lowercase letters, digits and dashes)');
+  return value;
+}
+
+async function existingTenant(db: Db, value: string | undefined): Promise<string> {
+  const id = tenantIdOf(value);
+  if (!(await getTenant(db, id))) throw notFoundError(`no tenant "${id}"`);
+  return id;
+}
+
+const tenantFlag = (db: Db, flags: Flags) => existingTenant(db, flags.tenant);
+
+/** By id, else by the unique attributes (userName/displayName, externalId), as the filters fold them. */
+async function findResource(db: Db, tenantId: string, type: ResourceTypeName, key: string | undefined): Promise<StoredResource> {
+  if (!key) throw usageError(`give the ${type === 'User' ? 'user' : 'group'}'s id, ${type === 'User' ? 'userName' : 'displayName'} or externalId`);
+  const byId = await getResource(db, tenantId, type, key);
+  if (byId) return byId;
+  for (const attribute of [type === 'User' ? 'userName' : 'displayName', 'externalId']) {
+    const id = await findIdByUnique(db, tenantId, type, { attribute, value: foldUnique(type, attribute, key) });
+    const found = id ? await getResource(db, tenantId, type, id) : undefined;
+    if (found) return found;
+  }
+  throw notFoundError(`no ${type} "${key}" in tenant ${tenantId}`);
+}
+
+async function tenantStats(db: Db, tenantId: string): Promise<Record<string, number>> {
+  let users = 0;
+  let active = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await listResources(db, tenantId, 'User', { limit: 1000, ...(startKey ? { startKey } : {}) });
+    users += page.items.length;
+    active += page.items.filter((u) => u.resource.active !== false).length;
+    startKey = page.lastKey;
+  } while (startKey);
+  const groups: string[] = [];
+  startKey = undefined;
+  do {
+    const page = await listResources(db, tenantId, 'Group', { limit: 1000, ...(startKey ? { startKey } : {}) });
+    groups.push(...page.items.map((g) => g.id));
+    startKey = page.lastKey;
+  } while (startKey);
+  let memberships = 0;
+  for (const groupId of groups) memberships += await countMembers(db, tenantId, groupId);
+  return { users, activeUsers: active, groups: groups.length, memberships };
+}

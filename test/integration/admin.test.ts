@@ -1,0 +1,124 @@
+/** The scim-admin CLI as operators run it (a child process), against DynamoDB Local and the local server. */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
+
+let stack: TestStack;
+let dataDir: string;
+let userId: string;
+let groupId: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function admin(...args: string[]): Promise<Run> {
+  const connection = ['--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir];
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args, ...connection], { env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function withToken(tenant: string, token: string): Promise<number> {
+  const response = await stack.request(tenant, 'GET', '/Users?count=1', undefined, { authorization: `Bearer ${token}` });
+  return response.status;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'scim-admin-'));
+  stack = await startTestStack({ tenants: ['acme', 'other'] });
+  const call = async (path: string, body: Json) => (await stack.request('acme', 'POST', path, body)).body as Json;
+  userId = (await call('/Users', { schemas: [USER], userName: 'Ada@Example.com', externalId: 'ext-ada', active: true })).id as string;
+  await call('/Users', { schemas: [USER], userName: 'bob@example.com', active: false });
+  groupId = (await call('/Groups', { schemas: [GROUP], displayName: 'Engineers', members: [{ value: userId }] })).id as string;
+});
+afterAll(async () => {
+  await stack.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('scim-admin', () => {
+  it('lists tenants', async () => {
+    const run = await admin('tenants', 'list');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^acme\tactive\t/m);
+    expect(run.stdout).toMatch(/^other\tactive\t/m);
+  });
+
+  it('finds users and groups by userName, externalId or id, and their relations', async () => {
+    const byName = await admin('users', 'find', 'ada@EXAMPLE.com', '--tenant', 'acme');
+    expect(byName.code).toBe(0);
+    expect(JSON.parse(byName.stdout)).toMatchObject({ id: userId });
+    expect(JSON.parse((await admin('users', 'find', 'ext-ada', '--tenant', 'acme')).stdout)).toMatchObject({ id: userId });
+    expect(JSON.parse((await admin('groups', 'find', 'engineers', '--tenant', 'acme')).stdout)).toMatchObject({ id: groupId });
+    expect((await admin('groups', 'members', groupId, '--tenant', 'acme')).stdout.trim()).toBe(userId);
+    expect((await admin('user', 'groups', userId, '--tenant', 'acme')).stdout.trim()).toBe(groupId);
+  });
+
+  it('counts a tenant', async () => {
+    const run = await admin('stats', '--tenant', 'acme');
+    expect(run.stdout).toBe('users\t2\nactiveUsers\t1\ngroups\t1\nmemberships\t1\n');
+  });
+
+  it('exports a tenant and imports it idempotently', async () => {
+    const file = join(dataDir, 'acme.jsonl');
+    expect((await admin('export', '--tenant', 'acme', '--file', file)).code).toBe(0);
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(lines.map((l) => l.kind)).toEqual(['Export', 'User', 'User', 'Group', 'Membership']);
+    const first = await admin('import', '--tenant', 'other', '--file', file);
+    expect(first.stdout).toBe('created\t3\nupdated\t0\nunchanged\t0\nmemberships\t1\n');
+    const again = await admin('import', '--tenant', 'other', '--file', file);
+    expect(again.stdout).toBe('created\t0\nupdated\t0\nunchanged\t3\nmemberships\t1\n');
+    const imported = await stack.request('other', 'GET', `/Groups/${groupId}`);
+    expect((imported.body as Json).members).toEqual([expect.objectContaining({ value: userId })]);
+  });
+
+  it('adds a tenant whose token is kept in a private file and works at once', async () => {
+    expect((await admin('tenants', 'add', 'fresh', '--name', 'Fresh Co')).code).toBe(0);
+    const file = join(dataDir, 'fresh-token');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await withToken('fresh', (await readFile(file, 'utf8')).trim())).toBe(200);
+  });
+
+  it('rotates a token with an overlap, and disables and enables a tenant', async () => {
+    const file = join(dataDir, 'fresh-token');
+    const first = (await readFile(file, 'utf8')).trim();
+    expect((await admin('tenants', 'rotate-token', 'fresh', '--overlap-hours', '1')).code).toBe(0);
+    const second = (await readFile(file, 'utf8')).trim();
+    expect(second).not.toBe(first);
+    expect(await withToken('fresh', first)).toBe(200);
+    expect(await withToken('fresh', second)).toBe(200);
+    expect((await admin('tenants', 'rotate-token', 'fresh', '--overlap-hours', '0')).code).toBe(0);
+    expect(await withToken('fresh', second)).toBe(401);
+    const third = (await readFile(file, 'utf8')).trim();
+    expect((await admin('tenants', 'disable', 'fresh')).code).toBe(0);
+    expect(await withToken('fresh', third)).toBe(401);
+    expect((await admin('tenants', 'enable', 'fresh')).code).toBe(0);
+    expect(await withToken('fresh', third)).toBe(200);
+  });
+
+  it('fails with exit codes scripts can rely on', async () => {
+    expect((await admin('users', 'find', 'nobody', '--tenant', 'acme')).code).toBe(3);
+    expect((await admin('stats', '--tenant', 'nope')).code).toBe(3);
+    expect((await admin('stats', '--bogus-flag')).code).toBe(2);
+    expect((await admin('frobnicate')).code).toBe(2);
+    const unreachable = await new Promise<Run>((resolve) => {
+      execFile(process.execPath, [CLI, 'tenants', 'list', '--endpoint', 'http://127.0.0.1:9', '--table', 'x'], (error, stdout, stderr) =>
+        resolve({ code: Number((error as { code?: number } | null)?.code ?? 0), stdout, stderr }),
+      );
+    });
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stderr).toContain('cannot reach DynamoDB');
+  });
+});
