@@ -57,6 +57,7 @@ export const commands: Record<string, Command> = {
     await rotateToken(connection.db, connection.secrets, id, secretId, hours * 3600);
     io.out(`New token for ${id} is in ${secretId}; the previous one works for ${hours} more hour(s).`);
   },
+  // Runs without a connection (bin/scim-admin.ts); listed so that usage and dispatch know it.
   'tokens generate': async (_connection, _args, _flags, io) => io.out(generateToken()),
 
   'users find': async ({ db }, [key], flags, io) => io.out(JSON.stringify(await findResource(db, await tenantFlag(db, flags), 'User', key), null, 2)),

@@ -19,13 +19,14 @@
  * Secrets Manager secret named by --secret-id). --endpoint names any DynamoDB endpoint.
  *
  * Exit codes: 0 done, 1 failed, 2 bad usage, 3 not found, 4 table unreachable.
- * Tokens are never printed by this tool: they go to the token file or secret.
+ * Tokens are printed only by `tokens generate`; others go to the token file or secret.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { commands, type Flags } from '../admin/commands';
 import { connect } from '../admin/connection';
 import { AdminError, EXIT } from '../admin/errors';
+import { generateToken } from '../functions/tenants/token';
 
 const USAGE = readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]?.replace(/^\/\*\*\n?|^ \* ?/gm, '') ?? '';
 
@@ -64,6 +65,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (!command) throw new AdminError(`unknown command "${positionals.join(' ')}"\n\n${USAGE}`, EXIT.usage);
+  if (key === 'tokens generate') {
+    // Needs no table: a token to put into SCIM_LOCAL_TENANTS.
+    process.stdout.write(`${generateToken()}\n`);
+    return EXIT.ok;
+  }
   const connection = await connect(values);
   try {
     await command(connection, positionals.slice(key.split(' ').length), values as Flags, {
