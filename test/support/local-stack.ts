@@ -59,6 +59,8 @@ export interface TestStack {
 export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
   // Handlers load on the first request, after this: their Powertools logs stay quiet unless asked for.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  // EMF metrics are checked by observability.test.ts; elsewhere they would only flood the output.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const tenants: LocalTenant[] = options.tenants.map((tenant) =>
     typeof tenant === 'string' ? { tenantId: tenant, token: generateToken() } : { ...tenant, token: generateToken() },
   );
