@@ -40,6 +40,8 @@ export interface RunningInstance {
   readonly endpoint: string;
   readonly port: number;
   readonly pid: number;
+  /** The server process that started it; when that is gone, the instance is an orphan. */
+  readonly ownerPid?: number;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -72,7 +74,7 @@ export function isAlive(pid: number): boolean {
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   checkJava();
-  if (options.dataDir) await claimDataDir(options.dataDir);
+  if (options.dataDir) await claimDataDir(options.dataDir, options.log);
   const emulator = await ensureEmulator(options.log);
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
@@ -95,14 +97,28 @@ export function checkJava(): void {
   }
 }
 
-async function claimDataDir(dataDir: string): Promise<void> {
+async function claimDataDir(dataDir: string, log: ((line: string) => void) | undefined): Promise<void> {
   const running = readRunningInstance(dataDir);
-  if (running) {
+  if (running?.ownerPid !== undefined && !isAlive(running.ownerPid)) {
+    // The server that owned it was killed (kill -9 skips our exit hooks): stop the orphan, then start afresh.
+    await stopOrphan(running.pid);
+    log?.(`stopped DynamoDB Local left running by a killed server (pid ${running.pid})`);
+  } else if (running) {
     throw new Error(
       `DynamoDB Local is already running on ${dataDir} (pid ${running.pid}, ${running.endpoint}): stop that server first`,
     );
   }
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
+}
+
+async function stopOrphan(pid: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  // A killed process that nobody reaps stays visible as a zombie: it holds no port or file, so wait briefly only.
+  const reaped = Date.now() + 2_000;
+  while (isAlive(pid) && Date.now() < reaped) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 class PortTakenError extends Error {}
@@ -143,7 +159,7 @@ async function launch(emulator: Emulator, port: number, options: DynamoDbLocalOp
     if (!stopping) options.onUnexpectedExit?.(code);
   });
   const pid = child.pid ?? 0;
-  if (options.dataDir) await writeFile(instanceFile(options.dataDir), JSON.stringify({ endpoint, port, pid }));
+  if (options.dataDir) await writeFile(instanceFile(options.dataDir), JSON.stringify({ endpoint, port, pid, ownerPid: process.pid }));
 
   return {
     endpoint,

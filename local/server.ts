@@ -47,11 +47,18 @@ export interface LocalStackOptions {
   readonly log?: (line: string) => void;
   /** Run the stream functions (the membership janitor) on the table's stream. Default true. */
   readonly streams?: boolean;
+  /**
+   * Runs around the handling of each HTTP request (the benchmark meters DynamoDB calls per request
+   * with it). Default: none.
+   */
+  readonly aroundRequest?: AroundRequest;
   /** Also run the change-event publisher on the stream, delivering to this sink. */
   readonly eventSink?: EventSink;
   /** DynamoDB Local (started by this stack) exited on its own. */
   readonly onDynamoDbExit?: (code: number | null) => void;
 }
+
+export type AroundRequest = <T>(request: IncomingMessage, handle: () => Promise<T>) => Promise<T>;
 
 export interface LocalStack {
   /** `http://localhost:<port>` */
@@ -106,7 +113,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? cacheSecondsFromEnv(),
       log,
     });
-    server = createServer(requestListener(gateway, log));
+    server = createServer(requestListener(gateway, log, options.aroundRequest ?? ((_request, handle) => handle())));
     const port = await listen(server, options.port ?? DEFAULT_PORT, options.host);
     const url = `http://localhost:${port}`;
     return {
@@ -151,7 +158,7 @@ function close(server: Server): Promise<void> {
   });
 }
 
-function requestListener(gateway: Gateway, log: (line: string) => void) {
+function requestListener(gateway: Gateway, log: (line: string) => void, around: AroundRequest) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
     const method = req.method ?? 'GET';
@@ -159,7 +166,7 @@ function requestListener(gateway: Gateway, log: (line: string) => void) {
     const queryAt = target.indexOf('?');
     const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
     const requestId = randomUUID();
-    void answer(req, gateway, { method, target, rawPath, requestId })
+    void around(req, () => answer(req, gateway, { method, target, rawPath, requestId }))
       .catch((error: unknown) => {
         log(`gateway failure: ${error instanceof Error ? error.name : 'unknown error'}`);
         return gatewayError(500);

@@ -16,7 +16,7 @@ import type { FilterNode } from '../filter/ast';
 import { evaluateElementFilter } from '../filter/evaluate';
 import { normalizeResource } from '../resource/validate';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
-import { assign, compact, equalJson, isObject, type JsonObject } from './json';
+import { assign, cloneJson, compact, equalJson, isObject, type JsonObject } from './json';
 import type { PatchOperation, PatchOpName } from './operations';
 import { resolveTarget, type AttributeTarget } from './target';
 import { complexValue, elementFromFilter, elementsOf, isPrimary } from './values';
@@ -37,11 +37,12 @@ interface Step {
 const IGNORED_PATHLESS_KEYS = new Set(['schemas', 'meta']);
 
 export function applyPatch(type: ResourceTypeName, resource: ScimResource, operations: readonly PatchOperation[]): PatchResult {
-  const working = structuredClone(resource) as JsonObject;
+  const working = cloneJson(resource) as JsonObject;
+  const touched = new Set<string>();
   for (const operation of operations) {
-    for (const step of stepsOf(type, operation, working)) applyStep(type, working, step);
+    for (const step of stepsOf(type, operation, working)) applyStep(type, working, step, touched);
   }
-  const next = normalizeResource(type, (compact(working) as JsonObject | undefined) ?? {});
+  const next = normalizeResource(type, (compact(working) as JsonObject | undefined) ?? {}, touched);
   return { resource: next, changed: !equalJson(resource, next) };
 }
 
@@ -60,9 +61,11 @@ function stepsOf(type: ResourceTypeName, operation: PatchOperation, resource: Js
   return steps;
 }
 
-function applyStep(type: ResourceTypeName, resource: JsonObject, step: Step): void {
+/** Applies one step; `touched` collects the top-level keys it wrote (for validation at the end). */
+function applyStep(type: ResourceTypeName, resource: JsonObject, step: Step, touched: Set<string>): void {
   const target = resolveTarget(type, step.path);
-  if (target.kind === 'extension') return applyToExtension(type, resource, target.urn, step);
+  touched.add(target.kind === 'extension' ? target.urn : (target.urn ?? target.definition.name));
+  if (target.kind === 'extension') return applyToExtension(type, resource, target.urn, step, touched);
   checkMutability(target, resource, step);
   const container = containerOf(resource, target.urn);
   const name = target.definition.name;
@@ -79,14 +82,14 @@ function applyStep(type: ResourceTypeName, resource: JsonObject, step: Step): vo
 }
 
 /** `path: "urn:...:enterprise:2.0:User"`: the value's keys are that extension's attributes. */
-function applyToExtension(type: ResourceTypeName, resource: JsonObject, urn: string, step: Step): void {
+function applyToExtension(type: ResourceTypeName, resource: JsonObject, urn: string, step: Step, touched: Set<string>): void {
   if (step.op === 'remove') {
     Reflect.deleteProperty(resource, urn);
     return;
   }
   if (!isObject(step.value)) throw badRequest('invalidValue', `"${urn}" takes an object of its attributes.`);
   for (const [key, value] of Object.entries(step.value)) {
-    applyStep(type, resource, { op: step.op, path: `${urn}:${key}`, value });
+    applyStep(type, resource, { op: step.op, path: `${urn}:${key}`, value }, touched);
   }
 }
 

@@ -18,16 +18,37 @@ export function equalJson(a: unknown, b: unknown): boolean {
  */
 export function compact(value: unknown): unknown {
   if (Array.isArray(value)) {
-    const items = value.map(compact).filter((item) => item !== undefined);
+    const items: unknown[] = [];
+    for (const item of value) {
+      const kept = compact(item);
+      if (kept !== undefined) items.push(kept);
+    }
     return items.length > 0 ? items : undefined;
   }
   if (isObject(value)) {
-    const entries = Object.entries(value)
-      .map(([key, item]) => [key, compact(item)] as const)
-      .filter(([, item]) => item !== undefined);
-    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+    const result: JsonObject = {};
+    let empty = true;
+    for (const key in value) {
+      const kept = compact(value[key]);
+      if (kept !== undefined) {
+        result[key] = kept;
+        empty = false;
+      }
+    }
+    return empty ? undefined : result;
   }
   return value === null ? undefined : value;
+}
+
+/** A deep copy of a JSON tree (resources are plain JSON: no dates, maps or cycles). */
+export function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (isObject(value)) {
+    const copy: JsonObject = {};
+    for (const key in value) copy[key] = cloneJson(value[key]);
+    return copy as T;
+  }
+  return value;
 }
 
 /** Sets `key`, or deletes it when the value is undefined (so no key ever holds undefined). */

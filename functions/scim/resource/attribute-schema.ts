@@ -64,8 +64,15 @@ function multiValuedSchema(definition: AttributeDefinition): z.ZodType<unknown> 
   return z
     .preprocess((value) => (value === null ? [] : Array.isArray(value) ? value : [value]), z.array(element))
     .transform((items) => {
-      const present = items.filter((item) => item !== undefined);
-      const unique = present.filter((item, i) => present.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === i);
+      // Exact repeats are one value (RFC 7643 §2.4 leaves duplicates undefined; Entra never means two).
+      const seen = new Set<string>();
+      const unique = items.filter((item) => {
+        if (item === undefined) return false;
+        const key = typeof item === 'object' ? JSON.stringify(item) : `${typeof item}:${String(item)}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
       return unique.length > 0 ? unique : undefined;
     });
 }

@@ -44,9 +44,13 @@ export function parseResource(type: ResourceTypeName, body: unknown, options: Pa
   return resource;
 }
 
-/** A resource after PATCH: same checks and canonical shape, keeping its `id`. */
-export function normalizeResource(type: ResourceTypeName, resource: ScimResource): ScimResource {
-  return build(type, resource, true);
+/**
+ * A resource after PATCH: same checks and canonical shape, keeping its `id`. `touched` names the
+ * top-level keys the PATCH wrote (attribute names, extension URNs): the others were stored valid
+ * and are kept as they are, so a PATCH costs validation of what it changed, not of the whole user.
+ */
+export function normalizeResource(type: ResourceTypeName, resource: ScimResource, touched?: ReadonlySet<string>): ScimResource {
+  return build(type, resource, true, touched);
 }
 
 /** Schema-required attributes (userName, displayName) and the tenant's own required paths. */
@@ -72,7 +76,7 @@ function checkSchemas(type: ResourceTypeName, body: Json): void {
   if (!ok) throw invalidValue(`"schemas" must be an array of schema URNs that includes "${core}".`);
 }
 
-function build(type: ResourceTypeName, body: Json, keepId: boolean): ScimResource {
+function build(type: ResourceTypeName, body: Json, keepId: boolean, touched?: ReadonlySet<string>): ScimResource {
   const core: Json = {};
   const extensions = new Map<string, Json>();
   const extensionOf = (urn: string): Json => {
@@ -90,6 +94,11 @@ function build(type: ResourceTypeName, body: Json, keepId: boolean): ScimResourc
       continue;
     }
     const urn = extensionUrnsOf(type).find((u) => u.toLowerCase() === lowered);
+    if (touched && !touched.has(key)) {
+      if (urn && isObject(value)) Object.assign(extensionOf(urn), value);
+      else if (!urn) core[key] = value;
+      continue;
+    }
     if (urn) {
       if (value === null) continue;
       if (!isObject(value)) throw invalidValue(`"${urn}" must be an object of its attributes.`);

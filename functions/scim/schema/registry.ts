@@ -32,19 +32,39 @@ export function schemaById(id: string): SchemaDefinition | undefined {
   return schemas.find((s) => lower(s.id) === lower(id));
 }
 
-/** Schema URNs a resource of this type may carry: its core schema first, then extensions. */
-export function schemaUrnsOf(type: ResourceTypeName): string[] {
+// Lookups run for every attribute of every request: the derived lists and indexes are built once.
+const memo = <K, V>(build: (key: K) => V) => {
+  const cache = new Map<K, V>();
+  return (key: K): V => {
+    if (!cache.has(key)) cache.set(key, build(key));
+    return cache.get(key) as V;
+  };
+};
+
+const urnsByType = memo((type: ResourceTypeName): readonly string[] => {
   const rt = resourceTypes[type];
   return [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)];
+});
+
+/** Schema URNs a resource of this type may carry: its core schema first, then extensions. */
+export function schemaUrnsOf(type: ResourceTypeName): string[] {
+  return [...urnsByType(type)];
 }
 
+const extensionsByType = memo((type: ResourceTypeName): readonly string[] => resourceTypes[type].schemaExtensions.map((e) => e.schema));
+
 export function extensionUrnsOf(type: ResourceTypeName): string[] {
-  return resourceTypes[type].schemaExtensions.map((e) => e.schema);
+  return [...extensionsByType(type)];
 }
+
+const coreAttributesByType = memo((type: ResourceTypeName): readonly AttributeDefinition[] => [
+  ...commonAttributes,
+  ...schemaDefinitionOf(resourceTypes[type].schema).attributes,
+]);
 
 /** Attributes at the top level of a resource: common attributes plus the core schema's. */
 export function coreAttributesOf(type: ResourceTypeName): readonly AttributeDefinition[] {
-  return [...commonAttributes, ...schemaDefinitionOf(resourceTypes[type].schema).attributes];
+  return coreAttributesByType(type);
 }
 
 export function schemaDefinitionOf(urn: string): SchemaDefinition {
@@ -53,17 +73,26 @@ export function schemaDefinitionOf(urn: string): SchemaDefinition {
   return schema;
 }
 
+const attributeIndexes = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>();
+
 export function findAttribute(
   attributes: readonly AttributeDefinition[] | undefined,
   name: string,
 ): AttributeDefinition | undefined {
-  const wanted = lower(name);
-  return attributes?.find((a) => lower(a.name) === wanted);
+  if (!attributes) return undefined;
+  let index = attributeIndexes.get(attributes);
+  if (!index) {
+    index = new Map(attributes.map((a) => [lower(a.name), a]));
+    attributeIndexes.set(attributes, index);
+  }
+  return index.get(lower(name));
 }
 
 /** Returns the known schema URN (canonical case) that `text` starts with, followed by ':' or the end. */
+const longestUrnFirst = memo((type: ResourceTypeName) => [...urnsByType(type)].sort((a, b) => b.length - a.length));
+
 export function matchSchemaPrefix(type: ResourceTypeName, text: string): string | undefined {
-  const candidates = schemaUrnsOf(type).sort((a, b) => b.length - a.length);
+  const candidates = longestUrnFirst(type);
   const t = lower(text);
   return candidates.find((urn) => t === lower(urn) || t.startsWith(`${lower(urn)}:`));
 }

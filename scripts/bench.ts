@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: provisioning cycles as Entra runs them, over HTTP against the local stack on
+ * DynamoDB Local, with DynamoDB round trips and consumed capacity per request; Lambda bundle sizes
+ * and init times; the core against published SCIM libraries. Prints tables and writes JSON.
+ *
+ *   --users 2000 --groups 100 --memberships 20000 --concurrency 8
+ *   --huge-group 100000      also build, read, page and delete a group of that many members
+ *   --skip cycles,bundles,micro
+ *   --out bench-results/bench.json
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { documentClient } from '../functions/store/client';
+import { generateToken } from '../functions/tenants/token';
+import { BUNDLE_BUDGETS } from '../lib/bundling';
+import { startLocalStack } from '../local/server';
+import { measureBundles, type BundleFigures } from './bench/bundles';
+import { ScimClient } from './bench/client';
+import { hugeGroup, incrementalCycle, initialCycle, type HugeGroupFigures } from './bench/cycles';
+import { installMeter, meterRequests } from './bench/metering';
+import { microBenchmarks, type MicroFigures } from './bench/micro';
+import { Recorder, table, type OperationFigures } from './bench/stats';
+
+// Handlers load on the first request: keep their per-request log lines and EMF records off the console.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '2000' },
+    groups: { type: 'string', default: '100' },
+    memberships: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '8' },
+    'huge-group': { type: 'string', default: '0' },
+    skip: { type: 'string', default: '' },
+    out: { type: 'string', default: 'bench-results/bench.json' },
+  },
+});
+const number = (name: keyof typeof values) => {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
+  return value;
+};
+const skip = new Set(String(values.skip).split(',').filter(Boolean));
+const sizes = { users: number('users'), groups: number('groups'), memberships: number('memberships'), concurrency: Math.max(1, number('concurrency')) };
+
+interface Target {
+  target: string;
+  measured: string;
+  met: string;
+}
+
+async function runCycles(): Promise<{ initial: OperationFigures[]; incremental: OperationFigures[]; huge?: HugeGroupFigures }> {
+  const token = generateToken();
+  const stack = await startLocalStack({
+    port: 0,
+    host: '127.0.0.1',
+    tableName: 'bench',
+    tenants: [{ tenantId: 'bench', token }],
+    // As deployed: API Gateway caches the authorizer's answer per token.
+    authorizerCacheSeconds: 300,
+    aroundRequest: meterRequests,
+    log: () => undefined,
+  });
+  try {
+    installMeter(documentClient());
+    const initialRecorder = new Recorder();
+    const base = `${stack.url}/tenants/bench/scim/v2`;
+    console.log(`initial cycle: ${sizes.users} users, ${sizes.groups} groups, ${sizes.memberships} memberships, concurrency ${sizes.concurrency}`);
+    const population = await initialCycle(new ScimClient(base, token, initialRecorder), initialRecorder, sizes);
+    const incrementalRecorder = new Recorder();
+    console.log('incremental cycle');
+    await incrementalCycle(new ScimClient(base, token, incrementalRecorder), incrementalRecorder, sizes, population);
+    let huge: HugeGroupFigures | undefined;
+    const hugeSize = number('huge-group');
+    if (hugeSize > 0) {
+      console.log(`huge group: ${hugeSize} members`);
+      huge = await hugeGroup(new ScimClient(base, token, incrementalRecorder), incrementalRecorder, hugeSize, sizes.concurrency, () => stack.drainStreams());
+    }
+    return { initial: initialRecorder.figures(), incremental: incrementalRecorder.figures(), ...(huge ? { huge } : {}) };
+  } finally {
+    await stack.stop();
+  }
+}
+
+function targets(all: OperationFigures[], bundles: BundleFigures[], micro: MicroFigures[]): Target[] {
+  const op = (name: string) => all.find((f) => f.operation === name);
+  const rows: Target[] = [];
+  const check = (target: string, name: string, pick: (f: OperationFigures) => number, limit: number) => {
+    const figure = op(name);
+    if (figure) rows.push({ target, measured: `${pick(figure)}`, met: pick(figure) <= limit ? 'yes' : `no (${limit})` });
+  };
+  check('GET by id = 1 round trip', 'GET /Users/{id}', (f) => f.roundTripsPerRequest, 1);
+  check('filter userName eq ≤ 2 round trips', 'GET /Users?filter=userName eq (miss)', (f) => f.roundTripsPerRequest, 2);
+  check('filter externalId eq ≤ 2 round trips', 'GET /Users?filter=externalId eq (hit)', (f) => f.roundTripsPerRequest, 2);
+  check('filter displayName eq ≤ 2 round trips', 'GET /Groups?filter=displayName eq&excludedAttributes=members', (f) => f.roundTripsPerRequest, 2);
+  check('POST = 1 transaction', 'POST /Users', (f) => f.roundTripsPerRequest, 1);
+  check('PATCH ≤ 2 round trips', 'PATCH /Users (Entra replace: 3 attributes)', (f) => f.roundTripsPerRequest, 2);
+  check('PUT ≤ 2 round trips', 'PUT /Users/{id}', (f) => f.roundTripsPerRequest, 2);
+  check('add 50 members: writes ≤ ⌈50/25⌉ (+1 version bump)', 'PATCH /Groups add 50 members', (f) => f.roundTripsPerRequest, 5);
+  for (const f of all) {
+    if (f.latencyOverDynamo > 0) rows.push({ target: `e2e / DynamoDB ≤ 1.2: ${f.operation}`, measured: `${f.latencyOverDynamo}`, met: f.latencyOverDynamo <= 1.2 ? 'yes' : 'no' });
+  }
+  for (const b of bundles) {
+    const budget = b.function === 'authorizer' ? 150 : 400;
+    rows.push({ target: `bundle ${b.function} ≤ ${budget} KB`, measured: `${b.kib} KiB`, met: b.kib * 1.024 <= budget ? 'yes' : `no (+${Math.round(((b.kib * 1.024) / budget - 1) * 100)}%)` });
+  }
+  for (const m of micro.filter((r) => r.implementation !== 'scim-serverless core')) {
+    rows.push({ target: `core ≥ 2× ${m.implementation} (${m.benchmark})`, measured: `${m.coreAdvantage}×`, met: m.coreAdvantage >= 2 ? 'yes' : 'no' });
+  }
+  return rows;
+}
+
+const opRows = (figures: OperationFigures[]) =>
+  figures.map((f) => ({
+    operation: f.operation,
+    n: f.count,
+    'p50 ms': f.p50,
+    'p95 ms': f.p95,
+    'p99 ms': f.p99,
+    'req/s': f.requestsPerSecond,
+    'DDB calls': f.roundTripsPerRequest,
+    RCU: f.rcuPerRequest,
+    WCU: f.wcuPerRequest,
+    'e2e/DDB': f.latencyOverDynamo,
+    'overhead ms': f.overheadMs,
+    '5xx': f.errors,
+  }));
+
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+const cycles = skip.has('cycles') ? undefined : await runCycles();
+const bundles = skip.has('bundles') ? [] : await measureBundles();
+const micro = skip.has('micro') ? [] : await microBenchmarks();
+
+if (cycles) {
+  console.log(`\nInitial cycle\n${table(opRows(cycles.initial))}`);
+  console.log(`\nIncremental cycle\n${table(opRows(cycles.incremental))}`);
+  if (cycles.huge) console.log(`\nHuge group\n${table([cycles.huge as unknown as Record<string, number>])}`);
+}
+if (bundles.length) console.log(`\nLambda bundles (minified, AWS SDK bundled; budgets in lib/bundling.ts: ${JSON.stringify(BUNDLE_BUDGETS)})\n${table(bundles as unknown as Record<string, number>[])}`);
+if (micro.length) console.log(`\nCore vs libraries\n${table(micro as unknown as Record<string, string | number>[])}`);
+const targetRows = targets([...(cycles?.initial ?? []), ...(cycles?.incremental ?? [])], bundles, micro);
+console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[])}`);
+
+await mkdir(dirname(String(values.out)), { recursive: true });
+await writeFile(String(values.out), `${JSON.stringify({ date: new Date().toISOString(), machine, sizes, cycles, bundles, micro, targets: targetRows }, null, 2)}\n`);
+console.log(`\nwritten ${values.out}`);

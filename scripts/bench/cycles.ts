@@ -1,0 +1,210 @@
+/**
+ * Entra-like provisioning cycles over HTTP: the initial full sync (filter-then-create for every
+ * user and group, then membership PATCHes in batches) and an incremental cycle (updates,
+ * deactivations, member changes, renames, deletes), plus an optional huge group.
+ */
+import { performance } from 'node:perf_hooks';
+import { pool, type Json, type ScimClient } from './client';
+import type { Recorder } from './stats';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+
+export interface CycleSizes {
+  readonly users: number;
+  readonly groups: number;
+  readonly memberships: number;
+  readonly concurrency: number;
+}
+
+export interface Population {
+  readonly userIds: string[];
+  readonly groupIds: string[];
+  readonly members: Map<string, string[]>;
+}
+
+const q = (filter: string) => encodeURIComponent(filter);
+const patch = (...operations: Json[]) => ({ schemas: [PATCH_OP], Operations: operations });
+
+export const entraUser = (i: number, prefix = 'user'): Json => ({
+  schemas: [USER, ENTERPRISE],
+  externalId: `${prefix}-ext-${i}`,
+  userName: `${prefix}${i}@contoso.example`,
+  active: true,
+  displayName: `${prefix} ${i}`,
+  name: { givenName: prefix, familyName: String(i), formatted: `${prefix} ${i}` },
+  emails: [{ primary: true, type: 'work', value: `${prefix}${i}@contoso.example` }],
+  phoneNumbers: [{ type: 'mobile', value: `+1 555 ${String(i).padStart(7, '0')}` }],
+  roles: [],
+  meta: { resourceType: 'User' },
+  [ENTERPRISE]: { employeeNumber: String(i), department: `Dept ${i % 20}`, organization: 'Contoso' },
+});
+
+async function timed(recorder: Recorder, operation: string, run: () => Promise<number>): Promise<void> {
+  recorder.addWall(operation, await run());
+}
+
+export async function initialCycle(client: ScimClient, recorder: Recorder, sizes: CycleSizes): Promise<Population> {
+  const userIds: string[] = new Array<string>(sizes.users);
+  const createUsers = await pool(Array.from({ length: sizes.users }, (_, i) => i), sizes.concurrency, async (i) => {
+    const user = entraUser(i);
+    await client.call('GET /Users?filter=userName eq (miss)', 'GET', `/Users?filter=${q(`userName eq "${String(user.userName)}"`)}`);
+    const created = await client.call('POST /Users', 'POST', '/Users', user);
+    userIds[i] = String(created.body.id);
+  });
+  recorder.addWall('GET /Users?filter=userName eq (miss)', createUsers / 2);
+  recorder.addWall('POST /Users', createUsers / 2);
+
+  const groupIds: string[] = new Array<string>(sizes.groups);
+  const createGroups = await pool(Array.from({ length: sizes.groups }, (_, i) => i), sizes.concurrency, async (i) => {
+    const name = `Group ${i}`;
+    await client.call('GET /Groups?filter=displayName eq&excludedAttributes=members', 'GET', `/Groups?filter=${q(`displayName eq "${name}"`)}&excludedAttributes=members`);
+    const created = await client.call('POST /Groups', 'POST', '/Groups', { schemas: [GROUP], displayName: name, externalId: `group-ext-${i}` });
+    groupIds[i] = String(created.body.id);
+  });
+  recorder.addWall('GET /Groups?filter=displayName eq&excludedAttributes=members', createGroups / 2);
+  recorder.addWall('POST /Groups', createGroups / 2);
+
+  // Memberships: each group gets memberships/groups users, added 50 per PATCH as Entra batches them.
+  const members = new Map<string, string[]>();
+  const perGroup = Math.floor(sizes.memberships / Math.max(1, sizes.groups));
+  const batches: { groupId: string; ids: string[] }[] = [];
+  groupIds.forEach((groupId, g) => {
+    const ids = Array.from({ length: Math.min(perGroup, userIds.length) }, (_, k) => userIds[(g * 7 + k) % userIds.length] as string);
+    members.set(groupId, ids);
+    for (let k = 0; k < ids.length; k += 50) batches.push({ groupId, ids: ids.slice(k, k + 50) });
+  });
+  await timed(recorder, 'PATCH /Groups add 50 members', () =>
+    pool(batches, sizes.concurrency, async ({ groupId, ids }) => {
+      await client.call('PATCH /Groups add 50 members', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }));
+    }),
+  );
+  return { userIds, groupIds, members };
+}
+
+export async function incrementalCycle(client: ScimClient, recorder: Recorder, sizes: CycleSizes, population: Population): Promise<void> {
+  const { userIds, groupIds, members } = population;
+  const every = (n: number) => userIds.filter((_, i) => i % n === 0);
+
+  await timed(recorder, 'GET /Users/{id}', () => pool(every(10), sizes.concurrency, async (id) => void (await client.call('GET /Users/{id}', 'GET', `/Users/${id}`))));
+  await timed(recorder, 'GET /Users?filter=externalId eq (hit)', () =>
+    pool(every(10).map((_, k) => k * 10), sizes.concurrency, async (i) => {
+      await client.call('GET /Users?filter=externalId eq (hit)', 'GET', `/Users?filter=${q(`externalId eq "user-ext-${i}"`)}`);
+    }),
+  );
+  await timed(recorder, 'PATCH /Users (Entra replace: 3 attributes)', () =>
+    pool(every(10), sizes.concurrency, async (id) => {
+      await client.call(
+        'PATCH /Users (Entra replace: 3 attributes)',
+        'PATCH',
+        `/Users/${id}`,
+        patch(
+          { op: 'Replace', path: 'displayName', value: `Renamed ${id.slice(0, 6)}` },
+          { op: 'Replace', path: 'emails[type eq "work"].value', value: `${id.slice(0, 8)}@fabrikam.example` },
+          { op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Moved' },
+        ),
+      );
+    }),
+  );
+  await timed(recorder, 'PUT /Users/{id}', () =>
+    pool(every(50), sizes.concurrency, async (id) => {
+      const index = userIds.indexOf(id);
+      await client.call('PUT /Users/{id}', 'PUT', `/Users/${id}`, { ...entraUser(index), title: 'Replaced' });
+    }),
+  );
+  await timed(recorder, 'PATCH /Users active=False', () =>
+    pool(every(50), sizes.concurrency, async (id) => {
+      await client.call('PATCH /Users active=False', 'PATCH', `/Users/${id}`, patch({ op: 'Replace', path: 'active', value: 'False' }));
+    }),
+  );
+  const changedGroups = groupIds.filter((_, i) => i % 10 === 0);
+  await timed(recorder, 'PATCH /Groups remove 5 members', () =>
+    pool(changedGroups, sizes.concurrency, async (groupId) => {
+      const ids = (members.get(groupId) ?? []).slice(0, 5);
+      await client.call('PATCH /Groups remove 5 members', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Remove', path: 'members', value: ids.map((value) => ({ value })) }));
+    }),
+  );
+  await timed(recorder, 'PATCH /Groups add 5 members', () =>
+    pool(changedGroups, sizes.concurrency, async (groupId) => {
+      const ids = (members.get(groupId) ?? []).slice(0, 5);
+      await client.call('PATCH /Groups add 5 members', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }));
+    }),
+  );
+  await timed(recorder, 'PATCH /Groups displayName', () =>
+    pool(groupIds.filter((_, i) => i % 20 === 0), sizes.concurrency, async (groupId) => {
+      await client.call('PATCH /Groups displayName', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Replace', path: 'displayName', value: `Renamed ${groupId}` }));
+    }),
+  );
+  await timed(recorder, 'GET /Groups/{id}?excludedAttributes=members', () =>
+    pool(groupIds, sizes.concurrency, async (groupId) => void (await client.call('GET /Groups/{id}?excludedAttributes=members', 'GET', `/Groups/${groupId}?excludedAttributes=members`))),
+  );
+  await timed(recorder, 'DELETE /Users/{id}', () =>
+    pool(every(100), sizes.concurrency, async (id) => void (await client.call('DELETE /Users/{id}', 'DELETE', `/Users/${id}`))),
+  );
+}
+
+export interface HugeGroupFigures {
+  members: number;
+  buildSeconds: number;
+  fullReadStatus: number;
+  cursorPages: number;
+  cursorReadSeconds: number;
+  deleteMs: number;
+  janitorSeconds: number;
+}
+
+/** A group of `size` members: built by PATCH (1,000 per request), read, paged, deleted and cleaned up. */
+export async function hugeGroup(client: ScimClient, recorder: Recorder, size: number, concurrency: number, drain: () => Promise<void>): Promise<HugeGroupFigures> {
+  const userIds: string[] = [];
+  const batches = Array.from({ length: Math.ceil(size / 1000) }, (_, b) => b);
+  await timed(recorder, 'POST /Bulk (1,000 user creates)', () =>
+    pool(batches, Math.min(concurrency, 4), async (b) => {
+      const count = Math.min(1000, size - b * 1000);
+      const Operations = Array.from({ length: count }, (_, k) => ({ method: 'POST', path: '/Users', bulkId: `u${k}`, data: entraUser(b * 1000 + k, 'huge') }));
+      const response = await client.call('POST /Bulk (1,000 user creates)', 'POST', '/Bulk', { schemas: [BULK], Operations });
+      for (const op of (response.body.Operations ?? []) as Json[]) {
+        const location = String(op.location ?? '');
+        if (location) userIds.push(location.slice(location.lastIndexOf('/') + 1));
+      }
+    }),
+  );
+  const group = await client.call('POST /Groups', 'POST', '/Groups', { schemas: [GROUP], displayName: `Huge ${size}` });
+  const groupId = String(group.body.id);
+  const built = performance.now();
+  const chunks = Array.from({ length: Math.ceil(userIds.length / 1000) }, (_, c) => userIds.slice(c * 1000, c * 1000 + 1000));
+  await timed(recorder, 'PATCH /Groups add 1,000 members', () =>
+    pool(chunks, concurrency, async (ids) => {
+      await client.call('PATCH /Groups add 1,000 members', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }));
+    }),
+  );
+  const buildSeconds = (performance.now() - built) / 1000;
+  await client.call('GET /Groups/{id}?excludedAttributes=members (huge)', 'GET', `/Groups/${groupId}?excludedAttributes=members`);
+  const full = await client.call('GET /Groups/{id} (huge, all members)', 'GET', `/Groups/${groupId}`);
+  const walkStarted = performance.now();
+  let cursor = '';
+  let pages = 0;
+  for (;;) {
+    const page = await client.call('GET /Users?filter=groups.value eq (cursor, 1,000)', 'GET', `/Users?filter=${q(`groups.value eq "${groupId}"`)}&attributes=id&count=1000&cursor=${encodeURIComponent(cursor)}`);
+    pages += 1;
+    if (!page.body.nextCursor || page.status !== 200) break;
+    cursor = String(page.body.nextCursor);
+  }
+  const cursorReadSeconds = (performance.now() - walkStarted) / 1000;
+  const deleteStarted = performance.now();
+  await client.call('DELETE /Groups/{id} (huge)', 'DELETE', `/Groups/${groupId}`);
+  const deleteMs = performance.now() - deleteStarted;
+  const janitorStarted = performance.now();
+  await drain();
+  return {
+    members: userIds.length,
+    buildSeconds,
+    fullReadStatus: full.status,
+    cursorPages: pages,
+    cursorReadSeconds,
+    deleteMs,
+    janitorSeconds: (performance.now() - janitorStarted) / 1000,
+  };
+}
