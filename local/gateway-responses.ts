@@ -6,19 +6,10 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorSpec, type GatewayErrorType } from '../functions/http/gateway-errors';
 import { SCIM_CONTENT_TYPE } from '../functions/http/response';
 
-export type GatewayErrorStatus = 401 | 403 | 404 | 413 | 500 | 502;
+/** The response type API Gateway uses when the authorizer refuses (401/403) or fails (500). */
+export const AUTHORIZER_OUTCOMES = { 401: 'UNAUTHORIZED', 403: 'ACCESS_DENIED', 500: 'AUTHORIZER_FAILURE' } as const satisfies Record<number, GatewayErrorType>;
 
-const TYPE_OF_STATUS: Record<GatewayErrorStatus, GatewayErrorType> = {
-  401: 'UNAUTHORIZED',
-  403: 'ACCESS_DENIED',
-  404: 'MISSING_AUTHENTICATION_TOKEN',
-  413: 'REQUEST_TOO_LARGE',
-  500: 'AUTHORIZER_FAILURE',
-  502: 'INTEGRATION_FAILURE',
-};
-
-export function gatewayError(status: GatewayErrorStatus): APIGatewayProxyResult {
-  const type = TYPE_OF_STATUS[status];
+export function gatewayError(type: GatewayErrorType): APIGatewayProxyResult {
   const spec: GatewayErrorSpec = GATEWAY_ERRORS[type];
   return {
     statusCode: spec.status,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { authorizerGate } from './authorizer-gate';
 import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
-import { gatewayError } from './gateway-responses';
+import { AUTHORIZER_OUTCOMES, gatewayError } from './gateway-responses';
 import { headerValue, matchRoute, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
 
 export interface GatewayOptions {
@@ -31,9 +31,9 @@ export function localGateway(options: GatewayOptions): Gateway {
   return async (request) => {
     const match = matchRoute(request.rawPath);
     // API Gateway answers an unknown resource before any authorizer runs.
-    if (!match) return gatewayError(404);
+    if (!match) return gatewayError('MISSING_AUTHENTICATION_TOKEN');
     const decision = await authorize(headerValue(request.rawHeaders, 'authorization'), methodArn(request.method, request.rawPath));
-    if (!decision.allowed) return gatewayError(decision.status);
+    if (!decision.allowed) return gatewayError(AUTHORIZER_OUTCOMES[decision.status]);
     const name = match.route.function;
     try {
       const handler = await functions.proxy(name);
@@ -43,7 +43,7 @@ export function localGateway(options: GatewayOptions): Gateway {
     } catch (error) {
       options.log(`function ${name} failed: ${describe(error)}`);
     }
-    return gatewayError(502);
+    return gatewayError('INTEGRATION_FAILURE');
   };
 }
 

@@ -169,7 +169,7 @@ function requestListener(gateway: Gateway, log: (line: string) => void, around: 
     void around(req, () => answer(req, gateway, { method, target, rawPath, requestId }))
       .catch((error: unknown) => {
         log(`gateway failure: ${error instanceof Error ? error.name : 'unknown error'}`);
-        return gatewayError(500);
+        return gatewayError('DEFAULT_5XX');
       })
       .then((result) => {
         send(res, result, requestId);
@@ -185,7 +185,7 @@ async function answer(
   request: { method: string; target: string; rawPath: string; requestId: string },
 ): Promise<APIGatewayProxyResult> {
   const body = await readBody(req, MAX_REQUEST_BYTES);
-  if (!body) return gatewayError(413);
+  if (!body) return gatewayError('REQUEST_TOO_LARGE');
   const queryAt = request.target.indexOf('?');
   return gateway({
     method: request.method,

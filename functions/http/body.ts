@@ -30,9 +30,28 @@ export function jsonBodyOnWrites(): MiddlewareObj<APIGatewayProxyEvent, APIGatew
       if (request.event.body === null || request.event.body === '') {
         throw new ScimError(400, 'A JSON request body is required.', 'invalidSyntax');
       }
+      if (request.event.body.includes('\uFFFD')) {
+        // API Gateway passes bytes that are not UTF-8 as U+FFFD: storing them would corrupt the value sent.
+        throw new ScimError(400, 'The request body is not valid UTF-8.', 'invalidSyntax');
+      }
       await parser.before?.(request as never);
+      assertDepth(request.event.body as unknown);
     },
   };
+}
+
+/** SCIM bodies nest a few levels (Bulk → operation → resource → attribute → element); far deeper is hostile. */
+export const MAX_BODY_DEPTH = 32;
+
+/** Checked without recursion, so that a hostile body cannot exhaust the stack here or later. */
+function assertDepth(body: unknown): void {
+  const stack: [unknown, number][] = [[body, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_BODY_DEPTH) throw new ScimError(400, `The request body nests deeper than ${MAX_BODY_DEPTH} levels.`, 'invalidSyntax');
+    for (const item of Object.values(value)) stack.push([item, depth + 1]);
+  }
 }
 
 function payloadBytes(event: APIGatewayProxyEvent): number {

@@ -23,7 +23,8 @@ export const GATEWAY_ERRORS = {
   REQUEST_TOO_LARGE: { status: 413, detail: 'The request body is too large.' },
   THROTTLED: { status: 429, detail: 'Too many requests: slow down and retry.', headers: { 'Retry-After': '1' } },
   QUOTA_EXCEEDED: { status: 429, detail: 'The request quota is exhausted: retry later.', headers: { 'Retry-After': '60' } },
-  AUTHORIZER_FAILURE: { status: 500, detail: 'The authorizer failed; retry.' },
+  // Nearly always transient (DynamoDB throttling, a Lambda error): 503 + Retry-After makes Entra back off and retry.
+  AUTHORIZER_FAILURE: { status: 503, detail: 'Authorization is temporarily unavailable; retry.', headers: { 'Retry-After': '1' } },
   AUTHORIZER_CONFIGURATION_ERROR: { status: 500, detail: 'The authorizer is misconfigured.' },
   INTEGRATION_FAILURE: { status: 502, detail: 'The function failed to answer.' },
   INTEGRATION_TIMEOUT: { status: 504, detail: 'The request took too long; retry.' },

@@ -31,8 +31,8 @@ export const keys = {
   tenant: (tenantId: string): Key => ({ PK: TENANT_REGISTRY_PARTITION, SK: `TENANT#${tenantId}` }),
   token: (tokenHash: string): Key => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' }),
 
-  user: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `USER#${id}` }),
-  group: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `GROUP#${id}` }),
+  user: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `USER#${keyValue(id)}` }),
+  group: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `GROUP#${keyValue(id)}` }),
   resource: (tenantId: string, type: 'User' | 'Group', id: string): Key =>
     type === 'User' ? keys.user(tenantId, id) : keys.group(tenantId, id),
 
@@ -47,18 +47,25 @@ export const keys = {
 
   membership: (tenantId: string, groupId: string, userId: string): Key => ({
     PK: membersPartition(tenantId, groupId),
-    SK: `MEMBER#${userId}`,
+    SK: `MEMBER#${keyValue(userId)}`,
   }),
   membershipIndex: (tenantId: string, groupId: string, userId: string) => ({
     GSI1PK: memberOfPartition(tenantId, userId),
-    GSI1SK: `GROUP#${groupId}`,
+    GSI1SK: `GROUP#${keyValue(groupId)}`,
   }),
 
   cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),
 };
 
-export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${groupId}`;
-export const memberOfPartition = (tenantId: string, userId: string) => `${tenantPartition(tenantId)}#USER#${userId}`;
+export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${keyValue(groupId)}`;
+export const memberOfPartition = (tenantId: string, userId: string) => `${tenantPartition(tenantId)}#USER#${keyValue(userId)}`;
+
+/**
+ * Ids are server-assigned UUIDs; a resource id longer than this is refused on create (import), so a
+ * key built from a longer id (a hostile GET) is a digest that matches nothing instead of an error.
+ */
+export const MAX_ID_BYTES = MAX_KEY_VALUE_BYTES;
+export const isStorableId = (id: string) => id !== '' && Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES;
 
 /** Sort-key prefixes for listing one entity type inside a tenant partition. */
 export const sortKeyPrefix = { user: 'USER#', group: 'GROUP#', member: 'MEMBER#' } as const;

@@ -8,7 +8,7 @@ import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { ScimError, conflict } from '../scim/errors';
 import type { Db } from './db';
-import { keys, sortKeyPrefix, tenantPartition, type Key } from './keys';
+import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
 import { TransactionCancelled, transactWrite } from './transactions';
 
 export interface StoredResource {
@@ -101,6 +101,7 @@ export async function findIdByUnique(db: Db, tenantId: string, type: ResourceTyp
 
 export async function createResource(db: Db, tenantId: string, type: ResourceTypeName, resource: ScimResource): Promise<StoredResource> {
   const id = String(resource.id);
+  if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
   const now = new Date().toISOString();
   const stored: StoredResource = { id, resource, version: 1, created: now, lastModified: now };
   const uniques = uniqueValuesOf(type, resource);

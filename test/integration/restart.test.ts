@@ -1,0 +1,86 @@
+/**
+ * `npm start` as operators run it, in a child process: data written over HTTP survives a kill -9
+ * of the server and a restart on the same SCIM_DATA_DIR (the orphaned DynamoDB Local is taken
+ * over), and SIGTERM stops the server and DynamoDB Local.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAlive } from '../../local/dynamodb-local';
+import { freePort } from '../../local/free-port';
+import { generateToken } from '../../functions/tenants/token';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const token = generateToken();
+let dataDir: string;
+let port: number;
+
+function startServer(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-server.ts'], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      PORT: String(port),
+      SCIM_DATA_DIR: dataDir,
+      SCIM_LOCAL_TENANTS: `acme=${token}`,
+      SCIM_TENANTS_FILE: join(dataDir, 'no-tenants.json'),
+      SCIM_EVENTS: 'off',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('SCIM server listening')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+const request = (method: string, path: string, body?: unknown) =>
+  fetch(`http://127.0.0.1:${port}/tenants/acme/scim/v2${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'scim-restart-'));
+  port = await freePort();
+});
+afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+describe('the local server across a crash', () => {
+  it('keeps data through kill -9 and a restart, and stops DynamoDB Local on SIGTERM', async () => {
+    const first = await startServer();
+    const created = await request('POST', '/Users', { schemas: [USER], userName: 'survivor@example.com', title: 'Kept' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+
+    first.kill('SIGKILL');
+    await exited(first);
+
+    const second = await startServer();
+    const read = await request('GET', `/Users/${id}`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id, userName: 'survivor@example.com', title: 'Kept' });
+
+    const java = JSON.parse(await readFile(join(dataDir, 'dynamodb-local.json'), 'utf8')) as { pid: number };
+    second.kill('SIGTERM');
+    await exited(second);
+    const deadline = Date.now() + 10_000;
+    while (isAlive(java.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(java.pid)).toBe(false);
+  }, 180_000);
+});

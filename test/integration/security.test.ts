@@ -1,0 +1,238 @@
+/**
+ * Tenant isolation on every route, hostile inputs, fuzzed bodies and filters, and DynamoDB
+ * throttling/faults injected at the SDK client: never a 5xx for bad input, never a changed or
+ * foreign record.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { documentClient } from '../../functions/store/client';
+import { routes } from '../../functions/routes';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const A = 'alpha';
+const B = 'beta';
+
+let stack: TestStack;
+let userOfA: Json;
+let groupOfA: Json;
+let userOfB: Json;
+let groupOfB: Json;
+
+const call = async (tenant: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+  const response = await stack.request(tenant, method, path, body, headers);
+  return { ...response, json: response.body as Json };
+};
+const snapshot = async (tenant: string) => {
+  const users = await call(tenant, 'GET', '/Users?count=1000');
+  const groups = await call(tenant, 'GET', '/Groups?count=1000');
+  return JSON.stringify([users.json.Resources, groups.json.Resources]);
+};
+
+beforeAll(async () => {
+  // As deployed: authorizer decisions cached per token, which must still never open another tenant.
+  stack = await startTestStack({ tenants: [A, B], authorizerCacheSeconds: 300 });
+  userOfA = (await call(A, 'POST', '/Users', { schemas: [USER], userName: 'a@alpha.example' })).json;
+  groupOfA = (await call(A, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Alpha team', members: [{ value: userOfA.id }] })).json;
+  userOfB = (await call(B, 'POST', '/Users', { schemas: [USER], userName: 'b@beta.example' })).json;
+  groupOfB = (await call(B, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Beta team' })).json;
+});
+afterAll(async () => stack.stop());
+
+describe('tenant isolation', () => {
+  const cases = routes.flatMap((route) => route.methods.map((method) => [method, route.path] as const));
+
+  it.each(cases)("refuses A's token on B's URL: %s %s", async (method, path) => {
+    const concrete = path.replace('{id}', path.startsWith('/Groups') ? String(groupOfB.id) : path.startsWith('/Users') ? String(userOfB.id) : 'urn:ietf:params:scim:schemas:core:2.0:User');
+    const body = method === 'GET' || method === 'DELETE' ? undefined : { schemas: [USER], userName: 'intruder@alpha.example' };
+    const before = await snapshot(B);
+    const response = await call(B, method, concrete, body, { authorization: `Bearer ${stack.token(A)}` });
+    expect(response.status).toBe(403);
+    expect(response.json.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+    expect(await snapshot(B)).toBe(before);
+  });
+
+  it.each([
+    ['GET', 'Users'],
+    ['PUT', 'Users'],
+    ['PATCH', 'Users'],
+    ['DELETE', 'Users'],
+    ['GET', 'Groups'],
+    ['PUT', 'Groups'],
+    ['PATCH', 'Groups'],
+    ['DELETE', 'Groups'],
+  ])("answers 404 to B for A's ids: %s /%s/{A's id}", async (method, type) => {
+    const id = type === 'Users' ? userOfA.id : groupOfA.id;
+    const body =
+      method === 'PUT' ? (type === 'Users' ? { schemas: [USER], userName: 'x@beta.example' } : { schemas: [GROUP], displayName: 'x' })
+      : method === 'PATCH' ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'hijacked' }] }
+      : undefined;
+    const before = await snapshot(A);
+    const response = await call(B, method, `/${type}/${id}`, body);
+    expect(response.status).toBe(404);
+    expect(await snapshot(A)).toBe(before);
+  });
+
+  it("never finds A's resources through B's filters or memberships", async () => {
+    expect((await call(B, 'GET', `/Users?filter=${encodeURIComponent(`id eq "${userOfA.id}"`)}`)).json.totalResults).toBe(0);
+    expect((await call(B, 'GET', `/Users?filter=${encodeURIComponent('userName eq "a@alpha.example"')}`)).json.totalResults).toBe(0);
+    expect((await call(B, 'GET', `/Users?filter=${encodeURIComponent(`groups.value eq "${groupOfA.id}"`)}`)).json.totalResults).toBe(0);
+    const link = await call(B, 'PATCH', `/Groups/${groupOfB.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: userOfA.id }] }] });
+    expect(link.status).toBe(400);
+  });
+
+  it("refuses an ETag of A's resource as a precondition on B's (versions are per resource)", async () => {
+    const response = await call(B, 'PATCH', `/Users/${userOfB.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }, { 'If-Match': 'W/"999"' });
+    expect(response.status).toBe(412);
+  });
+});
+
+describe('hostile inputs', () => {
+  const raw = async (method: string, path: string, body: string | Uint8Array, contentType = 'application/scim+json') => {
+    const response = await fetch(stack.baseUrl(A) + path, {
+      method,
+      headers: { authorization: `Bearer ${stack.token(A)}`, 'content-type': contentType },
+      body,
+    });
+    return { status: response.status, json: (await response.json().catch(() => ({}))) as Json };
+  };
+
+  it.each([
+    ['a body over 1 MB', () => raw('POST', '/Users', JSON.stringify({ schemas: [USER], userName: 'big@x', title: 'x'.repeat(1_100_000) })), 413],
+    ['deeply nested JSON', () => raw('POST', '/Users', `${'['.repeat(50_000)}${']'.repeat(50_000)}`), 400],
+    ['a deeply nested attribute value', () => raw('PATCH', '/Users/ID', JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'title', value: JSON.parse(`${'['.repeat(500)}"x"${']'.repeat(500)}`) }] })), 400],
+    ['invalid UTF-8', () => raw('POST', '/Users', Buffer.concat([Buffer.from('{"schemas":["' + USER + '"],"userName":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')])), 400],
+    ['not JSON', () => raw('POST', '/Users', '{"schemas": [', 'application/json'), 400],
+    ['a JSON string', () => raw('POST', '/Users', '"just a string"'), 400],
+    ['text/plain', () => raw('POST', '/Users', 'userName=x', 'text/plain'), 400],
+  ])('answers %s with %i and changes nothing', async (_name, send, status) => {
+    const before = await snapshot(A);
+    const response = await send();
+    expect(response.status).toBe(status);
+    expect(await snapshot(A)).toBe(before);
+  });
+
+  it.each([
+    ['a 10,000-character filter', `/Users?filter=${encodeURIComponent(`userName eq "${'a'.repeat(10_000)}"`)}`, 400],
+    ['a filter nested 1,000 deep', `/Users?filter=${encodeURIComponent(`${'('.repeat(1000)}userName eq "a"${')'.repeat(1000)}`)}`, 400],
+    ['path traversal in an id', '/Users/..%2F..%2Fetc%2Fpasswd', 404],
+    ['a NUL in an id', '/Users/%00', 404],
+    ['a 5,000-character id', `/Users/${'x'.repeat(5000)}`, 404],
+    ['a negative huge startIndex', '/Users?startIndex=-99999999999999999999', 400],
+    ['an unknown query parameter', '/Users?aadOptscim062020=true&count=1', 200],
+  ])('answers %s with %i', async (_name, path, status) => {
+    const response = await call(A, 'GET', path);
+    expect(response.status).toBe(status);
+    expect(response.json.schemas).toBeDefined();
+  });
+});
+
+describe('fuzzing (fast-check)', () => {
+  const scimish = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom('True', 'False', '', 'work', USER),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('value', 'type', 'primary', 'display', 'givenName', 'userName', '$ref', 'x'), tie('value'), { maxKeys: 4 }),
+    ),
+  })).value;
+  const attributeName = fc.constantFrom('userName', 'name', 'emails', 'active', 'phoneNumbers', 'roles', 'manager', 'groups', 'meta', 'id', 'password', 'x509Certificates', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'unknownAttr');
+
+  it('never answers a random create with a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(attributeName, scimish, { maxKeys: 6 }), fc.boolean(), async (attributes, withSchemas) => {
+        const body = withSchemas ? { schemas: [USER], userName: `fuzz-${Math.random()}@x`, ...attributes } : attributes;
+        const response = await call(A, 'POST', '/Users', body);
+        expect(response.status).toBeLessThan(500);
+        if (response.status === 201) await call(A, 'DELETE', `/Users/${response.json.id}`);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never answers a random PATCH with a 5xx, and a refused one changes nothing', async () => {
+    const target = (await call(A, 'POST', '/Users', { schemas: [USER], userName: 'fuzz-target@x', emails: [{ value: 'f@x', type: 'work' }] })).json;
+    const path = fc.oneof(
+      fc.constantFrom('title', 'emails[type eq "work"].value', 'name.givenName', 'manager', 'roles[primary eq "True"].value', 'members', 'id', 'meta.created', 'emails[value co', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'),
+      fc.string(),
+    );
+    const operation = fc.record({ op: fc.constantFrom('add', 'Replace', 'remove', 'bogus'), path: fc.option(path, { nil: undefined }), value: fc.option(scimish, { nil: undefined }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 3 }), async (operations) => {
+        const before = await call(A, 'GET', `/Users/${target.id}`);
+        const response = await call(A, 'PATCH', `/Users/${target.id}`, { schemas: [PATCH_OP], Operations: operations });
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) expect((await call(A, 'GET', `/Users/${target.id}`)).json).toEqual(before.json);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('never answers a random filter with a 5xx', async () => {
+    const token = fc.constantFrom('userName', 'emails', 'emails.value', '[', ']', '(', ')', 'eq', 'co', 'pr', 'and', 'or', 'not', '"x"', 'true', 'null', '42', ' ', '.', 'name.givenName', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber');
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.array(token, { maxLength: 12 }).map((t) => t.join(' ')), fc.string()), async (filter) => {
+        const response = await call(A, 'GET', `/Users?filter=${encodeURIComponent(filter)}`);
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('DynamoDB throttling and faults (injected at the SDK client)', () => {
+  let failures: { remaining: number; name: string; attempts: number } = { remaining: 0, name: '', attempts: 0 };
+  beforeAll(() => {
+    // Below the SDK's retry middleware: each attempt meets the injected error, as it would from DynamoDB.
+    documentClient().middlewareStack.add(
+      (next) => async (args) => {
+        failures.attempts += 1;
+        if (failures.remaining > 0) {
+          failures.remaining -= 1;
+          const error = Object.assign(new Error(`injected ${failures.name}`), {
+            name: failures.name,
+            $fault: 'server',
+            $metadata: { httpStatusCode: failures.name === 'ProvisionedThroughputExceededException' ? 400 : 500 },
+          });
+          throw error;
+        }
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'injectFaults', priority: 'low' },
+    );
+  });
+  afterEach(() => {
+    failures = { remaining: 0, name: '', attempts: 0 };
+  });
+
+  it('retries a throttled call and succeeds', async () => {
+    failures = { remaining: 2, name: 'ProvisionedThroughputExceededException', attempts: 0 };
+    const response = await call(A, 'GET', `/Users/${userOfA.id}`);
+    expect(response.status).toBe(200);
+    expect(failures.attempts).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers 429 with Retry-After when throttling persists', async () => {
+    failures = { remaining: 1000, name: 'ProvisionedThroughputExceededException', attempts: 0 };
+    const response = await call(A, 'GET', `/Users/${userOfA.id}`);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(response.json).toMatchObject({ status: '429' });
+  });
+
+  it('answers 503 with Retry-After when DynamoDB keeps failing, and writes nothing', async () => {
+    const before = await snapshot(A);
+    failures = { remaining: 1000, name: 'InternalServerError', attempts: 0 };
+    const response = await call(A, 'POST', '/Users', { schemas: [USER], userName: 'during-outage@alpha.example' });
+    failures = { remaining: 0, name: '', attempts: 0 };
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await snapshot(A)).toBe(before);
+  });
+});
