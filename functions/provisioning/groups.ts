@@ -20,13 +20,13 @@ import {
   memberIdsWithin,
   removeMembers,
 } from '../store/memberships';
-import { createResource, deleteResource, touchResource, VersionConflict, type StoredResource } from '../store/resources';
+import { createResource, touchResource, type StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
 import { limits } from './limits';
 import { memberValue } from './membership-view';
-import { checkIfMatch, represent } from './representation';
+import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
-import { loadOrNotFound, updateVersioned } from './versioned';
+import { deleteVersioned, loadOrNotFound, updateVersioned } from './versioned';
 
 const requiredPaths = (ctx: TenantContext) => ctx.settings.requiredAttributes.Group ?? [];
 
@@ -74,16 +74,9 @@ export const groups: ResourceService = {
   },
 
   async remove(ctx, id, ifMatch) {
-    const stored = await loadOrNotFound(ctx, 'Group', id);
-    checkIfMatch(ifMatch, stored);
-    try {
-      await deleteResource(ctx.db, ctx.tenantId, 'Group', stored, stored.version);
-    } catch (error) {
-      if (error instanceof VersionConflict) throw new ScimError(409, 'The group changed while it was being deleted; retry.');
-      throw error;
-    }
+    await deleteVersioned(ctx, 'Group', id, ifMatch);
     // As many membership items as the time budget allows; the stream janitor deletes the rest.
-    await deleteAllMembers(ctx.db, ctx.tenantId, id, { deadline: ctx.deadline });
+    await deleteAllMembers(ctx.db, ctx.tenantId, id, { deadline: Math.min(ctx.deadline, Date.now() + limits.deleteCleanupMs) });
   },
 
   async present(ctx, stored, withMembers) {

@@ -25,6 +25,11 @@ export const limits = {
   scanBudget: positiveInteger(process.env.SCIM_SCAN_BUDGET) ?? 20_000,
   /** Members a GET of one group returns inline; larger groups answer 400 tooMany (see README). */
   groupMembersInline: 10_000,
+  /**
+   * How long a DELETE spends removing memberships itself before it answers; the stream janitor
+   * removes the rest. Keeps deleting a 100,000-member group a few seconds, far from API Gateway's 29 s.
+   */
+  deleteCleanupMs: 3_000,
   bulk: { maxOperations: 1000, maxPayloadSize: MAX_PAYLOAD_BYTES },
   cursorTimeout: CURSOR_TIMEOUT_SECONDS,
 } as const;

@@ -21,6 +21,7 @@ import { limits, tooMany } from './limits';
 import type { ListParams } from './list-params';
 import { membershipAttributeOf, membershipMentions, soleMembershipId } from './membership-filter';
 import { membershipsForFilter, relatedIds } from './membership-view';
+import { membersPage } from './member-pages';
 import { represent } from './representation';
 
 export interface QueryResult {
@@ -38,6 +39,7 @@ export async function runQuery(ctx: TenantContext, type: ResourceTypeName, param
   const secret = params.cursor === undefined ? undefined : await cursorKey(ctx.db);
   const position = secret && params.cursor ? decodeCursor(secret, binding, params.cursor) : undefined;
   const sole = params.sortBy ? undefined : soleMembershipId(type, params.filter);
+  if (sole !== undefined && type === 'User') return membersPage(ctx, sole, params, secret ? { secret, binding, position } : undefined);
   if (sole !== undefined) return membershipPage(ctx, type, params, sole, secret, binding, position);
   const keyed = await keyCandidates(ctx, type, params.filter);
 
@@ -68,8 +70,8 @@ function bindingOf(ctx: TenantContext, type: ResourceTypeName, params: ListParam
 }
 
 /**
- * Index or cursor pages of a pure membership filter: ids come from the membership items (sorted),
- * and only the page's resources are read. totalResults costs no resource reads.
+ * Index or cursor pages of "groups of user X": ids come from the user's membership index (a user is
+ * in few groups), and only the page's groups are read. totalResults costs no resource reads.
  */
 async function membershipPage(
   ctx: TenantContext,

@@ -7,13 +7,13 @@ import { assertRequired, parseResource } from '../scim/resource/validate';
 import { replaceResource as replaceAttributes } from '../scim/resource/replace';
 import type { ScimResource } from '../scim/schema/types';
 import { deleteMembershipsOfUser } from '../store/memberships';
-import { createResource, deleteResource, VersionConflict, type StoredResource } from '../store/resources';
-import { ScimError } from '../scim/errors';
+import { createResource, type StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
+import { limits } from './limits';
 import { groupsAttribute } from './membership-view';
-import { represent, checkIfMatch } from './representation';
+import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
-import { loadOrNotFound, updateVersioned } from './versioned';
+import { deleteVersioned, loadOrNotFound, updateVersioned } from './versioned';
 
 const requiredPaths = (ctx: TenantContext) => ctx.settings.requiredAttributes.User ?? [];
 
@@ -55,16 +55,9 @@ export const users: ResourceService = {
   },
 
   async remove(ctx, id, ifMatch) {
-    const stored = await loadOrNotFound(ctx, 'User', id);
-    checkIfMatch(ifMatch, stored);
-    try {
-      await deleteResource(ctx.db, ctx.tenantId, 'User', stored, stored.version);
-    } catch (error) {
-      if (error instanceof VersionConflict) throw new ScimError(409, 'The user changed while it was being deleted; retry.');
-      throw error;
-    }
+    await deleteVersioned(ctx, 'User', id, ifMatch);
     // Memberships go now so groups stop listing the user; the stream janitor finishes any rest.
-    await deleteMembershipsOfUser(ctx.db, ctx.tenantId, id, { deadline: ctx.deadline });
+    await deleteMembershipsOfUser(ctx.db, ctx.tenantId, id, { deadline: Math.min(ctx.deadline, Date.now() + limits.deleteCleanupMs) });
   },
 
   async present(ctx, stored, withGroups) {

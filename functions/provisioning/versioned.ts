@@ -5,7 +5,7 @@
  */
 import { notFound } from '../scim/errors';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
-import { getResource, replaceResource, VersionConflict, type StoredResource } from '../store/resources';
+import { deleteResource, getResource, replaceResource, VersionConflict, type StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
 import { checkIfMatch } from './representation';
 import { ScimError } from '../scim/errors';
@@ -16,6 +16,18 @@ export async function loadOrNotFound(ctx: TenantContext, type: ResourceTypeName,
   const stored = await getResource(ctx.db, ctx.tenantId, type, id);
   if (!stored) throw notFound(`${type} ${id} not found.`);
   return stored;
+}
+
+/** Deletes the resource at the version read (If-Match honoured); a concurrent change is 409. */
+export async function deleteVersioned(ctx: TenantContext, type: ResourceTypeName, id: string, ifMatch: string | undefined): Promise<void> {
+  const stored = await loadOrNotFound(ctx, type, id);
+  checkIfMatch(ifMatch, stored);
+  try {
+    await deleteResource(ctx.db, ctx.tenantId, type, stored, stored.version);
+  } catch (error) {
+    if (error instanceof VersionConflict) throw new ScimError(409, `The ${type} changed while it was being deleted; retry.`);
+    throw error;
+  }
 }
 
 /**

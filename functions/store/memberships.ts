@@ -9,6 +9,7 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
 import { GSI1 } from './table';
+import { countPrefix, queryPrefix } from './partition';
 import { idFromSortKey, keys, memberOfPartition, membersPartition, sortKeyPrefix } from './keys';
 
 const BATCH_WRITE_LIMIT = 25;
@@ -85,20 +86,16 @@ export async function listMembers(
   groupId: string,
   page: { limit?: number; startKey?: Record<string, unknown> } = {},
 ): Promise<MemberPage> {
-  const result = await db.client.send(
-    new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': membersPartition(tenantId, groupId), ':prefix': sortKeyPrefix.member },
-      ProjectionExpression: 'SK',
-      ConsistentRead: true,
-      Limit: page.limit ?? MEMBER_PAGE,
-      ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
-    }),
-  );
+  const result = await queryPrefix(db, {
+    partition: membersPartition(tenantId, groupId),
+    prefix: sortKeyPrefix.member,
+    projection: 'SK',
+    limit: page.limit ?? MEMBER_PAGE,
+    ...(page.startKey ? { startKey: page.startKey } : {}),
+  });
   return {
-    userIds: (result.Items ?? []).map((item) => idFromSortKey(String(item.SK), sortKeyPrefix.member)),
-    ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}),
+    userIds: result.items.map((item) => idFromSortKey(String(item.SK), sortKeyPrefix.member)),
+    ...(result.lastKey ? { lastKey: result.lastKey } : {}),
   };
 }
 
@@ -154,23 +151,7 @@ export async function groupIdsOfUser(db: Db, tenantId: string, userId: string): 
 }
 
 export async function countMembers(db: Db, tenantId: string, groupId: string): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': membersPartition(tenantId, groupId), ':prefix': sortKeyPrefix.member },
-        Select: 'COUNT',
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    count += result.Count ?? 0;
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return count;
+  return countPrefix(db, { partition: membersPartition(tenantId, groupId), prefix: sortKeyPrefix.member });
 }
 
 export interface CleanupResult {

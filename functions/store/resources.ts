@@ -3,11 +3,12 @@
  * updates on the version that was read (optimistic concurrency), uniqueness items in the same
  * transaction as the resource so two clients can never both win a userName.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { ScimError, conflict } from '../scim/errors';
 import type { Db } from './db';
+import { countPrefix, queryPrefix } from './partition';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
 import { TransactionCancelled, transactWrite } from './transactions';
 
@@ -195,41 +196,18 @@ export async function listResources(
   type: ResourceTypeName,
   page: { limit?: number; startKey?: Record<string, unknown> } = {},
 ): Promise<ResourcePage> {
-  const result = await db.client.send(
-    new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': prefixOf(type) },
-      ConsistentRead: true,
-      ...(page.limit ? { Limit: page.limit } : {}),
-      ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
-    }),
-  );
-  return {
-    items: (result.Items ?? []).map(fromItem),
-    ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}),
-  };
+  const result = await queryPrefix(db, {
+    partition: tenantPartition(tenantId),
+    prefix: prefixOf(type),
+    ...(page.limit ? { limit: page.limit } : {}),
+    ...(page.startKey ? { startKey: page.startKey } : {}),
+  });
+  return { items: result.items.map(fromItem), ...(result.lastKey ? { lastKey: result.lastKey } : {}) };
 }
 
-/** Number of a tenant's resources of a type (COUNT query: reads every item, returns none). */
+/** Number of a tenant's resources of a type. */
 export async function countResources(db: Db, tenantId: string, type: ResourceTypeName): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': prefixOf(type) },
-        Select: 'COUNT',
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    count += result.Count ?? 0;
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return count;
+  return countPrefix(db, { partition: tenantPartition(tenantId), prefix: prefixOf(type) });
 }
 
 /** The listing position just after a resource: a cursor resumes a listResources walk from it. */

@@ -230,6 +230,12 @@ describe('a 10,000-member group', () => {
     expect(seen.sort()).toEqual([...ids].sort());
   }, 120_000);
 
+  it('pages the members of a huge group by index, deep into the group', async () => {
+    const response = await call('GET', `/Users?filter=${q(`groups.value eq "${group.id}"`)}&attributes=id&startIndex=9001&count=1000`);
+    expect(response.json).toMatchObject({ totalResults: SIZE, startIndex: 9001, itemsPerPage: 1000 });
+    expect((response.json.Resources as Json[]).map((u) => u.id)).toEqual([...ids].sort().slice(9000));
+  });
+
   it('answers 400 tooMany beyond the limit, pointing to excludedAttributes', async () => {
     const extra = await createUser();
     await call('PATCH', `/Groups/${group.id}`, patch({ op: 'Add', path: 'members', value: [{ value: extra }] }));

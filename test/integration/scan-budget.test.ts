@@ -43,6 +43,31 @@ describe('the scan budget', () => {
     expect(new Set(seen).size).toBe(30);
   });
 
+  it('lists the members of a group larger than the budget, by cursor and by index', async () => {
+    const all = (await call('/Users?count=100&attributes=id&cursor=')).json;
+    let ids = (all.Resources as Json[]).map((u) => u.id as string);
+    for (let cursor = all.nextCursor as string | undefined; cursor; ) {
+      const page = (await call(`/Users?count=100&attributes=id&cursor=${encodeURIComponent(cursor)}`)).json;
+      ids = [...ids, ...(page.Resources as Json[]).map((u) => u.id as string)];
+      cursor = page.nextCursor as string | undefined;
+    }
+    expect(ids).toHaveLength(60);
+    const group = (await stack.request(T, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone', members: ids.map((value) => ({ value })) })).body as Json;
+    const filter = encodeURIComponent(`groups.value eq "${group.id}"`);
+    const seen: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 10; page += 1) {
+      const response = await call(`/Users?filter=${filter}&attributes=id&count=25&cursor=${encodeURIComponent(cursor)}`);
+      expect(response.status).toBe(200);
+      seen.push(...(response.json.Resources as Json[]).map((u) => u.id as string));
+      if (!response.json.nextCursor) break;
+      cursor = response.json.nextCursor as string;
+    }
+    expect(seen.sort()).toEqual([...ids].sort());
+    const indexed = await call(`/Users?filter=${filter}&attributes=id&startIndex=51&count=25`);
+    expect(indexed.json).toMatchObject({ totalResults: 60, itemsPerPage: 10 });
+  });
+
   it('does not limit key-backed filters', async () => {
     const response = await call(`/Users?filter=${encodeURIComponent('userName eq "U7@example.com" and title eq "odd"')}`);
     expect(response.json.totalResults).toBe(1);

@@ -32,7 +32,7 @@ class Parser {
 
   constructor(
     private readonly type: ResourceTypeName,
-    private readonly text: string,
+    text: string,
     /** Set inside a value filter: names resolve to this attribute's sub-attributes. */
     private parent: ResolvedAttribute | undefined,
   ) {

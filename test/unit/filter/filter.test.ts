@@ -1,6 +1,6 @@
 /** Filter parsing and evaluation (RFC 7644 §3.4.2.2), driven by the schema definitions. */
 import { describe, expect, it } from '@jest/globals';
-import { ScimError } from '../../../functions/scim/errors';
+import { scimErrorOf as errorOf } from '../../support/scim-error';
 import { evaluateFilter } from '../../../functions/scim/filter/evaluate';
 import { parseFilter, FILTER_LIMITS } from '../../../functions/scim/filter/parse';
 import { equalityTerms } from '../../../functions/scim/filter/terms';
@@ -27,15 +27,6 @@ const barbara: ScimResource = {
 
 const matches = (filter: string, resource: ScimResource = barbara) => evaluateFilter(parseFilter('User', filter), resource);
 
-function errorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('filter evaluation', () => {
   it.each([

@@ -1,8 +1,8 @@
 /** The PATCH engine against RFC 7644 §3.5.2 and the request forms Entra sends. */
 import { describe, expect, it } from '@jest/globals';
+import { scimErrorOf } from '../../support/scim-error';
 import { applyPatch } from '../../../functions/scim/patch/apply';
 import { parsePatchBody, type PatchOperation } from '../../../functions/scim/patch/operations';
-import { ScimError } from '../../../functions/scim/errors';
 import type { ScimResource } from '../../../functions/scim/schema/types';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -22,15 +22,6 @@ const base = (): ScimResource => ({
 
 const patched = (resource: ScimResource, ...operations: object[]) => applyPatch('User', resource, ops(...operations));
 
-function scimErrorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('applyPatch', () => {
   it('reports no change for a PATCH that sets what is already there', () => {

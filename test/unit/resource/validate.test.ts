@@ -1,6 +1,6 @@
 /** Request bodies → stored resources; PUT replacement; projection; changed attributes. */
 import { describe, expect, it } from '@jest/globals';
-import { ScimError } from '../../../functions/scim/errors';
+import { scimErrorOf as errorOf } from '../../support/scim-error';
 import { parseAttributeList, projectResource } from '../../../functions/scim/projection';
 import { changedAttributes } from '../../../functions/scim/resource/changes';
 import { replaceResource } from '../../../functions/scim/resource/replace';
@@ -10,15 +10,6 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-function errorOf(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('parseResource', () => {
   it('accepts Entra\'s create form leniently and stores canonical shape', () => {

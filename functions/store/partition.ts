@@ -1,0 +1,53 @@
+/**
+ * The one Query shape the repository repeats: the items of a partition whose sort key starts with
+ * a prefix (a tenant's users, a group's members), strongly consistent, paged or counted.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './db';
+
+export interface PrefixPage {
+  readonly items: Record<string, unknown>[];
+  readonly lastKey?: Record<string, unknown>;
+}
+
+export interface PrefixQuery {
+  readonly partition: string;
+  readonly prefix: string;
+  readonly limit?: number;
+  readonly startKey?: Record<string, unknown>;
+  /** Attributes to read, e.g. `SK` when only ids are needed. */
+  readonly projection?: string;
+}
+
+const keyCondition = (query: Pick<PrefixQuery, 'partition' | 'prefix'>) => ({
+  KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+  ExpressionAttributeValues: { ':pk': query.partition, ':prefix': query.prefix },
+  ConsistentRead: true,
+});
+
+export async function queryPrefix(db: Db, query: PrefixQuery): Promise<PrefixPage> {
+  const result = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      ...keyCondition(query),
+      ...(query.projection ? { ProjectionExpression: query.projection } : {}),
+      ...(query.limit ? { Limit: query.limit } : {}),
+      ...(query.startKey ? { ExclusiveStartKey: query.startKey } : {}),
+    }),
+  );
+  return { items: result.Items ?? [], ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+}
+
+/** Number of matching items (a COUNT query: reads every item, returns none). */
+export async function countPrefix(db: Db, query: Pick<PrefixQuery, 'partition' | 'prefix'>): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db.client.send(
+      new QueryCommand({ TableName: db.table, ...keyCondition(query), Select: 'COUNT', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    );
+    count += result.Count ?? 0;
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
