@@ -3,6 +3,8 @@
  * would reach (resource-routes.ts), so a bulk create is exactly a POST /Users. Operations run in
  * order; one that refers to a `bulkId:` not yet created waits until it is (RFC 7644 §3.7.2), and
  * what never resolves fails with 409. `failOnErrors` stops processing after that many failures.
+ * A bulk request answers within a time budget (API Gateway stops waiting at 29 s): operations not
+ * reached by then are answered 503 with nothing written, for the client to send again.
  */
 import { badRequest, isScimError, ScimError } from '../scim/errors';
 import { isObject } from '../scim/patch/json';
@@ -35,6 +37,8 @@ interface BulkOutcome {
 }
 
 const BULK_ID_REFERENCE = /^bulkId:(.+)$/;
+/** Work time of one bulk request, leaving room under API Gateway's 29 s for the response. */
+const BULK_BUDGET_MS = 20_000;
 const METHODS: readonly Method[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 export function bulkRoute(routes: RouteTable) {
@@ -44,10 +48,15 @@ export function bulkRoute(routes: RouteTable) {
     const outcomes = new Map<number, BulkOutcome>();
     let errors = 0;
     let pending = operations;
+    const deadline = Date.now() + BULK_BUDGET_MS;
     while (pending.length > 0 && (failOnErrors === undefined || errors < failOnErrors)) {
       const waiting: BulkOperation[] = [];
       for (const operation of pending) {
         if (failOnErrors !== undefined && errors >= failOnErrors) break;
+        if (Date.now() > deadline) {
+          outcomes.set(operation.index, failed(operation, new ScimError(503, 'Not processed: the bulk request used its time budget; send this operation again.')));
+          continue;
+        }
         const resolved = resolveReferences(operation, created);
         if (resolved === undefined) {
           waiting.push(operation);
