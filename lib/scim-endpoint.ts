@@ -257,10 +257,9 @@ export class ScimEndpoint extends Construct {
         integration = new apigateway.LambdaIntegration(resourceFunctions[route.function], { proxy: true, allowTestInvoke: false });
         integrations.set(route.function, integration);
       }
-      const resource = base.resourceForPath(route.path.replace(/^\//, ''));
-      for (const method of route.methods) {
-        resource.addMethod(method, integration, { authorizer, apiKeyRequired: true, requestValidator });
-      }
+      // ANY, so that a method the route does not serve reaches the function and gets a SCIM 405 with
+      // `Allow` (as on the local server), instead of API Gateway's "Missing Authentication Token".
+      base.resourceForPath(route.path.replace(/^\//, '')).addMethod('ANY', integration, { authorizer, apiKeyRequired: true, requestValidator });
     }
     addScimGatewayResponses(api);
     new logs.MetricFilter(this, 'Throttled429', {
