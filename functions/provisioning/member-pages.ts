@@ -5,7 +5,7 @@
  * keys-only read) and count the group once for totalResults.
  */
 import { badRequest } from '../scim/errors';
-import { countMembers, listMembers } from '../store/memberships';
+import { countMembers, listMembers, memberPosition } from '../store/memberships';
 import { getResources } from '../store/resources';
 import type { TenantContext } from './context';
 import { encodeCursor, type CursorPosition } from './cursor';
@@ -39,12 +39,16 @@ async function cursorPage(
   const { position } = cursor;
   if (position && !('lastKey' in position)) throw badRequest('invalidCursor', 'The cursor does not fit this query.');
   if (params.count === 0) return { matches: [], totalResults: await countMembers(ctx.db, ctx.tenantId, groupId) };
-  const page = await listMembers(ctx.db, ctx.tenantId, groupId, { limit: params.count, ...(position ? { startKey: position.lastKey } : {}) });
+  // One key more than the page: the last page then never carries a nextCursor to an empty page.
+  const page = await listMembers(ctx.db, ctx.tenantId, groupId, { limit: params.count + 1, ...(position ? { startKey: position.lastKey } : {}) });
+  const ids = page.userIds.slice(0, params.count);
+  const more = page.userIds.length > params.count;
+  const last = ids.at(-1);
   return {
-    matches: await getResources(ctx.db, ctx.tenantId, 'User', page.userIds),
-    ...(page.lastKey ? { nextCursor: encodeCursor(cursor.secret, cursor.binding, { lastKey: page.lastKey }) } : {}),
+    matches: await getResources(ctx.db, ctx.tenantId, 'User', ids),
+    ...(more && last !== undefined ? { nextCursor: encodeCursor(cursor.secret, cursor.binding, { lastKey: memberPosition(ctx.tenantId, groupId, last) }) } : {}),
     // A first page that is also the last knows the total.
-    ...(!position && !page.lastKey ? { totalResults: page.userIds.length } : {}),
+    ...(!position && !more ? { totalResults: ids.length } : {}),
   };
 }
 

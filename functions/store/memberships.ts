@@ -99,6 +99,11 @@ export async function listMembers(
   };
 }
 
+/** The position just after a member in its group's partition: a listMembers walk resumes from it. */
+export function memberPosition(tenantId: string, groupId: string, userId: string): Record<string, unknown> {
+  return keys.membership(tenantId, groupId, userId);
+}
+
 /** Up to `max` member ids; `complete` is false when the group has more. Reads at most max + 1 items. */
 export async function memberIdsWithin(
   db: Db,

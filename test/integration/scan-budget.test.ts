@@ -64,6 +64,12 @@ describe('the scan budget', () => {
       cursor = response.json.nextCursor as string;
     }
     expect(seen.sort()).toEqual([...ids].sort());
+    // 60 members in pages of 20: exactly three pages, the last without a nextCursor.
+    const first = await call(`/Users?filter=${filter}&attributes=id&count=20&cursor=`);
+    const second = await call(`/Users?filter=${filter}&attributes=id&count=20&cursor=${encodeURIComponent(first.json.nextCursor as string)}`);
+    const third = await call(`/Users?filter=${filter}&attributes=id&count=20&cursor=${encodeURIComponent(second.json.nextCursor as string)}`);
+    expect((third.json.Resources as Json[]).length).toBe(20);
+    expect(third.json.nextCursor).toBeUndefined();
     const indexed = await call(`/Users?filter=${filter}&attributes=id&startIndex=51&count=25`);
     expect(indexed.json).toMatchObject({ totalResults: 60, itemsPerPage: 10 });
   });
