@@ -22,7 +22,10 @@ export const limits = {
    * Resources a list query may read when no key serves its filter (or to compute totalResults).
    * Beyond it the query answers 400 tooMany instead of running past API Gateway's 29 s.
    */
-  scanBudget: positiveInteger(process.env.SCIM_SCAN_BUDGET) ?? 20_000,
+  get scanBudget(): number {
+    // Read when used, so the setting (SCIM_SCAN_BUDGET) does not depend on module load order.
+    return positiveInteger(process.env.SCIM_SCAN_BUDGET) ?? 20_000;
+  },
   /** Members a GET of one group returns inline; larger groups answer 400 tooMany (see README). */
   groupMembersInline: 10_000,
   /**

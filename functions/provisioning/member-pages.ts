@@ -6,7 +6,7 @@
  */
 import { badRequest } from '../scim/errors';
 import { countMembers, listMembers, memberPosition } from '../store/memberships';
-import { getResources } from '../store/resources';
+import { getResource, getResources } from '../store/resources';
 import type { TenantContext } from './context';
 import { encodeCursor, type CursorPosition } from './cursor';
 import type { ListParams } from './list-params';
@@ -20,6 +20,8 @@ export async function membersPage(
   params: ListParams,
   cursor: { secret: Buffer; binding: string; position: CursorPosition | undefined } | undefined,
 ): Promise<QueryResult> {
+  // A deleted group's member items may outlive it until the janitor has run: it has no members.
+  if (!(await getResource(ctx.db, ctx.tenantId, 'Group', groupId))) return { matches: [], totalResults: 0, ...(cursor ? {} : { startIndex: params.startIndex }) };
   if (cursor) return cursorPage(ctx, groupId, params, cursor);
   const offset = params.startIndex - 1;
   const ids = await memberIdsAt(ctx, groupId, offset, params.count);

@@ -3,7 +3,7 @@
  * membership items, for responses and for filter evaluation.
  */
 import { groupIdsOfUser, isMember, memberIdsWithin } from '../store/memberships';
-import type { StoredResource } from '../store/resources';
+import { getResources, type StoredResource } from '../store/resources';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import type { TenantContext } from './context';
 import { limits, tooMany } from './limits';
@@ -38,7 +38,10 @@ export async function relatedIds(ctx: TenantContext, type: ResourceTypeName, id:
 /** A user's `groups` attribute. */
 export async function groupsAttribute(ctx: TenantContext, userId: string): Promise<ScimResource> {
   const ids = await groupIdsOfUser(ctx.db, ctx.tenantId, userId);
-  return ids.length > 0 ? { groups: ids.map((id) => groupValue(ctx, id)) } : {};
+  if (ids.length === 0) return {};
+  // A deleted group's memberships may outlive it until the janitor has run: only existing groups count.
+  const existing = (await getResources(ctx.db, ctx.tenantId, 'Group', ids)).map((group) => group.id);
+  return existing.length > 0 ? { groups: existing.map((id) => groupValue(ctx, id)) } : {};
 }
 
 /**

@@ -5,9 +5,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { GROUP, USER } from '../support/urns';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
 
 let stack: TestStack;

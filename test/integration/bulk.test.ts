@@ -1,11 +1,8 @@
 /** POST /Bulk (RFC 7644 §3.7) over HTTP, and the 405 answer to methods a route does not serve. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { BULK, GROUP, PATCH_OP, USER } from '../support/urns';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const T = 'acme';
 
 let stack: TestStack;

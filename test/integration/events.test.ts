@@ -2,10 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PublishedEvent } from '../../functions/events/publish';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { GROUP, PATCH_OP, USER } from '../support/urns';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const T = 'acme';
 
 let stack: TestStack;

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { USER } from '../support/urns';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 let stack: TestStack;
 const written: string[] = [];

@@ -4,12 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { ENTERPRISE, GROUP, PATCH_OP, SEARCH, USER } from '../support/urns';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const T = 'acme';
 const OTHER = 'contoso';
 const PEOPLE = 150;

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { isAlive } from '../../local/dynamodb-local';
 import { freePort } from '../../local/free-port';
 import { generateToken } from '../../functions/tenants/token';
+import { USER } from '../support/urns';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const token = generateToken();
 let dataDir: string;
 let port: number;

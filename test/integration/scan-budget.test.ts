@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { USER } from '../support/urns';
 
 process.env.SCIM_SCAN_BUDGET = '40';
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const T = 'big';
 let stack: TestStack;
 const call = async (path: string) => {

@@ -8,10 +8,8 @@ import fc from 'fast-check';
 import { documentClient } from '../../functions/store/client';
 import { routes } from '../../functions/routes';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { GROUP, PATCH_OP, USER } from '../support/urns';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const A = 'alpha';
 const B = 'beta';
 

@@ -7,8 +7,8 @@ import { parseFilter } from '../../functions/scim/filter/parse';
 import { applyPatch } from '../../functions/scim/patch/apply';
 import { parsePatchBody } from '../../functions/scim/patch/operations';
 import type { ScimResource } from '../../functions/scim/schema/types';
+import { ENTERPRISE } from '../support/urns';
 
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const user: ScimResource = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
   id: 'u1',

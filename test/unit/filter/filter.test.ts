@@ -6,8 +6,7 @@ import { parseFilter, FILTER_LIMITS } from '../../../functions/scim/filter/parse
 import { equalityTerms } from '../../../functions/scim/filter/terms';
 import { compareResources, parseSortBy } from '../../../functions/scim/filter/sort';
 import type { ScimResource } from '../../../functions/scim/schema/types';
-
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+import { ENTERPRISE } from '../../support/urns';
 
 const barbara: ScimResource = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
@@ -26,7 +25,6 @@ const barbara: ScimResource = {
 };
 
 const matches = (filter: string, resource: ScimResource = barbara) => evaluateFilter(parseFilter('User', filter), resource);
-
 
 describe('filter evaluation', () => {
   it.each([

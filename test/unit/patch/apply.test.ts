@@ -4,9 +4,7 @@ import { scimErrorOf } from '../../support/scim-error';
 import { applyPatch } from '../../../functions/scim/patch/apply';
 import { parsePatchBody, type PatchOperation } from '../../../functions/scim/patch/operations';
 import type { ScimResource } from '../../../functions/scim/schema/types';
-
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+import { ENTERPRISE, USER } from '../../support/urns';
 
 const ops = (...operations: object[]): PatchOperation[] =>
   parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
@@ -21,7 +19,6 @@ const base = (): ScimResource => ({
 });
 
 const patched = (resource: ScimResource, ...operations: object[]) => applyPatch('User', resource, ops(...operations));
-
 
 describe('applyPatch', () => {
   it('reports no change for a PATCH that sets what is already there', () => {

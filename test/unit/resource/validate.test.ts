@@ -5,11 +5,7 @@ import { parseAttributeList, projectResource } from '../../../functions/scim/pro
 import { changedAttributes } from '../../../functions/scim/resource/changes';
 import { replaceResource } from '../../../functions/scim/resource/replace';
 import { assertRequired, normalizeResource, parseResource } from '../../../functions/scim/resource/validate';
-
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
+import { ENTERPRISE, GROUP, USER } from '../../support/urns';
 
 describe('parseResource', () => {
   it('accepts Entra\'s create form leniently and stores canonical shape', () => {
