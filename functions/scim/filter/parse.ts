@@ -199,10 +199,20 @@ class Parser {
 }
 
 /** A sub-attribute of a complex attribute, as the filter AST represents it (parent + sub). */
+const subAttributes = new WeakMap<ResolvedAttribute, Map<string, ResolvedAttribute | undefined>>();
+
 export function subAttributeOf(parent: ResolvedAttribute, name: string): ResolvedAttribute | undefined {
+  // Parents come from resolvePath's cache, so their sub-attributes are worth keeping too.
+  let known = subAttributes.get(parent);
+  if (!known) {
+    known = new Map();
+    subAttributes.set(parent, known);
+  }
+  if (known.has(name)) return known.get(name);
   const subDefinition = findAttribute(parent.definition.subAttributes, name);
-  if (!subDefinition) return undefined;
-  return { ...parent, subDefinition, path: `${parent.path}.${subDefinition.name}` };
+  const resolved = subDefinition ? { ...parent, subDefinition, path: `${parent.path}.${subDefinition.name}` } : undefined;
+  if (known.size < 100) known.set(name, resolved);
+  return resolved;
 }
 
 /** Operator/value pairs that cannot mean anything are errors, not empty results. */

@@ -145,9 +145,20 @@ export function resolveAttribute(type: ResourceTypeName, path: AttributePath): R
   };
 }
 
-/** Parses and resolves a textual path in one step. */
+const RESOLVED_CACHE_LIMIT = 5_000;
+const resolvedCache = new Map<string, ResolvedAttribute | undefined>();
+
+/**
+ * Parses and resolves a textual path in one step. Results are immutable and the same few paths come
+ * back on every request, so they are kept (a bounded cache: hostile inputs cannot grow it forever).
+ */
 export function resolvePath(type: ResourceTypeName, text: string): ResolvedAttribute | undefined {
-  return resolveAttribute(type, parseAttributePath(type, text));
+  const key = `${type}\u0000${text}`;
+  if (resolvedCache.has(key)) return resolvedCache.get(key);
+  const resolved = resolveAttribute(type, parseAttributePath(type, text));
+  if (resolvedCache.size >= RESOLVED_CACHE_LIMIT) resolvedCache.clear();
+  resolvedCache.set(key, resolved);
+  return resolved;
 }
 
 /** The definition that governs comparisons on a resolved attribute (the sub-attribute if any). */
