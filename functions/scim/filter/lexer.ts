@@ -10,7 +10,12 @@ export type Token =
   | { readonly kind: 'string'; readonly value: string; readonly at: number }
   | { readonly kind: '(' | ')' | '[' | ']'; readonly at: number };
 
-const WORD = /[A-Za-z0-9_$:.\-+]/;
+/** Characters of attribute paths, keywords and bare values: A-Z a-z 0-9 _ $ : . - + */
+function isWordChar(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 58) || code === 95 || code === 36 || code === 46 || code === 45 || code === 43
+  );
+}
 const PUNCTUATION = new Set(['(', ')', '[', ']']);
 
 export function tokenize(text: string): Token[] {
@@ -27,9 +32,9 @@ export function tokenize(text: string): Token[] {
       const end = stringEnd(text, i);
       tokens.push({ kind: 'string', value: stringValue(text.slice(i, end), i), at: i });
       i = end;
-    } else if (WORD.test(c)) {
+    } else if (isWordChar(text.charCodeAt(i))) {
       const start = i;
-      while (i < text.length && WORD.test(text.charAt(i))) i += 1;
+      while (i < text.length && isWordChar(text.charCodeAt(i))) i += 1;
       tokens.push({ kind: 'word', text: text.slice(start, i), at: start });
     } else {
       throw invalidFilter(`Unexpected character '${c}' at position ${i + 1}.`);

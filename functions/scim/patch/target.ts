@@ -32,7 +32,21 @@ export function resolvePatchPath(type: ResourceTypeName, text: string): PatchPat
   return parsePatchPath(type, qualifyPath(type, text));
 }
 
+const TARGET_CACHE_LIMIT = 2_000;
+const targets = new Map<string, Target>();
+
+/** Targets are immutable and Entra sends the same few paths all day: resolved once, kept (bounded). */
 export function resolveTarget(type: ResourceTypeName, text: string): Target {
+  const key = `${type}\u0000${text}`;
+  const known = targets.get(key);
+  if (known) return known;
+  const target = targetOf(type, text);
+  if (targets.size >= TARGET_CACHE_LIMIT) targets.clear();
+  targets.set(key, target);
+  return target;
+}
+
+function targetOf(type: ResourceTypeName, text: string): Target {
   const path = resolvePatchPath(type, text);
   const { attribute } = path;
   if (!attribute) {

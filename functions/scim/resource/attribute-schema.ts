@@ -64,16 +64,16 @@ function multiValuedSchema(definition: AttributeDefinition): z.ZodType<unknown> 
   return z
     .preprocess((value) => (value === null ? [] : Array.isArray(value) ? value : [value]), z.array(element))
     .transform((items) => {
+      const present = items.filter((item) => item !== undefined);
+      if (present.length < 2) return present.length > 0 ? present : undefined;
       // Exact repeats are one value (RFC 7643 §2.4 leaves duplicates undefined; Entra never means two).
       const seen = new Set<string>();
-      const unique = items.filter((item) => {
-        if (item === undefined) return false;
+      return present.filter((item) => {
         const key = typeof item === 'object' ? JSON.stringify(item) : `${typeof item}:${String(item)}`;
         if (seen.has(key)) return false;
         seen.add(key);
         return true;
       });
-      return unique.length > 0 ? unique : undefined;
     });
 }
 
@@ -81,24 +81,36 @@ function complexSchema(definition: AttributeDefinition): z.ZodType<unknown> {
   const subAttributes = definition.subAttributes ?? [];
   const shape = Object.fromEntries(subAttributes.map((sub) => [sub.name, attributeSchema(sub).optional()]));
   const hasValue = findAttribute(subAttributes, 'value') !== undefined;
+  const canonical = new Set(subAttributes.map((sub) => sub.name));
+  const readOnly = new Set(subAttributes.filter((sub) => sub.mutability === 'readOnly').map((sub) => sub.name));
   return z
     .preprocess(
-      (value) => (typeof value === 'string' && hasValue ? { value } : canonicalKeys(subAttributes, value)),
+      (value) => (typeof value === 'string' && hasValue ? { value } : canonicalKeys(subAttributes, canonical, value)),
       z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'expected an object of sub-attributes') }),
     )
     .transform((object) => {
-      const kept = Object.entries(object).filter(
-        ([name, value]) => value !== undefined && findAttribute(subAttributes, name)?.mutability !== 'readOnly',
-      );
-      // `{"value": ""}` (or `""`) is how Entra clears a manager: an element without its value is nothing.
-      if (kept.length === 0 || kept.some(([name, value]) => name === 'value' && value === '')) return undefined;
-      return Object.fromEntries(kept);
+      const kept: Record<string, unknown> = {};
+      let empty = true;
+      for (const name in object) {
+        const value = (object as Record<string, unknown>)[name];
+        if (value === undefined || readOnly.has(name)) continue;
+        // `{"value": ""}` (or `""`) is how Entra clears a manager: an element without its value is nothing.
+        if (name === 'value' && value === '') return undefined;
+        kept[name] = value;
+        empty = false;
+      }
+      return empty ? undefined : kept;
     });
 }
 
-function canonicalKeys(subAttributes: readonly AttributeDefinition[], value: unknown): unknown {
+/** Member names in their canonical case; objects already canonical (the usual case) pass as they are. */
+function canonicalKeys(subAttributes: readonly AttributeDefinition[], canonical: ReadonlySet<string>, value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [findAttribute(subAttributes, key)?.name ?? key, item]));
+  const keys = Object.keys(value);
+  if (keys.every((key) => canonical.has(key))) return value;
+  const renamed: Record<string, unknown> = {};
+  for (const key of keys) renamed[findAttribute(subAttributes, key)?.name ?? key] = (value as Record<string, unknown>)[key];
+  return renamed;
 }
 
 /** `emails[1].value: expected string` from a zod issue path. */
