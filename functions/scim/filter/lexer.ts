@@ -57,6 +57,8 @@ function stringEnd(text: string, start: number): number {
 
 /** String literals are JSON strings (RFC 7644 §3.4.2.2 refers to RFC 7159 for values). */
 function stringValue(literal: string, at: number): string {
+  // Most literals have no escapes: their text is their value.
+  if (!literal.includes('\\')) return literal.slice(1, -1);
   try {
     return JSON.parse(literal) as string;
   } catch {

@@ -170,7 +170,19 @@ export function leafDefinition(resolved: ResolvedAttribute): AttributeDefinition
  * An unqualified name the core schema lacks is looked up in the resource type's extensions:
  * Entra sends the enterprise `manager` as bare `manager`. Core wins when both define a name.
  */
+const qualifiedCache = new Map<string, string>();
+
 export function qualifyPath(type: ResourceTypeName, text: string): string {
+  const key = `${type}\u0000${text}`;
+  const known = qualifiedCache.get(key);
+  if (known !== undefined) return known;
+  const qualified = qualify(type, text);
+  if (qualifiedCache.size >= RESOLVED_CACHE_LIMIT) qualifiedCache.clear();
+  qualifiedCache.set(key, qualified);
+  return qualified;
+}
+
+function qualify(type: ResourceTypeName, text: string): string {
   if (text.toLowerCase().startsWith('urn:')) return text;
   const name = /^[^.[]*/.exec(text)?.[0] ?? text;
   if (findAttribute(coreAttributesOf(type), name)) return text;
