@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { countMembers } from '../../functions/store/memberships';
-import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { jsonCaller, startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 
 let stack: TestStack;
@@ -17,10 +17,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-const call = async (method: string, path: string, body?: unknown, tenant = T) => {
-  const response = await stack.request(tenant, method, path, body);
-  return { ...response, json: response.body as Json };
-};
+const call = jsonCaller(() => stack, T);
 const patch = (...operations: Json[]) => ({ schemas: [PATCH_OP], Operations: operations });
 const q = (filter: string) => encodeURIComponent(filter);
 

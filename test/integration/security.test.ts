@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import fc from 'fast-check';
 import { documentClient } from '../../functions/store/client';
 import { routes } from '../../functions/routes';
+import { scimJson } from '../support/arbitraries';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 
@@ -128,18 +129,7 @@ describe('hostile inputs', () => {
 });
 
 describe('fuzzing (fast-check)', () => {
-  const scimish = fc.letrec((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small' },
-      fc.string(),
-      fc.integer(),
-      fc.boolean(),
-      fc.constant(null),
-      fc.constantFrom('True', 'False', '', 'work', USER),
-      fc.array(tie('value'), { maxLength: 3 }),
-      fc.dictionary(fc.constantFrom('value', 'type', 'primary', 'display', 'givenName', 'userName', '$ref', 'x'), tie('value'), { maxKeys: 4 }),
-    ),
-  })).value;
+  const scimish = scimJson;
   const attributeName = fc.constantFrom('userName', 'name', 'emails', 'active', 'phoneNumbers', 'roles', 'manager', 'groups', 'meta', 'id', 'password', 'x509Certificates', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'unknownAttr');
 
   it('never answers a random create with a 5xx', async () => {

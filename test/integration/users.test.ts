@@ -3,7 +3,7 @@
  * (Microsoft's SCIM tutorial and the aadOptscim062020 page; see ../shared/reference).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { jsonCaller, startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { ENTERPRISE, ERROR, PATCH_OP, USER } from '../support/urns';
 
 let stack: TestStack;
@@ -16,10 +16,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-const call = async (method: string, path: string, body?: unknown, tenant = T) => {
-  const response = await stack.request(tenant, method, path, body);
-  return { ...response, json: response.body as Json };
-};
+const call = jsonCaller(() => stack, T);
 
 /** Microsoft's tutorial create-user request, with the enterprise extension and Entra's nulls. */
 function entraUser(userName: string, extra: Json = {}): Json {

@@ -126,3 +126,11 @@ function collectInto(events: PublishedEvent[]): EventSink {
     return [];
   };
 }
+
+/** `call(method, path, body?, tenant?)` with the parsed body as `json`: the request helper every HTTP test file uses. */
+export function jsonCaller(stack: () => TestStack, defaultTenant: string) {
+  return async (method: string, path: string, body?: unknown, tenant = defaultTenant) => {
+    const response = await stack().request(tenant, method, path, body);
+    return { ...response, json: response.body as Json };
+  };
+}

@@ -7,6 +7,7 @@ import { parseFilter } from '../../functions/scim/filter/parse';
 import { applyPatch } from '../../functions/scim/patch/apply';
 import { parsePatchBody } from '../../functions/scim/patch/operations';
 import type { ScimResource } from '../../functions/scim/schema/types';
+import { scimJson } from '../support/arbitraries';
 import { ENTERPRISE } from '../support/urns';
 
 const user: ScimResource = {
@@ -36,17 +37,7 @@ const filterToken = fc.constantFrom(
   'and', 'or', 'not', '"x"', '"True"', 'true', 'false', 'null', '42', '-1.5e3', '"2026-01-01T00:00:00Z"', '.value', '"\\u0000"',
 );
 
-const json = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.string(),
-    fc.integer(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('value', 'type', 'primary', 'givenName', 'display', '$ref', 'bogus'), tie('value'), { maxKeys: 3 }),
-  ),
-})).value;
+const json = scimJson;
 
 const patchPath = fc.oneof(
   fc.string(),
