@@ -12,12 +12,13 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { environment } from './commons/environment';
 import { defaultDb } from './store/db';
 import { getTenant, getToken } from './store/tenants';
 import { bearerToken, hashesEqual, hashToken } from './tenants/token';
 import { usageKeyOf } from './tenants/usage-key';
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'scim' });
+const logger = new Logger({ serviceName: environment.serviceName() });
 
 type Refusal = 'malformed' | 'unknown token' | 'expired token' | 'unknown tenant' | 'disabled tenant';
 

@@ -1,9 +1,9 @@
 /** Lambda entry: the table's stream → provisioning change events on the EventBridge bus. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { eventBridgeSink } from './events/eventbridge';
+import { environment } from './commons/environment';
 import { streamPublisher } from './events/publish';
 
-const busName = process.env.EVENT_BUS_NAME;
-if (!busName) throw new Error('EVENT_BUS_NAME is not set');
+const busName = environment.eventBusName();
 
 export const handler = streamPublisher(eventBridgeSink(new EventBridgeClient({}), busName));

@@ -7,10 +7,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { environment } from '../commons/environment';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'scim';
+const serviceName = environment.serviceName();
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ScimServerless', serviceName });
+export const metrics = new Metrics({ namespace: environment.metricsNamespace(), serviceName });
 
 const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 

@@ -2,16 +2,12 @@
  * The service's advertised limits, in one place: ServiceProviderConfig publishes them and the
  * provisioning code enforces them, so the two can never disagree.
  */
+import { environment } from '../commons/environment';
 import { MAX_PAYLOAD_BYTES } from '../http/body';
 import { badRequest, type ScimError } from '../scim/errors';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { CURSOR_TIMEOUT_SECONDS } from './cursor';
 
-/** An operator's override from the environment (e.g. SCIM_SCAN_BUDGET), when it is a positive integer. */
-function positiveInteger(raw: string | undefined): number | undefined {
-  const value = Number(raw);
-  return raw !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
 
 export const limits = {
   /** Page size when a query gives no `count` (the SCIM interop profile asks for at least 100). */
@@ -24,7 +20,7 @@ export const limits = {
    */
   get scanBudget(): number {
     // Read when used, so the setting (SCIM_SCAN_BUDGET) does not depend on module load order.
-    return positiveInteger(process.env.SCIM_SCAN_BUDGET) ?? 20_000;
+    return environment.scanBudget();
   },
   /** Members a GET of one group returns inline; larger groups answer 400 tooMany (see README). */
   groupMembersInline: 10_000,

@@ -4,17 +4,18 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { environment, type Environment } from '../commons/environment';
 
 let cached: DynamoDBDocumentClient | undefined;
 
-export function clientConfig(env: NodeJS.ProcessEnv = process.env): DynamoDBClientConfig {
-  const endpoint = env.DYNAMODB_ENDPOINT;
+export function clientConfig(env: Environment = process.env): DynamoDBClientConfig {
+  const endpoint = environment.dynamoEndpoint(env);
   return {
-    region: env.AWS_REGION ?? (endpoint ? 'local' : undefined),
+    region: environment.region(env) ?? (endpoint ? 'local' : undefined),
     ...(endpoint
       ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
-    maxAttempts: Number(env.DYNAMODB_MAX_ATTEMPTS ?? 4),
+    maxAttempts: environment.dynamoMaxAttempts(env),
   };
 }
 
@@ -30,8 +31,6 @@ export function documentClient(): DynamoDBDocumentClient {
   return cached;
 }
 
-export function tableName(env: NodeJS.ProcessEnv = process.env): string {
-  const name = env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
+export function tableName(env: Environment = process.env): string {
+  return environment.tableName(env);
 }

@@ -5,7 +5,9 @@
  * derived from the tenant id and a per-deployment salt, because API key values must be unique
  * in an account and region (two stacks may serve the same tenant id).
  */
+import { environment } from '../commons/environment';
+
 export const USAGE_KEY_SALT_ENV = 'USAGE_KEY_SALT';
 
-export const usageKeyOf = (tenantId: string, salt: string = process.env[USAGE_KEY_SALT_ENV] ?? 'local'): string =>
+export const usageKeyOf = (tenantId: string, salt: string = environment.usageKeySalt()): string =>
   `scim-usage-${salt}-${tenantId}`;

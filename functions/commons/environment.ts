@@ -1,0 +1,44 @@
+/**
+ * The one place a function reads its environment. Every setting a Lambda function (or the local
+ * server running the same modules) takes is named here, with its default; code elsewhere asks this
+ * module instead of reading `process.env`.
+ *
+ * Values are read when asked for, not at module load: the local server and the tests set the
+ * environment after the modules are imported.
+ */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const env = (): Environment => process.env;
+
+/** A positive safe integer from the environment, or undefined when unset or malformed. */
+export function positiveInteger(raw: string | undefined): number | undefined {
+  const value = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+export const environment = {
+  /** Powertools service name, in every log line and metric. */
+  serviceName: (): string => env().POWERTOOLS_SERVICE_NAME ?? 'scim',
+  metricsNamespace: (): string => env().POWERTOOLS_METRICS_NAMESPACE ?? 'ScimServerless',
+  /** The single DynamoDB table (required). */
+  tableName(e: Environment = env()): string {
+    const name = e.TABLE_NAME;
+    if (!name) throw new Error('TABLE_NAME is not set');
+    return name;
+  },
+  /** DynamoDB Local's endpoint; unset on AWS. */
+  dynamoEndpoint: (e: Environment = env()): string | undefined => e.DYNAMODB_ENDPOINT || undefined,
+  region: (e: Environment = env()): string | undefined => e.AWS_REGION || undefined,
+  /** SDK attempts per DynamoDB call (first try included). */
+  dynamoMaxAttempts: (e: Environment = env()): number => positiveInteger(e.DYNAMODB_MAX_ATTEMPTS) ?? 4,
+  /** Resources a non-key-backed query may read (SCIM_SCAN_BUDGET). */
+  scanBudget: (): number => positiveInteger(env().SCIM_SCAN_BUDGET) ?? 20_000,
+  /** The change-event bus (publisher only). */
+  eventBusName(): string {
+    const name = env().EVENT_BUS_NAME;
+    if (!name) throw new Error('EVENT_BUS_NAME is not set');
+    return name;
+  },
+  /** Per-deployment salt of the usage-plan keys; `local` on the local server. */
+  usageKeySalt: (): string => env().USAGE_KEY_SALT ?? 'local',
+} as const;
