@@ -80,6 +80,8 @@ function decodeSegment(segment: string): string | undefined {
 
 export function matchRoute(rawPath: string): RouteMatch | undefined {
   const segments = rawPath.split('/').slice(1).map(decodeSegment);
+  // API Gateway REST routes `/Users/` to the `/Users` resource: one trailing slash is no segment.
+  if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
   for (const candidate of compiledRoutes) {
     const pathParameters = matchSegments(candidate.segments, segments);
     if (pathParameters) return { route: candidate.route, resource: candidate.resource, pathParameters };

@@ -2,7 +2,7 @@
  * The middy pipeline every SCIM Lambda shares: header normalisation, JSON bodies on writes,
  * request logs and metrics, SCIM errors. A function only declares its routes.
  */
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ScimError } from '../scim/errors';
@@ -25,9 +25,24 @@ export function scimHandler(table: RouteTable) {
   };
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(dispatch)
     .use(httpHeaderNormalizer())
+    .use(servedMethodsOnly(table))
     .use(jsonBodyOnWrites())
     .use(requestLog(operationOf))
     .use(scimErrors());
+}
+
+/**
+ * A method the route does not serve is 405 with Allow before the body is read: what a client sent
+ * to the wrong method (`POST /Schemas` with the body `test`) is not worth a 400 about its syntax.
+ */
+function servedMethodsOnly(table: RouteTable): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: (request) => {
+      if (table[operationOf(request.event)]) return;
+      toScimRequest(request.event); // the tenant boundary (401/403) still comes first
+      throw methodNotAllowed(table, request.event);
+    },
+  };
 }
 
 function methodNotAllowed(table: RouteTable, event: APIGatewayProxyEvent): ScimError {

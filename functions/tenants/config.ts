@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { DIALECT_NAMES } from '../scim/dialect/dialect';
 
 export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -16,6 +17,11 @@ export const tenantSettingsSchema = z.object({
     .object({ User: z.array(z.string().min(1)).default([]), Group: z.array(z.string().min(1)).default([]) })
     .partial()
     .default({}),
+  /**
+   * Which identity provider's request forms the tenant accepts (functions/scim/dialect/): `tolerant`
+   * (absent: Entra's and Okta's together), `entra`, `okta`, or `strict` (RFC 7643/7644 only).
+   */
+  dialect: z.enum(DIALECT_NAMES).optional(),
 });
 
 export const tenantConfigSchema = z.object({
