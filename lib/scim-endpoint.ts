@@ -13,6 +13,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -24,6 +25,7 @@ import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store
 import { AUTHORIZATION_HEADER_PATTERN } from '../functions/tenants/token';
 import { USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/tenants/usage-key';
 import { bundlingOptions } from './bundling';
+import { TABLE_ACTIONS, type TableUser } from './table-access';
 import { addScimGatewayResponses } from './gateway-responses';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,21 +88,22 @@ export class ScimEndpoint extends Construct {
     const resourceFunctions = {} as Record<FunctionName, NodejsFunction>;
     for (const name of ['users', 'groups', 'discovery', 'search', 'bulk'] as const) {
       resourceFunctions[name] = this.createFunction(name, functionEntries[name], { memorySize, timeout: RESOURCE_FUNCTION_TIMEOUT });
-      this.table.grantReadWriteData(resourceFunctions[name]);
+      this.grantTableAccess(resourceFunctions[name], name);
     }
     const authorizer = this.createFunction('authorizer', functionEntries.authorizer, {
       memorySize: 512,
       timeout: Duration.seconds(10),
       environment: { [USAGE_KEY_SALT_ENV]: this.usageKeySalt },
     });
-    this.table.grantReadData(authorizer);
+    this.grantTableAccess(authorizer, 'authorizer');
     const janitor = this.createStreamFunction('janitor', [
       lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('REMOVE') }),
       lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('Membership') } } } }),
     ]);
-    this.table.grantReadWriteData(janitor);
+    this.grantTableAccess(janitor, 'janitor');
     const publisher = this.createStreamFunction('publisher', [], { EVENT_BUS_NAME: this.eventBus.eventBusName });
-    this.table.grantStreamRead(publisher);
+    // The event source mapping grants the stream read; the publisher never reads the table itself.
+    this.grantTableAccess(publisher, 'publisher');
     this.eventBus.grantPutEventsTo(publisher);
     this.functions = { ...resourceFunctions, authorizer, janitor, publisher };
 
@@ -125,6 +128,21 @@ export class ScimEndpoint extends Construct {
       apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
     });
     plan.addApiKey(this.api.addApiKey(`UsageKey-${tenantId}`, { value: usageKeyOf(tenantId, this.usageKeySalt), description: `Usage identifier of SCIM tenant ${tenantId} (not a credential)` }));
+  }
+
+  /**
+   * Exactly the table actions `TABLE_ACTIONS[name]` lists (see lib/table-access.ts): on the table,
+   * and on its indexes only for the actions that read indexes (Query, Scan).
+   */
+  grantTableAccess(fn: lambda.IFunction, name: TableUser): void {
+    const actions: readonly string[] = TABLE_ACTIONS[name];
+    if (actions.length === 0) return;
+    const readsIndexes = actions.some((action) => action === 'dynamodb:Query' || action === 'dynamodb:Scan');
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: [...actions],
+      resourceArns: [this.table.tableArn, ...(readsIndexes ? [`${this.table.tableArn}/index/*`] : [])],
+    });
   }
 
   /** A NodejsFunction with this service's defaults (Node 22, arm64, ESM bundle, log retention). */
@@ -246,9 +264,9 @@ export class ScimEndpoint extends Construct {
       validationRegex: AUTHORIZATION_HEADER_PATTERN,
       resultsCacheTtl: props.authorizerCacheTtl ?? Duration.minutes(5),
     });
-    // Basic validation: required parameters. No body models are attached, so bodies pass through to
-    // the functions, which validate them against the SCIM schemas and answer SCIM errors.
-    const requestValidator = api.addRequestValidator('RequestValidator', { validateRequestParameters: true, validateRequestBody: true });
+    // No request validator: the methods declare no required parameters and no body models (the
+    // functions validate bodies against the tenant's SCIM schemas and answer SCIM errors), so a
+    // validator would check nothing.
     const base = api.root.resourceForPath(TENANT_BASE_PATH);
     const integrations = new Map<FunctionName, apigateway.LambdaIntegration>();
     for (const route of routes) {
@@ -259,7 +277,7 @@ export class ScimEndpoint extends Construct {
       }
       // ANY, so that a method the route does not serve reaches the function and gets a SCIM 405 with
       // `Allow` (as on the local server), instead of API Gateway's "Missing Authentication Token".
-      base.resourceForPath(route.path.replace(/^\//, '')).addMethod('ANY', integration, { authorizer, apiKeyRequired: true, requestValidator });
+      base.resourceForPath(route.path.replace(/^\//, '')).addMethod('ANY', integration, { authorizer, apiKeyRequired: true });
     }
     addScimGatewayResponses(api);
     new logs.MetricFilter(this, 'Throttled429', {

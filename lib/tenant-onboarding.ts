@@ -25,7 +25,7 @@ export class TenantOnboarding extends Construct {
     super(scope, id);
     const { endpoint } = props;
     const onEvent = endpoint.createFunction('onboarding', 'functions/onboarding.ts', { memorySize: 256, timeout: Duration.minutes(1) });
-    endpoint.table.grantReadWriteData(onEvent);
+    endpoint.grantTableAccess(onEvent, 'onboarding');
     const provider = new Provider(this, 'Provider', {
       onEventHandler: onEvent,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),

@@ -6,9 +6,6 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { GATEWAY_ERRORS, gatewayErrorBody, type GatewayErrorSpec, type GatewayErrorType } from '../functions/http/gateway-errors';
 import { SCIM_CONTENT_TYPE } from '../functions/http/response';
 
-/** The response type API Gateway uses when the authorizer refuses (401/403) or fails (500). */
-export const AUTHORIZER_OUTCOMES = { 401: 'UNAUTHORIZED', 403: 'ACCESS_DENIED', 500: 'AUTHORIZER_FAILURE' } as const satisfies Record<number, GatewayErrorType>;
-
 export function gatewayError(type: GatewayErrorType): APIGatewayProxyResult {
   const spec: GatewayErrorSpec = GATEWAY_ERRORS[type];
   return {

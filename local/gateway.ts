@@ -1,5 +1,5 @@
 /**
- * The local API Gateway: request → route (404) → authorizer (401/403) → function → response.
+ * The local API Gateway: request → route (404) → authorizer (401/403/503) → function → response.
  * The body size (413) is checked while reading the request, in server.ts.
  * A function that throws or answers something that is not a proxy result gives 502, as in AWS.
  */
@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { authorizerGate } from './authorizer-gate';
 import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
-import { AUTHORIZER_OUTCOMES, gatewayError } from './gateway-responses';
+import { gatewayError } from './gateway-responses';
 import { headerValue, matchRoute, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
 
 export interface GatewayOptions {
@@ -33,7 +33,7 @@ export function localGateway(options: GatewayOptions): Gateway {
     // API Gateway answers an unknown resource before any authorizer runs.
     if (!match) return gatewayError('MISSING_AUTHENTICATION_TOKEN');
     const decision = await authorize(headerValue(request.rawHeaders, 'authorization'), methodArn(request.method, request.rawPath));
-    if (!decision.allowed) return gatewayError(AUTHORIZER_OUTCOMES[decision.status]);
+    if (!decision.allowed) return gatewayError(decision.response);
     const name = match.route.function;
     try {
       const handler = await functions.proxy(name);

@@ -169,7 +169,7 @@ function requestListener(gateway: Gateway, log: (line: string) => void, around: 
     void around(req, () => answer(req, gateway, { method, target, rawPath, requestId }))
       .catch((error: unknown) => {
         log(`gateway failure: ${error instanceof Error ? error.name : 'unknown error'}`);
-        return gatewayError('DEFAULT_5XX');
+        return gatewayError('API_CONFIGURATION_ERROR');
       })
       .then((result) => {
         send(res, result, requestId);

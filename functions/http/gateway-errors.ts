@@ -13,23 +13,36 @@ export interface GatewayErrorSpec {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Keyed by API Gateway response type (AWS::ApiGateway::GatewayResponse ResponseType). */
+/**
+ * Keyed by API Gateway response type (AWS::ApiGateway::GatewayResponse ResponseType): every type
+ * API Gateway documents except DEFAULT_4XX and DEFAULT_5XX. Those two are not configured: a status
+ * code on them would replace the status of every unconfigured 4XX/5XX type (a WAF 403 or a 415 would
+ * become 400), and with every type listed here they have nothing left to cover.
+ */
 export const GATEWAY_ERRORS = {
   UNAUTHORIZED: { status: 401, detail: 'Authentication required: send a valid bearer token.', headers: { 'WWW-Authenticate': 'Bearer' } },
   ACCESS_DENIED: { status: 403, detail: 'The token is not valid for this tenant.' },
-  INVALID_API_KEY: { status: 403, detail: 'This tenant has no usage plan; onboard it by deploy.' },
+  // Every tenant has a usage plan (its own or the shared default); this means the stack is broken.
+  INVALID_API_KEY: { status: 403, detail: "No usage plan covers this tenant's usage key: redeploy the stack." },
+  EXPIRED_TOKEN: { status: 403, detail: 'The request signature has expired.' },
+  INVALID_SIGNATURE: { status: 403, detail: 'The request signature is not valid.' },
+  WAF_FILTERED: { status: 403, detail: 'The request was blocked by the web application firewall.' },
   MISSING_AUTHENTICATION_TOKEN: { status: 404, detail: 'No such endpoint.' },
   RESOURCE_NOT_FOUND: { status: 404, detail: 'No such endpoint.' },
+  BAD_REQUEST_PARAMETERS: { status: 400, detail: 'The request parameters are not valid.' },
+  BAD_REQUEST_BODY: { status: 400, detail: 'The request body is not valid.' },
   REQUEST_TOO_LARGE: { status: 413, detail: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, detail: 'Unsupported media type: send application/scim+json.' },
   THROTTLED: { status: 429, detail: 'Too many requests: slow down and retry.', headers: { 'Retry-After': '1' } },
   QUOTA_EXCEEDED: { status: 429, detail: 'The request quota is exhausted: retry later.', headers: { 'Retry-After': '60' } },
-  // Nearly always transient (DynamoDB throttling, a Lambda error): 503 + Retry-After makes Entra back off and retry.
+  // The authorizer threw (a DynamoDB fault, a Lambda error): API Gateway answers
+  // AUTHORIZER_CONFIGURATION_ERROR for that, and AUTHORIZER_FAILURE when it cannot use the result.
+  // Nearly always transient: 503 + Retry-After makes Entra back off and retry instead of quarantining.
+  AUTHORIZER_CONFIGURATION_ERROR: { status: 503, detail: 'Authorization is temporarily unavailable; retry.', headers: { 'Retry-After': '1' } },
   AUTHORIZER_FAILURE: { status: 503, detail: 'Authorization is temporarily unavailable; retry.', headers: { 'Retry-After': '1' } },
-  AUTHORIZER_CONFIGURATION_ERROR: { status: 500, detail: 'The authorizer is misconfigured.' },
+  API_CONFIGURATION_ERROR: { status: 500, detail: 'Internal server error.' },
   INTEGRATION_FAILURE: { status: 502, detail: 'The function failed to answer.' },
   INTEGRATION_TIMEOUT: { status: 504, detail: 'The request took too long; retry.' },
-  DEFAULT_4XX: { status: 400, detail: 'The request was refused by the gateway.' },
-  DEFAULT_5XX: { status: 500, detail: 'Internal server error.' },
 } as const satisfies Record<string, GatewayErrorSpec>;
 
 export type GatewayErrorType = keyof typeof GATEWAY_ERRORS;

@@ -154,6 +154,55 @@ describe('gateway responses and logs', () => {
     });
   });
 
+  it('answers 503 with Retry-After whichever way the authorizer fails', () => {
+    // A thrown error (DynamoDB down) is AUTHORIZER_CONFIGURATION_ERROR in AWS; an unusable result is AUTHORIZER_FAILURE.
+    for (const type of ['AUTHORIZER_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: '503',
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
+        ResponseTemplates: Match.objectLike({ 'application/json': Match.stringLikeRegexp('"status":"503"') }),
+      });
+    }
+  });
+
+  it('configures every documented response type with its own status, and leaves DEFAULT_4XX/5XX alone', () => {
+    const configured = new Map(
+      ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [String(r.Properties.ResponseType), String(r.Properties.StatusCode)]),
+    );
+    // API Gateway's documented types with their default status codes (overridden on purpose: 404 for
+    // unknown paths, 502 for a failed function, 503 for a failed authorizer).
+    expect(Object.fromEntries(configured)).toEqual({
+      ACCESS_DENIED: '403',
+      API_CONFIGURATION_ERROR: '500',
+      AUTHORIZER_CONFIGURATION_ERROR: '503',
+      AUTHORIZER_FAILURE: '503',
+      BAD_REQUEST_PARAMETERS: '400',
+      BAD_REQUEST_BODY: '400',
+      EXPIRED_TOKEN: '403',
+      INTEGRATION_FAILURE: '502',
+      INTEGRATION_TIMEOUT: '504',
+      INVALID_API_KEY: '403',
+      INVALID_SIGNATURE: '403',
+      MISSING_AUTHENTICATION_TOKEN: '404',
+      QUOTA_EXCEEDED: '429',
+      REQUEST_TOO_LARGE: '413',
+      RESOURCE_NOT_FOUND: '404',
+      THROTTLED: '429',
+      UNAUTHORIZED: '401',
+      UNSUPPORTED_MEDIA_TYPE: '415',
+      WAF_FILTERED: '403',
+    });
+    // A status on DEFAULT_4XX would replace the status of every 4XX type not configured.
+    expect(configured.has('DEFAULT_4XX')).toBe(false);
+    expect(configured.has('DEFAULT_5XX')).toBe(false);
+  });
+
+  it('attaches no request validator (nothing to validate: no required parameters, no models)', () => {
+    template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+    for (const [, method] of ofType('AWS::ApiGateway::Method')) expect(method.Properties.RequestValidatorId).toBeUndefined();
+  });
+
   it('writes access logs without the Authorization header', () => {
     const stage = ofType('AWS::ApiGateway::Stage')[0]?.[1];
     const format = String((stage?.Properties.AccessLogSetting as { Format: string }).Format);

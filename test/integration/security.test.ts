@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import fc from 'fast-check';
 import { documentClient } from '../../functions/store/client';
 import { routes } from '../../functions/routes';
+import { generateToken } from '../../functions/tenants/token';
 import { scimJson } from '../support/arbitraries';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
@@ -212,6 +213,17 @@ describe('DynamoDB throttling and faults (injected at the SDK client)', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('1');
     expect(response.json).toMatchObject({ status: '429' });
+  });
+
+  it('answers 503 with Retry-After when the authorizer cannot read DynamoDB', async () => {
+    // A token the authorizer has not cached yet: its GetItem meets the outage and the authorizer
+    // throws, which API Gateway answers with AUTHORIZER_CONFIGURATION_ERROR (configured as 503).
+    failures = { remaining: 1000, name: 'InternalServerError', attempts: 0 };
+    const response = await call(A, 'GET', '/Users', undefined, { authorization: `Bearer ${generateToken()}` });
+    failures = { remaining: 0, name: '', attempts: 0 };
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(response.json).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '503' });
   });
 
   it('answers 503 with Retry-After when DynamoDB keeps failing, and writes nothing', async () => {

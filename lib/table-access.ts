@@ -1,0 +1,58 @@
+/**
+ * Least privilege on the table: the DynamoDB actions each function's code calls, and nothing else.
+ * The construct grants exactly these (table.grant), and test/cdk/least-privilege.test.ts proves
+ * both halves: the template grants these lists, and the lists equal what each bundle can call
+ * (the document-client commands its tree-shaken code constructs). A function that starts calling
+ * something new fails that test until the action is added here.
+ *
+ * TransactWriteItems is authorized per item action, and a transaction's items are built at run
+ * time, so a function that sends transactions gets the four item actions a transaction may carry.
+ */
+
+/** Document-client command → the IAM actions DynamoDB checks for it. */
+export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  GetCommand: ['dynamodb:GetItem'],
+  PutCommand: ['dynamodb:PutItem'],
+  UpdateCommand: ['dynamodb:UpdateItem'],
+  DeleteCommand: ['dynamodb:DeleteItem'],
+  QueryCommand: ['dynamodb:Query'],
+  ScanCommand: ['dynamodb:Scan'],
+  BatchGetCommand: ['dynamodb:BatchGetItem'],
+  BatchWriteCommand: ['dynamodb:BatchWriteItem'],
+  TransactGetCommand: ['dynamodb:GetItem'],
+  TransactWriteCommand: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+};
+
+const RESOURCE_WRITER = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
+
+/**
+ * By function name (functions/routes.ts names, plus the onboarding custom resource). Sorted. The
+ * resource functions share services that write (search's cursor key, Bulk's writes), so they share one list.
+ */
+export const TABLE_ACTIONS = {
+  users: RESOURCE_WRITER,
+  groups: RESOURCE_WRITER,
+  search: RESOURCE_WRITER,
+  bulk: RESOURCE_WRITER,
+  /** Static documents from the schema registry: no table access. */
+  discovery: [],
+  /** Token item, then tenant item. */
+  authorizer: ['dynamodb:GetItem'],
+  /** Reads memberships and deletes them in batches. */
+  janitor: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
+  /** Reads the stream only (grantStreamRead), never the table. */
+  publisher: [],
+  /** Tenant and token items. */
+  onboarding: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type TableUser = keyof typeof TABLE_ACTIONS;
