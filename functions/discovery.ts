@@ -13,6 +13,8 @@ import { scimHandler } from './http/handler';
 import type { ScimRequest } from './http/request';
 import type { ScimResult } from './http/response';
 import { limits } from './provisioning/limits';
+import { environment } from './commons/environment';
+import { eventUrisOf } from './events/change-event';
 
 const ok = (body: unknown): ScimResult => ({ status: 200, body });
 
@@ -37,6 +39,7 @@ export const handler = scimHandler({
         pagination: { defaultPageSize: limits.defaultPageSize, maxPageSize: limits.maxPageSize, cursorTimeout: limits.cursorTimeout },
         sortSupported: true,
         etagSupported: true,
+        eventUris: eventUrisOf(environment.eventForm()),
       }),
     ),
   'GET /Schemas': async (request) => all(schemaResources(request.baseUrl, requiredPaths(request))),

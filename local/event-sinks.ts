@@ -1,7 +1,7 @@
 /**
  * Where `npm start` sends change events (SCIM_EVENTS): `file` appends JSON Lines to
  * `<dataDir>/events.jsonl` (default), `print` writes them to stdout, `off` drops them. Tests pass
- * their own sink to startLocalStack. Events carry ids and attribute names only (no PII, no secrets).
+ * their own sink to startLocalStack. Events are RFC 9967 SET claim sets (functions/events/change-event.ts).
  */
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -39,6 +39,13 @@ export const environment = {
     if (!name) throw new Error('EVENT_BUS_NAME is not set');
     return name;
   },
+  /**
+   * Change events' form (RFC 9967 §2.4): `notice` (default) lists attribute names; `full` carries
+   * the resource's values, for receivers that replicate (their bus then carries PII).
+   */
+  eventForm: (): 'notice' | 'full' => (env().SCIM_EVENT_FORM?.toLowerCase() === 'full' ? 'full' : 'notice'),
+  /** The SETs' `iss` claim: who publishes the events (e.g. the API's base URL). */
+  eventIssuer: (): string => env().SCIM_EVENT_ISSUER || 'scim-serverless',
   /** Per-deployment salt of the usage-plan keys; `local` on the local server. */
   usageKeySalt: (): string => env().USAGE_KEY_SALT ?? 'local',
 } as const;

@@ -20,5 +20,6 @@ export function itemChangeOf(record: DynamoDBRecord): ItemChange | undefined {
     ...(oldImage ? { oldImage } : {}),
     ...(newImage ? { newImage } : {}),
     timestamp: new Date(seconds ? seconds * 1000 : Date.now()).toISOString(),
+    recordId: record.eventID ?? `${record.dynamodb?.SequenceNumber ?? 'local'}`,
   };
 }

@@ -19,6 +19,8 @@ export interface ServiceProviderOptions {
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number; readonly cursorTimeout: number };
   readonly sortSupported: boolean;
   readonly etagSupported: boolean;
+  /** RFC 9967 §4: the SET event URIs the service publishes (no asynchronous requests). */
+  readonly eventUris: readonly string[];
 }
 
 /** Paths a tenant requires per resource type (tenant settings), shown as `required: true`. */
@@ -43,6 +45,7 @@ export function serviceProviderConfig(options: ServiceProviderOptions): ScimReso
       maxPageSize: options.pagination.maxPageSize,
       cursorTimeout: options.pagination.cursorTimeout,
     },
+    securityEvents: { asyncRequest: 'none', eventUris: [...options.eventUris] },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
