@@ -55,3 +55,18 @@ describe('/Users/ and /Groups/ with a trailing slash are the collections', () =>
     expect((listed.json.Resources as Json[]).map((g) => g.displayName)).toContain('Slashers');
   });
 });
+
+describe('sortBy with sortOrder=descending puts resources without a value first (RFC 7644 §3.4.2.3)', () => {
+  it('orders by title both ways', async () => {
+    for (const [userName, title] of [['sort-a@example.com', 'Alpha'], ['sort-b@example.com', undefined], ['sort-c@example.com', 'Gamma']] as const) {
+      expect((await call('POST', '/Users', { schemas: [USER], userName, ...(title ? { title } : {}) })).status).toBe(201);
+    }
+    const names = async (order: string) => {
+      const filter = encodeURIComponent('userName sw "sort-"');
+      const listed = await call('GET', `/Users?filter=${filter}&sortBy=title&sortOrder=${order}&attributes=userName`);
+      return (listed.json.Resources as Json[]).map((u) => u.userName);
+    };
+    expect(await names('ascending')).toEqual(['sort-a@example.com', 'sort-c@example.com', 'sort-b@example.com']);
+    expect(await names('descending')).toEqual(['sort-b@example.com', 'sort-c@example.com', 'sort-a@example.com']);
+  });
+});

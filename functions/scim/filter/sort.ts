@@ -1,7 +1,8 @@
 /**
  * sortBy / sortOrder (RFC 7644 §3.4.2.3). Any attribute the schema defines can be a sort key:
  * a multi-valued attribute sorts by its primary (else first) value, a complex one by `value`,
- * strings follow the attribute's case rule, and resources without a value sort last.
+ * strings follow the attribute's case rule, and resources without a value sort last when ascending and
+ * first when descending (RFC 7644 §3.4.2.3).
  */
 import { invalidValue } from '../errors';
 import { leafDefinition, qualifyPath, resolvePath, type ResolvedAttribute } from '../schema/registry';
@@ -24,7 +25,8 @@ export function compareResources(attribute: ResolvedAttribute, order: 'ascending
   return (a: ScimResource, b: ScimResource): number => {
     const x = sortKey(attribute, a);
     const y = sortKey(attribute, b);
-    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+    // A missing value sorts after every value: last ascending, first descending (RFC 7644 §3.4.2.3).
+    if (x === undefined || y === undefined) return x === y ? 0 : (x === undefined ? 1 : -1) * direction;
     return x < y ? -direction : x > y ? direction : 0;
   };
 }

@@ -133,6 +133,11 @@ describe('sortBy', () => {
     expect(order('name.familyName')).toEqual(['C', 'b', 'a']);
   });
 
+  it('puts resources without a value last ascending and first descending (RFC 7644 §3.4.2.3)', () => {
+    expect(order('name.familyName', 'descending')).toEqual(['a', 'b', 'C']);
+    expect(order('emails', 'descending')).toEqual(['a', 'b', 'C']);
+  });
+
   it('sorts a multi-valued attribute by its primary value', () => {
     expect(order('emails')).toEqual(['C', 'b', 'a']);
   });
