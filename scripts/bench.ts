@@ -5,6 +5,7 @@
  *
  *   --users 2000 --groups 100 --memberships 20000 --concurrency 8
  *   --huge-group 100000      also build, read, page and delete a group of that many members
+ *   --bulk 500               POST /Bulk of that many creates, serial and concurrent (0: skip)
  *   --skip cycles,bundles,micro
  *   --out bench-results/bench.json
  */
@@ -18,7 +19,7 @@ import { BUNDLE_BUDGETS } from '../lib/bundling';
 import { startLocalStack } from '../local/server';
 import { measureBundles, type BundleFigures } from './bench/bundles';
 import { ScimClient } from './bench/client';
-import { hugeGroup, incrementalCycle, initialCycle, type HugeGroupFigures } from './bench/cycles';
+import { bulkCreates, hugeGroup, incrementalCycle, initialCycle, type HugeGroupFigures } from './bench/cycles';
 import { installMeter, meterRequests } from './bench/metering';
 import { microBenchmarks, type MicroFigures } from './bench/micro';
 import { Recorder, table, type OperationFigures } from './bench/stats';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     memberships: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '8' },
     'huge-group': { type: 'string', default: '0' },
+    bulk: { type: 'string', default: '500' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -52,7 +54,13 @@ interface Target {
   met: string;
 }
 
-async function runCycles(): Promise<{ initial: OperationFigures[]; incremental: OperationFigures[]; huge?: HugeGroupFigures }> {
+interface BulkFigures {
+  size: number;
+  serialMs: number;
+  concurrentMs: number;
+}
+
+async function runCycles(): Promise<{ initial: OperationFigures[]; incremental: OperationFigures[]; bulk?: BulkFigures; huge?: HugeGroupFigures }> {
   const token = generateToken();
   const stack = await startLocalStack({
     port: 0,
@@ -73,19 +81,25 @@ async function runCycles(): Promise<{ initial: OperationFigures[]; incremental: 
     const incrementalRecorder = new Recorder();
     console.log('incremental cycle');
     await incrementalCycle(new ScimClient(base, token, incrementalRecorder), incrementalRecorder, sizes, population);
+    let bulk: BulkFigures | undefined;
+    const bulkSize = number('bulk');
+    if (bulkSize > 0) {
+      console.log(`bulk: ${bulkSize} creates per request, serial then concurrent`);
+      bulk = { size: bulkSize, ...(await bulkCreates(new ScimClient(base, token, incrementalRecorder), bulkSize, 2)) };
+    }
     let huge: HugeGroupFigures | undefined;
     const hugeSize = number('huge-group');
     if (hugeSize > 0) {
       console.log(`huge group: ${hugeSize} members`);
       huge = await hugeGroup(new ScimClient(base, token, incrementalRecorder), incrementalRecorder, hugeSize, sizes.concurrency, () => stack.drainStreams());
     }
-    return { initial: initialRecorder.figures(), incremental: incrementalRecorder.figures(), ...(huge ? { huge } : {}) };
+    return { initial: initialRecorder.figures(), incremental: incrementalRecorder.figures(), ...(bulk ? { bulk } : {}), ...(huge ? { huge } : {}) };
   } finally {
     await stack.stop();
   }
 }
 
-function targets(all: OperationFigures[], bundles: BundleFigures[], micro: MicroFigures[]): Target[] {
+function targets(all: OperationFigures[], bundles: BundleFigures[], micro: MicroFigures[], bulk: BulkFigures | undefined): Target[] {
   const op = (name: string) => all.find((f) => f.operation === name);
   const rows: Target[] = [];
   const check = (target: string, name: string, pick: (f: OperationFigures) => number, limit: number) => {
@@ -102,6 +116,10 @@ function targets(all: OperationFigures[], bundles: BundleFigures[], micro: Micro
   check('add 50 members: writes ≤ ⌈50/25⌉ (+1 version bump)', 'PATCH /Groups add 50 members', (f) => f.roundTripsPerRequest, 5);
   for (const f of all) {
     if (f.latencyOverDynamo > 0) rows.push({ target: `e2e / DynamoDB ≤ 1.2: ${f.operation}`, measured: `${f.latencyOverDynamo}`, met: f.latencyOverDynamo <= 1.2 ? 'yes' : 'no' });
+  }
+  if (bulk) {
+    const speedup = Math.round((bulk.serialMs / bulk.concurrentMs) * 100) / 100;
+    rows.push({ target: `POST /Bulk ${bulk.size} creates ≥ 4× faster than one at a time`, measured: `${speedup}× (${Math.round(bulk.serialMs)} → ${Math.round(bulk.concurrentMs)} ms)`, met: speedup >= 4 ? 'yes' : 'no' });
   }
   for (const b of bundles) {
     const budget = b.function === 'authorizer' ? 150 : 400;
@@ -142,7 +160,7 @@ if (cycles) {
 }
 if (bundles.length) console.log(`\nLambda bundles (minified, AWS SDK bundled; budgets in lib/bundling.ts: ${JSON.stringify(BUNDLE_BUDGETS)})\n${table(bundles as unknown as Record<string, number>[])}`);
 if (micro.length) console.log(`\nCore vs libraries\n${table(micro as unknown as Record<string, string | number>[])}`);
-const targetRows = targets([...(cycles?.initial ?? []), ...(cycles?.incremental ?? [])], bundles, micro);
+const targetRows = targets([...(cycles?.initial ?? []), ...(cycles?.incremental ?? [])], bundles, micro, cycles?.bulk);
 console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[])}`);
 
 await mkdir(dirname(String(values.out)), { recursive: true });

@@ -33,6 +33,8 @@ export const environment = {
   dynamoMaxAttempts: (e: Environment = env()): number => positiveInteger(e.DYNAMODB_MAX_ATTEMPTS) ?? 4,
   /** Resources a non-key-backed query may read (SCIM_SCAN_BUDGET). */
   scanBudget: (): number => positiveInteger(env().SCIM_SCAN_BUDGET) ?? 20_000,
+  /** Independent POST /Bulk operations run at once (SCIM_BULK_CONCURRENCY); 1 runs them one by one. */
+  bulkConcurrency: (): number => positiveInteger(env().SCIM_BULK_CONCURRENCY) ?? 32,
   /** The change-event bus (publisher only). */
   eventBusName(): string {
     const name = env().EVENT_BUS_NAME;

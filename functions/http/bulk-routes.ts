@@ -3,12 +3,17 @@
  * would reach (resource-routes.ts), so a bulk create is exactly a POST /Users. Operations run in
  * order; one that refers to a `bulkId:` not yet created waits until it is (RFC 7644 §3.7.2), and
  * what never resolves fails with 409. `failOnErrors` stops processing after that many failures.
+ * Operations that cannot affect each other run side by side (at most limits.bulk.concurrency at
+ * once), with the outcome serial processing gives (see BulkRun).
  * A bulk request answers within a time budget (API Gateway stops waiting at 29 s): operations not
  * reached by then are answered 503 with nothing written, for the client to send again.
  */
 import { badRequest, isScimError, ScimError } from '../scim/errors';
-import { isObject } from '../scim/patch/json';
+import { isObject } from '../commons/json';
 import { limits } from '../provisioning/limits';
+import { defaultDb } from '../store/db';
+import { groupingWrites } from '../store/transactions';
+import { claimsOf, conflicts, type Claim } from './bulk-claims';
 import type { RouteTable } from './handler';
 import type { ScimRequest } from './request';
 import { errorResult, type ScimResult } from './response';
@@ -44,44 +49,139 @@ const METHODS: readonly Method[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 export function bulkRoute(routes: RouteTable) {
   return async (request: ScimRequest): Promise<ScimResult> => {
     const { operations, failOnErrors } = parseBulkRequest(request.body);
-    const created = new Map<string, string>();
-    const outcomes = new Map<number, BulkOutcome>();
-    let errors = 0;
-    let pending = operations;
-    const deadline = Date.now() + BULK_BUDGET_MS;
-    while (pending.length > 0 && (failOnErrors === undefined || errors < failOnErrors)) {
-      const waiting: BulkOperation[] = [];
-      for (const operation of pending) {
-        if (failOnErrors !== undefined && errors >= failOnErrors) break;
-        if (Date.now() > deadline) {
-          outcomes.set(operation.index, failed(operation, new ScimError(503, 'Not processed: the bulk request used its time budget; send this operation again.')));
-          continue;
-        }
-        const resolved = resolveReferences(operation, created);
-        if (resolved === undefined) {
-          waiting.push(operation);
-          continue;
-        }
-        const outcome = await run(routes, request, resolved);
-        outcomes.set(operation.index, outcome);
-        if (Number(outcome.status) >= 400) errors += 1;
-        else if (operation.bulkId && outcome.location) created.set(operation.bulkId, idOf(outcome.location));
-      }
-      if (waiting.length === pending.length) {
-        // Nothing ran in this pass: the rest refer to bulkIds no operation creates (or to each other).
-        for (const operation of waiting) {
-          outcomes.set(operation.index, failed(operation, new ScimError(409, 'The operation refers to a bulkId that no operation created.', 'invalidValue')));
-          errors += 1;
-        }
-        break;
-      }
-      pending = waiting;
-    }
+    // Creates that run side by side share TransactWriteItems calls (store/transactions.ts).
+    const grouped: ScimRequest = { ...request, db: groupingWrites(request.db ?? defaultDb()) };
+    const outcomes = await new BulkRun(routes, grouped, failOnErrors, limits.bulk.concurrency).process(operations);
     return {
       status: 200,
       body: { schemas: [BULK_RESPONSE_SCHEMA], Operations: [...outcomes.entries()].sort(([a], [b]) => a - b).map(([, o]) => o) },
     };
   };
+}
+
+interface Running {
+  readonly claims: readonly Claim[];
+  readonly done: Promise<void>;
+}
+
+/**
+ * One bulk request. Operations are taken in the order serial processing takes them (request order,
+ * then again for those that waited on a bulkId) and each is started as soon as nothing earlier
+ * can change its outcome:
+ *  - an operation that refers to a bulkId whose creator is still running waits for it, then is run
+ *    or deferred exactly as serial processing would decide;
+ *  - an operation waits for running ones it conflicts with (bulk-claims.ts);
+ *  - with failOnErrors, an operation starts only while errors + operations running < failOnErrors:
+ *    even if everything still running fails, serial processing would have reached it. So the set
+ *    of operations run, and each outcome, is the serial one.
+ */
+class BulkRun {
+  private readonly created = new Map<string, string>();
+  /** Creating operations still running, by bulkId. */
+  private readonly creating = new Map<string, Running>();
+  private readonly running = new Set<Running>();
+  private readonly outcomes = new Map<number, BulkOutcome>();
+  private readonly deadline = Date.now() + BULK_BUDGET_MS;
+  private errors = 0;
+  private failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly routes: RouteTable,
+    private readonly request: ScimRequest,
+    private readonly failOnErrors: number | undefined,
+    private readonly concurrency: number,
+  ) {}
+
+  async process(operations: readonly BulkOperation[]): Promise<Map<number, BulkOutcome>> {
+    try {
+      await this.passes(operations);
+    } finally {
+      await Promise.all([...this.running].map((r) => r.done));
+    }
+    if (this.failure) throw this.failure.error;
+    return this.outcomes;
+  }
+
+  private async passes(operations: readonly BulkOperation[]): Promise<void> {
+    let pending = operations;
+    while (pending.length > 0) {
+      const waiting: BulkOperation[] = [];
+      for (const operation of pending) {
+        if (!(await this.mayContinue())) return;
+        await this.dependencies(operation);
+        if (Date.now() > this.deadline) {
+          this.outcomes.set(operation.index, failed(operation, new ScimError(503, 'Not processed: the bulk request used its time budget; send this operation again.')));
+          continue;
+        }
+        const resolved = resolveReferences(operation, this.created);
+        if (resolved === undefined) {
+          waiting.push(operation);
+          continue;
+        }
+        const claims = claimsOf(resolved);
+        await this.clearOf(claims);
+        if (this.failure) return;
+        this.start(operation, resolved, claims);
+      }
+      if (waiting.length === pending.length) {
+        // Nothing ran in this pass: the rest refer to bulkIds no operation creates (or to each other).
+        for (const operation of waiting) {
+          this.outcomes.set(operation.index, failed(operation, new ScimError(409, 'The operation refers to a bulkId that no operation created.', 'invalidValue')));
+          this.errors += 1;
+        }
+        return;
+      }
+      pending = waiting;
+    }
+  }
+
+  /** Waits until the next operation may start under failOnErrors; false when processing stops. */
+  private async mayContinue(): Promise<boolean> {
+    const limit = this.failOnErrors;
+    while (limit !== undefined && this.errors < limit && this.errors + this.running.size >= limit) await this.anyDone();
+    return !this.failure && (limit === undefined || this.errors < limit);
+  }
+
+  /** Waits for the running creators of the bulkIds the operation refers to. */
+  private async dependencies(operation: BulkOperation): Promise<void> {
+    for (const bulkId of referencedBulkIds(operation)) await this.creating.get(bulkId)?.done;
+  }
+
+  /** Waits until no running operation conflicts with these claims and a slot is free. */
+  private async clearOf(claims: readonly Claim[]): Promise<void> {
+    for (;;) {
+      const blocking = [...this.running].filter((r) => conflicts(r.claims, claims));
+      if (blocking.length > 0) await Promise.all(blocking.map((r) => r.done));
+      else if (this.running.size >= this.concurrency) await this.anyDone();
+      else return;
+    }
+  }
+
+  private anyDone(): Promise<void> {
+    return Promise.race([...this.running].map((r) => r.done));
+  }
+
+  private start(operation: BulkOperation, resolved: BulkOperation, claims: readonly Claim[]): void {
+    const work = run(this.routes, this.request, resolved).then(
+      (outcome) => {
+        this.outcomes.set(operation.index, outcome);
+        if (Number(outcome.status) >= 400) this.errors += 1;
+        else if (operation.bulkId && outcome.location) this.created.set(operation.bulkId, idOf(outcome.location));
+      },
+      (error: unknown) => {
+        this.failure ??= { error };
+      },
+    );
+    const running: Running = {
+      claims,
+      done: work.then(() => {
+        this.running.delete(running);
+        if (operation.bulkId) this.creating.delete(operation.bulkId);
+      }),
+    };
+    this.running.add(running);
+    if (operation.bulkId) this.creating.set(operation.bulkId, running);
+  }
 }
 
 function parseBulkRequest(body: unknown): { operations: BulkOperation[]; failOnErrors?: number } {
@@ -143,6 +243,21 @@ function resolveReferences(operation: BulkOperation, created: ReadonlyMap<string
     .join('/');
   const data = resolve(operation.data);
   return unresolved ? undefined : { ...operation, path, ...(data !== undefined ? { data } : {}) };
+}
+
+/** The bulkIds an operation refers to (`bulkId:x` in its path or anywhere in its data). */
+function referencedBulkIds(operation: BulkOperation): Set<string> {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      const match = BULK_ID_REFERENCE.exec(value);
+      if (match) found.add(match[1] as string);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (isObject(value)) Object.values(value).forEach(visit);
+  };
+  operation.path.split('/').forEach(visit);
+  visit(operation.data);
+  return found;
 }
 
 async function run(routes: RouteTable, request: ScimRequest, operation: BulkOperation): Promise<BulkOutcome> {

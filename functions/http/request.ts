@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ScimError } from '../scim/errors';
+import type { Db } from '../store/db';
 import { TENANT_BASE_PATH } from '../routes';
 import { tenantSettingsSchema, type TenantSettings } from '../tenants/config';
 
@@ -21,6 +22,8 @@ export interface ScimRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** Absolute tenant base URL (`https://host/stage/tenants/<t>/scim/v2`) for Location and meta.location. */
   readonly baseUrl: string;
+  /** The table handle when not the process's default: a bulk request's operations share one that groups their writes. */
+  readonly db?: Db;
 }
 
 export function routeOf(event: Pick<APIGatewayProxyEvent, 'resource'>): string {

@@ -23,7 +23,7 @@ const REQUEST_BUDGET_MS = 20_000;
 
 export function tenantContext(request: ScimRequest): TenantContext {
   return {
-    db: defaultDb(),
+    db: request.db ?? defaultDb(),
     tenantId: request.tenantId,
     settings: request.settings,
     baseUrl: request.baseUrl,

@@ -29,7 +29,20 @@ export const limits = {
    * removes the rest. Keeps deleting a 100,000-member group a few seconds, far from API Gateway's 29 s.
    */
   deleteCleanupMs: 3_000,
-  bulk: { maxOperations: 1000, maxPayloadSize: MAX_PAYLOAD_BYTES },
+  bulk: {
+    maxOperations: 1000,
+    maxPayloadSize: MAX_PAYLOAD_BYTES,
+    /**
+     * Independent bulk operations in flight at once (SCIM_BULK_CONCURRENCY, default 32). Their
+     * transactions share TransactWriteItems calls (up to 33 creates in one), one call in flight at
+     * a time. A tenant's items share one partition key (1,000 WCU/s; a user create is 4 WCU), which a
+     * large bulk can exceed in bursts: throttled transactions are retried with backoff
+     * (store/transactions.ts), so the bulk slows to the partition's rate instead of failing.
+     */
+    get concurrency(): number {
+      return environment.bulkConcurrency();
+    },
+  },
   cursorTimeout: CURSOR_TIMEOUT_SECONDS,
 } as const;
 

@@ -147,6 +147,37 @@ export async function incrementalCycle(client: ScimClient, recorder: Recorder, s
   );
 }
 
+/**
+ * POST /Bulk with `size` independent user creates, one bulk request at a time: first with the
+ * operations run one after another (SCIM_BULK_CONCURRENCY=1, how Bulk worked before), then as
+ * deployed. Returns the two mean latencies in ms.
+ */
+export async function bulkCreates(client: ScimClient, size: number, requests: number): Promise<{ serialMs: number; concurrentMs: number }> {
+  const run = async (label: string, prefix: string): Promise<number> => {
+    let total = 0;
+    for (let r = 0; r < requests; r += 1) {
+      const Operations = Array.from({ length: size }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: entraUser(r * size + i, prefix) }));
+      const started = performance.now();
+      const response = await client.call(label, 'POST', '/Bulk', { schemas: [BULK], Operations });
+      total += performance.now() - started;
+      const created = ((response.body.Operations ?? []) as Json[]).filter((o) => String(o.status) === '201').length;
+      if (created !== size) throw new Error(`${label}: ${created} of ${size} created`);
+    }
+    return total / requests;
+  };
+  const previous = process.env.SCIM_BULK_CONCURRENCY;
+  process.env.SCIM_BULK_CONCURRENCY = '1';
+  let serialMs: number;
+  try {
+    serialMs = await run(`POST /Bulk (${size} user creates, one at a time)`, 'bulkserial');
+  } finally {
+    if (previous === undefined) delete process.env.SCIM_BULK_CONCURRENCY;
+    else process.env.SCIM_BULK_CONCURRENCY = previous;
+  }
+  const concurrentMs = await run(`POST /Bulk (${size} user creates, concurrent)`, 'bulkconcurrent');
+  return { serialMs, concurrentMs };
+}
+
 export interface HugeGroupFigures {
   members: number;
   buildSeconds: number;

@@ -1,9 +1,13 @@
 /** POST /Bulk (RFC 7644 §3.7) over HTTP, and the 405 answer to methods a route does not serve. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { BULK, GROUP, PATCH_OP, USER } from '../support/urns';
 
 const T = 'acme';
+/** Tenants for the serial-equivalence property: one processes bulk requests one operation at a time. */
+const SERIAL = 'serial';
+const PARALLEL = 'parallel';
 
 let stack: TestStack;
 const call = async (method: string, path: string, body?: unknown) => {
@@ -13,7 +17,7 @@ const call = async (method: string, path: string, body?: unknown) => {
 const bulk = (Operations: Json[], extra: Json = {}) => call('POST', '/Bulk', { schemas: [BULK], Operations, ...extra });
 
 beforeAll(async () => {
-  stack = await startTestStack({ tenants: [T] });
+  stack = await startTestStack({ tenants: [T, SERIAL, PARALLEL] });
 });
 afterAll(async () => stack.stop());
 
@@ -74,6 +78,125 @@ describe('POST /Bulk', () => {
   it('refuses a malformed bulk request with 400', async () => {
     expect((await call('POST', '/Bulk', { Operations: [] })).status).toBe(400);
     expect((await bulk([{ method: 'GET', path: '/Users' }])).status).toBe(400);
+  });
+});
+
+describe('POST /Bulk runs independent operations side by side, with the serial outcome', () => {
+  const statuses = (response: { json: Json }) => (response.json.Operations as Json[]).map((o) => o.status);
+  const names = async (tenant: string): Promise<string[]> =>
+    ((await stack.request(tenant, 'GET', '/Users?count=1000&attributes=userName')).body as Json).Resources.map((r: Json) => String(r.userName)).sort();
+
+  it('answers 60 creates in request order, each with its own bulkId and location', async () => {
+    const response = await bulk(Array.from({ length: 60 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `p${i}`, data: { schemas: [USER], userName: `par${i}@example.com` } })));
+    const operations = response.json.Operations as Json[];
+    expect(operations.map((o) => o.bulkId)).toEqual(Array.from({ length: 60 }, (_, i) => `p${i}`));
+    expect(new Set(operations.map((o) => o.location)).size).toBe(60);
+    const read = await call('GET', String(operations[42]?.location).replace(/^.*\/scim\/v2/, ''));
+    expect(read.json.userName).toBe('par42@example.com');
+  });
+
+  it('gives a userName to the first of two creates in request order, however they overlap', async () => {
+    const filler = (k: number) => Array.from({ length: 6 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `f${k}-${i}`, data: { schemas: [USER], userName: `fill${k}-${i}@example.com` } }));
+    for (let round = 0; round < 3; round += 1) {
+      const response = await bulk([
+        ...filler(round * 2),
+        { method: 'POST', path: '/Users', bulkId: 'first', data: { schemas: [USER], userName: `twice${round}@example.com`, title: 'first' } },
+        ...filler(round * 2 + 1),
+        { method: 'POST', path: '/Users', bulkId: 'second', data: { schemas: [USER], userName: `TWICE${round}@example.com`, title: 'second' } },
+      ]);
+      const byId = new Map((response.json.Operations as Json[]).map((o) => [o.bulkId, o]));
+      expect(byId.get('first')?.status).toBe('201');
+      expect(byId.get('second')?.status).toBe('409');
+    }
+  });
+
+  it('answers 409 only for the creates whose userName is taken, when creates share transactions', async () => {
+    for (const k of [3, 11, 12, 25]) expect((await call('POST', '/Users', { schemas: [USER], userName: `taken${k}@example.com` })).status).toBe(201);
+    const response = await bulk(Array.from({ length: 30 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `t${i}`, data: { schemas: [USER], userName: `taken${i}@example.com` } })));
+    expect(statuses(response)).toEqual(Array.from({ length: 30 }, (_, i) => ([3, 11, 12, 25].includes(i) ? '409' : '201')));
+    const listed = (await names(T)).filter((n: string) => n.startsWith('taken'));
+    expect(listed).toHaveLength(30);
+  });
+
+  it('frees a userName with a DELETE before a later create takes it', async () => {
+    const existing = (await call('POST', '/Users', { schemas: [USER], userName: 'recycled@example.com' })).json;
+    const response = await bulk([
+      { method: 'POST', path: '/Users', bulkId: 'x1', data: { schemas: [USER], userName: 'other1@example.com' } },
+      { method: 'DELETE', path: `/Users/${existing.id}` },
+      { method: 'POST', path: '/Users', bulkId: 'x2', data: { schemas: [USER], userName: 'recycled@example.com' } },
+    ]);
+    expect(statuses(response)).toEqual(['201', '204', '201']);
+  });
+
+  it('runs an operation after the running create it refers to, in the same pass', async () => {
+    const response = await bulk([
+      { method: 'POST', path: '/Users', bulkId: 'dep', data: { schemas: [USER], userName: 'dep@example.com' } },
+      { method: 'PATCH', path: '/Users/bulkId:dep', data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Patched' }] } },
+      { method: 'POST', path: '/Groups', bulkId: 'depg', data: { schemas: [GROUP], displayName: 'Dep team', members: [{ value: 'bulkId:dep' }] } },
+    ]);
+    expect(statuses(response)).toEqual(['201', '200', '201']);
+    const id = String((response.json.Operations as Json[])[0]?.location).split('/').pop();
+    expect((await call('GET', `/Users/${id}`)).json.title).toBe('Patched');
+  });
+
+  it('stops at failOnErrors exactly where serial processing stops, with operations in flight', async () => {
+    const ops = Array.from({ length: 30 }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `e${i}`,
+      // Failures (no userName) at 4, 9 and 17: with failOnErrors 3, operation 17 is the last one processed.
+      data: [4, 9, 17].includes(i) ? { schemas: [USER] } : { schemas: [USER], userName: `foe${i}@example.com` },
+    }));
+    const response = await bulk(ops, { failOnErrors: 3 });
+    const expected = Array.from({ length: 18 }, (_, i) => ([4, 9, 17].includes(i) ? '400' : '201'));
+    expect(statuses(response)).toEqual(expected);
+    const created = (await names(T)).filter((n: string) => n.startsWith('foe'));
+    expect(created).toHaveLength(15);
+    expect(created).not.toContain('foe18@example.com');
+  });
+
+  it('ends in the state and statuses serial processing gives, for random operation mixes', async () => {
+    const userName = fc.constantFrom('a@x.example', 'A@x.example', 'b@x.example', 'c@x.example');
+    const target = fc.integer({ min: 0, max: 5 }).map((k) => `bulkId:u${k}`);
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('create' as const), userName: fc.option(userName, { nil: undefined }) }),
+      fc.record({ kind: fc.constant('delete' as const), target }),
+      fc.record({ kind: fc.constant('rename' as const), target, userName }),
+      fc.record({ kind: fc.constant('replace' as const), target, userName }),
+      fc.record({ kind: fc.constant('group' as const), target }),
+    );
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 12 }), fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), async (mix, failOnErrors) => {
+        round += 1;
+        let users = 0;
+        const Operations = mix.map((op, i) => {
+          const name = (u: string) => `r${round}-${u}`;
+          switch (op.kind) {
+            case 'create':
+              return { method: 'POST', path: '/Users', bulkId: `u${users++}`, data: { schemas: [USER], ...(op.userName ? { userName: name(op.userName) } : {}) } };
+            case 'delete':
+              return { method: 'DELETE', path: `/Users/${op.target}` };
+            case 'rename':
+              return { method: 'PATCH', path: `/Users/${op.target}`, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: name(op.userName) }] } };
+            case 'replace':
+              return { method: 'PUT', path: `/Users/${op.target}`, data: { schemas: [USER], userName: name(op.userName) } };
+            case 'group':
+              return { method: 'POST', path: '/Groups', bulkId: `g${i}`, data: { schemas: [GROUP], displayName: `r${round}-g${i}`, members: [{ value: op.target }] } };
+          }
+        });
+        const body = { schemas: [BULK], Operations, ...(failOnErrors !== undefined ? { failOnErrors } : {}) };
+        process.env.SCIM_BULK_CONCURRENCY = '1';
+        const serial = await stack.request(SERIAL, 'POST', '/Bulk', body);
+        delete process.env.SCIM_BULK_CONCURRENCY;
+        const parallel = await stack.request(PARALLEL, 'POST', '/Bulk', body);
+        const shape = (r: { body: unknown }) => ((r.body as Json).Operations as Json[]).map((o) => `${o.bulkId ?? '-'}:${o.status}`);
+        expect(shape(parallel)).toEqual(shape(serial));
+        const own = (list: string[]) => list.filter((n: string) => n.startsWith(`r${round}-`));
+        expect(own(await names(PARALLEL))).toEqual(own(await names(SERIAL)));
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
