@@ -46,9 +46,19 @@ export const commands: Record<string, Command> = {
     const secretId = connection.secretIdOf(id, flags['secret-id']);
     await rotateToken(connection.db, connection.secrets, id, secretId, undefined);
     io.out(`Tenant ${id} created; its token is in ${secretId}.`);
+    // In AWS the authorizer names the stack's shared usage plan for it (it has no plan of its own).
+    if (!connection.local) io.out('It is throttled by the stack\'s shared usage plan; declare it in tenants.json and deploy for a throttle of its own.');
   },
-  'tenants disable': async ({ db }, [tenantId]) => setTenantStatus(db, await existingTenant(db, tenantId), 'disabled'),
-  'tenants enable': async ({ db }, [tenantId]) => setTenantStatus(db, await existingTenant(db, tenantId), 'active'),
+  'tenants disable': async ({ db }, [tenantId], _flags, io) => {
+    const id = await existingTenant(db, tenantId);
+    await setTenantStatus(db, id, 'disabled');
+    io.out(`Tenant ${id} disabled: its tokens are refused (within the authorizer cache TTL in AWS); its data stays.`);
+  },
+  'tenants enable': async ({ db }, [tenantId], _flags, io) => {
+    const id = await existingTenant(db, tenantId);
+    await setTenantStatus(db, id, 'active');
+    io.out(`Tenant ${id} enabled.`);
+  },
   'tenants rotate-token': async (connection, [tenantId], flags, io) => {
     const id = await existingTenant(connection.db, tenantId);
     const hours = Number(flags['overlap-hours'] ?? 24);

@@ -16,7 +16,7 @@ import { environment } from './commons/environment';
 import { defaultDb } from './store/db';
 import { getTenant, getToken } from './store/tenants';
 import { bearerToken, hashesEqual, hashToken } from './tenants/token';
-import { usageKeyOf } from './tenants/usage-key';
+import { usageKeyOfTenant } from './tenants/usage-key';
 
 const logger = new Logger({ serviceName: environment.serviceName() });
 
@@ -49,8 +49,8 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: tenantResource(event.methodArn, tenant.tenantId) }],
     },
     context: { tenantId: tenant.tenantId, settings: JSON.stringify(tenant.settings) },
-    // Selects the tenant's usage plan (its throttle), see tenants/usage-key.ts.
-    usageIdentifierKey: usageKeyOf(tenant.tenantId),
+    // Selects the tenant's usage plan (its throttle, or the shared default), see tenants/usage-key.ts.
+    usageIdentifierKey: usageKeyOfTenant(tenant),
   };
 }
 

@@ -23,7 +23,7 @@ import { Construct } from 'constructs';
 import { functionEntries, routes, streamFunctionEntries, TENANT_BASE_PATH, type FunctionName } from '../functions/routes';
 import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table';
 import { AUTHORIZATION_HEADER_PATTERN } from '../functions/tenants/token';
-import { USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/tenants/usage-key';
+import { sharedUsageKey, USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/tenants/usage-key';
 import { bundlingOptions } from './bundling';
 import { TABLE_ACTIONS, type TableUser } from './table-access';
 import { addScimGatewayResponses } from './gateway-responses';
@@ -44,6 +44,11 @@ export interface ScimEndpointProps {
    * tenant keeps working for at most this long. @default Duration.minutes(5)
    */
   readonly authorizerCacheTtl?: Duration;
+  /**
+   * Throttle of the shared default usage plan: the tenants without a plan of their own (added with
+   * `scim-admin tenants add`) share this one bucket. @default 100 rps, burst 200
+   */
+  readonly sharedTenantThrottle?: ThrottleSettings;
   /** Stage-wide throttle, above the sum of busy tenants. @default 500 rps, burst 1000 */
   readonly stageThrottle?: ThrottleSettings;
   /** @default logs.RetentionDays.ONE_MONTH */
@@ -67,6 +72,8 @@ export class ScimEndpoint extends Construct {
   readonly eventBus: events.IEventBus;
   readonly functions: Record<FunctionName | 'authorizer' | keyof typeof streamFunctionEntries, lambda.IFunction>;
   readonly deadLetterQueue: sqs.Queue;
+  /** The default plan of tenants without one of their own (see functions/tenants/usage-key.ts). */
+  readonly sharedUsagePlan: apigateway.UsagePlan;
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;
@@ -108,6 +115,10 @@ export class ScimEndpoint extends Construct {
     this.functions = { ...resourceFunctions, authorizer, janitor, publisher };
 
     this.api = this.createApi(props, resourceFunctions, authorizer);
+    this.sharedUsagePlan = this.addUsagePlan('Shared', sharedUsageKey(this.usageKeySalt), props.sharedTenantThrottle ?? { rateLimit: 100, burstLimit: 200 }, {
+      plan: 'SCIM tenants without a usage plan of their own (added with scim-admin)',
+      key: 'Usage identifier of the SCIM tenants on the shared plan (not a credential)',
+    });
     this.createAlarms(props.alarmActions ?? [], authorizer);
   }
 
@@ -117,17 +128,25 @@ export class ScimEndpoint extends Construct {
   }
 
   /**
-   * The tenant's own throttle: a usage plan whose key the authorizer names for that tenant.
-   * Entra needs at least 25 requests/s per tenant.
+   * The tenant's own throttle: a usage plan whose key the authorizer names for that tenant (the
+   * tenant item says `usagePlan: own`, written by onboarding). Entra needs at least 25 requests/s per tenant.
    */
-  addTenantThrottle(tenantId: string, throttle: ThrottleSettings): void {
-    if (throttle.rateLimit < 25) throw new Error(`tenant ${tenantId}: Entra needs a rate limit of at least 25 requests/s`);
-    const plan = this.api.addUsagePlan(`UsagePlan-${tenantId}`, {
-      description: `SCIM tenant ${tenantId}`,
-      throttle: throttle,
+  addTenantThrottle(tenantId: string, throttle: ThrottleSettings): apigateway.UsagePlan {
+    return this.addUsagePlan(tenantId, usageKeyOf(tenantId, this.usageKeySalt), throttle, {
+      plan: `SCIM tenant ${tenantId}`,
+      key: `Usage identifier of SCIM tenant ${tenantId} (not a credential)`,
+    });
+  }
+
+  private addUsagePlan(id: string, keyValue: string, throttle: ThrottleSettings, descriptions: { plan: string; key: string }): apigateway.UsagePlan {
+    if (throttle.rateLimit < 25) throw new Error(`usage plan ${id}: Entra needs a rate limit of at least 25 requests/s`);
+    const plan = this.api.addUsagePlan(`UsagePlan-${id}`, {
+      description: descriptions.plan,
+      throttle,
       apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
     });
-    plan.addApiKey(this.api.addApiKey(`UsageKey-${tenantId}`, { value: usageKeyOf(tenantId, this.usageKeySalt), description: `Usage identifier of SCIM tenant ${tenantId} (not a credential)` }));
+    plan.addApiKey(this.api.addApiKey(`UsageKey-${id}`, { value: keyValue, description: descriptions.key }));
+    return plan;
   }
 
   /**

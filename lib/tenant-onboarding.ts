@@ -48,6 +48,8 @@ export class TenantOnboarding extends Construct {
           tokenVersion: String(tenant.tokenVersion),
           tokenOverlapHours: String(tenant.tokenOverlapHours),
           secretArn: secret.secretArn,
+          // Tells the tenant item that this deploy gives it a usage plan of its own (created below).
+          usagePlan: 'own',
         },
       });
       resource.node.addDependency(endpoint.table);

@@ -6,6 +6,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Db } from './db';
 import { keys, TENANT_REGISTRY_PARTITION } from './keys';
 import type { TenantSettings } from '../tenants/config';
+import type { UsagePlanKind } from '../tenants/usage-key';
 
 export type TenantStatus = 'active' | 'disabled';
 
@@ -14,6 +15,8 @@ export interface TenantRecord {
   readonly displayName: string;
   readonly status: TenantStatus;
   readonly settings: TenantSettings;
+  /** Whether the deploy gave the tenant a usage plan of its own; absent on the item: shared. */
+  readonly usagePlan: UsagePlanKind;
   readonly created: string;
   readonly lastModified: string;
 }
@@ -33,19 +36,20 @@ export async function getTenant(db: Db, tenantId: string): Promise<TenantRecord 
   return Item ? toTenant(Item) : undefined;
 }
 
-/** Creates or updates a tenant; `created` is kept from the first write. */
+/** Creates or updates a tenant; `created` is kept from the first write, `usagePlan` unless given. */
 export async function putTenant(
   db: Db,
-  tenant: { tenantId: string; displayName: string; status?: TenantStatus; settings?: TenantSettings },
+  tenant: { tenantId: string; displayName: string; status?: TenantStatus; settings?: TenantSettings; usagePlan?: UsagePlanKind },
 ): Promise<TenantRecord> {
   const time = now();
+  const plan = tenant.usagePlan ? { expression: ', usagePlan = :plan', values: { ':plan': tenant.usagePlan } } : { expression: '', values: {} };
   const { Attributes } = await db.client.send(
     new UpdateCommand({
       TableName: db.table,
       Key: keys.tenant(tenant.tenantId),
       UpdateExpression:
         'SET entity = :entity, tenantId = :id, displayName = :name, #status = :status, settings = :settings, ' +
-        'created = if_not_exists(created, :now), lastModified = :now',
+        `created = if_not_exists(created, :now), lastModified = :now${plan.expression}`,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':entity': 'Tenant',
@@ -54,6 +58,7 @@ export async function putTenant(
         ':status': tenant.status ?? 'active',
         ':settings': tenant.settings ?? { requiredAttributes: {} },
         ':now': time,
+        ...plan.values,
       },
       ReturnValues: 'ALL_NEW',
     }),
@@ -61,15 +66,16 @@ export async function putTenant(
   return toTenant(Attributes ?? {});
 }
 
-export async function setTenantStatus(db: Db, tenantId: string, status: TenantStatus): Promise<void> {
+/** Sets the status (and, when given, the usage plan: a tenant removed from tenants.json loses its own). */
+export async function setTenantStatus(db: Db, tenantId: string, status: TenantStatus, usagePlan?: UsagePlanKind): Promise<void> {
   await db.client.send(
     new UpdateCommand({
       TableName: db.table,
       Key: keys.tenant(tenantId),
-      UpdateExpression: 'SET #status = :status, lastModified = :now',
+      UpdateExpression: `SET #status = :status, lastModified = :now${usagePlan ? ', usagePlan = :plan' : ''}`,
       ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': status, ':now': now() },
+      ExpressionAttributeValues: { ':status': status, ':now': now(), ...(usagePlan ? { ':plan': usagePlan } : {}) },
     }),
   );
 }
@@ -140,6 +146,7 @@ function toTenant(item: Record<string, unknown>): TenantRecord {
     displayName: String(item.displayName),
     status: item.status === 'disabled' ? 'disabled' : 'active',
     settings: (item.settings as TenantSettings | undefined) ?? { requiredAttributes: {} },
+    usagePlan: item.usagePlan === 'own' ? 'own' : 'shared',
     created: String(item.created),
     lastModified: String(item.lastModified),
   };

@@ -2,11 +2,14 @@
  * Tenant onboarding by deploy, as a pure sequence over the table and a secret store (Secrets
  * Manager in AWS; see functions/onboarding.ts for the CloudFormation custom resource around it).
  *
- *  create  tenant item (active), a fresh token into the tenant's secret, its hash into the table.
+ *  create  tenant item (active, on its own usage plan), a fresh token into the tenant's secret,
+ *          its hash into the table.
  *          Re-adding a removed tenant re-enables it: its data was never deleted.
  *  update  settings follow the config; a new `tokenVersion` rotates the token, and the previous
  *          one stays valid for `tokenOverlapHours`.
  *  delete  the tenant is disabled and its token expires now; users and groups stay in the table.
+ *          Its usage plan goes with the stack resource, so the item falls back to the shared plan
+ *          (re-enabled with `scim-admin tenants enable`, it works on the default throttle).
  *
  * The token exists only in memory and in the secret: never in a return value or a log line.
  */
@@ -39,12 +42,13 @@ export type OnboardingRequest =
 export async function onboard(db: Db, secrets: TokenSecretStore, request: OnboardingRequest): Promise<void> {
   const { tenant } = request;
   if (request.kind === 'delete') {
-    if (await getTenant(db, tenant.tenantId)) await setTenantStatus(db, tenant.tenantId, 'disabled');
+    if (await getTenant(db, tenant.tenantId)) await setTenantStatus(db, tenant.tenantId, 'disabled', 'shared');
     await expireCurrentToken(db, secrets, tenant.secretId, 0);
     return;
   }
   const settings = tenantSettingsSchema.parse(JSON.parse(tenant.settings));
-  await putTenant(db, { tenantId: tenant.tenantId, displayName: tenant.displayName, status: 'active', settings });
+  // The deploy creates the tenant's own usage plan beside this resource (lib/tenant-onboarding.ts).
+  await putTenant(db, { tenantId: tenant.tenantId, displayName: tenant.displayName, status: 'active', settings, usagePlan: 'own' });
   const previous = request.kind === 'update' ? request.previous : undefined;
   const rotate = !previous || previous.tokenVersion !== tenant.tokenVersion || previous.tenantId !== tenant.tenantId;
   // A create also replaces whatever token the secret held (a re-added tenant's old secret is gone).

@@ -125,7 +125,8 @@ describe('tenants', () => {
   });
 
   it('throttles each tenant at or above Entra\'s 25 requests/s', () => {
-    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 2);
+    // One per tenants.json tenant, and the shared plan of tenants added with scim-admin.
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 3);
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 40, BurstLimit: 80 } });
     for (const [, plan] of ofType('AWS::ApiGateway::UsagePlan')) {
       expect((plan.Properties.Throttle as { RateLimit: number }).RateLimit).toBeGreaterThanOrEqual(25);

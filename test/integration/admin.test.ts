@@ -101,9 +101,10 @@ describe('scim-admin', () => {
     expect((await admin('tenants', 'rotate-token', 'fresh', '--overlap-hours', '0')).code).toBe(0);
     expect(await withToken('fresh', second)).toBe(401);
     const third = (await readFile(file, 'utf8')).trim();
-    expect((await admin('tenants', 'disable', 'fresh')).code).toBe(0);
+    const disabled = await admin('tenants', 'disable', 'fresh');
+    expect(disabled).toMatchObject({ code: 0, stdout: expect.stringContaining('Tenant fresh disabled') });
     expect(await withToken('fresh', third)).toBe(401);
-    expect((await admin('tenants', 'enable', 'fresh')).code).toBe(0);
+    expect(await admin('tenants', 'enable', 'fresh')).toMatchObject({ code: 0, stdout: expect.stringContaining('Tenant fresh enabled') });
     expect(await withToken('fresh', third)).toBe(200);
   });
 
