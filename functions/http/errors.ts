@@ -1,7 +1,7 @@
 /**
  * Maps everything a request can fail with to a SCIM error response (RFC 7644 §3.12):
  * ScimErrors as they are, middy's body-parser errors to 400 invalidSyntax, DynamoDB throttling to
- * 429 and service faults to 503 (both with Retry-After, so Entra backs off instead of quarantining),
+ * 429 and service faults to 503 (both with Retry-After, so provisioning clients back off instead of quarantining),
  * and anything else to a logged 500 that reveals nothing.
  */
 import type { MiddlewareObj } from '@middy/core';

@@ -37,7 +37,7 @@ export const GATEWAY_ERRORS = {
   QUOTA_EXCEEDED: { status: 429, detail: 'The request quota is exhausted: retry later.', headers: { 'Retry-After': '60' } },
   // The authorizer threw (a DynamoDB fault, a Lambda error): API Gateway answers
   // AUTHORIZER_CONFIGURATION_ERROR for that, and AUTHORIZER_FAILURE when it cannot use the result.
-  // Nearly always transient: 503 + Retry-After makes Entra back off and retry instead of quarantining.
+  // Nearly always transient: 503 + Retry-After makes provisioning clients back off and retry instead of quarantining the job.
   AUTHORIZER_CONFIGURATION_ERROR: { status: 503, detail: 'Authorization is temporarily unavailable; retry.', headers: { 'Retry-After': '1' } },
   AUTHORIZER_FAILURE: { status: 503, detail: 'Authorization is temporarily unavailable; retry.', headers: { 'Retry-After': '1' } },
   API_CONFIGURATION_ERROR: { status: 500, detail: 'Internal server error.' },

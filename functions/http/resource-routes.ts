@@ -69,7 +69,7 @@ async function write(service: ResourceService, request: ScimRequest, kind: 'repl
   const ctx = tenantContext(request);
   const id = requireId(request);
   const ifMatch = request.headers['if-match'];
-  // A group PATCH answers 204 unless the client asks for attributes (Entra expects 204 there).
+  // A group PATCH answers 204 unless the client asks for attributes (RFC 7644 §3.5.2 allows it; identity providers expect it).
   const silent = kind === 'patch' && service.type === 'Group' && !selection.attributes && !selection.excludedAttributes;
   const wants = !silent && withMemberships(service.type, selection);
   const written =
@@ -115,7 +115,7 @@ function resourceResult(
 
 /**
  * Whether the response needs the membership attribute: User `groups` is returned on request only;
- * Group `members` by default, so `excludedAttributes=members` (Entra's form) reads no membership items.
+ * Group `members` by default, so `excludedAttributes=members` (how identity providers read groups) reads no membership items.
  */
 export function withMemberships(type: ResourceTypeName, selection: Selection): boolean {
   const named = (list: Selection['attributes'], name: string) =>

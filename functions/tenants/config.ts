@@ -27,7 +27,7 @@ export const tenantSettingsSchema = z.object({
 export const tenantConfigSchema = z.object({
   id: z.string().regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, 1-63 characters'),
   displayName: z.string().min(1),
-  /** Per-tenant API Gateway throttle; Entra needs at least 25 requests/s. */
+  /** Per-tenant API Gateway throttle; identity providers need at least 25 requests/s (README). */
   rateLimit: z
     .object({ rps: z.number().min(25).default(50), burst: z.number().int().min(25).default(100) })
     .default({ rps: 50, burst: 100 }),

@@ -1,6 +1,6 @@
 /**
  * Tenant secret tokens. The service stores only SHA-256 hashes; the token itself is shown once
- * (Secrets Manager in AWS, stdout locally) and pasted into Entra as the "Secret Token".
+ * (Secrets Manager in AWS, stdout locally) and pasted into the identity provider's provisioning settings as its secret token.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 

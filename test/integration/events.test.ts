@@ -88,3 +88,24 @@ describe('change events (RFC 9967 SETs)', () => {
     });
   });
 });
+
+describe('change events in the full form (SCIM_EVENT_FORM=full)', () => {
+  const previous = process.env.SCIM_EVENT_FORM;
+  beforeAll(() => {
+    process.env.SCIM_EVENT_FORM = 'full';
+  });
+  afterAll(() => {
+    if (previous === undefined) delete process.env.SCIM_EVENT_FORM;
+    else process.env.SCIM_EVENT_FORM = previous;
+  });
+
+  it('carries the final representation in data, and advertises the :full URIs', async () => {
+    const created = (await request('POST', '/Users', { schemas: [USER], userName: 'full.form@example.com', title: 'Replicated' })).body as Json;
+    const [set] = await eventsOf(created.id as string);
+    expect(set?.events[`${PROV}:create:full`]).toEqual({
+      data: expect.objectContaining({ id: created.id, userName: 'full.form@example.com', title: 'Replicated', meta: expect.objectContaining({ version: 'W/"1"' }) }),
+      version: 'W/"1"',
+    });
+    expect((await call('GET', '/ServiceProviderConfig')).securityEvents.eventUris).toContain(`${PROV}:create:full`);
+  });
+});

@@ -10,10 +10,20 @@ export type Token =
   | { readonly kind: 'string'; readonly value: string; readonly at: number }
   | { readonly kind: '(' | ')' | '[' | ']'; readonly at: number };
 
-/** Characters of attribute paths, keywords and bare values: A-Z a-z 0-9 _ $ : . - + */
+/**
+ * Characters of attribute paths, keywords and bare values: A-Z a-z 0-9 _ $ : . - + @ (the `@` of an
+ * unquoted e-mail address, which a tolerant dialect reads as a string; no attribute name has one).
+ */
 function isWordChar(code: number): boolean {
   return (
-    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 58) || code === 95 || code === 36 || code === 46 || code === 45 || code === 43
+    (code >= 97 && code <= 122) ||
+    (code >= 64 && code <= 90) ||
+    (code >= 48 && code <= 58) ||
+    code === 95 ||
+    code === 36 ||
+    code === 46 ||
+    code === 45 ||
+    code === 43
   );
 }
 const PUNCTUATION = new Set(['(', ')', '[', ']']);
