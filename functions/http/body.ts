@@ -2,12 +2,15 @@
  * JSON bodies on write methods only: middy's parser answers 415 to a GET, so it runs for
  * POST/PUT/PATCH alone. The content-type check is off because SCIM clients send
  * `application/scim+json`, `application/json` or nothing; an unparsable body is 400 invalidSyntax
- * either way. Bodies over the payload limit are refused with 413 before parsing.
+ * either way. Bodies over the payload limit are refused with 413 before parsing. Values that could
+ * not be stored exactly (lone surrogates, numbers JSON.parse would round) are 400 invalidValue
+ * (scim/text-values.ts), so what is stored, filtered and held unique is what the client sent.
  */
 import jsonBodyParser from '@middy/http-json-body-parser';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ScimError } from '../scim/errors';
+import { invalidValue, ScimError } from '../scim/errors';
+import { firstInexactNumber, hasLoneSurrogate } from '../scim/text-values';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Advertised as bulk.maxPayloadSize; well under Lambda's 6 MB and DynamoDB's 400 KB per item is checked later. */
@@ -34,8 +37,10 @@ export function jsonBodyOnWrites(): MiddlewareObj<APIGatewayProxyEvent, APIGatew
         // API Gateway passes bytes that are not UTF-8 as U+FFFD: storing them would corrupt the value sent.
         throw new ScimError(400, 'The request body is not valid UTF-8.', 'invalidSyntax');
       }
+      const text = request.event.isBase64Encoded ? Buffer.from(request.event.body, 'base64').toString('utf8') : request.event.body;
       await parser.before?.(request as never);
       assertDepth(request.event.body as unknown);
+      assertExactValues(text, request.event.body as unknown);
     },
   };
 }
@@ -53,6 +58,29 @@ function assertDepth(body: unknown): void {
     for (const item of Object.values(value)) stack.push([item, depth + 1]);
   }
 }
+
+/** A lone surrogate (raw or as a `\\uD800` escape) anywhere, or a number that would be rounded: 400. */
+function assertExactValues(text: string, body: unknown): void {
+  const inexact = firstInexactNumber(text);
+  if (inexact !== undefined) {
+    throw invalidValue(
+      `The number ${inexact.slice(0, 40)} cannot be stored exactly (integers beyond ±${Number.MAX_SAFE_INTEGER}, or more digits than a ` +
+        `double holds); send it as a JSON string, e.g. "${inexact.slice(0, 40)}".`,
+    );
+  }
+  if (!hasLoneSurrogate(text) && !SURROGATE_ESCAPE.test(text)) return;
+  const stack: unknown[] = [body];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (hasLoneSurrogate(value)) throw invalidValue('The request body has a string with a lone UTF-16 surrogate (e.g. "\\ud800"), which cannot be stored.');
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) stack.push(key, item);
+    }
+  }
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 function payloadBytes(event: APIGatewayProxyEvent): number {
   if (!event.body) return 0;

@@ -1,32 +1,27 @@
 /**
  * The Groups resource. Members are membership items (functions/store/memberships.ts), never a
- * list on the group item: a group of 100,000 members stays a small item, membership writes cost
- * ⌈k/25⌉ batch calls, and concurrent member changes never conflict on one item.
+ * list on the group item: a group of 100,000 members stays a small item. Every write is atomic and
+ * serializable against the group's other writes (provisioning/group-commit.ts): one transaction
+ * for up to ~95 item writes, a leased change of ⌈k/25⌉ batch writes beyond.
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, invalidValue, ScimError } from '../scim/errors';
+import { badRequest, invalidValue } from '../scim/errors';
 import { applyPatch } from '../scim/patch/apply';
-import { equalJson } from '../scim/patch/json';
-import { splitMemberOperations, type MemberChange } from '../scim/patch/members';
+import { addedMemberIds, netMemberChange, splitMemberOperations } from '../scim/patch/members';
 import { parsePatchBody } from '../scim/patch/operations';
 import { replaceResource as replaceAttributes } from '../scim/resource/replace';
 import { assertRequired, parseResource } from '../scim/resource/validate';
 import type { ScimResource } from '../scim/schema/types';
-import {
-  addMembers,
-  deleteAllMembers,
-  existingUserIds,
-  listMembers,
-  memberIdsWithin,
-  removeMembers,
-} from '../store/memberships';
-import { createResource, touchResource, type StoredResource } from '../store/resources';
+import { createFitsOneTransaction, createGroup } from '../store/group-writes';
+import { deleteAllMembers, existingUserIds, memberIdsWithin } from '../store/memberships';
+import type { StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
 import { limits } from './limits';
 import { memberValue } from './membership-view';
 import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
-import { deleteVersioned, loadOrNotFound, updateVersioned } from './versioned';
+import { removeGroup, writeGroup } from './group-commit';
+import { loadOrNotFound } from './versioned';
 
 const requiredPaths = (ctx: TenantContext) => ctx.settings.requiredAttributes.Group ?? [];
 
@@ -36,8 +31,16 @@ export const groups: ResourceService = {
   async create(ctx, body, withMembers) {
     const { attributes, memberIds } = splitMembers(parseResource('Group', body, { requiredPaths: requiredPaths(ctx) }));
     await assertUsers(ctx, memberIds);
-    const stored = await createResource(ctx.db, ctx.tenantId, 'Group', { ...attributes, id: randomUUID() });
-    await addMembers(ctx.db, ctx.tenantId, stored.id, memberIds);
+    const resource = { ...attributes, id: randomUUID() };
+    if (createFitsOneTransaction(resource, memberIds)) {
+      return present(ctx, await createGroup(ctx.db, ctx.tenantId, resource, memberIds), withMembers);
+    }
+    // More members than one transaction holds: create the group, then add them as one leased change.
+    const created = await createGroup(ctx.db, ctx.tenantId, resource, []);
+    const stored = await writeGroup(ctx, created.id, undefined, (current) => ({
+      resource: current.resource,
+      members: { exact: false, put: new Set(memberIds), remove: new Set() },
+    }));
     return present(ctx, stored, withMembers);
   },
 
@@ -48,33 +51,35 @@ export const groups: ResourceService = {
   async replace(ctx, id, body, ifMatch, withMembers) {
     const { attributes, memberIds } = splitMembers(parseResource('Group', body, { requiredPaths: requiredPaths(ctx) }));
     await assertUsers(ctx, memberIds);
-    let stored = await updateVersioned(ctx, 'Group', id, ifMatch, (current) => {
-      const next = replaceAttributes('Group', current.resource, { ...attributes, id });
-      return equalJson(current.resource, next) ? undefined : next;
-    });
-    if (await replaceMembers(ctx, id, memberIds)) stored = await touched(ctx, id);
+    const members = { exact: true, put: new Set(memberIds), remove: new Set<string>() };
+    const stored = await writeGroup(ctx, id, ifMatch, (current) => ({
+      resource: replaceAttributes('Group', current.resource, { ...attributes, id }),
+      members,
+    }));
     return present(ctx, stored, withMembers);
   },
 
   async patch(ctx, id, body, ifMatch, withMembers) {
     const { attributeOperations, memberChanges } = splitMemberOperations(parsePatchBody(body));
-    let stored = await updateVersioned(ctx, 'Group', id, ifMatch, (current) => {
-      if (attributeOperations.length === 0) return undefined;
-      const { resource, changed } = applyPatch('Group', current.resource, attributeOperations);
-      if (!changed) return undefined;
-      assertRequired('Group', resource, requiredPaths(ctx));
-      return resource;
+    // Everything is checked before anything is written: a failing PATCH changes nothing (RFC 7644 §3.5.2).
+    await assertUsers(ctx, addedMemberIds(memberChanges));
+    const members = netMemberChange(memberChanges);
+    const stored = await writeGroup(ctx, id, ifMatch, (current) => {
+      let resource = current.resource;
+      if (attributeOperations.length > 0) {
+        const patched = applyPatch('Group', current.resource, attributeOperations);
+        if (patched.changed) {
+          assertRequired('Group', patched.resource, requiredPaths(ctx));
+          resource = patched.resource;
+        }
+      }
+      return { resource, members };
     });
-    if (memberChanges.length > 0) {
-      await assertUsers(ctx, memberChanges.flatMap((change) => (change.kind === 'add' || change.kind === 'replace' ? change.ids : [])));
-      for (const change of memberChanges) await applyMemberChange(ctx, id, change);
-      stored = await touched(ctx, id);
-    }
     return present(ctx, stored, withMembers);
   },
 
   async remove(ctx, id, ifMatch) {
-    await deleteVersioned(ctx, 'Group', id, ifMatch);
+    await removeGroup(ctx, id, ifMatch);
     // As many membership items as the time budget allows; the stream janitor deletes the rest.
     await deleteAllMembers(ctx.db, ctx.tenantId, id, { deadline: Math.min(ctx.deadline, Date.now() + limits.deleteCleanupMs) });
   },
@@ -115,41 +120,4 @@ async function assertUsers(ctx: TenantContext, ids: readonly string[]): Promise<
     const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
     throw invalidValue(`No such user in this tenant: ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}.`);
   }
-}
-
-async function applyMemberChange(ctx: TenantContext, groupId: string, change: MemberChange): Promise<void> {
-  switch (change.kind) {
-    case 'add':
-      return addMembers(ctx.db, ctx.tenantId, groupId, change.ids);
-    case 'remove':
-      return removeMembers(ctx.db, ctx.tenantId, groupId, change.ids);
-    case 'removeAll':
-      await replaceMembers(ctx, groupId, []);
-      return;
-    case 'replace':
-      await replaceMembers(ctx, groupId, change.ids);
-  }
-}
-
-/** Makes the members exactly `ids`, writing only the difference. True when anything changed. */
-async function replaceMembers(ctx: TenantContext, groupId: string, ids: readonly string[]): Promise<boolean> {
-  const current = new Set<string>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await listMembers(ctx.db, ctx.tenantId, groupId, { ...(startKey ? { startKey } : {}) });
-    page.userIds.forEach((id) => current.add(id));
-    startKey = page.lastKey;
-  } while (startKey);
-  const wanted = new Set(ids);
-  const toAdd = [...wanted].filter((id) => !current.has(id));
-  const toRemove = [...current].filter((id) => !wanted.has(id));
-  await removeMembers(ctx.db, ctx.tenantId, groupId, toRemove);
-  await addMembers(ctx.db, ctx.tenantId, groupId, toAdd);
-  return toAdd.length + toRemove.length > 0;
-}
-
-async function touched(ctx: TenantContext, id: string): Promise<StoredResource> {
-  const stored = await touchResource(ctx.db, ctx.tenantId, 'Group', id);
-  if (!stored) throw new ScimError(404, `Group ${id} not found.`);
-  return stored;
 }

@@ -18,15 +18,21 @@ export async function loadOrNotFound(ctx: TenantContext, type: ResourceTypeName,
   return stored;
 }
 
-/** Deletes the resource at the version read (If-Match honoured); a concurrent change is 409. */
+/**
+ * Deletes the resource at the version read. A lost race is read again: gone is 404, a changed
+ * version under If-Match is 412 (RFC 7644 §3.14), otherwise the delete is retried.
+ */
 export async function deleteVersioned(ctx: TenantContext, type: ResourceTypeName, id: string, ifMatch: string | undefined): Promise<void> {
-  const stored = await loadOrNotFound(ctx, type, id);
-  checkIfMatch(ifMatch, stored);
-  try {
-    await deleteResource(ctx.db, ctx.tenantId, type, stored, stored.version);
-  } catch (error) {
-    if (error instanceof VersionConflict) throw new ScimError(409, `The ${type} changed while it was being deleted; retry.`);
-    throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    const stored = await loadOrNotFound(ctx, type, id);
+    checkIfMatch(ifMatch, stored);
+    try {
+      await deleteResource(ctx.db, ctx.tenantId, type, stored, stored.version);
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      if (attempt >= MAX_ATTEMPTS) throw new ScimError(409, `The ${type} is being changed concurrently; retry.`);
+    }
   }
 }
 

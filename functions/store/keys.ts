@@ -9,6 +9,7 @@
  *  Unique value    TENANT#<t>                 UNIQUE#User.userName#<lower>, UNIQUE#User.externalId#<value>,
  *                                             UNIQUE#Group.displayName#<lower>, UNIQUE#Group.externalId#<value>
  *  Membership      TENANT#<t>#GROUP#<gid>     MEMBER#<uid>          TENANT#<t>#USER#<uid>   GROUP#<gid>
+ *  Group intent    TENANT#<t>#GROUP#<gid>     INTENT#<lease>#<n>    (a large group change in progress)
  *  Cursor key      CONFIG                     CURSOR_KEY
  */
 import { createHash } from 'node:crypto';
@@ -54,6 +55,12 @@ export const keys = {
     GSI1SK: `GROUP#${keyValue(groupId)}`,
   }),
 
+  /** Chunk `index` of the change a group's lease holder is applying (store/group-writes.ts). */
+  groupIntent: (tenantId: string, groupId: string, intentId: string, index: number): Key => ({
+    PK: membersPartition(tenantId, groupId),
+    SK: `${sortKeyPrefix.intent}${intentId}#${String(index).padStart(4, '0')}`,
+  }),
+
   cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),
 };
 
@@ -68,6 +75,6 @@ export const MAX_ID_BYTES = MAX_KEY_VALUE_BYTES;
 export const isStorableId = (id: string) => id !== '' && Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES;
 
 /** Sort-key prefixes for listing one entity type inside a tenant partition. */
-export const sortKeyPrefix = { user: 'USER#', group: 'GROUP#', member: 'MEMBER#' } as const;
+export const sortKeyPrefix = { user: 'USER#', group: 'GROUP#', member: 'MEMBER#', intent: 'INTENT#' } as const;
 
 export const idFromSortKey = (sk: string, prefix: string): string => sk.slice(prefix.length);

@@ -3,7 +3,7 @@
  * updates on the version that was read (optimistic concurrency), uniqueness items in the same
  * transaction as the resource so two clients can never both win a userName.
  */
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { ScimError, conflict } from '../scim/errors';
@@ -62,30 +62,6 @@ export async function getResources(db: Db, tenantId: string, type: ResourceTypeN
   }
   const order = new Map(unique.map((id, index) => [id, index]));
   return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-}
-
-/**
- * Records a change that lives outside the item (group memberships): a new version and
- * lastModified, so ETags and meta follow. An atomic counter, not a conditional write, so
- * concurrent membership PATCHes of one group never conflict. Undefined when the resource is gone.
- */
-export async function touchResource(db: Db, tenantId: string, type: ResourceTypeName, id: string): Promise<StoredResource | undefined> {
-  try {
-    const { Attributes } = await db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.resource(tenantId, type, id),
-        UpdateExpression: 'SET version = version + :one, lastModified = :now',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Attributes ? fromItem(Attributes) : undefined;
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
 }
 
 /** Resolves a unique value (e.g. a userName, folded as the schema says) to the owning id: one GetItem. */
@@ -225,7 +201,7 @@ export function isResourceKey(tenantId: string, type: ResourceTypeName, key: Rec
   );
 }
 
-function toItem(tenantId: string, type: ResourceTypeName, stored: StoredResource): Record<string, unknown> {
+export function toItem(tenantId: string, type: ResourceTypeName, stored: StoredResource): Record<string, unknown> {
   const size = Buffer.byteLength(JSON.stringify(stored.resource), 'utf8');
   if (size > MAX_RESOURCE_BYTES) {
     throw new ScimError(413, `The ${type} is ${size} bytes; a resource may be at most ${MAX_RESOURCE_BYTES} bytes.`);
@@ -247,7 +223,7 @@ function toItem(tenantId: string, type: ResourceTypeName, stored: StoredResource
   };
 }
 
-function fromItem(item: Record<string, unknown>): StoredResource {
+export function fromItem(item: Record<string, unknown>): StoredResource {
   return {
     id: String(item.id),
     resource: item.resource as ScimResource,
@@ -257,7 +233,7 @@ function fromItem(item: Record<string, unknown>): StoredResource {
   };
 }
 
-function putUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
+export function putUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
   const key: Key = keys.unique(tenantId, type, unique.attribute, unique.value);
   return {
     Put: {
@@ -269,7 +245,7 @@ function putUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: Uni
   };
 }
 
-function deleteUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
+export function deleteUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
   return {
     Delete: {
       TableName: db.table,
@@ -281,7 +257,7 @@ function deleteUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: 
   };
 }
 
-function uniqueChanges(type: ResourceTypeName, before: ScimResource, after: ScimResource) {
+export function uniqueChanges(type: ResourceTypeName, before: ScimResource, after: ScimResource) {
   const old = uniqueValuesOf(type, before);
   const next = uniqueValuesOf(type, after);
   const same = (a: UniqueValue, b: UniqueValue) => a.attribute === b.attribute && a.value === b.value;

@@ -139,8 +139,18 @@ export async function incrementalCycle(client: ScimClient, recorder: Recorder, s
       await client.call('PATCH /Groups displayName', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Replace', path: 'displayName', value: `Renamed ${groupId}` }));
     }),
   );
+  // Okta's Group Push: the whole member list in one PUT (here: drop the first 5, add 5 others).
+  await timed(recorder, 'PUT /Groups/{id} (replace member list)', () =>
+    pool(changedGroups, sizes.concurrency, async (groupId) => {
+      const ids = [...(members.get(groupId) ?? []).slice(5), ...userIds.slice(-5)];
+      await client.call('PUT /Groups/{id} (replace member list)', 'PUT', `/Groups/${groupId}`, { schemas: [GROUP], displayName: `Pushed ${groupId}`, members: ids.map((value) => ({ value })) });
+    }),
+  );
   await timed(recorder, 'GET /Groups/{id}?excludedAttributes=members', () =>
     pool(groupIds, sizes.concurrency, async (groupId) => void (await client.call('GET /Groups/{id}?excludedAttributes=members', 'GET', `/Groups/${groupId}?excludedAttributes=members`))),
+  );
+  await timed(recorder, 'DELETE /Groups/{id}', () =>
+    pool(groupIds.filter((_, i) => i % 20 === 10), sizes.concurrency, async (groupId) => void (await client.call('DELETE /Groups/{id}', 'DELETE', `/Groups/${groupId}`))),
   );
   await timed(recorder, 'DELETE /Users/{id}', () =>
     pool(every(100), sizes.concurrency, async (id) => void (await client.call('DELETE /Users/{id}', 'DELETE', `/Users/${id}`))),

@@ -3,6 +3,7 @@
  * are both "words"; the parser decides which is which by position, so `eq` can still be matched
  * case-insensitively and an attribute named like a keyword cannot confuse the lexer.
  */
+import { hasLoneSurrogate } from '../text-values';
 import { invalidFilter } from '../errors';
 
 export type Token =
@@ -69,9 +70,13 @@ function stringEnd(text: string, start: number): number {
 function stringValue(literal: string, at: number): string {
   // Most literals have no escapes: their text is their value.
   if (!literal.includes('\\')) return literal.slice(1, -1);
+  let value: string;
   try {
-    return JSON.parse(literal) as string;
+    value = JSON.parse(literal) as string;
   } catch {
     throw invalidFilter(`Invalid string literal at position ${at + 1}.`);
   }
+  // No stored value has one (request bodies refuse them: scim/text-values.ts).
+  if (hasLoneSurrogate(value)) throw invalidFilter(`The string literal at position ${at + 1} has a lone UTF-16 surrogate.`);
+  return value;
 }

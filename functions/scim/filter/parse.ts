@@ -3,6 +3,7 @@
  * group. Attribute names resolve against the schema definitions as they are read, so an unknown
  * attribute is a 400 invalidFilter with its name, never a silently empty result.
  */
+import { isExactNumber } from '../text-values';
 import { invalidFilter } from '../errors';
 import { findAttribute, qualifyPath, resolvePath, type ResolvedAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName } from '../schema/types';
@@ -128,7 +129,11 @@ class Parser {
       if (lowered === 'true') return true;
       if (lowered === 'false') return false;
       if (lowered === 'null') return null;
-      if (NUMBER.test(token.text)) return Number(token.text);
+      if (NUMBER.test(token.text)) {
+        // Rounded, 12345678901234567890 would match 12345678901234567000 (scim/text-values.ts).
+        if (!isExactNumber(token.text)) throw this.error(token, 'A number that cannot be compared exactly (send it as a string); found');
+        return Number(token.text);
+      }
     }
     throw this.error(token, 'Expected a value (a quoted string, number, true, false or null); found');
   }

@@ -115,3 +115,48 @@ function idsFromFilter(filter: FilterNode, path: string, index: number): string[
   }
   throw invalidPath(`Operations[${index}]: "${path}" must select members by value, e.g. members[value eq "<id>"].`);
 }
+
+/**
+ * The net effect of a PATCH's member changes, applied in order (RFC 7644 §3.5.2: operations apply
+ * in sequence, all or nothing). `exact`: the members become exactly `put` (a replace or remove-all
+ * came first); otherwise they become current ∪ put − remove (put and remove are disjoint).
+ */
+export interface NetMemberChange {
+  readonly exact: boolean;
+  readonly put: ReadonlySet<string>;
+  readonly remove: ReadonlySet<string>;
+}
+
+export function netMemberChange(changes: readonly MemberChange[]): NetMemberChange {
+  let exact = false;
+  const put = new Set<string>();
+  const remove = new Set<string>();
+  for (const change of changes) {
+    switch (change.kind) {
+      case 'add':
+        for (const id of change.ids) {
+          put.add(id);
+          remove.delete(id);
+        }
+        break;
+      case 'remove':
+        for (const id of change.ids) {
+          put.delete(id);
+          if (!exact) remove.add(id);
+        }
+        break;
+      case 'removeAll':
+      case 'replace':
+        exact = true;
+        put.clear();
+        remove.clear();
+        if (change.kind === 'replace') change.ids.forEach((id) => put.add(id));
+    }
+  }
+  return { exact, put, remove };
+}
+
+/** The ids a change makes members: they must be users of the tenant, checked before anything is written. */
+export function addedMemberIds(changes: readonly MemberChange[]): string[] {
+  return [...new Set(changes.flatMap((change) => (change.kind === 'add' || change.kind === 'replace' ? change.ids : [])))];
+}

@@ -9,9 +9,11 @@
 import * as z from 'zod';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition, AttributeType } from '../schema/types';
+import { isExactNumber } from '../text-values';
 
 const NUMBER = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
 const INTEGER = /^\s*-?\d+\s*$/;
+const INEXACT = `a number that can be stored exactly (integers up to ±${Number.MAX_SAFE_INTEGER})`;
 
 const leafSchemas: Record<Exclude<AttributeType, 'complex'>, z.ZodType<unknown>> = {
   string: z.union([z.string(), z.number().transform(String)], { error: 'expected a string' }),
@@ -27,8 +29,9 @@ const leafSchemas: Record<Exclude<AttributeType, 'complex'>, z.ZodType<unknown>>
     ],
     { error: 'expected true or false' },
   ),
-  integer: z.union([z.number().int(), z.string().regex(INTEGER).transform(Number)], { error: 'expected an integer' }),
-  decimal: z.union([z.number(), z.string().regex(NUMBER).transform(Number)], { error: 'expected a number' }),
+  // Numeric strings are held to the body's rule (scim/text-values.ts): never silently rounded.
+  integer: z.union([z.number().int(), z.string().regex(INTEGER).refine(isExactNumber, INEXACT).transform(Number)], { error: 'expected an integer' }),
+  decimal: z.union([z.number(), z.string().regex(NUMBER).refine(isExactNumber, INEXACT).transform(Number)], { error: 'expected a number' }),
   dateTime: z
     .string({ error: 'expected an xsd:dateTime string' })
     .refine((text) => !Number.isNaN(Date.parse(text)), 'expected an xsd:dateTime such as 2026-01-31T12:00:00Z'),

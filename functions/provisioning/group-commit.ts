@@ -1,0 +1,142 @@
+/**
+ * The one loop every group write goes through (PUT, PATCH, DELETE; HTTP, Bulk and the admin CLI):
+ * read the group, wait out or finish another writer's lease, check If-Match, compute the change
+ * from what was read, and store it conditionally on that version (store/group-writes.ts). A lost
+ * race recomputes from the fresh copy — or is 412 when the client pinned a version with If-Match
+ * (RFC 7644 §3.14). So concurrent writes of one group end as some serial order of them.
+ */
+import { randomUUID } from 'node:crypto';
+import { notFound, ScimError } from '../scim/errors';
+import { equalJson } from '../scim/patch/json';
+import type { NetMemberChange } from '../scim/patch/members';
+import type { ScimResource } from '../scim/schema/types';
+import {
+  allMembers,
+  commitGroupChange,
+  deleteGroup,
+  GroupChangeUnfinished,
+  readGroup,
+  recoverExpiredLease,
+  type GroupChange,
+  type GroupRecord,
+  type LeaseTiming,
+} from '../store/group-writes';
+import { VersionConflict, type StoredResource } from '../store/resources';
+import type { TenantContext } from './context';
+import { checkIfMatch } from './representation';
+
+/**
+ * How long a lease outlives its holder's last write: more than a BatchWriteItem sent just before
+ * the holder's deadline can take, and enough to put the expiry past Lambda's 29 s timeout.
+ */
+const LEASE_MARGIN_MS = 10_000;
+
+export interface PlannedChange {
+  /** The group's attributes after the change (the current ones when only members change). */
+  readonly resource: ScimResource;
+  readonly members: NetMemberChange;
+}
+
+const busy = (retryAfterMs: number) =>
+  new ScimError(503, 'The group is being changed by another request; retry shortly.', undefined, {
+    'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
+
+const timingOf = (ctx: TenantContext): LeaseTiming => ({ writeDeadline: ctx.deadline, marginMs: LEASE_MARGIN_MS });
+
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** Math.min(attempt, 6))));
+
+/**
+ * Applies `plan` (undefined: nothing to change) to the group as read, until it is stored at the
+ * version it was computed from. Members named by the plan must have been validated already.
+ */
+export async function writeGroup(
+  ctx: TenantContext,
+  id: string,
+  ifMatch: string | undefined,
+  plan: (current: StoredResource) => PlannedChange | undefined,
+): Promise<StoredResource> {
+  const owner = randomUUID();
+  for (let attempt = 1; ; attempt += 1) {
+    const record = await readGroup(ctx.db, ctx.tenantId, id);
+    if (!record) throw notFound(`Group ${id} not found.`);
+    if (record.lease) {
+      await settleLease(ctx, record, owner);
+      continue;
+    }
+    checkIfMatch(ifMatch, record.stored);
+    const planned = plan(record.stored);
+    const change = planned && (await changeOf(ctx, record.stored, planned));
+    if (!change) return record.stored;
+    try {
+      return await commitGroupChange(ctx.db, ctx.tenantId, change, owner, timingOf(ctx));
+    } catch (error) {
+      if (error instanceof GroupChangeUnfinished) throw busy(error.retryAt - Date.now());
+      if (!(error instanceof VersionConflict)) throw error;
+      if (Date.now() >= ctx.deadline) throw busy(1000);
+      await pause(attempt);
+    }
+  }
+}
+
+/** Deletes the group at the version read; a lost race is re-read (404, 412 under If-Match, or retried). */
+export async function removeGroup(ctx: TenantContext, id: string, ifMatch: string | undefined): Promise<void> {
+  const owner = randomUUID();
+  for (let attempt = 1; ; attempt += 1) {
+    const record = await readGroup(ctx.db, ctx.tenantId, id);
+    if (!record) throw notFound(`Group ${id} not found.`);
+    if (record.lease) {
+      await settleLease(ctx, record, owner);
+      continue;
+    }
+    checkIfMatch(ifMatch, record.stored);
+    try {
+      await deleteGroup(ctx.db, ctx.tenantId, record.stored);
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      if (Date.now() >= ctx.deadline) throw busy(1000);
+      await pause(attempt);
+    }
+  }
+}
+
+/** Waits for an active lease (bounded by the request's deadline), or finishes an expired one. */
+async function settleLease(ctx: TenantContext, record: GroupRecord, owner: string): Promise<void> {
+  const lease = record.lease;
+  if (!lease) return;
+  const now = Date.now();
+  if (lease.expires <= now) {
+    try {
+      await recoverExpiredLease(ctx.db, ctx.tenantId, record, owner, timingOf(ctx));
+    } catch (error) {
+      if (error instanceof GroupChangeUnfinished) throw busy(error.retryAt - Date.now());
+      if (!(error instanceof VersionConflict)) throw error;
+    }
+    return;
+  }
+  // A holder usually finishes within seconds; poll a few times a second until then.
+  if (now + 200 >= ctx.deadline) throw busy(lease.expires - now);
+  await new Promise((resolve) => setTimeout(resolve, Math.min(200, lease.expires - now) * (0.5 + Math.random() / 2)));
+}
+
+/** The writes a planned change needs against the group as read; undefined when nothing changes. */
+async function changeOf(ctx: TenantContext, before: StoredResource, planned: PlannedChange): Promise<GroupChange | undefined> {
+  const { exact, put, remove } = planned.members;
+  let change: GroupChange;
+  if (exact) {
+    const current = await allMembers(ctx.db, ctx.tenantId, before.id);
+    const has = new Set(current);
+    change = {
+      before,
+      resource: planned.resource,
+      put: [...put].filter((userId) => !has.has(userId)),
+      remove: current.filter((userId) => !put.has(userId)),
+      members: [...put],
+    };
+  } else {
+    change = { before, resource: planned.resource, put: [...put], remove: [...remove] };
+  }
+  const unchanged = change.put.length === 0 && change.remove.length === 0 && equalJson(before.resource, planned.resource);
+  return unchanged ? undefined : change;
+}

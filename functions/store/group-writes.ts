@@ -1,0 +1,431 @@
+/**
+ * Group writes that are atomic and serializable at any size (README "Groups and memberships at
+ * scale"). Every write is conditional on the group version it read:
+ *
+ *  - a change of at most SMALL_CHANGE_ACTIONS items (the group item, its uniqueness items, the
+ *    membership items) is ONE TransactWriteItems;
+ *  - a larger change takes a lease on the group item in one transaction that also stores the change
+ *    itself (intent items, bounded by the 1 MB request body) and claims new unique values; then
+ *    BatchWriteItem calls of 25 write the members; then one transaction bumps the version, drops the
+ *    lease and the intent. A lease outlives its holder (it expires after the holder's last write
+ *    could have been sent, past Lambda's timeout), and whoever finds an expired lease finishes the
+ *    stored change before doing its own (roll forward), so a change is never left half-applied.
+ *
+ * While a lease is held, other writes of the group wait for it (bounded, then 503 Retry-After).
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ScimResource } from '../scim/schema/types';
+import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
+import { conflict, ScimError } from '../scim/errors';
+import type { Db } from './db';
+import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix } from './keys';
+import { addMembers, listMembers, removeMembers } from './memberships';
+import { queryPrefix } from './partition';
+import { deleteUnique, fromItem, putUnique, toItem, uniqueChanges, VersionConflict, type StoredResource } from './resources';
+import { TransactionCancelled, transactWrite } from './transactions';
+
+/** TransactWriteItems takes at most 100 actions. */
+const TRANSACTION_ACTIONS = 100;
+/** Intent chunk payload, well under DynamoDB's 400 KB item limit. */
+const INTENT_CHUNK_BYTES = 300_000;
+/** BatchWriteItem calls a lease holder keeps in flight. */
+const WRITE_LANES = 4;
+const BATCH = 25;
+
+export interface GroupLease {
+  /** Who holds it (a random id per request). */
+  readonly owner: string;
+  /** Epoch ms after which the holder has certainly stopped writing. */
+  readonly expires: number;
+  /** The id under which the change being applied is stored (intent items). */
+  readonly intent: string;
+}
+
+export interface GroupRecord {
+  readonly stored: StoredResource;
+  readonly lease?: GroupLease;
+}
+
+/**
+ * A change of one group, computed from the group as read at `before.version`: its attributes
+ * after the change and the membership items to write (`put`) and delete (`remove`). `members` is
+ * set for a replacement: the whole resulting member list.
+ */
+export interface GroupChange {
+  readonly before: StoredResource;
+  readonly resource: ScimResource;
+  readonly put: readonly string[];
+  readonly remove: readonly string[];
+  readonly members?: readonly string[];
+}
+
+/** A lease holder ran out of time: its change is stored and will be finished by the next writer. */
+export class GroupChangeUnfinished extends Error {
+  constructor(readonly retryAt: number) {
+    super('group change unfinished');
+    this.name = 'GroupChangeUnfinished';
+  }
+}
+
+export async function readGroup(db: Db, tenantId: string, id: string): Promise<GroupRecord | undefined> {
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: keys.group(tenantId, id), ConsistentRead: true }));
+  if (!Item) return undefined;
+  const lease =
+    typeof Item.leaseOwner === 'string'
+      ? { owner: Item.leaseOwner, expires: Number(Item.leaseExpires), intent: String(Item.leaseIntent) }
+      : undefined;
+  return { stored: fromItem(Item), ...(lease ? { lease } : {}) };
+}
+
+/** Whether the change fits one transaction (group item + uniqueness items + membership items). */
+export function fitsOneTransaction(change: GroupChange): boolean {
+  const { added, removed } = uniqueChanges('Group', change.before.resource, change.resource);
+  return 1 + added.length + removed.length + change.put.length + change.remove.length <= TRANSACTION_ACTIONS;
+}
+
+/** Whether a group created with these members fits one transaction (with its uniqueness items). */
+export function createFitsOneTransaction(resource: ScimResource, memberIds: readonly string[]): boolean {
+  return 1 + uniqueValuesOf('Group', resource).length + memberIds.length <= TRANSACTION_ACTIONS;
+}
+
+/** Creates a group and its memberships in one transaction (see createFitsOneTransaction). */
+export async function createGroup(db: Db, tenantId: string, resource: ScimResource, memberIds: readonly string[]): Promise<StoredResource> {
+  const id = String(resource.id);
+  if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
+  const now = new Date().toISOString();
+  const stored: StoredResource = { id, resource, version: 1, created: now, lastModified: now };
+  const uniques = uniqueValuesOf('Group', resource);
+  await transact(
+    db,
+    [
+      { Put: { TableName: db.table, Item: toItem(tenantId, 'Group', stored), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...uniques.map((u) => putUnique(db, tenantId, 'Group', u, id)),
+      ...membershipActions(db, tenantId, id, memberIds, []),
+    ],
+    uniques,
+  );
+  return stored;
+}
+
+/** Deletes the group at the version read, if unleased, with its uniqueness items. Members go afterwards (janitor). */
+export async function deleteGroup(db: Db, tenantId: string, stored: StoredResource): Promise<void> {
+  await transact(
+    db,
+    [
+      {
+        Delete: {
+          TableName: db.table,
+          Key: keys.group(tenantId, stored.id),
+          ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
+          ExpressionAttributeValues: { ':expected': stored.version },
+        },
+      },
+      ...uniqueValuesOf('Group', stored.resource).map((u) => deleteUnique(db, tenantId, 'Group', u, stored.id)),
+    ],
+    [],
+  );
+}
+
+export interface LeaseTiming {
+  /** The holder sends no write after this (epoch ms). */
+  readonly writeDeadline: number;
+  /** How long a lease outlives writeDeadline: longer than any write already sent can take. */
+  readonly marginMs: number;
+}
+
+/**
+ * Stores the change if the group is still at `change.before.version` and unleased. Throws
+ * VersionConflict (reload and recompute, or 412 under If-Match; also when the group got leased), 409 uniqueness, or
+ * GroupChangeUnfinished.
+ */
+export async function commitGroupChange(db: Db, tenantId: string, change: GroupChange, owner: string, timing: LeaseTiming): Promise<StoredResource> {
+  return fitsOneTransaction(change) ? commitSmall(db, tenantId, change) : commitLarge(db, tenantId, change, owner, timing);
+}
+
+const nextVersion = (before: StoredResource, resource: ScimResource): StoredResource => ({
+  id: before.id,
+  resource,
+  version: before.version + 1,
+  created: before.created,
+  lastModified: new Date().toISOString(),
+});
+
+async function commitSmall(db: Db, tenantId: string, change: GroupChange): Promise<StoredResource> {
+  const after = nextVersion(change.before, change.resource);
+  const { added, removed } = uniqueChanges('Group', change.before.resource, change.resource);
+  const actions = [
+    {
+      Put: {
+        TableName: db.table,
+        Item: toItem(tenantId, 'Group', after),
+        ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
+        ExpressionAttributeValues: { ':expected': change.before.version },
+      },
+    },
+    ...added.map((u) => putUnique(db, tenantId, 'Group', u, after.id)),
+    ...removed.map((u) => deleteUnique(db, tenantId, 'Group', u, after.id)),
+    ...membershipActions(db, tenantId, after.id, change.put, change.remove),
+  ];
+  await transact(db, actions, added);
+  return after;
+}
+
+function membershipActions(db: Db, tenantId: string, groupId: string, put: readonly string[], remove: readonly string[]) {
+  const now = new Date().toISOString();
+  return [
+    ...put.map((userId) => ({
+      Put: {
+        TableName: db.table,
+        Item: {
+          ...keys.membership(tenantId, groupId, userId),
+          ...keys.membershipIndex(tenantId, groupId, userId),
+          entity: 'Membership',
+          tenantId,
+          groupId,
+          userId,
+          added: now,
+        },
+      },
+    })),
+    ...remove.map((userId) => ({ Delete: { TableName: db.table, Key: keys.membership(tenantId, groupId, userId) } })),
+  ];
+}
+
+/** Runs a transaction whose first action is the group item: its failure is a conflict, a unique value's is 409. */
+async function transact(db: Db, actions: Parameters<typeof transactWrite>[1], claimed: readonly UniqueValue[]): Promise<void> {
+  try {
+    await transactWrite(db, actions);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) {
+      const clash = error.failed.find((i) => i >= 1 && i <= claimed.length);
+      if (clash !== undefined) throw conflict(`A Group with this ${claimed[clash - 1]?.attribute} already exists in this tenant.`);
+      throw new VersionConflict();
+    }
+    // Concurrent transactions on the group item that kept conflicting: the caller reloads and retries.
+    if ((error as { name?: string }).name === 'TransactionCanceledException') throw new VersionConflict();
+    throw error;
+  }
+}
+
+interface IntentChunk {
+  readonly put: string[];
+  readonly remove: string[];
+}
+
+/** The stored form of a large change: what a recovering writer needs to finish it. */
+interface Intent {
+  readonly exact: boolean;
+  readonly put: readonly string[];
+  readonly remove: readonly string[];
+  readonly resource: ScimResource;
+  readonly removedUniques: readonly UniqueValue[];
+}
+
+/** Ids in chunks under the item limit; the first chunk also carries `reserved` bytes (the resource). */
+function chunksOf(put: readonly string[], remove: readonly string[], reserved: number): IntentChunk[] {
+  const chunks: IntentChunk[] = [{ put: [], remove: [] }];
+  let bytes = reserved;
+  const add = (list: 'put' | 'remove', id: string) => {
+    const size = Buffer.byteLength(id, 'utf8') + 8;
+    if (bytes + size > INTENT_CHUNK_BYTES) {
+      chunks.push({ put: [], remove: [] });
+      bytes = 0;
+    }
+    (chunks[chunks.length - 1] as IntentChunk)[list].push(id);
+    bytes += size;
+  };
+  put.forEach((id) => add('put', id));
+  remove.forEach((id) => add('remove', id));
+  return chunks;
+}
+
+async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner: string, timing: LeaseTiming): Promise<StoredResource> {
+  const groupId = change.before.id;
+  const { added, removed } = uniqueChanges('Group', change.before.resource, change.resource);
+  // The stored change: for a replacement the resulting member list (a recovering writer recomputes
+  // the removals from the members it finds), else the puts and removes. Either is bounded by the body.
+  const exact = change.members !== undefined;
+  const reserved = Buffer.byteLength(JSON.stringify(change.resource), 'utf8');
+  const chunks = exact ? chunksOf(change.members ?? [], [], reserved) : chunksOf(change.put, change.remove, reserved);
+  const intentId = owner;
+  const expires = timing.writeDeadline + timing.marginMs;
+  await transact(
+    db,
+    [
+      {
+        Update: {
+          TableName: db.table,
+          Key: keys.group(tenantId, groupId),
+          UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :intent',
+          ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
+          ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': intentId, ':expected': change.before.version },
+        },
+      },
+      ...added.map((u) => putUnique(db, tenantId, 'Group', u, groupId)),
+      ...chunks.map((chunk, index) => ({
+        Put: {
+          TableName: db.table,
+          Item: {
+            ...keys.groupIntent(tenantId, groupId, intentId, index),
+            entity: 'GroupIntent',
+            tenantId,
+            groupId,
+            exact,
+            put: chunk.put,
+            remove: chunk.remove,
+            ...(index === 0 ? { resource: change.resource, removedUniques: removed } : {}),
+          },
+        },
+      })),
+    ],
+    added,
+  );
+  await applyMembers(db, tenantId, groupId, change.put, change.remove, timing.writeDeadline, expires);
+  return finish(db, tenantId, change.before, owner, intentId, chunks.length, change.resource, removed);
+}
+
+async function applyMembers(
+  db: Db,
+  tenantId: string,
+  groupId: string,
+  put: readonly string[],
+  remove: readonly string[],
+  writeDeadline: number,
+  retryAt: number,
+): Promise<void> {
+  const work: (() => Promise<void>)[] = [];
+  for (let i = 0; i < remove.length; i += BATCH) {
+    const ids = remove.slice(i, i + BATCH);
+    work.push(() => removeMembers(db, tenantId, groupId, ids));
+  }
+  for (let i = 0; i < put.length; i += BATCH) {
+    const ids = put.slice(i, i + BATCH);
+    work.push(() => addMembers(db, tenantId, groupId, ids));
+  }
+  let next = 0;
+  let late = false;
+  await Promise.all(
+    Array.from({ length: Math.min(WRITE_LANES, work.length) }, async () => {
+      while (next < work.length && !late) {
+        if (Date.now() >= writeDeadline) {
+          late = true;
+          break;
+        }
+        const job = work[next] as () => Promise<void>;
+        next += 1;
+        await job();
+      }
+    }),
+  );
+  if (late) throw new GroupChangeUnfinished(retryAt);
+}
+
+async function finish(
+  db: Db,
+  tenantId: string,
+  before: StoredResource,
+  owner: string,
+  intentId: string,
+  chunkCount: number,
+  resource: ScimResource,
+  removedUniques: readonly UniqueValue[],
+): Promise<StoredResource> {
+  const after = nextVersion(before, resource);
+  await transact(
+    db,
+    [
+      {
+        Put: {
+          TableName: db.table,
+          Item: toItem(tenantId, 'Group', after),
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        },
+      },
+      ...Array.from({ length: chunkCount }, (_, index) => ({
+        Delete: { TableName: db.table, Key: keys.groupIntent(tenantId, before.id, intentId, index) },
+      })),
+      ...removedUniques.map((u) => deleteUnique(db, tenantId, 'Group', u, before.id)),
+    ],
+    [],
+  );
+  return after;
+}
+
+/**
+ * Finishes the change of an expired lease (its holder is gone): takes the lease over, applies the
+ * stored change again (membership writes are idempotent) and commits it. Throws VersionConflict
+ * when someone else took it over first.
+ */
+export async function recoverExpiredLease(db: Db, tenantId: string, record: GroupRecord, owner: string, timing: LeaseTiming): Promise<void> {
+  const lease = record.lease;
+  if (!lease) return;
+  const groupId = record.stored.id;
+  const expires = timing.writeDeadline + timing.marginMs;
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.group(tenantId, groupId),
+        UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires',
+        ConditionExpression: 'leaseOwner = :old AND leaseExpires = :oldExpires',
+        ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':old': lease.owner, ':oldExpires': lease.expires },
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') throw new VersionConflict();
+    throw error;
+  }
+  const intent = await readIntent(db, tenantId, groupId, lease.intent);
+  let remove = intent.remove;
+  if (intent.exact) {
+    const wanted = new Set(intent.put);
+    const current = await allMembers(db, tenantId, groupId);
+    remove = current.filter((id) => !wanted.has(id));
+  }
+  await applyMembers(db, tenantId, groupId, intent.put, remove, timing.writeDeadline, expires);
+  await finish(db, tenantId, record.stored, owner, lease.intent, intent.chunks, intent.resource, intent.removedUniques);
+}
+
+async function readIntent(db: Db, tenantId: string, groupId: string, intentId: string): Promise<Intent & { chunks: number }> {
+  const put: string[] = [];
+  const remove: string[] = [];
+  let first: Record<string, unknown> | undefined;
+  let chunks = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryPrefix(db, {
+      partition: keys.groupIntent(tenantId, groupId, intentId, 0).PK,
+      prefix: `${sortKeyPrefix.intent}${intentId}#`,
+      ...(startKey ? { startKey } : {}),
+    });
+    for (const item of page.items) {
+      first ??= item;
+      chunks += 1;
+      put.push(...((item.put as string[] | undefined) ?? []));
+      remove.push(...((item.remove as string[] | undefined) ?? []));
+    }
+    startKey = page.lastKey;
+  } while (startKey);
+  if (!first) throw new Error(`group ${groupId}: lease without its intent ${intentId}`);
+  return {
+    exact: first.exact === true,
+    put,
+    remove,
+    resource: first.resource as ScimResource,
+    removedUniques: (first.removedUniques as UniqueValue[] | undefined) ?? [],
+    chunks,
+  };
+}
+
+/** Every member id of a group (consistent Query pages of 1,000). */
+export async function allMembers(db: Db, tenantId: string, groupId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await listMembers(db, tenantId, groupId, { ...(startKey ? { startKey } : {}) });
+    ids.push(...page.userIds);
+    startKey = page.lastKey;
+  } while (startKey);
+  return ids;
+}
