@@ -4,6 +4,7 @@
  *   PORT                           HTTP port (default 8080)
  *   SCIM_DATA_DIR                  data folder (default ./.data): DynamoDB files, generated tokens
  *   SCIM_LOCAL_TENANTS             "acme=<token>,contoso=<token>"; unset: a tenant `dev`
+ *   SCIM_LOCAL_OAUTH_CLIENTS       "acme=<clientId>:<clientSecret>,..."; unset: one client for `dev`
  *   SCIM_TENANTS_FILE              tenant settings (default ./tenants.json, optional)
  *   SCIM_AUTHORIZER_CACHE_SECONDS  authorizer result cache TTL (default 0)
  *   SCIM_EVENTS                    change events: file (<dataDir>/events.jsonl, default), print, off
@@ -13,10 +14,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { localTenants } from '../local/local-tenants';
+import { localOAuthClients, localTenants } from '../local/local-tenants';
 import { eventsModeFromEnv, localEventSink } from '../local/event-sinks';
 import type { EventSink } from '../functions/events/publish';
-import type { LocalTenant } from '../local/seed';
+import type { LocalOAuthClient, LocalTenant } from '../local/seed';
 import { DEFAULT_PORT, startLocalStack, type LocalStack } from '../local/server';
 
 const eventSinkOption = (sink: EventSink | undefined) => (sink ? { eventSink: sink } : {});
@@ -28,12 +29,18 @@ function portFromEnv(raw: string | undefined): number {
   return port;
 }
 
-function printTenants(stack: LocalStack, tenants: readonly LocalTenant[]): void {
+function printTenants(stack: LocalStack, tenants: readonly LocalTenant[], clients: readonly LocalOAuthClient[]): void {
   console.log(`\nSCIM server listening on ${stack.url} (DynamoDB Local at ${stack.dynamoEndpoint})`);
   for (const tenant of tenants) {
     console.log(`\n  Tenant ${tenant.tenantId}${tenant.displayName ? ` (${tenant.displayName})` : ''}`);
     console.log(`    Tenant URL:   ${stack.tenantUrl(tenant.tenantId)}`);
     console.log(`    Secret Token: ${tenant.token}`);
+    for (const client of clients.filter((c) => c.tenantId === tenant.tenantId)) {
+      console.log(`    OAuth 2.0 client credentials:`);
+      console.log(`      Token URL:     ${stack.tokenUrl(tenant.tenantId)}`);
+      console.log(`      Client ID:     ${client.clientId}`);
+      console.log(`      Client Secret: ${client.clientSecret}`);
+    }
   }
   console.log('\nPress Ctrl+C to stop.\n');
 }
@@ -64,10 +71,12 @@ try {
     tenantsFile: resolve(process.env.SCIM_TENANTS_FILE ?? 'tenants.json'),
     dataDir,
   });
+  const oauthClients = await localOAuthClients(process.env.SCIM_LOCAL_OAUTH_CLIENTS || undefined, tenants, dataDir);
   const stack = await startLocalStack({
     port: portFromEnv(process.env.PORT),
     dataDir,
     tenants,
+    oauthClients,
     ...eventSinkOption(localEventSink(eventsModeFromEnv(process.env.SCIM_EVENTS), dataDir)),
     onDynamoDbExit: (code) => {
       console.error(`DynamoDB Local exited unexpectedly (code ${code}); stopping.`);
@@ -75,7 +84,7 @@ try {
     },
   });
   stopOnSignals(stack);
-  printTenants(stack, tenants);
+  printTenants(stack, tenants, oauthClients);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);

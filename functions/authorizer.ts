@@ -1,8 +1,12 @@
 /**
- * API Gateway TOKEN authorizer: `Authorization: Bearer <token>` → tenant.
- *
- * One strongly consistent GetItem on the token's SHA-256 finds the token item, one more finds the
- * tenant. The policy allows the paths under `/tenants/<tenantId>/` of the calling stage ONLY: API
+ * API Gateway TOKEN authorizer: `Authorization: Bearer <credential>` → tenant. Two credentials:
+ *  - the tenant's secret token: one strongly consistent GetItem on its SHA-256 finds the token
+ *    item, one more the tenant;
+ *  - an OAuth access token (a JWT from the token endpoint, functions/token.ts): verified with the
+ *    signing key's public key (fetched once per container, no KMS call per request), then the
+ *    client and the tenant are read (two GetItems, in parallel), so a revoked client or a disabled
+ *    tenant stops working at the next evaluation, not when the token expires.
+ * The policy allows the paths under `/tenants/<tenantId>/` of the calling stage ONLY: API
  * Gateway caches it per token and reuses it on every path, so a cached allow must never cover
  * another tenant's URL.
  * Any refusal throws `Unauthorized`, API Gateway's contract for answering 401.
@@ -13,14 +17,24 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { environment } from './commons/environment';
+import { AccessTokenRefused, verifyAccessToken } from './oauth/access-token';
+import { activeClient } from './oauth/clients';
+import { defaultSigner } from './oauth/signer';
 import { defaultDb } from './store/db';
-import { getTenant, getToken } from './store/tenants';
-import { bearerToken, hashesEqual, hashToken } from './tenants/token';
+import { getTenant, getToken, type TenantRecord } from './store/tenants';
+import { bearerCredential, hashesEqual, hashToken } from './tenants/token';
 import { usageKeyOfTenant } from './tenants/usage-key';
 
 const logger = new Logger({ serviceName: environment.serviceName() });
 
-type Refusal = 'malformed' | 'unknown token' | 'expired token' | 'unknown tenant' | 'disabled tenant';
+type Refusal =
+  | 'malformed'
+  | 'unknown token'
+  | 'expired token'
+  | 'unknown tenant'
+  | 'disabled tenant'
+  | `access token: ${AccessTokenRefused['reason']}`
+  | 'revoked client';
 
 function refuse(outcome: Refusal, tenantId?: string): never {
   logger.info('authorization refused', { outcome, ...(tenantId ? { tenantId } : {}) });
@@ -28,30 +42,53 @@ function refuse(outcome: Refusal, tenantId?: string): never {
 }
 
 export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const token = bearerToken(event.authorizationToken);
-  if (!token) refuse('malformed');
-  const tokenHash = hashToken(token);
-  const db = defaultDb();
-
-  const record = await getToken(db, tokenHash);
-  if (!record || !hashesEqual(record.tokenHash, tokenHash)) refuse('unknown token');
-  if (record.expiresAt !== undefined && record.expiresAt <= Date.now() / 1000) refuse('expired token', record.tenantId);
-
-  const tenant = await getTenant(db, record.tenantId);
-  if (!tenant) refuse('unknown tenant', record.tenantId);
+  const credential = bearerCredential(event.authorizationToken);
+  if (!credential) refuse('malformed');
+  const { tenant, clientId } = credential.kind === 'secret token' ? await bySecretToken(credential.value) : await byAccessToken(credential.value);
   if (tenant.status !== 'active') refuse('disabled tenant', tenant.tenantId);
 
-  logger.info('authorized', { outcome: 'allow', tenantId: tenant.tenantId });
+  logger.info('authorized', { outcome: 'allow', tenantId: tenant.tenantId, ...(clientId ? { clientId } : {}) });
   return {
     principalId: tenant.tenantId,
     policyDocument: {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: tenantResource(event.methodArn, tenant.tenantId) }],
     },
-    context: { tenantId: tenant.tenantId, settings: JSON.stringify(tenant.settings) },
+    context: { tenantId: tenant.tenantId, settings: JSON.stringify(tenant.settings), ...(clientId ? { clientId } : {}) },
     // Selects the tenant's usage plan (its throttle, or the shared default), see tenants/usage-key.ts.
     usageIdentifierKey: usageKeyOfTenant(tenant),
   };
+}
+
+interface Authenticated {
+  readonly tenant: TenantRecord;
+  readonly clientId?: string;
+}
+
+async function bySecretToken(token: string): Promise<Authenticated> {
+  const tokenHash = hashToken(token);
+  const db = defaultDb();
+  const record = await getToken(db, tokenHash);
+  if (!record || !hashesEqual(record.tokenHash, tokenHash)) refuse('unknown token');
+  if (record.expiresAt !== undefined && record.expiresAt <= Date.now() / 1000) refuse('expired token', record.tenantId);
+  const tenant = await getTenant(db, record.tenantId);
+  if (!tenant) refuse('unknown tenant', record.tenantId);
+  return { tenant };
+}
+
+async function byAccessToken(token: string): Promise<Authenticated> {
+  let claims;
+  try {
+    claims = await verifyAccessToken(token, await defaultSigner().publicKey(), { issuer: environment.oauthIssuer() });
+  } catch (error) {
+    if (error instanceof AccessTokenRefused) refuse(`access token: ${error.reason}`);
+    throw error;
+  }
+  const db = defaultDb();
+  const [client, tenant] = await Promise.all([activeClient(db, claims.tenantId, claims.clientId), getTenant(db, claims.tenantId)]);
+  if (!tenant) refuse('unknown tenant', claims.tenantId);
+  if (!client) refuse('revoked client', claims.tenantId);
+  return { tenant, clientId: client.clientId };
 }
 
 /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>` → every method and path of the tenant. */

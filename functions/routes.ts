@@ -32,14 +32,21 @@ export const routes: readonly Route[] = [
   { path: '/Bulk', methods: ['POST'], function: 'bulk' },
 ];
 
+/**
+ * The tenant's OAuth 2.0 token endpoint (client credentials): beside the SCIM base path and NOT
+ * behind the authorizer, since it is where a client gets the token the authorizer wants.
+ */
+export const TOKEN_ENDPOINT_PATH = '/tenants/{tenantId}/oauth2/token';
+
 /** Lambda entry files, relative to the repository root, per function. */
-export const functionEntries: Record<FunctionName | 'authorizer', string> = {
+export const functionEntries: Record<FunctionName | 'authorizer' | 'token', string> = {
   users: 'functions/users.ts',
   groups: 'functions/groups.ts',
   discovery: 'functions/discovery.ts',
   search: 'functions/search.ts',
   bulk: 'functions/bulk.ts',
   authorizer: 'functions/authorizer.ts',
+  token: 'functions/token.ts',
 };
 
 /** Functions fed by the table's stream rather than by API Gateway. */

@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { authorizerGate } from './authorizer-gate';
+import type { FunctionName } from '../functions/routes';
 import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
 import { gatewayError } from './gateway-responses';
-import { headerValue, matchRoute, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
+import { headerValue, matchRoute, matchTokenEndpoint, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 export interface GatewayOptions {
   readonly functions?: FunctionOverrides;
@@ -28,22 +30,31 @@ export function localGateway(options: GatewayOptions): Gateway {
     onFailure: options.log,
   });
 
-  return async (request) => {
-    const match = matchRoute(request.rawPath);
-    // API Gateway answers an unknown resource before any authorizer runs.
-    if (!match) return gatewayError('MISSING_AUTHENTICATION_TOKEN');
-    const decision = await authorize(headerValue(request.rawHeaders, 'authorization'), methodArn(request.method, request.rawPath));
-    if (!decision.allowed) return gatewayError(decision.response);
-    const name = match.route.function;
+  const invoke = async (name: FunctionName | 'token', event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       const handler = await functions.proxy(name);
-      const result = await handler(toProxyEvent(request, match, decision.authorizer), lambdaContext(name, randomUUID()));
+      const result = await handler(event, lambdaContext(name, randomUUID()));
       if (isProxyResult(result)) return result;
       options.log(`function ${name} returned something that is not an API Gateway proxy result`);
     } catch (error) {
       options.log(`function ${name} failed: ${describe(error)}`);
     }
     return gatewayError('INTEGRATION_FAILURE');
+  };
+
+  return async (request) => {
+    // The token endpoint has only POST and no authorizer (lib/token-endpoint.ts): another method
+    // is a method API Gateway does not know, answered like an unknown resource.
+    const tokenEndpoint = matchTokenEndpoint(request.rawPath);
+    if (tokenEndpoint) {
+      return request.method === 'POST' ? invoke('token', toProxyEvent(request, tokenEndpoint, {})) : gatewayError('MISSING_AUTHENTICATION_TOKEN');
+    }
+    const match = matchRoute(request.rawPath);
+    // API Gateway answers an unknown resource before any authorizer runs.
+    if (!match) return gatewayError('MISSING_AUTHENTICATION_TOKEN');
+    const decision = await authorize(headerValue(request.rawHeaders, 'authorization'), methodArn(request.method, request.rawPath));
+    if (!decision.allowed) return gatewayError(decision.response);
+    return invoke(match.route.function, toProxyEvent(request, match, decision.authorizer));
   };
 }
 

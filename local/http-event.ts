@@ -14,7 +14,7 @@
  * requestContext.path is the path as called; the stage name is `local`.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { routes, TENANT_BASE_PATH, type Route } from '../functions/routes';
+import { routes, TENANT_BASE_PATH, TOKEN_ENDPOINT_PATH, type Route } from '../functions/routes';
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -87,6 +87,14 @@ export function matchRoute(rawPath: string): RouteMatch | undefined {
     if (pathParameters) return { route: candidate.route, resource: candidate.resource, pathParameters };
   }
   return undefined;
+}
+
+const tokenEndpointSegments = TOKEN_ENDPOINT_PATH.split('/').slice(1);
+
+/** The token endpoint's resource (it has no Route: no authorizer, POST only). */
+export function matchTokenEndpoint(rawPath: string): Pick<RouteMatch, 'resource' | 'pathParameters'> | undefined {
+  const pathParameters = matchSegments(tokenEndpointSegments, rawPath.split('/').slice(1).map(decodeSegment));
+  return pathParameters ? { resource: TOKEN_ENDPOINT_PATH, pathParameters } : undefined;
 }
 
 function matchSegments(
@@ -172,7 +180,7 @@ export function bodyText(body: Buffer): string | null {
 
 export function toProxyEvent(
   request: GatewayRequest,
-  match: RouteMatch,
+  match: Pick<RouteMatch, 'resource' | 'pathParameters'>,
   authorizer: Readonly<Record<string, unknown>>,
 ): APIGatewayProxyEvent {
   const rawHeaders = forwardedHeaders(request);

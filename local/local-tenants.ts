@@ -9,9 +9,10 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadTenantsFile, type TenantConfig } from '../functions/tenants/config';
+import { CLIENT_ID_PATTERN, CLIENT_SECRET_PATTERN, generateClientCredentials } from '../functions/oauth/client-credentials';
+import { loadTenantsFile, TENANT_ID_PATTERN, type TenantConfig } from '../functions/tenants/config';
 import { generateToken, TOKEN_PATTERN } from '../functions/tenants/token';
-import { validateLocalTenant, type LocalTenant } from './seed';
+import { validateLocalTenant, type LocalOAuthClient, type LocalTenant } from './seed';
 
 export const DEV_TENANT_ID = 'dev';
 
@@ -78,4 +79,66 @@ export async function storedToken(dataDir: string, tenantId: string): Promise<st
   const token = generateToken();
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+export const oauthClientFile = (dataDir: string, tenantId: string) => join(dataDir, `${tenantId}-oauth-client.json`);
+
+/**
+ * Which OAuth clients `npm start` seeds:
+ *  - SCIM_LOCAL_OAUTH_CLIENTS="acme=<clientId>:<clientSecret>,..." exactly those (their tenants
+ *    must be seeded too);
+ *  - unset: one client for the tenant `dev` (when it is seeded), generated on first start and kept
+ *    in `<dataDir>/dev-oauth-client.json` (mode 0600) so it survives restarts.
+ */
+export async function localOAuthClients(
+  value: string | undefined,
+  tenants: readonly LocalTenant[],
+  dataDir: string,
+): Promise<LocalOAuthClient[]> {
+  const seeded = new Set(tenants.map((tenant) => tenant.tenantId));
+  if (value === undefined) return seeded.has(DEV_TENANT_ID) ? [await storedOAuthClient(dataDir, DEV_TENANT_ID)] : [];
+  const clients = parseLocalOAuthClients(value);
+  for (const client of clients) {
+    if (!seeded.has(client.tenantId)) throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: tenant "${client.tenantId}" is not a local tenant`);
+  }
+  return clients;
+}
+
+/** Parses `tenant=clientId:clientSecret,...`; messages name the entry, never echo a secret. */
+export function parseLocalOAuthClients(value: string): LocalOAuthClient[] {
+  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const clients: LocalOAuthClient[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const match = /^([^=]+)=([^:]+):(.+)$/.exec(entry);
+    if (!match) throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1} is not of the form <tenantId>=<clientId>:<clientSecret>`);
+    const [, tenantId = '', clientId = '', clientSecret = ''] = match.map((part) => part.trim());
+    if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1}: "${tenantId}" is not a tenant id`);
+    if (!CLIENT_ID_PATTERN.test(clientId)) throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1}: the client id must match ${CLIENT_ID_PATTERN}`);
+    if (!CLIENT_SECRET_PATTERN.test(clientSecret)) {
+      throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1}: the client secret must be 43 base64url characters (32 random bytes)`);
+    }
+    if (clients.some((client) => client.tenantId === tenantId && client.clientId === clientId)) {
+      throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: client "${clientId}" of tenant "${tenantId}" is listed twice`);
+    }
+    clients.push({ tenantId, clientId, clientSecret });
+  }
+  if (clients.length === 0) throw new Error('SCIM_LOCAL_OAUTH_CLIENTS is set but lists no client');
+  return clients;
+}
+
+async function storedOAuthClient(dataDir: string, tenantId: string): Promise<LocalOAuthClient> {
+  const file = oauthClientFile(dataDir, tenantId);
+  if (existsSync(file)) {
+    try {
+      const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<LocalOAuthClient>;
+      if (typeof stored.clientId === 'string' && CLIENT_ID_PATTERN.test(stored.clientId) && typeof stored.clientSecret === 'string' && CLIENT_SECRET_PATTERN.test(stored.clientSecret)) {
+        return { tenantId, clientId: stored.clientId, clientSecret: stored.clientSecret };
+      }
+    } catch {
+      // Unreadable: replaced by a new client below.
+    }
+  }
+  const client = { tenantId, ...generateClientCredentials() };
+  await writeFile(file, `${JSON.stringify({ clientId: client.clientId, clientSecret: client.clientSecret })}\n`, { mode: 0o600 });
+  return client;
 }

@@ -1,4 +1,6 @@
-/** Writes the local tenants and their token hashes, as onboarding does in AWS. */
+/** Writes the local tenants and their token hashes, and their OAuth clients, as onboarding does in AWS. */
+import { addClient } from '../functions/oauth/clients';
+import type { ClientCredentials } from '../functions/oauth/client-credentials';
 import type { Db } from '../functions/store/db';
 import { getTenant, putTenant, putToken } from '../functions/store/tenants';
 import { TENANT_ID_PATTERN, type TenantSettings } from '../functions/tenants/config';
@@ -36,4 +38,13 @@ export async function seedTenants(db: Db, tenants: readonly LocalTenant[]): Prom
     });
     await putToken(db, { tenantId: tenant.tenantId, tokenHash: hashToken(tenant.token) });
   }
+}
+
+export interface LocalOAuthClient extends ClientCredentials {
+  readonly tenantId: string;
+}
+
+/** Each client with exactly its credentials (replacing a client of the same id): idempotent across restarts. */
+export async function seedOAuthClients(db: Db, clients: readonly LocalOAuthClient[]): Promise<void> {
+  for (const client of clients) await addClient(db, client.tenantId, { clientId: client.clientId, clientSecret: client.clientSecret });
 }

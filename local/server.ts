@@ -18,7 +18,11 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import type { FunctionOverrides } from './functions';
 import { localGateway, type Gateway } from './gateway';
 import { gatewayError } from './gateway-responses';
-import { seedTenants, type LocalTenant } from './seed';
+import { seedOAuthClients, seedTenants, type LocalOAuthClient, type LocalTenant } from './seed';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { localSigner } from '../functions/oauth/local-signer';
+import { join } from 'node:path';
 import { startStreamPoller, type StreamFunction, type StreamPoller } from './stream-poller';
 import { handler as janitor } from '../functions/janitor';
 import { streamPublisher, type EventSink } from '../functions/events/publish';
@@ -26,6 +30,8 @@ import { ensureTable } from './table';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
 export const DEFAULT_PORT = 8080;
+/** The local access-token signing key, in the data folder. */
+export const OAUTH_KEY_FILE = 'oauth-signing-key.json';
 /** API Gateway's request payload limit. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
@@ -38,6 +44,8 @@ export interface LocalStackOptions {
   readonly dataDir?: string;
   readonly tableName?: string;
   readonly tenants?: readonly LocalTenant[];
+  /** OAuth clients to seed (their tenants must be among `tenants`). */
+  readonly oauthClients?: readonly LocalOAuthClient[];
   /** Use this running DynamoDB Local instead of starting one. */
   readonly dynamoEndpoint?: string;
   readonly functions?: FunctionOverrides;
@@ -67,6 +75,8 @@ export interface LocalStack {
   readonly dynamoEndpoint: string;
   readonly db: Db;
   tenantUrl(tenantId: string): string;
+  /** The tenant's OAuth 2.0 token endpoint. */
+  tokenUrl(tenantId: string): string;
   /** Resolves once the stream functions have handled every change made so far. */
   drainStreams(): Promise<void>;
   /** Closes the HTTP server, then stops DynamoDB Local if this stack started it. */
@@ -86,6 +96,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
   process.env.DYNAMODB_ENDPOINT = dynamoEndpoint;
   process.env.TABLE_NAME = tableName;
+  // The access-token signing key (functions/oauth/local-signer.ts): kept in the data folder, or
+  // for an in-memory stack in a temporary folder removed on stop.
+  const keyDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'scim-oauth-'));
+  process.env.OAUTH_LOCAL_KEY_FILE = join(options.dataDir ?? (keyDir as string), OAUTH_KEY_FILE);
+  // Created on first start (kept afterwards), not on the first token request.
+  localSigner(process.env.OAUTH_LOCAL_KEY_FILE);
 
   const config = clientConfig(process.env);
   const admin = new DynamoDBClient(config);
@@ -98,11 +114,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     db.client.destroy();
     admin.destroy();
     await dynamo?.stop();
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   };
 
   try {
     await ensureTable(admin, tableName);
     await seedTenants(db, options.tenants ?? []);
+    await seedOAuthClients(db, options.oauthClients ?? []);
     if (options.streams ?? true) {
       const functions: Record<string, StreamFunction> = { janitor };
       if (options.eventSink) functions.publisher = streamPublisher(options.eventSink);
@@ -122,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEndpoint,
       db,
       tenantUrl: (tenantId) => `${url}/tenants/${tenantId}/scim/v2`,
+      tokenUrl: (tenantId) => `${url}/tenants/${tenantId}/oauth2/token`,
       drainStreams: async () => poller?.drain(),
       stop: release,
     };

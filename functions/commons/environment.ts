@@ -50,4 +50,12 @@ export const environment = {
   eventIssuer: (): string => env().SCIM_EVENT_ISSUER || 'scim-serverless',
   /** Per-deployment salt of the usage-plan keys; `local` on the local server. */
   usageKeySalt: (): string => env().USAGE_KEY_SALT ?? 'local',
+  /** KMS key (ARN) that signs access tokens; set on AWS, unset locally. */
+  oauthSigningKeyArn: (): string | undefined => env().OAUTH_SIGNING_KEY_ARN || undefined,
+  /** The local server's ES256 key file (functions/oauth/local-signer.ts); used when no KMS key is set. */
+  oauthLocalKeyFile: (): string | undefined => env().OAUTH_LOCAL_KEY_FILE || undefined,
+  /** `iss` of the access tokens: one value per deployment (the CDK construct sets it), checked by the authorizer. */
+  oauthIssuer: (): string => env().OAUTH_ISSUER || 'urn:scim-serverless:local',
+  /** Token requests a tenant may make per minute (fixed window) before the token endpoint answers 429. */
+  oauthTokenRequestsPerMinute: (): number => positiveInteger(env().OAUTH_TOKEN_REQUESTS_PER_MINUTE) ?? 60,
 } as const;

@@ -46,13 +46,24 @@ export function serviceProviderConfig(options: ServiceProviderOptions): ScimReso
       cursorTimeout: options.pagination.cursorTimeout,
     },
     securityEvents: { asyncRequest: 'none', eventUris: [...options.eventUris] },
+    // Both credentials are bearer tokens (RFC 6750); the access token comes from the tenant's
+    // OAuth 2.0 token endpoint, beside its SCIM base URL.
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
-        name: 'OAuth Bearer Token',
-        description: "Authentication with the tenant's secret token, sent as 'Authorization: Bearer <token>'.",
-        specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
+        name: 'OAuth 2.0 client credentials',
+        description:
+          `Get an access token at the token endpoint ${options.baseUrl.replace(/\/scim\/v2$/, '/oauth2/token')} ` +
+          "(grant_type=client_credentials with the client's id and secret, RFC 6749 section 4.4) and send it as 'Authorization: Bearer <access token>'.",
+        specUri: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.4',
         primary: true,
+      },
+      {
+        type: 'oauthbearertoken',
+        name: 'Secret token',
+        description: "The tenant's long-lived secret token, sent as 'Authorization: Bearer <token>'.",
+        specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
+        primary: false,
       },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${options.baseUrl}/ServiceProviderConfig` },

@@ -11,6 +11,8 @@
  *  Membership      TENANT#<t>#GROUP#<gid>     MEMBER#<uid>          TENANT#<t>#USER#<uid>   GROUP#<gid>
  *  Group intent    TENANT#<t>#GROUP#<gid>     INTENT#<lease>#<n>    (a large group change in progress)
  *  Cursor key      CONFIG                     CURSOR_KEY
+ *  OAuth client    OAUTH_CLIENTS#<t>          CLIENT#<clientId>
+ *  Token requests  OAUTH_RATE#<t>             WINDOW#<epoch minute>     (fixed-window counter, TTL)
  */
 import { createHash } from 'node:crypto';
 
@@ -62,8 +64,14 @@ export const keys = {
   }),
 
   cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),
+
+  /** A tenant's OAuth clients share a partition of their own: listing them is one Query. */
+  oauthClient: (tenantId: string, clientId: string): Key => ({ PK: oauthClientsPartition(tenantId), SK: `CLIENT#${clientId}` }),
+  /** Token requests of one tenant in one minute (the token endpoint's per-tenant throttle). */
+  tokenRequestWindow: (tenantId: string, epochMinute: number): Key => ({ PK: `OAUTH_RATE#${tenantId}`, SK: `WINDOW#${epochMinute}` }),
 };
 
+export const oauthClientsPartition = (tenantId: string) => `OAUTH_CLIENTS#${tenantId}`;
 export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${keyValue(groupId)}`;
 export const memberOfPartition = (tenantId: string, userId: string) => `${tenantPartition(tenantId)}#USER#${keyValue(userId)}`;
 

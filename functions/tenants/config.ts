@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { DIALECT_NAMES } from '../scim/dialect/dialect';
+import { TENANT_ID_PATTERN } from './tenant-id';
 
-export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export { TENANT_ID_PATTERN };
 
 export const tenantSettingsSchema = z.object({
   /**
@@ -22,6 +23,8 @@ export const tenantSettingsSchema = z.object({
    * (absent: Entra's and Okta's together), `entra`, `okta`, or `strict` (RFC 7643/7644 only).
    */
   dialect: z.enum(DIALECT_NAMES).optional(),
+  /** Lifetime of the tenant's OAuth access tokens (Microsoft's gallery accepts 60-360 minutes). @default 60 */
+  tokenLifetimeMinutes: z.number().int().min(60).max(360).optional(),
 });
 
 export const tenantConfigSchema = z.object({

@@ -1,0 +1,91 @@
+/**
+ * Reading a token request (RFC 6749 §4.4.2, client authentication §2.3.1), pure: the form body
+ * and the optional HTTP Basic header become a grant, or an RFC 6749 §5.2 error.
+ */
+import { CLIENT_ID_PATTERN } from './client-credentials';
+
+/** Token requests are a few hundred bytes; anything larger is refused unread. */
+export const MAX_TOKEN_REQUEST_BYTES = 4096;
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable';
+
+export interface OAuthError {
+  readonly error: OAuthErrorCode;
+  readonly description: string;
+  readonly status: number;
+  /** The client authenticated with HTTP Basic: a 401 carries `WWW-Authenticate: Basic`. */
+  readonly basic?: boolean;
+}
+
+export interface TokenGrant {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scope: string | undefined;
+  readonly basic: boolean;
+}
+
+export interface RawTokenRequest {
+  readonly contentType: string | undefined;
+  readonly authorization: string | undefined;
+  readonly body: string;
+}
+
+const invalidRequest = (description: string, status = 400): OAuthError => ({ error: 'invalid_request', description, status });
+export const invalidClient = (basic: boolean): OAuthError => ({ error: 'invalid_client', description: 'Client authentication failed.', status: 401, basic });
+
+const PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope'] as const;
+
+export function readTokenRequest(request: RawTokenRequest): TokenGrant | OAuthError {
+  if (Buffer.byteLength(request.body, 'utf8') > MAX_TOKEN_REQUEST_BYTES) {
+    return invalidRequest(`The request body exceeds ${MAX_TOKEN_REQUEST_BYTES} bytes.`, 413);
+  }
+  const mediaType = (request.contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== FORM_CONTENT_TYPE) return invalidRequest(`Content-Type must be ${FORM_CONTENT_TYPE}.`);
+  const form = new URLSearchParams(request.body);
+  const values: Partial<Record<(typeof PARAMETERS)[number], string>> = {};
+  for (const name of PARAMETERS) {
+    const all = form.getAll(name);
+    // RFC 6749 §3.2: parameters MUST NOT be included more than once.
+    if (all.length > 1) return invalidRequest(`The parameter ${name} is repeated.`);
+    if (all[0] !== undefined && all[0] !== '') values[name] = all[0];
+  }
+  if (!values.grant_type) return invalidRequest('The parameter grant_type is missing.');
+  if (values.grant_type !== 'client_credentials') {
+    return { error: 'unsupported_grant_type', description: 'Only grant_type=client_credentials is supported.', status: 400 };
+  }
+
+  const basic = basicCredentials(request.authorization);
+  if (basic === 'malformed') return invalidClient(true);
+  if (basic) {
+    // §2.3: one authentication method per request.
+    if (values.client_secret !== undefined) return invalidRequest('Use HTTP Basic or client_secret in the body, not both.');
+    if (values.client_id !== undefined && values.client_id !== basic.clientId) return invalidRequest('client_id differs from the HTTP Basic user.');
+    return { clientId: basic.clientId, clientSecret: basic.clientSecret, scope: values.scope, basic: true };
+  }
+  if (values.client_id === undefined || values.client_secret === undefined) return invalidClient(false);
+  return { clientId: values.client_id, clientSecret: values.client_secret, scope: values.scope, basic: false };
+}
+
+/** `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))`; undefined when absent or another scheme. */
+function basicCredentials(header: string | undefined): { clientId: string; clientSecret: string } | 'malformed' | undefined {
+  const match = /^Basic\s+(\S*)\s*$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const encoded = match[1] ?? '';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return 'malformed';
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return 'malformed';
+  try {
+    const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
+    const clientId = formDecode(decoded.slice(0, colon));
+    const clientSecret = formDecode(decoded.slice(colon + 1));
+    if (!CLIENT_ID_PATTERN.test(clientId) || clientSecret === '') return 'malformed';
+    return { clientId, clientSecret };
+  } catch {
+    return 'malformed';
+  }
+}
+
+/** `scope` absent or `scim`: the only scope there is. */
+export const scopeAllowed = (scope: string | undefined) => scope === undefined || scope === 'scim';

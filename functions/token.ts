@@ -1,0 +1,48 @@
+/**
+ * Lambda entry: `POST /tenants/{tenantId}/oauth2/token`, the OAuth 2.0 token endpoint (client
+ * credentials). Not behind the SCIM authorizer: it authenticates the client itself
+ * (functions/oauth/token-service.ts). Logs one line per request: tenant, client id, outcome.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { environment } from './commons/environment';
+import { defaultSigner } from './oauth/signer';
+import { handleTokenRequest, type OAuthResponse } from './oauth/token-service';
+import { defaultDb } from './store/db';
+
+const logger = new Logger({ serviceName: environment.serviceName() });
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name && value !== undefined) return value;
+  return undefined;
+}
+
+const toResult = (response: OAuthResponse): APIGatewayProxyResult => ({
+  statusCode: response.status,
+  headers: response.headers,
+  body: JSON.stringify(response.body),
+});
+
+export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  if (event.httpMethod !== 'POST') {
+    return toResult({ status: 405, headers: { Allow: 'POST', 'Content-Type': 'application/json;charset=UTF-8' }, body: { error: 'invalid_request', error_description: 'Use POST.' } });
+  }
+  const body = event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    const { response, log } = await handleTokenRequest(
+      { db: defaultDb(), signer: defaultSigner(), issuer: environment.oauthIssuer(), requestsPerMinute: environment.oauthTokenRequestsPerMinute() },
+      event.pathParameters?.tenantId,
+      { contentType: header(event, 'content-type'), authorization: header(event, 'authorization'), body },
+    );
+    logger.info('token request', { ...log });
+    return toResult(response);
+  } catch (error) {
+    // DynamoDB or KMS unavailable: a retryable 503 in OAuth's shape, never a 500 with details.
+    logger.error('token request failed', { errorName: error instanceof Error ? error.name : 'unknown' });
+    return toResult({
+      status: 503,
+      headers: { 'Content-Type': 'application/json;charset=UTF-8', 'Cache-Control': 'no-store', 'Retry-After': '1' },
+      body: { error: 'temporarily_unavailable', error_description: 'The token service is unavailable; retry.' },
+    });
+  }
+}
