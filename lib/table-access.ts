@@ -45,8 +45,10 @@ export const TABLE_ACTIONS = {
   bulk: RESOURCE_WRITER,
   /** Static documents from the schema registry: no table access. */
   discovery: [],
-  /** Token item, then tenant item. */
+  /** Token item, then tenant item; or OAuth client item and tenant item. */
   authorizer: ['dynamodb:GetItem'],
+  /** OAuth token endpoint: tenant and client items, the per-tenant request counter. */
+  token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   /** Reads memberships and deletes them in batches. */
   janitor: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
   /** Reads the stream only (grantStreamRead), never the table. */

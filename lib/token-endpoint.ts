@@ -1,0 +1,147 @@
+/**
+ * TokenEndpoint: OAuth 2.0 client credentials on a ScimEndpoint's API.
+ *  - `POST /tenants/{tenantId}/oauth2/token` on the same API and stage, without the authorizer (the
+ *    token function authenticates the client), with its own method throttle on the stage;
+ *  - the signing key: a KMS ECC_NIST_P256 SIGN_VERIFY key whose policy lets ONLY the token
+ *    function sign and ONLY the authorizer read the public key (the account keeps key
+ *    administration, without sign or read);
+ *  - both functions get the key's ARN and the deployment's issuer (`iss`) in their environment;
+ *  - `addTenant` outputs `TokenEndpoint<tenantId>`, the URL to paste into Entra as "Token endpoint".
+ */
+import { createHash } from 'node:crypto';
+import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
+import type { ScimEndpoint, ThrottleSettings } from './scim-endpoint';
+
+export interface TokenEndpointProps {
+  readonly endpoint: ScimEndpoint;
+  /**
+   * API Gateway throttle of the token method, for all tenants together. A client needs one token
+   * per hour or so; this only bounds a flood. @default 20 rps, burst 40
+   */
+  readonly throttle?: ThrottleSettings;
+  /** Token requests one tenant may make per minute (the function's fixed-window counter). @default 60 */
+  readonly requestsPerTenantPerMinute?: number;
+}
+
+/** Key administration for the account (so the key is never unmanageable), without using it. */
+const KEY_ADMIN_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:Create*',
+  'kms:Delete*',
+  'kms:Describe*',
+  'kms:Disable*',
+  'kms:Enable*',
+  'kms:GetKeyPolicy',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Revoke*',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:Update*',
+];
+
+export class TokenEndpoint extends Construct {
+  readonly signingKey: kms.Key;
+  readonly tokenFunction: NodejsFunction;
+  readonly method: apigateway.Method;
+  /** `iss` of this deployment's access tokens. */
+  readonly issuer: string;
+  private readonly endpoint: ScimEndpoint;
+
+  constructor(scope: Construct, id: string, props: TokenEndpointProps) {
+    super(scope, id);
+    const { endpoint } = props;
+    this.endpoint = endpoint;
+    this.issuer = `urn:scim-serverless:${createHash('sha256').update(Names.uniqueId(endpoint)).digest('hex').slice(0, 16)}`;
+    const authorizer = endpoint.functions.authorizer;
+    if (!(authorizer instanceof lambda.Function)) throw new Error('the endpoint authorizer must be a lambda.Function');
+
+    this.tokenFunction = endpoint.createFunction('token', functionEntries.token, {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: {
+        OAUTH_ISSUER: this.issuer,
+        OAUTH_TOKEN_REQUESTS_PER_MINUTE: String(props.requestsPerTenantPerMinute ?? 60),
+      },
+    });
+    endpoint.grantTableAccess(this.tokenFunction, 'token');
+    const tokenRole = this.tokenFunction.role;
+    const authorizerRole = authorizer.role;
+    if (!tokenRole || !authorizerRole) throw new Error('the token function and the authorizer need execution roles');
+
+    this.signingKey = new kms.Key(this, 'SigningKey', {
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      description: 'Signs the OAuth 2.0 access tokens of the SCIM endpoint (ES256)',
+      // Deleting the key would invalidate every issued token; it is scheduled for deletion by hand.
+      removalPolicy: RemovalPolicy.RETAIN,
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({ sid: 'KeyAdministration', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
+          new iam.PolicyStatement({ sid: 'TokenFunctionSigns', principals: [new iam.ArnPrincipal(tokenRole.roleArn)], actions: ['kms:Sign'], resources: ['*'] }),
+          new iam.PolicyStatement({
+            sid: 'AuthorizerReadsPublicKey',
+            principals: [new iam.ArnPrincipal(authorizerRole.roleArn)],
+            actions: ['kms:GetPublicKey'],
+            resources: ['*'],
+          }),
+        ],
+      }),
+    });
+    this.tokenFunction.addEnvironment('OAUTH_SIGNING_KEY_ARN', this.signingKey.keyArn);
+    authorizer.addEnvironment('OAUTH_SIGNING_KEY_ARN', this.signingKey.keyArn);
+    authorizer.addEnvironment('OAUTH_ISSUER', this.issuer);
+
+    const integration = new apigateway.LambdaIntegration(this.tokenFunction, { proxy: true, allowTestInvoke: false });
+    this.method = endpoint.api.root
+      .resourceForPath(TOKEN_ENDPOINT_PATH.replace(/^\//, ''))
+      .addMethod('POST', integration, { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false });
+    for (const finding of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+      Validations.of(this.method).acknowledge({
+        id: finding,
+        reason: 'The OAuth 2.0 token endpoint is where a client authenticates (client id and secret, RFC 6749 §2.3) to get the bearer token the authorizer checks.',
+      });
+    }
+    this.throttleMethod(props.throttle ?? { rateLimit: 20, burstLimit: 40 });
+  }
+
+  /** The URL a tenant's admin pastes into Entra as "Token endpoint". */
+  tokenUrl(tenantId: string): string {
+    return this.endpoint.api.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenantId));
+  }
+
+  /** Stack output `TokenEndpoint<tenantId>` (non-alphanumerics dropped, as output ids require). */
+  addTenant(tenantId: string): CfnOutput {
+    return new CfnOutput(Stack.of(this), `TokenEndpoint${tenantId.replace(/[^A-Za-z0-9]/g, '')}`, {
+      description: `OAuth 2.0 token endpoint of tenant ${tenantId}`,
+      value: this.tokenUrl(tenantId),
+    });
+  }
+
+  /** A stage method setting for the token method, next to the stage-wide `/*` settings. */
+  private throttleMethod(throttle: ThrottleSettings): void {
+    const stage = this.endpoint.api.deploymentStage.node.defaultChild as apigateway.CfnStage;
+    const existing = (stage.methodSettings ?? []) as apigateway.CfnStage.MethodSettingProperty[];
+    stage.methodSettings = [
+      ...existing,
+      {
+        httpMethod: 'POST',
+        // Method settings name resources with `/` escaped as `~1`.
+        resourcePath: `/${TOKEN_ENDPOINT_PATH.replace(/\//g, '~1')}`,
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        metricsEnabled: true,
+        loggingLevel: 'ERROR',
+        dataTraceEnabled: false,
+      },
+    ];
+  }
+}

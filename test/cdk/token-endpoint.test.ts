@@ -1,0 +1,120 @@
+/**
+ * The OAuth pieces of the synthesized template: the signing key and its policy (sign: the token
+ * function only; public key: the authorizer only), the token route without the authorizer and
+ * with its own throttle, the functions' configuration, one TokenEndpoint output per tenant.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { Template } from 'aws-cdk-lib/assertions';
+import { TOKEN_ENDPOINT_PATH } from '../../functions/routes';
+import { TEST_TENANTS, testStack } from './stack-fixture';
+
+const stack = testStack();
+const template = Template.fromStack(stack);
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const resources = template.toJSON().Resources as Record<string, Resource>;
+const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+
+const keyId = idOf(stack.tokenEndpoint.signingKey);
+const tokenFunctionId = idOf(stack.tokenEndpoint.tokenFunction);
+const authorizerId = idOf(stack.endpoint.functions.authorizer as never);
+const roleOf = (functionId: string) => ((resources[functionId]?.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]);
+
+interface Statement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Principal?: { AWS?: unknown };
+}
+const keyStatements = (resources[keyId]?.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+
+/** IAM wildcard match of an action pattern against an action. */
+const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
+const principalsAllowed = (action: string) =>
+  keyStatements.filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => covers(a, action))).map((s) => JSON.stringify(s.Principal));
+
+describe('signing key', () => {
+  it('is an ECC_NIST_P256 SIGN_VERIFY KMS key, kept when the stack goes', () => {
+    expect(resources[keyId]?.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    expect((template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>)[keyId]?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets only the token function sign', () => {
+    expect(principalsAllowed('kms:Sign')).toEqual([JSON.stringify({ AWS: { 'Fn::GetAtt': [roleOf(tokenFunctionId), 'Arn'] } })]);
+  });
+
+  it('lets only the authorizer read the public key', () => {
+    expect(principalsAllowed('kms:GetPublicKey')).toEqual([JSON.stringify({ AWS: { 'Fn::GetAtt': [roleOf(authorizerId), 'Arn'] } })]);
+  });
+
+  it('leaves the account key administration, and nobody verify, encrypt or decrypt with it', () => {
+    for (const action of ['kms:Verify', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']) expect(principalsAllowed(action)).toEqual([]);
+    expect(principalsAllowed('kms:PutKeyPolicy')).toHaveLength(1);
+    expect(keyStatements.every((s) => s.Effect === 'Allow')).toBe(true);
+  });
+
+  it('is not reachable through identity policies either', () => {
+    const kmsActions = ofType('AWS::IAM::Policy').flatMap(([, policy]) =>
+      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith('kms:')),
+    );
+    expect(kmsActions).toEqual([]);
+  });
+});
+
+describe('token functions', () => {
+  const environmentOf = (id: string) => (resources[id]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('give the token function and the authorizer the key and the same issuer', () => {
+    const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
+    expect(environmentOf(tokenFunctionId).OAUTH_SIGNING_KEY_ARN).toEqual(keyArn);
+    expect(environmentOf(authorizerId).OAUTH_SIGNING_KEY_ARN).toEqual(keyArn);
+    expect(environmentOf(tokenFunctionId).OAUTH_ISSUER).toBe(stack.tokenEndpoint.issuer);
+    expect(environmentOf(authorizerId).OAUTH_ISSUER).toBe(stack.tokenEndpoint.issuer);
+    expect(environmentOf(tokenFunctionId).OAUTH_TOKEN_REQUESTS_PER_MINUTE).toBe('60');
+  });
+
+  it('run the same runtime as the other functions', () => {
+    expect(resources[tokenFunctionId]?.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+  });
+});
+
+describe('token route', () => {
+  const pathOf = (id: string): string => {
+    const resource = resources[id];
+    if (!resource || resource.Type !== 'AWS::ApiGateway::Resource') return '';
+    const parent = resource.Properties.ParentId as { Ref?: string };
+    return `${typeof parent.Ref === 'string' ? pathOf(parent.Ref) : ''}/${String(resource.Properties.PathPart)}`;
+  };
+  const tokenMethods = ofType('AWS::ApiGateway::Method').filter(([, m]) => pathOf((m.Properties.ResourceId as { Ref: string }).Ref) === TOKEN_ENDPOINT_PATH);
+
+  it('is POST only, with no authorizer and no API key, integrated with the token function', () => {
+    expect(tokenMethods.map(([, m]) => m.Properties.HttpMethod)).toEqual(['POST']);
+    const method = tokenMethods[0]?.[1].Properties;
+    expect(method).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
+    expect(JSON.stringify(method?.Integration)).toContain(tokenFunctionId);
+  });
+
+  it('has its own throttle on the stage, beside the stage-wide one', () => {
+    const [, stage] = ofType('AWS::ApiGateway::Stage')[0] ?? [];
+    const settings = stage?.Properties.MethodSettings as Record<string, unknown>[];
+    expect(settings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*' }),
+        expect.objectContaining({ ResourcePath: '/~1tenants~1{tenantId}~1oauth2~1token', HttpMethod: 'POST', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+      ]),
+    );
+  });
+});
+
+describe('outputs', () => {
+  it.each(TEST_TENANTS.map((t) => t.id))('TokenEndpoint%s is the tenant token URL', (tenantId) => {
+    const value = JSON.stringify(outputs[`TokenEndpoint${tenantId}`]?.Value);
+    expect(value).toContain(`/tenants/${tenantId}/oauth2/token`);
+  });
+
+  it('never carries a client secret (no OAuth output but the URLs)', () => {
+    expect(Object.keys(outputs).filter((name) => /oauth|client/i.test(name))).toEqual([]);
+  });
+});
