@@ -12,7 +12,10 @@ import type { AccessTokenSigner } from './signer';
 /** KMS signs RAW messages up to this size; a JWS signing input of ours is a few hundred bytes. */
 const MAX_RAW_MESSAGE_BYTES = 4096;
 
-export function kmsSigner(keyArn: string, client: KMSClient = new KMSClient({})): AccessTokenSigner {
+/** The key's region, from its ARN (`arn:aws:kms:<region>:<account>:key/<id>`); else the SDK's default. */
+const regionOf = (keyArn: string): string | undefined => /^arn:[^:]+:kms:([^:]+):/.exec(keyArn)?.[1];
+
+export function kmsSigner(keyArn: string, client: KMSClient = new KMSClient({ ...(regionOf(keyArn) ? { region: regionOf(keyArn) } : {}) })): AccessTokenSigner {
   let publicKey: Promise<KeyObject> | undefined;
   return {
     // Not the ARN itself: the token names the key without naming the account.
@@ -37,9 +40,12 @@ export function kmsSigner(keyArn: string, client: KMSClient = new KMSClient({}))
 }
 
 async function fetchPublicKey(client: KMSClient, keyArn: string): Promise<KeyObject> {
-  const { PublicKey, KeySpec, KeyUsage } = await client.send(new GetPublicKeyCommand({ KeyId: keyArn }));
-  if (!PublicKey || KeySpec !== 'ECC_NIST_P256' || KeyUsage !== 'SIGN_VERIFY') {
-    throw new Error(`KMS key is not an ECC_NIST_P256 SIGN_VERIFY key (${KeySpec ?? 'no spec'}, ${KeyUsage ?? 'no usage'})`);
+  const { PublicKey, KeyUsage } = await client.send(new GetPublicKeyCommand({ KeyId: keyArn }));
+  if (!PublicKey || (KeyUsage !== undefined && KeyUsage !== 'SIGN_VERIFY')) throw new Error('KMS key is not a SIGN_VERIFY key with a public key');
+  // The key itself, not the metadata, decides: it must be a P-256 key for ES256.
+  const key = createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' });
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error('KMS key is not an ECC_NIST_P256 key');
   }
-  return createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' });
+  return key;
 }
