@@ -2,6 +2,9 @@
  * `npm start`: the SCIM API on this machine, on DynamoDB Local.
  *
  *   PORT                           HTTP port (default 8080)
+ *   SCIM_LISTEN_HOST               interface to listen on (default 127.0.0.1: this machine only;
+ *                                  0.0.0.0 exposes the server to the network). DynamoDB Local
+ *                                  always listens on 127.0.0.1 only.
  *   SCIM_DATA_DIR                  data folder (default ./.data): DynamoDB files, generated tokens
  *   SCIM_LOCAL_TENANTS             "acme=<token>,contoso=<token>"; unset: a tenant `dev`
  *   SCIM_LOCAL_OAUTH_CLIENTS       "acme=<clientId>:<clientSecret>,..."; unset: one client for `dev`
@@ -30,7 +33,8 @@ function portFromEnv(raw: string | undefined): number {
 }
 
 function printTenants(stack: LocalStack, tenants: readonly LocalTenant[], clients: readonly LocalOAuthClient[]): void {
-  console.log(`\nSCIM server listening on ${stack.url} (DynamoDB Local at ${stack.dynamoEndpoint})`);
+  const exposed = stack.host.startsWith('127.') || stack.host === '::1' || stack.host === 'localhost' ? '' : ` — bound to ${stack.host}: reachable from the network`;
+  console.log(`\nSCIM server listening on ${stack.url}${exposed} (DynamoDB Local at ${stack.dynamoEndpoint})`);
   for (const tenant of tenants) {
     console.log(`\n  Tenant ${tenant.tenantId}${tenant.displayName ? ` (${tenant.displayName})` : ''}`);
     console.log(`    Tenant URL:   ${stack.tenantUrl(tenant.tenantId)}`);
@@ -74,6 +78,7 @@ try {
   const oauthClients = await localOAuthClients(process.env.SCIM_LOCAL_OAUTH_CLIENTS || undefined, tenants, dataDir);
   const stack = await startLocalStack({
     port: portFromEnv(process.env.PORT),
+    ...(process.env.SCIM_LISTEN_HOST ? { host: process.env.SCIM_LISTEN_HOST } : {}),
     dataDir,
     tenants,
     oauthClients,

@@ -7,6 +7,8 @@
  *                     keeps one file per `<accessKey>_<region>`);
  *  -disableTelemetry  nothing leaves the machine;
  *  -inMemory | -dbPath <dataDir>/dynamodb   tests forget everything, `npm start` keeps its data.
+ * It listens on 127.0.0.1 only (local/loopback-launcher.ts): it accepts any credentials, so on any
+ * other interface anyone on the network could read and change the table.
  *
  * With a data dir, `<dataDir>/dynamodb-local.json` tells other tools (the admin CLI) where the
  * running instance listens; it is removed on stop.
@@ -18,6 +20,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ensureEmulator, type Emulator } from './emulator';
 import { freePort } from './free-port';
+import { dynamoDbLocalCommand, type JavaCommand } from './loopback-launcher';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -76,10 +79,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   checkJava();
   if (options.dataDir) await claimDataDir(options.dataDir, options.log);
   const emulator = await ensureEmulator(options.log);
+  const command = await dynamoDbLocalCommand(emulator, options.log);
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
     try {
-      return await launch(emulator, port, options);
+      return await launch(emulator, command, port, options);
     } catch (error) {
       // Another process may have taken the port between our probe and java's bind.
       if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw error;
@@ -123,12 +127,11 @@ async function stopOrphan(pid: number): Promise<void> {
 
 class PortTakenError extends Error {}
 
-async function launch(emulator: Emulator, port: number, options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+async function launch(emulator: Emulator, command: JavaCommand, port: number, options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const storage = options.dataDir ? ['-dbPath', join(options.dataDir, 'dynamodb')] : ['-inMemory'];
   const args = [
     `-Djava.library.path=${emulator.libraryPath}`,
-    '-jar',
-    emulator.jar,
+    ...command.args,
     '-port',
     String(port),
     '-sharedDb',

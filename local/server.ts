@@ -32,13 +32,17 @@ export const DEFAULT_TABLE_NAME = 'scim-local';
 export const DEFAULT_PORT = 8080;
 /** The local access-token signing key, in the data folder. */
 export const OAUTH_KEY_FILE = 'oauth-signing-key.json';
+export const DEFAULT_HOST = '127.0.0.1';
 /** API Gateway's request payload limit. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 export interface LocalStackOptions {
   /** 0 picks a free port. Default 8080. */
   readonly port?: number;
-  /** Interface to listen on; all interfaces when absent. */
+  /**
+   * Interface to listen on. Default 127.0.0.1: only this machine can reach the server (and the
+   * tenants' tokens it prints). `0.0.0.0` or an address exposes it (SCIM_LISTEN_HOST for `npm start`).
+   */
   readonly host?: string;
   /** DynamoDB Local keeps its data in `<dataDir>/dynamodb`; in memory when absent. */
   readonly dataDir?: string;
@@ -69,9 +73,11 @@ export interface LocalStackOptions {
 export type AroundRequest = <T>(request: IncomingMessage, handle: () => Promise<T>) => Promise<T>;
 
 export interface LocalStack {
-  /** `http://localhost:<port>` */
+  /** `http://localhost:<port>`, or `http://<host>:<port>` when bound to one other address */
   readonly url: string;
   readonly port: number;
+  /** The address the server is bound to. */
+  readonly host: string;
   readonly dynamoEndpoint: string;
   readonly db: Db;
   tenantUrl(tenantId: string): string;
@@ -132,11 +138,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
     server = createServer(requestListener(gateway, log, options.aroundRequest ?? ((_request, handle) => handle())));
-    const port = await listen(server, options.port ?? DEFAULT_PORT, options.host);
-    const url = `http://localhost:${port}`;
+    const host = options.host ?? DEFAULT_HOST;
+    const port = await listen(server, options.port ?? DEFAULT_PORT, host);
+    // Wildcard and loopback binds are reachable as localhost here; a specific address by itself.
+    const url = `http://${isLoopback(host) || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
     return {
       url,
       port,
+      host,
       dynamoEndpoint,
       db,
       tenantUrl: (tenantId) => `${url}/tenants/${tenantId}/scim/v2`,
@@ -160,7 +169,9 @@ function cacheSecondsFromEnv(): number {
   return seconds;
 }
 
-function listen(server: Server, port: number, host: string | undefined): Promise<number> {
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use (set PORT to another port)`) : error),
