@@ -17,6 +17,8 @@ import { generateToken } from '../functions/tenants/token';
 import type { Connection } from './connection';
 import { AdminError, EXIT, notFoundError, usageError } from './errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
+import { addClient, ClientError, listTenantClients, revokeTenantClient, rotateClient } from '../functions/oauth/clients';
+import type { ClientCredentials } from '../functions/oauth/client-credentials';
 
 export interface Flags {
   readonly tenant?: string;
@@ -67,6 +69,30 @@ export const commands: Record<string, Command> = {
     await rotateToken(connection.db, connection.secrets, id, secretId, hours * 3600);
     io.out(`New token for ${id} is in ${secretId}; the previous one works for ${hours} more hour(s).`);
   },
+  'clients add': async (connection, _args, flags, io) => {
+    const tenantId = await tenantFlag(connection.db, flags);
+    const credentials = await addClient(connection.db, tenantId);
+    await showCredentials(connection, credentials, flags, io, `OAuth client ${credentials.clientId} added to ${tenantId}.`);
+  },
+  'clients list': async ({ db }, _args, flags, io) => {
+    const clients = await listTenantClients(db, await tenantFlag(db, flags));
+    if (flags.json) return io.out(JSON.stringify(clients, null, 2));
+    for (const c of clients) {
+      io.out([c.clientId, c.status, `created ${c.createdAt}`, c.rotatedAt ? `rotated ${c.rotatedAt}` : '', c.previousSecretValidUntil ? `previous secret until ${c.previousSecretValidUntil}` : '', c.revokedAt ? `revoked ${c.revokedAt}` : ''].filter(Boolean).join('\t'));
+    }
+  },
+  'clients rotate': async (connection, [clientId], flags, io) => {
+    const tenantId = await tenantFlag(connection.db, flags);
+    const hours = Number(flags['overlap-hours'] ?? 24);
+    if (!Number.isFinite(hours) || hours < 0) throw usageError('--overlap-hours must be a number of hours >= 0');
+    const credentials = await clientCall(() => rotateClient(connection.db, tenantId, clientIdOf(clientId), hours * 3600));
+    await showCredentials(connection, credentials, flags, io, `New secret for OAuth client ${credentials.clientId}; the previous one works for ${hours} more hour(s).`);
+  },
+  'clients revoke': async ({ db }, [clientId], flags, io) => {
+    const tenantId = await tenantFlag(db, flags);
+    await clientCall(() => revokeTenantClient(db, tenantId, clientIdOf(clientId)));
+    io.out(`OAuth client ${clientId} of ${tenantId} revoked: it gets no tokens, and its tokens are refused (within the authorizer cache TTL in AWS).`);
+  },
   // Runs without a connection (bin/scim-admin.ts); listed so that usage and dispatch know it.
   'tokens generate': async (_connection, _args, _flags, io) => io.out(generateToken()),
 
@@ -111,6 +137,36 @@ export const commands: Record<string, Command> = {
     if (result.failures.length > 0) throw new AdminError(`${result.failures.length} line(s) failed`, EXIT.failed);
   },
 };
+
+const clientIdOf = (value: string | undefined): string => {
+  if (!value) throw usageError('give the OAuth client id');
+  return value;
+};
+
+async function clientCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ClientError) throw notFoundError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * A client secret is shown once: printed (for the admin to paste into Entra), or with
+ * `--secret-id` written to that secret as JSON {clientId, clientSecret} and not printed.
+ */
+async function showCredentials(connection: Connection, credentials: ClientCredentials, flags: Flags, io: Io, summary: string): Promise<void> {
+  if (flags['secret-id']) {
+    await connection.secrets.write(flags['secret-id'], JSON.stringify(credentials));
+    io.out(`${summary} Its credentials are in ${flags['secret-id']}.`);
+    return;
+  }
+  if (flags.json) return io.out(JSON.stringify(credentials));
+  io.out(summary);
+  io.out(`Client ID:     ${credentials.clientId}`);
+  io.out(`Client Secret: ${credentials.clientSecret}   (shown once: only its hash is stored)`);
+}
 
 function tenantIdOf(value: string | undefined): string {
   if (!value || !TENANT_ID_PATTERN.test(value)) throw usageError('give a tenant id (lowercase letters, digits and dashes)');

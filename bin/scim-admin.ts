@@ -6,6 +6,10 @@
  *   scim-admin tenants disable|enable <tenantId>
  *   scim-admin tenants rotate-token <tenantId> [--overlap-hours 24] [--secret-id <id>]
  *   scim-admin tokens generate                          a token for SCIM_LOCAL_TENANTS
+ *   scim-admin clients add --tenant <t> [--secret-id <id>]  an OAuth client; its secret is shown once
+ *   scim-admin clients list --tenant <t> [--json]       ids, status and dates (never secrets)
+ *   scim-admin clients rotate <clientId> --tenant <t> [--overlap-hours 24] [--secret-id <id>]
+ *   scim-admin clients revoke <clientId> --tenant <t>
  *   scim-admin users find <userName|id|externalId> --tenant <t>
  *   scim-admin groups find <displayName|id|externalId> --tenant <t>
  *   scim-admin groups members <groupId> --tenant <t>    member ids, read page by page
@@ -19,7 +23,8 @@
  * Secrets Manager secret named by --secret-id). --endpoint names any DynamoDB endpoint.
  *
  * Exit codes: 0 done, 1 failed, 2 bad usage, 3 not found, 4 table unreachable.
- * Tokens are printed only by `tokens generate`; others go to the token file or secret.
+ * Tokens are printed only by `tokens generate`; others go to the token file or secret. An OAuth
+ * client's secret is printed once by `clients add|rotate`, or written to --secret-id instead.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -41,6 +46,7 @@ const OPTIONS = {
   profile: { type: 'string' },
   endpoint: { type: 'string' },
   'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -1,0 +1,88 @@
+/** `scim-admin clients add|list|rotate|revoke` as operators run them (a child process), checked over HTTP. */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+
+const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
+
+let stack: TestStack;
+let dataDir: string;
+
+function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const connection = ['--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir];
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args, ...connection], { env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function tokenStatus(tenantId: string, clientId: string, clientSecret: string): Promise<{ status: number; token?: string }> {
+  const response = await fetch(`http://127.0.0.1:${stack.stack.port}/tenants/${tenantId}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+  });
+  const body = (await response.json()) as Json;
+  return { status: response.status, ...(typeof body.access_token === 'string' ? { token: body.access_token } : {}) };
+}
+
+const credentialsOf = (stdout: string) => ({
+  clientId: /^Client ID:\s+(\S+)$/m.exec(stdout)?.[1] ?? '',
+  clientSecret: /^Client Secret:\s+(\S+)/m.exec(stdout)?.[1] ?? '',
+});
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'scim-admin-clients-'));
+  stack = await startTestStack({ tenants: ['acme'] });
+});
+afterAll(async () => {
+  await stack.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('scim-admin clients', () => {
+  it('add shows the credentials once; they get a token that works on the SCIM API', async () => {
+    const run = await admin('clients', 'add', '--tenant', 'acme');
+    expect(run.code).toBe(0);
+    const { clientId, clientSecret } = credentialsOf(run.stdout);
+    expect(clientId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { status, token } = await tokenStatus('acme', clientId, clientSecret);
+    expect(status).toBe(200);
+    expect((await stack.request('acme', 'GET', '/Users', undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+
+    const list = await admin('clients', 'list', '--tenant', 'acme');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${clientId}\tactive\tcreated `, 'm'));
+    expect(list.stdout).not.toContain(clientSecret);
+  });
+
+  it('rotate keeps the old secret for the overlap; revoke stops the client and its tokens', async () => {
+    const added = JSON.parse((await admin('clients', 'add', '--tenant', 'acme', '--json')).stdout) as { clientId: string; clientSecret: string };
+    const { token } = await tokenStatus('acme', added.clientId, added.clientSecret);
+    const rotated = await admin('clients', 'rotate', added.clientId, '--tenant', 'acme', '--overlap-hours', '1');
+    expect(rotated.code).toBe(0);
+    const fresh = credentialsOf(rotated.stdout);
+    expect(fresh.clientId).toBe(added.clientId);
+    expect((await tokenStatus('acme', added.clientId, added.clientSecret)).status).toBe(200);
+    expect((await tokenStatus('acme', added.clientId, fresh.clientSecret)).status).toBe(200);
+    expect((await admin('clients', 'list', '--tenant', 'acme', '--json')).stdout).toContain('previousSecretValidUntil');
+
+    const revoked = await admin('clients', 'revoke', added.clientId, '--tenant', 'acme');
+    expect(revoked.code).toBe(0);
+    expect((await tokenStatus('acme', added.clientId, fresh.clientSecret)).status).toBe(401);
+    expect((await stack.request('acme', 'GET', '/Users', undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
+    expect((await admin('clients', 'list', '--tenant', 'acme')).stdout).toMatch(new RegExp(`^${added.clientId}\trevoked\t`, 'm'));
+  });
+
+  it('names what is missing, with exit code 3 (not found) or 2 (usage)', async () => {
+    expect((await admin('clients', 'add', '--tenant', 'nosuch')).code).toBe(3);
+    expect((await admin('clients', 'rotate', 'nosuchclient', '--tenant', 'acme')).code).toBe(3);
+    expect((await admin('clients', 'revoke', 'nosuchclient', '--tenant', 'acme')).code).toBe(3);
+    expect((await admin('clients', 'rotate', '--tenant', 'acme')).code).toBe(2);
+  });
+});
