@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { Db } from '../functions/store/db';
 import { countMembers, groupIdsOfUser, listMembers } from '../functions/store/memberships';
 import { findIdByUnique, getResource, listResources, type StoredResource } from '../functions/store/resources';
+import { pages, startingAt } from '../functions/store/paging';
 import { getTenant, listTenants, putTenant, setTenantStatus } from '../functions/store/tenants';
 import { foldUnique } from '../functions/scim/schema/uniqueness';
 import type { ResourceTypeName } from '../functions/scim/schema/types';
@@ -101,12 +102,9 @@ export const commands: Record<string, Command> = {
   'groups members': async ({ db }, [groupId], flags, io) => {
     const tenantId = await tenantFlag(db, flags);
     const group = await findResource(db, tenantId, 'Group', groupId);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await listMembers(db, tenantId, group.id, startKey ? { startKey } : {});
+    for await (const page of pages((startKey) => listMembers(db, tenantId, group.id, startingAt(startKey)))) {
       for (const userId of page.userIds) io.out(userId);
-      startKey = page.lastKey;
-    } while (startKey);
+    }
   },
   'user groups': async ({ db }, [userId], flags, io) => {
     const tenantId = await tenantFlag(db, flags);
@@ -129,9 +127,10 @@ export const commands: Record<string, Command> = {
     process.stderr.write(`exported ${counts.User} users, ${counts.Group} groups, ${counts.Membership} memberships\n`);
   },
   import: async ({ db }, _args, flags, io) => {
-    const tenantId = await tenantFlag(db, flags);
+    const tenant = await getTenant(db, await tenantFlag(db, flags));
+    if (!tenant) throw notFoundError(`no tenant "${flags.tenant ?? ''}"`);
     const input = flags.file ? createReadStream(flags.file) : process.stdin;
-    const result = await importTenant(db, tenantId, createInterface({ input, crlfDelay: Infinity }), io.progress);
+    const result = await importTenant(db, tenant, createInterface({ input, crlfDelay: Infinity }), io.progress);
     io.out(`created\t${result.created}\nupdated\t${result.updated}\nunchanged\t${result.unchanged}\nmemberships\t${result.memberships}`);
     for (const failure of result.failures) process.stderr.write(`${failure}\n`);
     if (result.failures.length > 0) throw new AdminError(`${result.failures.length} line(s) failed`, EXIT.failed);
@@ -197,20 +196,14 @@ async function findResource(db: Db, tenantId: string, type: ResourceTypeName, ke
 async function tenantStats(db: Db, tenantId: string): Promise<Record<string, number>> {
   let users = 0;
   let active = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await listResources(db, tenantId, 'User', { limit: 1000, ...(startKey ? { startKey } : {}) });
+  for await (const page of pages((startKey) => listResources(db, tenantId, 'User', { limit: 1000, ...startingAt(startKey) }))) {
     users += page.items.length;
     active += page.items.filter((u) => u.resource.active !== false).length;
-    startKey = page.lastKey;
-  } while (startKey);
+  }
   const groups: string[] = [];
-  startKey = undefined;
-  do {
-    const page = await listResources(db, tenantId, 'Group', { limit: 1000, ...(startKey ? { startKey } : {}) });
+  for await (const page of pages((startKey) => listResources(db, tenantId, 'Group', { limit: 1000, ...startingAt(startKey) }))) {
     groups.push(...page.items.map((g) => g.id));
-    startKey = page.lastKey;
-  } while (startKey);
+  }
   let memberships = 0;
   for (const groupId of groups) memberships += await countMembers(db, tenantId, groupId);
   return { users, activeUsers: active, groups: groups.length, memberships };

@@ -2,14 +2,17 @@
  * `export` / `import` of one tenant as JSON Lines: a header line, then users, groups and
  * memberships, one per line. Import is idempotent: a resource that exists unchanged is skipped,
  * a changed one is replaced (same id), memberships are re-added (a no-op when present).
+ * Import writes through the provisioning layer (functions/provisioning/restore.ts), so the
+ * tenant's rules, versions and change events are those of an HTTP write.
  */
 import * as z from 'zod';
 import type { Db } from '../functions/store/db';
-import { addMembers, existingUserIds, listMembers } from '../functions/store/memberships';
-import { createResource, getResource, listResources, replaceResource } from '../functions/store/resources';
-import type { ResourceTypeName } from '../functions/scim/schema/types';
-import { equalJson } from '../functions/scim/patch/json';
-import { assertRequired, normalizeResource } from '../functions/scim/resource/validate';
+import type { TenantContext } from '../functions/provisioning/context';
+import { restoreMembers, restoreResource } from '../functions/provisioning/restore';
+import { listMembers } from '../functions/store/memberships';
+import { getResource, listResources } from '../functions/store/resources';
+import { pages, startingAt } from '../functions/store/paging';
+import type { TenantRecord } from '../functions/store/tenants';
 
 export const EXPORT_FORMAT = 'scim-serverless/export@1';
 
@@ -27,27 +30,21 @@ export async function exportTenant(db: Db, tenantId: string, write: (line: strin
   await write(JSON.stringify({ kind: 'Export', format: EXPORT_FORMAT, tenantId, exportedAt: new Date().toISOString() }));
   const groupIds: string[] = [];
   for (const type of ['User', 'Group'] as const) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await listResources(db, tenantId, type, { limit: 500, ...(startKey ? { startKey } : {}) });
+    for await (const page of pages((startKey) => listResources(db, tenantId, type, { limit: 500, ...startingAt(startKey) }))) {
       for (const stored of page.items) {
         await write(JSON.stringify({ kind: type, id: stored.id, resource: stored.resource }));
         if (type === 'Group') groupIds.push(stored.id);
         counts[type] = (counts[type] ?? 0) + 1;
       }
       progress(type === 'User' ? 'users' : 'groups', counts[type] ?? 0);
-      startKey = page.lastKey;
-    } while (startKey);
+    }
   }
   for (const groupId of groupIds) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await listMembers(db, tenantId, groupId, startKey ? { startKey } : {});
+    for await (const page of pages((startKey) => listMembers(db, tenantId, groupId, startingAt(startKey)))) {
       for (const userId of page.userIds) await write(JSON.stringify({ kind: 'Membership', groupId, userId }));
       counts.Membership = (counts.Membership ?? 0) + page.userIds.length;
       progress('memberships', counts.Membership);
-      startKey = page.lastKey;
-    } while (startKey);
+    }
   }
   return counts;
 }
@@ -61,8 +58,21 @@ export interface ImportResult {
   failures: string[];
 }
 
-export async function importTenant(db: Db, tenantId: string, lines: AsyncIterable<string>, progress: Progress): Promise<ImportResult> {
+/**
+ * `lines` is read from the first await on: a readline interface must not wait behind other work
+ * (lines it emits before iteration starts are lost), so the caller passes the tenant it looked up.
+ */
+export async function importTenant(db: Db, tenant: Pick<TenantRecord, 'tenantId' | 'settings'>, lines: AsyncIterable<string>, progress: Progress): Promise<ImportResult> {
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, memberships: 0, failures: [] };
+  const { tenantId } = tenant;
+  const ctx: TenantContext = {
+    db,
+    tenantId,
+    settings: tenant.settings,
+    // Nothing the import writes carries a URL; the CLI has no time limit.
+    baseUrl: '',
+    deadline: Number.POSITIVE_INFINITY,
+  };
   const members = new Map<string, string[]>();
   let number = 0;
   for await (const text of lines) {
@@ -75,7 +85,7 @@ export async function importTenant(db: Db, tenantId: string, lines: AsyncIterabl
       continue;
     }
     try {
-      result[await upsert(db, tenantId, line.kind, line.id, line.resource)] += 1;
+      result[await restoreResource(ctx, line.kind, line.id, line.resource)] += 1;
     } catch (error) {
       result.failures.push(`line ${number}: ${line.kind} ${line.id}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -86,11 +96,9 @@ export async function importTenant(db: Db, tenantId: string, lines: AsyncIterabl
       result.failures.push(`memberships of group ${groupId}: no such group`);
       continue;
     }
-    const existing = await existingUserIds(db, tenantId, userIds);
-    const missing = userIds.filter((id) => !existing.has(id));
+    const { added, missing } = await restoreMembers(ctx, groupId, userIds);
     if (missing.length > 0) result.failures.push(`group ${groupId}: ${missing.length} member(s) are not users of this tenant`);
-    await addMembers(db, tenantId, groupId, [...existing]);
-    result.memberships += existing.size;
+    result.memberships += added;
     progress('memberships', result.memberships);
   }
   return result;
@@ -105,18 +113,4 @@ function parseLine(text: string, number: number, result: ImportResult): Line | u
     result.failures.push(`line ${number}: not JSON`);
   }
   return undefined;
-}
-
-async function upsert(db: Db, tenantId: string, type: ResourceTypeName, id: string, resource: Record<string, unknown>): Promise<'created' | 'updated' | 'unchanged'> {
-  // Hand-edited files get the same validation as SCIM requests.
-  const wanted = normalizeResource(type, { ...resource, id });
-  assertRequired(type, wanted, []);
-  const existing = await getResource(db, tenantId, type, id);
-  if (!existing) {
-    await createResource(db, tenantId, type, wanted);
-    return 'created';
-  }
-  if (equalJson(existing.resource, wanted)) return 'unchanged';
-  await replaceResource(db, tenantId, type, existing, wanted);
-  return 'updated';
 }

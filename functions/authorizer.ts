@@ -14,9 +14,9 @@
  * Kept small for cold starts (no middy, no zod). Logs carry the tenant and the outcome, never the
  * token or its hash.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { environment } from './commons/environment';
+import { logger } from './commons/logger';
 import { AccessTokenRefused, verifyAccessToken } from './oauth/access-token';
 import { activeClient } from './oauth/clients';
 import { defaultSigner } from './oauth/signer';
@@ -24,8 +24,6 @@ import { defaultDb } from './store/db';
 import { getTenant, getToken, type TenantRecord } from './store/tenants';
 import { bearerCredential, hashesEqual, hashToken } from './tenants/token';
 import { usageKeyOfTenant } from './tenants/usage-key';
-
-const logger = new Logger({ serviceName: environment.serviceName() });
 
 type Refusal =
   | 'malformed'

@@ -8,6 +8,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { environment } from '../commons/environment';
 import { securityEventFor, type EventOptions, type ScimSecurityEvent } from './change-event';
 import { itemChangeOf } from './stream';
+import { backoff } from '../commons/retry';
 
 export type PublishedEvent = ScimSecurityEvent;
 
@@ -39,10 +40,13 @@ export function streamPublisher(sink: EventSink, options: () => EventOptions = d
   };
 }
 
+/** Failed sends go again after a jittered wait (commons/retry.ts). */
+const sinkRetry = { baseMs: 100, capMs: 2_000 };
+
 async function sendWithRetries(sink: EventSink, events: readonly PublishedEvent[]): Promise<PublishedEvent[]> {
   let pending = [...events];
   for (let attempt = 1; attempt <= ATTEMPTS && pending.length > 0; attempt += 1) {
-    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    if (attempt > 1) await backoff(attempt, sinkRetry);
     try {
       const failed = new Set(await sink(pending));
       pending = pending.filter((_, index) => failed.has(index));

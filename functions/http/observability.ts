@@ -3,15 +3,15 @@
  * latency. Never headers, bodies, tokens or attribute values (ids only).
  * Tenant goes into metric metadata, not a dimension, so metric cardinality does not grow with tenants.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { environment } from '../commons/environment';
+import { logger } from '../commons/logger';
 
-const serviceName = environment.serviceName();
-export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ namespace: environment.metricsNamespace(), serviceName });
+export { logger };
+/** The function's one Metrics instance: one EMF record per request. */
+export const metrics = new Metrics({ namespace: environment.metricsNamespace(), serviceName: environment.serviceName() });
 
 const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 

@@ -1,4 +1,5 @@
 /** What every provisioning operation needs to know about the request it serves. */
+import type { ResourceTypeName } from '../scim/schema/types';
 import type { Db } from '../store/db';
 import type { TenantSettings } from '../tenants/config';
 
@@ -11,3 +12,6 @@ export interface TenantContext {
   /** Epoch ms by which the request must have answered (API Gateway's 29 s, less a margin). */
   readonly deadline: number;
 }
+
+/** The tenant's own required attribute paths for a resource type (on top of the schema's). */
+export const requiredPathsOf = (ctx: TenantContext, type: ResourceTypeName): readonly string[] => ctx.settings.requiredAttributes[type] ?? [];

@@ -15,7 +15,7 @@ import type { ScimResource } from '../scim/schema/types';
 import { createFitsOneTransaction, createGroup } from '../store/group-writes';
 import { deleteAllMembers, existingUserIds, memberIdsWithin } from '../store/memberships';
 import type { StoredResource } from '../store/resources';
-import type { TenantContext } from './context';
+import { requiredPathsOf, type TenantContext } from './context';
 import { limits } from './limits';
 import { memberValue } from './membership-view';
 import { represent } from './representation';
@@ -23,7 +23,7 @@ import type { Presented, ResourceService } from './resource-service';
 import { removeGroup, writeGroup } from './group-commit';
 import { loadOrNotFound } from './versioned';
 
-const requiredPaths = (ctx: TenantContext) => ctx.settings.requiredAttributes.Group ?? [];
+const requiredPaths = (ctx: TenantContext) => requiredPathsOf(ctx, 'Group');
 
 export const groups: ResourceService = {
   type: 'Group',

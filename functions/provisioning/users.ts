@@ -8,14 +8,14 @@ import { replaceResource as replaceAttributes } from '../scim/resource/replace';
 import type { ScimResource } from '../scim/schema/types';
 import { deleteMembershipsOfUser } from '../store/memberships';
 import { createResource, type StoredResource } from '../store/resources';
-import type { TenantContext } from './context';
+import { requiredPathsOf, type TenantContext } from './context';
 import { limits } from './limits';
 import { groupsAttribute } from './membership-view';
 import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
 import { deleteVersioned, loadOrNotFound, updateVersioned } from './versioned';
 
-const requiredPaths = (ctx: TenantContext) => ctx.settings.requiredAttributes.User ?? [];
+const requiredPaths = (ctx: TenantContext) => requiredPathsOf(ctx, 'User');
 
 async function present(ctx: TenantContext, stored: StoredResource, withGroups: boolean): Promise<Presented> {
   const groups = withGroups ? await groupsAttribute(ctx, stored.id) : {};

@@ -9,8 +9,11 @@ import { deleteResource, getResource, replaceResource, VersionConflict, type Sto
 import type { TenantContext } from './context';
 import { checkIfMatch } from './representation';
 import { ScimError } from '../scim/errors';
+import { backoff } from '../commons/retry';
 
 const MAX_ATTEMPTS = 8;
+/** A lost race is retried at once or after a short jittered wait. */
+const conflictRetry = { baseMs: 10, capMs: 160 };
 
 export async function loadOrNotFound(ctx: TenantContext, type: ResourceTypeName, id: string): Promise<StoredResource> {
   const stored = await getResource(ctx.db, ctx.tenantId, type, id);
@@ -60,7 +63,7 @@ export async function updateVersioned(
         throw new ScimError(412, 'The resource changed while this request was being applied.');
       }
       if (attempt >= MAX_ATTEMPTS) throw new ScimError(409, 'The resource is being changed concurrently; retry.');
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      await backoff(attempt, conflictRetry);
     }
   }
 }

@@ -6,6 +6,7 @@
 import { extensionUrnsOf, qualifyPath, resolvePath, schemaDefinitionOf, coreAttributesOf, findAttribute, type ResolvedAttribute } from './schema/registry';
 import { resourceTypes } from './schema/definitions';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from './schema/types';
+import { isObject } from '../commons/json';
 
 export interface AttributeSelection {
   readonly attributes?: readonly ResolvedAttribute[];
@@ -13,7 +14,6 @@ export interface AttributeSelection {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A comma-separated list of attribute paths. Names the schema does not define are ignored (RFC 7644 §3.4.2.5). */
 export function parseAttributeList(type: ResourceTypeName, text: string): ResolvedAttribute[] {

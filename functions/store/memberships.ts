@@ -11,6 +11,7 @@ import type { Db } from './db';
 import { GSI1 } from './table';
 import { countPrefix, queryPrefix } from './partition';
 import { idFromSortKey, keys, memberOfPartition, membersPartition, sortKeyPrefix } from './keys';
+import { backoff } from '../commons/retry';
 
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
@@ -19,7 +20,8 @@ const MEMBER_PAGE = 1000;
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+/** Unprocessed batch items go again after a jittered wait (commons/retry.ts). */
+const unprocessedRetry = { baseMs: 50, capMs: 3_200 };
 
 function membershipItem(tenantId: string, groupId: string, userId: string): Record<string, unknown> {
   return {
@@ -47,7 +49,7 @@ async function batchWrite(db: Db, requests: WriteRequest[]): Promise<void> {
   for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
     let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt);
+      if (attempt > 0) await backoff(attempt, unprocessedRetry);
       const result = await db.client.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
       pending = (result.UnprocessedItems?.[db.table] ?? []) as WriteRequest[];
     }
@@ -61,7 +63,7 @@ export async function existingUserIds(db: Db, tenantId: string, userIds: readonl
   for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
     let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => keys.user(tenantId, id));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt);
+      if (attempt > 0) await backoff(attempt, unprocessedRetry);
       const result = await db.client.send(
         new BatchGetCommand({
           RequestItems: { [db.table]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'id' } },

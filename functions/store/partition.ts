@@ -4,6 +4,7 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
+import { pages, type StartKey } from './paging';
 
 export interface PrefixPage {
   readonly items: Record<string, unknown>[];
@@ -41,13 +42,12 @@ export async function queryPrefix(db: Db, query: PrefixQuery): Promise<PrefixPag
 /** Number of matching items (a COUNT query: reads every item, returns none). */
 export async function countPrefix(db: Db, query: Pick<PrefixQuery, 'partition' | 'prefix'>): Promise<number> {
   let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
+  const read = async (startKey: StartKey | undefined) => {
     const result = await db.client.send(
       new QueryCommand({ TableName: db.table, ...keyCondition(query), Select: 'COUNT', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
     );
-    count += result.Count ?? 0;
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+    return { count: result.Count ?? 0, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+  };
+  for await (const page of pages(read)) count += page.count;
   return count;
 }

@@ -11,6 +11,7 @@ import type { Db } from './db';
 import { countPrefix, queryPrefix } from './partition';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
 import { TransactionCancelled, transactWrite } from './transactions';
+import { backoff } from '../commons/retry';
 
 export interface StoredResource {
   readonly id: string;
@@ -34,7 +35,8 @@ const GLANCE_ATTRIBUTES = ['userName', 'displayName', 'externalId', 'active'] as
 const MAX_RESOURCE_BYTES = 350_000;
 
 const BATCH_GET_LIMIT = 100;
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** Math.min(attempt, 6)));
+/** Unprocessed batch items go again after a jittered wait (commons/retry.ts). */
+const unprocessedRetry = { baseMs: 50, capMs: 3_200 };
 
 const prefixOf = (type: ResourceTypeName) => (type === 'User' ? sortKeyPrefix.user : sortKeyPrefix.group);
 
@@ -52,7 +54,7 @@ export async function getResources(db: Db, tenantId: string, type: ResourceTypeN
   for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
     let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => keys.resource(tenantId, type, id));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt);
+      if (attempt > 0) await backoff(attempt, unprocessedRetry);
       const result = await db.client.send(
         new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending, ConsistentRead: true } } }),
       );

@@ -4,6 +4,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
+import { pages, type StartKey } from './paging';
 import { keys, TENANT_REGISTRY_PARTITION } from './keys';
 import type { TenantSettings } from '../tenants/config';
 import type { UsagePlanKind } from '../tenants/usage-key';
@@ -83,8 +84,7 @@ export async function setTenantStatus(db: Db, tenantId: string, status: TenantSt
 /** All tenants: one Query over the tenant registry partition. */
 export async function listTenants(db: Db): Promise<TenantRecord[]> {
   const tenants: TenantRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
+  const read = async (start: StartKey | undefined) => {
     const page = await db.client.send(
       new QueryCommand({
         TableName: db.table,
@@ -94,9 +94,9 @@ export async function listTenants(db: Db): Promise<TenantRecord[]> {
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of page.Items ?? []) tenants.push(toTenant(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
+    return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
+  };
+  for await (const page of pages(read)) for (const item of page.items) tenants.push(toTenant(item));
   return tenants;
 }
 

@@ -1,7 +1,7 @@
 /** The scim-admin CLI as operators run it (a child process), against DynamoDB Local and the local server. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
@@ -36,7 +36,7 @@ async function withToken(tenant: string, token: string): Promise<number> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'scim-admin-'));
-  stack = await startTestStack({ tenants: ['acme', 'other'] });
+  stack = await startTestStack({ tenants: ['acme', 'other', { tenantId: 'strict', settings: { requiredAttributes: { User: ['title'] } } }] });
   const call = async (path: string, body: Json) => (await stack.request('acme', 'POST', path, body)).body as Json;
   userId = (await call('/Users', { schemas: [USER], userName: 'Ada@Example.com', externalId: 'ext-ada', active: true })).id as string;
   await call('/Users', { schemas: [USER], userName: 'bob@example.com', active: false });
@@ -76,11 +76,36 @@ describe('scim-admin', () => {
     const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Json);
     expect(lines.map((l) => l.kind)).toEqual(['Export', 'User', 'User', 'Group', 'Membership']);
     const first = await admin('import', '--tenant', 'other', '--file', file);
+    expect(first.stderr).not.toContain('rror');
     expect(first.stdout).toBe('created\t3\nupdated\t0\nunchanged\t0\nmemberships\t1\n');
     const again = await admin('import', '--tenant', 'other', '--file', file);
+    expect(again.stderr).not.toContain('rror');
     expect(again.stdout).toBe('created\t0\nupdated\t0\nunchanged\t3\nmemberships\t1\n');
     const imported = await stack.request('other', 'GET', `/Groups/${groupId}`);
     expect((imported.body as Json).members).toEqual([expect.objectContaining({ value: userId })]);
+  });
+
+  it('imports through the same rules as HTTP: the tenant\'s required attributes, versions and group versions', async () => {
+    const file = join(dataDir, 'acme-strict.jsonl');
+    expect((await admin('export', '--tenant', 'acme', '--file', file)).code).toBe(0);
+    const run = await admin('import', '--tenant', 'strict', '--file', file);
+    // Neither user has the title the tenant requires; the group is imported, its member is not a user there.
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe('created\t1\nupdated\t0\nunchanged\t0\nmemberships\t0\n');
+    expect(run.stderr).toContain('"title" is required for this tenant');
+    expect((await stack.request('strict', 'GET', `/Users/${userId}`)).status).toBe(404);
+
+    const before = await stack.request('other', 'GET', `/Groups/${groupId}`);
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Json);
+    const user = lines.find((l) => l.kind === 'User' && l.id === userId) as Json;
+    const edited = join(dataDir, 'edited.jsonl');
+    await writeFile(edited, [lines[0], { ...user, resource: { ...user.resource, title: 'Imported' } }].map((l) => JSON.stringify(l)).join('\n'));
+    expect((await admin('import', '--tenant', 'other', '--file', edited)).stdout).toBe('created\t0\nupdated\t1\nunchanged\t0\nmemberships\t0\n');
+    const updated = await stack.request('other', 'GET', `/Users/${userId}`);
+    expect((updated.body as Json).title).toBe('Imported');
+    expect(updated.headers.get('etag')).not.toBe((await stack.request('acme', 'GET', `/Users/${userId}`)).headers.get('etag'));
+    // Re-importing memberships that are already there writes nothing: the group keeps its version.
+    expect((await stack.request('other', 'GET', `/Groups/${groupId}`)).headers.get('etag')).toBe(before.headers.get('etag'));
   });
 
   it('adds a tenant whose token is kept in a private file and works at once', async () => {

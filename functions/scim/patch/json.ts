@@ -1,8 +1,7 @@
 /** Plain-JSON helpers for the PATCH engine: resources are JSON trees, compared and cleaned structurally. */
-export type JsonObject = Record<string, unknown>;
+import { isObject, type JsonObject } from '../../commons/json';
 
-export const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export { isObject, type JsonObject };
 
 export function equalJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -5,10 +5,10 @@
 import { equalJson } from '../patch/json';
 import { extensionUrnsOf } from '../schema/registry';
 import type { ResourceTypeName, ScimResource } from '../schema/types';
+import { isObject } from '../../commons/json';
 
 type Json = Record<string, unknown>;
 const IGNORED = new Set(['id', 'schemas', 'meta']);
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function changedAttributes(type: ResourceTypeName, before: ScimResource | undefined, after: ScimResource | undefined): string[] {
   const a: Json = before ?? {};

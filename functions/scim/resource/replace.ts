@@ -8,9 +8,9 @@ import { badRequest } from '../errors';
 import { equalJson } from '../patch/json';
 import { coreAttributesOf, extensionUrnsOf, schemaDefinitionOf } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
+import { isObject } from '../../commons/json';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function replaceResource(type: ResourceTypeName, existing: ScimResource, incoming: ScimResource): ScimResource {
   const next: Json = { ...incoming, id: existing.id };

@@ -24,6 +24,7 @@ import {
 } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
 import { attributeSchema, issuePath } from './attribute-schema';
+import { isObject } from '../../commons/json';
 
 type Json = Record<string, unknown>;
 
@@ -32,7 +33,6 @@ export interface ParseOptions {
   readonly requiredPaths?: readonly string[];
 }
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A POST/PUT body as the resource to store (without `id`: the caller assigns or keeps it). */
 export function parseResource(type: ResourceTypeName, body: unknown, options: ParseOptions = {}): ScimResource {
