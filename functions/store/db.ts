@@ -1,13 +1,13 @@
 /** The table handle every repository function takes: a client and a table name. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './client';
-import type { GroupCommit } from './transactions';
+import type { CoalescedTransactions } from './transactions';
 
 export interface Db {
   readonly client: DynamoDBDocumentClient;
   readonly table: string;
   /** Set on a handle whose concurrent transactions share calls (transactions.ts groupingWrites). */
-  readonly commits?: GroupCommit;
+  readonly commits?: CoalescedTransactions;
 }
 
 let cached: Db | undefined;

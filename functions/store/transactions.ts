@@ -62,7 +62,7 @@ export async function transactWrite(db: Db, items: TransactItems): Promise<void>
 /** The same table handle, with concurrent transactions coalesced (for one bulk request). */
 export function groupingWrites(db: Db): Db {
   const plain: Db = { client: db.client, table: db.table };
-  return { ...plain, commits: new GroupCommit(plain) };
+  return { ...plain, commits: new CoalescedTransactions(plain) };
 }
 
 interface Pending {
@@ -78,7 +78,7 @@ interface Pending {
  * callers as fit in DynamoDB's limits and touch distinct items (a transaction may not name an item
  * twice; such a caller waits for the next call).
  */
-export class GroupCommit {
+export class CoalescedTransactions {
   private queue: Pending[] = [];
   private flushing = false;
 
