@@ -6,7 +6,8 @@
  *   --users 2000 --groups 100 --memberships 20000 --concurrency 8
  *   --huge-group 100000      also build, read, page and delete a group of that many members
  *   --bulk 500               POST /Bulk of that many creates, serial and concurrent (0: skip)
- *   --skip cycles,bundles,micro
+ *   --oauth 200              token requests and authorizer evaluations per credential (0: skip)
+ *   --skip cycles,bundles,micro,oauth
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -22,6 +23,7 @@ import { ScimClient } from './bench/client';
 import { bulkCreates, hugeGroup, incrementalCycle, initialCycle, type HugeGroupFigures } from './bench/cycles';
 import { installMeter, meterRequests } from './bench/metering';
 import { microBenchmarks, type MicroFigures } from './bench/micro';
+import { oauthBenchmark } from './bench/oauth';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers load on the first request: keep their per-request log lines and EMF records off the console.
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     'huge-group': { type: 'string', default: '0' },
     bulk: { type: 'string', default: '500' },
+    oauth: { type: 'string', default: '200' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -152,6 +155,7 @@ console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGi
 const cycles = skip.has('cycles') ? undefined : await runCycles();
 const bundles = skip.has('bundles') ? [] : await measureBundles();
 const micro = skip.has('micro') ? [] : await microBenchmarks();
+const oauth = skip.has('oauth') || number('oauth') === 0 ? undefined : await oauthBenchmark(number('oauth'));
 
 if (cycles) {
   console.log(`\nInitial cycle\n${table(opRows(cycles.initial))}`);
@@ -159,10 +163,14 @@ if (cycles) {
   if (cycles.huge) console.log(`\nHuge group\n${table([cycles.huge as unknown as Record<string, number>])}`);
 }
 if (bundles.length) console.log(`\nLambda bundles (minified, AWS SDK bundled; budgets in lib/bundling.ts: ${JSON.stringify(BUNDLE_BUDGETS)})\n${table(bundles as unknown as Record<string, number>[])}`);
+if (oauth) {
+  console.log(`\nOAuth: token endpoint and GET /Users per credential (HTTP, authorizer cache off)\n${table(opRows(oauth.http))}`);
+  console.log(`\nOAuth: authorizer per evaluation (handler in-process)\n${table(oauth.authorizer as unknown as Record<string, string | number>[])}`);
+}
 if (micro.length) console.log(`\nCore vs libraries\n${table(micro as unknown as Record<string, string | number>[])}`);
 const targetRows = targets([...(cycles?.initial ?? []), ...(cycles?.incremental ?? [])], bundles, micro, cycles?.bulk);
 console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[])}`);
 
 await mkdir(dirname(String(values.out)), { recursive: true });
-await writeFile(String(values.out), `${JSON.stringify({ date: new Date().toISOString(), machine, sizes, cycles, bundles, micro, targets: targetRows }, null, 2)}\n`);
+await writeFile(String(values.out), `${JSON.stringify({ date: new Date().toISOString(), machine, sizes, cycles, bundles, micro, oauth, targets: targetRows }, null, 2)}\n`);
 console.log(`\nwritten ${values.out}`);
