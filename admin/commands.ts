@@ -14,6 +14,7 @@ import { foldUnique } from '../functions/scim/schema/uniqueness';
 import type { ResourceTypeName } from '../functions/scim/schema/types';
 import { TENANT_ID_PATTERN } from '../functions/tenants/config';
 import { rotateToken } from '../functions/tenants/onboard';
+import { profileOf } from '../functions/tenants/profile';
 import { generateToken } from '../functions/tenants/token';
 import type { Connection } from './connection';
 import { AdminError, EXIT, notFoundError, usageError } from './errors';
@@ -185,8 +186,9 @@ async function findResource(db: Db, tenantId: string, type: ResourceTypeName, ke
   if (!key) throw usageError(`give the ${type === 'User' ? 'user' : 'group'}'s id, ${type === 'User' ? 'userName' : 'displayName'} or externalId`);
   const byId = await getResource(db, tenantId, type, key);
   if (byId) return byId;
+  const { schemas } = profileOf((await getTenant(db, tenantId))?.settings).profile;
   for (const attribute of [type === 'User' ? 'userName' : 'displayName', 'externalId']) {
-    const id = await findIdByUnique(db, tenantId, type, { attribute, value: foldUnique(type, attribute, key) });
+    const id = await findIdByUnique(db, tenantId, type, { attribute, value: foldUnique(schemas, type, attribute, key) });
     const found = id ? await getResource(db, tenantId, type, id) : undefined;
     if (found) return found;
   }

@@ -13,6 +13,7 @@ import { listMembers } from '../functions/store/memberships';
 import { getResource, listResources } from '../functions/store/resources';
 import { pages, startingAt } from '../functions/store/paging';
 import type { TenantRecord } from '../functions/store/tenants';
+import { profileOf } from '../functions/tenants/profile';
 
 export const EXPORT_FORMAT = 'scim-serverless/export@1';
 
@@ -68,7 +69,8 @@ export async function importTenant(db: Db, tenant: Pick<TenantRecord, 'tenantId'
   const ctx: TenantContext = {
     db,
     tenantId,
-    settings: tenant.settings,
+    // The tenant's own schemas judge the lines, as they judge its SCIM requests.
+    profile: profileOf(tenant.settings).profile,
     // Nothing the import writes carries a URL; the CLI has no time limit.
     baseUrl: '',
     deadline: Number.POSITIVE_INFINITY,

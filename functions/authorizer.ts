@@ -23,6 +23,7 @@ import { defaultSigner } from './oauth/signer';
 import { defaultDb } from './store/db';
 import { getTenant, getToken, type TenantRecord } from './store/tenants';
 import { bearerCredential, hashesEqual, hashToken } from './tenants/token';
+import { settingsDigest } from './tenants/settings-digest';
 import { usageKeyOfTenant } from './tenants/usage-key';
 
 type Refusal =
@@ -52,7 +53,9 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: tenantResource(event.methodArn, tenant.tenantId) }],
     },
-    context: { tenantId: tenant.tenantId, settings: JSON.stringify(tenant.settings), ...(clientId ? { clientId } : {}) },
+    // The settings' digest, not the settings: the handler caches the tenant's profile per digest
+    // (http/tenant-profile.ts), and a tenant's schema extensions would outgrow the context.
+    context: { tenantId: tenant.tenantId, settingsVersion: settingsDigest(tenant.settings), ...(clientId ? { clientId } : {}) },
     // Selects the tenant's usage plan (its throttle, or the shared default), see tenants/usage-key.ts.
     usageIdentifierKey: usageKeyOfTenant(tenant),
   };

@@ -26,9 +26,6 @@ const found = (resource: ScimResource | undefined, what: string, request: ScimRe
   return ok(resource);
 };
 
-/** A tenant's required attributes show as `required: true` in its /Schemas. */
-const requiredPaths = (request: ScimRequest) => request.settings.requiredAttributes;
-
 export const handler = scimHandler({
   'GET /ServiceProviderConfig': async (request) =>
     ok(
@@ -42,9 +39,10 @@ export const handler = scimHandler({
         eventUris: eventUrisOf(environment.eventForm()),
       }),
     ),
-  'GET /Schemas': async (request) => all(schemaResources(request.baseUrl, requiredPaths(request))),
-  'GET /Schemas/{id}': async (request) =>
-    found(schemaResource(request.baseUrl, request.id ?? '', requiredPaths(request)), 'schema', request),
-  'GET /ResourceTypes': async (request) => all(resourceTypeResources(request.baseUrl)),
-  'GET /ResourceTypes/{id}': async (request) => found(resourceTypeResource(request.baseUrl, request.id ?? ''), 'resource type', request),
+  // The tenant's own schemas: its extensions, and its required attributes shown as `required: true`.
+  'GET /Schemas': async (request) => all(schemaResources(request.profile, request.baseUrl)),
+  'GET /Schemas/{id}': async (request) => found(schemaResource(request.profile, request.baseUrl, request.id ?? ''), 'schema', request),
+  'GET /ResourceTypes': async (request) => all(resourceTypeResources(request.profile, request.baseUrl)),
+  'GET /ResourceTypes/{id}': async (request) =>
+    found(resourceTypeResource(request.profile, request.baseUrl, request.id ?? ''), 'resource type', request),
 });

@@ -3,14 +3,14 @@ import { addClient } from '../functions/oauth/clients';
 import type { ClientCredentials } from '../functions/oauth/client-credentials';
 import type { Db } from '../functions/store/db';
 import { getTenant, putTenant, putToken } from '../functions/store/tenants';
-import { TENANT_ID_PATTERN, type TenantSettings } from '../functions/tenants/config';
+import { TENANT_ID_PATTERN, tenantSettingsSchema, type TenantSettingsInput } from '../functions/tenants/config';
 import { hashToken, TOKEN_PATTERN } from '../functions/tenants/token';
 
 export interface LocalTenant {
   readonly tenantId: string;
   readonly token: string;
   readonly displayName?: string;
-  readonly settings?: TenantSettings;
+  readonly settings?: TenantSettingsInput;
 }
 
 export function validateLocalTenant(tenant: Pick<LocalTenant, 'tenantId' | 'token'>): void {
@@ -30,11 +30,12 @@ export async function seedTenants(db: Db, tenants: readonly LocalTenant[]): Prom
   tenants.forEach(validateLocalTenant);
   for (const tenant of tenants) {
     const existing = await getTenant(db, tenant.tenantId);
+    const settings = tenant.settings === undefined ? existing?.settings : validSettings(tenant.tenantId, tenant.settings);
     await putTenant(db, {
       tenantId: tenant.tenantId,
       displayName: tenant.displayName ?? existing?.displayName ?? tenant.tenantId,
       ...(existing ? { status: existing.status } : {}),
-      ...((tenant.settings ?? existing?.settings) ? { settings: tenant.settings ?? existing?.settings } : {}),
+      ...(settings ? { settings } : {}),
     });
     await putToken(db, { tenantId: tenant.tenantId, tokenHash: hashToken(tenant.token) });
   }
@@ -47,4 +48,12 @@ export interface LocalOAuthClient extends ClientCredentials {
 /** Each client with exactly its credentials (replacing a client of the same id): idempotent across restarts. */
 export async function seedOAuthClients(db: Db, clients: readonly LocalOAuthClient[]): Promise<void> {
   for (const client of clients) await addClient(db, client.tenantId, { clientId: client.clientId, clientSecret: client.clientSecret });
+}
+
+/** Settings are validated at start, as at synth: a bad extension stops the server, not a request. */
+function validSettings(tenantId: string, settings: TenantSettingsInput) {
+  const parsed = tenantSettingsSchema.safeParse(settings);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  throw new Error(`tenant "${tenantId}": settings are invalid: ${issues}`);
 }

@@ -48,6 +48,11 @@ export const environment = {
   eventForm: (): 'notice' | 'full' => (env().SCIM_EVENT_FORM?.toLowerCase() === 'full' ? 'full' : 'notice'),
   /** The SETs' `iss` claim: who publishes the events (e.g. the API's base URL). */
   eventIssuer: (): string => env().SCIM_EVENT_ISSUER || 'scim-serverless',
+  /**
+   * How long a SCIM handler serves a tenant's cached profile (schemas, dialect) before checking the
+   * tenant item again (SCIM_PROFILE_TTL_SECONDS): bounds how stale settings can be after a deploy.
+   */
+  profileTtlSeconds: (): number => positiveInteger(env().SCIM_PROFILE_TTL_SECONDS) ?? 30,
   /** Per-deployment salt of the usage-plan keys; `local` on the local server. */
   usageKeySalt: (): string => env().USAGE_KEY_SALT ?? 'local',
   /** KMS key (ARN) that signs access tokens; set on AWS, unset locally. */

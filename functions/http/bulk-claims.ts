@@ -10,7 +10,7 @@
  * is exclusive.
  */
 import { isObject } from '../commons/json';
-import { uniqueAttributesOf } from '../scim/schema/uniqueness';
+import type { SchemaRegistry } from '../scim/schema/registry';
 import type { ResourceTypeName } from '../scim/schema/types';
 
 export interface Claim {
@@ -36,7 +36,8 @@ export interface ClaimedOperation {
 const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
 
 /** The claims of an operation whose bulkId references are already resolved. */
-export function claimsOf(operation: ClaimedOperation): Claim[] {
+/** `registry` is the tenant's: its unique attributes (extension ones included) are what creates claim. */
+export function claimsOf(operation: ClaimedOperation, registry: SchemaRegistry): Claim[] {
   const match = /^\/(Users|Groups)(?:\/([^/]+))?$/i.exec(operation.path);
   // An unknown path fails without touching anything.
   if (!match) return [];
@@ -50,13 +51,13 @@ export function claimsOf(operation: ClaimedOperation): Claim[] {
       claims.push({ key: names, mode: RELEASE_NAMES });
       break;
     case 'POST':
-      claims.push({ key: names, mode: CLAIM_NAMES }, ...uniqueClaims(type, operation.data));
+      claims.push({ key: names, mode: CLAIM_NAMES }, ...uniqueClaims(registry, type, operation.data));
       break;
     case 'PUT':
-      claims.push({ key: names, mode: EXCLUSIVE }, ...uniqueClaims(type, operation.data));
+      claims.push({ key: names, mode: EXCLUSIVE }, ...uniqueClaims(registry, type, operation.data));
       break;
     case 'PATCH':
-      if (patchMayRename(type, operation.data)) claims.push({ key: names, mode: EXCLUSIVE });
+      if (patchMayRename(registry, type, operation.data)) claims.push({ key: names, mode: EXCLUSIVE });
       break;
   }
   // A group's writes read the resources it lists (members): a concurrent delete of one of them
@@ -77,13 +78,21 @@ export function conflicts(a: readonly Claim[], b: readonly Claim[]): boolean {
 }
 
 /** Unique values a create or replace takes, folded loosely (case, NFC) so that no real clash is missed. */
-function uniqueClaims(type: ResourceTypeName, data: unknown): Claim[] {
+function uniqueClaims(registry: SchemaRegistry, type: ResourceTypeName, data: unknown): Claim[] {
   if (!isObject(data)) return [];
   const claims: Claim[] = [];
-  for (const attribute of uniqueAttributesOf(type)) {
+  const claim = (attribute: string, value: unknown) => {
+    if (typeof value === 'string') claims.push({ key: `unique:${type}.${attribute}:${value.normalize('NFC').toLowerCase()}`, mode: EXCLUSIVE });
+  };
+  for (const attribute of registry.uniqueAttributesOf(type)) {
+    const wanted = attribute.name.toLowerCase();
+    const inside = attribute.urn?.toLowerCase();
     for (const [name, value] of Object.entries(data)) {
-      if (typeof value === 'string' && name.toLowerCase() === attribute.name.toLowerCase()) {
-        claims.push({ key: `unique:${type}.${attribute.name}:${value.normalize('NFC').toLowerCase()}`, mode: EXCLUSIVE });
+      const key = name.toLowerCase();
+      // Top level (`userName`, or an extension attribute written `urn:...:attr`), or nested under its URN.
+      if (key === wanted) claim(attribute.name, value);
+      else if (inside !== undefined && key === inside && isObject(value)) {
+        for (const [inner, v] of Object.entries(value)) if (inner.toLowerCase() === attribute.definition.name.toLowerCase()) claim(attribute.name, v);
       }
     }
   }
@@ -91,10 +100,11 @@ function uniqueClaims(type: ResourceTypeName, data: unknown): Claim[] {
 }
 
 /** Whether a PATCH body may set a unique attribute: any operation without a path, or whose path names one. */
-function patchMayRename(type: ResourceTypeName, data: unknown): boolean {
+function patchMayRename(registry: SchemaRegistry, type: ResourceTypeName, data: unknown): boolean {
   const operations = isObject(data) ? data.Operations : undefined;
   if (!Array.isArray(operations)) return true;
-  const unique = uniqueAttributesOf(type).map((a) => a.name.toLowerCase());
+  // A bare attribute name matches its qualified path too; an extension URN path alone may set any of its attributes.
+  const unique = registry.uniqueAttributesOf(type).flatMap((a) => [a.definition.name.toLowerCase(), ...(a.urn ? [a.urn.toLowerCase()] : [])]);
   return operations.some((op) => {
     const path = isObject(op) ? op.path : undefined;
     if (typeof path !== 'string') return true;

@@ -118,7 +118,7 @@ class BulkRun {
           waiting.push(operation);
           continue;
         }
-        const claims = claimsOf(resolved);
+        const claims = claimsOf(resolved, this.request.profile.schemas);
         await this.clearOf(claims);
         if (this.failure) return;
         this.start(operation, resolved, claims);

@@ -19,7 +19,7 @@ export type RouteTable = Readonly<Record<string, RouteHandler>>;
 export function scimHandler(table: RouteTable) {
   const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const route = table[operationOf(event)];
-    const request = toScimRequest(event);
+    const request = await toScimRequest(event);
     if (!route) throw methodNotAllowed(table, event);
     return toProxyResult(await route(request));
   };

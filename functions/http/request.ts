@@ -5,12 +5,15 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ScimError } from '../scim/errors';
 import type { Db } from '../store/db';
+import type { ScimProfile } from '../scim/profile';
 import { TENANT_BASE_PATH } from '../routes';
-import { tenantSettingsSchema, type TenantSettings } from '../tenants/config';
+import { defaultDb } from '../store/db';
+import { tenantProfile } from './tenant-profile';
 
 export interface ScimRequest {
   readonly tenantId: string;
-  readonly settings: TenantSettings;
+  /** The tenant's schemas, dialect and rules (cached per settings version, see tenant-profile.ts). */
+  readonly profile: ScimProfile;
   readonly method: string;
   /** Route path below the tenant base, e.g. `/Users/{id}`. */
   readonly route: string;
@@ -35,12 +38,12 @@ export function operationOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'http
   return `${event.httpMethod} ${routeOf(event)}`;
 }
 
-export function toScimRequest(event: APIGatewayProxyEvent): ScimRequest {
+export async function toScimRequest(event: APIGatewayProxyEvent): Promise<ScimRequest> {
   const tenantId = authorizedTenant(event);
   const headers = lowerCaseHeaders(event.headers);
   return {
     tenantId,
-    settings: tenantSettings(event),
+    profile: await tenantProfile(defaultDb(), tenantId, settingsVersion(event)),
     method: event.httpMethod.toUpperCase(),
     route: routeOf(event),
     id: event.pathParameters?.id,
@@ -63,14 +66,10 @@ function authorizedTenant(event: APIGatewayProxyEvent): string {
   return authorized;
 }
 
-function tenantSettings(event: APIGatewayProxyEvent): TenantSettings {
-  const raw = event.requestContext.authorizer?.settings as unknown;
-  if (typeof raw !== 'string' || raw === '') return tenantSettingsSchema.parse({});
-  try {
-    return tenantSettingsSchema.parse(JSON.parse(raw));
-  } catch {
-    return tenantSettingsSchema.parse({});
-  }
+/** The digest of the tenant's settings the authorizer saw (authorizer.ts); absent from older authorizers. */
+function settingsVersion(event: APIGatewayProxyEvent): string | undefined {
+  const raw = event.requestContext.authorizer?.settingsVersion as unknown;
+  return typeof raw === 'string' && raw !== '' ? raw : undefined;
 }
 
 /**

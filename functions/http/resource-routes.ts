@@ -5,7 +5,6 @@
  */
 import { projectResource } from '../scim/projection';
 import { listResponse } from '../scim/list';
-import { resourceTypes } from '../scim/schema/definitions';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { defaultDb } from '../store/db';
 import type { TenantContext } from '../provisioning/context';
@@ -25,14 +24,14 @@ export function tenantContext(request: ScimRequest): TenantContext {
   return {
     db: request.db ?? defaultDb(),
     tenantId: request.tenantId,
-    settings: request.settings,
+    profile: request.profile,
     baseUrl: request.baseUrl,
     deadline: Date.now() + REQUEST_BUDGET_MS,
   };
 }
 
 export function resourceRoutes(service: ResourceService): RouteTable {
-  const endpoint = resourceTypes[service.type].endpoint;
+  const endpoint = service.type === 'User' ? '/Users' : '/Groups';
   return {
     [`POST ${endpoint}`]: (request) => create(service, request),
     [`GET ${endpoint}`]: (request) => list(service, request, request.query),
@@ -45,13 +44,13 @@ export function resourceRoutes(service: ResourceService): RouteTable {
 }
 
 async function create(service: ResourceService, request: ScimRequest): Promise<ScimResult> {
-  const selection = parseSelection(service.type, request.query);
+  const selection = parseSelection(request.profile, service.type, request.query);
   const created = await service.create(tenantContext(request), request.body, withMemberships(service.type, selection));
-  return resourceResult(service.type, created, selection, 201, { Location: locationOf(request.baseUrl, service.type, created.stored.id) });
+  return resourceResult(request, service.type, created, selection, 201, { Location: locationOf(request.baseUrl, service.type, created.stored.id) });
 }
 
 async function read(service: ResourceService, request: ScimRequest): Promise<ScimResult> {
-  const selection = parseSelection(service.type, request.query);
+  const selection = parseSelection(request.profile, service.type, request.query);
   const ctx = tenantContext(request);
   const id = requireId(request);
   const ifNoneMatch = request.headers['if-none-match'];
@@ -61,11 +60,11 @@ async function read(service: ResourceService, request: ScimRequest): Promise<Sci
     if (notModified(ifNoneMatch, stored)) return { status: 304, headers: { ETag: etagOf(stored.version) } };
   }
   const found = await service.get(ctx, id, withMemberships(service.type, selection));
-  return resourceResult(service.type, found, selection, 200);
+  return resourceResult(request, service.type, found, selection, 200);
 }
 
 async function write(service: ResourceService, request: ScimRequest, kind: 'replace' | 'patch'): Promise<ScimResult> {
-  const selection = parseSelection(service.type, request.query);
+  const selection = parseSelection(request.profile, service.type, request.query);
   const ctx = tenantContext(request);
   const id = requireId(request);
   const ifMatch = request.headers['if-match'];
@@ -77,7 +76,7 @@ async function write(service: ResourceService, request: ScimRequest, kind: 'repl
       ? await service.replace(ctx, id, request.body, ifMatch, wants)
       : await service.patch(ctx, id, request.body, ifMatch, wants);
   if (silent) return { status: 204, headers: { ETag: etagOf(written.stored.version) } };
-  return resourceResult(service.type, written, selection, 200);
+  return resourceResult(request, service.type, written, selection, 200);
 }
 
 async function remove(service: ResourceService, request: ScimRequest): Promise<ScimResult> {
@@ -86,14 +85,14 @@ async function remove(service: ResourceService, request: ScimRequest): Promise<S
 }
 
 async function list(service: ResourceService, request: ScimRequest, raw: RawParams): Promise<ScimResult> {
-  const params = parseListParams(service.type, raw);
+  const params = parseListParams(request.profile, service.type, raw);
   const ctx = tenantContext(request);
   const result = await runQuery(ctx, service.type, params);
   const resources = await service.present(ctx, result.matches, withMemberships(service.type, params.selection));
   return {
     status: 200,
     body: listResponse({
-      resources: resources.map((resource) => projectResource(service.type, resource, params.selection)),
+      resources: resources.map((resource) => projectResource(request.profile, service.type, resource, params.selection)),
       ...(result.totalResults !== undefined ? { totalResults: result.totalResults } : {}),
       itemsPerPage: resources.length,
       ...(result.startIndex !== undefined ? { startIndex: result.startIndex } : {}),
@@ -103,13 +102,14 @@ async function list(service: ResourceService, request: ScimRequest, raw: RawPara
 }
 
 function resourceResult(
+  request: ScimRequest,
   type: ResourceTypeName,
   presented: Presented,
   selection: Selection,
   status: number,
   headers: Record<string, string> = {},
 ): ScimResult {
-  const body: ScimResource = projectResource(type, presented.resource, selection);
+  const body: ScimResource = projectResource(request.profile, type, presented.resource, selection);
   return { status, body, headers: { ...headers, ETag: etagOf(presented.stored.version) } };
 }
 

@@ -20,7 +20,7 @@ export function rootSearchRoute(services: readonly ResourceService[]) {
   return async (request: ScimRequest): Promise<ScimResult> => {
     const raw = searchBodyParams(request.body);
     if (raw.cursor !== undefined) throw badRequest('invalidValue', 'Cursor paging is offered per resource type: use /Users/.search or /Groups/.search.');
-    const parsed = parsePerType(services, raw);
+    const parsed = parsePerType(request, services, raw);
     const ctx = tenantContext(request);
     const first = parsed[0]?.params;
     let skip = (first?.startIndex ?? 1) - 1;
@@ -31,7 +31,7 @@ export function rootSearchRoute(services: readonly ResourceService[]) {
       // Each type's own slice of the combined list: what is left to skip, what is left to fill.
       const result = await runQuery(ctx, service.type, { ...params, startIndex: skip + 1, count: room });
       const presented = await service.present(ctx, result.matches, withMemberships(service.type, params.selection));
-      resources.push(...presented.map((resource) => projectResource(service.type, resource, params.selection)));
+      resources.push(...presented.map((resource) => projectResource(request.profile, service.type, resource, params.selection)));
       const typeTotal = result.totalResults ?? presented.length;
       total += typeTotal;
       skip = Math.max(0, skip - typeTotal);
@@ -44,12 +44,12 @@ export function rootSearchRoute(services: readonly ResourceService[]) {
   };
 }
 
-function parsePerType(services: readonly ResourceService[], raw: Record<string, unknown>): { service: ResourceService; params: ListParams }[] {
+function parsePerType(request: ScimRequest, services: readonly ResourceService[], raw: Record<string, unknown>): { service: ResourceService; params: ListParams }[] {
   const parsed: { service: ResourceService; params: ListParams }[] = [];
   let firstError: ScimError | undefined;
   for (const service of services) {
     try {
-      parsed.push({ service, params: parseListParams(service.type, raw) });
+      parsed.push({ service, params: parseListParams(request.profile, service.type, raw) });
     } catch (error) {
       if (!isScimError(error)) throw error;
       firstError ??= error;

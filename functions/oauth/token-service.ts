@@ -82,7 +82,9 @@ export async function handleTokenRequest(
     return fail({ error: 'invalid_scope', description: 'The only scope is "scim".', status: 400 }, client.clientId);
   }
 
-  const lifetimeMinutes = tenant.settings.tokenLifetimeMinutes ?? DEFAULT_TOKEN_LIFETIME_MINUTES;
+  // Stored settings were validated on write (tenants/config.ts); the store hands them over untyped.
+  const configured = tenant.settings.tokenLifetimeMinutes;
+  const lifetimeMinutes = typeof configured === 'number' ? configured : DEFAULT_TOKEN_LIFETIME_MINUTES;
   const token = await issueAccessToken(deps.signer, {
     issuer: deps.issuer,
     tenantId: tenant.tenantId,

@@ -91,7 +91,7 @@ export async function removeGroup(ctx: TenantContext, id: string, ifMatch: strin
     }
     checkIfMatch(ifMatch, record.stored);
     try {
-      await deleteGroup(ctx.db, ctx.tenantId, record.stored);
+      await deleteGroup(ctx.db, ctx.tenantId, record.stored, ctx.profile.schemas);
       return;
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
@@ -133,9 +133,10 @@ async function changeOf(ctx: TenantContext, before: StoredResource, planned: Pla
       put: [...put].filter((userId) => !has.has(userId)),
       remove: current.filter((userId) => !put.has(userId)),
       members: [...put],
+      registry: ctx.profile.schemas,
     };
   } else {
-    change = { before, resource: planned.resource, put: [...put], remove: [...remove] };
+    change = { before, resource: planned.resource, put: [...put], remove: [...remove], registry: ctx.profile.schemas };
   }
   const unchanged = change.put.length === 0 && change.remove.length === 0 && equalJson(before.resource, planned.resource);
   return unchanged ? undefined : change;

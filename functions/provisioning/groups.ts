@@ -15,7 +15,7 @@ import type { ScimResource } from '../scim/schema/types';
 import { createFitsOneTransaction, createGroup } from '../store/group-writes';
 import { deleteAllMembers, existingUserIds, memberIdsWithin } from '../store/memberships';
 import type { StoredResource } from '../store/resources';
-import { requiredPathsOf, type TenantContext } from './context';
+import type { TenantContext } from './context';
 import { limits } from './limits';
 import { memberValue } from './membership-view';
 import { represent } from './representation';
@@ -23,20 +23,18 @@ import type { Presented, ResourceService } from './resource-service';
 import { removeGroup, writeGroup } from './group-commit';
 import { loadOrNotFound } from './versioned';
 
-const requiredPaths = (ctx: TenantContext) => requiredPathsOf(ctx, 'Group');
-
 export const groups: ResourceService = {
   type: 'Group',
 
   async create(ctx, body, withMembers) {
-    const { attributes, memberIds } = splitMembers(parseResource('Group', body, { requiredPaths: requiredPaths(ctx) }));
+    const { attributes, memberIds } = splitMembers(parseResource(ctx.profile, 'Group', body));
     await assertUsers(ctx, memberIds);
     const resource = { ...attributes, id: randomUUID() };
-    if (createFitsOneTransaction(resource, memberIds)) {
-      return present(ctx, await createGroup(ctx.db, ctx.tenantId, resource, memberIds), withMembers);
+    if (createFitsOneTransaction(resource, memberIds, ctx.profile.schemas)) {
+      return present(ctx, await createGroup(ctx.db, ctx.tenantId, resource, memberIds, ctx.profile.schemas), withMembers);
     }
     // More members than one transaction holds: create the group, then add them as one leased change.
-    const created = await createGroup(ctx.db, ctx.tenantId, resource, []);
+    const created = await createGroup(ctx.db, ctx.tenantId, resource, [], ctx.profile.schemas);
     const stored = await writeGroup(ctx, created.id, undefined, (current) => ({
       resource: current.resource,
       members: { exact: false, put: new Set(memberIds), remove: new Set() },
@@ -49,27 +47,27 @@ export const groups: ResourceService = {
   },
 
   async replace(ctx, id, body, ifMatch, withMembers) {
-    const { attributes, memberIds } = splitMembers(parseResource('Group', body, { requiredPaths: requiredPaths(ctx) }));
+    const { attributes, memberIds } = splitMembers(parseResource(ctx.profile, 'Group', body));
     await assertUsers(ctx, memberIds);
     const members = { exact: true, put: new Set(memberIds), remove: new Set<string>() };
     const stored = await writeGroup(ctx, id, ifMatch, (current) => ({
-      resource: replaceAttributes('Group', current.resource, { ...attributes, id }),
+      resource: replaceAttributes(ctx.profile, 'Group', current.resource, { ...attributes, id }),
       members,
     }));
     return present(ctx, stored, withMembers);
   },
 
   async patch(ctx, id, body, ifMatch, withMembers) {
-    const { attributeOperations, memberChanges } = splitMemberOperations(parsePatchBody(body));
+    const { attributeOperations, memberChanges } = splitMemberOperations(ctx.profile, parsePatchBody(body));
     // Everything is checked before anything is written: a failing PATCH changes nothing (RFC 7644 §3.5.2).
     await assertUsers(ctx, addedMemberIds(memberChanges));
     const members = netMemberChange(memberChanges);
     const stored = await writeGroup(ctx, id, ifMatch, (current) => {
       let resource = current.resource;
       if (attributeOperations.length > 0) {
-        const patched = applyPatch('Group', current.resource, attributeOperations);
+        const patched = applyPatch(ctx.profile, 'Group', current.resource, attributeOperations);
         if (patched.changed) {
-          assertRequired('Group', patched.resource, requiredPaths(ctx));
+          assertRequired(ctx.profile, 'Group', patched.resource);
           resource = patched.resource;
         }
       }
@@ -90,7 +88,7 @@ export const groups: ResourceService = {
 };
 
 async function present(ctx: TenantContext, stored: StoredResource, withMembers: boolean): Promise<Presented> {
-  if (!withMembers) return { stored, resource: represent('Group', stored, ctx.baseUrl) };
+  if (!withMembers) return { stored, resource: represent(ctx.profile, 'Group', stored, ctx.baseUrl) };
   const { userIds, complete } = await memberIdsWithin(ctx.db, ctx.tenantId, stored.id, limits.groupMembersInline);
   if (!complete) {
     throw badRequest(
@@ -101,7 +99,7 @@ async function present(ctx: TenantContext, stored: StoredResource, withMembers: 
     );
   }
   const members = userIds.map((userId) => memberValue(ctx, userId));
-  return { stored, resource: represent('Group', stored, ctx.baseUrl, members.length > 0 ? { members } : {}) };
+  return { stored, resource: represent(ctx.profile, 'Group', stored, ctx.baseUrl, members.length > 0 ? { members } : {}) };
 }
 
 /** The group attributes and the member ids of a validated Group body (members are items, not attributes). */

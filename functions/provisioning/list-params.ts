@@ -9,6 +9,7 @@ import { parseSortBy } from '../scim/filter/sort';
 import { parseAttributeList } from '../scim/projection';
 import type { ResolvedAttribute } from '../scim/schema/registry';
 import type { ResourceTypeName } from '../scim/schema/types';
+import type { ScimProfile } from '../scim/profile';
 import { limits } from './limits';
 
 export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
@@ -34,15 +35,15 @@ export interface ListParams {
 /** Raw parameters with lower-cased names: strings from a query, JSON values from a body. */
 export type RawParams = Readonly<Record<string, unknown>>;
 
-export function parseListParams(type: ResourceTypeName, raw: RawParams): ListParams {
+export function parseListParams(profile: ScimProfile, type: ResourceTypeName, raw: RawParams): ListParams {
   const filterText = text(raw.filter, 'filter');
   const sortByText = text(raw.sortby, 'sortBy');
   const cursor = raw.cursor === undefined ? undefined : text(raw.cursor, 'cursor');
   return {
-    ...(filterText ? { filter: parseFilter(type, filterText) } : {}),
+    ...(filterText ? { filter: parseFilter(profile, type, filterText) } : {}),
     filterText,
-    selection: parseSelection(type, raw),
-    ...(sortByText ? { sortBy: parseSortBy(type, sortByText) } : {}),
+    selection: parseSelection(profile, type, raw),
+    ...(sortByText ? { sortBy: parseSortBy(profile, type, sortByText) } : {}),
     sortOrder: sortOrder(raw.sortorder),
     startIndex: startIndex(raw.startindex),
     count: cursor === undefined ? indexCount(raw.count) : cursorCount(raw.count),
@@ -50,12 +51,12 @@ export function parseListParams(type: ResourceTypeName, raw: RawParams): ListPar
   };
 }
 
-export function parseSelection(type: ResourceTypeName, raw: RawParams): Selection {
+export function parseSelection(profile: ScimProfile, type: ResourceTypeName, raw: RawParams): Selection {
   const attributes = list(raw.attributes, 'attributes');
   const excluded = list(raw.excludedattributes, 'excludedAttributes');
   return {
-    ...(attributes ? { attributes: parseAttributeList(type, attributes) } : {}),
-    ...(excluded ? { excludedAttributes: parseAttributeList(type, excluded) } : {}),
+    ...(attributes ? { attributes: parseAttributeList(profile, type, attributes) } : {}),
+    ...(excluded ? { excludedAttributes: parseAttributeList(profile, type, excluded) } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import type { FilterNode } from '../scim/filter/ast';
 import { evaluateFilter } from '../scim/filter/evaluate';
 import { compareResources } from '../scim/filter/sort';
 import { equalityTerms } from '../scim/filter/terms';
-import { foldUnique, uniqueAttributesOf } from '../scim/schema/uniqueness';
+import { foldUnique } from '../scim/schema/uniqueness';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { cursorKey } from '../store/cursor-key';
 import { findIdByUnique, getResources, listResources, positionAfter, type StoredResource } from '../store/resources';
@@ -112,12 +112,13 @@ async function keyCandidates(ctx: TenantContext, type: ResourceTypeName, filter:
     const resources = await getResources(ctx.db, ctx.tenantId, type, await relatedIds(ctx, type, membership.value));
     return { resources, relatedTo: membership.value };
   }
-  for (const definition of uniqueAttributesOf(type)) {
-    const term = terms.find((t) => t.path === definition.name.toLowerCase());
+  const { schemas } = ctx.profile;
+  for (const unique of schemas.uniqueAttributesOf(type)) {
+    const term = terms.find((t) => t.path === unique.path);
     if (!term) continue;
     const id = await findIdByUnique(ctx.db, ctx.tenantId, type, {
-      attribute: definition.name,
-      value: foldUnique(type, definition.name, term.value),
+      attribute: unique.name,
+      value: foldUnique(schemas, type, unique.name, term.value),
     });
     return { resources: id ? await getResources(ctx.db, ctx.tenantId, type, [id]) : [] };
   }
@@ -186,7 +187,7 @@ async function matching(
   const mentions = membershipMentions(type, filter);
   const memberships = mentions.none ? undefined : await membershipsForFilter(ctx, type, candidates, mentions, relatedTo);
   return candidates.filter((stored) => {
-    const view: ScimResource = represent(type, stored, ctx.baseUrl, memberships?.get(stored.id) ?? {});
+    const view: ScimResource = represent(ctx.profile, type, stored, ctx.baseUrl, memberships?.get(stored.id) ?? {});
     return evaluateFilter(filter, view);
   });
 }

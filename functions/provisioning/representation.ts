@@ -6,6 +6,7 @@ import type { StoredResource } from '../store/resources';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { resourceTypes } from '../scim/schema/definitions';
 import { ScimError } from '../scim/errors';
+import type { ScimProfile } from '../scim/profile';
 
 export const etagOf = (version: number): string => `W/"${version}"`;
 
@@ -13,7 +14,13 @@ export function locationOf(baseUrl: string, type: ResourceTypeName, id: string):
   return `${baseUrl}${resourceTypes[type].endpoint}/${encodeURIComponent(id)}`;
 }
 
-export function represent(type: ResourceTypeName, stored: StoredResource, baseUrl: string, extra: ScimResource = {}): ScimResource {
+export function represent(
+  _profile: ScimProfile,
+  type: ResourceTypeName,
+  stored: StoredResource,
+  baseUrl: string,
+  extra: ScimResource = {},
+): ScimResource {
   const { schemas, ...attributes } = stored.resource;
   return {
     schemas,

@@ -12,7 +12,7 @@ import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { existingUserIds, listMembers } from '../store/memberships';
 import { pages, startingAt } from '../store/paging';
 import { createResource, getResource } from '../store/resources';
-import { requiredPathsOf, type TenantContext } from './context';
+import type { TenantContext } from './context';
 import { groups } from './groups';
 import { updateVersioned } from './versioned';
 
@@ -24,10 +24,10 @@ const MEMBERS_PER_CHANGE = 1000;
 /** Creates the resource with this id, or replaces it when it exists and differs. */
 export async function restoreResource(ctx: TenantContext, type: ResourceTypeName, id: string, resource: ScimResource): Promise<Restored> {
   // Hand-edited files get the same validation as SCIM requests.
-  const wanted = normalizeResource(type, { ...resource, id });
-  assertRequired(type, wanted, requiredPathsOf(ctx, type));
+  const wanted = normalizeResource(ctx.profile, type, { ...resource, id });
+  assertRequired(ctx.profile, type, wanted);
   if (!(await getResource(ctx.db, ctx.tenantId, type, id))) {
-    await createResource(ctx.db, ctx.tenantId, type, wanted);
+    await createResource(ctx.db, ctx.tenantId, type, wanted, ctx.profile.schemas);
     return 'created';
   }
   let changed = false;

@@ -8,26 +8,24 @@ import { replaceResource as replaceAttributes } from '../scim/resource/replace';
 import type { ScimResource } from '../scim/schema/types';
 import { deleteMembershipsOfUser } from '../store/memberships';
 import { createResource, type StoredResource } from '../store/resources';
-import { requiredPathsOf, type TenantContext } from './context';
+import type { TenantContext } from './context';
 import { limits } from './limits';
 import { groupsAttribute } from './membership-view';
 import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
 import { deleteVersioned, loadOrNotFound, updateVersioned } from './versioned';
 
-const requiredPaths = (ctx: TenantContext) => requiredPathsOf(ctx, 'User');
-
 async function present(ctx: TenantContext, stored: StoredResource, withGroups: boolean): Promise<Presented> {
   const groups = withGroups ? await groupsAttribute(ctx, stored.id) : {};
-  return { stored, resource: represent('User', stored, ctx.baseUrl, groups) };
+  return { stored, resource: represent(ctx.profile, 'User', stored, ctx.baseUrl, groups) };
 }
 
 export const users: ResourceService = {
   type: 'User',
 
   async create(ctx, body, withGroups) {
-    const resource = parseResource('User', body, { requiredPaths: requiredPaths(ctx) });
-    const stored = await createResource(ctx.db, ctx.tenantId, 'User', { ...resource, id: randomUUID() });
+    const resource = parseResource(ctx.profile, 'User', body);
+    const stored = await createResource(ctx.db, ctx.tenantId, 'User', { ...resource, id: randomUUID() }, ctx.profile.schemas);
     return present(ctx, stored, withGroups);
   },
 
@@ -36,9 +34,9 @@ export const users: ResourceService = {
   },
 
   async replace(ctx, id, body, ifMatch, withGroups) {
-    const incoming = parseResource('User', body, { requiredPaths: requiredPaths(ctx) });
+    const incoming = parseResource(ctx.profile, 'User', body);
     const stored = await updateVersioned(ctx, 'User', id, ifMatch, (current) =>
-      unlessUnchanged(current, replaceAttributes('User', current.resource, { ...incoming, id })),
+      unlessUnchanged(current, replaceAttributes(ctx.profile, 'User', current.resource, { ...incoming, id })),
     );
     return present(ctx, stored, withGroups);
   },
@@ -46,9 +44,9 @@ export const users: ResourceService = {
   async patch(ctx, id, body, ifMatch, withGroups) {
     const operations = parsePatchBody(body);
     const stored = await updateVersioned(ctx, 'User', id, ifMatch, (current) => {
-      const { resource, changed } = applyPatch('User', current.resource, operations);
+      const { resource, changed } = applyPatch(ctx.profile, 'User', current.resource, operations);
       if (!changed) return undefined;
-      assertRequired('User', resource, requiredPaths(ctx));
+      assertRequired(ctx.profile, 'User', resource);
       return resource;
     });
     return present(ctx, stored, withGroups);

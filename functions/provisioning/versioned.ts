@@ -30,7 +30,7 @@ export async function deleteVersioned(ctx: TenantContext, type: ResourceTypeName
     const stored = await loadOrNotFound(ctx, type, id);
     checkIfMatch(ifMatch, stored);
     try {
-      await deleteResource(ctx.db, ctx.tenantId, type, stored, stored.version);
+      await deleteResource(ctx.db, ctx.tenantId, type, stored, stored.version, ctx.profile.schemas);
       return;
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
@@ -56,7 +56,7 @@ export async function updateVersioned(
     const next = change(current);
     if (next === undefined) return current;
     try {
-      return await replaceResource(ctx.db, ctx.tenantId, type, current, next);
+      return await replaceResource(ctx.db, ctx.tenantId, type, current, next, ctx.profile.schemas);
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
       if (ifMatch !== undefined && ifMatch.trim() !== '*') {

@@ -3,9 +3,9 @@
  * ResourceTypes, all generated from the schema definitions and the service's limits so that what
  * is advertised is what is enforced.
  */
-import { resourceTypes, schemas } from './schema/definitions';
-import { qualifyPath, resolvePath, schemaById } from './schema/registry';
-import type { AttributeDefinition, ResourceTypeName, SchemaDefinition, ScimResource } from './schema/types';
+import type { ScimProfile } from './profile';
+import type { RequiredAttributes, SchemaRegistry } from './schema/registry';
+import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition, ScimResource } from './schema/types';
 
 const CORE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:';
 const SERVICE_PROVIDER_CONFIG_SCHEMA = `${CORE_SCHEMA}ServiceProviderConfig`;
@@ -22,9 +22,6 @@ export interface ServiceProviderOptions {
   /** RFC 9967 §4: the SET event URIs the service publishes (no asynchronous requests). */
   readonly eventUris: readonly string[];
 }
-
-/** Paths a tenant requires per resource type (tenant settings), shown as `required: true`. */
-export type RequiredAttributes = Partial<Record<ResourceTypeName, readonly string[]>>;
 
 export function serviceProviderConfig(options: ServiceProviderOptions): ScimResource {
   return {
@@ -70,26 +67,27 @@ export function serviceProviderConfig(options: ServiceProviderOptions): ScimReso
   };
 }
 
-export function schemaResources(baseUrl: string, required: RequiredAttributes = {}): ScimResource[] {
-  return schemas.map((schema) => schemaAsResource(baseUrl, schema, required));
+/** Every schema the tenant serves: RFC 7643's, then the tenant's own extensions. */
+export function schemaResources(profile: ScimProfile, baseUrl: string): ScimResource[] {
+  return profile.schemas.schemas.map((schema) => schemaAsResource(profile.schemas, baseUrl, schema));
 }
 
-export function schemaResource(baseUrl: string, id: string, required: RequiredAttributes = {}): ScimResource | undefined {
-  const schema = schemaById(id);
-  return schema ? schemaAsResource(baseUrl, schema, required) : undefined;
+export function schemaResource(profile: ScimProfile, baseUrl: string, id: string): ScimResource | undefined {
+  const schema = profile.schemas.schemaById(id);
+  return schema ? schemaAsResource(profile.schemas, baseUrl, schema) : undefined;
 }
 
-export function resourceTypeResources(baseUrl: string): ScimResource[] {
-  return Object.values(resourceTypes).map((resourceType) => resourceTypeAsResource(baseUrl, resourceType.id));
+export function resourceTypeResources(profile: ScimProfile, baseUrl: string): ScimResource[] {
+  return profile.schemas.resourceTypes().map((resourceType) => resourceTypeAsResource(baseUrl, resourceType));
 }
 
-export function resourceTypeResource(baseUrl: string, id: string): ScimResource | undefined {
-  const match = Object.values(resourceTypes).find((resourceType) => resourceType.id.toLowerCase() === id.toLowerCase());
-  return match ? resourceTypeAsResource(baseUrl, match.id) : undefined;
+export function resourceTypeResource(profile: ScimProfile, baseUrl: string, id: string): ScimResource | undefined {
+  const match = profile.schemas.resourceTypes().find((resourceType) => resourceType.id.toLowerCase() === id.toLowerCase());
+  return match ? resourceTypeAsResource(baseUrl, match) : undefined;
 }
 
-function resourceTypeAsResource(baseUrl: string, name: ResourceTypeName): ScimResource {
-  const { id, endpoint, description, schema, schemaExtensions } = resourceTypes[name];
+function resourceTypeAsResource(baseUrl: string, resourceType: ResourceTypeDefinition): ScimResource {
+  const { id, name, endpoint, description, schema, schemaExtensions } = resourceType;
   return {
     schemas: [RESOURCE_TYPE_SCHEMA],
     id,
@@ -102,26 +100,36 @@ function resourceTypeAsResource(baseUrl: string, name: ResourceTypeName): ScimRe
   };
 }
 
-function schemaAsResource(baseUrl: string, schema: SchemaDefinition, required: RequiredAttributes): ScimResource {
-  const marks = requiredMarks(schema, required);
+/**
+ * A schema as /Schemas serves it. The core User and Group schemas also list `externalId`: RFC 7643
+ * §3.1 makes it a common attribute outside every schema, but clients discover mappable attributes
+ * by flattening /Schemas (Microsoft's gallery validation fails a mapping to `externalId` it cannot
+ * find there), and describing an accepted attribute where the resource carries it is what §7's
+ * `attributes` is for.
+ */
+function schemaAsResource(registry: SchemaRegistry, baseUrl: string, schema: SchemaDefinition): ScimResource {
+  const marks = requiredMarks(registry, schema, registry.requiredAttributes());
+  const isCore = registry.resourceTypes().some((rt) => rt.schema === schema.id);
+  const externalId = registry.commonAttributes().find((a) => a.name === 'externalId');
+  const attributes = isCore && externalId ? [...schema.attributes, externalId] : schema.attributes;
   return {
     schemas: [SCHEMA_SCHEMA],
     id: schema.id,
     name: schema.name,
     description: schema.description,
-    attributes: schema.attributes.map((attribute) => withRequired(attribute, marks, attribute.name)),
+    attributes: attributes.map((attribute) => withRequired(attribute, marks, attribute.name)),
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id}` },
   };
 }
 
 /** Lower-cased `attr` / `attr.sub` names of this schema that the tenant requires. */
-function requiredMarks(schema: SchemaDefinition, required: RequiredAttributes): Set<string> {
+function requiredMarks(registry: SchemaRegistry, schema: SchemaDefinition, required: RequiredAttributes): Set<string> {
   const marks = new Set<string>();
-  for (const type of Object.keys(resourceTypes) as ResourceTypeName[]) {
+  for (const type of registry.resourceTypes().map((rt) => rt.name)) {
     for (const path of required[type] ?? []) {
       // `roles[primary eq "True"].value` requires `roles` and `roles.value`.
       const plain = path.replace(/\[[^\]]*\]/g, '');
-      const resolved = resolvePath(type, qualifyPath(type, plain));
+      const resolved = registry.resolvePath(type, registry.qualifyPath(type, plain));
       if (!resolved || resolved.schema !== schema.id) continue;
       marks.add(resolved.definition.name.toLowerCase());
       if (resolved.subDefinition) marks.add(`${resolved.definition.name}.${resolved.subDefinition.name}`.toLowerCase());
@@ -130,10 +138,12 @@ function requiredMarks(schema: SchemaDefinition, required: RequiredAttributes): 
   return marks;
 }
 
+/** The attribute as RFC 7643 §7 describes it (internal `aliases` left out), with the tenant's required marks. */
 function withRequired(attribute: AttributeDefinition, marks: Set<string>, path: string): AttributeDefinition {
   const subAttributes = attribute.subAttributes?.map((sub) => withRequired(sub, marks, `${path}.${sub.name}`));
+  const { aliases: _aliases, ...described } = attribute;
   return {
-    ...attribute,
+    ...described,
     required: attribute.required || marks.has(path.toLowerCase()),
     ...(subAttributes ? { subAttributes } : {}),
   };

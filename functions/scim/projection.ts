@@ -3,8 +3,8 @@
  * `returned` characteristic: `always` (id, schemas) is always there, `never` (password) never,
  * `request` (a User's groups) only when named, `default` unless excluded or another list is asked.
  */
-import { extensionUrnsOf, qualifyPath, resolvePath, schemaDefinitionOf, coreAttributesOf, findAttribute, type ResolvedAttribute } from './schema/registry';
-import { resourceTypes } from './schema/definitions';
+import type { ScimProfile } from './profile';
+import { findAttribute, type ResolvedAttribute } from './schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from './schema/types';
 import { isObject } from '../commons/json';
 
@@ -16,28 +16,35 @@ export interface AttributeSelection {
 type Json = Record<string, unknown>;
 
 /** A comma-separated list of attribute paths. Names the schema does not define are ignored (RFC 7644 §3.4.2.5). */
-export function parseAttributeList(type: ResourceTypeName, text: string): ResolvedAttribute[] {
+export function parseAttributeList(profile: ScimProfile, type: ResourceTypeName, text: string): ResolvedAttribute[] {
+  const { schemas } = profile;
   return text
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '')
-    .map((name) => resolvePath(type, qualifyPath(type, name)))
+    .map((name) => schemas.resolvePath(type, schemas.qualifyPath(type, name)))
     .filter((resolved): resolved is ResolvedAttribute => resolved !== undefined);
 }
 
-export function projectResource(type: ResourceTypeName, resource: ScimResource, selection: AttributeSelection): ScimResource {
-  const core = resourceTypes[type].schema;
+export function projectResource(
+  profile: ScimProfile,
+  type: ResourceTypeName,
+  resource: ScimResource,
+  selection: AttributeSelection,
+): ScimResource {
+  const { schemas } = profile;
+  const core = schemas.resourceType(type).schema;
   const projected: Json = {};
-  const extensions = new Set(extensionUrnsOf(type));
   for (const [key, value] of Object.entries(resource)) {
+    const urn = key === 'schemas' ? undefined : schemas.extensionNamed(type, key);
     if (key === 'schemas') {
       projected[key] = value;
-    } else if (extensions.has(key)) {
+    } else if (urn) {
       if (!isObject(value)) continue;
-      const inner = projectObject(key, schemaDefinitionOf(key).attributes, value, selection);
+      const inner = projectObject(urn, schemas.schemaDefinitionOf(urn).attributes, value, selection);
       if (Object.keys(inner).length > 0) projected[key] = inner;
     } else {
-      const definition = findAttribute(coreAttributesOf(type), key);
+      const definition = findAttribute(schemas.coreAttributesOf(type), key);
       const kept = definition ? projectAttribute(core, definition, value, selection) : undefined;
       if (kept !== undefined) projected[key] = kept;
     }

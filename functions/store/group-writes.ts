@@ -15,6 +15,7 @@
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScimResource } from '../scim/schema/types';
+import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { conflict, ScimError } from '../scim/errors';
 import type { Db } from './db';
@@ -57,6 +58,8 @@ export interface GroupChange {
   readonly put: readonly string[];
   readonly remove: readonly string[];
   readonly members?: readonly string[];
+  /** The tenant's schemas: which attributes hold unique values (RFC 7643's alone when absent). */
+  readonly registry?: SchemaRegistry;
 }
 
 /** A lease holder ran out of time: its change is stored and will be finished by the next writer. */
@@ -79,22 +82,28 @@ export async function readGroup(db: Db, tenantId: string, id: string): Promise<G
 
 /** Whether the change fits one transaction (group item + uniqueness items + membership items). */
 export function fitsOneTransaction(change: GroupChange): boolean {
-  const { added, removed } = uniqueChanges('Group', change.before.resource, change.resource);
+  const { added, removed } = uniqueChanges(change.registry ?? standardRegistry, 'Group', change.before.resource, change.resource);
   return 1 + added.length + removed.length + change.put.length + change.remove.length <= TRANSACTION_ACTIONS;
 }
 
 /** Whether a group created with these members fits one transaction (with its uniqueness items). */
-export function createFitsOneTransaction(resource: ScimResource, memberIds: readonly string[]): boolean {
-  return 1 + uniqueValuesOf('Group', resource).length + memberIds.length <= TRANSACTION_ACTIONS;
+export function createFitsOneTransaction(resource: ScimResource, memberIds: readonly string[], registry: SchemaRegistry = standardRegistry): boolean {
+  return 1 + uniqueValuesOf(registry, 'Group', resource).length + memberIds.length <= TRANSACTION_ACTIONS;
 }
 
 /** Creates a group and its memberships in one transaction (see createFitsOneTransaction). */
-export async function createGroup(db: Db, tenantId: string, resource: ScimResource, memberIds: readonly string[]): Promise<StoredResource> {
+export async function createGroup(
+  db: Db,
+  tenantId: string,
+  resource: ScimResource,
+  memberIds: readonly string[],
+  registry: SchemaRegistry = standardRegistry,
+): Promise<StoredResource> {
   const id = String(resource.id);
   if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
   const now = new Date().toISOString();
   const stored: StoredResource = { id, resource, version: 1, created: now, lastModified: now };
-  const uniques = uniqueValuesOf('Group', resource);
+  const uniques = uniqueValuesOf(registry, 'Group', resource);
   await transact(
     db,
     [
@@ -108,7 +117,7 @@ export async function createGroup(db: Db, tenantId: string, resource: ScimResour
 }
 
 /** Deletes the group at the version read, if unleased, with its uniqueness items. Members go afterwards (janitor). */
-export async function deleteGroup(db: Db, tenantId: string, stored: StoredResource): Promise<void> {
+export async function deleteGroup(db: Db, tenantId: string, stored: StoredResource, registry: SchemaRegistry = standardRegistry): Promise<void> {
   await transact(
     db,
     [
@@ -120,7 +129,7 @@ export async function deleteGroup(db: Db, tenantId: string, stored: StoredResour
           ExpressionAttributeValues: { ':expected': stored.version },
         },
       },
-      ...uniqueValuesOf('Group', stored.resource).map((u) => deleteUnique(db, tenantId, 'Group', u, stored.id)),
+      ...uniqueValuesOf(registry, 'Group', stored.resource).map((u) => deleteUnique(db, tenantId, 'Group', u, stored.id)),
     ],
     [],
   );
@@ -152,7 +161,7 @@ const nextVersion = (before: StoredResource, resource: ScimResource): StoredReso
 
 async function commitSmall(db: Db, tenantId: string, change: GroupChange): Promise<StoredResource> {
   const after = nextVersion(change.before, change.resource);
-  const { added, removed } = uniqueChanges('Group', change.before.resource, change.resource);
+  const { added, removed } = uniqueChanges(change.registry ?? standardRegistry, 'Group', change.before.resource, change.resource);
   const actions = [
     {
       Put: {
@@ -241,7 +250,7 @@ function chunksOf(put: readonly string[], remove: readonly string[], reserved: n
 
 async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner: string, timing: LeaseTiming): Promise<StoredResource> {
   const groupId = change.before.id;
-  const { added, removed } = uniqueChanges('Group', change.before.resource, change.resource);
+  const { added, removed } = uniqueChanges(change.registry ?? standardRegistry, 'Group', change.before.resource, change.resource);
   // The stored change: for a replacement the resulting member list (a recovering writer recomputes
   // the removals from the members it finds), else the puts and removes. Either is bounded by the body.
   const exact = change.members !== undefined;

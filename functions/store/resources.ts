@@ -5,6 +5,7 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
+import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { ScimError, conflict } from '../scim/errors';
 import type { Db } from './db';
@@ -78,12 +79,19 @@ export async function findIdByUnique(db: Db, tenantId: string, type: ResourceTyp
   return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
 }
 
-export async function createResource(db: Db, tenantId: string, type: ResourceTypeName, resource: ScimResource): Promise<StoredResource> {
+/** `registry` (the tenant's) says which values are unique: its uniqueness items are written in the same transaction. */
+export async function createResource(
+  db: Db,
+  tenantId: string,
+  type: ResourceTypeName,
+  resource: ScimResource,
+  registry: SchemaRegistry = standardRegistry,
+): Promise<StoredResource> {
   const id = String(resource.id);
   if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
   const now = new Date().toISOString();
   const stored: StoredResource = { id, resource, version: 1, created: now, lastModified: now };
-  const uniques = uniqueValuesOf(type, resource);
+  const uniques = uniqueValuesOf(registry, type, resource);
   try {
     await transactWrite(db, [
       { Put: { TableName: db.table, Item: toItem(tenantId, type, stored), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -105,6 +113,7 @@ export async function replaceResource(
   type: ResourceTypeName,
   before: StoredResource,
   resource: ScimResource,
+  registry: SchemaRegistry = standardRegistry,
 ): Promise<StoredResource> {
   const after: StoredResource = {
     id: before.id,
@@ -119,7 +128,7 @@ export async function replaceResource(
     ConditionExpression: 'version = :expected',
     ExpressionAttributeValues: { ':expected': before.version },
   };
-  const { added, removed } = uniqueChanges(type, before.resource, resource);
+  const { added, removed } = uniqueChanges(registry, type, before.resource, resource);
   try {
     if (added.length === 0 && removed.length === 0) {
       await db.client.send(new PutCommand(put));
@@ -146,6 +155,7 @@ export async function deleteResource(
   type: ResourceTypeName,
   stored: StoredResource,
   expectedVersion?: number,
+  registry: SchemaRegistry = standardRegistry,
 ): Promise<void> {
   const condition =
     expectedVersion === undefined
@@ -154,7 +164,7 @@ export async function deleteResource(
   try {
     await transactWrite(db, [
       { Delete: { TableName: db.table, Key: keys.resource(tenantId, type, stored.id), ...condition } },
-      ...uniqueValuesOf(type, stored.resource).map((u) => deleteUnique(db, tenantId, type, u, stored.id)),
+      ...uniqueValuesOf(registry, type, stored.resource).map((u) => deleteUnique(db, tenantId, type, u, stored.id)),
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled) throw new VersionConflict();
@@ -259,9 +269,9 @@ export function deleteUnique(db: Db, tenantId: string, type: ResourceTypeName, u
   };
 }
 
-export function uniqueChanges(type: ResourceTypeName, before: ScimResource, after: ScimResource) {
-  const old = uniqueValuesOf(type, before);
-  const next = uniqueValuesOf(type, after);
+export function uniqueChanges(registry: SchemaRegistry, type: ResourceTypeName, before: ScimResource, after: ScimResource) {
+  const old = uniqueValuesOf(registry, type, before);
+  const next = uniqueValuesOf(registry, type, after);
   const same = (a: UniqueValue, b: UniqueValue) => a.attribute === b.attribute && a.value === b.value;
   return {
     added: next.filter((n) => !old.some((o) => same(o, n))),

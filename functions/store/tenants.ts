@@ -6,8 +6,14 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Db } from './db';
 import { pages, type StartKey } from './paging';
 import { keys, TENANT_REGISTRY_PARTITION } from './keys';
-import type { TenantSettings } from '../tenants/config';
 import type { UsagePlanKind } from '../tenants/usage-key';
+
+/**
+ * A tenant's settings as stored: the JSON tenants.json declared, validated when it was written
+ * (synth, start, onboarding). Readers that act on it parse it (tenants/profile.ts); the store does
+ * not, so the authorizer stays free of zod.
+ */
+export type StoredSettings = Readonly<Record<string, unknown>>;
 
 export type TenantStatus = 'active' | 'disabled';
 
@@ -15,7 +21,7 @@ export interface TenantRecord {
   readonly tenantId: string;
   readonly displayName: string;
   readonly status: TenantStatus;
-  readonly settings: TenantSettings;
+  readonly settings: StoredSettings;
   /** Whether the deploy gave the tenant a usage plan of its own; absent on the item: shared. */
   readonly usagePlan: UsagePlanKind;
   readonly created: string;
@@ -40,7 +46,7 @@ export async function getTenant(db: Db, tenantId: string): Promise<TenantRecord 
 /** Creates or updates a tenant; `created` is kept from the first write, `usagePlan` unless given. */
 export async function putTenant(
   db: Db,
-  tenant: { tenantId: string; displayName: string; status?: TenantStatus; settings?: TenantSettings; usagePlan?: UsagePlanKind },
+  tenant: { tenantId: string; displayName: string; status?: TenantStatus; settings?: StoredSettings; usagePlan?: UsagePlanKind },
 ): Promise<TenantRecord> {
   const time = now();
   const plan = tenant.usagePlan ? { expression: ', usagePlan = :plan', values: { ':plan': tenant.usagePlan } } : { expression: '', values: {} };
@@ -57,7 +63,7 @@ export async function putTenant(
         ':id': tenant.tenantId,
         ':name': tenant.displayName,
         ':status': tenant.status ?? 'active',
-        ':settings': tenant.settings ?? { requiredAttributes: {} },
+        ':settings': tenant.settings ?? {},
         ':now': time,
         ...plan.values,
       },
@@ -145,7 +151,7 @@ function toTenant(item: Record<string, unknown>): TenantRecord {
     tenantId: String(item.tenantId),
     displayName: String(item.displayName),
     status: item.status === 'disabled' ? 'disabled' : 'active',
-    settings: (item.settings as TenantSettings | undefined) ?? { requiredAttributes: {} },
+    settings: typeof item.settings === 'object' && item.settings !== null ? (item.settings as StoredSettings) : {},
     usagePlan: item.usagePlan === 'own' ? 'own' : 'shared',
     created: String(item.created),
     lastModified: String(item.lastModified),

@@ -5,27 +5,54 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { DIALECT_NAMES } from '../scim/dialect/dialect';
+import { parsePatchPath } from '../scim/filter/path';
+import { defaultProfile } from '../scim/profile';
+import { SchemaRegistry } from '../scim/schema/registry';
+import type { ResourceTypeName } from '../scim/schema/types';
+import { schemaExtensionsSchema, toSchemaExtensions } from './schema-extensions';
 import { TENANT_ID_PATTERN } from './tenant-id';
 
 export { TENANT_ID_PATTERN };
 
-export const tenantSettingsSchema = z.object({
-  /**
-   * Attribute paths a tenant's app requires on create/replace, e.g. `roles[primary eq "True"].value`,
-   * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization`, `phoneNumbers`.
-   */
-  requiredAttributes: z
-    .object({ User: z.array(z.string().min(1)).default([]), Group: z.array(z.string().min(1)).default([]) })
-    .partial()
-    .default({}),
-  /**
-   * Which identity provider's request forms the tenant accepts (functions/scim/dialect/): `tolerant`
-   * (absent: Entra's and Okta's together), `entra`, `okta`, or `strict` (RFC 7643/7644 only).
-   */
-  dialect: z.enum(DIALECT_NAMES).optional(),
-  /** Lifetime of the tenant's OAuth access tokens (Microsoft's gallery accepts 60-360 minutes). @default 60 */
-  tokenLifetimeMinutes: z.number().int().min(60).max(360).optional(),
-});
+export const tenantSettingsSchema = z
+  .object({
+    /**
+     * Attribute paths a tenant's app requires on create/replace, e.g. `roles[primary eq "True"].value`,
+     * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization`, `phoneNumbers`.
+     */
+    requiredAttributes: z
+      .object({ User: z.array(z.string().min(1)).default([]), Group: z.array(z.string().min(1)).default([]) })
+      .partial()
+      .default({}),
+    /**
+     * Which identity provider's request forms the tenant accepts (functions/scim/dialect/): `tolerant`
+     * (absent: Entra's and Okta's together), `entra`, `okta`, or `strict` (RFC 7643/7644 only).
+     */
+    dialect: z.enum(DIALECT_NAMES).optional(),
+    /** Lifetime of the tenant's OAuth access tokens (Microsoft's gallery accepts 60-360 minutes). @default 60 */
+    tokenLifetimeMinutes: z.number().int().min(60).max(360).optional(),
+    /** The tenant's own schema extensions, in RFC 7643 §7 representation (see schema-extensions.ts). */
+    schemaExtensions: schemaExtensionsSchema,
+    /** `reject` (400 invalidValue, default) or `ignore` attributes no schema of the tenant defines (names logged). */
+    unknownAttributes: z.enum(['reject', 'ignore']).default('reject'),
+    /** RFC 7643 §3.1 gives externalId no uniqueness (`none`, default); `server` makes duplicates 409. */
+    externalIdUniqueness: z.enum(['none', 'server']).default('server'),
+  })
+  .superRefine((settings, ctx) => {
+    // Required paths must name attributes of the tenant's own schemas: checked here, not on a request.
+    const schemas = registryOf(settings);
+    const profile = { ...defaultProfile, schemas };
+    for (const type of ['User', 'Group'] as const satisfies readonly ResourceTypeName[]) {
+      (settings.requiredAttributes[type] ?? []).forEach((path, index) => {
+        try {
+          parsePatchPath(profile, type, schemas.qualifyPath(type, path));
+        } catch (error) {
+          const why = error instanceof Error ? error.message : 'not a path';
+          ctx.addIssue({ code: 'custom', path: ['requiredAttributes', type, index], message: why });
+        }
+      });
+    }
+  });
 
 export const tenantConfigSchema = z.object({
   id: z.string().regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, 1-63 characters'),
@@ -38,7 +65,7 @@ export const tenantConfigSchema = z.object({
   tokenVersion: z.number().int().min(1).default(1),
   /** How long the previous token stays valid after a rotation. */
   tokenOverlapHours: z.number().min(0).max(24 * 30).default(24),
-  settings: tenantSettingsSchema.default({ requiredAttributes: {} }),
+  settings: tenantSettingsSchema.default(() => tenantSettingsSchema.parse({})),
 });
 
 export const tenantsFileSchema = z.object({
@@ -49,9 +76,36 @@ export const tenantsFileSchema = z.object({
 
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+/** Settings as written in tenants.json: every member optional (defaults fill them). */
+export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;
 
+/** The tenant's schema registry as its settings declare it (core, enterprise and its extensions). */
+export function registryOf(settings: Pick<TenantSettings, 'schemaExtensions' | 'requiredAttributes' | 'externalIdUniqueness'>): SchemaRegistry {
+  return new SchemaRegistry({
+    extensions: toSchemaExtensions(settings.schemaExtensions),
+    requiredAttributes: settings.requiredAttributes,
+    externalIdUniqueness: settings.externalIdUniqueness,
+  });
+}
+
+/** Validates a tenants file; errors name the tenant and the path, e.g. `tenant "acme": settings.schemaExtensions[0].id: ...`. */
 export function parseTenantsFile(json: unknown): TenantConfig[] {
-  return tenantsFileSchema.parse(json).tenants;
+  const parsed = tenantsFileSchema.safeParse(json);
+  if (parsed.success) return parsed.data.tenants;
+  throw new Error(parsed.error.issues.map((issue) => describeIssue(json, issue)).join('\n'));
+}
+
+function describeIssue(json: unknown, issue: z.core.$ZodIssue): string {
+  const [root, index, ...rest] = issue.path;
+  const tenants = (json as { tenants?: unknown } | null)?.tenants;
+  if (root !== 'tenants' || typeof index !== 'number' || !Array.isArray(tenants)) return `${formatPath(issue.path)}: ${issue.message}`;
+  const id = (tenants[index] as { id?: unknown } | undefined)?.id;
+  const tenant = typeof id === 'string' ? `tenant "${id}"` : `tenants[${index}]`;
+  return `${tenant}: ${rest.length > 0 ? `${formatPath(rest)}: ` : ''}${issue.message}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
 }
 
 export function loadTenantsFile(path: string): TenantConfig[] {

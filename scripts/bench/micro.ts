@@ -87,7 +87,7 @@ async function bundledCore(): Promise<Core> {
 }
 
 export async function microBenchmarks(): Promise<MicroFigures[]> {
-  const { applyPatch, evaluateFilter, parseFilter, parsePatchBody } = await bundledCore();
+  const { applyPatch, defaultProfile, evaluateFilter, parseFilter, parsePatchBody } = await bundledCore();
   const resource = user();
   const results: MicroFigures[] = [];
   const compare = async (benchmark: string, implementations: Record<string, () => unknown>) => {
@@ -104,14 +104,14 @@ export async function microBenchmarks(): Promise<MicroFigures[]> {
   };
 
   await compare('filter parse + evaluate (3 filters)', {
-    'scim-serverless core': () => FILTERS.every((f) => evaluateFilter(parseFilter('User', f), resource) !== undefined),
+    'scim-serverless core': () => FILTERS.every((f) => evaluateFilter(parseFilter(defaultProfile, 'User', f), resource) !== undefined),
     'scim2-parse-filter': () => FILTERS.every((f) => compileFilter(parseLibraryFilter(f))(resource) !== undefined),
     scimmy: () => FILTERS.every((f) => new SCIMMY.Types.Filter(f).match([resource]) !== undefined),
   });
 
   const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: OPERATIONS };
   await compare('PATCH apply (4 operations)', {
-    'scim-serverless core': () => applyPatch('User', resource, parsePatchBody(body)),
+    'scim-serverless core': () => applyPatch(defaultProfile, 'User', resource, parsePatchBody(body)),
     'scim-patch': () => scimPatch(structuredClone(resource) as unknown as Parameters<typeof scimPatch>[0], OPERATIONS as ScimPatchOperation[]),
     scimmy: () => new SCIMMY.Messages.PatchOp(body as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]).apply(new SCIMMY.Schemas.User(resource), async (r) => r),
   });

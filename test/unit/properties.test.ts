@@ -9,6 +9,7 @@ import { parsePatchBody } from '../../functions/scim/patch/operations';
 import type { ScimResource } from '../../functions/scim/schema/types';
 import { scimJson } from '../support/arbitraries';
 import { ENTERPRISE } from '../support/urns';
+import { defaultProfile as P } from '../../functions/scim/profile';
 
 const user: ScimResource = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
@@ -52,7 +53,7 @@ describe('properties', () => {
   it('parses or refuses any filter text, and evaluates what it parses', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.array(filterToken, { maxLength: 15 }).map((t) => t.join(' '))), (text) => {
-        onlyScimErrors(() => evaluateFilter(parseFilter('User', text), user));
+        onlyScimErrors(() => evaluateFilter(parseFilter(P, 'User', text), user));
       }),
       { numRuns: 3000 },
     );
@@ -66,7 +67,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(operation, { minLength: 1, maxLength: 4 }), (operations) => {
         const before = structuredClone(user);
-        onlyScimErrors(() => applyPatch('User', user, parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations })));
+        onlyScimErrors(() => applyPatch(P, 'User', user, parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations })));
         expect(user).toEqual(before);
       }),
       { numRuns: 3000 },

@@ -5,7 +5,8 @@
  */
 import { isExactNumber } from '../text-values';
 import { invalidFilter } from '../errors';
-import { findAttribute, qualifyPath, resolvePath, type ResolvedAttribute } from '../schema/registry';
+import type { ScimProfile } from '../profile';
+import { findAttribute, type ResolvedAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName } from '../schema/types';
 import type { CompareOperator, CompareValue, FilterNode } from './ast';
 import { tokenize, type Token } from './lexer';
@@ -17,13 +18,13 @@ const COMPARE_OPERATORS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', '
 const STRING_TYPES = new Set<AttributeDefinition['type']>(['string', 'reference', 'binary', 'dateTime']);
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
-export function parseFilter(type: ResourceTypeName, text: string): FilterNode {
-  return new Parser(type, text, undefined).parseAll();
+export function parseFilter(profile: ScimProfile, type: ResourceTypeName, text: string): FilterNode {
+  return new Parser(profile, type, text, undefined).parseAll();
 }
 
 /** The filter inside `emails[...]` of a PATCH path: its names are sub-attributes of `parent`. */
-export function parseElementFilter(type: ResourceTypeName, parent: ResolvedAttribute, text: string): FilterNode {
-  return new Parser(type, text, parent).parseAll();
+export function parseElementFilter(profile: ScimProfile, type: ResourceTypeName, parent: ResolvedAttribute, text: string): FilterNode {
+  return new Parser(profile, type, text, parent).parseAll();
 }
 
 class Parser {
@@ -32,6 +33,7 @@ class Parser {
   private depth = 0;
 
   constructor(
+    private readonly profile: ScimProfile,
     private readonly type: ResourceTypeName,
     text: string,
     /** Set inside a value filter: names resolve to this attribute's sub-attributes. */
@@ -140,7 +142,8 @@ class Parser {
 
   /** Resolves a name in the current context; a complex attribute in a comparison means its `value`. */
   private resolve(token: Extract<Token, { kind: 'word' }>, comparing: boolean): ResolvedAttribute {
-    const resolved = this.parent ? subAttributeOf(this.parent, token.text) : resolvePath(this.type, qualifyPath(this.type, token.text));
+    const schemas = this.profile.schemas;
+    const resolved = this.parent ? subAttributeOf(this.parent, token.text) : schemas.resolvePath(this.type, schemas.qualifyPath(this.type, token.text));
     if (!resolved) throw invalidFilter(`Unknown attribute "${token.text}" in the filter.`);
     if (!comparing || resolved.definition.type !== 'complex' || resolved.subDefinition) return resolved;
     const value = subAttributeOf(resolved, 'value');

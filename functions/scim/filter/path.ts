@@ -3,25 +3,26 @@
  * `attrPath[valFilter].subAttr`, or a bare extension URN. Unknown names are 400 invalidPath.
  */
 import { invalidPath } from '../errors';
-import { findAttribute, matchSchemaPrefix, extensionUrnsOf, resolvePath } from '../schema/registry';
+import type { ScimProfile } from '../profile';
+import { findAttribute } from '../schema/registry';
 import type { ResourceTypeName } from '../schema/types';
 import type { PatchPath } from './ast';
 import { parseElementFilter } from './parse';
 
-export function parsePatchPath(type: ResourceTypeName, text: string): PatchPath {
+export function parsePatchPath(profile: ScimProfile, type: ResourceTypeName, text: string): PatchPath {
   const path = text.trim();
   if (path === '') throw invalidPath('The PATCH path is empty.');
-  const extension = extensionUrnsOf(type).find((urn) => urn.toLowerCase() === path.toLowerCase());
+  const extension = profile.schemas.extensionNamed(type, path);
   if (extension) return { extension };
   const open = path.indexOf('[');
-  if (open === -1) return { attribute: resolveOrFail(type, path, path) };
+  if (open === -1) return { attribute: resolveOrFail(profile, type, path, path) };
 
   const close = closingBracket(path, open);
-  const attribute = resolveOrFail(type, path.slice(0, open), path);
+  const attribute = resolveOrFail(profile, type, path.slice(0, open), path);
   if (attribute.definition.type !== 'complex' || !attribute.definition.multiValued || attribute.subDefinition) {
     throw invalidPath(`"${path}": only multi-valued complex attributes take a value filter.`);
   }
-  const filter = parseElementFilter(type, attribute, path.slice(open + 1, close));
+  const filter = parseElementFilter(profile, type, attribute, path.slice(open + 1, close));
   const rest = path.slice(close + 1);
   if (rest === '') return { attribute, filter };
   if (!rest.startsWith('.')) throw invalidPath(`"${path}": expected ".subAttribute" after the value filter.`);
@@ -30,10 +31,10 @@ export function parsePatchPath(type: ResourceTypeName, text: string): PatchPath 
   return { attribute, filter, subAttribute };
 }
 
-function resolveOrFail(type: ResourceTypeName, text: string, whole: string) {
-  const resolved = resolvePath(type, text);
+function resolveOrFail(profile: ScimProfile, type: ResourceTypeName, text: string, whole: string) {
+  const resolved = profile.schemas.resolvePath(type, text);
   if (resolved) return resolved;
-  const known = text.toLowerCase().startsWith('urn:') ? matchSchemaPrefix(type, text) : 'core';
+  const known = text.toLowerCase().startsWith('urn:') ? profile.schemas.matchSchemaPrefix(type, text) : 'core';
   const why = known ? 'no such attribute' : 'unknown schema';
   throw invalidPath(`"${whole}" is not a valid path for a ${type} (${why}).`);
 }

@@ -5,12 +5,14 @@
  * first when descending (RFC 7644 §3.4.2.3).
  */
 import { invalidValue } from '../errors';
-import { leafDefinition, qualifyPath, resolvePath, type ResolvedAttribute } from '../schema/registry';
+import type { ScimProfile } from '../profile';
+import { leafDefinition, type ResolvedAttribute } from '../schema/registry';
 import type { ResourceTypeName, ScimResource } from '../schema/types';
 import { subAttributeOf } from './parse';
 
-export function parseSortBy(type: ResourceTypeName, text: string): ResolvedAttribute {
-  const resolved = resolvePath(type, qualifyPath(type, text.trim()));
+export function parseSortBy(profile: ScimProfile, type: ResourceTypeName, text: string): ResolvedAttribute {
+  const { schemas } = profile;
+  const resolved = schemas.resolvePath(type, schemas.qualifyPath(type, text.trim()));
   if (!resolved) throw invalidValue(`"sortBy": unknown attribute "${text}".`);
   if (resolved.definition.type !== 'complex' || resolved.subDefinition) return resolved;
   const value = subAttributeOf(resolved, 'value');

@@ -14,6 +14,7 @@
 import { badRequest } from '../errors';
 import type { FilterNode } from '../filter/ast';
 import { evaluateElementFilter } from '../filter/evaluate';
+import type { ScimProfile } from '../profile';
 import { normalizeResource } from '../resource/validate';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
 import { assign, cloneJson, compact, equalJson, isObject, type JsonObject } from './json';
@@ -36,17 +37,22 @@ interface Step {
 /** Attributes a path-less value may carry that are not client-writable and not worth an error. */
 const IGNORED_PATHLESS_KEYS = new Set(['schemas', 'meta']);
 
-export function applyPatch(type: ResourceTypeName, resource: ScimResource, operations: readonly PatchOperation[]): PatchResult {
+export function applyPatch(
+  profile: ScimProfile,
+  type: ResourceTypeName,
+  resource: ScimResource,
+  operations: readonly PatchOperation[],
+): PatchResult {
   const working = cloneJson(resource) as JsonObject;
   const touched = new Set<string>();
   for (const operation of operations) {
-    for (const step of stepsOf(type, operation, working)) applyStep(type, working, step, touched);
+    for (const step of stepsOf(operation, working)) applyStep(profile, type, working, step, touched);
   }
-  const next = normalizeResource(type, (compact(working) as JsonObject | undefined) ?? {}, touched);
+  const next = normalizeResource(profile, type, (compact(working) as JsonObject | undefined) ?? {}, touched);
   return { resource: next, changed: !equalJson(resource, next) };
 }
 
-function stepsOf(type: ResourceTypeName, operation: PatchOperation, resource: JsonObject): Step[] {
+function stepsOf(operation: PatchOperation, resource: JsonObject): Step[] {
   if (operation.path !== undefined) return [{ op: operation.op, path: operation.path, value: operation.value }];
   // Path-less: every key of the value object is a path (RFC 7644 §3.5.2.1, and Entra's dotted keys).
   const steps: Step[] = [];
@@ -62,10 +68,10 @@ function stepsOf(type: ResourceTypeName, operation: PatchOperation, resource: Js
 }
 
 /** Applies one step; `touched` collects the top-level keys it wrote (for validation at the end). */
-function applyStep(type: ResourceTypeName, resource: JsonObject, step: Step, touched: Set<string>): void {
-  const target = resolveTarget(type, step.path);
+function applyStep(profile: ScimProfile, type: ResourceTypeName, resource: JsonObject, step: Step, touched: Set<string>): void {
+  const target = resolveTarget(profile, type, step.path);
   touched.add(target.kind === 'extension' ? target.urn : (target.urn ?? target.definition.name));
-  if (target.kind === 'extension') return applyToExtension(type, resource, target.urn, step, touched);
+  if (target.kind === 'extension') return applyToExtension(profile, type, resource, target.urn, step, touched);
   checkMutability(target, resource, step);
   const container = containerOf(resource, target.urn);
   const name = target.definition.name;
@@ -82,14 +88,21 @@ function applyStep(type: ResourceTypeName, resource: JsonObject, step: Step, tou
 }
 
 /** `path: "urn:...:enterprise:2.0:User"`: the value's keys are that extension's attributes. */
-function applyToExtension(type: ResourceTypeName, resource: JsonObject, urn: string, step: Step, touched: Set<string>): void {
+function applyToExtension(
+  profile: ScimProfile,
+  type: ResourceTypeName,
+  resource: JsonObject,
+  urn: string,
+  step: Step,
+  touched: Set<string>,
+): void {
   if (step.op === 'remove') {
     Reflect.deleteProperty(resource, urn);
     return;
   }
   if (!isObject(step.value)) throw badRequest('invalidValue', `"${urn}" takes an object of its attributes.`);
   for (const [key, value] of Object.entries(step.value)) {
-    applyStep(type, resource, { op: step.op, path: `${urn}:${key}`, value }, touched);
+    applyStep(profile, type, resource, { op: step.op, path: `${urn}:${key}`, value }, touched);
   }
 }
 

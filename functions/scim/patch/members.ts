@@ -12,7 +12,8 @@
  */
 import { invalidPath, invalidValue } from '../errors';
 import type { FilterNode } from '../filter/ast';
-import { findAttribute, coreAttributesOf } from '../schema/registry';
+import type { ScimProfile } from '../profile';
+import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition } from '../schema/types';
 import { isObject } from './json';
 import type { PatchOperation } from './operations';
@@ -30,25 +31,25 @@ export interface SplitOperations {
   readonly memberChanges: MemberChange[];
 }
 
-const membersDefinition = (): AttributeDefinition => {
-  const definition = findAttribute(coreAttributesOf('Group'), 'members');
+const membersDefinition = (profile: ScimProfile): AttributeDefinition => {
+  const definition = findAttribute(profile.schemas.coreAttributesOf('Group'), 'members');
   if (!definition) throw new Error('Group schema lacks members');
   return definition;
 };
 
 const isMembersName = (name: string) => name.toLowerCase() === 'members';
 
-export function splitMemberOperations(operations: readonly PatchOperation[]): SplitOperations {
+export function splitMemberOperations(profile: ScimProfile, operations: readonly PatchOperation[]): SplitOperations {
   const attributeOperations: PatchOperation[] = [];
   const memberChanges: MemberChange[] = [];
   operations.forEach((operation, index) => {
     if (operation.path === undefined) {
-      const { rest, change } = splitPathless(operation, index);
+      const { rest, change } = splitPathless(profile, operation, index);
       if (rest) attributeOperations.push(rest);
       if (change) memberChanges.push(change);
       return;
     }
-    const change = memberChangeOf(operation, operation.path, index);
+    const change = memberChangeOf(profile, operation, operation.path, index);
     if (change) memberChanges.push(change);
     else attributeOperations.push(operation);
   });
@@ -56,13 +57,13 @@ export function splitMemberOperations(operations: readonly PatchOperation[]): Sp
 }
 
 /** A path-less add/replace: `members` goes to the member changes, the other keys stay attributes. */
-function splitPathless(operation: PatchOperation, index: number): { rest?: PatchOperation; change?: MemberChange } {
+function splitPathless(profile: ScimProfile, operation: PatchOperation, index: number): { rest?: PatchOperation; change?: MemberChange } {
   if (!isObject(operation.value)) return { rest: operation };
   const entries = Object.entries(operation.value);
   const members = entries.find(([key]) => isMembersName(key));
   if (!members) return { rest: operation };
   const others = entries.filter(([key]) => !isMembersName(key));
-  const ids = memberIds(members[1], index);
+  const ids = memberIds(profile, members[1], index);
   const change: MemberChange = operation.op === 'replace' ? { kind: 'replace', ids } : { kind: 'add', ids };
   return {
     ...(others.length > 0 ? { rest: { op: operation.op, value: Object.fromEntries(others) } } : {}),
@@ -71,9 +72,9 @@ function splitPathless(operation: PatchOperation, index: number): { rest?: Patch
 }
 
 /** The member change a pathful operation makes, or undefined when it is about another attribute. */
-function memberChangeOf(operation: PatchOperation, path: string, index: number): MemberChange | undefined {
+function memberChangeOf(profile: ScimProfile, operation: PatchOperation, path: string, index: number): MemberChange | undefined {
   if (!/^\s*members\b/i.test(path) && !/^urn:ietf:params:scim:schemas:core:2\.0:group:members\b/i.test(path)) return undefined;
-  const target = resolvePatchPath('Group', path);
+  const target = resolvePatchPath(profile, 'Group', path);
   if (target.subAttribute || target.attribute?.subDefinition) {
     throw invalidPath(`Operations[${index}]: change members by "members" or "members[value eq \\"<id>\\"]", not "${path}".`);
   }
@@ -85,20 +86,20 @@ function memberChangeOf(operation: PatchOperation, path: string, index: number):
   }
   switch (operation.op) {
     case 'add':
-      return { kind: 'add', ids: memberIds(operation.value, index) };
+      return { kind: 'add', ids: memberIds(profile, operation.value, index) };
     case 'replace':
-      return { kind: 'replace', ids: memberIds(operation.value, index) };
+      return { kind: 'replace', ids: memberIds(profile, operation.value, index) };
     case 'remove':
       return operation.value === undefined || operation.value === null
         ? { kind: 'removeAll' }
-        : { kind: 'remove', ids: memberIds(operation.value, index) };
+        : { kind: 'remove', ids: memberIds(profile, operation.value, index) };
   }
 }
 
 /** Member ids of a value: `[{"value":"id"}]`, one object, or bare ids. Each needs a non-empty string value. */
-function memberIds(value: unknown, index: number): string[] {
+function memberIds(profile: ScimProfile, value: unknown, index: number): string[] {
   if (value === null || value === undefined) return [];
-  const ids = elementsOf(membersDefinition(), value).map((element) => element.value);
+  const ids = elementsOf(membersDefinition(profile), value).map((element) => element.value);
   if (!ids.every((id): id is string => typeof id === 'string' && id.trim() !== '')) {
     throw invalidValue(`Operations[${index}]: every member needs a "value" with the user's id.`);
   }

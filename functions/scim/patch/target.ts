@@ -6,7 +6,7 @@
 import { invalidPath } from '../errors';
 import type { FilterNode, PatchPath } from '../filter/ast';
 import { parsePatchPath } from '../filter/path';
-import { qualifyPath } from '../schema/registry';
+import type { ScimProfile } from '../profile';
 import type { AttributeDefinition, ResourceTypeName } from '../schema/types';
 
 export interface AttributeTarget {
@@ -28,26 +28,32 @@ export interface ExtensionTarget {
 export type Target = AttributeTarget | ExtensionTarget;
 
 /** Parses a PATCH path (core first, then extensions); throws invalidPath / invalidFilter. */
-export function resolvePatchPath(type: ResourceTypeName, text: string): PatchPath {
-  return parsePatchPath(type, qualifyPath(type, text));
+export function resolvePatchPath(profile: ScimProfile, type: ResourceTypeName, text: string): PatchPath {
+  return parsePatchPath(profile, type, profile.schemas.qualifyPath(type, text));
 }
 
 const TARGET_CACHE_LIMIT = 2_000;
-const targets = new Map<string, Target>();
+/** Per profile: the same path means another attribute (or none) in another tenant. */
+const targetsByProfile = new WeakMap<ScimProfile, Map<string, Target>>();
 
 /** Targets are immutable and Entra sends the same few paths all day: resolved once, kept (bounded). */
-export function resolveTarget(type: ResourceTypeName, text: string): Target {
+export function resolveTarget(profile: ScimProfile, type: ResourceTypeName, text: string): Target {
+  let targets = targetsByProfile.get(profile);
+  if (!targets) {
+    targets = new Map();
+    targetsByProfile.set(profile, targets);
+  }
   const key = `${type}\u0000${text}`;
   const known = targets.get(key);
   if (known) return known;
-  const target = targetOf(type, text);
+  const target = targetOf(profile, type, text);
   if (targets.size >= TARGET_CACHE_LIMIT) targets.clear();
   targets.set(key, target);
   return target;
 }
 
-function targetOf(type: ResourceTypeName, text: string): Target {
-  const path = resolvePatchPath(type, text);
+function targetOf(profile: ScimProfile, type: ResourceTypeName, text: string): Target {
+  const path = resolvePatchPath(profile, type, text);
   const { attribute } = path;
   if (!attribute) {
     if (path.extension) return { kind: 'extension', urn: path.extension };

@@ -6,20 +6,21 @@
  */
 import { badRequest } from '../errors';
 import { equalJson } from '../patch/json';
-import { coreAttributesOf, extensionUrnsOf, schemaDefinitionOf } from '../schema/registry';
+import type { ScimProfile } from '../profile';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
 import { isObject } from '../../commons/json';
 
 type Json = Record<string, unknown>;
 
-export function replaceResource(type: ResourceTypeName, existing: ScimResource, incoming: ScimResource): ScimResource {
+export function replaceResource(profile: ScimProfile, type: ResourceTypeName, existing: ScimResource, incoming: ScimResource): ScimResource {
+  const { schemas } = profile;
   const next: Json = { ...incoming, id: existing.id };
-  keepImmutable(coreAttributesOf(type), existing, next, '');
-  for (const urn of extensionUrnsOf(type)) {
+  keepImmutable(schemas.coreAttributesOf(type), existing, next, '');
+  for (const urn of schemas.extensionUrnsOf(type)) {
     const before = existing[urn];
     if (!isObject(before)) continue;
     const after = isObject(next[urn]) ? { ...(next[urn] as Json) } : {};
-    keepImmutable(schemaDefinitionOf(urn).attributes, before, after, `${urn}:`);
+    keepImmutable(schemas.schemaDefinitionOf(urn).attributes, before, after, `${urn}:`);
     if (Object.keys(after).length > 0) next[urn] = after;
   }
   return next;

@@ -13,34 +13,23 @@
 import { badRequest, invalidValue } from '../errors';
 import { evaluateElementFilter } from '../filter/evaluate';
 import { parsePatchPath } from '../filter/path';
-import { LEGACY_GROUP_SCHEMAS, resourceTypes } from '../schema/definitions';
-import {
-  coreAttributesOf,
-  extensionUrnsOf,
-  findAttribute,
-  qualifyPath,
-  resolvePath,
-  schemaDefinitionOf,
-} from '../schema/registry';
+import type { ScimProfile } from '../profile';
+import { LEGACY_GROUP_SCHEMAS } from '../schema/definitions';
+import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
 import { attributeSchema, issuePath } from './attribute-schema';
 import { isObject } from '../../commons/json';
 
 type Json = Record<string, unknown>;
 
-export interface ParseOptions {
-  /** Tenant-specific required paths (`phoneNumbers`, `roles[primary eq "True"].value`, ...). */
-  readonly requiredPaths?: readonly string[];
-}
-
 
 /** A POST/PUT body as the resource to store (without `id`: the caller assigns or keeps it). */
-export function parseResource(type: ResourceTypeName, body: unknown, options: ParseOptions = {}): ScimResource {
+export function parseResource(profile: ScimProfile, type: ResourceTypeName, body: unknown): ScimResource {
   if (!isObject(body)) throw badRequest('invalidSyntax', 'The request body must be a JSON object.');
-  checkSchemas(type, body);
-  const resource = build(type, body, false);
-  checkSinglePrimary(type, resource);
-  assertRequired(type, resource, options.requiredPaths ?? []);
+  checkSchemas(profile, type, body);
+  const resource = build(profile, type, body, false);
+  checkSinglePrimary(profile, type, resource);
+  assertRequired(profile, type, resource);
   return resource;
 }
 
@@ -49,24 +38,30 @@ export function parseResource(type: ResourceTypeName, body: unknown, options: Pa
  * top-level keys the PATCH wrote (attribute names, extension URNs): the others were stored valid
  * and are kept as they are, so a PATCH costs validation of what it changed, not of the whole user.
  */
-export function normalizeResource(type: ResourceTypeName, resource: ScimResource, touched?: ReadonlySet<string>): ScimResource {
-  return build(type, resource, true, touched);
+export function normalizeResource(
+  profile: ScimProfile,
+  type: ResourceTypeName,
+  resource: ScimResource,
+  touched?: ReadonlySet<string>,
+): ScimResource {
+  return build(profile, type, resource, true, touched);
 }
 
 /** Schema-required attributes (userName, displayName) and the tenant's own required paths. */
-export function assertRequired(type: ResourceTypeName, resource: ScimResource, paths: readonly string[]): void {
-  for (const definition of coreAttributesOf(type)) {
+export function assertRequired(profile: ScimProfile, type: ResourceTypeName, resource: ScimResource): void {
+  const { schemas } = profile;
+  for (const definition of schemas.coreAttributesOf(type)) {
     if (definition.required && !present(resource[definition.name])) {
       throw invalidValue(`"${definition.name}" is required.`);
     }
   }
-  for (const path of paths) {
-    if (!hasPath(type, resource, path)) throw invalidValue(`"${path}" is required for this tenant.`);
+  for (const path of schemas.requiredPaths(type)) {
+    if (!hasPath(profile, type, resource, path)) throw invalidValue(`"${path}" is required for this tenant.`);
   }
 }
 
-function checkSchemas(type: ResourceTypeName, body: Json): void {
-  const core = resourceTypes[type].schema;
+function checkSchemas(profile: ScimProfile, type: ResourceTypeName, body: Json): void {
+  const core = profile.schemas.resourceType(type).schema;
   const schemas = field(body, 'schemas');
   const accepted = type === 'Group' ? [core, ...LEGACY_GROUP_SCHEMAS] : [core];
   const ok =
@@ -76,7 +71,8 @@ function checkSchemas(type: ResourceTypeName, body: Json): void {
   if (!ok) throw invalidValue(`"schemas" must be an array of schema URNs that includes "${core}".`);
 }
 
-function build(type: ResourceTypeName, body: Json, keepId: boolean, touched?: ReadonlySet<string>): ScimResource {
+function build(profile: ScimProfile, type: ResourceTypeName, body: Json, keepId: boolean, touched?: ReadonlySet<string>): ScimResource {
+  const { schemas } = profile;
   const core: Json = {};
   const extensions = new Map<string, Json>();
   const extensionOf = (urn: string): Json => {
@@ -93,7 +89,7 @@ function build(type: ResourceTypeName, body: Json, keepId: boolean, touched?: Re
       if (keepId && typeof value === 'string') core.id = value;
       continue;
     }
-    const urn = extensionUrnsOf(type).find((u) => u.toLowerCase() === lowered);
+    const urn = schemas.extensionNamed(type, key);
     if (touched && !touched.has(key)) {
       if (urn && isObject(value)) Object.assign(extensionOf(urn), value);
       else if (!urn) core[key] = value;
@@ -102,21 +98,21 @@ function build(type: ResourceTypeName, body: Json, keepId: boolean, touched?: Re
     if (urn) {
       if (value === null) continue;
       if (!isObject(value)) throw invalidValue(`"${urn}" must be an object of its attributes.`);
-      for (const [name, item] of Object.entries(value)) setAttribute(extensionOf(urn), schemaDefinitionOf(urn).attributes, name, item, urn);
+      for (const [name, item] of Object.entries(value)) setAttribute(extensionOf(urn), schemas.schemaDefinitionOf(urn).attributes, name, item, urn);
       continue;
     }
-    const resolved = resolvePath(type, key);
+    const resolved = schemas.resolvePath(type, key);
     if (lowered.startsWith('urn:') && resolved && !resolved.subDefinition) {
       // A fully qualified top-level key: `urn:...:enterprise:2.0:User:department`.
       const container = resolved.isCore ? core : extensionOf(resolved.schema);
       put(container, resolved.definition, value, resolved.path);
       continue;
     }
-    setAttribute(core, coreAttributesOf(type), key, value, undefined);
+    setAttribute(core, schemas.coreAttributesOf(type), key, value, undefined);
   }
   const present = [...extensions].filter(([, attributes]) => Object.keys(attributes).length > 0);
   return {
-    schemas: [resourceTypes[type].schema, ...present.map(([urn]) => urn)],
+    schemas: [schemas.resourceType(type).schema, ...present.map(([urn]) => urn)],
     ...core,
     ...Object.fromEntries(present),
   };
@@ -144,8 +140,8 @@ function put(container: Json, definition: AttributeDefinition, value: unknown, p
 }
 
 /** RFC 7643 §2.4: the primary attribute value "true" MUST appear no more than once. */
-function checkSinglePrimary(type: ResourceTypeName, resource: ScimResource): void {
-  const containers: Json[] = [resource, ...extensionUrnsOf(type).map((u) => resource[u]).filter(isObject)];
+function checkSinglePrimary(profile: ScimProfile, type: ResourceTypeName, resource: ScimResource): void {
+  const containers: Json[] = [resource, ...profile.schemas.extensionUrnsOf(type).map((u) => resource[u]).filter(isObject)];
   for (const container of containers) {
     for (const [name, value] of Object.entries(container)) {
       if (Array.isArray(value) && value.filter((e) => isObject(e) && e.primary === true).length > 1) {
@@ -163,8 +159,8 @@ function present(value: unknown): boolean {
 }
 
 /** True when the resource has a value at a path such as `roles[primary eq "True"].value`. */
-function hasPath(type: ResourceTypeName, resource: ScimResource, text: string): boolean {
-  const path = parsePatchPath(type, qualifyPath(type, text));
+function hasPath(profile: ScimProfile, type: ResourceTypeName, resource: ScimResource, text: string): boolean {
+  const path = parsePatchPath(profile, type, profile.schemas.qualifyPath(type, text));
   if (path.extension) return present(resource[path.extension]);
   const attribute = path.attribute;
   if (!attribute) return false;

@@ -1,10 +1,15 @@
 /**
- * Case-insensitive lookup of attributes by SCIM path (RFC 7644 §3.10), driven by definitions.ts.
- * Filter, PATCH, projection and validation all resolve names here, so "USERNAME", "userName"
- * and "urn:ietf:params:scim:schemas:core:2.0:User:userName" mean the same attribute everywhere.
+ * A tenant's schema registry: RFC 7643's core and enterprise schemas plus the tenant's own
+ * extensions (tenants.json `settings.schemaExtensions`). Case-insensitive lookup of attributes by
+ * SCIM path (RFC 7644 §3.10) happens here, so filters, PATCH, projection, validation, sorting,
+ * uniqueness and /Schemas agree on what "USERNAME", "userName" and
+ * "urn:ietf:params:scim:schemas:core:2.0:User:userName" mean — for this tenant.
+ *
+ * A registry is built once per tenant configuration (see ../profile.ts) and keeps its derived
+ * lists and path resolutions memoized, so a request pays for lookups, never for building.
  */
-import { commonAttributes, resourceTypes, schemas } from './definitions';
-import type { AttributeDefinition, ResourceTypeName, SchemaDefinition } from './types';
+import { commonAttributes, resourceTypes as standardResourceTypes, schemas as standardSchemas } from './definitions';
+import type { AttributeDefinition, ResourceTypeDefinition, ResourceTypeName, SchemaDefinition } from './types';
 
 /** A parsed attribute path: `[schemaUrn:]attribute[.subAttribute]`. */
 export interface AttributePath {
@@ -26,55 +31,41 @@ export interface ResolvedAttribute {
   readonly path: string;
 }
 
+/** A tenant's extension schema and where it applies (RFC 7643 §6 `schemaExtensions`). */
+export interface SchemaExtension {
+  readonly schema: SchemaDefinition;
+  readonly resourceType: ResourceTypeName;
+  readonly required: boolean;
+}
+
+/** Paths a tenant requires per resource type (tenant settings), shown as `required: true` in /Schemas. */
+export type RequiredAttributes = Partial<Record<ResourceTypeName, readonly string[]>>;
+
+export interface RegistryOptions {
+  readonly extensions?: readonly SchemaExtension[];
+  readonly requiredAttributes?: RequiredAttributes;
+  /** Overrides of common attributes' characteristics: `externalId` uniqueness is a tenant's choice. */
+  readonly externalIdUniqueness?: 'none' | 'server';
+}
+
+/** A unique attribute: where its value is stored and how keys are named. */
+export interface UniqueAttribute {
+  /** Key name: `userName`, `externalId`, `<urn>:<attribute>` for extension attributes. */
+  readonly name: string;
+  /** Extension URN holding the attribute; undefined for top-level attributes. */
+  readonly urn: string | undefined;
+  readonly definition: AttributeDefinition;
+  /** Lower-cased canonical path, as filter equality terms name it. */
+  readonly path: string;
+}
+
 const lower = (s: string) => s.toLowerCase();
-
-export function schemaById(id: string): SchemaDefinition | undefined {
-  return schemas.find((s) => lower(s.id) === lower(id));
-}
-
-// Lookups run for every attribute of every request: the derived lists and indexes are built once.
-const memo = <K, V>(build: (key: K) => V) => {
-  const cache = new Map<K, V>();
-  return (key: K): V => {
-    if (!cache.has(key)) cache.set(key, build(key));
-    return cache.get(key) as V;
-  };
-};
-
-const urnsByType = memo((type: ResourceTypeName): readonly string[] => {
-  const rt = resourceTypes[type];
-  return [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)];
-});
-
-/** Schema URNs a resource of this type may carry: its core schema first, then extensions. */
-export function schemaUrnsOf(type: ResourceTypeName): string[] {
-  return [...urnsByType(type)];
-}
-
-const extensionsByType = memo((type: ResourceTypeName): readonly string[] => resourceTypes[type].schemaExtensions.map((e) => e.schema));
-
-export function extensionUrnsOf(type: ResourceTypeName): string[] {
-  return [...extensionsByType(type)];
-}
-
-const coreAttributesByType = memo((type: ResourceTypeName): readonly AttributeDefinition[] => [
-  ...commonAttributes,
-  ...schemaDefinitionOf(resourceTypes[type].schema).attributes,
-]);
-
-/** Attributes at the top level of a resource: common attributes plus the core schema's. */
-export function coreAttributesOf(type: ResourceTypeName): readonly AttributeDefinition[] {
-  return coreAttributesByType(type);
-}
-
-export function schemaDefinitionOf(urn: string): SchemaDefinition {
-  const schema = schemaById(urn);
-  if (!schema) throw new Error(`unknown schema ${urn}`);
-  return schema;
-}
+const ATTRIBUTE_TYPES = ['User', 'Group'] as const satisfies readonly ResourceTypeName[];
+const RESOLVED_CACHE_LIMIT = 5_000;
 
 const attributeIndexes = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>();
 
+/** An attribute by name, case-insensitively; `aliases` (e.g. Entra's `roles.displayName`) find it too. */
 export function findAttribute(
   attributes: readonly AttributeDefinition[] | undefined,
   name: string,
@@ -82,83 +73,12 @@ export function findAttribute(
   if (!attributes) return undefined;
   let index = attributeIndexes.get(attributes);
   if (!index) {
-    index = new Map(attributes.map((a) => [lower(a.name), a]));
+    index = new Map();
+    for (const a of attributes) for (const alias of a.aliases ?? []) index.set(lower(alias), a);
+    for (const a of attributes) index.set(lower(a.name), a);
     attributeIndexes.set(attributes, index);
   }
   return index.get(lower(name));
-}
-
-/** Returns the known schema URN (canonical case) that `text` starts with, followed by ':' or the end. */
-const longestUrnFirst = memo((type: ResourceTypeName) => [...urnsByType(type)].sort((a, b) => b.length - a.length));
-
-export function matchSchemaPrefix(type: ResourceTypeName, text: string): string | undefined {
-  const candidates = longestUrnFirst(type);
-  const t = lower(text);
-  return candidates.find((urn) => t === lower(urn) || t.startsWith(`${lower(urn)}:`));
-}
-
-/**
- * Splits `urn:...:User:name.givenName` / `name.givenName` / `userName` into its parts.
- * Unknown URN prefixes are kept whole as `schema` so that resolution can reject them.
- */
-export function parseAttributePath(type: ResourceTypeName, text: string): AttributePath {
-  let rest = text;
-  let schema: string | undefined;
-  if (lower(text).startsWith('urn:')) {
-    schema = matchSchemaPrefix(type, text);
-    if (!schema) {
-      // Unknown URN: everything up to the last ':' is the schema, the rest the attribute.
-      const cut = text.lastIndexOf(':');
-      return { schema: text.slice(0, cut), attribute: text.slice(cut + 1) || undefined };
-    }
-    rest = text.slice(schema.length + 1);
-    if (rest === '') return { schema };
-  }
-  const dot = rest.indexOf('.');
-  const attribute = dot === -1 ? rest : rest.slice(0, dot);
-  const subAttribute = dot === -1 ? undefined : rest.slice(dot + 1);
-  return { ...(schema ? { schema } : {}), attribute, ...(subAttribute !== undefined ? { subAttribute } : {}) };
-}
-
-/** Resolves a path against the resource type's schemas; undefined when any part is unknown. */
-export function resolveAttribute(type: ResourceTypeName, path: AttributePath): ResolvedAttribute | undefined {
-  if (path.attribute === undefined) return undefined;
-  const coreUrn = resourceTypes[type].schema;
-  const schemaUrn = path.schema ? matchSchemaPrefix(type, path.schema) : coreUrn;
-  if (!schemaUrn || (path.schema && lower(path.schema) !== lower(schemaUrn))) return undefined;
-  const isCore = schemaUrn === coreUrn;
-  const attributes = isCore ? coreAttributesOf(type) : schemaDefinitionOf(schemaUrn).attributes;
-  const definition = findAttribute(attributes, path.attribute);
-  if (!definition) return undefined;
-  let subDefinition: AttributeDefinition | undefined;
-  if (path.subAttribute !== undefined) {
-    subDefinition = findAttribute(definition.subAttributes, path.subAttribute);
-    if (!subDefinition) return undefined;
-  }
-  const name = subDefinition ? `${definition.name}.${subDefinition.name}` : definition.name;
-  return {
-    schema: schemaUrn,
-    isCore,
-    definition,
-    ...(subDefinition ? { subDefinition } : {}),
-    path: isCore ? name : `${schemaUrn}:${name}`,
-  };
-}
-
-const RESOLVED_CACHE_LIMIT = 5_000;
-const resolvedCache = new Map<string, ResolvedAttribute | undefined>();
-
-/**
- * Parses and resolves a textual path in one step. Results are immutable and the same few paths come
- * back on every request, so they are kept (a bounded cache: hostile inputs cannot grow it forever).
- */
-export function resolvePath(type: ResourceTypeName, text: string): ResolvedAttribute | undefined {
-  const key = `${type}\u0000${text}`;
-  if (resolvedCache.has(key)) return resolvedCache.get(key);
-  const resolved = resolveAttribute(type, parseAttributePath(type, text));
-  if (resolvedCache.size >= RESOLVED_CACHE_LIMIT) resolvedCache.clear();
-  resolvedCache.set(key, resolved);
-  return resolved;
 }
 
 /** The definition that governs comparisons on a resolved attribute (the sub-attribute if any). */
@@ -166,26 +86,236 @@ export function leafDefinition(resolved: ResolvedAttribute): AttributeDefinition
   return resolved.subDefinition ?? resolved.definition;
 }
 
-/**
- * An unqualified name the core schema lacks is looked up in the resource type's extensions:
- * Entra sends the enterprise `manager` as bare `manager`. Core wins when both define a name.
- */
-const qualifiedCache = new Map<string, string>();
+export class SchemaRegistry {
+  /** Every schema this tenant serves, in /Schemas order: core and enterprise first, then its own. */
+  readonly schemas: readonly SchemaDefinition[];
+  /** URNs of the tenant's own extensions (not RFC 7643's): their stored values are checked on read. */
+  readonly tenantSchemaUrns: ReadonlySet<string>;
+  private readonly types: Readonly<Record<ResourceTypeName, ResourceTypeDefinition>>;
+  private readonly common: readonly AttributeDefinition[];
+  private readonly required: RequiredAttributes;
+  private readonly byId = new Map<string, SchemaDefinition>();
+  private readonly perType = new Map<ResourceTypeName, TypeIndex>();
+  private readonly resolved = new Map<string, ResolvedAttribute | undefined>();
+  private readonly qualified = new Map<string, string>();
 
-export function qualifyPath(type: ResourceTypeName, text: string): string {
-  const key = `${type}\u0000${text}`;
-  const known = qualifiedCache.get(key);
-  if (known !== undefined) return known;
-  const qualified = qualify(type, text);
-  if (qualifiedCache.size >= RESOLVED_CACHE_LIMIT) qualifiedCache.clear();
-  qualifiedCache.set(key, qualified);
-  return qualified;
+  constructor(options: RegistryOptions = {}) {
+    const extensions = options.extensions ?? [];
+    this.schemas = [...standardSchemas, ...extensions.map((e) => e.schema)];
+    this.tenantSchemaUrns = new Set(extensions.map((e) => e.schema.id));
+    for (const schema of this.schemas) this.byId.set(lower(schema.id), schema);
+    const types = {} as Record<ResourceTypeName, ResourceTypeDefinition>;
+    for (const type of ATTRIBUTE_TYPES) {
+      const standard = standardResourceTypes[type];
+      types[type] = {
+        ...standard,
+        schemaExtensions: [
+          ...standard.schemaExtensions,
+          ...extensions.filter((e) => e.resourceType === type).map((e) => ({ schema: e.schema.id, required: e.required })),
+        ],
+      };
+    }
+    this.types = types;
+    const uniqueness = options.externalIdUniqueness ?? 'server';
+    this.common = commonAttributes.map((a) => (a.name === 'externalId' ? { ...a, uniqueness } : a));
+    this.required = options.requiredAttributes ?? {};
+  }
+
+  resourceType(type: ResourceTypeName): ResourceTypeDefinition {
+    return this.types[type];
+  }
+
+  resourceTypes(): readonly ResourceTypeDefinition[] {
+    return ATTRIBUTE_TYPES.map((type) => this.types[type]);
+  }
+
+  /** The tenant's own required paths (`roles[primary eq "True"].value`, ...). */
+  requiredPaths(type: ResourceTypeName): readonly string[] {
+    return this.required[type] ?? [];
+  }
+
+  requiredAttributes(): RequiredAttributes {
+    return this.required;
+  }
+
+  schemaById(id: string): SchemaDefinition | undefined {
+    return this.byId.get(lower(id));
+  }
+
+  schemaDefinitionOf(urn: string): SchemaDefinition {
+    const schema = this.schemaById(urn);
+    if (!schema) throw new Error(`unknown schema ${urn}`);
+    return schema;
+  }
+
+  /** Schema URNs a resource of this type may carry: its core schema first, then extensions. */
+  schemaUrnsOf(type: ResourceTypeName): readonly string[] {
+    return this.index(type).urns;
+  }
+
+  extensionUrnsOf(type: ResourceTypeName): readonly string[] {
+    return this.index(type).extensions;
+  }
+
+  /** The extension URN (canonical case) a key names, e.g. a top-level `urn:...:User` key. */
+  extensionNamed(type: ResourceTypeName, key: string): string | undefined {
+    return this.index(type).extensionByLowerUrn.get(lower(key));
+  }
+
+  /** Extensions a resource of this type must carry (ResourceType `schemaExtensions[].required`). */
+  requiredExtensionsOf(type: ResourceTypeName): readonly string[] {
+    return this.index(type).requiredExtensions;
+  }
+
+  /** Attributes at the top level of a resource: common attributes plus the core schema's. */
+  coreAttributesOf(type: ResourceTypeName): readonly AttributeDefinition[] {
+    return this.index(type).coreAttributes;
+  }
+
+  /** Server-unique attributes of a resource type, except `id` (unique by construction); string-valued only. */
+  uniqueAttributesOf(type: ResourceTypeName): readonly UniqueAttribute[] {
+    return this.index(type).unique;
+  }
+
+  /** The common attributes with this tenant's characteristics (externalId's uniqueness). */
+  commonAttributes(): readonly AttributeDefinition[] {
+    return this.common;
+  }
+
+  /** Returns the known schema URN (canonical case) that `text` starts with, followed by ':' or the end. */
+  matchSchemaPrefix(type: ResourceTypeName, text: string): string | undefined {
+    const t = lower(text);
+    return this.index(type).longestUrnFirst.find((urn) => t === lower(urn) || t.startsWith(`${lower(urn)}:`));
+  }
+
+  /**
+   * Splits `urn:...:User:name.givenName` / `name.givenName` / `userName` into its parts.
+   * Unknown URN prefixes are kept whole as `schema` so that resolution can reject them.
+   */
+  parseAttributePath(type: ResourceTypeName, text: string): AttributePath {
+    let rest = text;
+    let schema: string | undefined;
+    if (lower(text).startsWith('urn:')) {
+      schema = this.matchSchemaPrefix(type, text);
+      if (!schema) {
+        // Unknown URN: everything up to the last ':' is the schema, the rest the attribute.
+        const cut = text.lastIndexOf(':');
+        return { schema: text.slice(0, cut), attribute: text.slice(cut + 1) || undefined };
+      }
+      rest = text.slice(schema.length + 1);
+      if (rest === '') return { schema };
+    }
+    const dot = rest.indexOf('.');
+    const attribute = dot === -1 ? rest : rest.slice(0, dot);
+    const subAttribute = dot === -1 ? undefined : rest.slice(dot + 1);
+    return { ...(schema ? { schema } : {}), attribute, ...(subAttribute !== undefined ? { subAttribute } : {}) };
+  }
+
+  /** Resolves a path against the resource type's schemas; undefined when any part is unknown. */
+  resolveAttribute(type: ResourceTypeName, path: AttributePath): ResolvedAttribute | undefined {
+    if (path.attribute === undefined) return undefined;
+    const coreUrn = this.types[type].schema;
+    const schemaUrn = path.schema ? this.matchSchemaPrefix(type, path.schema) : coreUrn;
+    if (!schemaUrn || (path.schema && lower(path.schema) !== lower(schemaUrn))) return undefined;
+    const isCore = schemaUrn === coreUrn;
+    const attributes = isCore ? this.coreAttributesOf(type) : this.schemaDefinitionOf(schemaUrn).attributes;
+    const definition = findAttribute(attributes, path.attribute);
+    if (!definition) return undefined;
+    let subDefinition: AttributeDefinition | undefined;
+    if (path.subAttribute !== undefined) {
+      subDefinition = findAttribute(definition.subAttributes, path.subAttribute);
+      if (!subDefinition) return undefined;
+    }
+    const name = subDefinition ? `${definition.name}.${subDefinition.name}` : definition.name;
+    return {
+      schema: schemaUrn,
+      isCore,
+      definition,
+      ...(subDefinition ? { subDefinition } : {}),
+      path: isCore ? name : `${schemaUrn}:${name}`,
+    };
+  }
+
+  /**
+   * Parses and resolves a textual path in one step. Results are immutable and the same few paths come
+   * back on every request, so they are kept (a bounded cache: hostile inputs cannot grow it forever).
+   */
+  resolvePath(type: ResourceTypeName, text: string): ResolvedAttribute | undefined {
+    const key = `${type}\u0000${text}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const resolved = this.resolveAttribute(type, this.parseAttributePath(type, text));
+    if (this.resolved.size >= RESOLVED_CACHE_LIMIT) this.resolved.clear();
+    this.resolved.set(key, resolved);
+    return resolved;
+  }
+
+  /**
+   * An unqualified name the core schema lacks is looked up in the resource type's extensions:
+   * Entra sends the enterprise `manager` as bare `manager`. Core wins when both define a name;
+   * among extensions, the first declared (enterprise, then the tenant's in file order).
+   */
+  qualifyPath(type: ResourceTypeName, text: string): string {
+    const key = `${type}\u0000${text}`;
+    const known = this.qualified.get(key);
+    if (known !== undefined) return known;
+    const qualified = this.qualify(type, text);
+    if (this.qualified.size >= RESOLVED_CACHE_LIMIT) this.qualified.clear();
+    this.qualified.set(key, qualified);
+    return qualified;
+  }
+
+  private qualify(type: ResourceTypeName, text: string): string {
+    if (lower(text).startsWith('urn:')) return text;
+    const name = /^[^.[]*/.exec(text)?.[0] ?? text;
+    if (findAttribute(this.coreAttributesOf(type), name)) return text;
+    const urn = this.extensionUrnsOf(type).find((u) => findAttribute(this.schemaDefinitionOf(u).attributes, name));
+    return urn ? `${urn}:${text}` : text;
+  }
+
+  private index(type: ResourceTypeName): TypeIndex {
+    let index = this.perType.get(type);
+    if (!index) {
+      index = this.buildIndex(type);
+      this.perType.set(type, index);
+    }
+    return index;
+  }
+
+  private buildIndex(type: ResourceTypeName): TypeIndex {
+    const rt = this.types[type];
+    const extensions = rt.schemaExtensions.map((e) => e.schema);
+    const urns = [rt.schema, ...extensions];
+    const coreAttributes = [...this.common, ...this.schemaDefinitionOf(rt.schema).attributes];
+    const isUnique = (a: AttributeDefinition) => a.uniqueness !== 'none' && a.name !== 'id' && a.type === 'string' && !a.multiValued;
+    const unique: UniqueAttribute[] = [
+      ...coreAttributes.filter(isUnique).map((definition) => ({ name: definition.name, urn: undefined, definition, path: lower(definition.name) })),
+      ...extensions.flatMap((urn) =>
+        this.schemaDefinitionOf(urn)
+          .attributes.filter(isUnique)
+          .map((definition) => ({ name: `${urn}:${definition.name}`, urn, definition, path: lower(`${urn}:${definition.name}`) })),
+      ),
+    ];
+    return {
+      urns,
+      extensions,
+      extensionByLowerUrn: new Map(extensions.map((urn) => [lower(urn), urn])),
+      requiredExtensions: rt.schemaExtensions.filter((e) => e.required).map((e) => e.schema),
+      coreAttributes,
+      longestUrnFirst: [...urns].sort((a, b) => b.length - a.length),
+      unique,
+    };
+  }
 }
 
-function qualify(type: ResourceTypeName, text: string): string {
-  if (text.toLowerCase().startsWith('urn:')) return text;
-  const name = /^[^.[]*/.exec(text)?.[0] ?? text;
-  if (findAttribute(coreAttributesOf(type), name)) return text;
-  const urn = extensionUrnsOf(type).find((u) => findAttribute(schemaDefinitionOf(u).attributes, name));
-  return urn ? `${urn}:${text}` : text;
+interface TypeIndex {
+  readonly urns: readonly string[];
+  readonly extensions: readonly string[];
+  readonly extensionByLowerUrn: ReadonlyMap<string, string>;
+  readonly requiredExtensions: readonly string[];
+  readonly coreAttributes: readonly AttributeDefinition[];
+  readonly longestUrnFirst: readonly string[];
+  readonly unique: readonly UniqueAttribute[];
 }
+
+/** RFC 7643's schemas alone, for tenants without settings (and the tests' default). */
+export const standardRegistry = new SchemaRegistry();

@@ -17,6 +17,11 @@ export interface AttributeDefinition {
   readonly canonicalValues?: readonly string[];
   readonly referenceTypes?: readonly string[];
   readonly subAttributes?: readonly AttributeDefinition[];
+  /**
+   * Other names a client may use for this attribute (not an RFC 7643 characteristic, never served by
+   * /Schemas): Entra's AppRoleAssignmentsComplex mapping sends a role's `display` as `displayName`.
+   */
+  readonly aliases?: readonly string[];
 }
 
 export interface SchemaDefinition {

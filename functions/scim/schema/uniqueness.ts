@@ -1,33 +1,35 @@
 /**
- * Which values must be unique per tenant, straight from the definitions (`uniqueness: "server"`),
- * folded the same way filters compare them (`caseExact`), so that `userName eq "ALICE"` finds the
- * user that blocks creating "alice".
+ * Which values must be unique per tenant, straight from the tenant's registry (`uniqueness:
+ * "server"`, on core or extension attributes), folded the same way filters compare them
+ * (`caseExact`), so that `userName eq "ALICE"` finds the user that blocks creating "alice".
  */
-import { coreAttributesOf } from './registry';
+import type { SchemaRegistry, UniqueAttribute } from './registry';
 import type { ResourceTypeName, ScimResource } from './types';
 
 export interface UniqueValue {
+  /** `userName`, `externalId`, or `<urn>:<attribute>` for an extension attribute. */
   readonly attribute: string;
   /** The value as stored in the uniqueness key: lower-cased unless the attribute is caseExact. */
   readonly value: string;
 }
 
-/** Server-unique attributes of a resource type, except `id` (unique by construction). */
-export function uniqueAttributesOf(type: ResourceTypeName) {
-  return coreAttributesOf(type).filter((a) => a.uniqueness !== 'none' && a.name !== 'id' && a.type === 'string');
+export function foldUnique(registry: SchemaRegistry, type: ResourceTypeName, attribute: string, value: string): string {
+  const unique = registry.uniqueAttributesOf(type).find((a) => a.name === attribute);
+  return unique?.definition.caseExact ? value : value.toLowerCase();
 }
 
-export function foldUnique(type: ResourceTypeName, attribute: string, value: string): string {
-  const definition = uniqueAttributesOf(type).find((a) => a.name === attribute);
-  return definition?.caseExact ? value : value.toLowerCase();
+function valueOf(unique: UniqueAttribute, resource: ScimResource): unknown {
+  if (!unique.urn) return resource[unique.definition.name];
+  const container = resource[unique.urn];
+  return typeof container === 'object' && container !== null ? (container as Record<string, unknown>)[unique.definition.name] : undefined;
 }
 
-export function uniqueValuesOf(type: ResourceTypeName, resource: ScimResource): UniqueValue[] {
+export function uniqueValuesOf(registry: SchemaRegistry, type: ResourceTypeName, resource: ScimResource): UniqueValue[] {
   const values: UniqueValue[] = [];
-  for (const definition of uniqueAttributesOf(type)) {
-    const value = resource[definition.name];
+  for (const unique of registry.uniqueAttributesOf(type)) {
+    const value = valueOf(unique, resource);
     if (typeof value === 'string' && value !== '') {
-      values.push({ attribute: definition.name, value: definition.caseExact ? value : value.toLowerCase() });
+      values.push({ attribute: unique.name, value: unique.definition.caseExact ? value : value.toLowerCase() });
     }
   }
   return values;

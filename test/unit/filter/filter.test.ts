@@ -7,6 +7,7 @@ import { equalityTerms } from '../../../functions/scim/filter/terms';
 import { compareResources, parseSortBy } from '../../../functions/scim/filter/sort';
 import type { ScimResource } from '../../../functions/scim/schema/types';
 import { ENTERPRISE } from '../../support/urns';
+import { defaultProfile as P } from '../../../functions/scim/profile';
 
 const barbara: ScimResource = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
@@ -24,7 +25,7 @@ const barbara: ScimResource = {
   meta: { created: '2026-01-23T04:56:22Z', lastModified: '2026-05-13T04:42:34Z' },
 };
 
-const matches = (filter: string, resource: ScimResource = barbara) => evaluateFilter(parseFilter('User', filter), resource);
+const matches = (filter: string, resource: ScimResource = barbara) => evaluateFilter(parseFilter(P, 'User', filter), resource);
 
 describe('filter evaluation', () => {
   it.each([
@@ -87,34 +88,34 @@ describe('filter errors', () => {
     ['emails[foo eq "x"]', 'Unknown attribute "foo"'],
     ['userName eq "a" )', 'Unexpected'],
   ])('%j is 400 invalidFilter (%s)', (filter, detail) => {
-    const error = errorOf(() => parseFilter('User', filter));
+    const error = errorOf(() => parseFilter(P, 'User', filter));
     expect(error.status).toBe(400);
     expect(error.scimType).toBe('invalidFilter');
     expect(error.message).toContain(detail);
   });
 
   it('bounds length and depth', () => {
-    expect(errorOf(() => parseFilter('User', `userName eq "${'a'.repeat(FILTER_LIMITS.maxLength)}"`)).scimType).toBe('invalidFilter');
+    expect(errorOf(() => parseFilter(P, 'User', `userName eq "${'a'.repeat(FILTER_LIMITS.maxLength)}"`)).scimType).toBe('invalidFilter');
     const deep = `${'('.repeat(FILTER_LIMITS.maxDepth + 1)}userName eq "a"${')'.repeat(FILTER_LIMITS.maxDepth + 1)}`;
-    expect(errorOf(() => parseFilter('User', deep)).message).toContain('deeper');
+    expect(errorOf(() => parseFilter(P, 'User', deep)).message).toContain('deeper');
   });
 
   it('knows Group attributes apart from User ones', () => {
-    expect(errorOf(() => parseFilter('Group', 'userName eq "a"')).scimType).toBe('invalidFilter');
-    expect(() => parseFilter('Group', 'members[value eq "u1"] and displayName eq "Admins"')).not.toThrow();
+    expect(errorOf(() => parseFilter(P, 'Group', 'userName eq "a"')).scimType).toBe('invalidFilter');
+    expect(() => parseFilter(P, 'Group', 'members[value eq "u1"] and displayName eq "Admins"')).not.toThrow();
   });
 });
 
 describe('equality terms (what the query planner may look up by key)', () => {
   it('keeps only eq terms every match must satisfy', () => {
-    expect(equalityTerms(parseFilter('User', 'USERNAME eq "A" and active eq true'))).toEqual([
+    expect(equalityTerms(parseFilter(P, 'User', 'USERNAME eq "A" and active eq true'))).toEqual([
       { path: 'username', value: 'A' },
       { path: 'active', value: true },
     ]);
-    expect(equalityTerms(parseFilter('User', 'userName eq "a" or externalId eq "b"'))).toEqual([]);
-    expect(equalityTerms(parseFilter('User', 'not (userName eq "a")'))).toEqual([]);
-    expect(equalityTerms(parseFilter('Group', 'members[value eq "u1"]'))).toEqual([{ path: 'members.value', value: 'u1' }]);
-    expect(equalityTerms(parseFilter('User', 'groups.value eq "g1"'))).toEqual([{ path: 'groups.value', value: 'g1' }]);
+    expect(equalityTerms(parseFilter(P, 'User', 'userName eq "a" or externalId eq "b"'))).toEqual([]);
+    expect(equalityTerms(parseFilter(P, 'User', 'not (userName eq "a")'))).toEqual([]);
+    expect(equalityTerms(parseFilter(P, 'Group', 'members[value eq "u1"]'))).toEqual([{ path: 'members.value', value: 'u1' }]);
+    expect(equalityTerms(parseFilter(P, 'User', 'groups.value eq "g1"'))).toEqual([{ path: 'groups.value', value: 'g1' }]);
   });
 });
 
@@ -125,7 +126,7 @@ describe('sortBy', () => {
     { userName: 'a' },
   ];
   const order = (attribute: string, direction: 'ascending' | 'descending' = 'ascending') =>
-    [...people].sort(compareResources(parseSortBy('User', attribute), direction)).map((p) => p.userName);
+    [...people].sort(compareResources(parseSortBy(P, 'User', attribute), direction)).map((p) => p.userName);
 
   it('sorts case-insensitively where the schema says so, missing values last', () => {
     expect(order('userName')).toEqual(['a', 'b', 'C']);
@@ -143,6 +144,6 @@ describe('sortBy', () => {
   });
 
   it('rejects an unknown attribute', () => {
-    expect(errorOf(() => parseSortBy('User', 'shoeSize')).status).toBe(400);
+    expect(errorOf(() => parseSortBy(P, 'User', 'shoeSize')).status).toBe(400);
   });
 });

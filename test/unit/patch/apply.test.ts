@@ -5,6 +5,7 @@ import { applyPatch } from '../../../functions/scim/patch/apply';
 import { parsePatchBody, type PatchOperation } from '../../../functions/scim/patch/operations';
 import type { ScimResource } from '../../../functions/scim/schema/types';
 import { ENTERPRISE, USER } from '../../support/urns';
+import { defaultProfile as P } from '../../../functions/scim/profile';
 
 const ops = (...operations: object[]): PatchOperation[] =>
   parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
@@ -18,7 +19,7 @@ const base = (): ScimResource => ({
   emails: [{ type: 'work', value: 'bjensen@example.com', primary: true }],
 });
 
-const patched = (resource: ScimResource, ...operations: object[]) => applyPatch('User', resource, ops(...operations));
+const patched = (resource: ScimResource, ...operations: object[]) => applyPatch(P, 'User', resource, ops(...operations));
 
 describe('applyPatch', () => {
   it('reports no change for a PATCH that sets what is already there', () => {

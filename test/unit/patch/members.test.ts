@@ -3,9 +3,10 @@ import { describe, expect, it } from '@jest/globals';
 import { splitMemberOperations } from '../../../functions/scim/patch/members';
 import { parsePatchBody } from '../../../functions/scim/patch/operations';
 import { ScimError } from '../../../functions/scim/errors';
+import { defaultProfile as P } from '../../../functions/scim/profile';
 
 const split = (...operations: object[]) =>
-  splitMemberOperations(parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }));
+  splitMemberOperations(P, parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }));
 
 describe('splitMemberOperations', () => {
   it('reads Add of many members', () => {

@@ -1,6 +1,7 @@
 import { checkIfMatch, etagOf, notModified, represent } from '../../../functions/provisioning/representation';
 import { ScimError } from '../../../functions/scim/errors';
 import type { StoredResource } from '../../../functions/store/resources';
+import { defaultProfile as P } from '../../../functions/scim/profile';
 
 const stored: StoredResource = {
   id: 'u-1',
@@ -12,7 +13,7 @@ const stored: StoredResource = {
 
 describe('representation', () => {
   it('adds meta with location and a weak ETag', () => {
-    const resource = represent('User', stored, 'https://api.example/tenants/acme/scim/v2');
+    const resource = represent(P, 'User', stored, 'https://api.example/tenants/acme/scim/v2');
     expect(resource).toMatchObject({
       id: 'u-1',
       userName: 'ann',

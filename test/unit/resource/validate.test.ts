@@ -6,10 +6,12 @@ import { changedAttributes } from '../../../functions/scim/resource/changes';
 import { replaceResource } from '../../../functions/scim/resource/replace';
 import { assertRequired, normalizeResource, parseResource } from '../../../functions/scim/resource/validate';
 import { ENTERPRISE, GROUP, USER } from '../../support/urns';
+import { defaultProfile as P } from '../../../functions/scim/profile';
+import { profileOf } from '../../../functions/tenants/profile';
 
 describe('parseResource', () => {
   it('accepts Entra\'s create form leniently and stores canonical shape', () => {
-    const resource = parseResource('User', {
+    const resource = parseResource(P, 'User', {
       schemas: [USER, ENTERPRISE],
       id: 'client-id',
       externalId: 'e1',
@@ -35,12 +37,12 @@ describe('parseResource', () => {
   });
 
   it('takes extension attributes as fully qualified top-level keys', () => {
-    const resource = parseResource('User', { schemas: [USER], userName: 'u', [`${ENTERPRISE}:employeeNumber`]: '42' });
+    const resource = parseResource(P, 'User', { schemas: [USER], userName: 'u', [`${ENTERPRISE}:employeeNumber`]: '42' });
     expect(resource).toEqual({ schemas: [USER, ENTERPRISE], userName: 'u', [ENTERPRISE]: { employeeNumber: '42' } });
   });
 
   it('accepts the legacy group schema URNs and drops them', () => {
-    const group = parseResource('Group', {
+    const group = parseResource(P, 'Group', {
       schemas: [GROUP, 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/Group'],
       displayName: 'Group1DisplayName',
       members: [],
@@ -59,28 +61,30 @@ describe('parseResource', () => {
     [{ schemas: [USER], userName: true }, 'userName'],
     [{ schemas: [USER], userName: 'u', manager: 5 }, 'manager'],
   ])('rejects %j with 400 invalidValue naming %s', (body, name) => {
-    const error = errorOf(() => parseResource('User', body));
+    const error = errorOf(() => parseResource(P, 'User', body));
     expect(error.scimType).toBe('invalidValue');
     expect(error.message).toContain(name);
   });
 
   it('rejects a body that is not an object with invalidSyntax', () => {
-    expect(errorOf(() => parseResource('User', [1, 2])).scimType).toBe('invalidSyntax');
+    expect(errorOf(() => parseResource(P, 'User', [1, 2])).scimType).toBe('invalidSyntax');
   });
 
   it('enforces a tenant\'s required paths, value filters included', () => {
     const required = ['roles[primary eq "True"].value', `${ENTERPRISE}:organization`];
     const body = { schemas: [USER], userName: 'u', roles: [{ value: 'Reader', primary: 'False' }], [ENTERPRISE]: { organization: 'O' } };
-    expect(errorOf(() => parseResource('User', body, { requiredPaths: required })).message).toContain('roles[primary eq "True"].value');
+    const tenant = profileOf({ requiredAttributes: { User: required } }).profile;
+    expect(errorOf(() => parseResource(tenant, 'User', body)).message).toContain('roles[primary eq "True"].value');
     const fixed = { ...body, roles: [{ value: 'Reader', primary: 'True' }] };
-    expect(() => parseResource('User', fixed, { requiredPaths: required })).not.toThrow();
-    expect(errorOf(() => assertRequired('User', { schemas: [USER], userName: 'u' }, ['phoneNumbers'])).message).toContain('phoneNumbers');
+    expect(() => parseResource(tenant, 'User', fixed)).not.toThrow();
+    const phones = profileOf({ requiredAttributes: { User: ['phoneNumbers'] } }).profile;
+    expect(errorOf(() => assertRequired(phones, 'User', { schemas: [USER], userName: 'u' })).message).toContain('phoneNumbers');
   });
 });
 
 describe('normalizeResource (after PATCH)', () => {
   it('keeps the id and lists only extensions that have values', () => {
-    expect(normalizeResource('User', { schemas: [USER, ENTERPRISE], id: 'u1', userName: 'u', [ENTERPRISE]: {} })).toEqual({
+    expect(normalizeResource(P, 'User', { schemas: [USER, ENTERPRISE], id: 'u1', userName: 'u', [ENTERPRISE]: {} })).toEqual({
       schemas: [USER],
       id: 'u1',
       userName: 'u',
@@ -91,7 +95,7 @@ describe('normalizeResource (after PATCH)', () => {
 describe('replaceResource (PUT)', () => {
   it('clears omitted attributes and keeps the id', () => {
     const existing = { schemas: [USER], id: 'u1', userName: 'u', displayName: 'D', title: 'T' };
-    expect(replaceResource('User', existing, { schemas: [USER], userName: 'u', displayName: 'E' })).toEqual({
+    expect(replaceResource(P, 'User', existing, { schemas: [USER], userName: 'u', displayName: 'E' })).toEqual({
       schemas: [USER],
       id: 'u1',
       userName: 'u',
@@ -113,7 +117,7 @@ describe('projection', () => {
   };
 
   it('returns what was asked plus the always-returned attributes', () => {
-    expect(projectResource('User', user, { attributes: parseAttributeList('User', 'userName,name.givenName,unknownThing') })).toEqual({
+    expect(projectResource(P, 'User', user, { attributes: parseAttributeList(P, 'User', 'userName,name.givenName,unknownThing') })).toEqual({
       schemas: [USER, ENTERPRISE],
       id: 'u1',
       userName: 'u',
@@ -122,12 +126,12 @@ describe('projection', () => {
   });
 
   it('leaves out excluded and request-only attributes', () => {
-    const projected = projectResource('User', user, { excludedAttributes: parseAttributeList('User', 'emails,department,id') });
+    const projected = projectResource(P, 'User', user, { excludedAttributes: parseAttributeList(P, 'User', 'emails,department,id') });
     expect(projected).toEqual({ schemas: user.schemas, id: 'u1', userName: 'u', name: user.name, meta: user.meta });
   });
 
   it('returns groups only when named', () => {
-    expect(projectResource('User', user, { attributes: parseAttributeList('User', 'groups') }).groups).toEqual([{ value: 'g1' }]);
+    expect(projectResource(P, 'User', user, { attributes: parseAttributeList(P, 'User', 'groups') }).groups).toEqual([{ value: 'g1' }]);
   });
 });
 
