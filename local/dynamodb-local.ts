@@ -138,7 +138,11 @@ async function launch(emulator: Emulator, command: JavaCommand, port: number, op
     '-disableTelemetry',
     ...storage,
   ];
-  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // With a data dir, java gets its own process group: a kill -9 of the server's group (`kill -9 -<pgid>`,
+  // a terminal closing) must not kill it too, because DynamoDB Local acknowledges a TransactWriteItems
+  // some milliseconds before it is on disk (scripts/durability-probe.ts). The next start stops the orphan
+  // with SIGTERM, which loses nothing.
+  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.dataDir !== undefined });
   const output = outputTail(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const endpoint = `http://127.0.0.1:${port}`;
