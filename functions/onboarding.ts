@@ -32,6 +32,11 @@ interface TenantProperties {
   readonly tokenVersion: string;
   readonly tokenOverlapHours: string;
   readonly secretArn: string;
+  /** OAuth client (lib/tenant-onboarding.ts sets them when tenants.json asks for one). */
+  readonly oauthClient?: string;
+  readonly oauthClientVersion?: string;
+  readonly oauthSecretArn?: string;
+  readonly tokenEndpoint?: string;
 }
 
 const declaration = (props: Record<string, unknown>): TenantDeclaration => {
@@ -43,6 +48,10 @@ const declaration = (props: Record<string, unknown>): TenantDeclaration => {
     tokenVersion: p.tokenVersion,
     tokenOverlapHours: p.tokenOverlapHours,
     secretId: p.secretArn,
+    ...(p.oauthClient !== undefined ? { oauthClient: p.oauthClient } : {}),
+    ...(p.oauthClientVersion !== undefined ? { oauthClientVersion: p.oauthClientVersion } : {}),
+    ...(p.oauthSecretArn !== undefined ? { oauthSecretId: p.oauthSecretArn } : {}),
+    ...(p.tokenEndpoint !== undefined ? { tokenEndpoint: p.tokenEndpoint } : {}),
   };
 };
 

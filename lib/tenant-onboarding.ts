@@ -11,6 +11,7 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '../functions/tenants/config';
 import type { ScimEndpoint } from './scim-endpoint';
+import { oauthClientProperties } from './token-endpoint';
 
 export interface TenantOnboardingProps {
   readonly endpoint: ScimEndpoint;
@@ -50,6 +51,7 @@ export class TenantOnboarding extends Construct {
           secretArn: secret.secretArn,
           // Tells the tenant item that this deploy gives it a usage plan of its own (created below).
           usagePlan: 'own',
+          ...oauthClientProperties(this, endpoint, tenant, onEvent),
         },
       });
       resource.node.addDependency(endpoint.table);

@@ -15,7 +15,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { TenantConfig } from '../functions/tenants/config';
 import { functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
 import type { ScimEndpoint, ThrottleSettings } from './scim-endpoint';
 
@@ -144,4 +146,29 @@ export class TokenEndpoint extends Construct {
       },
     ];
   }
+}
+
+/**
+ * The onboarding custom resource's OAuth properties for one tenant (functions/oauth/onboard-client.ts).
+ * A tenant with `oauthClient: true` gets a secret of its own for the client's credentials (the
+ * onboarding function writes it; the template never holds them) and an `OAuthClientSecret<id>`
+ * output naming that secret.
+ */
+export function oauthClientProperties(scope: Construct, endpoint: ScimEndpoint, tenant: TenantConfig, onboarding: lambda.IFunction): Record<string, string> {
+  if (!tenant.oauthClient) return { oauthClient: 'false' };
+  const secret = new secretsmanager.Secret(scope, `OAuthClient-${tenant.id}`, {
+    description: `OAuth 2.0 client of SCIM tenant ${tenant.id} (JSON: clientId, clientSecret, tokenEndpoint) for Entra. Rotate by bumping oauthClientVersion.`,
+  });
+  secret.grantRead(onboarding);
+  secret.grantWrite(onboarding);
+  new CfnOutput(Stack.of(scope), `OAuthClientSecret${tenant.id.replace(/[^A-Za-z0-9]/g, '')}`, {
+    description: `Secret holding the OAuth client credentials of ${tenant.id}`,
+    value: secret.secretName,
+  });
+  return {
+    oauthClient: 'true',
+    oauthClientVersion: String(tenant.oauthClientVersion),
+    oauthSecretArn: secret.secretArn,
+    tokenEndpoint: endpoint.api.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenant.id)),
+  };
 }

@@ -66,6 +66,13 @@ export const tenantConfigSchema = z.object({
   /** How long the previous token stays valid after a rotation. */
   tokenOverlapHours: z.number().min(0).max(24 * 30).default(24),
   settings: tenantSettingsSchema.default(() => tenantSettingsSchema.parse({})),
+  /**
+   * Create an OAuth 2.0 client for the tenant on deploy (its credentials go to the tenant's
+   * OAuth client secret, functions/oauth/onboard-client.ts).
+   */
+  oauthClient: z.boolean().default(false),
+  /** Bump to rotate the OAuth client's secret on the next deploy (previous one valid for tokenOverlapHours). */
+  oauthClientVersion: z.number().int().min(1).default(1),
 });
 
 export const tenantsFileSchema = z.object({

@@ -15,6 +15,7 @@
  */
 import type { Db } from '../store/db';
 import { expireToken, getTenant, putTenant, putToken, setTenantStatus } from '../store/tenants';
+import { onboardOAuthClient, type OAuthClientDeclaration } from '../oauth/onboard-client';
 import { tenantSettingsSchema } from './config';
 import { generateToken, hashToken, TOKEN_PATTERN } from './token';
 
@@ -24,7 +25,8 @@ export interface TokenSecretStore {
   write(secretId: string, token: string): Promise<void>;
 }
 
-export interface TenantDeclaration {
+/** The OAuth client fields (optional, see oauth/onboard-client.ts) come with the declaration. */
+export interface TenantDeclaration extends OAuthClientDeclaration {
   readonly tenantId: string;
   readonly displayName: string;
   /** JSON of the tenant's settings (required attributes). */
@@ -40,6 +42,12 @@ export type OnboardingRequest =
   | { readonly kind: 'delete'; readonly tenant: TenantDeclaration };
 
 export async function onboard(db: Db, secrets: TokenSecretStore, request: OnboardingRequest): Promise<void> {
+  await onboardTenant(db, secrets, request);
+  // After the tenant item: a client needs its tenant (and is revoked when the tenant goes).
+  await onboardOAuthClient(db, secrets, request);
+}
+
+async function onboardTenant(db: Db, secrets: TokenSecretStore, request: OnboardingRequest): Promise<void> {
   const { tenant } = request;
   if (request.kind === 'delete') {
     if (await getTenant(db, tenant.tenantId)) await setTenantStatus(db, tenant.tenantId, 'disabled', 'shared');

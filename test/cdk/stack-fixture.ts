@@ -5,7 +5,7 @@ import { ScimStack } from '../../lib/scim-stack';
 
 export const TEST_TENANTS = parseTenantsFile({
   tenants: [
-    { id: 'acme', displayName: 'Acme', rateLimit: { rps: 40, burst: 80 } },
+    { id: 'acme', displayName: 'Acme', rateLimit: { rps: 40, burst: 80 }, oauthClient: true },
     { id: 'contoso', displayName: 'Contoso', settings: { requiredAttributes: { User: ['phoneNumbers'] } } },
   ],
 });

@@ -119,7 +119,8 @@ describe('tenants', () => {
   it('creates one custom resource and one secret per tenant, with no token in the template', () => {
     template.resourceCountIs('Custom::ScimTenant', 2);
     template.hasResourceProperties('Custom::ScimTenant', { tenantId: 'acme', tokenVersion: '1' });
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    // Plus the OAuth client secret of acme (`oauthClient: true`, test/cdk/token-endpoint.test.ts).
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
     for (const [, secret] of ofType('AWS::SecretsManager::Secret')) expect(secret.Properties.SecretString).toBeUndefined();
     expect(json).not.toMatch(/scim_[A-Za-z0-9_-]{43}/);
   });
