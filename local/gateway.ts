@@ -18,7 +18,11 @@ export interface GatewayOptions {
   readonly authorizerCacheSeconds: number;
   /** Operator messages (why a 500/502 happened); never request data. */
   readonly log: (line: string) => void;
+  /** Runs around each function invocation (the benchmark's handler CPU meter). */
+  readonly aroundInvoke?: AroundInvoke;
 }
+
+export type AroundInvoke = <T>(functionName: string, invoke: () => Promise<T>) => Promise<T>;
 
 export type Gateway = (request: GatewayRequest) => Promise<APIGatewayProxyResult>;
 
@@ -33,7 +37,8 @@ export function localGateway(options: GatewayOptions): Gateway {
   const invoke = async (name: FunctionName | 'token', event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       const handler = await functions.proxy(name);
-      const result = await handler(event, lambdaContext(name, randomUUID()));
+      const context = lambdaContext(name, randomUUID());
+      const result = await (options.aroundInvoke ? options.aroundInvoke(name, () => handler(event, context)) : handler(event, context));
       if (isProxyResult(result)) return result;
       options.log(`function ${name} returned something that is not an API Gateway proxy result`);
     } catch (error) {

@@ -16,7 +16,7 @@ import { clientConfig, createDocumentClient } from '../functions/store/client';
 import type { Db } from '../functions/store/db';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import type { FunctionOverrides } from './functions';
-import { localGateway, type Gateway } from './gateway';
+import { localGateway, type AroundInvoke, type Gateway } from './gateway';
 import { gatewayError } from './gateway-responses';
 import { seedOAuthClients, seedTenants, type LocalOAuthClient, type LocalTenant } from './seed';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,6 +64,8 @@ export interface LocalStackOptions {
    * with it). Default: none.
    */
   readonly aroundRequest?: AroundRequest;
+  /** Runs around each Lambda handler invocation (the benchmark measures handler CPU with it). Default: none. */
+  readonly aroundInvoke?: AroundInvoke;
   /** Also run the change-event publisher on the stream, delivering to this sink. */
   readonly eventSink?: EventSink;
   /** DynamoDB Local (started by this stack) exited on its own. */
@@ -136,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.functions ? { functions: options.functions } : {}),
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? cacheSecondsFromEnv(),
       log,
+      ...(options.aroundInvoke ? { aroundInvoke: options.aroundInvoke } : {}),
     });
     server = createServer(requestListener(gateway, log, options.aroundRequest ?? ((_request, handle) => handle())));
     const host = options.host ?? DEFAULT_HOST;

@@ -6,7 +6,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { environment, type Environment } from '../commons/environment';
 
-let cached: DynamoDBDocumentClient | undefined;
+let cached: { readonly endpoint: string | undefined; readonly client: DynamoDBDocumentClient } | undefined;
 
 export function clientConfig(env: Environment = process.env): DynamoDBClientConfig {
   const endpoint = environment.dynamoEndpoint(env);
@@ -25,10 +25,14 @@ export function createDocumentClient(config: DynamoDBClientConfig = clientConfig
   });
 }
 
-/** One client per process (Lambda container or local server). */
+/**
+ * One client per process (Lambda container or local server); a new one only when the endpoint
+ * changes (a benchmark that starts a second local stack with its own DynamoDB Local).
+ */
 export function documentClient(): DynamoDBDocumentClient {
-  cached ??= createDocumentClient();
-  return cached;
+  const endpoint = environment.dynamoEndpoint();
+  if (cached === undefined || cached.endpoint !== endpoint) cached = { endpoint, client: createDocumentClient() };
+  return cached.client;
 }
 
 export function tableName(env: Environment = process.env): string {

@@ -12,8 +12,10 @@ export interface Db {
 
 let cached: Db | undefined;
 
-/** The process-wide table handle, from TABLE_NAME and DYNAMODB_ENDPOINT. */
+/** The process-wide table handle, from TABLE_NAME and DYNAMODB_ENDPOINT (rebuilt only when they change). */
 export function defaultDb(): Db {
-  cached ??= { client: documentClient(), table: tableName() };
+  const client = documentClient();
+  const table = tableName();
+  if (cached?.client !== client || cached.table !== table) cached = { client, table };
   return cached;
 }

@@ -14,6 +14,8 @@ export interface Meter {
   dynamoMs: number;
   rcu: number;
   wcu: number;
+  /** CPU time of the handler invocation(s) serving the request (cpu.ts). */
+  handlerCpuMs: number;
 }
 
 export const METER_HEADER = 'x-bench-request';
@@ -66,7 +68,7 @@ function addCapacity(meter: Meter, command: string, consumed: Capacity | Capacit
 export const meterRequests: AroundRequest = (request: IncomingMessage, handle) => {
   const id = request.headers[METER_HEADER];
   if (typeof id !== 'string') return handle();
-  const meter: Meter = { calls: 0, dynamoMs: 0, rcu: 0, wcu: 0 };
+  const meter: Meter = { calls: 0, dynamoMs: 0, rcu: 0, wcu: 0, handlerCpuMs: 0 };
   meters.set(id, meter);
   return storage.run(meter, handle);
 };
@@ -79,7 +81,13 @@ export function takeMeter(id: string): Meter | undefined {
 
 /** Runs `work` with a meter outside any HTTP request (bare DynamoDB timing). */
 export async function metered<T>(work: () => Promise<T>): Promise<{ result: T; meter: Meter }> {
-  const meter: Meter = { calls: 0, dynamoMs: 0, rcu: 0, wcu: 0 };
+  const meter: Meter = { calls: 0, dynamoMs: 0, rcu: 0, wcu: 0, handlerCpuMs: 0 };
   const result = await storage.run(meter, work);
   return { result, meter };
+}
+
+/** Adds handler CPU time to the meter of the request being served (called in its async context). */
+export function addHandlerCpu(ms: number): void {
+  const meter = storage.getStore();
+  if (meter) meter.handlerCpuMs += ms;
 }

@@ -21,6 +21,9 @@ export interface OperationFigures {
   latencyOverDynamo: number;
   /** Mean end-to-end latency minus mean DynamoDB time: what HTTP, gateway emulation and handler add. */
   overheadMs: number;
+  /** Handler CPU per request (scripts/bench/cpu.ts). */
+  cpuP50: number;
+  cpuP95: number;
   errors: number;
 }
 
@@ -57,15 +60,21 @@ export class Recorder {
         wcuPerRequest: round(mean((s) => s.meter?.wcu ?? 0)),
         latencyOverDynamo: dynamo > 0 ? round(mean((s) => s.ms) / dynamo) : 0,
         overheadMs: round(mean((s) => s.ms) - dynamo),
+        ...cpuFigures(samples),
         errors: samples.filter((s) => s.status >= 500 || s.status === 0).length,
       };
     });
   }
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
+function cpuFigures(samples: readonly Sample[]): { cpuP50: number; cpuP95: number } {
+  const cpu = samples.map((s) => s.meter?.handlerCpuMs ?? 0).sort((a, b) => a - b);
+  return { cpuP50: percentile(cpu, 0.5, 3), cpuP95: percentile(cpu, 0.95, 3) };
+}
+
+export function percentile(sorted: readonly number[], p: number, digits = 2): number {
   if (sorted.length === 0) return 0;
-  return round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0, digits);
 }
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
