@@ -9,6 +9,9 @@
  *    storing that would merge two identities. A number is accepted only when the double it parses
  *    to has exactly its decimal value; integers beyond ±(2^53 − 1) and decimals with more
  *    precision than a double carries are refused (400), and can be sent as strings instead.
+ *
+ * And one rule for comparing: text is compared in Unicode NFC, so "café" typed precomposed (U+00E9)
+ * and decomposed (e + U+0301) is one value for uniqueness and for filters alike.
  */
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -67,3 +70,9 @@ export function firstInexactNumber(json: string): string | undefined {
   }
   return undefined;
 }
+
+/** Below U+0300 every character is its own NFC form and nothing combines: most values skip normalize(). */
+const MAY_DENORMALIZE = /[^\u0000-\u02FF]/;
+
+/** The NFC form of `text` (Unicode canonical composition), the form values are compared in. */
+export const nfc = (text: string): string => (MAY_DENORMALIZE.test(text) ? text.normalize('NFC') : text);

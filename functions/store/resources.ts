@@ -67,16 +67,19 @@ export async function getResources(db: Db, tenantId: string, type: ResourceTypeN
   return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
 
-/** Resolves a unique value (e.g. a userName, folded as the schema says) to the owning id: one GetItem. */
+/**
+ * Resolves a unique value (e.g. a userName, folded as the schema says) to the owning id: one GetItem.
+ * A miss on a value that decomposes also tries its NFD form, the key of a value stored decomposed
+ * before keys were NFC (README "Data model").
+ */
 export async function findIdByUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue): Promise<string | undefined> {
-  const { Item } = await db.client.send(
-    new GetCommand({
-      TableName: db.table,
-      Key: keys.unique(tenantId, type, unique.attribute, unique.value),
-      ConsistentRead: true,
-    }),
-  );
-  return typeof Item?.ownerId === 'string' ? Item.ownerId : undefined;
+  for (const value of new Set([unique.value, unique.value.normalize('NFD')])) {
+    const { Item } = await db.client.send(
+      new GetCommand({ TableName: db.table, Key: keys.unique(tenantId, type, unique.attribute, value), ConsistentRead: true }),
+    );
+    if (typeof Item?.ownerId === 'string') return Item.ownerId;
+  }
+  return undefined;
 }
 
 /** `registry` (the tenant's) says which values are unique: its uniqueness items are written in the same transaction. */

@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { commitGroupChange, GroupChangeUnfinished, readGroup } from '../../functions/store/group-writes';
+import { keys } from '../../functions/store/keys';
 import { jsonCaller, startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 
@@ -234,6 +236,36 @@ describe('no value is silently changed (findings 5, 6)', () => {
     expect([filter.status, filter.json.scimType]).toEqual([400, 'invalidFilter']);
     const patched = await stack.request(T, 'PATCH', `/Users/${a.json.id}`, `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"replace","path":"externalId","value":98765432109876543210}]}`);
     expect(patched.status).toBe(400);
+  });
+});
+
+describe('uniqueness in Unicode NFC', () => {
+  const precomposed = 'Caf\u00e9@example.com';
+  const decomposed = 'cafe\u0301@example.com';
+
+  it('holds the precomposed and decomposed spellings of one name as one value, for uniqueness and filters', async () => {
+    const first = await call('POST', '/Users', { schemas: [USER], userName: precomposed });
+    expect(first.status).toBe(201);
+    expect(first.json.userName).toBe(precomposed);
+    const second = await call('POST', '/Users', { schemas: [USER], userName: decomposed });
+    expect([second.status, second.json.scimType]).toEqual([409, 'uniqueness']);
+    const found = await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "${decomposed}"`)}`);
+    expect(found.json.Resources.map((u: Json) => u.id)).toEqual([first.json.id]);
+    const scanned = await call('GET', `/Users?filter=${encodeURIComponent(`userName sw "cafe\u0301"`)}`);
+    expect(scanned.json.Resources.map((u: Json) => u.id)).toEqual([first.json.id]);
+  });
+
+  it('still finds a user whose uniqueness item was written before keys were NFC (decomposed key)', async () => {
+    const legacy = 'Rene\u0301@example.com';
+    const created = await call('POST', '/Users', { schemas: [USER], userName: legacy });
+    expect(created.status).toBe(201);
+    // Rewrite its key as the code before NFC keys did: lower-cased only, here decomposed.
+    const { db } = stack.stack;
+    const item = { ...keys.unique(T, 'User', 'userName', legacy.toLowerCase()), entity: 'UniqueValue', tenantId: T, resourceType: 'User', attribute: 'userName', value: legacy.toLowerCase(), ownerId: created.json.id };
+    await db.client.send(new DeleteCommand({ TableName: db.table, Key: keys.unique(T, 'User', 'userName', legacy.toLowerCase().normalize('NFC')) }));
+    await db.client.send(new PutCommand({ TableName: db.table, Item: item }));
+    const found = await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "ren\u00e9@example.com"`)}`);
+    expect(found.json.Resources.map((u: Json) => u.id)).toEqual([created.json.id]);
   });
 });
 

@@ -3,6 +3,7 @@
  * the schema (`caseExact`), so filtering and uniqueness agree; a multi-valued attribute matches
  * when any of its values does; dateTimes compare as instants.
  */
+import { nfc } from '../text-values';
 import { leafDefinition, type ResolvedAttribute } from '../schema/registry';
 import type { AttributeDefinition, ScimResource } from '../schema/types';
 import type { CompareOperator, CompareValue, FilterNode } from './ast';
@@ -103,8 +104,9 @@ function compare(leaf: AttributeDefinition, op: CompareOperator, actual: unknown
 }
 
 function compareStrings(op: CompareOperator, actual: string, expected: string, caseExact: boolean): boolean {
-  const a = caseExact ? actual : actual.toLowerCase();
-  const b = caseExact ? expected : expected.toLowerCase();
+  // NFC, like uniqueness keys: the value a filter finds is the value that blocks a duplicate.
+  const a = nfc(caseExact ? actual : actual.toLowerCase());
+  const b = nfc(caseExact ? expected : expected.toLowerCase());
   switch (op) {
     case 'co':
       return a.includes(b);

@@ -5,18 +5,26 @@
  */
 import type { SchemaRegistry, UniqueAttribute } from './registry';
 import type { ResourceTypeName, ScimResource } from './types';
+import { nfc } from '../text-values';
 
 export interface UniqueValue {
   /** `userName`, `externalId`, or `<urn>:<attribute>` for an extension attribute. */
   readonly attribute: string;
-  /** The value as stored in the uniqueness key: lower-cased unless the attribute is caseExact. */
+  /** The value as stored in the uniqueness key: NFC, lower-cased unless the attribute is caseExact. */
   readonly value: string;
 }
 
 export function foldUnique(registry: SchemaRegistry, type: ResourceTypeName, attribute: string, value: string): string {
   const unique = registry.uniqueAttributesOf(type).find((a) => a.name === attribute);
-  return unique?.definition.caseExact ? value : value.toLowerCase();
+  return keyForm(value, unique?.definition.caseExact ?? false);
 }
+
+/**
+ * The key form of a unique value: NFC (scim/text-values.ts), lower-cased unless caseExact. Keys
+ * written before NFC was applied differ only for values stored decomposed; store lookups also try
+ * that form (findIdByUnique).
+ */
+const keyForm = (value: string, caseExact: boolean): string => nfc(caseExact ? value : value.toLowerCase());
 
 function valueOf(unique: UniqueAttribute, resource: ScimResource): unknown {
   if (!unique.urn) return resource[unique.definition.name];
@@ -29,7 +37,7 @@ export function uniqueValuesOf(registry: SchemaRegistry, type: ResourceTypeName,
   for (const unique of registry.uniqueAttributesOf(type)) {
     const value = valueOf(unique, resource);
     if (typeof value === 'string' && value !== '') {
-      values.push({ attribute: unique.name, value: unique.definition.caseExact ? value : value.toLowerCase() });
+      values.push({ attribute: unique.name, value: keyForm(value, unique.definition.caseExact) });
     }
   }
   return values;
