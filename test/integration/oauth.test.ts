@@ -8,6 +8,8 @@ import { addClient, revokeTenantClient, rotateClient } from '../../functions/oau
 import type { ClientCredentials } from '../../functions/oauth/client-credentials';
 import { routes } from '../../functions/routes';
 import { setTenantStatus } from '../../functions/store/tenants';
+import { defaultSigner } from '../../functions/oauth/signer';
+import { handleTokenRequest } from '../../functions/oauth/token-service';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { BULK, GROUP, PATCH_OP, SEARCH, USER } from '../support/urns';
 
@@ -260,6 +262,52 @@ describe('client lifecycle', () => {
     await setTenantStatus(stack.stack.db, DISABLED, 'disabled');
     expect((await requestToken(DISABLED, credentialsBody(client))).json.error).toBe('invalid_client');
     expect((await stack.request(DISABLED, 'GET', '/Users', undefined, withToken(token))).status).toBe(401);
+  });
+});
+
+describe('the log record of a token request', () => {
+  const deps = () => ({ db: stack.stack.db, signer: defaultSigner(), issuer: 'urn:scim-serverless:local', requestsPerMinute: 1000 });
+  const raw = (body: string) => ({ contentType: 'application/x-www-form-urlencoded', authorization: undefined, body });
+
+  it('names tenant, client and outcome, and never a secret or a token', async () => {
+    const issued = await handleTokenRequest(deps(), A, raw(credentialsBody(clientOfA)));
+    expect(issued.log).toEqual({ tenantId: A, clientId: clientOfA.clientId, outcome: 'issued' });
+    const text = JSON.stringify(issued.log);
+    expect(text).not.toContain(clientOfA.clientSecret);
+    expect(text).not.toContain(String(issued.response.body.access_token));
+  });
+
+  it('leaves out a client id that names no client (it may be a mistyped secret)', async () => {
+    const secretAsId = await handleTokenRequest(deps(), A, raw(credentialsBody({ clientId: clientOfA.clientSecret, clientSecret: 'x' })));
+    expect(secretAsId.log).toEqual({ tenantId: A, outcome: 'invalid_client' });
+    const wrong = await handleTokenRequest(deps(), A, raw(credentialsBody({ ...clientOfA, clientSecret: 'wrong' })));
+    expect(wrong.log).toEqual({ tenantId: A, outcome: 'invalid_client' });
+  });
+});
+
+describe('faults', () => {
+  it('answers 503 temporarily_unavailable with Retry-After when the signing key cannot be reached', async () => {
+    const saved = { ...process.env };
+    // A KMS key whose endpoint refuses connections: the signer fails, the client must retry later.
+    Object.assign(process.env, {
+      OAUTH_SIGNING_KEY_ARN: 'arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-0000-0000-000000000000',
+      AWS_ENDPOINT_URL_KMS: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    try {
+      const response = await requestToken(A, credentialsBody(clientOfA));
+      expect({ status: response.status, error: response.json.error }).toEqual({ status: 503, error: 'temporarily_unavailable' });
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(response.json.access_token).toBeUndefined();
+    } finally {
+      for (const name of ['OAUTH_SIGNING_KEY_ARN', 'AWS_ENDPOINT_URL_KMS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_MAX_ATTEMPTS']) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
+    expect((await requestToken(A, credentialsBody(clientOfA))).status).toBe(200);
   });
 });
 
