@@ -7,6 +7,7 @@ import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { resourceTypes } from '../scim/schema/definitions';
 import { ScimError } from '../scim/errors';
 import type { ScimProfile } from '../scim/profile';
+import { presentable } from '../scim/resource/stored-fit';
 
 export const etagOf = (version: number): string => `W/"${version}"`;
 
@@ -14,14 +15,15 @@ export function locationOf(baseUrl: string, type: ResourceTypeName, id: string):
   return `${baseUrl}${resourceTypes[type].endpoint}/${encodeURIComponent(id)}`;
 }
 
+/** What no longer fits the tenant's extensions (changed by a deploy) is left out, see stored-fit.ts. */
 export function represent(
-  _profile: ScimProfile,
+  profile: ScimProfile,
   type: ResourceTypeName,
   stored: StoredResource,
   baseUrl: string,
   extra: ScimResource = {},
 ): ScimResource {
-  const { schemas, ...attributes } = stored.resource;
+  const { schemas, ...attributes } = presentable(profile, type, stored.resource);
   return {
     schemas,
     id: stored.id,

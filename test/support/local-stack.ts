@@ -28,6 +28,11 @@ export interface TestStackOptions {
   readonly events?: PublishedEvent[];
   /** Request log lines; silent by default. */
   readonly log?: (line: string) => void;
+  /**
+   * Run on this table (from `uniqueTableName`) and leave it when stopping: a second stack on the
+   * same table is a restart on the same data. The caller deletes it (`deleteTable`).
+   */
+  readonly tableName?: string;
 }
 
 export interface TestResponse {
@@ -65,7 +70,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     typeof tenant === 'string' ? { tenantId: tenant, token: generateToken() } : { ...tenant, token: generateToken() },
   );
   const tokens = new Map(tenants.map((tenant) => [tenant.tenantId, tenant.token]));
-  const tableName = uniqueTableName('stack');
+  const tableName = options.tableName ?? uniqueTableName('stack');
   const stack = await startLocalStack({
     port: 0,
     host: '127.0.0.1',
@@ -106,7 +111,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     },
     stop: async () => {
       await stack.stop();
-      await deleteTable(tableName);
+      if (!options.tableName) await deleteTable(tableName);
     },
   };
 }

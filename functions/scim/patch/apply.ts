@@ -45,9 +45,15 @@ export function applyPatch(
 ): PatchResult {
   const working = cloneJson(resource) as JsonObject;
   const touched = new Set<string>();
+  const skipped: string[] = [];
   for (const operation of operations) {
-    for (const step of stepsOf(operation, working)) applyStep(profile, type, working, step, touched);
+    for (const step of stepsOf(operation, working)) {
+      // `unknownAttributes: ignore`: an operation on an attribute the tenant's schemas lack is skipped, and named.
+      if (profile.unknownAttributes === 'ignore' && namesUnknownAttribute(profile, type, step.path)) skipped.push(step.path);
+      else applyStep(profile, type, working, step, touched);
+    }
   }
+  if (skipped.length > 0) profile.reportIgnored?.([...new Set(skipped)]);
   const next = normalizeResource(profile, type, (compact(working) as JsonObject | undefined) ?? {}, touched);
   return { resource: next, changed: !equalJson(resource, next) };
 }
@@ -67,10 +73,19 @@ function stepsOf(operation: PatchOperation, resource: JsonObject): Step[] {
   return steps;
 }
 
+/** True when the path's attribute (before any value filter) is not one of the tenant's: not a syntax error. */
+function namesUnknownAttribute(profile: ScimProfile, type: ResourceTypeName, path: string): boolean {
+  const { schemas } = profile;
+  const base = path.trim().split('[')[0] ?? '';
+  if (base === '' || schemas.extensionNamed(type, base)) return false;
+  return schemas.resolvePath(type, schemas.qualifyPath(type, base)) === undefined;
+}
+
 /** Applies one step; `touched` collects the top-level keys it wrote (for validation at the end). */
 function applyStep(profile: ScimProfile, type: ResourceTypeName, resource: JsonObject, step: Step, touched: Set<string>): void {
   const target = resolveTarget(profile, type, step.path);
-  touched.add(target.kind === 'extension' ? target.urn : (target.urn ?? target.definition.name));
+  // Extension attributes are tracked one by one: validation judges only what the PATCH wrote.
+  touched.add(target.kind === 'extension' ? target.urn : target.urn ? `${target.urn}:${target.definition.name}` : target.definition.name);
   if (target.kind === 'extension') return applyToExtension(profile, type, resource, target.urn, step, touched);
   checkMutability(target, resource, step);
   const container = containerOf(resource, target.urn);
@@ -133,11 +148,18 @@ function checkMutability(target: AttributeTarget, resource: JsonObject, step: St
 }
 
 function simpleResult(definition: AttributeDefinition, current: unknown, step: Step): unknown {
-  if (step.op === 'remove') return undefined;
+  if (step.op === 'remove') {
+    // `remove` with a value on a multi-valued simple attribute drops just those values.
+    if (!definition.multiValued || step.value === undefined || step.value === null || !Array.isArray(current)) return undefined;
+    const doomed = Array.isArray(step.value) ? step.value : [step.value];
+    const kept = current.filter((item) => !doomed.some((d) => equalJson(d, item)));
+    return kept.length > 0 ? kept : undefined;
+  }
   if (!definition.multiValued) return step.value ?? undefined;
   const items = Array.isArray(step.value) ? step.value : [step.value];
   if (step.op === 'replace') return items;
-  const existing = arrayOf(current);
+  // Multi-valued simple values (an extension's `badges: ["gold"]`) are strings, not objects.
+  const existing: unknown[] = Array.isArray(current) ? current : [];
   return [...existing, ...items.filter((item) => !existing.some((e) => equalJson(e, item)))];
 }
 

@@ -27,16 +27,17 @@ type Json = Record<string, unknown>;
 export function parseResource(profile: ScimProfile, type: ResourceTypeName, body: unknown): ScimResource {
   if (!isObject(body)) throw badRequest('invalidSyntax', 'The request body must be a JSON object.');
   checkSchemas(profile, type, body);
-  const resource = build(profile, type, body, false);
+  const resource = reporting(profile, (ignored) => build(profile, type, body, false, undefined, ignored));
   checkSinglePrimary(profile, type, resource);
   assertRequired(profile, type, resource);
   return resource;
 }
 
 /**
- * A resource after PATCH: same checks and canonical shape, keeping its `id`. `touched` names the
- * top-level keys the PATCH wrote (attribute names, extension URNs): the others were stored valid
- * and are kept as they are, so a PATCH costs validation of what it changed, not of the whole user.
+ * A resource after PATCH: same checks and canonical shape, keeping its `id`. `touched` names what
+ * the PATCH wrote: top-level attribute names, `<urn>:<attribute>` for extension attributes, a whole
+ * extension URN. The rest was stored valid and is kept as it is, so a PATCH costs validation of what
+ * it changed — and a stored value an extension change left behind never fails an unrelated PATCH.
  */
 export function normalizeResource(
   profile: ScimProfile,
@@ -44,7 +45,15 @@ export function normalizeResource(
   resource: ScimResource,
   touched?: ReadonlySet<string>,
 ): ScimResource {
-  return build(profile, type, resource, true, touched);
+  return reporting(profile, (ignored) => build(profile, type, resource, true, touched, ignored));
+}
+
+/** Runs a validation that may drop unknown attributes (`unknownAttributes: ignore`), then reports their names. */
+export function reporting<T>(profile: ScimProfile, run: (ignored: string[]) => T): T {
+  const ignored: string[] = [];
+  const result = run(ignored);
+  if (ignored.length > 0) profile.reportIgnored?.([...new Set(ignored)]);
+  return result;
 }
 
 /** Schema-required attributes (userName, displayName) and the tenant's own required paths. */
@@ -53,6 +62,19 @@ export function assertRequired(profile: ScimProfile, type: ResourceTypeName, res
   for (const definition of schemas.coreAttributesOf(type)) {
     if (definition.required && !present(resource[definition.name])) {
       throw invalidValue(`"${definition.name}" is required.`);
+    }
+  }
+  const required = schemas.requiredExtensionsOf(type);
+  for (const urn of schemas.extensionUrnsOf(type)) {
+    const extension = resource[urn];
+    // RFC 7643 §6: a required extension must be there; an extension's required attributes must be
+    // there whenever the extension is (it cannot be half present).
+    if (!isObject(extension) || !present(extension)) {
+      if (required.includes(urn)) throw invalidValue(`The extension "${urn}" is required for this tenant.`);
+      continue;
+    }
+    for (const definition of schemas.schemaDefinitionOf(urn).attributes) {
+      if (definition.required && !present(extension[definition.name])) throw invalidValue(`"${urn}:${definition.name}" is required.`);
     }
   }
   for (const path of schemas.requiredPaths(type)) {
@@ -71,8 +93,16 @@ function checkSchemas(profile: ScimProfile, type: ResourceTypeName, body: Json):
   if (!ok) throw invalidValue(`"schemas" must be an array of schema URNs that includes "${core}".`);
 }
 
-function build(profile: ScimProfile, type: ResourceTypeName, body: Json, keepId: boolean, touched?: ReadonlySet<string>): ScimResource {
+function build(
+  profile: ScimProfile,
+  type: ResourceTypeName,
+  body: Json,
+  keepId: boolean,
+  touched: ReadonlySet<string> | undefined,
+  ignored: string[],
+): ScimResource {
   const { schemas } = profile;
+  const pass: Pass = { ignore: profile.unknownAttributes === 'ignore', ignored };
   const core: Json = {};
   const extensions = new Map<string, Json>();
   const extensionOf = (urn: string): Json => {
@@ -91,24 +121,30 @@ function build(profile: ScimProfile, type: ResourceTypeName, body: Json, keepId:
     }
     const urn = schemas.extensionNamed(type, key);
     if (touched && !touched.has(key)) {
-      if (urn && isObject(value)) Object.assign(extensionOf(urn), value);
-      else if (!urn) core[key] = value;
+      if (urn && isObject(value)) {
+        // Only the extension attributes the PATCH wrote are judged; the others are kept as stored.
+        const attributes = schemas.schemaDefinitionOf(urn).attributes;
+        for (const [name, item] of Object.entries(value)) {
+          if (touched.has(`${urn}:${name}`)) setAttribute(extensionOf(urn), attributes, name, item, urn, pass);
+          else extensionOf(urn)[name] = item;
+        }
+      } else if (!urn) core[key] = value;
       continue;
     }
     if (urn) {
       if (value === null) continue;
       if (!isObject(value)) throw invalidValue(`"${urn}" must be an object of its attributes.`);
-      for (const [name, item] of Object.entries(value)) setAttribute(extensionOf(urn), schemas.schemaDefinitionOf(urn).attributes, name, item, urn);
+      for (const [name, item] of Object.entries(value)) setAttribute(extensionOf(urn), schemas.schemaDefinitionOf(urn).attributes, name, item, urn, pass);
       continue;
     }
     const resolved = schemas.resolvePath(type, key);
     if (lowered.startsWith('urn:') && resolved && !resolved.subDefinition) {
       // A fully qualified top-level key: `urn:...:enterprise:2.0:User:department`.
       const container = resolved.isCore ? core : extensionOf(resolved.schema);
-      put(container, resolved.definition, value, resolved.path);
+      put(container, resolved.definition, value, resolved.path, pass);
       continue;
     }
-    setAttribute(core, schemas.coreAttributesOf(type), key, value, undefined);
+    setAttribute(core, schemas.coreAttributesOf(type), key, value, undefined, pass);
   }
   const present = [...extensions].filter(([, attributes]) => Object.keys(attributes).length > 0);
   return {
@@ -118,17 +154,36 @@ function build(profile: ScimProfile, type: ResourceTypeName, body: Json, keepId:
   };
 }
 
-function setAttribute(container: Json, attributes: readonly AttributeDefinition[], name: string, value: unknown, urn: string | undefined): void {
-  const definition = findAttribute(attributes, name);
-  if (!definition || definition.name === 'id' || definition.name === 'meta') {
-    throw invalidValue(`Unknown attribute "${urn ? `${urn}:${name}` : name}".`);
-  }
-  put(container, definition, value, urn ? `${urn}:${definition.name}` : definition.name);
+/** How one validation treats names no schema of the tenant defines, and which it dropped. */
+interface Pass {
+  readonly ignore: boolean;
+  readonly ignored: string[];
 }
 
-function put(container: Json, definition: AttributeDefinition, value: unknown, path: string): void {
+function setAttribute(
+  container: Json,
+  attributes: readonly AttributeDefinition[],
+  name: string,
+  value: unknown,
+  urn: string | undefined,
+  pass: Pass,
+): void {
+  const definition = findAttribute(attributes, name);
+  if (!definition || definition.name === 'id' || definition.name === 'meta') {
+    const shown = urn ? `${urn}:${name}` : name;
+    if (pass.ignore) {
+      pass.ignored.push(shown);
+      return;
+    }
+    throw invalidValue(`Unknown attribute "${shown}".`);
+  }
+  put(container, definition, value, urn ? `${urn}:${definition.name}` : definition.name, pass);
+}
+
+function put(container: Json, definition: AttributeDefinition, input: unknown, path: string, pass: Pass): void {
   // readOnly values are the server's to set (RFC 7644 §3.3); writeOnly/never ones are not kept.
   if (definition.mutability === 'readOnly' || definition.returned === 'never') return;
+  const value = pass.ignore && definition.subAttributes ? withoutUnknownSubAttributes(definition, input, path, pass) : input;
   const parsed = attributeSchema(definition).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -137,6 +192,20 @@ function put(container: Json, definition: AttributeDefinition, value: unknown, p
   }
   if (parsed.data === undefined) Reflect.deleteProperty(container, definition.name);
   else container[definition.name] = parsed.data;
+}
+
+/** Under `unknownAttributes: ignore`, members a complex value's definition lacks are dropped (and named). */
+function withoutUnknownSubAttributes(definition: AttributeDefinition, value: unknown, path: string, pass: Pass): unknown {
+  const strip = (element: unknown): unknown => {
+    if (!isObject(element)) return element;
+    const kept: Json = {};
+    for (const [key, item] of Object.entries(element)) {
+      if (findAttribute(definition.subAttributes, key)) kept[key] = item;
+      else pass.ignored.push(`${path}.${key}`);
+    }
+    return kept;
+  };
+  return Array.isArray(value) ? value.map(strip) : strip(value);
 }
 
 /** RFC 7643 §2.4: the primary attribute value "true" MUST appear no more than once. */

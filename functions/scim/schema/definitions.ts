@@ -52,8 +52,9 @@ function multiValued(
   value: AttributeDefinition,
   canonicalTypes: string[],
   options: Options = {},
+  display: AttributeDefinition = displayAttr(),
 ): AttributeDefinition {
-  return complex(name, description, [value, displayAttr(), typeAttr(canonicalTypes), primaryAttr], {
+  return complex(name, description, [value, display, typeAttr(canonicalTypes), primaryAttr], {
     multiValued: true,
     ...options,
   });
@@ -158,7 +159,13 @@ export const userSchema: SchemaDefinition = {
     addressAttribute,
     groupsAttribute,
     multiValued('entitlements', 'A list of entitlements for the User.', attribute('value', 'The value of an entitlement.'), []),
-    multiValued('roles', 'A list of roles for the User.', attribute('value', 'The value of a role.'), []),
+    // Entra's AppRoleAssignmentsComplex mapping names a role's display `displayName`
+    // ("roles": [{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "displayName": "Admin", "value": "Admin"}]):
+    // the same sub-attribute, so PATCH paths, filters and projection accept that name too.
+    multiValued('roles', 'A list of roles for the User.', attribute('value', 'The value of a role.'), [], {}, {
+      ...displayAttr(),
+      aliases: ['displayName'],
+    }),
     multiValued('x509Certificates', 'A list of certificates issued to the User.', attribute('value', 'The value of an X.509 certificate.', {
       type: 'binary',
     }), []),
