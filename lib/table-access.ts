@@ -43,8 +43,8 @@ export const TABLE_ACTIONS = {
   groups: RESOURCE_WRITER,
   search: RESOURCE_WRITER,
   bulk: RESOURCE_WRITER,
-  /** Static documents from the schema registry: no table access. */
-  discovery: [],
+  /** The tenant item (its schema profile: extensions, dialect), read per settings digest. */
+  discovery: ['dynamodb:GetItem'],
   /** Token item, then tenant item; or OAuth client item and tenant item. */
   authorizer: ['dynamodb:GetItem'],
   /** OAuth token endpoint: tenant and client items, the per-tenant request counter. */
