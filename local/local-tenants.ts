@@ -53,6 +53,7 @@ export async function localTenants(sources: LocalTenantSources): Promise<LocalTe
       token: given?.get(tenantId) ?? (await storedToken(sources.dataDir, tenantId)),
       displayName: config?.displayName ?? (tenantId === DEV_TENANT_ID ? 'Local development' : tenantId),
       ...(config ? { settings: config.settings } : {}),
+      ...(config?.oauthClient ? { oauthClient: true } : {}),
     });
   }
   return tenants;
@@ -87,8 +88,9 @@ export const oauthClientFile = (dataDir: string, tenantId: string) => join(dataD
  * Which OAuth clients `npm start` seeds:
  *  - SCIM_LOCAL_OAUTH_CLIENTS="acme=<clientId>:<clientSecret>,..." exactly those (their tenants
  *    must be seeded too);
- *  - unset: one client for the tenant `dev` (when it is seeded), generated on first start and kept
- *    in `<dataDir>/dev-oauth-client.json` (mode 0600) so it survives restarts.
+ *  - unset: one client for the tenant `dev` (when it is seeded) and for each tenants.json tenant with
+ *    `oauthClient: true`, generated on first start and kept in `<dataDir>/<tenantId>-oauth-client.json`
+ *    (mode 0600) so it survives restarts.
  */
 export async function localOAuthClients(
   value: string | undefined,
@@ -96,7 +98,10 @@ export async function localOAuthClients(
   dataDir: string,
 ): Promise<LocalOAuthClient[]> {
   const seeded = new Set(tenants.map((tenant) => tenant.tenantId));
-  if (value === undefined) return seeded.has(DEV_TENANT_ID) ? [await storedOAuthClient(dataDir, DEV_TENANT_ID)] : [];
+  if (value === undefined) {
+    const wanted = tenants.filter((tenant) => tenant.tenantId === DEV_TENANT_ID || tenant.oauthClient);
+    return Promise.all(wanted.map((tenant) => storedOAuthClient(dataDir, tenant.tenantId)));
+  }
   const clients = parseLocalOAuthClients(value);
   for (const client of clients) {
     if (!seeded.has(client.tenantId)) throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: tenant "${client.tenantId}" is not a local tenant`);

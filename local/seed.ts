@@ -11,6 +11,8 @@ export interface LocalTenant {
   readonly token: string;
   readonly displayName?: string;
   readonly settings?: TenantSettingsInput;
+  /** tenants.json asks for an OAuth client (`oauthClient: true`): `npm start` makes one. */
+  readonly oauthClient?: boolean;
 }
 
 export function validateLocalTenant(tenant: Pick<LocalTenant, 'tenantId' | 'token'>): void {
