@@ -13,6 +13,7 @@ import type { ScimResource } from '../scim/schema/types';
 import {
   allMembers,
   commitGroupChange,
+  createGroupLeased,
   deleteGroup,
   GroupChangeUnfinished,
   readGroup,
@@ -98,6 +99,16 @@ export async function removeGroup(ctx: TenantContext, id: string, ifMatch: strin
       if (Date.now() >= ctx.deadline) throw busy(1000);
       await pause(attempt);
     }
+  }
+}
+
+/** A group created with more members than one transaction holds (members validated already). */
+export async function createLargeGroup(ctx: TenantContext, resource: ScimResource, memberIds: readonly string[]): Promise<StoredResource> {
+  try {
+    return await createGroupLeased(ctx.db, ctx.tenantId, resource, memberIds, randomUUID(), timingOf(ctx), ctx.profile.schemas);
+  } catch (error) {
+    if (error instanceof GroupChangeUnfinished) throw busy(error.retryAt - Date.now());
+    throw error;
   }
 }
 

@@ -20,7 +20,7 @@ import { limits } from './limits';
 import { memberValue } from './membership-view';
 import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
-import { removeGroup, writeGroup } from './group-commit';
+import { createLargeGroup, removeGroup, writeGroup } from './group-commit';
 import { loadOrNotFound } from './versioned';
 
 export const groups: ResourceService = {
@@ -33,13 +33,8 @@ export const groups: ResourceService = {
     if (createFitsOneTransaction(resource, memberIds, ctx.profile.schemas)) {
       return present(ctx, await createGroup(ctx.db, ctx.tenantId, resource, memberIds, ctx.profile.schemas), withMembers);
     }
-    // More members than one transaction holds: create the group, then add them as one leased change.
-    const created = await createGroup(ctx.db, ctx.tenantId, resource, [], ctx.profile.schemas);
-    const stored = await writeGroup(ctx, created.id, undefined, (current) => ({
-      resource: current.resource,
-      members: { exact: false, put: new Set(memberIds), remove: new Set() },
-    }));
-    return present(ctx, stored, withMembers);
+    // More members than one transaction holds: created leased, then filled (store/group-writes.ts).
+    return present(ctx, await createLargeGroup(ctx, resource, memberIds), withMembers);
   },
 
   async get(ctx, id, withMembers) {

@@ -251,26 +251,77 @@ function chunksOf(put: readonly string[], remove: readonly string[], reserved: n
 async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner: string, timing: LeaseTiming): Promise<StoredResource> {
   const groupId = change.before.id;
   const { added, removed } = uniqueChanges(change.registry ?? standardRegistry, 'Group', change.before.resource, change.resource);
+  const expires = timing.writeDeadline + timing.marginMs;
+  const lease = {
+    Update: {
+      TableName: db.table,
+      Key: keys.group(tenantId, groupId),
+      UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :intent',
+      ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
+      ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': owner, ':expected': change.before.version },
+    },
+  };
   // The stored change: for a replacement the resulting member list (a recovering writer recomputes
   // the removals from the members it finds), else the puts and removes. Either is bounded by the body.
-  const exact = change.members !== undefined;
-  const reserved = Buffer.byteLength(JSON.stringify(change.resource), 'utf8');
-  const chunks = exact ? chunksOf(change.members ?? [], [], reserved) : chunksOf(change.put, change.remove, reserved);
-  const intentId = owner;
+  const intent: Intent =
+    change.members !== undefined
+      ? { exact: true, put: change.members, remove: [], resource: change.resource, removedUniques: removed }
+      : { exact: false, put: change.put, remove: change.remove, resource: change.resource, removedUniques: removed };
+  const chunks = await acquire(db, tenantId, groupId, lease, added, owner, intent);
+  await applyMembers(db, tenantId, groupId, change.put, change.remove, timing.writeDeadline, expires);
+  return finish(db, tenantId, change.before, owner, owner, chunks, change.resource, removed);
+}
+
+/**
+ * Creates a group with more members than one transaction holds, atomically: the group is created
+ * already leased, with its members as the stored change, then filled and committed (version 1)
+ * like any leased change — or rolled forward by the next writer if this one stops.
+ */
+export async function createGroupLeased(
+  db: Db,
+  tenantId: string,
+  resource: ScimResource,
+  memberIds: readonly string[],
+  owner: string,
+  timing: LeaseTiming,
+  registry: SchemaRegistry = standardRegistry,
+): Promise<StoredResource> {
+  const id = String(resource.id);
+  if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
+  const now = new Date().toISOString();
+  const before: StoredResource = { id, resource, version: 0, created: now, lastModified: now };
   const expires = timing.writeDeadline + timing.marginMs;
+  const uniques = uniqueValuesOf(registry, 'Group', resource);
+  const lease = {
+    Put: {
+      TableName: db.table,
+      Item: { ...toItem(tenantId, 'Group', { ...before, version: 1 }), leaseOwner: owner, leaseExpires: expires, leaseIntent: owner },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+  const intent: Intent = { exact: false, put: memberIds, remove: [], resource, removedUniques: [] };
+  const chunks = await acquire(db, tenantId, id, lease, uniques, owner, intent);
+  await applyMembers(db, tenantId, id, memberIds, [], timing.writeDeadline, expires);
+  return finish(db, tenantId, before, owner, owner, chunks, resource, []);
+}
+
+/** One transaction: the lease on the group (`leaseAction`), new unique values, the intent items. Returns the chunk count. */
+async function acquire(
+  db: Db,
+  tenantId: string,
+  groupId: string,
+  leaseAction: Parameters<typeof transactWrite>[1][number],
+  claimed: readonly UniqueValue[],
+  intentId: string,
+  intent: Intent,
+): Promise<number> {
+  const reserved = Buffer.byteLength(JSON.stringify(intent.resource), 'utf8');
+  const chunks = chunksOf(intent.put, intent.remove, reserved);
   await transact(
     db,
     [
-      {
-        Update: {
-          TableName: db.table,
-          Key: keys.group(tenantId, groupId),
-          UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :intent',
-          ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
-          ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': intentId, ':expected': change.before.version },
-        },
-      },
-      ...added.map((u) => putUnique(db, tenantId, 'Group', u, groupId)),
+      leaseAction,
+      ...claimed.map((u) => putUnique(db, tenantId, 'Group', u, groupId)),
       ...chunks.map((chunk, index) => ({
         Put: {
           TableName: db.table,
@@ -279,18 +330,17 @@ async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner:
             entity: 'GroupIntent',
             tenantId,
             groupId,
-            exact,
+            exact: intent.exact,
             put: chunk.put,
             remove: chunk.remove,
-            ...(index === 0 ? { resource: change.resource, removedUniques: removed } : {}),
+            ...(index === 0 ? { resource: intent.resource, removedUniques: intent.removedUniques } : {}),
           },
         },
       })),
     ],
-    added,
+    claimed,
   );
-  await applyMembers(db, tenantId, groupId, change.put, change.remove, timing.writeDeadline, expires);
-  return finish(db, tenantId, change.before, owner, intentId, chunks.length, change.resource, removed);
+  return chunks.length;
 }
 
 async function applyMembers(

@@ -151,6 +151,18 @@ describe('concurrent member-list replacements (finding 2)', () => {
   }, 120_000);
 });
 
+describe('a group created with more members than one transaction holds', () => {
+  it('is created leased and filled: 201 with every member at version 1, and the next write proceeds', async () => {
+    const users = await createUsers(150);
+    const created = await call('POST', '/Groups', { schemas: [GROUP], displayName: 'Created big', members: refs(users) });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('W/"1"');
+    expect((created.json.members as Json[]).map((m) => m.value).sort()).toEqual([...users].sort());
+    expect((await call('PATCH', `/Groups/${created.json.id}`, patch({ op: 'remove', path: 'members', value: [{ value: users[0] }] }))).status).toBe(204);
+    expect((await groupState(created.json.id as string)).members).toHaveLength(149);
+  }, 60_000);
+});
+
 describe('a failing PATCH is atomic (finding 3)', () => {
   it('stores nothing and keeps the version when a later operation names a user of another tenant', async () => {
     const [a] = await createUsers(1);
