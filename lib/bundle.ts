@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_TARGET, ESM_REQUIRE_SHIM } from './bundling';
+import { ESBUILD_TARGET, ESM_REQUIRE_SHIM, MODULE_ALIASES } from './bundling';
 import { PROJECT_ROOT } from './scim-endpoint';
 
 export interface BuiltBundle {
@@ -23,6 +23,7 @@ export async function bundleEntry(entry: string): Promise<BuiltBundle> {
     target: ESBUILD_TARGET,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_SHIM },
+    alias: { ...MODULE_ALIASES },
     write: false,
     outfile: 'index.mjs',
     logLevel: 'silent',

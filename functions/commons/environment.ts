@@ -35,6 +35,17 @@ export const environment = {
   scanBudget: (): number => positiveInteger(env().SCIM_SCAN_BUDGET) ?? 20_000,
   /** Independent POST /Bulk operations run at once (SCIM_BULK_CONCURRENCY); 1 runs them one by one. */
   bulkConcurrency: (): number => positiveInteger(env().SCIM_BULK_CONCURRENCY) ?? 32,
+  /**
+   * The credentials Lambda puts in a function's environment (its role's), for bundles that carry
+   * only this provider (commons/lambda-credentials.ts).
+   */
+  awsCredentials(e: Environment = env()): { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date } {
+    const accessKeyId = e.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = e.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId || !secretAccessKey) throw new Error('AWS credentials are not in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)');
+    const expiration = e.AWS_CREDENTIAL_EXPIRATION ? new Date(e.AWS_CREDENTIAL_EXPIRATION) : undefined;
+    return { accessKeyId, secretAccessKey, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}), ...(expiration ? { expiration } : {}) };
+  },
   /** The change-event bus (publisher only). */
   eventBusName(): string {
     const name = env().EVENT_BUS_NAME;
