@@ -18,6 +18,7 @@ const B = 'globex';
 const DISABLED = 'initech';
 const THROTTLED = 'hooli';
 const NEIGHBOUR = 'umbrella';
+const LONG_LIVED = 'longlived';
 
 let stack: TestStack;
 let clientOfA: ClientCredentials;
@@ -55,7 +56,7 @@ async function accessToken(tenantId: string, client: ClientCredentials): Promise
 const withToken = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  stack = await startTestStack({ tenants: [A, B, DISABLED, THROTTLED, NEIGHBOUR] });
+  stack = await startTestStack({ tenants: [A, B, DISABLED, THROTTLED, NEIGHBOUR, { tenantId: LONG_LIVED, settings: { tokenLifetimeMinutes: 360 } }] });
   clientOfA = await addClient(stack.stack.db, A);
   clientOfB = await addClient(stack.stack.db, B);
 });
@@ -76,6 +77,14 @@ describe("Microsoft's gallery validator flow", () => {
     const users = await stack.request(A, 'GET', '/Users?startIndex=1&count=1', undefined, withToken(String(response.json.access_token)));
     expect(users.status).toBe(200);
     expect((users.body as Json).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:ListResponse']);
+  });
+
+  it("gives the tenant's configured token lifetime (settings.tokenLifetimeMinutes)", async () => {
+    const client = await addClient(stack.stack.db, LONG_LIVED);
+    const response = await requestToken(LONG_LIVED, credentialsBody(client));
+    expect(response.json.expires_in).toBe(21600);
+    const claims = JSON.parse(Buffer.from(String(response.json.access_token).split('.')[1] ?? '', 'base64url').toString()) as Json;
+    expect(claims.exp - claims.iat).toBe(21600);
   });
 
   it('accepts scope=scim (an admin-configured scope)', async () => {

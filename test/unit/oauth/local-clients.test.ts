@@ -53,3 +53,24 @@ describe('unset', () => {
     expect(statSync(oauthClientFile(dir, 'dev')).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('tenants.json OAuth fields', () => {
+  const file = (tenant: Record<string, unknown>) => ({ tenants: [{ id: 'acme', displayName: 'Acme', ...tenant }] });
+
+  it('defaults: no client, version 1, lifetime left to the token endpoint (60 minutes)', async () => {
+    const { parseTenantsFile } = await import('../../../functions/tenants/config');
+    const [acme] = parseTenantsFile(file({}));
+    expect(acme).toMatchObject({ oauthClient: false, oauthClientVersion: 1 });
+    expect(acme?.settings.tokenLifetimeMinutes).toBeUndefined();
+  });
+
+  it.each([59, 361, 90.5])('refuses a token lifetime of %s minutes (60 to 360)', async (minutes) => {
+    const { parseTenantsFile } = await import('../../../functions/tenants/config');
+    expect(() => parseTenantsFile(file({ settings: { tokenLifetimeMinutes: minutes } }))).toThrow();
+  });
+
+  it('accepts 60 and 360 minutes', async () => {
+    const { parseTenantsFile } = await import('../../../functions/tenants/config');
+    for (const minutes of [60, 360]) expect(parseTenantsFile(file({ settings: { tokenLifetimeMinutes: minutes } }))[0]?.settings.tokenLifetimeMinutes).toBe(minutes);
+  });
+});
