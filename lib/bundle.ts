@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_TARGET, ESM_REQUIRE_SHIM, MODULE_ALIASES } from './bundling';
+import { ESBUILD_TARGET, ESM_REQUIRE_SHIM, MODULE_ALIASES, RUNTIME_SDK_EXTERNALS, type AwsSdkSource } from './bundling';
 import { PROJECT_ROOT } from './scim-endpoint';
 
 export interface BuiltBundle {
@@ -13,7 +13,8 @@ export interface BuiltBundle {
   readonly code: string;
 }
 
-export async function bundleEntry(entry: string): Promise<BuiltBundle> {
+/** `runtime`: the AWS SDK left external, as ScimEndpoint's `awsSdk: 'runtime'` bundles it. */
+export async function bundleEntry(entry: string, sdk: AwsSdkSource = 'bundled'): Promise<BuiltBundle> {
   const result = await build({
     entryPoints: [join(PROJECT_ROOT, entry)],
     bundle: true,
@@ -23,7 +24,7 @@ export async function bundleEntry(entry: string): Promise<BuiltBundle> {
     target: ESBUILD_TARGET,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_SHIM },
-    alias: { ...MODULE_ALIASES },
+    ...(sdk === 'bundled' ? { alias: { ...MODULE_ALIASES } } : { external: [...RUNTIME_SDK_EXTERNALS] }),
     write: false,
     outfile: 'index.mjs',
     logLevel: 'silent',

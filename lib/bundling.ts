@@ -22,6 +22,12 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(projectRoot, 'functions/commons/lambda-credentials.ts'),
 };
 
+/** The AWS SDK in each bundle, or the Lambda runtime's own (ScimEndpoint's `awsSdk`). */
+export type AwsSdkSource = 'bundled' | 'runtime';
+
+/** What `runtime` leaves out of the bundles: the SDK v3 packages nodejs22.x ships (CDK's own default). */
+export const RUNTIME_SDK_EXTERNALS = ['@aws-sdk/*'] as const;
+
 export const bundlingOptions: BundlingOptions = {
   format: OutputFormat.ESM,
   target: ESBUILD_TARGET,
@@ -33,6 +39,11 @@ export const bundlingOptions: BundlingOptions = {
   externalModules: [],
   esbuildArgs: Object.fromEntries(Object.entries(MODULE_ALIASES).map(([module, file]) => [`--alias:${module}`, file])),
 };
+
+export function bundlingFor(sdk: AwsSdkSource): BundlingOptions {
+  // With the runtime's SDK, its own credential chain is used: nothing to replace.
+  return sdk === 'bundled' ? bundlingOptions : { ...bundlingOptions, externalModules: [...RUNTIME_SDK_EXTERNALS], esbuildArgs: {} };
+}
 
 /**
  * Regression budgets (minified bytes) checked by test/cdk/bundles.test.ts: today's sizes plus

@@ -24,7 +24,7 @@ import { functionEntries, routes, streamFunctionEntries, TENANT_BASE_PATH, type 
 import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table';
 import { AUTHORIZATION_HEADER_PATTERN } from '../functions/tenants/token';
 import { sharedUsageKey, USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/tenants/usage-key';
-import { bundlingOptions } from './bundling';
+import { bundlingFor, type AwsSdkSource } from './bundling';
 import { TABLE_ACTIONS, type TableUser } from './table-access';
 import { addScimGatewayResponses } from './gateway-responses';
 
@@ -61,6 +61,12 @@ export interface ScimEndpointProps {
   readonly alarmActions?: cloudwatch.IAlarmAction[];
   /** @default RemovalPolicy.RETAIN: provisioning data outlives the stack */
   readonly tableRemovalPolicy?: RemovalPolicy;
+  /**
+   * Where the functions' AWS SDK comes from: `bundled` (the versions the tests ran, minified into
+   * each bundle) or `runtime` (the nodejs22.x runtime's own SDK v3: smaller bundles, the runtime's
+   * versions; README Performance compares their init times). @default 'bundled'
+   */
+  readonly awsSdk?: AwsSdkSource;
 }
 
 const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(29);
@@ -77,10 +83,12 @@ export class ScimEndpoint extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;
+  private readonly bundling: ReturnType<typeof bundlingFor>;
 
   constructor(scope: Construct, id: string, props: ScimEndpointProps = {}) {
     super(scope, id);
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.bundling = bundlingFor(props.awsSdk ?? 'bundled');
     // Unique per construct instance, stable across deploys.
     this.usageKeySalt = createHash('sha256').update(Names.uniqueId(this)).digest('hex').slice(0, 12);
     this.table = this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
@@ -181,7 +189,7 @@ export class ScimEndpoint extends Construct {
       timeout: options.timeout,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      bundling: bundlingOptions,
+      bundling: this.bundling,
       environment: {
         TABLE_NAME: this.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'scim',
