@@ -53,7 +53,7 @@ export const groups: ResourceService = {
   },
 
   async patch(ctx, id, body, ifMatch, withMembers) {
-    const { attributeOperations, memberChanges } = splitMemberOperations(ctx.profile, parsePatchBody(body));
+    const { attributeOperations, memberChanges } = splitMemberOperations(ctx.profile, parsePatchBody(ctx.profile, body));
     // Everything is checked before anything is written: a failing PATCH changes nothing (RFC 7644 §3.5.2).
     await assertUsers(ctx, addedMemberIds(memberChanges));
     const members = netMemberChange(memberChanges);

@@ -42,7 +42,7 @@ export const users: ResourceService = {
   },
 
   async patch(ctx, id, body, ifMatch, withGroups) {
-    const operations = parsePatchBody(body);
+    const operations = parsePatchBody(ctx.profile, body);
     const stored = await updateVersioned(ctx, 'User', id, ifMatch, (current) => {
       const { resource, changed } = applyPatch(ctx.profile, 'User', current.resource, operations);
       if (!changed) return undefined;

@@ -3,6 +3,7 @@
  * `returned` characteristic: `always` (id, schemas) is always there, `never` (password) never,
  * `request` (a User's groups) only when named, `default` unless excluded or another list is asked.
  */
+import { invalidValue } from './errors';
 import type { ScimProfile } from './profile';
 import { findAttribute, type ResolvedAttribute } from './schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from './schema/types';
@@ -15,14 +16,29 @@ export interface AttributeSelection {
 
 type Json = Record<string, unknown>;
 
-/** A comma-separated list of attribute paths. Names the schema does not define are ignored (RFC 7644 §3.4.2.5). */
+/**
+ * A comma-separated list of attribute paths (RFC 7644 §3.4.2.5). One answer everywhere, for both
+ * parameters: a name no schema of the tenant defines is ignored (§3.4.2.5 lets a service provider
+ * do so, and a client shared by tenants with different extensions keeps working); a value filter
+ * (`emails[type eq "work"]`) is not an attribute name (§3.10) and is 400 invalidValue, because
+ * ignoring it would answer with only `id` and `schemas`.
+ */
 export function parseAttributeList(profile: ScimProfile, type: ResourceTypeName, text: string): ResolvedAttribute[] {
   const { schemas } = profile;
   return text
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '')
-    .map((name) => schemas.resolvePath(type, schemas.qualifyPath(type, name)))
+    .map((name) => {
+      const bracket = name.indexOf('[');
+      if (bracket !== -1 || name.includes(']')) {
+        const attribute = bracket > 0 ? name.slice(0, bracket) : name;
+        throw invalidValue(
+          `"${name}" is not an attribute name: attributes and excludedAttributes take names such as "${attribute}" or "${attribute}.value" (RFC 7644 §3.10), not value filters.`,
+        );
+      }
+      return schemas.resolvePath(type, schemas.qualifyPath(type, name));
+    })
     .filter((resolved): resolved is ResolvedAttribute => resolved !== undefined);
 }
 

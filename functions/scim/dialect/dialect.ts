@@ -51,8 +51,8 @@ export interface DialectForms {
   readonly pathlessValueMayRepeatId: boolean;
   /** A filter value written as a bare word (`externalId eq jyoung`) → the string it means; undefined: invalidFilter. */
   bareWordFilterValue(word: string): string | undefined;
-  /** Extra URNs accepted (and dropped) in a resource's `schemas` next to its core schema. */
-  readonly extraSchemaUrns: readonly string[];
+  /** URNs accepted in a Group's `schemas` in place of the Group schema (and never returned). */
+  readonly groupSchemaAliases: readonly string[];
 }
 
 export type Provider = 'Microsoft Entra ID' | 'Okta';
@@ -73,6 +73,22 @@ export interface Dialect extends DialectForms {
   readonly name: DialectName;
   /** The rules in force, in the order they were overlaid on the RFC answers. */
   readonly rules: readonly DialectRule[];
+}
+
+/**
+ * True when a value means "unassigned" under the dialect's `emptyValueClears`: `""`, or a complex
+ * value whose `value` is `""`. The one place that rule is read (validation and PATCH both ask).
+ */
+export function clearsByEmptyValue(dialect: DialectForms, value: unknown): boolean {
+  if (!dialect.emptyValueClears) return false;
+  if (value === '') return true;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).value === '';
+}
+
+/** A boolean as sent: JSON booleans always, strings as the dialect reads them; undefined when neither. */
+export function booleanOf(dialect: DialectForms, value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  return typeof value === 'string' ? dialect.booleanFromText(value) : undefined;
 }
 
 /** The RFC answers overlaid by `rules`, each rule's forms replacing the answers it changes. */

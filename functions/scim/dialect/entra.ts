@@ -108,10 +108,10 @@ export const bareWordFilterValues: DialectRule = {
 export const legacyGroupSchemaUrns: DialectRule = {
   name: 'entra.legacyGroupSchemaUrns',
   provider: 'Microsoft Entra ID',
-  summary: 'Group creates list a non-RFC schema URN (Microsoft ADSCIM Group, SCIM 1.0 core); accepted and dropped.',
+  summary: 'Group creates name a non-RFC schema URN (Microsoft ADSCIM Group, SCIM 1.0 core) for the Group schema; accepted, never returned.',
   source: ENTRA_KNOWN_ISSUES,
   forms: {
-    extraSchemaUrns: [
+    groupSchemaAliases: [
       'urn:scim:schemas:core:1.0',
       'urn:ietf:params:scim:schemas:core:1.0:Group',
       'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/Group',

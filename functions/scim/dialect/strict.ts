@@ -28,6 +28,6 @@ export const rfcForms: DialectForms = {
   pathlessValueMayRepeatId: false,
   // RFC 7644 §3.4.2.2: compValue is false / null / true / number / string (quoted, RFC 7159).
   bareWordFilterValue: () => undefined,
-  // RFC 7643 §3: "schemas" lists the resource's own schema URIs.
-  extraSchemaUrns: [],
+  // RFC 7643 §3 / §4.2: a Group's "schemas" names urn:ietf:params:scim:schemas:core:2.0:Group.
+  groupSchemaAliases: [],
 };

@@ -139,12 +139,9 @@ function ordered<T extends string | number>(op: CompareOperator, a: T | undefine
   }
 }
 
-/** Entra sends booleans as "True"/"False"; stored values are JSON booleans. */
+/** Stored booleans are JSON booleans, and the parser has read the filter's value as the dialect says. */
 function booleanOf(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value !== 'string') return undefined;
-  const lowered = value.toLowerCase();
-  return lowered === 'true' ? true : lowered === 'false' ? false : undefined;
+  return typeof value === 'boolean' ? value : undefined;
 }
 
 function numberOf(value: unknown): number | undefined {

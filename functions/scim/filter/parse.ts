@@ -84,8 +84,9 @@ class Parser {
     if (operator === 'pr') return { kind: 'present', attribute: this.resolve(name, false) };
     if (!COMPARE_OPERATORS.has(operator)) throw this.error(name, `Unknown operator "${operator}" after`);
     const op = operator as CompareOperator;
-    const value = this.parseValue();
+    const token = this.peek();
     const attribute = this.resolve(name, true);
+    const value = this.booleanAsSent(attribute, this.parseValue(), token);
     checkComparison(attribute, op, value);
     return { kind: 'compare', attribute, op, value };
   }
@@ -111,7 +112,8 @@ class Parser {
         filter = { kind: 'and', left: filter, right: { kind: 'present', attribute: subAttribute } };
       } else if (COMPARE_OPERATORS.has(operator)) {
         const op = operator as CompareOperator;
-        const value = this.parseValue();
+        const token = this.peek();
+        const value = this.booleanAsSent(subAttribute, this.parseValue(), token);
         checkComparison(subAttribute, op, value);
         filter = { kind: 'and', left: filter, right: { kind: 'compare', attribute: subAttribute, op, value } };
       } else {
@@ -136,8 +138,20 @@ class Parser {
         if (!isExactNumber(token.text)) throw this.error(token, 'A number that cannot be compared exactly (send it as a string); found');
         return Number(token.text);
       }
+      // An unquoted word (`externalId eq jyoung`): a string where the tenant's dialect reads it so.
+      const word = this.profile.dialect.bareWordFilterValue(token.text);
+      if (word !== undefined) return word;
     }
     throw this.error(token, 'Expected a value (a quoted string, number, true, false or null); found');
+  }
+
+  /** A boolean attribute compared with a string (`primary eq "True"`): the boolean the dialect reads, or invalidFilter. */
+  private booleanAsSent(attribute: ResolvedAttribute, value: CompareValue, token: Token | undefined): CompareValue {
+    if (typeof value !== 'string' || (attribute.subDefinition ?? attribute.definition).type !== 'boolean') return value;
+    const read = this.profile.dialect.booleanFromText(value);
+    if (read !== undefined) return read;
+    if (token) throw this.error(token, `"${attribute.path}" is a boolean: compare it with true or false; found`);
+    throw invalidFilter(`"${attribute.path}" is a boolean: compare it with true or false.`);
   }
 
   /** Resolves a name in the current context; a complex attribute in a comparison means its `value`. */

@@ -2,16 +2,16 @@
  * The PATCH engine (RFC 7644 §3.5.2): applies validated operations to a stored resource and says
  * whether anything changed. Pure: no storage, no clock.
  *
- * Entra-specific leniency, each a documented request form:
- *  - a path-less `add`/`replace` whose value keys are paths (`"name.givenName"`, a full URN path);
- *  - value-filter paths (`emails[type eq "work"].value`) with no matching element yet create exactly
- *    one element holding the filter's `eq` terms, so following operations on the same filter
- *    (`addresses[type eq "work"].locality`) fill that one element;
- *  - `manager` as `[{value}]`, an id string, or `""` to clear;
- *  - booleans as "True"/"False" (normalised by validation at the end).
- * A removal that matches nothing is a success: Entra retries and must not fail on idempotent work.
+ * Where clients differ from RFC 7644, the tenant's dialect decides (functions/scim/dialect/):
+ * path-less keys that are paths (`pathlessKeysArePaths`), a path-less value repeating the id
+ * (`pathlessValueMayRepeatId`), a value filter that matches nothing (`unmatchedFilterCreates`: one
+ * element holding the filter's `eq` terms is created, so following operations on the same filter
+ * fill that one element; otherwise 400 noTarget), `remove` with a value (`removeTakesValue`), and
+ * the value forms of values.ts.
+ * A removal that matches nothing is a success: clients retry and must not fail on idempotent work.
  */
-import { badRequest } from '../errors';
+import type { Dialect } from '../dialect/dialect';
+import { badRequest, invalidPath, invalidValue } from '../errors';
 import type { FilterNode } from '../filter/ast';
 import { evaluateElementFilter } from '../filter/evaluate';
 import type { ScimProfile } from '../profile';
@@ -20,7 +20,7 @@ import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../sch
 import { assign, cloneJson, compact, equalJson, isObject, type JsonObject } from './json';
 import type { PatchOperation, PatchOpName } from './operations';
 import { resolveTarget, type AttributeTarget } from './target';
-import { complexValue, elementFromFilter, elementsOf, isPrimary } from './values';
+import { complexValue, elementFromFilter, elementsOf, isPrimary, presentComplex } from './values';
 
 export interface PatchResult {
   readonly resource: ScimResource;
@@ -47,7 +47,7 @@ export function applyPatch(
   const touched = new Set<string>();
   const skipped: string[] = [];
   for (const operation of operations) {
-    for (const step of stepsOf(operation, working)) {
+    for (const step of stepsOf(profile, type, operation, working)) {
       // `unknownAttributes: ignore`: an operation on an attribute the tenant's schemas lack is skipped, and named.
       if (profile.unknownAttributes === 'ignore' && namesUnknownAttribute(profile, type, step.path)) skipped.push(step.path);
       else applyStep(profile, type, working, step, touched);
@@ -58,15 +58,20 @@ export function applyPatch(
   return { resource: next, changed: !equalJson(resource, next) };
 }
 
-function stepsOf(operation: PatchOperation, resource: JsonObject): Step[] {
+function stepsOf(profile: ScimProfile, type: ResourceTypeName, operation: PatchOperation, resource: JsonObject): Step[] {
   if (operation.path !== undefined) return [{ op: operation.op, path: operation.path, value: operation.value }];
-  // Path-less: every key of the value object is a path (RFC 7644 §3.5.2.1, and Entra's dotted keys).
+  // Path-less: the value's keys are attributes and extension objects (RFC 7644 §3.5.2.1, §3.5.2.3),
+  // or paths where the dialect says so.
+  const { dialect } = profile;
   const steps: Step[] = [];
   for (const [key, value] of Object.entries(operation.value as JsonObject)) {
     if (IGNORED_PATHLESS_KEYS.has(key.toLowerCase())) continue;
     if (key.toLowerCase() === 'id') {
-      if (value !== resource.id) throw badRequest('mutability', '"id" is read-only.');
+      if (!dialect.pathlessValueMayRepeatId || value !== resource.id) throw badRequest('mutability', '"id" is read-only.');
       continue;
+    }
+    if (!dialect.pathlessKeysArePaths && isPath(profile, type, key)) {
+      throw invalidPath(`Without "path", "value" holds attributes and extension objects; "${key}" is a path: send it as the operation's "path".`);
     }
     steps.push({ op: operation.op, path: key, value });
   }
@@ -81,6 +86,12 @@ function namesUnknownAttribute(profile: ScimProfile, type: ResourceTypeName, pat
   return schemas.resolvePath(type, schemas.qualifyPath(type, base)) === undefined;
 }
 
+/** `name.givenName` or `urn:...:User:employeeNumber`: not an attribute name nor an extension URN. */
+function isPath(profile: ScimProfile, type: ResourceTypeName, key: string): boolean {
+  if (key.toLowerCase().startsWith('urn:')) return profile.schemas.extensionNamed(type, key) === undefined;
+  return key.includes('.') || key.includes('[');
+}
+
 /** Applies one step; `touched` collects the top-level keys it wrote (for validation at the end). */
 function applyStep(profile: ScimProfile, type: ResourceTypeName, resource: JsonObject, step: Step, touched: Set<string>): void {
   const target = resolveTarget(profile, type, step.path);
@@ -91,9 +102,9 @@ function applyStep(profile: ScimProfile, type: ResourceTypeName, resource: JsonO
   const container = containerOf(resource, target.urn);
   const name = target.definition.name;
   if (target.definition.multiValued && target.definition.type === 'complex') {
-    assign(container, name, multiValuedResult(target, arrayOf(container[name]), step));
+    assign(container, name, multiValuedResult(profile.dialect, target, arrayOf(container[name]), step));
   } else if (target.definition.type === 'complex') {
-    assign(container, name, complexResult(target, container[name], step));
+    assign(container, name, complexResult(profile.dialect, target, container[name], step));
   } else {
     assign(container, name, simpleResult(target.definition, container[name], step));
   }
@@ -164,27 +175,26 @@ function simpleResult(definition: AttributeDefinition, current: unknown, step: S
 }
 
 /** Single-valued complex (`name`, `manager`): sub-attributes merge (RFC 7644 §3.5.2.1, §3.5.2.3). */
-function complexResult(target: AttributeTarget, current: unknown, step: Step): JsonObject | undefined {
+function complexResult(dialect: Dialect, target: AttributeTarget, current: unknown, step: Step): JsonObject | undefined {
   const existing = isObject(current) ? { ...current } : {};
   if (target.sub) {
     if (step.op === 'remove') Reflect.deleteProperty(existing, target.sub.name);
     else assign(existing, target.sub.name, step.value ?? undefined);
-    // `manager.value` set to "" clears the manager, as `manager` set to "" does.
-    if (existing.value === '') return undefined;
-    return compact(existing) as JsonObject | undefined;
+    // `manager.value` set to "" clears the manager where `manager` set to "" does (the dialect says).
+    return presentComplex(dialect, existing);
   }
   if (step.op === 'remove') return undefined;
-  const value = complexValue(target.definition, step.value);
+  const value = complexValue(dialect, target.definition, step.value);
   if (!value) return undefined;
   return compact({ ...existing, ...value }) as JsonObject | undefined;
 }
 
-function multiValuedResult(target: AttributeTarget, elements: JsonObject[], step: Step): JsonObject[] | undefined {
-  const next = target.filter ? withFilter(target, target.filter, elements, step) : withoutFilter(target, elements, step);
+function multiValuedResult(dialect: Dialect, target: AttributeTarget, elements: JsonObject[], step: Step): JsonObject[] | undefined {
+  const next = target.filter ? withFilter(dialect, target, target.filter, elements, step) : withoutFilter(dialect, target, elements, step);
   return next.length > 0 ? next : undefined;
 }
 
-function withoutFilter(target: AttributeTarget, elements: JsonObject[], step: Step): JsonObject[] {
+function withoutFilter(dialect: Dialect, target: AttributeTarget, elements: JsonObject[], step: Step): JsonObject[] {
   const { definition, sub } = target;
   if (sub) {
     // `emails.value` without a filter: every element (RFC 7644 §3.5.2.3); none yet → one new element.
@@ -193,38 +203,44 @@ function withoutFilter(target: AttributeTarget, elements: JsonObject[], step: St
     return elements.map((e) => ({ ...e, [sub.name]: step.value }));
   }
   if (step.op === 'remove') {
-    // A remove with a value drops the elements with those values (and keeps the others).
     if (step.value === undefined || step.value === null) return [];
-    const doomed = elementsOf(definition, step.value);
+    // A remove with a value drops the elements with those values, where the dialect reads it so;
+    // RFC 7644 §3.5.2.2 would remove every value, which is refused rather than guessed.
+    if (!dialect.removeTakesValue) {
+      throw invalidValue(`"remove" takes no "value" (RFC 7644 §3.5.2.2): select the values with a filter, e.g. ${definition.name}[value eq "..."].`);
+    }
+    const doomed = elementsOf(dialect, definition, step.value);
     return elements.filter((e) => !doomed.some((d) => d.value !== undefined && equalJson(d.value, e.value)));
   }
-  const incoming = elementsOf(definition, step.value);
-  if (step.op === 'replace') return exclusivePrimary(incoming, incoming);
+  const incoming = elementsOf(dialect, definition, step.value);
+  if (step.op === 'replace') return exclusivePrimary(dialect, incoming, incoming);
   const added = incoming.filter((item) => !elements.some((e) => equalJson(e, item)));
-  return exclusivePrimary([...elements, ...added], added);
+  return exclusivePrimary(dialect, [...elements, ...added], added);
 }
 
-function withFilter(target: AttributeTarget, filter: FilterNode, elements: JsonObject[], step: Step): JsonObject[] {
+function withFilter(dialect: Dialect, target: AttributeTarget, filter: FilterNode, elements: JsonObject[], step: Step): JsonObject[] {
   const matches = new Set(elements.filter((e) => evaluateElementFilter(filter, e)));
   const { sub } = target;
   if (step.op === 'remove') {
-    // Removing an element's `value` (Entra's `emails[type eq "work"].value`) removes the element:
+    // Removing an element's `value` (`emails[type eq "work"].value`) removes the element:
     // a typed email without an address is not an email.
     if (!sub || sub.name === 'value') return elements.filter((e) => !matches.has(e));
     return elements.map((e) => (matches.has(e) ? without(e, sub.name) : e));
   }
   const change = (e: JsonObject): JsonObject => {
     if (sub) return { ...e, [sub.name]: step.value };
-    const value = elementsOf(target.definition, step.value)[0];
+    const value = elementsOf(dialect, target.definition, step.value)[0];
     return value ? { ...e, ...value } : e;
   };
   if (matches.size === 0) {
+    // RFC 7644 §3.5.2.3: a value filter that matches no record is noTarget, unless the dialect creates it.
+    if (!dialect.unmatchedFilterCreates) throw badRequest('noTarget', `No element matches "${step.path}".`);
     const seed = elementFromFilter(filter);
     if (!seed) {
       throw badRequest('noTarget', `No element matches "${step.path}", and its filter does not describe one to create.`);
     }
     const created = change(seed);
-    return exclusivePrimary([...elements, created], [created]);
+    return exclusivePrimary(dialect, [...elements, created], [created]);
   }
   const changed: JsonObject[] = [];
   const next = elements.map((e) => {
@@ -233,14 +249,15 @@ function withFilter(target: AttributeTarget, filter: FilterNode, elements: JsonO
     changed.push(updated);
     return updated;
   });
-  return exclusivePrimary(next, changed);
+  return exclusivePrimary(dialect, next, changed);
 }
 
 /** RFC 7643 §2.4: at most one element is primary; the one just written wins. */
-function exclusivePrimary(elements: JsonObject[], written: JsonObject[]): JsonObject[] {
-  const winner = [...written].reverse().find(isPrimary) ?? [...elements].reverse().find(isPrimary);
+function exclusivePrimary(dialect: Dialect, elements: JsonObject[], written: JsonObject[]): JsonObject[] {
+  const primary = (e: JsonObject) => isPrimary(dialect, e);
+  const winner = [...written].reverse().find(primary) ?? [...elements].reverse().find(primary);
   if (!winner) return elements;
-  return elements.map((e) => (e !== winner && isPrimary(e) ? { ...e, primary: false } : e));
+  return elements.map((e) => (e !== winner && primary(e) ? { ...e, primary: false } : e));
 }
 
 function without(element: JsonObject, key: string): JsonObject {

@@ -56,7 +56,7 @@ export function assign(object: JsonObject, key: string, value: unknown): void {
   else object[key] = value;
 }
 
-/** A member of a request object, matched case-insensitively (Entra: structural names are not case-sensitive). */
+/** A member of a request object, matched case-insensitively (clients differ in the case of structural names). */
 export function field(object: JsonObject, name: string): unknown {
   const wanted = name.toLowerCase();
   const key = Object.keys(object).find((k) => k.toLowerCase() === wanted);

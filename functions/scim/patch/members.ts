@@ -2,15 +2,15 @@
  * Group membership operations, split from the rest of a Group PATCH: members are items in the
  * store, not an attribute of the group item, so the provisioning layer applies them separately.
  *
- * Every form Entra sends is understood (RFC 7644 §3.5.2 and Entra's two dialects):
- *  - `{"op":"Add","path":"members","value":[{"value":"<id>"}, ...]}`
- *  - `{"op":"Remove","path":"members","value":[{"value":"<id>"}]}` (default dialect: only those)
- *  - `{"op":"remove","path":"members[value eq \"<id>\"]"}` (aadOptscim062020 dialect)
- *  - `{"op":"Remove","path":"members"}` without value: every member
+ * The forms (RFC 7644 §3.5.2; where a dialect rule applies, it is named):
+ *  - `{"op":"add","path":"members","value":[{"value":"<id>"}, ...]}`
+ *  - `{"op":"remove","path":"members[value eq \"<id>\"]"}`
+ *  - `{"op":"remove","path":"members","value":[{"value":"<id>"}]}`: only those (`removeTakesValue`)
+ *  - `{"op":"remove","path":"members"}` without value: every member
  *  - `{"op":"replace","path":"members","value":[...]}`: exactly those members
  *  - path-less `add`/`replace` whose value object carries `members`
  */
-import { invalidPath, invalidValue } from '../errors';
+import { badRequest, invalidPath, invalidValue } from '../errors';
 import type { FilterNode } from '../filter/ast';
 import type { ScimProfile } from '../profile';
 import { findAttribute } from '../schema/registry';
@@ -75,7 +75,12 @@ function splitPathless(profile: ScimProfile, operation: PatchOperation, index: n
 function memberChangeOf(profile: ScimProfile, operation: PatchOperation, path: string, index: number): MemberChange | undefined {
   if (!/^\s*members\b/i.test(path) && !/^urn:ietf:params:scim:schemas:core:2\.0:group:members\b/i.test(path)) return undefined;
   const target = resolvePatchPath(profile, 'Group', path);
-  if (target.subAttribute || target.attribute?.subDefinition) {
+  const sub = target.subAttribute ?? target.attribute?.subDefinition;
+  if (sub && (sub.mutability === 'immutable' || sub.mutability === 'readOnly')) {
+    // members.value, .$ref, .type are immutable and .display readOnly (RFC 7643 §4.2): a member is replaced by removing and adding.
+    throw badRequest('mutability', `Operations[${index}]: "${path}" is ${sub.mutability}; remove the member and add another instead.`);
+  }
+  if (sub) {
     throw invalidPath(`Operations[${index}]: change members by "members" or "members[value eq \\"<id>\\"]", not "${path}".`);
   }
   if (target.filter) {
@@ -90,16 +95,19 @@ function memberChangeOf(profile: ScimProfile, operation: PatchOperation, path: s
     case 'replace':
       return { kind: 'replace', ids: memberIds(profile, operation.value, index) };
     case 'remove':
-      return operation.value === undefined || operation.value === null
-        ? { kind: 'removeAll' }
-        : { kind: 'remove', ids: memberIds(profile, operation.value, index) };
+      if (operation.value === undefined || operation.value === null) return { kind: 'removeAll' };
+      if (!profile.dialect.removeTakesValue) {
+        // RFC 7644 §3.5.2.2 would remove every member here: refused rather than guessed.
+        throw invalidValue(`Operations[${index}]: "remove" takes no "value" (RFC 7644 §3.5.2.2); remove members with path 'members[value eq "<id>"]'.`);
+      }
+      return { kind: 'remove', ids: memberIds(profile, operation.value, index) };
   }
 }
 
 /** Member ids of a value: `[{"value":"id"}]`, one object, or bare ids. Each needs a non-empty string value. */
 function memberIds(profile: ScimProfile, value: unknown, index: number): string[] {
   if (value === null || value === undefined) return [];
-  const ids = elementsOf(membersDefinition(profile), value).map((element) => element.value);
+  const ids = elementsOf(profile.dialect, membersDefinition(profile), value).map((element) => element.value);
   if (!ids.every((id): id is string => typeof id === 'string' && id.trim() !== '')) {
     throw invalidValue(`Operations[${index}]: every member needs a "value" with the user's id.`);
   }

@@ -10,11 +10,13 @@
  *   → invalidValue ("a required value was missing").
  */
 import { badRequest, invalidPath, invalidValue } from '../errors';
+import type { Dialect, PatchOpName } from '../dialect/dialect';
+import type { ScimProfile } from '../profile';
 import { field, isObject } from './json';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-export type PatchOpName = 'add' | 'replace' | 'remove';
+export type { PatchOpName } from '../dialect/dialect';
 
 export interface PatchOperation {
   readonly op: PatchOpName;
@@ -24,11 +26,9 @@ export interface PatchOperation {
   readonly value?: unknown;
 }
 
-const OP_NAMES: readonly PatchOpName[] = ['add', 'replace', 'remove'];
-
 const invalidSyntax = (detail: string) => badRequest('invalidSyntax', detail);
 
-export function parsePatchBody(body: unknown): PatchOperation[] {
+export function parsePatchBody(profile: ScimProfile, body: unknown): PatchOperation[] {
   if (!isObject(body)) throw invalidSyntax('The PATCH body must be a JSON object.');
   if (!declaresPatchOp(field(body, 'schemas'))) {
     throw invalidSyntax(`The PATCH body must list "${PATCH_OP_SCHEMA}" in "schemas".`);
@@ -37,7 +37,7 @@ export function parsePatchBody(body: unknown): PatchOperation[] {
   if (!Array.isArray(operations) || operations.length === 0) {
     throw invalidSyntax('The PATCH body must carry a non-empty "Operations" array.');
   }
-  return operations.map(parseOperation);
+  return operations.map((raw, index) => parseOperation(profile.dialect, raw, index));
 }
 
 function declaresPatchOp(schemas: unknown): boolean {
@@ -45,9 +45,9 @@ function declaresPatchOp(schemas: unknown): boolean {
   return Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === wanted);
 }
 
-function parseOperation(raw: unknown, index: number): PatchOperation {
+function parseOperation(dialect: Dialect, raw: unknown, index: number): PatchOperation {
   if (!isObject(raw)) throw invalidSyntax(`Operations[${index}] must be an object.`);
-  const op = parseOpName(field(raw, 'op'), index);
+  const op = parseOpName(dialect, field(raw, 'op'), index);
   const path = parsePathText(field(raw, 'path'), index);
   const value = field(raw, 'value');
   if (op === 'remove' && path === undefined) {
@@ -62,9 +62,9 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
   return { op, ...(path === undefined ? {} : { path }), ...(value === undefined ? {} : { value }) };
 }
 
-/** Entra sends `Add`/`Replace`/`Remove`; RFC clients send lower case. */
-function parseOpName(op: unknown, index: number): PatchOpName {
-  const name = typeof op === 'string' ? OP_NAMES.find((n) => n === op.toLowerCase()) : undefined;
+/** The op as the tenant's dialect reads it (RFC 7644: lower case; some dialects accept any case). */
+function parseOpName(dialect: Dialect, op: unknown, index: number): PatchOpName {
+  const name = typeof op === 'string' ? dialect.patchOp(op) : undefined;
   if (!name) throw invalidValue(`Operations[${index}]: "op" must be "add", "replace" or "remove".`);
   return name;
 }

@@ -36,7 +36,7 @@ const TARGET_CACHE_LIMIT = 2_000;
 /** Per profile: the same path means another attribute (or none) in another tenant. */
 const targetsByProfile = new WeakMap<ScimProfile, Map<string, Target>>();
 
-/** Targets are immutable and Entra sends the same few paths all day: resolved once, kept (bounded). */
+/** Targets are immutable and provisioning clients send the same few paths all day: resolved once, kept (bounded). */
 export function resolveTarget(profile: ScimProfile, type: ResourceTypeName, text: string): Target {
   let targets = targetsByProfile.get(profile);
   if (!targets) {

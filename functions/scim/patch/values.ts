@@ -1,8 +1,9 @@
 /**
  * Turning a PATCH `value` into stored shape for complex attributes: canonical sub-attribute names,
- * no nulls, and the lenient forms provisioning clients send for reference-like attributes
- * (Entra's manager: `[{"$ref": null, "value": "id"}]`, `"id"`, or `""` to clear).
+ * no nulls, and the forms the tenant's dialect accepts for reference-like attributes (a one-element
+ * array, a bare id, "" to clear: functions/scim/dialect/).
  */
+import { booleanOf, clearsByEmptyValue, type Dialect } from '../dialect/dialect';
 import { invalidValue } from '../errors';
 import type { FilterNode } from '../filter/ast';
 import { findAttribute } from '../schema/registry';
@@ -18,29 +19,30 @@ function canonicalKeys(definition: AttributeDefinition, object: JsonObject): Jso
   );
 }
 
-/**
- * A complex value is "nothing" once compacted, and so is one whose `value` is the empty string:
- * `{"value": ""}` is how Entra clears a manager.
- */
-export function presentComplex(value: unknown): JsonObject | undefined {
+/** A complex value once compacted; undefined when nothing is left or the dialect reads it as "clear it". */
+export function presentComplex(dialect: Dialect, value: unknown): JsonObject | undefined {
   const compacted = compact(value);
-  if (!isObject(compacted) || compacted.value === '') return undefined;
+  if (!isObject(compacted) || clearsByEmptyValue(dialect, compacted)) return undefined;
   return compacted;
 }
 
 /** The value of a single-valued complex attribute; undefined means "clear it". */
-export function complexValue(definition: AttributeDefinition, value: unknown): JsonObject | undefined {
-  if (Array.isArray(value) && value.length === 1) return complexValue(definition, value[0]);
-  if (value === null) return undefined;
-  if (typeof value === 'string' && hasValueSub(definition)) return value === '' ? undefined : { value };
-  if (isObject(value)) return presentComplex(canonicalKeys(definition, value));
+export function complexValue(dialect: Dialect, definition: AttributeDefinition, value: unknown): JsonObject | undefined {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    if (value.length === 1 && dialect.singleValueInArray) return complexValue(dialect, definition, value[0]);
+    throw invalidValue(`"${definition.name}" is single-valued: send one object, not an array.`);
+  }
+  if (value === null || clearsByEmptyValue(dialect, value)) return undefined;
+  if (typeof value === 'string' && dialect.bareStringIsValue && hasValueSub(definition)) return { value };
+  if (isObject(value)) return presentComplex(dialect, canonicalKeys(definition, value));
   throw invalidValue(`"${definition.name}" takes an object of sub-attributes.`);
 }
 
-/** One element of a multi-valued complex attribute; a bare string is taken as its `value`. */
-export function elementValue(definition: AttributeDefinition, item: unknown): JsonObject | undefined {
+/** One element of a multi-valued complex attribute; a bare string is its `value` where the dialect says so. */
+export function elementValue(dialect: Dialect, definition: AttributeDefinition, item: unknown): JsonObject | undefined {
   if (item === null) return undefined;
-  if (typeof item === 'string' && hasValueSub(definition)) return { value: item };
+  if (typeof item === 'string' && dialect.bareStringIsValue && hasValueSub(definition)) return { value: item };
   if (isObject(item)) {
     const compacted = compact(canonicalKeys(definition, item));
     return isObject(compacted) ? compacted : undefined;
@@ -49,11 +51,11 @@ export function elementValue(definition: AttributeDefinition, item: unknown): Js
 }
 
 /** The elements a value carries (RFC clients send an array; a single element is accepted), without repeats. */
-export function elementsOf(definition: AttributeDefinition, value: unknown): JsonObject[] {
+export function elementsOf(dialect: Dialect, definition: AttributeDefinition, value: unknown): JsonObject[] {
   const items = Array.isArray(value) ? value : [value];
   const elements: JsonObject[] = [];
   for (const item of items) {
-    const element = elementValue(definition, item);
+    const element = elementValue(dialect, definition, item);
     if (element && !elements.some((e) => equalJson(e, element))) elements.push(element);
   }
   return elements;
@@ -61,15 +63,16 @@ export function elementsOf(definition: AttributeDefinition, value: unknown): Jso
 
 /**
  * The element a value filter describes, from its `eq` terms: `type eq "work"` → `{type: "work"}`,
- * `primary eq "True"` → `{primary: true}`. Undefined when the filter does not pin an element down
- * (`or`, `not`, `co`…), since then there is nothing unambiguous to create.
+ * `primary eq true` → `{primary: true}` (the parser has read booleans as the dialect says).
+ * Undefined when the filter does not pin an element down (`or`, `not`, `co`…), since then there is
+ * nothing unambiguous to create.
  */
 export function elementFromFilter(filter: FilterNode): JsonObject | undefined {
   switch (filter.kind) {
     case 'compare': {
       const sub = filter.attribute.subDefinition;
       if (filter.op !== 'eq' || filter.value === null || !sub) return undefined;
-      return { [sub.name]: termValue(sub, filter.value) };
+      return { [sub.name]: filter.value };
     }
     case 'and': {
       const left = elementFromFilter(filter.left);
@@ -81,13 +84,5 @@ export function elementFromFilter(filter: FilterNode): JsonObject | undefined {
   }
 }
 
-function termValue(definition: AttributeDefinition, value: string | number | boolean): unknown {
-  if (definition.type !== 'boolean' || typeof value !== 'string') return value;
-  const lowered = value.toLowerCase();
-  return lowered === 'true' ? true : lowered === 'false' ? false : value;
-}
-
-/** `primary` as Entra sends it: `true` or the string `"True"`. */
-export const isPrimary = (element: unknown): boolean =>
-  isObject(element) &&
-  (element.primary === true || (typeof element.primary === 'string' && element.primary.toLowerCase() === 'true'));
+/** `primary` as sent, read by the dialect (an incoming element is validated only after the PATCH). */
+export const isPrimary = (dialect: Dialect, element: unknown): boolean => isObject(element) && booleanOf(dialect, element.primary) === true;

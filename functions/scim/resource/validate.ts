@@ -5,7 +5,8 @@
  *
  * Lenient where clients differ and nothing is lost: names in any case, extension attributes
  * nested or as fully qualified top-level keys, client-sent `id`/`meta` and readOnly attributes
- * ignored, unknown URNs in `schemas` (Entra's legacy group URN) dropped, nulls as unassigned.
+ * ignored, unknown URNs in `schemas` dropped, nulls as unassigned (even under an unknown name).
+ * Value forms only some clients send are the tenant's dialect's to accept (functions/scim/dialect/).
  * Strict where a silent drop would lose data: an unknown attribute is 400 invalidValue.
  * `password` is accepted and never stored: this service provisions accounts, it does not
  * authenticate them, and a password it cannot use is only a liability.
@@ -14,9 +15,9 @@ import { badRequest, invalidValue } from '../errors';
 import { evaluateElementFilter } from '../filter/evaluate';
 import { parsePatchPath } from '../filter/path';
 import type { ScimProfile } from '../profile';
-import { LEGACY_GROUP_SCHEMAS } from '../schema/definitions';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
+import type { Dialect } from '../dialect/dialect';
 import { attributeSchema, issuePath } from './attribute-schema';
 import { isObject } from '../../commons/json';
 
@@ -85,7 +86,8 @@ export function assertRequired(profile: ScimProfile, type: ResourceTypeName, res
 function checkSchemas(profile: ScimProfile, type: ResourceTypeName, body: Json): void {
   const core = profile.schemas.resourceType(type).schema;
   const schemas = field(body, 'schemas');
-  const accepted = type === 'Group' ? [core, ...LEGACY_GROUP_SCHEMAS] : [core];
+  // Some dialects accept another URN for the Group schema (functions/scim/dialect/).
+  const accepted = type === 'Group' ? [core, ...profile.dialect.groupSchemaAliases] : [core];
   const ok =
     Array.isArray(schemas) &&
     schemas.every((s) => typeof s === 'string') &&
@@ -102,7 +104,7 @@ function build(
   ignored: string[],
 ): ScimResource {
   const { schemas } = profile;
-  const pass: Pass = { ignore: profile.unknownAttributes === 'ignore', ignored };
+  const pass: Pass = { dialect: profile.dialect, ignore: profile.unknownAttributes === 'ignore', ignored };
   const core: Json = {};
   const extensions = new Map<string, Json>();
   const extensionOf = (urn: string): Json => {
@@ -156,6 +158,8 @@ function build(
 
 /** How one validation treats names no schema of the tenant defines, and which it dropped. */
 interface Pass {
+  /** The tenant's dialect: which value forms the attribute schemas accept. */
+  readonly dialect: Dialect;
   readonly ignore: boolean;
   readonly ignored: string[];
 }
@@ -170,6 +174,9 @@ function setAttribute(
 ): void {
   const definition = findAttribute(attributes, name);
   if (!definition || definition.name === 'id' || definition.name === 'meta') {
+    // null is "unassigned" (RFC 7643 §2.5) whatever the name: nothing is lost by leaving it unset
+    // (Microsoft's tutorial posts "department": null at the top level).
+    if (value === null) return;
     const shown = urn ? `${urn}:${name}` : name;
     if (pass.ignore) {
       pass.ignored.push(shown);
@@ -184,7 +191,7 @@ function put(container: Json, definition: AttributeDefinition, input: unknown, p
   // readOnly values are the server's to set (RFC 7644 §3.3); writeOnly/never ones are not kept.
   if (definition.mutability === 'readOnly' || definition.returned === 'never') return;
   const value = pass.ignore && definition.subAttributes ? withoutUnknownSubAttributes(definition, input, path, pass) : input;
-  const parsed = attributeSchema(definition).safeParse(value);
+  const parsed = attributeSchema(pass.dialect, definition).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issuePath(path, issue?.path ?? []);

@@ -8,13 +8,6 @@ import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } fr
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-/** Sent by some Entra group payloads; accepted on input and never returned. */
-export const LEGACY_GROUP_SCHEMAS = [
-  'urn:scim:schemas:core:1.0',
-  'urn:ietf:params:scim:schemas:core:1.0:Group',
-  // In Microsoft's own create-group example (Entra SCIM tutorial).
-  'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/Group',
-];
 
 type Options = Partial<Omit<AttributeDefinition, 'name' | 'description'>>;
 

@@ -8,7 +8,7 @@ import { ENTERPRISE, USER } from '../../support/urns';
 import { defaultProfile as P } from '../../../functions/scim/profile';
 
 const ops = (...operations: object[]): PatchOperation[] =>
-  parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
+  parsePatchBody(P, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
 
 const base = (): ScimResource => ({
   schemas: [USER],

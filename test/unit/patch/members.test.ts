@@ -6,7 +6,7 @@ import { ScimError } from '../../../functions/scim/errors';
 import { defaultProfile as P } from '../../../functions/scim/profile';
 
 const split = (...operations: object[]) =>
-  splitMemberOperations(P, parsePatchBody({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }));
+  splitMemberOperations(P, parsePatchBody(P, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }));
 
 describe('splitMemberOperations', () => {
   it('reads Add of many members', () => {

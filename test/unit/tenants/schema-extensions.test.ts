@@ -104,7 +104,7 @@ describe('the per-tenant registry', () => {
     const { profile } = profileOf({ unknownAttributes: 'ignore' }, (ignored) => names.push([...ignored]));
     const resource = parseResource(profile, 'User', { schemas: [USER], userName: 'u', favoriteColor: 'secret-blue', name: { givenName: 'A', nick: 'secret-n' } });
     expect(resource).toEqual({ schemas: [USER], userName: 'u', name: { givenName: 'A' } });
-    applyPatch(profile, 'User', resource, parsePatchBody({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'shoeSize', value: 'secret-44' }] }));
+    applyPatch(profile, 'User', resource, parsePatchBody(profile, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'shoeSize', value: 'secret-44' }] }));
     expect(names).toEqual([['favoriteColor', 'name.nick'], ['shoeSize']]);
     expect(JSON.stringify(names)).not.toContain('secret');
   });
