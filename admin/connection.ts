@@ -1,14 +1,19 @@
 /**
  * Which table the CLI works on. Local by default: the DynamoDB Local that `npm start` runs from
  * SCIM_DATA_DIR (its endpoint is in `<dataDir>/dynamodb-local.json`), table `scim-local`, tokens
- * kept in `<dataDir>/<tenant>-token` like the local server does. In AWS (`--region`, `--profile`
- * or AWS_REGION, with `--table`): the real table, tokens in Secrets Manager (`--secret-id`).
+ * kept in `<dataDir>/<tenant>-token` like the local server does. In AWS: `--stack <name>` (or
+ * SCIM_STACK) reads the stack's outputs (CloudFormation DescribeStacks) for the table and the token
+ * secret of each tenants.json tenant; a tenant the CLI adds keeps its token in a secret named
+ * `<stack>/tenants/<id>/token`, created on first write. Without a stack: `--region`/`--profile`/
+ * AWS_REGION with `--table`, and `--secret-id` for tokens.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { cliTokenSecretName, STACK_OUTPUTS } from '../lib/stack-outputs';
 import { clientConfig, createDocumentClient } from '../functions/store/client';
 import type { Db } from '../functions/store/db';
 import type { TokenSecretStore } from '../functions/tenants/onboard';
@@ -19,6 +24,7 @@ import { AdminError, EXIT, usageError } from './errors';
 
 export interface ConnectionFlags {
   readonly table?: string;
+  readonly stack?: string;
   readonly region?: string;
   readonly profile?: string;
   readonly endpoint?: string;
@@ -38,16 +44,21 @@ export interface Connection {
 export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Connection> {
   const dataDir = resolve(flags['data-dir'] ?? env.SCIM_DATA_DIR ?? '.data');
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const aws = Boolean(flags.region ?? flags.profile) || (!flags.endpoint && !env.DYNAMODB_ENDPOINT && !readRunningInstance(dataDir) && Boolean(region));
+  const stackName = flags.stack ?? (env.SCIM_STACK || undefined);
+  const aws =
+    Boolean(flags.region ?? flags.profile ?? stackName) || (!flags.endpoint && !env.DYNAMODB_ENDPOINT && !readRunningInstance(dataDir) && Boolean(region));
   const endpoint = aws ? undefined : (flags.endpoint ?? env.DYNAMODB_ENDPOINT ?? readRunningInstance(dataDir)?.endpoint);
   if (!aws && !endpoint) {
     throw new AdminError(`no running local DynamoDB in ${dataDir} (start it with \`npm start\`); for a table in AWS give --region and --table`, EXIT.unreachable);
   }
-  if (aws && !(flags.table ?? env.TABLE_NAME)) throw usageError('give the table name with --table (or TABLE_NAME) for a table in AWS');
+  if (aws && !stackName && !(flags.table ?? env.TABLE_NAME)) {
+    throw usageError('give the stack name with --stack (or the table with --table) for a table in AWS');
+  }
   // The SDK's default credential chain reads AWS_PROFILE.
   if (flags.profile) process.env.AWS_PROFILE = flags.profile;
+  const outputs = aws && stackName ? await stackOutputs(stackName, region) : {};
   const config: DynamoDBClientConfig = aws ? { region, maxAttempts: 4 } : clientConfig({ ...env, DYNAMODB_ENDPOINT: endpoint });
-  const table = flags.table ?? env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
+  const table = flags.table ?? outputs[STACK_OUTPUTS.tableName] ?? env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
   await checkReachable(config, table);
   const db: Db = { client: createDocumentClient(config), table };
   const secretsClient = aws ? new SecretsManagerClient({ region }) : undefined;
@@ -58,13 +69,36 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
     secretIdOf(tenantId, given) {
       if (given) return given;
       if (!aws) return tokenFile(dataDir, tenantId);
-      throw usageError('give the tenant\'s token secret with --secret-id (the TokenSecret output of the stack)');
+      if (stackName) return outputs[STACK_OUTPUTS.tokenSecret(tenantId)] ?? cliTokenSecretName(stackName, tenantId);
+      throw usageError("give the tenant's token secret with --secret-id, or --stack to use the stack's secrets");
     },
     close() {
       db.client.destroy();
       secretsClient?.destroy();
     },
   };
+}
+
+/** The stack's outputs by key; a missing stack or no access is an AdminError that says so. */
+async function stackOutputs(stackName: string, region: string | undefined): Promise<Record<string, string>> {
+  const client = new CloudFormationClient({ ...(region ? { region } : {}), maxAttempts: 4 });
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const outputs = Stacks?.[0]?.Outputs ?? [];
+    const byKey = Object.fromEntries(outputs.flatMap((o) => (o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue] as const] : [])));
+    if (!byKey[STACK_OUTPUTS.tableName]) throw new AdminError(`stack "${stackName}" has no ${STACK_OUTPUTS.tableName} output (deploy this version first)`, EXIT.unreachable);
+    return byKey;
+  } catch (error) {
+    if (error instanceof AdminError) throw error;
+    const name = (error as { name?: string }).name ?? 'Error';
+    const message = (error as { message?: string }).message ?? '';
+    throw new AdminError(
+      /does not exist/.test(message) ? `stack "${stackName}" does not exist in ${region ?? 'the default region'}` : `cannot read stack "${stackName}" (${name})`,
+      EXIT.unreachable,
+    );
+  } finally {
+    client.destroy();
+  }
 }
 
 async function checkReachable(config: DynamoDBClientConfig, table: string): Promise<void> {
@@ -90,13 +124,26 @@ const fileStore: TokenSecretStore = {
   },
 };
 
+const notFound = (error: unknown): boolean => (error as { name?: string }).name === 'ResourceNotFoundException';
+
+/** A secret that does not exist yet (a tenant the CLI adds) is created on the first write. */
 function secretsManagerStore(client: SecretsManagerClient): TokenSecretStore {
   return {
     async read(secretId) {
-      return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+      try {
+        return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+      } catch (error) {
+        if (notFound(error)) return undefined;
+        throw error;
+      }
     },
     async write(secretId, token) {
-      await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: token }));
+      try {
+        await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: token }));
+      } catch (error) {
+        if (!notFound(error)) throw error;
+        await client.send(new CreateSecretCommand({ Name: secretId, SecretString: token, Description: 'SCIM secret token of a tenant added with scim-admin' }));
+      }
     },
   };
 }

@@ -19,8 +19,10 @@
  *   scim-admin import --tenant <t> [--file in.jsonl]    idempotent (stdin by default)
  *
  * Where: the local DynamoDB that `npm start` runs (found from SCIM_DATA_DIR or --data-dir; tokens
- * go to <dataDir>/<tenant>-token), or AWS with --region/--profile and --table (tokens go to the
- * Secrets Manager secret named by --secret-id). --endpoint names any DynamoDB endpoint.
+ * go to <dataDir>/<tenant>-token), or a deployed stack with --stack <name> [--region r] [--profile p]
+ * (table and tenants.json token secrets from the stack's outputs; a tenant added here keeps its
+ * token in the secret <stack>/tenants/<id>/token, created for it), or AWS with --region/--profile
+ * and --table (tokens go to the secret named by --secret-id). --endpoint names any DynamoDB endpoint.
  *
  * Exit codes: 0 done, 1 failed, 2 bad usage, 3 not found, 4 table unreachable.
  * Tokens are printed only by `tokens generate`; others go to the token file or secret. An OAuth
@@ -42,6 +44,7 @@ const OPTIONS = {
   'overlap-hours': { type: 'string' },
   file: { type: 'string' },
   table: { type: 'string' },
+  stack: { type: 'string' },
   region: { type: 'string' },
   profile: { type: 'string' },
   endpoint: { type: 'string' },

@@ -1,11 +1,12 @@
 /** The application stack: one ScimEndpoint and the tenants of tenants.json onboarded on it. */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TenantConfig } from '../functions/tenants/config';
 import { ScimEndpoint, type ScimEndpointProps } from './scim-endpoint';
 import { TenantOnboarding } from './tenant-onboarding';
 import { TokenEndpoint } from './token-endpoint';
 import { suppressKnownFindings } from './nag-suppressions';
+import { STACK_OUTPUTS } from './stack-outputs';
 
 export interface ScimStackProps extends StackProps {
   readonly tenants: readonly TenantConfig[];
@@ -23,6 +24,19 @@ export class ScimStack extends Stack {
     this.onboarding = new TenantOnboarding(this, 'Tenants', { endpoint: this.endpoint, tenants: props.tenants });
     this.tokenEndpoint = new TokenEndpoint(this, 'OAuth', { endpoint: this.endpoint });
     for (const tenant of props.tenants) this.tokenEndpoint.addTenant(tenant.id);
+    this.addOpsOutputs();
     suppressKnownFindings(this);
+  }
+
+  /** What ops need from the stack; `scim-admin --stack <name>` finds the table (and secrets) here. */
+  private addOpsOutputs(): void {
+    const { endpoint } = this;
+    new CfnOutput(this, STACK_OUTPUTS.apiUrl, { description: 'Invoke URL of the API stage; Tenant URLs are <ApiUrl>/tenants/<id>/scim/v2', value: endpoint.api.url });
+    new CfnOutput(this, STACK_OUTPUTS.tableName, { description: 'The DynamoDB table (scim-admin --stack finds it here)', value: endpoint.table.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.eventBusName, { description: 'EventBridge bus of the SCIM change events', value: endpoint.eventBus.eventBusName });
+    new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, {
+      description: 'Stream batches (membership clean-up, change events) that failed after retries',
+      value: endpoint.deadLetterQueue.queueUrl,
+    });
   }
 }

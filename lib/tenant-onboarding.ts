@@ -4,13 +4,14 @@
  * template), a custom resource that keeps the tenant item and token hash in the table, its own
  * throttle, and outputs with the Tenant URL and the secret's name.
  */
-import { CfnOutput, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '../functions/tenants/config';
 import type { ScimEndpoint } from './scim-endpoint';
+import { STACK_OUTPUTS } from './stack-outputs';
 import { oauthClientProperties } from './token-endpoint';
 
 export interface TenantOnboardingProps {
@@ -56,9 +57,9 @@ export class TenantOnboarding extends Construct {
       });
       resource.node.addDependency(endpoint.table);
       endpoint.addTenantThrottle(tenant.id, { rateLimit: tenant.rateLimit.rps, burstLimit: tenant.rateLimit.burst });
-      const outputId = tenant.id.replace(/[^A-Za-z0-9]/g, '');
-      new CfnOutput(this, `TenantUrl${outputId}`, { description: `Tenant URL of ${tenant.id}`, value: endpoint.tenantUrl(tenant.id) });
-      new CfnOutput(this, `TokenSecret${outputId}`, { description: `Secret holding the token of ${tenant.id}`, value: secret.secretName });
+      // Stack-level ids, so the output keys are exactly STACK_OUTPUTS' (scim-admin --stack reads them).
+      new CfnOutput(Stack.of(this), STACK_OUTPUTS.tenantUrl(tenant.id), { description: `Tenant URL of ${tenant.id}`, value: endpoint.tenantUrl(tenant.id) });
+      new CfnOutput(Stack.of(this), STACK_OUTPUTS.tokenSecret(tenant.id), { description: `Secret holding the token of ${tenant.id}`, value: secret.secretArn });
     }
   }
 }

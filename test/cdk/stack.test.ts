@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { routes, TOKEN_ENDPOINT_PATH } from '../../functions/routes';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../functions/tenants/token';
+import { STACK_OUTPUTS } from '../../lib/stack-outputs';
 import { testStack } from './stack-fixture';
 
 const stack = testStack();
@@ -131,6 +132,22 @@ describe('tenants', () => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 40, BurstLimit: 80 } });
     for (const [, plan] of ofType('AWS::ApiGateway::UsagePlan')) {
       expect((plan.Properties.Throttle as { RateLimit: number }).RateLimit).toBeGreaterThanOrEqual(25);
+    }
+  });
+
+  it('outputs what ops need under the keys scim-admin --stack reads', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const refersTo = (key: string, type: string) => {
+      const value = JSON.stringify(outputs[key]?.Value ?? null);
+      return ofType(type).some(([id]) => value.includes(`"${id}"`));
+    };
+    expect(refersTo(STACK_OUTPUTS.tableName, 'AWS::DynamoDB::Table')).toBe(true);
+    expect(refersTo(STACK_OUTPUTS.eventBusName, 'AWS::Events::EventBus')).toBe(true);
+    expect(refersTo(STACK_OUTPUTS.deadLetterQueueUrl, 'AWS::SQS::Queue')).toBe(true);
+    expect(refersTo(STACK_OUTPUTS.apiUrl, 'AWS::ApiGateway::RestApi')).toBe(true);
+    for (const tenant of ['acme', 'contoso']) {
+      expect(refersTo(STACK_OUTPUTS.tokenSecret(tenant), 'AWS::SecretsManager::Secret')).toBe(true);
+      expect(outputs[STACK_OUTPUTS.tenantUrl(tenant)]).toBeDefined();
     }
   });
 

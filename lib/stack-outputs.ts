@@ -1,0 +1,21 @@
+/**
+ * The stack's output keys, in one place: the CDK stack writes them and `scim-admin --stack <name>`
+ * reads them (CloudFormation DescribeStacks) to find the table and the tenants' token secrets.
+ * No CDK imports here: the admin CLI loads this module.
+ */
+const outputIdOf = (tenantId: string): string => tenantId.replace(/[^A-Za-z0-9]/g, '');
+
+export const STACK_OUTPUTS = {
+  /** The Invoke URL of the API stage. */
+  apiUrl: 'ApiUrl',
+  tableName: 'TableName',
+  eventBusName: 'EventBusName',
+  /** Stream batches that failed after retries land here (redrive them). */
+  deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  /** A tenants.json tenant's Tenant URL and the secret holding its token. */
+  tenantUrl: (tenantId: string): string => `TenantUrl${outputIdOf(tenantId)}`,
+  tokenSecret: (tenantId: string): string => `TokenSecret${outputIdOf(tenantId)}`,
+} as const;
+
+/** Where `scim-admin --stack` keeps the token of a tenant it added (not one of tenants.json). */
+export const cliTokenSecretName = (stackName: string, tenantId: string): string => `${stackName}/tenants/${tenantId}/token`;
