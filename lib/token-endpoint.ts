@@ -32,10 +32,13 @@ export interface TokenEndpointProps {
   readonly requestsPerTenantPerMinute?: number;
 }
 
-/** Key administration for the account (so the key is never unmanageable), without using it. */
+/**
+ * Key administration for the account (so the key is never unmanageable), without using it: no
+ * Sign, Verify or GetPublicKey, and no CreateGrant (a grant would hand out Sign beside this policy).
+ */
 const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
-  'kms:Create*',
+  'kms:CreateAlias',
   'kms:Delete*',
   'kms:Describe*',
   'kms:Disable*',

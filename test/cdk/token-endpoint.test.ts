@@ -50,7 +50,7 @@ describe('signing key', () => {
   });
 
   it('leaves the account key administration, and nobody verify, encrypt or decrypt with it', () => {
-    for (const action of ['kms:Verify', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']) expect(principalsAllowed(action)).toEqual([]);
+    for (const action of ['kms:Verify', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant']) expect(principalsAllowed(action)).toEqual([]);
     expect(principalsAllowed('kms:PutKeyPolicy')).toHaveLength(1);
     expect(keyStatements.every((s) => s.Effect === 'Allow')).toBe(true);
   });
