@@ -135,6 +135,12 @@ describe('tenants', () => {
     }
   });
 
+  it('needs a bootstrapped environment, version 6 or newer (README: npx cdk bootstrap)', () => {
+    const json = template.toJSON() as { Parameters: Record<string, { Default?: string }>; Rules: Record<string, { Assertions: { Assert: unknown }[] }> };
+    expect(json.Parameters.BootstrapVersion?.Default).toBe('/cdk-bootstrap/hnb659fds/version');
+    expect(JSON.stringify(json.Rules.CheckBootstrapVersion?.Assertions)).toContain('version 6 required');
+  });
+
   it('outputs what ops need under the keys scim-admin --stack reads', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const refersTo = (key: string, type: string) => {
