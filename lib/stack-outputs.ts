@@ -15,6 +15,9 @@ export const STACK_OUTPUTS = {
   /** A tenants.json tenant's Tenant URL and the secret holding its token. */
   tenantUrl: (tenantId: string): string => `TenantUrl${outputIdOf(tenantId)}`,
   tokenSecret: (tenantId: string): string => `TokenSecret${outputIdOf(tenantId)}`,
+  /** A tenants.json tenant's OAuth 2.0 token endpoint, and the secret of its OAuth client (`oauthClient: true`). */
+  tokenEndpoint: (tenantId: string): string => `TokenEndpoint${outputIdOf(tenantId)}`,
+  oauthClientSecret: (tenantId: string): string => `OAuthClientSecret${outputIdOf(tenantId)}`,
 } as const;
 
 /** Where `scim-admin --stack` keeps the token of a tenant it added (not one of tenants.json). */

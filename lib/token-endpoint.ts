@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import type { TenantConfig } from '../functions/tenants/config';
 import { functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
 import type { ScimEndpoint, ThrottleSettings } from './scim-endpoint';
+import { STACK_OUTPUTS } from './stack-outputs';
 
 export interface TokenEndpointProps {
   readonly endpoint: ScimEndpoint;
@@ -123,9 +124,9 @@ export class TokenEndpoint extends Construct {
     return this.endpoint.api.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenantId));
   }
 
-  /** Stack output `TokenEndpoint<tenantId>` (non-alphanumerics dropped, as output ids require). */
+  /** Stack output `TokenEndpoint<tenantId>` (lib/stack-outputs.ts). */
   addTenant(tenantId: string): CfnOutput {
-    return new CfnOutput(Stack.of(this), `TokenEndpoint${tenantId.replace(/[^A-Za-z0-9]/g, '')}`, {
+    return new CfnOutput(Stack.of(this), STACK_OUTPUTS.tokenEndpoint(tenantId), {
       description: `OAuth 2.0 token endpoint of tenant ${tenantId}`,
       value: this.tokenUrl(tenantId),
     });
@@ -164,7 +165,7 @@ export function oauthClientProperties(scope: Construct, endpoint: ScimEndpoint, 
   });
   secret.grantRead(onboarding);
   secret.grantWrite(onboarding);
-  new CfnOutput(Stack.of(scope), `OAuthClientSecret${tenant.id.replace(/[^A-Za-z0-9]/g, '')}`, {
+  new CfnOutput(Stack.of(scope), STACK_OUTPUTS.oauthClientSecret(tenant.id), {
     description: `Secret holding the OAuth client credentials of ${tenant.id}`,
     value: secret.secretName,
   });
