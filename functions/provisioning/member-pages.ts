@@ -10,7 +10,7 @@ import { getResource, getResources } from '../store/resources';
 import type { TenantContext } from './context';
 import { encodeCursor, type CursorPosition } from './cursor';
 import type { ListParams } from './list-params';
-import type { QueryResult } from './query';
+import type { QueryResult } from './query-plan';
 
 const KEY_PAGE = 1000;
 

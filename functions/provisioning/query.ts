@@ -1,36 +1,30 @@
 /**
- * List queries (RFC 7644 §3.4.2). The planner serves a filter by key whenever one of its required
- * `eq` terms names a key-backed attribute (id, the schema's unique attributes, memberships) and
- * evaluates the whole filter on those few candidates. Other filters walk the tenant's partition
- * within a read budget: beyond it, index pagination answers 400 tooMany and cursor pagination
- * returns shorter pages, never an unbounded request.
+ * The executor of list queries (RFC 7644 §3.4.2): runs the one plan query-plan.ts chooses. A
+ * filter served by key reads only the candidates the key names and evaluates the whole filter on
+ * them; other filters walk the tenant's partition within a read budget: beyond it, index
+ * pagination answers 400 tooMany and cursor pagination returns shorter pages, never an unbounded
+ * request.
  */
 import { createHash } from 'node:crypto';
 import { badRequest } from '../scim/errors';
 import type { FilterNode } from '../scim/filter/ast';
 import { evaluateFilter } from '../scim/filter/evaluate';
 import { compareResources } from '../scim/filter/sort';
-import { equalityTerms } from '../scim/filter/terms';
-import { foldUnique } from '../scim/schema/uniqueness';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { cursorKey } from '../store/cursor-key';
+import { pages, startingAt } from '../store/paging';
 import { findIdByUnique, getResources, listResources, positionAfter, type StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
 import { decodeCursor, encodeCursor, type CursorPosition } from './cursor';
 import { limits, tooMany } from './limits';
 import type { ListParams } from './list-params';
-import { membershipAttributeOf, membershipMentions, soleMembershipId } from './membership-filter';
+import { membershipMentions } from './membership-filter';
 import { membershipsForFilter, relatedIds } from './membership-view';
 import { membersPage } from './member-pages';
+import { planQuery, type KeyLookup, type QueryResult } from './query-plan';
 import { represent } from './representation';
 
-export interface QueryResult {
-  readonly matches: StoredResource[];
-  /** Undefined when a cursor walk stopped before knowing the total. */
-  readonly totalResults?: number;
-  readonly startIndex?: number;
-  readonly nextCursor?: string;
-}
+export type { QueryResult } from './query-plan';
 
 const PAGE_READ_LIMIT = 500;
 
@@ -38,17 +32,27 @@ export async function runQuery(ctx: TenantContext, type: ResourceTypeName, param
   const binding = bindingOf(ctx, type, params);
   const secret = params.cursor === undefined ? undefined : await cursorKey(ctx.db);
   const position = secret && params.cursor ? decodeCursor(secret, binding, params.cursor) : undefined;
-  const sole = params.sortBy ? undefined : soleMembershipId(type, params.filter);
-  if (sole !== undefined && type === 'User') return membersPage(ctx, sole, params, secret ? { secret, binding, position } : undefined);
-  if (sole !== undefined) return membershipPage(ctx, type, params, sole, secret, binding, position);
-  const keyed = await keyCandidates(ctx, type, params.filter);
-
-  if (!keyed && !params.sortBy && secret) {
-    if (position && !('lastKey' in position)) throw badRequest('invalidCursor', 'The cursor does not fit this query.');
-    return walk(ctx, type, params, secret, binding, position?.lastKey);
+  const plan = planQuery(ctx.profile.schemas, type, { filter: params.filter, sorted: params.sortBy !== undefined, cursor: secret !== undefined });
+  switch (plan.kind) {
+    case 'members':
+      return membersPage(ctx, plan.groupId, params, secret ? { secret, binding, position } : undefined);
+    case 'memberOf':
+      return membershipPage(ctx, type, params, plan.userId, secret, binding, position);
+    case 'walk':
+      if (position && !('lastKey' in position)) throw badRequest('invalidCursor', 'The cursor does not fit this query.');
+      return walk(ctx, type, params, secret as Buffer, binding, position?.lastKey);
+    case 'key':
+    case 'scan': {
+      const keyed = plan.kind === 'key' ? await keyCandidates(ctx, type, plan.lookup) : undefined;
+      const candidates = keyed?.resources ?? (await readAll(ctx, type));
+      const matches = sortMatches(await matching(ctx, type, params.filter, candidates, keyed?.relatedTo), params);
+      return slice(matches, params, secret, binding, position);
+    }
   }
-  const candidates = keyed?.resources ?? (await readAll(ctx, type));
-  const matches = sortMatches(await matching(ctx, type, params.filter, candidates, keyed?.relatedTo), params);
+}
+
+/** A page of matches already in order: by startIndex, or by a cursor holding the offset. */
+function slice(matches: StoredResource[], params: ListParams, secret: Buffer | undefined, binding: string, position: CursorPosition | undefined): QueryResult {
   if (!secret) {
     const start = params.startIndex - 1;
     return { matches: matches.slice(start, start + params.count), totalResults: matches.length, startIndex: params.startIndex };
@@ -101,39 +105,26 @@ interface KeyedCandidates {
   readonly relatedTo?: string;
 }
 
-/** Candidates found by key, or undefined when no required `eq` term is key-backed. */
-async function keyCandidates(ctx: TenantContext, type: ResourceTypeName, filter: FilterNode | undefined): Promise<KeyedCandidates | undefined> {
-  if (!filter) return undefined;
-  const terms = equalityTerms(filter).filter((term): term is { path: string; value: string } => typeof term.value === 'string');
-  const byId = terms.find((term) => term.path === 'id');
-  if (byId) return { resources: await getResources(ctx.db, ctx.tenantId, type, [byId.value]) };
-  const membership = terms.find((term) => term.path === `${membershipAttributeOf(type)}.value`);
-  if (membership) {
-    const resources = await getResources(ctx.db, ctx.tenantId, type, await relatedIds(ctx, type, membership.value));
-    return { resources, relatedTo: membership.value };
+/** The candidates a key plan names. */
+async function keyCandidates(ctx: TenantContext, type: ResourceTypeName, lookup: KeyLookup): Promise<KeyedCandidates> {
+  switch (lookup.by) {
+    case 'id':
+      return { resources: await getResources(ctx.db, ctx.tenantId, type, [lookup.id]) };
+    case 'membership':
+      return { resources: await getResources(ctx.db, ctx.tenantId, type, await relatedIds(ctx, type, lookup.relatedTo)), relatedTo: lookup.relatedTo };
+    case 'unique': {
+      const id = await findIdByUnique(ctx.db, ctx.tenantId, type, { attribute: lookup.attribute, value: lookup.value });
+      return { resources: id ? await getResources(ctx.db, ctx.tenantId, type, [id]) : [] };
+    }
   }
-  const { schemas } = ctx.profile;
-  for (const unique of schemas.uniqueAttributesOf(type)) {
-    const term = terms.find((t) => t.path === unique.path);
-    if (!term) continue;
-    const id = await findIdByUnique(ctx.db, ctx.tenantId, type, {
-      attribute: unique.name,
-      value: foldUnique(schemas, type, unique.name, term.value),
-    });
-    return { resources: id ? await getResources(ctx.db, ctx.tenantId, type, [id]) : [] };
-  }
-  return undefined;
 }
 
 async function readAll(ctx: TenantContext, type: ResourceTypeName): Promise<StoredResource[]> {
   const all: StoredResource[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...(startKey ? { startKey } : {}) });
+  for await (const page of pages((startKey) => listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...startingAt(startKey) }))) {
     all.push(...page.items);
     if (all.length > limits.scanBudget) throw tooMany(type);
-    startKey = page.lastKey;
-  } while (startKey);
+  }
   return all;
 }
 

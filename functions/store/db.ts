@@ -1,13 +1,12 @@
 /** The table handle every repository function takes: a client and a table name. */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './client';
-import type { CoalescedTransactions } from './transactions';
 
 export interface Db {
   readonly client: DynamoDBDocumentClient;
   readonly table: string;
   /** Set on a handle whose concurrent transactions share calls (transactions.ts groupingWrites). */
-  readonly commits?: CoalescedTransactions;
+  readonly commits?: { submit(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> };
 }
 
 let cached: Db | undefined;
