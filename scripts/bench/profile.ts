@@ -34,6 +34,7 @@ const CATEGORIES: readonly [string, (url: string, fn: string) => boolean][] = [
   ['middy', (url) => url.includes('@middy/')],
   ['AWS SDK (marshalling, signing, HTTP)', (url) => url.includes('@aws-sdk/') || url.includes('@smithy/') || url.includes('@aws-crypto/')],
   ['API Gateway emulation (local/)', (url) => url.includes('/local/')],
+  ['benchmark instrumentation (cpu.ts hooks, metering)', (url) => url.includes('/scripts/bench/cpu.ts') || url.includes('/scripts/bench/metering.ts')],
   ['benchmark client (scripts/)', (url) => url.includes('/scripts/')],
   ['HTTP (node:http, undici)', (url) => url.startsWith('node:') && /http|undici|net|stream|_http/.test(url)],
   ['tsx loader', (url) => url.includes('/tsx/') || url.includes('esbuild')],
