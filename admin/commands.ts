@@ -188,7 +188,9 @@ async function findResource(db: Db, tenantId: string, type: ResourceTypeName, ke
   if (byId) return byId;
   const { schemas } = profileOf((await getTenant(db, tenantId))?.settings).profile;
   for (const attribute of [type === 'User' ? 'userName' : 'displayName', 'externalId']) {
-    const id = await findIdByUnique(db, tenantId, type, { attribute, value: foldUnique(schemas, type, attribute, key) });
+    // externalId is shared (not unique) unless the tenant chose uniqueness: the first owner found.
+    const shared = schemas.keyedAttributesOf(type).find((a) => a.name === attribute)?.shared ?? false;
+    const id = await findIdByUnique(db, tenantId, type, { attribute, value: foldUnique(schemas, type, attribute, key), ...(shared ? { shared } : {}) });
     const found = id ? await getResource(db, tenantId, type, id) : undefined;
     if (found) return found;
   }

@@ -23,7 +23,9 @@ export type KeyLookup =
   /** Everything related (member / group) to this id, from the membership items. */
   | { readonly by: 'membership'; readonly relatedTo: string }
   /** The owner of a unique value, the value already folded as the uniqueness item stores it. */
-  | { readonly by: 'unique'; readonly attribute: string; readonly value: string };
+  | { readonly by: 'unique'; readonly attribute: string; readonly value: string }
+  /** Every owner of an indexed, non-unique value (externalId under uniqueness `none`). */
+  | { readonly by: 'shared'; readonly attribute: string; readonly value: string };
 
 export type QueryPlan =
   | { readonly kind: 'members'; readonly groupId: string }
@@ -63,9 +65,9 @@ function keyLookup(schemas: SchemaRegistry, type: ResourceTypeName, filter: Filt
   if (byId) return { by: 'id', id: byId.value };
   const membership = terms.find((term) => term.path === `${membershipAttributeOf(type)}.value`);
   if (membership) return { by: 'membership', relatedTo: membership.value };
-  for (const unique of schemas.uniqueAttributesOf(type)) {
+  for (const unique of schemas.keyedAttributesOf(type)) {
     const term = terms.find((t) => t.path === unique.path);
-    if (term) return { by: 'unique', attribute: unique.name, value: foldUnique(schemas, type, unique.name, term.value) };
+    if (term) return { by: unique.shared ? 'shared' : 'unique', attribute: unique.name, value: foldUnique(schemas, type, unique.name, term.value) };
   }
   return undefined;
 }

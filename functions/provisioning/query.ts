@@ -13,7 +13,7 @@ import { compareResources } from '../scim/filter/sort';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { cursorKey } from '../store/cursor-key';
 import { pages, startingAt } from '../store/paging';
-import { findIdByUnique, getResources, listResources, positionAfter, type StoredResource } from '../store/resources';
+import { findIdByUnique, findIdsByValue, getResources, listResources, positionAfter, type StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
 import { decodeCursor, encodeCursor, type CursorPosition } from './cursor';
 import { limits, tooMany } from './limits';
@@ -115,6 +115,11 @@ async function keyCandidates(ctx: TenantContext, type: ResourceTypeName, lookup:
     case 'unique': {
       const id = await findIdByUnique(ctx.db, ctx.tenantId, type, { attribute: lookup.attribute, value: lookup.value });
       return { resources: id ? await getResources(ctx.db, ctx.tenantId, type, [id]) : [] };
+    }
+    case 'shared': {
+      // Not unique (externalId under `none`): every owner of the value, each then judged by the whole filter.
+      const ids = await findIdsByValue(ctx.db, ctx.tenantId, type, { attribute: lookup.attribute, value: lookup.value, shared: true });
+      return { resources: await getResources(ctx.db, ctx.tenantId, type, ids) };
     }
   }
 }

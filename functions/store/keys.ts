@@ -6,8 +6,10 @@
  *  Token           TOKEN#<sha256>             TOKEN
  *  User            TENANT#<t>                 USER#<id>
  *  Group           TENANT#<t>                 GROUP#<id>
- *  Unique value    TENANT#<t>                 UNIQUE#User.userName#<lower>, UNIQUE#User.externalId#<value>,
- *                                             UNIQUE#Group.displayName#<lower>, UNIQUE#Group.externalId#<value>
+ *  Unique value    TENANT#<t>                 UNIQUE#User.userName#<lower>, UNIQUE#Group.displayName#<lower>,
+ *                                             UNIQUE#User.<urn>:<attr>#<value> (an extension's uniqueness "server"),
+ *                                             UNIQUE#User.externalId#<value> (externalIdUniqueness "server")
+ *  Shared value    TENANT#<t>                 UNIQUE#User.externalId#<value>#<owner id> (externalIdUniqueness "none")
  *  Membership      TENANT#<t>#GROUP#<gid>     MEMBER#<uid>          TENANT#<t>#USER#<uid>   GROUP#<gid>
  *  Group intent    TENANT#<t>#GROUP#<gid>     INTENT#<lease>#<n>    (a large group change in progress)
  *  Cursor key      CONFIG                     CURSOR_KEY
@@ -46,6 +48,15 @@ export const keys = {
   unique: (tenantId: string, resourceType: string, attribute: string, value: string): Key => ({
     PK: tenantPartition(tenantId),
     SK: `UNIQUE#${resourceType}.${attribute}#${keyValue(value)}`,
+  }),
+  /**
+   * One item per value AND owner for an indexed, non-unique attribute (externalId under uniqueness
+   * `none`): the unique key's sort key followed by `#<owner id>`. A Query on the unique key's sort
+   * key as prefix finds both forms, so items written while the value was unique keep answering.
+   */
+  sharedValue: (tenantId: string, resourceType: string, attribute: string, value: string, ownerId: string): Key => ({
+    PK: tenantPartition(tenantId),
+    SK: `UNIQUE#${resourceType}.${attribute}#${keyValue(value)}#${keyValue(ownerId)}`,
   }),
 
   membership: (tenantId: string, groupId: string, userId: string): Key => ({

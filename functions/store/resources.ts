@@ -10,6 +10,7 @@ import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { ScimError, conflict } from '../scim/errors';
 import type { Db } from './db';
 import { countPrefix, queryPrefix } from './partition';
+import { pages, startingAt } from './paging';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
 import { TransactionCancelled, transactWrite } from './transactions';
 import { backoff } from '../commons/retry';
@@ -73,6 +74,7 @@ export async function getResources(db: Db, tenantId: string, type: ResourceTypeN
  * before keys were NFC (README "Data model").
  */
 export async function findIdByUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue): Promise<string | undefined> {
+  if (unique.shared) return (await findIdsByValue(db, tenantId, type, unique))[0];
   for (const value of new Set([unique.value, unique.value.normalize('NFD')])) {
     const { Item } = await db.client.send(
       new GetCommand({ TableName: db.table, Key: keys.unique(tenantId, type, unique.attribute, value), ConsistentRead: true }),
@@ -80,6 +82,24 @@ export async function findIdByUnique(db: Db, tenantId: string, type: ResourceTyp
     if (typeof Item?.ownerId === 'string') return Item.ownerId;
   }
   return undefined;
+}
+
+/**
+ * Every owner of an indexed value (`shared`: externalId under uniqueness `none`): one strongly
+ * consistent Query on the value's unique key as prefix, which also finds the item written while the
+ * value was unique. Longer values sharing the prefix are told apart by the item's `value`. Owners
+ * are candidates: an owner whose value has since changed is dropped by the caller's filter.
+ */
+export async function findIdsByValue(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue): Promise<string[]> {
+  const owners = new Set<string>();
+  for (const value of new Set([unique.value, unique.value.normalize('NFD')])) {
+    const prefix = keys.unique(tenantId, type, unique.attribute, value);
+    for await (const page of pages((startKey) => queryPrefix(db, { partition: prefix.PK, prefix: prefix.SK, ...startingAt(startKey) }))) {
+      for (const item of page.items) if (item.value === value && typeof item.ownerId === 'string') owners.add(item.ownerId);
+    }
+    if (owners.size > 0) break;
+  }
+  return [...owners].sort();
 }
 
 /** `registry` (the tenant's) says which values are unique: its uniqueness items are written in the same transaction. */
@@ -249,6 +269,11 @@ export function fromItem(item: Record<string, unknown>): StoredResource {
 }
 
 export function putUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
+  if (unique.shared) {
+    // One item per owner: nothing to claim, nothing that can clash.
+    const item = { ...keys.sharedValue(tenantId, type, unique.attribute, unique.value, ownerId), entity: 'SharedValue' };
+    return { Put: { TableName: db.table, Item: { ...item, tenantId, resourceType: type, attribute: unique.attribute, value: unique.value, ownerId } } };
+  }
   const key: Key = keys.unique(tenantId, type, unique.attribute, unique.value);
   return {
     Put: {
@@ -261,6 +286,7 @@ export function putUnique(db: Db, tenantId: string, type: ResourceTypeName, uniq
 }
 
 export function deleteUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
+  if (unique.shared) return { Delete: { TableName: db.table, Key: keys.sharedValue(tenantId, type, unique.attribute, unique.value, ownerId) } };
   return {
     Delete: {
       TableName: db.table,

@@ -35,8 +35,12 @@ export const tenantSettingsSchema = z
     schemaExtensions: schemaExtensionsSchema,
     /** `reject` (400 invalidValue, default) or `ignore` attributes no schema of the tenant defines (names logged). */
     unknownAttributes: z.enum(['reject', 'ignore']).default('reject'),
-    /** RFC 7643 §3.1 gives externalId no uniqueness (`none`, default); `server` makes duplicates 409. */
-    externalIdUniqueness: z.enum(['none', 'server']).default('server'),
+    /**
+     * RFC 7643 §3.1 gives externalId no uniqueness (`none`, the default: Entra fills it from
+     * mailNickname, which need not be unique); `server` makes a duplicate 409 uniqueness. Either way
+     * `externalId eq` is a strongly consistent key lookup returning every match.
+     */
+    externalIdUniqueness: z.enum(['none', 'server']).default('none'),
   })
   .superRefine((settings, ctx) => {
     // Required paths must name attributes of the tenant's own schemas: checked here, not on a request.

@@ -57,6 +57,11 @@ export interface UniqueAttribute {
   readonly definition: AttributeDefinition;
   /** Lower-cased canonical path, as filter equality terms name it. */
   readonly path: string;
+  /**
+   * Key-indexed without being unique: one index item per value and owner, so `attr eq "v"` is a
+   * strongly consistent key lookup returning every match (externalId under uniqueness `none`).
+   */
+  readonly shared: boolean;
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -116,7 +121,7 @@ export class SchemaRegistry {
       };
     }
     this.types = types;
-    const uniqueness = options.externalIdUniqueness ?? 'server';
+    const uniqueness = options.externalIdUniqueness ?? 'none';
     this.common = commonAttributes.map((a) => (a.name === 'externalId' ? { ...a, uniqueness } : a));
     this.required = options.requiredAttributes ?? {};
   }
@@ -175,6 +180,11 @@ export class SchemaRegistry {
   /** Server-unique attributes of a resource type, except `id` (unique by construction); string-valued only. */
   uniqueAttributesOf(type: ResourceTypeName): readonly UniqueAttribute[] {
     return this.index(type).unique;
+  }
+
+  /** Every attribute with key items: the unique ones, then those only indexed (`shared`). */
+  keyedAttributesOf(type: ResourceTypeName): readonly UniqueAttribute[] {
+    return this.index(type).keyed;
   }
 
   /** The common attributes with this tenant's characteristics (externalId's uniqueness). */
@@ -288,13 +298,18 @@ export class SchemaRegistry {
     const coreAttributes = [...this.common, ...this.schemaDefinitionOf(rt.schema).attributes];
     const isUnique = (a: AttributeDefinition) => a.uniqueness !== 'none' && a.name !== 'id' && a.type === 'string' && !a.multiValued;
     const unique: UniqueAttribute[] = [
-      ...coreAttributes.filter(isUnique).map((definition) => ({ name: definition.name, urn: undefined, definition, path: lower(definition.name) })),
+      ...coreAttributes.filter(isUnique).map((definition) => ({ name: definition.name, urn: undefined, definition, path: lower(definition.name), shared: false })),
       ...extensions.flatMap((urn) =>
         this.schemaDefinitionOf(urn)
           .attributes.filter(isUnique)
-          .map((definition) => ({ name: `${urn}:${definition.name}`, urn, definition, path: lower(`${urn}:${definition.name}`) })),
+          .map((definition) => ({ name: `${urn}:${definition.name}`, urn, definition, path: lower(`${urn}:${definition.name}`), shared: false })),
       ),
     ];
+    // RFC 7643 §3.1 gives externalId no uniqueness, yet clients look resources up by it (Entra's
+    // "filter, then create"): without uniqueness it stays key-backed through shared index items.
+    const externalId = coreAttributes.find((a) => a.name === 'externalId');
+    const shared: UniqueAttribute[] =
+      externalId && !isUnique(externalId) ? [{ name: 'externalId', urn: undefined, definition: externalId, path: 'externalid', shared: true }] : [];
     return {
       urns,
       extensions,
@@ -303,6 +318,7 @@ export class SchemaRegistry {
       coreAttributes,
       longestUrnFirst: [...urns].sort((a, b) => b.length - a.length),
       unique,
+      keyed: [...unique, ...shared],
     };
   }
 }
@@ -315,6 +331,7 @@ interface TypeIndex {
   readonly coreAttributes: readonly AttributeDefinition[];
   readonly longestUrnFirst: readonly string[];
   readonly unique: readonly UniqueAttribute[];
+  readonly keyed: readonly UniqueAttribute[];
 }
 
 /** RFC 7643's schemas alone, for tenants without settings (and the tests' default). */

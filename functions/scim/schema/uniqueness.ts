@@ -12,10 +12,12 @@ export interface UniqueValue {
   readonly attribute: string;
   /** The value as stored in the uniqueness key: NFC, lower-cased unless the attribute is caseExact. */
   readonly value: string;
+  /** An index value many resources may hold (one item per owner), not a unique one. */
+  readonly shared?: boolean;
 }
 
 export function foldUnique(registry: SchemaRegistry, type: ResourceTypeName, attribute: string, value: string): string {
-  const unique = registry.uniqueAttributesOf(type).find((a) => a.name === attribute);
+  const unique = registry.keyedAttributesOf(type).find((a) => a.name === attribute);
   return keyForm(value, unique?.definition.caseExact ?? false);
 }
 
@@ -32,12 +34,13 @@ function valueOf(unique: UniqueAttribute, resource: ScimResource): unknown {
   return typeof container === 'object' && container !== null ? (container as Record<string, unknown>)[unique.definition.name] : undefined;
 }
 
+/** The key items a resource holds: its unique values and its shared index values (externalId under `none`). */
 export function uniqueValuesOf(registry: SchemaRegistry, type: ResourceTypeName, resource: ScimResource): UniqueValue[] {
   const values: UniqueValue[] = [];
-  for (const unique of registry.uniqueAttributesOf(type)) {
+  for (const unique of registry.keyedAttributesOf(type)) {
     const value = valueOf(unique, resource);
     if (typeof value === 'string' && value !== '') {
-      values.push({ attribute: unique.name, value: keyForm(value, unique.definition.caseExact) });
+      values.push({ attribute: unique.name, value: keyForm(value, unique.definition.caseExact), ...(unique.shared ? { shared: true } : {}) });
     }
   }
   return values;

@@ -95,8 +95,15 @@ describe('the per-tenant registry', () => {
   });
 
   it('lists server-unique extension attributes next to userName', () => {
-    expect(registry.uniqueAttributesOf('User').map((u) => u.name)).toEqual(['externalId', 'userName', `${ACME}:costCode`]);
-    expect(registryOf(tenantSettingsSchema.parse({ externalIdUniqueness: 'none' })).uniqueAttributesOf('User').map((u) => u.name)).toEqual(['userName']);
+    expect(registry.uniqueAttributesOf('User').map((u) => u.name)).toEqual(['userName', `${ACME}:costCode`]);
+    // externalId: RFC 7643's `none` by default, still key-backed (shared index items); `server` on request.
+    expect(registry.keyedAttributesOf('User').map((u) => [u.name, u.shared])).toEqual([
+      ['userName', false],
+      [`${ACME}:costCode`, false],
+      ['externalId', true],
+    ]);
+    const strict = registryOf(tenantSettingsSchema.parse({ externalIdUniqueness: 'server' }));
+    expect(strict.uniqueAttributesOf('User').map((u) => u.name)).toEqual(['externalId', 'userName']);
   });
 
   it('ignores unknown attributes when told to, reporting names and never values', () => {
