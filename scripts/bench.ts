@@ -9,7 +9,8 @@
  *   --huge-group 100000      also build, read, page and delete a group of that many members
  *   --bulk 500               POST /Bulk of that many creates, serial and concurrent (0: skip)
  *   --oauth 200              token requests and authorizer evaluations per credential (0: skip)
- *   --skip cycles,bundles,micro,oauth
+ *   --extensions 200         users per tenant for the schema-extension comparison (0: skip)
+ *   --skip cycles,bundles,micro,oauth,extensions
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,6 +28,7 @@ import { cpuMeter } from './bench/cpu';
 import { addHandlerCpu, installMeter, meterRequests } from './bench/metering';
 import { microBenchmarks, type MicroFigures } from './bench/micro';
 import { oauthBenchmark } from './bench/oauth';
+import { extensionBenchmark } from './bench/extensions';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers load on the first request: keep their per-request log lines and EMF records off the console.
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     'huge-group': { type: 'string', default: '0' },
     bulk: { type: 'string', default: '500' },
     oauth: { type: 'string', default: '200' },
+    extensions: { type: 'string', default: '200' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -216,6 +219,7 @@ if (!skip.has('cycles')) {
 const bundles = skip.has('bundles') ? [] : await measureBundles();
 const micro = skip.has('micro') ? [] : await microBenchmarks();
 const oauth = skip.has('oauth') || number('oauth') === 0 ? undefined : await oauthBenchmark(number('oauth'));
+const extensions = skip.has('extensions') || number('extensions') === 0 ? undefined : await extensionBenchmark(number('extensions'));
 
 for (const run of runs) {
   console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial))}`);
@@ -227,10 +231,18 @@ if (oauth) {
   console.log(`\nOAuth: token endpoint and GET /Users per credential (HTTP, authorizer cache off)\n${table(opRows(oauth.http))}`);
   console.log(`\nOAuth: authorizer per evaluation (handler in-process)\n${table(oauth.authorizer as unknown as Record<string, string | number>[])}`);
 }
+if (extensions) {
+  console.log(`\nSchema extension: a tenant without one vs a 20-attribute extension on every user (1 in flight)\n${table(extensions.rows as unknown as Record<string, string | number>[])}`);
+  console.log(`settings JSON ${extensions.settingsBytes} bytes (not sent in the authorizer context), digest ${extensions.digestBytes} bytes; profile build ${extensions.profileBuildMs} ms once per settings version`);
+}
 if (micro.length) console.log(`\nCore vs libraries\n${table(micro as unknown as Record<string, string | number>[])}`);
 const targetRows = targets(runs, bundles, micro);
+for (const row of extensions?.rows ?? []) {
+  const same = row['DDB calls (no ext)'] === row['DDB calls (20 attrs)'];
+  targetRows.push({ target: `20-attribute extension costs the same DynamoDB calls: ${row.operation}`, measured: `${row['DDB calls (20 attrs)']} vs ${row['DDB calls (no ext)']}`, met: same ? 'yes' : 'no' });
+}
 console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[])}`);
 
 await mkdir(dirname(String(values.out)), { recursive: true });
-await writeFile(String(values.out), `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, bundles, micro, oauth, targets: targetRows }, null, 2)}\n`);
+await writeFile(String(values.out), `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, bundles, micro, oauth, extensions, targets: targetRows }, null, 2)}\n`);
 console.log(`\nwritten ${values.out}`);
