@@ -1,6 +1,7 @@
 /** tenants.json `settings.schemaExtensions`: validation messages and the per-tenant registry they build. */
 import { describe, expect, it } from '@jest/globals';
-import { parseTenantsFile, registryOf, tenantSettingsSchema } from '../../../functions/tenants/config';
+import { loadTenantsFile, parseTenantsFile, registryOf, tenantSettingsSchema } from '../../../functions/tenants/config';
+import { changedAttributes } from '../../../functions/scim/resource/changes';
 import { profileOf } from '../../../functions/tenants/profile';
 import { parseResource } from '../../../functions/scim/resource/validate';
 import { applyPatch } from '../../../functions/scim/patch/apply';
@@ -114,5 +115,19 @@ describe('the per-tenant registry', () => {
     applyPatch(profile, 'User', resource, parsePatchBody(profile, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'shoeSize', value: 'secret-44' }] }));
     expect(names).toEqual([['favoriteColor', 'name.nick'], ['shoeSize']]);
     expect(JSON.stringify(names)).not.toContain('secret');
+  });
+});
+
+describe('files and events', () => {
+  it('accepts the repository tenants.json and the extension example npm start is shown with', () => {
+    expect(loadTenantsFile('tenants.json').length).toBeGreaterThan(0);
+    const [acme] = loadTenantsFile('examples/tenants-with-extension.json');
+    expect(acme?.settings.schemaExtensions[0]?.id).toBe(ACME);
+  });
+
+  it('names changed extension attributes as <urn>:<attribute> in change events, with no registry needed', () => {
+    const before = { schemas: [USER, ACME], userName: 'u', [ACME]: { seats: 1, tier: 'pro' } };
+    const after = { schemas: [USER, ACME], userName: 'u', [ACME]: { seats: 2, tier: 'pro', region: 'EU' } };
+    expect(changedAttributes('User', before, after)).toEqual([`${ACME}:region`, `${ACME}:seats`]);
   });
 });
