@@ -28,6 +28,7 @@ interface Entry {
 }
 
 const MAX_TENANTS = 1_000;
+const MAX_ALIASES = 20;
 const entries = new Map<string, Entry>();
 const pending = new Map<string, Promise<ScimProfile>>();
 
@@ -56,6 +57,8 @@ async function load(db: Db, tenantId: string, version: string, now: number): Pro
   const { profile, problem } = profileOf(settings, (names) => logger.info('unknown attributes ignored', { tenantId, attributes: [...names] }));
   if (problem) logger.error('tenant settings do not validate; serving RFC 7643 schemas only', { tenantId, problem });
   if (entries.size >= MAX_TENANTS) entries.clear();
-  entries.set(tenantId, { digest, profile, aliases: new Set([digest, version]), checkedAt: now });
+  // Digests of the settings this one replaces stay aliases: a cached authorizer answer carrying one gets the newest profile.
+  const aliases = new Set([...(known?.aliases ?? []), digest, version].slice(-MAX_ALIASES));
+  entries.set(tenantId, { digest, profile, aliases, checkedAt: now });
   return profile;
 }
