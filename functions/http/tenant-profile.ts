@@ -7,9 +7,10 @@
  *  - context digest known for the tenant, checked less than `profileTtl` ago → no DynamoDB call;
  *  - otherwise one strongly consistent GetItem on the tenant item; the profile is rebuilt only if
  *    the settings' digest changed.
- * An authorizer decision cached by API Gateway (up to 5 min) may carry an older digest: it is then
- * an alias of the current profile, and the TTL bounds how long a container can serve settings a
- * deploy has replaced.
+ * An authorizer decision cached by API Gateway (up to 5 min) may carry an older digest. Before the
+ * handler has seen newer settings it serves its cached profile (the TTL bounds that); once it has,
+ * a request with the older digest reads the tenant item again (one GetItem) rather than trusting
+ * it: the digest may also be that of settings a deploy has just restored.
  */
 import { environment } from '../commons/environment';
 import type { ScimProfile } from '../scim/profile';
@@ -22,43 +23,37 @@ import { logger } from './observability';
 interface Entry {
   readonly digest: string;
   readonly profile: ScimProfile;
-  /** Digests that mean this profile: the current one and stale ones seen in authorizer contexts. */
-  readonly aliases: Set<string>;
   checkedAt: number;
 }
 
 const MAX_TENANTS = 1_000;
-const MAX_ALIASES = 20;
 const entries = new Map<string, Entry>();
 const pending = new Map<string, Promise<ScimProfile>>();
 
 export async function tenantProfile(db: Db, tenantId: string, settingsVersion: string | undefined, now = Date.now()): Promise<ScimProfile> {
-  const version = settingsVersion ?? '';
   const entry = entries.get(tenantId);
-  if (entry && entry.aliases.has(version) && now - entry.checkedAt < environment.profileTtlSeconds() * 1000) return entry.profile;
-  const key = `${tenantId}\u0000${version}`;
-  const inFlight = pending.get(key);
+  // No digest (an authorizer from before digests): the cached profile, re-checked after the TTL.
+  const known = entry && (settingsVersion === undefined || settingsVersion === entry.digest);
+  if (entry && known && now - entry.checkedAt < environment.profileTtlSeconds() * 1000) return entry.profile;
+  const inFlight = pending.get(tenantId);
   if (inFlight) return inFlight;
-  const loading = load(db, tenantId, version, now).finally(() => pending.delete(key));
-  pending.set(key, loading);
+  const loading = load(db, tenantId, now).finally(() => pending.delete(tenantId));
+  pending.set(tenantId, loading);
   return loading;
 }
 
-async function load(db: Db, tenantId: string, version: string, now: number): Promise<ScimProfile> {
+async function load(db: Db, tenantId: string, now: number): Promise<ScimProfile> {
   const tenant = await getTenant(db, tenantId);
   const settings = tenant?.settings ?? {};
   const digest = settingsDigest(settings);
   const known = entries.get(tenantId);
   if (known && known.digest === digest) {
-    known.aliases.add(version);
     known.checkedAt = now;
     return known.profile;
   }
   const { profile, problem } = profileOf(settings, (names) => logger.info('unknown attributes ignored', { tenantId, attributes: [...names] }));
   if (problem) logger.error('tenant settings do not validate; serving RFC 7643 schemas only', { tenantId, problem });
   if (entries.size >= MAX_TENANTS) entries.clear();
-  // Digests of the settings this one replaces stay aliases: a cached authorizer answer carrying one gets the newest profile.
-  const aliases = new Set([...(known?.aliases ?? []), digest, version].slice(-MAX_ALIASES));
-  entries.set(tenantId, { digest, profile, aliases, checkedAt: now });
+  entries.set(tenantId, { digest, profile, checkedAt: now });
   return profile;
 }
