@@ -7,6 +7,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
 import { keys, oauthClientsPartition } from './keys';
+import { pages, type StartKey } from './paging';
 import { TTL_ATTRIBUTE } from './table';
 
 export type ClientStatus = 'active' | 'revoked';
@@ -66,8 +67,7 @@ export async function getClient(db: Db, tenantId: string, clientId: string): Pro
 
 export async function listClients(db: Db, tenantId: string): Promise<ClientRecord[]> {
   const clients: ClientRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
+  const read = async (start: StartKey | undefined) => {
     const page = await db.client.send(
       new QueryCommand({
         TableName: db.table,
@@ -77,9 +77,9 @@ export async function listClients(db: Db, tenantId: string): Promise<ClientRecor
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of page.Items ?? []) clients.push(toClient(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
+    return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
+  };
+  for await (const page of pages(read)) for (const item of page.items) clients.push(toClient(item));
   return clients;
 }
 

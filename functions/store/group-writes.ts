@@ -21,6 +21,7 @@ import { conflict, ScimError } from '../scim/errors';
 import type { Db } from './db';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix } from './keys';
 import { addMembers, listMembers, removeMembers } from './memberships';
+import { pages, startingAt, type StartKey } from './paging';
 import { queryPrefix } from './partition';
 import { deleteUnique, fromItem, putUnique, toItem, uniqueChanges, VersionConflict, type StoredResource } from './resources';
 import { TransactionCancelled, transactWrite } from './transactions';
@@ -451,21 +452,16 @@ async function readIntent(db: Db, tenantId: string, groupId: string, intentId: s
   const remove: string[] = [];
   let first: Record<string, unknown> | undefined;
   let chunks = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await queryPrefix(db, {
-      partition: keys.groupIntent(tenantId, groupId, intentId, 0).PK,
-      prefix: `${sortKeyPrefix.intent}${intentId}#`,
-      ...(startKey ? { startKey } : {}),
-    });
+  const read = (startKey: StartKey | undefined) =>
+    queryPrefix(db, { partition: keys.groupIntent(tenantId, groupId, intentId, 0).PK, prefix: `${sortKeyPrefix.intent}${intentId}#`, ...startingAt(startKey) });
+  for await (const page of pages(read)) {
     for (const item of page.items) {
       first ??= item;
       chunks += 1;
       put.push(...((item.put as string[] | undefined) ?? []));
       remove.push(...((item.remove as string[] | undefined) ?? []));
     }
-    startKey = page.lastKey;
-  } while (startKey);
+  }
   if (!first) throw new Error(`group ${groupId}: lease without its intent ${intentId}`);
   return {
     exact: first.exact === true,
@@ -480,11 +476,6 @@ async function readIntent(db: Db, tenantId: string, groupId: string, intentId: s
 /** Every member id of a group (consistent Query pages of 1,000). */
 export async function allMembers(db: Db, tenantId: string, groupId: string): Promise<string[]> {
   const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await listMembers(db, tenantId, groupId, { ...(startKey ? { startKey } : {}) });
-    ids.push(...page.userIds);
-    startKey = page.lastKey;
-  } while (startKey);
+  for await (const page of pages((startKey) => listMembers(db, tenantId, groupId, startingAt(startKey)))) ids.push(...page.userIds);
   return ids;
 }

@@ -9,6 +9,7 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
 import { GSI1 } from './table';
+import { pages, startingAt, type StartKey } from './paging';
 import { countPrefix, queryPrefix } from './partition';
 import { idFromSortKey, keys, memberOfPartition, membersPartition, sortKeyPrefix } from './keys';
 import { backoff } from '../commons/retry';
@@ -114,13 +115,11 @@ export async function memberIdsWithin(
   max: number,
 ): Promise<{ userIds: string[]; complete: boolean }> {
   const userIds: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const room = max + 1 - userIds.length;
-    const page = await listMembers(db, tenantId, groupId, { limit: Math.min(MEMBER_PAGE, room), ...(startKey ? { startKey } : {}) });
+  const read = (startKey: StartKey | undefined) => listMembers(db, tenantId, groupId, { limit: Math.min(MEMBER_PAGE, max + 1 - userIds.length), ...startingAt(startKey) });
+  for await (const page of pages(read)) {
     userIds.push(...page.userIds);
-    startKey = page.lastKey;
-  } while (startKey && userIds.length <= max);
+    if (userIds.length > max) break;
+  }
   const complete = userIds.length <= max;
   return { userIds: complete ? userIds : userIds.slice(0, max), complete };
 }
@@ -140,8 +139,7 @@ export async function isMember(db: Db, tenantId: string, groupId: string, userId
 /** The groups a user belongs to, through the reverse index (eventually consistent, like every GSI). */
 export async function groupIdsOfUser(db: Db, tenantId: string, userId: string): Promise<string[]> {
   const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
+  const read = async (startKey: StartKey | undefined) => {
     const result = await db.client.send(
       new QueryCommand({
         TableName: db.table,
@@ -151,9 +149,11 @@ export async function groupIdsOfUser(db: Db, tenantId: string, userId: string): 
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
-    for (const item of result.Items ?? []) ids.push(idFromSortKey(String(item[GSI1.sortKey]), sortKeyPrefix.group));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+    return { items: result.Items ?? [], ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+  };
+  for await (const page of pages(read)) {
+    for (const item of page.items) ids.push(idFromSortKey(String(item[GSI1.sortKey]), sortKeyPrefix.group));
+  }
   return ids;
 }
 
