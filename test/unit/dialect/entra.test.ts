@@ -43,7 +43,14 @@ describe(`${entra.emptyValueClears.name} (${entra.ENTRA_VALIDATION_TESTS}: SCIM_
     expect(patch('User', managed(), { op: 'replace', path: `${ENTERPRISE}:manager`, value: { value: '' } })[ENTERPRISE]).toEqual({ department: 'Ops' });
     expect(patch('User', managed(), { op: 'replace', path: `${ENTERPRISE}:manager`, value: '' })[ENTERPRISE]).toEqual({ department: 'Ops' });
   });
+  it.each(lenient)('"" clears an optional attribute, and a later null keeps it cleared (SCIM_Null_Update_Test)', ({ patch }) => {
+    const cleared = patch('User', user({ title: 'Dr', nickName: 'Jo' }), { op: 'Replace', path: 'title', value: '' });
+    expect(cleared.title).toBeUndefined();
+    expect(cleared.nickName).toBe('Jo');
+    expect(patch('User', cleared, { op: 'Replace', path: 'title', value: null }).title).toBeUndefined();
+  });
   it('strict: "" is a value, not "unassigned" (RFC 7643 §2.5)', () => {
+    expect(strict.patch('User', user({ title: 'Dr' }), { op: 'replace', path: 'title', value: '' }).title).toBe('');
     const next = strict.patch('User', managed(), { op: 'replace', path: `${ENTERPRISE}:manager`, value: { value: '' } });
     expect(next[ENTERPRISE]).toEqual({ manager: { value: '' }, department: 'Ops' });
   });
