@@ -67,6 +67,12 @@ export interface ScimEndpointProps {
    * versions; README Performance compares their init times). @default 'bundled'
    */
   readonly awsSdk?: AwsSdkSource;
+  /**
+   * Change events (RFC 9967 SETs, README "Change events"): `form` `notice` lists attribute names,
+   * `full` carries the resource's values (the bus then carries PII); `issuer` is the SETs' `iss`.
+   * @default { form: 'notice', issuer: 'scim-serverless' }
+   */
+  readonly changeEvents?: { readonly form?: 'notice' | 'full'; readonly issuer?: string };
 }
 
 const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(29);
@@ -123,6 +129,10 @@ export class ScimEndpoint extends Construct {
     this.functions = { ...resourceFunctions, authorizer, janitor, publisher };
 
     this.api = this.createApi(props, resourceFunctions, authorizer);
+    // The publisher writes the SETs; discovery advertises their URIs (ServiceProviderConfig securityEvents).
+    const eventForm = props.changeEvents?.form ?? 'notice';
+    for (const fn of [publisher, resourceFunctions.discovery]) fn.addEnvironment('SCIM_EVENT_FORM', eventForm);
+    if (props.changeEvents?.issuer) publisher.addEnvironment('SCIM_EVENT_ISSUER', props.changeEvents.issuer);
     this.sharedUsagePlan = this.addUsagePlan('Shared', sharedUsageKey(this.usageKeySalt), props.sharedTenantThrottle ?? { rateLimit: 100, burstLimit: 200 }, {
       plan: 'SCIM tenants without a usage plan of their own (added with scim-admin)',
       key: 'Usage identifier of the SCIM tenants on the shared plan (not a credential)',
