@@ -192,6 +192,7 @@ function sortMatches(matches: StoredResource[], params: ListParams): StoredResou
   const byId = (a: StoredResource, b: StoredResource) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   if (!params.sortBy) return [...matches].sort(byId);
   const compare = compareResources(params.sortBy, params.sortOrder);
-  const view = (stored: StoredResource): ScimResource => ({ ...stored.resource, id: stored.id, meta: { created: stored.created, lastModified: stored.lastModified } });
-  return [...matches].sort((a, b) => compare(view(a), view(b)) || byId(a, b));
+  // Each resource's sort view is built once, not once per comparison (n log n of them).
+  const views = new Map(matches.map((stored): [StoredResource, ScimResource] => [stored, { ...stored.resource, id: stored.id, meta: { created: stored.created, lastModified: stored.lastModified } }]));
+  return [...matches].sort((a, b) => compare(views.get(a) as ScimResource, views.get(b) as ScimResource) || byId(a, b));
 }
