@@ -13,9 +13,13 @@ import type { ScimResource } from '../scim/schema/types';
 import {
   allMembers,
   commitGroupChange,
+  commitMemberChange,
+  memberChangeFitsOneTransaction,
   createGroupLeased,
   deleteGroup,
   GroupChangeUnfinished,
+  lockGroup,
+  unlockGroup,
   readGroup,
   recoverExpiredLease,
   type GroupChange,
@@ -66,6 +70,11 @@ export async function writeGroup(
       continue;
     }
     checkIfMatch(ifMatch, record.stored);
+    if (attempt > OPTIMISTIC_ATTEMPTS) {
+      const written = await writeLocked(ctx, id, ifMatch, plan, owner);
+      if (written) return written;
+      continue;
+    }
     const planned = plan(record.stored);
     const change = planned && (await changeOf(ctx, record.stored, planned));
     if (!change) return record.stored;
@@ -80,6 +89,84 @@ export async function writeGroup(
   }
 }
 
+/**
+ * Optimistic attempts before a writer takes the lease first: a replacement racing a stream of member
+ * adds (which need no version) could otherwise lose every time.
+ */
+const OPTIMISTIC_ATTEMPTS = 3;
+
+/**
+ * The pessimistic path: lease the group, read it, compute and commit under the lease. Undefined
+ * when the lease could not be taken (gone, or leased by another: the caller's loop handles both).
+ */
+async function writeLocked(
+  ctx: TenantContext,
+  id: string,
+  ifMatch: string | undefined,
+  plan: (current: StoredResource) => PlannedChange | undefined,
+  owner: string,
+): Promise<StoredResource | undefined> {
+  try {
+    await lockGroup(ctx.db, ctx.tenantId, id, owner, timingOf(ctx));
+  } catch (error) {
+    if (error instanceof VersionConflict) return undefined;
+    throw error;
+  }
+  let committing = false;
+  try {
+    const record = await readGroup(ctx.db, ctx.tenantId, id);
+    if (!record) throw notFound(`Group ${id} not found.`);
+    checkIfMatch(ifMatch, record.stored);
+    const planned = plan(record.stored);
+    const change = planned && (await changeOf(ctx, record.stored, planned));
+    if (!change) {
+      await unlockGroup(ctx.db, ctx.tenantId, id, owner);
+      return record.stored;
+    }
+    committing = true;
+    return await commitGroupChange(ctx.db, ctx.tenantId, { ...change, lockedBy: owner }, owner, timingOf(ctx));
+  } catch (error) {
+    if (error instanceof GroupChangeUnfinished) throw busy(error.retryAt - Date.now());
+    // Before the commit, or a commit refused before anything was written (uniqueness, a lost lease):
+    // release. A commit that failed half-way keeps the lease: its stored change is rolled forward.
+    if (!committing || error instanceof ScimError || error instanceof VersionConflict) await unlockGroup(ctx.db, ctx.tenantId, id, owner);
+    if (error instanceof VersionConflict) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A PATCH of members only, without If-Match: its adds and removes commute with every other such
+ * PATCH, so it is one unconditional-on-version transaction (store commitMemberChange) and needs no
+ * read first; concurrent ones never retry. Replacements and large changes take writeGroup's path.
+ */
+export async function writeMembers(ctx: TenantContext, id: string, members: NetMemberChange): Promise<StoredResource> {
+  const put = [...members.put];
+  const remove = [...members.remove];
+  if (members.exact || !memberChangeFitsOneTransaction(put, remove)) {
+    return writeGroup(ctx, id, undefined, (current) => ({ resource: current.resource, members }));
+  }
+  const owner = randomUUID();
+  for (let attempt = 1; put.length + remove.length > 0; attempt += 1) {
+    try {
+      await commitMemberChange(ctx.db, ctx.tenantId, id, put, remove);
+      break;
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      // Gone, or leased by a large change: see which.
+      const record = await readGroup(ctx.db, ctx.tenantId, id);
+      if (!record) throw notFound(`Group ${id} not found.`);
+      if (record.lease) await settleLease(ctx, record, owner);
+      else if (Date.now() >= ctx.deadline) throw busy(1000);
+      else await pause(attempt);
+    }
+  }
+  // The ETag answered is of the group as read now: this change, and possibly later ones.
+  const record = await readGroup(ctx.db, ctx.tenantId, id);
+  if (!record) throw notFound(`Group ${id} not found.`);
+  return record.stored;
+}
+
 /** Deletes the group at the version read; a lost race is re-read (404, 412 under If-Match, or retried). */
 export async function removeGroup(ctx: TenantContext, id: string, ifMatch: string | undefined): Promise<void> {
   const owner = randomUUID();
@@ -91,6 +178,7 @@ export async function removeGroup(ctx: TenantContext, id: string, ifMatch: strin
       continue;
     }
     checkIfMatch(ifMatch, record.stored);
+    if (attempt > OPTIMISTIC_ATTEMPTS && (await deleteLocked(ctx, id, ifMatch, owner))) return;
     try {
       await deleteGroup(ctx.db, ctx.tenantId, record.stored, ctx.profile.schemas);
       return;
@@ -108,6 +196,27 @@ export async function createLargeGroup(ctx: TenantContext, resource: ScimResourc
     return await createGroupLeased(ctx.db, ctx.tenantId, resource, memberIds, randomUUID(), timingOf(ctx), ctx.profile.schemas);
   } catch (error) {
     if (error instanceof GroupChangeUnfinished) throw busy(error.retryAt - Date.now());
+    throw error;
+  }
+}
+
+/** DELETE under the lease (see writeLocked); false when the lease could not be taken. */
+async function deleteLocked(ctx: TenantContext, id: string, ifMatch: string | undefined, owner: string): Promise<boolean> {
+  try {
+    await lockGroup(ctx.db, ctx.tenantId, id, owner, timingOf(ctx));
+  } catch (error) {
+    if (error instanceof VersionConflict) return false;
+    throw error;
+  }
+  try {
+    const record = await readGroup(ctx.db, ctx.tenantId, id);
+    if (!record) throw notFound(`Group ${id} not found.`);
+    checkIfMatch(ifMatch, record.stored);
+    await deleteGroup(ctx.db, ctx.tenantId, record.stored, ctx.profile.schemas, owner);
+    return true;
+  } catch (error) {
+    await unlockGroup(ctx.db, ctx.tenantId, id, owner);
+    if (error instanceof VersionConflict) return false;
     throw error;
   }
 }

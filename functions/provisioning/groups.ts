@@ -20,7 +20,7 @@ import { limits } from './limits';
 import { memberValue } from './membership-view';
 import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
-import { createLargeGroup, removeGroup, writeGroup } from './group-commit';
+import { createLargeGroup, removeGroup, writeGroup, writeMembers } from './group-commit';
 import { loadOrNotFound } from './versioned';
 
 export const groups: ResourceService = {
@@ -57,6 +57,9 @@ export const groups: ResourceService = {
     // Everything is checked before anything is written: a failing PATCH changes nothing (RFC 7644 §3.5.2).
     await assertUsers(ctx, addedMemberIds(memberChanges));
     const members = netMemberChange(memberChanges);
+    if (attributeOperations.length === 0 && (ifMatch === undefined || ifMatch.trim() === '*')) {
+      return present(ctx, await writeMembers(ctx, id, members), withMembers);
+    }
     const stored = await writeGroup(ctx, id, ifMatch, (current) => {
       let resource = current.resource;
       if (attributeOperations.length > 0) {

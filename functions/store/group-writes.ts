@@ -61,6 +61,8 @@ export interface GroupChange {
   readonly members?: readonly string[];
   /** The tenant's schemas: which attributes hold unique values (RFC 7643's alone when absent). */
   readonly registry?: SchemaRegistry;
+  /** Set when the writer holds the group's lease (lockGroup): the change is conditional on that, not on a version. */
+  readonly lockedBy?: string;
 }
 
 /** A lease holder ran out of time: its change is stored and will be finished by the next writer. */
@@ -118,7 +120,13 @@ export async function createGroup(
 }
 
 /** Deletes the group at the version read, if unleased, with its uniqueness items. Members go afterwards (janitor). */
-export async function deleteGroup(db: Db, tenantId: string, stored: StoredResource, registry: SchemaRegistry = standardRegistry): Promise<void> {
+export async function deleteGroup(
+  db: Db,
+  tenantId: string,
+  stored: StoredResource,
+  registry: SchemaRegistry = standardRegistry,
+  lockedBy?: string,
+): Promise<void> {
   await transact(
     db,
     [
@@ -126,14 +134,88 @@ export async function deleteGroup(db: Db, tenantId: string, stored: StoredResour
         Delete: {
           TableName: db.table,
           Key: keys.group(tenantId, stored.id),
-          ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
-          ExpressionAttributeValues: { ':expected': stored.version },
+          ...(lockedBy !== undefined
+            ? { ConditionExpression: 'leaseOwner = :owner', ExpressionAttributeValues: { ':owner': lockedBy } }
+            : {
+                ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
+                ExpressionAttributeValues: { ':expected': stored.version },
+              }),
         },
       },
       ...uniqueValuesOf(registry, 'Group', stored.resource).map((u) => deleteUnique(db, tenantId, 'Group', u, stored.id)),
     ],
     [],
   );
+}
+
+/**
+ * Member adds and removes that do not depend on what was read (a PATCH of members only, without
+ * If-Match): they commute with each other, so they need no version condition — only an existing,
+ * unleased group — and concurrent ones never conflict. A replacement still conflicts with them,
+ * because they bump the version it is conditional on. Throws VersionConflict when the group is gone
+ * or leased.
+ */
+export async function commitMemberChange(db: Db, tenantId: string, groupId: string, put: readonly string[], remove: readonly string[]): Promise<void> {
+  await transact(
+    db,
+    [
+      {
+        Update: {
+          TableName: db.table,
+          Key: keys.group(tenantId, groupId),
+          UpdateExpression: 'SET version = version + :one, lastModified = :now',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(leaseOwner)',
+          ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() },
+        },
+      },
+      ...membershipActions(db, tenantId, groupId, put, remove),
+    ],
+    [],
+  );
+}
+
+export const memberChangeFitsOneTransaction = (put: readonly string[], remove: readonly string[]): boolean =>
+  1 + put.length + remove.length <= TRANSACTION_ACTIONS;
+
+/**
+ * Takes the group's lease before reading it (no version condition), so a writer whose optimistic
+ * attempts keep losing to a stream of member adds is certain to get its turn: while it holds the
+ * lease, every other write waits. It then reads the group, computes its change and commits it with
+ * `lockedBy` (or releases the lease with unlockGroup). Throws VersionConflict when the group is gone or
+ * already leased.
+ */
+export async function lockGroup(db: Db, tenantId: string, groupId: string, owner: string, timing: LeaseTiming): Promise<void> {
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.group(tenantId, groupId),
+        UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :owner',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(leaseOwner)',
+        ExpressionAttributeValues: { ':owner': owner, ':expires': timing.writeDeadline + timing.marginMs },
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') throw new VersionConflict();
+    throw error;
+  }
+}
+
+/** Releases a lease that stored no change; a lease that is no longer ours is left alone. */
+export async function unlockGroup(db: Db, tenantId: string, groupId: string, owner: string): Promise<void> {
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.group(tenantId, groupId),
+        UpdateExpression: 'REMOVE leaseOwner, leaseExpires, leaseIntent',
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
 
 export interface LeaseTiming {
@@ -168,8 +250,12 @@ async function commitSmall(db: Db, tenantId: string, change: GroupChange): Promi
       Put: {
         TableName: db.table,
         Item: toItem(tenantId, 'Group', after),
-        ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
-        ExpressionAttributeValues: { ':expected': change.before.version },
+        ...(change.lockedBy !== undefined
+          ? { ConditionExpression: 'leaseOwner = :owner', ExpressionAttributeValues: { ':owner': change.lockedBy } }
+          : {
+              ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
+              ExpressionAttributeValues: { ':expected': change.before.version },
+            }),
       },
     },
     ...added.map((u) => putUnique(db, tenantId, 'Group', u, after.id)),
@@ -258,8 +344,12 @@ async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner:
       TableName: db.table,
       Key: keys.group(tenantId, groupId),
       UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :intent',
-      ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
-      ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': owner, ':expected': change.before.version },
+      ...(change.lockedBy === owner
+        ? { ConditionExpression: 'leaseOwner = :owner', ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': owner } }
+        : {
+            ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
+            ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': owner, ':expected': change.before.version },
+          }),
     },
   };
   // The stored change: for a replacement the resulting member list (a recovering writer recomputes
@@ -437,6 +527,11 @@ export async function recoverExpiredLease(db: Db, tenantId: string, record: Grou
     throw error;
   }
   const intent = await readIntent(db, tenantId, groupId, lease.intent);
+  if (!intent) {
+    // Locked (lockGroup) but stopped before storing a change: nothing to finish.
+    await unlockGroup(db, tenantId, groupId, owner);
+    return;
+  }
   let remove = intent.remove;
   if (intent.exact) {
     const wanted = new Set(intent.put);
@@ -447,7 +542,7 @@ export async function recoverExpiredLease(db: Db, tenantId: string, record: Grou
   await finish(db, tenantId, record.stored, owner, lease.intent, intent.chunks, intent.resource, intent.removedUniques);
 }
 
-async function readIntent(db: Db, tenantId: string, groupId: string, intentId: string): Promise<Intent & { chunks: number }> {
+async function readIntent(db: Db, tenantId: string, groupId: string, intentId: string): Promise<(Intent & { chunks: number }) | undefined> {
   const put: string[] = [];
   const remove: string[] = [];
   let first: Record<string, unknown> | undefined;
@@ -462,7 +557,7 @@ async function readIntent(db: Db, tenantId: string, groupId: string, intentId: s
       remove.push(...((item.remove as string[] | undefined) ?? []));
     }
   }
-  if (!first) throw new Error(`group ${groupId}: lease without its intent ${intentId}`);
+  if (!first) return undefined;
   return {
     exact: first.exact === true,
     put,
