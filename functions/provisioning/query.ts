@@ -11,6 +11,7 @@ import type { FilterNode } from '../scim/filter/ast';
 import { evaluateFilter } from '../scim/filter/evaluate';
 import { compareResources } from '../scim/filter/sort';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
+import { presentable } from '../scim/resource/stored-fit';
 import { cursorKey } from '../store/cursor-key';
 import { pages, startingAt } from '../store/paging';
 import { findIdByUnique, findIdsByValue, getResources, listResources, positionAfter, type StoredResource } from '../store/resources';
@@ -45,7 +46,7 @@ export async function runQuery(ctx: TenantContext, type: ResourceTypeName, param
     case 'scan': {
       const keyed = plan.kind === 'key' ? await keyCandidates(ctx, type, plan.lookup) : undefined;
       const candidates = keyed?.resources ?? (await readAll(ctx, type));
-      const matches = sortMatches(await matching(ctx, type, params.filter, candidates, keyed?.relatedTo), params);
+      const matches = sortMatches(ctx, type, await matching(ctx, type, params.filter, candidates, keyed?.relatedTo), params);
       return slice(matches, params, secret, binding, position);
     }
   }
@@ -188,11 +189,17 @@ async function matching(
   });
 }
 
-function sortMatches(matches: StoredResource[], params: ListParams): StoredResource[] {
+function sortMatches(ctx: TenantContext, type: ResourceTypeName, matches: StoredResource[], params: ListParams): StoredResource[] {
   const byId = (a: StoredResource, b: StoredResource) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   if (!params.sortBy) return [...matches].sort(byId);
   const compare = compareResources(params.sortBy, params.sortOrder);
-  // Each resource's sort view is built once, not once per comparison (n log n of them).
-  const views = new Map(matches.map((stored): [StoredResource, ScimResource] => [stored, { ...stored.resource, id: stored.id, meta: { created: stored.created, lastModified: stored.lastModified } }]));
+  // Each resource's sort view is built once, not once per comparison (n log n of them), as clients
+  // see the resource: a value a deploy left behind (stored-fit.ts) sorts as absent.
+  const views = new Map(
+    matches.map((stored): [StoredResource, ScimResource] => [
+      stored,
+      { ...presentable(ctx.profile, type, stored.resource), id: stored.id, meta: { created: stored.created, lastModified: stored.lastModified } },
+    ]),
+  );
   return [...matches].sort((a, b) => compare(views.get(a) as ScimResource, views.get(b) as ScimResource) || byId(a, b));
 }

@@ -79,6 +79,9 @@ describe('an extension changed between two starts on the same data', () => {
     // A stale integer is not a string to filters either; the removed attribute is no filter at all.
     expect((await call('GET', `/Users?filter=${encodeURIComponent(`${ACME}:seats eq "5"`)}`)).json.totalResults).toBe(0);
     expect((await call('GET', `/Users?filter=${encodeURIComponent(`${ACME}:tier eq "pro"`)}`)).status).toBe(400);
+    const sorted = await call('GET', `/Users?sortBy=${ACME}:seats&sortOrder=descending`);
+    expect(sorted.status).toBe(200);
+    expect((sorted.json.Resources as Json[]).map((r) => r.id)).toEqual([id]);
     const patched = await call('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: `${ACME}:region`, value: 'EU' }] });
     expect(patched.status).toBe(200);
     expect(patched.json[ACME]).toEqual({ office: { building: 'B1' }, region: 'EU' });
