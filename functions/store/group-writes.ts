@@ -17,13 +17,13 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScimResource } from '../scim/schema/types';
 import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
-import { conflict, ScimError } from '../scim/errors';
+import { conflict } from '../scim/errors';
 import type { Db } from './db';
-import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix } from './keys';
-import { addMembers, listMembers, removeMembers } from './memberships';
+import { keys, sortKeyPrefix } from './keys';
+import { addMembers, listMembers, membershipItem, removeMembers } from './memberships';
 import { pages, startingAt, type StartKey } from './paging';
 import { queryPrefix } from './partition';
-import { deleteUnique, fromItem, putUnique, toItem, uniqueChanges, VersionConflict, type StoredResource } from './resources';
+import { deleteUnique, fromItem, newStoredResource, putUnique, toItem, uniqueChanges, VersionConflict, type StoredResource } from './resources';
 import { TransactionCancelled, transactWrite } from './transactions';
 
 /** TransactWriteItems takes at most 100 actions. */
@@ -102,10 +102,8 @@ export async function createGroup(
   memberIds: readonly string[],
   registry: SchemaRegistry = standardRegistry,
 ): Promise<StoredResource> {
-  const id = String(resource.id);
-  if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
-  const now = new Date().toISOString();
-  const stored: StoredResource = { id, resource, version: 1, created: now, lastModified: now };
+  const stored = newStoredResource(resource, 1);
+  const { id } = stored;
   const uniques = uniqueValuesOf(registry, 'Group', resource);
   await transact(
     db,
@@ -272,15 +270,7 @@ function membershipActions(db: Db, tenantId: string, groupId: string, put: reado
     ...put.map((userId) => ({
       Put: {
         TableName: db.table,
-        Item: {
-          ...keys.membership(tenantId, groupId, userId),
-          ...keys.membershipIndex(tenantId, groupId, userId),
-          entity: 'Membership',
-          tenantId,
-          groupId,
-          userId,
-          added: now,
-        },
+        Item: membershipItem(tenantId, groupId, userId, now),
       },
     })),
     ...remove.map((userId) => ({ Delete: { TableName: db.table, Key: keys.membership(tenantId, groupId, userId) } })),
@@ -377,10 +367,8 @@ export async function createGroupLeased(
   timing: LeaseTiming,
   registry: SchemaRegistry = standardRegistry,
 ): Promise<StoredResource> {
-  const id = String(resource.id);
-  if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
-  const now = new Date().toISOString();
-  const before: StoredResource = { id, resource, version: 0, created: now, lastModified: now };
+  const before = newStoredResource(resource, 0);
+  const { id } = before;
   const expires = timing.writeDeadline + timing.marginMs;
   const uniques = uniqueValuesOf(registry, 'Group', resource);
   const lease = {

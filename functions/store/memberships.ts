@@ -24,7 +24,8 @@ type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { Delete
 /** Unprocessed batch items go again after a jittered wait (commons/retry.ts). */
 const unprocessedRetry = { baseMs: 50, capMs: 3_200 };
 
-function membershipItem(tenantId: string, groupId: string, userId: string): Record<string, unknown> {
+/** A membership item as ops see it in the table (keys, entity, both ids, when it was added). */
+export function membershipItem(tenantId: string, groupId: string, userId: string, added: string = new Date().toISOString()): Record<string, unknown> {
   return {
     ...keys.membership(tenantId, groupId, userId),
     ...keys.membershipIndex(tenantId, groupId, userId),
@@ -32,7 +33,7 @@ function membershipItem(tenantId: string, groupId: string, userId: string): Reco
     tenantId,
     groupId,
     userId,
-    added: new Date().toISOString(),
+    added,
   };
 }
 

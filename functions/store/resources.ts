@@ -102,6 +102,17 @@ export async function findIdsByValue(db: Db, tenantId: string, type: ResourceTyp
   return [...owners].sort();
 }
 
+/**
+ * A resource about to be created, at `version` (1, or 0 while a leased create fills it): its
+ * server-assigned id must fit in a key (ids from imports are checked here too).
+ */
+export function newStoredResource(resource: ScimResource, version: number): StoredResource {
+  const id = String(resource.id);
+  if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
+  const now = new Date().toISOString();
+  return { id, resource, version, created: now, lastModified: now };
+}
+
 /** `registry` (the tenant's) says which values are unique: its uniqueness items are written in the same transaction. */
 export async function createResource(
   db: Db,
@@ -110,15 +121,12 @@ export async function createResource(
   resource: ScimResource,
   registry: SchemaRegistry = standardRegistry,
 ): Promise<StoredResource> {
-  const id = String(resource.id);
-  if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
-  const now = new Date().toISOString();
-  const stored: StoredResource = { id, resource, version: 1, created: now, lastModified: now };
+  const stored = newStoredResource(resource, 1);
   const uniques = uniqueValuesOf(registry, type, resource);
   try {
     await transactWrite(db, [
       { Put: { TableName: db.table, Item: toItem(tenantId, type, stored), ConditionExpression: 'attribute_not_exists(PK)' } },
-      ...uniques.map((u) => putUnique(db, tenantId, type, u, id)),
+      ...uniques.map((u) => putUnique(db, tenantId, type, u, stored.id)),
     ]);
   } catch (error) {
     throw uniquenessError(error, type, [undefined, ...uniques]);

@@ -17,10 +17,11 @@ const call = async (path: string) => {
 
 beforeAll(async () => {
   stack = await startTestStack({ tenants: [T] });
-  await Promise.all(
+  const created = await Promise.all(
     Array.from({ length: 60 }, (_, i) => stack.request(T, 'POST', '/Users', { schemas: [USER], userName: `u${i}@example.com`, title: i % 2 ? 'odd' : 'even' })),
   );
-});
+  expect(created.map((r) => r.status)).toEqual(created.map(() => 201));
+}, 120_000);
 afterAll(async () => stack.stop());
 
 describe('the scan budget', () => {
