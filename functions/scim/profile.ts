@@ -5,7 +5,7 @@
  * core as one argument so that adding a per-tenant rule never changes every signature again.
  */
 import { tolerantDialect, type Dialect } from './dialect/dialect';
-import { standardRegistry, type SchemaRegistry } from './schema/registry';
+import { SchemaRegistry } from './schema/registry';
 
 /**
  * What an attribute the tenant's schemas do not define gets: `reject` (400 invalidValue, the
@@ -26,4 +26,8 @@ export interface ScimProfile {
 }
 
 /** The profile of a tenant with no settings: RFC 7643's schemas and the tolerant dialect. */
-export const defaultProfile: ScimProfile = { dialect: tolerantDialect, schemas: standardRegistry, unknownAttributes: 'reject' };
+export const defaultProfile: ScimProfile = {
+  dialect: tolerantDialect,
+  schemas: new SchemaRegistry({ aliases: tolerantDialect.subAttributeAliases }),
+  unknownAttributes: 'reject',
+};

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { DIALECT_NAMES } from '../scim/dialect/dialect';
+import { DIALECT_NAMES, dialectNamed } from '../scim/dialect/dialect';
 import { parsePatchPath } from '../scim/filter/path';
 import { defaultProfile } from '../scim/profile';
 import { SchemaRegistry } from '../scim/schema/registry';
@@ -91,8 +91,9 @@ export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;
 
 /** The tenant's schema registry as its settings declare it (core, enterprise and its extensions). */
-export function registryOf(settings: Pick<TenantSettings, 'schemaExtensions' | 'requiredAttributes' | 'externalIdUniqueness'>): SchemaRegistry {
+export function registryOf(settings: Pick<TenantSettings, 'schemaExtensions' | 'requiredAttributes' | 'externalIdUniqueness' | 'dialect'>): SchemaRegistry {
   return new SchemaRegistry({
+    aliases: dialectNamed(settings.dialect).subAttributeAliases,
     extensions: toSchemaExtensions(settings.schemaExtensions),
     requiredAttributes: settings.requiredAttributes,
     externalIdUniqueness: settings.externalIdUniqueness,

@@ -13,6 +13,7 @@
  *    endpoint has always behaved; `entra` and `okta` take only their provider's rules; `strict`
  *    takes none.
  */
+import type { SubAttributeAlias } from '../schema/types';
 import { entraRules } from './entra';
 import { oktaRules } from './okta';
 import { rfcForms } from './strict';
@@ -53,6 +54,8 @@ export interface DialectForms {
   bareWordFilterValue(word: string): string | undefined;
   /** URNs accepted in a Group's `schemas` in place of the Group schema (and never returned). */
   readonly groupSchemaAliases: readonly string[];
+  /** Other names of sub-attributes (accepted in bodies, PATCH paths, filters and projection; never served). */
+  readonly subAttributeAliases: readonly SubAttributeAlias[];
 }
 
 export type Provider = 'Microsoft Entra ID' | 'Okta';

@@ -119,6 +119,19 @@ export const legacyGroupSchemaUrns: DialectRule = {
   },
 };
 
+/**
+ * The AppRoleAssignmentsComplex mapping posts
+ * `"roles": [{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "displayName": "Admin", "value": "Admin"}]`:
+ * `displayName` is the role's `display` (RFC 7643 §4.1.2), also in PATCH paths, filters and projection.
+ */
+export const roleDisplayName: DialectRule = {
+  name: 'entra.roleDisplayName',
+  provider: 'Microsoft Entra ID',
+  summary: 'App role assignments (AppRoleAssignmentsComplex) name a role\'s display "displayName"; read as roles.display.',
+  source: 'https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes#provisioning-a-role-to-a-scim-app',
+  forms: { subAttributeAliases: [{ resourceType: 'User', attribute: 'roles', subAttribute: 'display', alias: 'displayName' }] },
+};
+
 /** Every Entra rule, default job and aadOptscim062020 together. */
 export const entraRules: readonly DialectRule[] = [
   capitalisedPatchOps,
@@ -131,4 +144,5 @@ export const entraRules: readonly DialectRule[] = [
   pathlessKeysArePaths,
   bareWordFilterValues,
   legacyGroupSchemaUrns,
+  roleDisplayName,
 ];

@@ -30,4 +30,6 @@ export const rfcForms: DialectForms = {
   bareWordFilterValue: () => undefined,
   // RFC 7643 §3 / §4.2: a Group's "schemas" names urn:ietf:params:scim:schemas:core:2.0:Group.
   groupSchemaAliases: [],
+  // RFC 7643 §4.1.2: a role's sub-attributes are value, display, type and primary.
+  subAttributeAliases: [],
 };

@@ -152,13 +152,7 @@ export const userSchema: SchemaDefinition = {
     addressAttribute,
     groupsAttribute,
     multiValued('entitlements', 'A list of entitlements for the User.', attribute('value', 'The value of an entitlement.'), []),
-    // Entra's AppRoleAssignmentsComplex mapping names a role's display `displayName`
-    // ("roles": [{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "displayName": "Admin", "value": "Admin"}]):
-    // the same sub-attribute, so PATCH paths, filters and projection accept that name too.
-    multiValued('roles', 'A list of roles for the User.', attribute('value', 'The value of a role.'), [], {}, {
-      ...displayAttr(),
-      aliases: ['displayName'],
-    }),
+    multiValued('roles', 'A list of roles for the User.', attribute('value', 'The value of a role.'), []),
     multiValued('x509Certificates', 'A list of certificates issued to the User.', attribute('value', 'The value of an X.509 certificate.', {
       type: 'binary',
     }), []),

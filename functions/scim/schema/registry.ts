@@ -9,7 +9,7 @@
  * lists and path resolutions memoized, so a request pays for lookups, never for building.
  */
 import { commonAttributes, resourceTypes as standardResourceTypes, schemas as standardSchemas } from './definitions';
-import type { AttributeDefinition, ResourceTypeDefinition, ResourceTypeName, SchemaDefinition } from './types';
+import type { AttributeDefinition, ResourceTypeDefinition, ResourceTypeName, SchemaDefinition, SubAttributeAlias } from './types';
 
 /** A parsed attribute path: `[schemaUrn:]attribute[.subAttribute]`. */
 export interface AttributePath {
@@ -46,6 +46,8 @@ export interface RegistryOptions {
   readonly requiredAttributes?: RequiredAttributes;
   /** Overrides of common attributes' characteristics: `externalId` uniqueness is a tenant's choice. */
   readonly externalIdUniqueness?: 'none' | 'server';
+  /** Other names of sub-attributes, from the tenant's dialect (functions/scim/dialect/). */
+  readonly aliases?: readonly SubAttributeAlias[];
 }
 
 /** A unique attribute: where its value is stored and how keys are named. */
@@ -70,7 +72,7 @@ const RESOLVED_CACHE_LIMIT = 5_000;
 
 const attributeIndexes = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>();
 
-/** An attribute by name, case-insensitively; `aliases` (e.g. Entra's `roles.displayName`) find it too. */
+/** An attribute by name, case-insensitively; its `aliases` (from the tenant's dialect) find it too. */
 export function findAttribute(
   attributes: readonly AttributeDefinition[] | undefined,
   name: string,
@@ -84,6 +86,25 @@ export function findAttribute(
     attributeIndexes.set(attributes, index);
   }
   return index.get(lower(name));
+}
+
+/** The core schemas with the dialect's sub-attribute aliases marked (copies: the definitions stay as RFC 7643 writes them). */
+function withAliases(list: readonly SchemaDefinition[], aliases: readonly SubAttributeAlias[]): readonly SchemaDefinition[] {
+  if (aliases.length === 0) return list;
+  return list.map((schema) => {
+    const mine = aliases.filter((a) => lower(standardResourceTypes[a.resourceType].schema) === lower(schema.id));
+    if (mine.length === 0) return schema;
+    const attributes = schema.attributes.map((attribute) => {
+      const forAttribute = mine.filter((a) => lower(a.attribute) === lower(attribute.name));
+      if (forAttribute.length === 0 || !attribute.subAttributes) return attribute;
+      const subAttributes = attribute.subAttributes.map((sub) => {
+        const names = forAttribute.filter((a) => lower(a.subAttribute) === lower(sub.name)).map((a) => a.alias);
+        return names.length === 0 ? sub : { ...sub, aliases: [...(sub.aliases ?? []), ...names] };
+      });
+      return { ...attribute, subAttributes };
+    });
+    return { ...schema, attributes };
+  });
 }
 
 /** The definition that governs comparisons on a resolved attribute (the sub-attribute if any). */
@@ -106,7 +127,7 @@ export class SchemaRegistry {
 
   constructor(options: RegistryOptions = {}) {
     const extensions = options.extensions ?? [];
-    this.schemas = [...standardSchemas, ...extensions.map((e) => e.schema)];
+    this.schemas = [...withAliases(standardSchemas, options.aliases ?? []), ...extensions.map((e) => e.schema)];
     this.tenantSchemaUrns = new Set(extensions.map((e) => e.schema.id));
     for (const schema of this.schemas) this.byId.set(lower(schema.id), schema);
     const types = {} as Record<ResourceTypeName, ResourceTypeDefinition>;
@@ -261,7 +282,7 @@ export class SchemaRegistry {
 
   /**
    * An unqualified name the core schema lacks is looked up in the resource type's extensions:
-   * Entra sends the enterprise `manager` as bare `manager`. Core wins when both define a name;
+   * RFC 7644 §3.10 lets clients omit the URN (bare `manager` is the enterprise one). Core wins when both define a name;
    * among extensions, the first declared (enterprise, then the tenant's in file order).
    */
   qualifyPath(type: ResourceTypeName, text: string): string {
@@ -305,8 +326,8 @@ export class SchemaRegistry {
           .map((definition) => ({ name: `${urn}:${definition.name}`, urn, definition, path: lower(`${urn}:${definition.name}`), shared: false })),
       ),
     ];
-    // RFC 7643 §3.1 gives externalId no uniqueness, yet clients look resources up by it (Entra's
-    // "filter, then create"): without uniqueness it stays key-backed through shared index items.
+    // RFC 7643 §3.1 gives externalId no uniqueness, yet clients look resources up by it
+    // ("filter, then create"): without uniqueness it stays key-backed through shared index items.
     const externalId = coreAttributes.find((a) => a.name === 'externalId');
     const shared: UniqueAttribute[] =
       externalId && !isUnique(externalId) ? [{ name: 'externalId', urn: undefined, definition: externalId, path: 'externalid', shared: true }] : [];

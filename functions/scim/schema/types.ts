@@ -19,9 +19,17 @@ export interface AttributeDefinition {
   readonly subAttributes?: readonly AttributeDefinition[];
   /**
    * Other names a client may use for this attribute (not an RFC 7643 characteristic, never served by
-   * /Schemas): Entra's AppRoleAssignmentsComplex mapping sends a role's `display` as `displayName`.
+   * /Schemas). Set only from the tenant's dialect (`subAttributeAliases`), never in definitions.ts.
    */
   readonly aliases?: readonly string[];
+}
+
+/** `resourceType`'s `attribute.subAttribute` may also be named `alias` (a dialect's form). */
+export interface SubAttributeAlias {
+  readonly resourceType: 'User' | 'Group';
+  readonly attribute: string;
+  readonly subAttribute: string;
+  readonly alias: string;
 }
 
 export interface SchemaDefinition {

@@ -138,3 +138,17 @@ describe(`${entra.legacyGroupSchemaUrns.name} (${entra.ENTRA_KNOWN_ISSUES}: inva
     expect(scimErrorOf(() => strict.create('Group', legacy))).toMatchObject({ scimType: 'invalidValue' });
   });
 });
+
+describe(`${entra.roleDisplayName.name} (${entra.roleDisplayName.source})`, () => {
+  const role = { primary: false, type: 'WindowsAzureActiveDirectoryRole', displayName: 'Admin', value: 'Admin' };
+  it.each(lenient)('reads a role\'s displayName as its display, in bodies, PATCH paths and filters', ({ create, patch, matches }) => {
+    const created = create('User', { schemas: [USER], userName: 'a', roles: [role] });
+    expect(created.roles).toEqual([{ primary: false, type: 'WindowsAzureActiveDirectoryRole', display: 'Admin', value: 'Admin' }]);
+    const patched = patch('User', user({ roles: [{ value: 'Admin', display: 'Admin' }] }), { op: 'replace', path: 'roles[value eq "Admin"].displayName', value: 'Boss' });
+    expect(patched.roles).toEqual([{ value: 'Admin', display: 'Boss' }]);
+    expect(matches('User', 'roles.displayName eq "Admin"', user({ roles: [{ value: 'Admin', display: 'Admin' }] }))).toBe(true);
+  });
+  it('strict: a role has value, display, type and primary (RFC 7643 §4.1.2)', () => {
+    expect(scimErrorOf(() => strict.create('User', { schemas: [USER], userName: 'a', roles: [role] }))).toMatchObject({ status: 400 });
+  });
+});

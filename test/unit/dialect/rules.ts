@@ -7,9 +7,13 @@ import { splitMemberOperations } from '../../../functions/scim/patch/members';
 import { parsePatchBody, PATCH_OP_SCHEMA } from '../../../functions/scim/patch/operations';
 import { defaultProfile, type ScimProfile } from '../../../functions/scim/profile';
 import { parseResource } from '../../../functions/scim/resource/validate';
+import { SchemaRegistry } from '../../../functions/scim/schema/registry';
 import type { ResourceTypeName, ScimResource } from '../../../functions/scim/schema/types';
 
-export const profileOf = (name: DialectName): ScimProfile => ({ ...defaultProfile, dialect: dialectNamed(name) });
+export const profileOf = (name: DialectName): ScimProfile => {
+  const dialect = dialectNamed(name);
+  return { ...defaultProfile, dialect, schemas: new SchemaRegistry({ aliases: dialect.subAttributeAliases }) };
+};
 
 export const under = (name: DialectName) => {
   const profile = profileOf(name);
