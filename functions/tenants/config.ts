@@ -1,9 +1,12 @@
 /**
  * Tenant configuration (tenants.json): read by the CDK app to onboard tenants by deploy and by the
  * local server to seed the same tenants. Validated with zod so a typo fails the synth, not a request.
+ * The resource functions parse stored settings with tenantSettingsSchema (tenants/profile.ts): it is
+ * written with `zod/mini`, whose functions (not methods) let their bundles drop what they do not use.
  */
 import { readFileSync } from 'node:fs';
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { DIALECT_NAMES, dialectNamed } from '../scim/dialect/dialect';
 import { parsePatchPath } from '../scim/filter/path';
 import { defaultProfile } from '../scim/profile';
@@ -14,75 +17,80 @@ import { TENANT_ID_PATTERN } from './tenant-id';
 
 export { TENANT_ID_PATTERN };
 
+// zod/mini ships no messages (zod classic loads English on import): without them every issue reads
+// "Invalid input", in synth errors and in the problem a resource function logs for bad settings.
+z.config(en());
+
 export const tenantSettingsSchema = z
   .object({
     /**
      * Attribute paths a tenant's app requires on create/replace, e.g. `roles[primary eq "True"].value`,
      * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization`, `phoneNumbers`.
      */
-    requiredAttributes: z
-      .object({ User: z.array(z.string().min(1)).default([]), Group: z.array(z.string().min(1)).default([]) })
-      .partial()
-      .default({}),
+    requiredAttributes: z._default(
+      z.partial(z.object({ User: z._default(z.array(z.string().check(z.minLength(1))), []), Group: z._default(z.array(z.string().check(z.minLength(1))), []) })),
+      {},
+    ),
     /**
      * Which identity provider's request forms the tenant accepts (functions/scim/dialect/): `tolerant`
      * (absent: Entra's and Okta's together), `entra`, `okta`, or `strict` (RFC 7643/7644 only).
      */
-    dialect: z.enum(DIALECT_NAMES).optional(),
+    dialect: z.optional(z.enum(DIALECT_NAMES)),
     /** Lifetime of the tenant's OAuth access tokens (Microsoft's gallery accepts 60-360 minutes). @default 60 */
-    tokenLifetimeMinutes: z.number().int().min(60).max(360).optional(),
+    tokenLifetimeMinutes: z.optional(z.int().check(z.gte(60), z.lte(360))),
     /** The tenant's own schema extensions, in RFC 7643 §7 representation (see schema-extensions.ts). */
     schemaExtensions: schemaExtensionsSchema,
     /** `reject` (400 invalidValue, default) or `ignore` attributes no schema of the tenant defines (names logged). */
-    unknownAttributes: z.enum(['reject', 'ignore']).default('reject'),
+    unknownAttributes: z._default(z.enum(['reject', 'ignore']), 'reject'),
     /**
      * RFC 7643 §3.1 gives externalId no uniqueness (`none`, the default: Entra fills it from
      * mailNickname, which need not be unique); `server` makes a duplicate 409 uniqueness. Either way
      * `externalId eq` is a strongly consistent key lookup returning every match.
      */
-    externalIdUniqueness: z.enum(['none', 'server']).default('none'),
+    externalIdUniqueness: z._default(z.enum(['none', 'server']), 'none'),
   })
-  .superRefine((settings, ctx) => {
-    // Required paths must name attributes of the tenant's own schemas: checked here, not on a request.
-    const schemas = registryOf(settings);
-    const profile = { ...defaultProfile, schemas };
-    for (const type of ['User', 'Group'] as const satisfies readonly ResourceTypeName[]) {
-      (settings.requiredAttributes[type] ?? []).forEach((path, index) => {
-        try {
-          parsePatchPath(profile, type, schemas.qualifyPath(type, path));
-        } catch (error) {
-          const why = error instanceof Error ? error.message : 'not a path';
-          ctx.addIssue({ code: 'custom', path: ['requiredAttributes', type, index], message: why });
-        }
-      });
-    }
-  });
+  .check(
+    z.superRefine((settings, ctx) => {
+      // Required paths must name attributes of the tenant's own schemas: checked here, not on a request.
+      const schemas = registryOf(settings);
+      const profile = { ...defaultProfile, schemas };
+      for (const type of ['User', 'Group'] as const satisfies readonly ResourceTypeName[]) {
+        (settings.requiredAttributes[type] ?? []).forEach((path, index) => {
+          try {
+            parsePatchPath(profile, type, schemas.qualifyPath(type, path));
+          } catch (error) {
+            const why = error instanceof Error ? error.message : 'not a path';
+            ctx.addIssue({ code: 'custom', path: ['requiredAttributes', type, index], message: why });
+          }
+        });
+      }
+    }),
+  );
 
 export const tenantConfigSchema = z.object({
-  id: z.string().regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, 1-63 characters'),
-  displayName: z.string().min(1),
+  id: z.string().check(z.regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, 1-63 characters')),
+  displayName: z.string().check(z.minLength(1)),
   /** Per-tenant API Gateway throttle; identity providers need at least 25 requests/s (README). */
-  rateLimit: z
-    .object({ rps: z.number().min(25).default(50), burst: z.number().int().min(25).default(100) })
-    .default({ rps: 50, burst: 100 }),
+  rateLimit: z._default(z.object({ rps: z._default(z.number().check(z.gte(25)), 50), burst: z._default(z.int().check(z.gte(25)), 100) }), {
+    rps: 50,
+    burst: 100,
+  }),
   /** Bump to rotate the tenant's token on the next deploy. */
-  tokenVersion: z.number().int().min(1).default(1),
+  tokenVersion: z._default(z.int().check(z.gte(1)), 1),
   /** How long the previous token stays valid after a rotation. */
-  tokenOverlapHours: z.number().min(0).max(24 * 30).default(24),
-  settings: tenantSettingsSchema.default(() => tenantSettingsSchema.parse({})),
+  tokenOverlapHours: z._default(z.number().check(z.gte(0), z.lte(24 * 30)), 24),
+  settings: z._default(tenantSettingsSchema, () => tenantSettingsSchema.parse({})),
   /**
    * Create an OAuth 2.0 client for the tenant on deploy (its credentials go to the tenant's
    * OAuth client secret, functions/oauth/onboard-client.ts).
    */
-  oauthClient: z.boolean().default(false),
+  oauthClient: z._default(z.boolean(), false),
   /** Bump to rotate the OAuth client's secret on the next deploy (previous one valid for tokenOverlapHours). */
-  oauthClientVersion: z.number().int().min(1).default(1),
+  oauthClientVersion: z._default(z.int().check(z.gte(1)), 1),
 });
 
 export const tenantsFileSchema = z.object({
-  tenants: z.array(tenantConfigSchema).refine((list) => new Set(list.map((t) => t.id)).size === list.length, {
-    message: 'tenant ids must be unique',
-  }),
+  tenants: z.array(tenantConfigSchema).check(z.refine((list) => new Set(list.map((t) => t.id)).size === list.length, { message: 'tenant ids must be unique' })),
 });
 
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;

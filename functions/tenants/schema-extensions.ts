@@ -4,8 +4,10 @@
  * take §7's defaults (type string, single-valued, optional, caseExact false, readWrite, returned
  * default, uniqueness none). Validated with zod at synth and at start: a malformed URN, a duplicate
  * or core-clashing name, an unsupported type or characteristic fails there, never on a request.
+ * Written with `zod/mini` (functions, not methods): the resource functions parse stored settings
+ * with these schemas, and their bundles then carry only the checks used here (lib/bundling.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { commonAttributes, schemas as standardSchemas, resourceTypes } from '../scim/schema/definitions';
 import type { SchemaExtension } from '../scim/schema/registry';
 import type { AttributeDefinition, ResourceTypeName } from '../scim/schema/types';
@@ -22,55 +24,61 @@ const ATTRNAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const URN = /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,30}[A-Za-z0-9]:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]*[A-Za-z0-9()+,\-.=@;$_!*'%/?#]$/;
 
 const characteristics = {
-  name: z.string().regex(ATTRNAME, 'an attribute name is a letter followed by letters, digits, "-" or "_" (RFC 7643 §2.1)'),
-  type: z.enum(['string', 'boolean', 'decimal', 'integer', 'dateTime', 'reference', 'binary', 'complex']).default('string'),
-  multiValued: z.boolean().default(false),
-  description: z.string().default(''),
-  required: z.boolean().default(false),
-  caseExact: z.boolean().default(false),
-  mutability: z.enum(['readOnly', 'readWrite', 'immutable', 'writeOnly']).default('readWrite'),
-  returned: z.enum(['always', 'never', 'default', 'request']).default('default'),
+  name: z.string().check(z.regex(ATTRNAME, 'an attribute name is a letter followed by letters, digits, "-" or "_" (RFC 7643 §2.1)')),
+  type: z._default(z.enum(['string', 'boolean', 'decimal', 'integer', 'dateTime', 'reference', 'binary', 'complex']), 'string'),
+  multiValued: z._default(z.boolean(), false),
+  description: z._default(z.string(), ''),
+  required: z._default(z.boolean(), false),
+  caseExact: z._default(z.boolean(), false),
+  mutability: z._default(z.enum(['readOnly', 'readWrite', 'immutable', 'writeOnly']), 'readWrite'),
+  returned: z._default(z.enum(['always', 'never', 'default', 'request']), 'default'),
   // `global` (unique across every tenant) cannot be honoured by a tenant's own partition.
-  uniqueness: z.enum(['none', 'server'], { error: 'uniqueness is "none" or "server" ("global" is not supported)' }).default('none'),
-  canonicalValues: z.array(z.string()).max(EXTENSION_LIMITS.canonicalValues).optional(),
-  referenceTypes: z.array(z.string().min(1)).min(1).optional(),
+  uniqueness: z._default(z.enum(['none', 'server'], { error: 'uniqueness is "none" or "server" ("global" is not supported)' }), 'none'),
+  canonicalValues: z.optional(z.array(z.string()).check(z.maxLength(EXTENSION_LIMITS.canonicalValues))),
+  referenceTypes: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
 };
 
-const subAttributeSchema = z.strictObject(characteristics).superRefine((attribute, ctx) => {
-  if (attribute.type === 'complex') {
-    ctx.addIssue({ code: 'custom', path: ['type'], message: 'a sub-attribute cannot be complex (RFC 7643 §2.4 allows one level)' });
-  }
-});
+const subAttributeSchema = z.strictObject(characteristics).check(
+  z.superRefine((attribute, ctx) => {
+    if (attribute.type === 'complex') {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: 'a sub-attribute cannot be complex (RFC 7643 §2.4 allows one level)' });
+    }
+  }),
+);
 
 const attributeSchema = z
   .strictObject({
     ...characteristics,
-    subAttributes: z.array(subAttributeSchema).min(1).max(EXTENSION_LIMITS.subAttributes).optional(),
+    subAttributes: z.optional(z.array(subAttributeSchema).check(z.minLength(1), z.maxLength(EXTENSION_LIMITS.subAttributes))),
   })
-  .superRefine((attribute, ctx) => {
-    if (attribute.type === 'complex' && !attribute.subAttributes) {
-      ctx.addIssue({ code: 'custom', path: ['subAttributes'], message: 'a complex attribute needs subAttributes' });
-    }
-    if (attribute.type !== 'complex' && attribute.subAttributes) {
-      ctx.addIssue({ code: 'custom', path: ['subAttributes'], message: `a ${attribute.type} attribute has no subAttributes` });
-    }
-    duplicateNames(attribute.subAttributes ?? [], ['subAttributes'], ctx);
-    if (attribute.uniqueness === 'server' && (attribute.type !== 'string' || attribute.multiValued)) {
-      ctx.addIssue({ code: 'custom', path: ['uniqueness'], message: 'uniqueness "server" is enforced on single-valued string attributes only' });
-    }
-  });
+  .check(
+    z.superRefine((attribute, ctx) => {
+      if (attribute.type === 'complex' && !attribute.subAttributes) {
+        ctx.addIssue({ code: 'custom', path: ['subAttributes'], message: 'a complex attribute needs subAttributes' });
+      }
+      if (attribute.type !== 'complex' && attribute.subAttributes) {
+        ctx.addIssue({ code: 'custom', path: ['subAttributes'], message: `a ${attribute.type} attribute has no subAttributes` });
+      }
+      duplicateNames(attribute.subAttributes ?? [], ['subAttributes'], ctx);
+      if (attribute.uniqueness === 'server' && (attribute.type !== 'string' || attribute.multiValued)) {
+        ctx.addIssue({ code: 'custom', path: ['uniqueness'], message: 'uniqueness "server" is enforced on single-valued string attributes only' });
+      }
+    }),
+  );
 
 export const schemaExtensionSchema = z.strictObject({
-  id: z.string().regex(URN, 'the schema id must be a URN such as urn:ietf:params:scim:schemas:extension:acme:2.0:User'),
-  name: z.string().min(1).optional(),
-  description: z.string().default(''),
+  id: z.string().check(z.regex(URN, 'the schema id must be a URN such as urn:ietf:params:scim:schemas:extension:acme:2.0:User')),
+  name: z.optional(z.string().check(z.minLength(1))),
+  description: z._default(z.string(), ''),
   resourceType: z.enum(['User', 'Group'], { error: 'resourceType is "User" or "Group"' }),
   /** RFC 7643 §6 ResourceType `schemaExtensions[].required`: resources must carry the extension. */
-  required: z.boolean().default(false),
-  attributes: z.array(attributeSchema).min(1).max(EXTENSION_LIMITS.attributes),
+  required: z._default(z.boolean(), false),
+  attributes: z.array(attributeSchema).check(z.minLength(1), z.maxLength(EXTENSION_LIMITS.attributes)),
 });
 
 export type SchemaExtensionDeclaration = z.infer<typeof schemaExtensionSchema>;
+/** What a refinement reports issues to (zod/mini names it in its core). */
+export type RefinementCtx = z.core.$RefinementCtx<unknown>;
 
 const STANDARD_URNS = new Set(standardSchemas.map((s) => s.id.toLowerCase()));
 /** Names every resource of the type already has at the top level (common + core schema). */
@@ -81,7 +89,7 @@ const coreNames = (type: ResourceTypeName) =>
     ),
   );
 
-function duplicateNames(attributes: readonly { name: string }[], path: (string | number)[], ctx: z.RefinementCtx): void {
+function duplicateNames(attributes: readonly { name: string }[], path: (string | number)[], ctx: RefinementCtx): void {
   const seen = new Set<string>();
   attributes.forEach((attribute, index) => {
     const key = attribute.name.toLowerCase();
@@ -91,7 +99,7 @@ function duplicateNames(attributes: readonly { name: string }[], path: (string |
 }
 
 /** Checks across a tenant's extensions: ids unique and not RFC 7643's, names not clashing with core. */
-export function checkExtensions(extensions: readonly SchemaExtensionDeclaration[], ctx: z.RefinementCtx): void {
+export function checkExtensions(extensions: readonly SchemaExtensionDeclaration[], ctx: RefinementCtx): void {
   const ids = new Set<string>();
   extensions.forEach((extension, index) => {
     const id = extension.id.toLowerCase();
@@ -119,11 +127,13 @@ export function checkExtensions(extensions: readonly SchemaExtensionDeclaration[
   });
 }
 
-export const schemaExtensionsSchema = z
-  .array(schemaExtensionSchema)
-  .max(EXTENSION_LIMITS.extensions)
-  .default([])
-  .superRefine((extensions, ctx) => checkExtensions(extensions, ctx));
+export const schemaExtensionsSchema = z._default(
+  z.array(schemaExtensionSchema).check(
+    z.maxLength(EXTENSION_LIMITS.extensions),
+    z.superRefine((extensions, ctx) => checkExtensions(extensions, ctx)),
+  ),
+  [],
+);
 
 type AttributeDeclaration = SchemaExtensionDeclaration['attributes'][number];
 type SubAttributeDeclaration = Omit<AttributeDeclaration, 'subAttributes'>;
