@@ -17,7 +17,7 @@ import { evaluateElementFilter } from '../filter/evaluate';
 import type { ScimProfile } from '../profile';
 import { normalizeResource } from '../resource/validate';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
-import { assign, cloneJson, compact, equalJson, isObject, type JsonObject } from './json';
+import { assign, compact, equalJson, isObject, type JsonObject } from './json';
 import type { PatchOperation, PatchOpName } from './operations';
 import { resolveTarget, type AttributeTarget } from './target';
 import { complexValue, elementFromFilter, elementsOf, isPrimary, presentComplex } from './values';
@@ -43,7 +43,9 @@ export function applyPatch(
   resource: ScimResource,
   operations: readonly PatchOperation[],
 ): PatchResult {
-  const working = cloneJson(resource) as JsonObject;
+  // Copy on write: the engine replaces values and never edits one in place, except the top level and
+  // the extension objects it writes into (containerOf copies those), so untouched subtrees are shared.
+  const working: JsonObject = { ...resource };
   const touched = new Set<string>();
   const skipped: string[] = [];
   for (const operation of operations) {
@@ -54,7 +56,8 @@ export function applyPatch(
     }
   }
   if (skipped.length > 0) profile.reportIgnored?.([...new Set(skipped)]);
-  const next = normalizeResource(profile, type, (compact(working) as JsonObject | undefined) ?? {}, touched);
+  // Validation drops nulls and empty values of what was touched (RFC 7643 §2.5); the rest was stored compact.
+  const next = normalizeResource(profile, type, working, touched);
   return { resource: next, changed: !equalJson(resource, next) };
 }
 
@@ -137,7 +140,7 @@ function containerOf(resource: JsonObject, urn: string | undefined): JsonObject 
   const key = Object.keys(resource).find((k) => k.toLowerCase() === urn.toLowerCase());
   const existing = key === undefined ? undefined : resource[key];
   if (key !== undefined && key !== urn) Reflect.deleteProperty(resource, key);
-  const container = isObject(existing) ? existing : {};
+  const container = isObject(existing) ? { ...existing } : {};
   resource[urn] = container;
   return container;
 }

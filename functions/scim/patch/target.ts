@@ -7,6 +7,7 @@ import { invalidPath } from '../errors';
 import type { FilterNode, PatchPath } from '../filter/ast';
 import { parsePatchPath } from '../filter/path';
 import type { ScimProfile } from '../profile';
+import { PathMemo } from '../schema/path-memo';
 import type { AttributeDefinition, ResourceTypeName } from '../schema/types';
 
 export interface AttributeTarget {
@@ -34,22 +35,16 @@ export function resolvePatchPath(profile: ScimProfile, type: ResourceTypeName, t
 
 const TARGET_CACHE_LIMIT = 2_000;
 /** Per profile: the same path means another attribute (or none) in another tenant. */
-const targetsByProfile = new WeakMap<ScimProfile, Map<string, Target>>();
+const targetsByProfile = new WeakMap<ScimProfile, PathMemo<Target>>();
 
 /** Targets are immutable and provisioning clients send the same few paths all day: resolved once, kept (bounded). */
 export function resolveTarget(profile: ScimProfile, type: ResourceTypeName, text: string): Target {
   let targets = targetsByProfile.get(profile);
   if (!targets) {
-    targets = new Map();
+    targets = new PathMemo(TARGET_CACHE_LIMIT);
     targetsByProfile.set(profile, targets);
   }
-  const key = `${type}\u0000${text}`;
-  const known = targets.get(key);
-  if (known) return known;
-  const target = targetOf(profile, type, text);
-  if (targets.size >= TARGET_CACHE_LIMIT) targets.clear();
-  targets.set(key, target);
-  return target;
+  return targets.get(type, text, () => targetOf(profile, type, text));
 }
 
 function targetOf(profile: ScimProfile, type: ResourceTypeName, text: string): Target {

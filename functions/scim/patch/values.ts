@@ -14,6 +14,7 @@ const hasValueSub = (definition: AttributeDefinition) => findAttribute(definitio
 
 /** Known sub-attribute keys renamed to their canonical case; unknown keys are left for validation to judge. */
 function canonicalKeys(definition: AttributeDefinition, object: JsonObject): JsonObject {
+  if (Object.keys(object).every((key) => findAttribute(definition.subAttributes, key)?.name === key)) return object;
   return Object.fromEntries(
     Object.entries(object).map(([key, item]) => [findAttribute(definition.subAttributes, key)?.name ?? key, item]),
   );

@@ -1,6 +1,6 @@
 /**
  * Request bodies → stored resources (RFC 7643 §2, §3; RFC 7644 §3.3). Every attribute is checked
- * by the zod schema built from its definition (attribute-schema.ts); the resource's structure
+ * by the check built from its definition (attribute-values.ts); the resource's structure
  * (core attributes at the top, extension attributes under their URN) is assembled here.
  *
  * Lenient where clients differ and nothing is lost: names in any case, extension attributes
@@ -18,7 +18,7 @@ import type { ScimProfile } from '../profile';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
 import type { Dialect } from '../dialect/dialect';
-import { attributeSchema, issuePath } from './attribute-schema';
+import { attributeCheck, issuePath, ValueIssue } from './attribute-values';
 import { isObject } from '../../commons/json';
 
 type Json = Record<string, unknown>;
@@ -121,6 +121,11 @@ function build(
       if (keepId && typeof value === 'string') core.id = value;
       continue;
     }
+    // An untouched core attribute of a PATCHed resource (most keys) is kept as stored, unexamined.
+    if (touched && !touched.has(key) && !lowered.startsWith('urn:')) {
+      core[key] = value;
+      continue;
+    }
     const urn = schemas.extensionNamed(type, key);
     if (touched && !touched.has(key)) {
       if (urn && isObject(value)) {
@@ -191,14 +196,15 @@ function put(container: Json, definition: AttributeDefinition, input: unknown, p
   // readOnly values are the server's to set (RFC 7644 §3.3); writeOnly/never ones are not kept.
   if (definition.mutability === 'readOnly' || definition.returned === 'never') return;
   const value = pass.ignore && definition.subAttributes ? withoutUnknownSubAttributes(definition, input, path, pass) : input;
-  const parsed = attributeSchema(pass.dialect, definition).safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issuePath(path, issue?.path ?? []);
-    throw invalidValue(`"${where}": ${issue?.message ?? 'invalid value'}.`);
+  let checked: unknown;
+  try {
+    checked = attributeCheck(pass.dialect, definition)(value);
+  } catch (error) {
+    if (!(error instanceof ValueIssue)) throw error;
+    throw invalidValue(`"${issuePath(path, error.path)}": ${error.message}.`);
   }
-  if (parsed.data === undefined) Reflect.deleteProperty(container, definition.name);
-  else container[definition.name] = parsed.data;
+  if (checked === undefined) Reflect.deleteProperty(container, definition.name);
+  else container[definition.name] = checked;
 }
 
 /** Under `unknownAttributes: ignore`, members a complex value's definition lacks are dropped (and named). */

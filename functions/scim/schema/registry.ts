@@ -10,6 +10,7 @@
  */
 import { commonAttributes, resourceTypes as standardResourceTypes, schemas as standardSchemas } from './definitions';
 import type { AttributeDefinition, ResourceTypeDefinition, ResourceTypeName, SchemaDefinition, SubAttributeAlias } from './types';
+import { PathMemo } from './path-memo';
 
 /** A parsed attribute path: `[schemaUrn:]attribute[.subAttribute]`. */
 export interface AttributePath {
@@ -122,8 +123,8 @@ export class SchemaRegistry {
   private readonly required: RequiredAttributes;
   private readonly byId = new Map<string, SchemaDefinition>();
   private readonly perType = new Map<ResourceTypeName, TypeIndex>();
-  private readonly resolved = new Map<string, ResolvedAttribute | undefined>();
-  private readonly qualified = new Map<string, string>();
+  private readonly resolved = new PathMemo<ResolvedAttribute | undefined>(RESOLVED_CACHE_LIMIT);
+  private readonly qualified = new PathMemo<string>(RESOLVED_CACHE_LIMIT);
 
   constructor(options: RegistryOptions = {}) {
     const extensions = options.extensions ?? [];
@@ -272,12 +273,7 @@ export class SchemaRegistry {
    * back on every request, so they are kept (a bounded cache: hostile inputs cannot grow it forever).
    */
   resolvePath(type: ResourceTypeName, text: string): ResolvedAttribute | undefined {
-    const key = `${type}\u0000${text}`;
-    if (this.resolved.has(key)) return this.resolved.get(key);
-    const resolved = this.resolveAttribute(type, this.parseAttributePath(type, text));
-    if (this.resolved.size >= RESOLVED_CACHE_LIMIT) this.resolved.clear();
-    this.resolved.set(key, resolved);
-    return resolved;
+    return this.resolved.get(type, text, () => this.resolveAttribute(type, this.parseAttributePath(type, text)));
   }
 
   /**
@@ -286,13 +282,7 @@ export class SchemaRegistry {
    * among extensions, the first declared (enterprise, then the tenant's in file order).
    */
   qualifyPath(type: ResourceTypeName, text: string): string {
-    const key = `${type}\u0000${text}`;
-    const known = this.qualified.get(key);
-    if (known !== undefined) return known;
-    const qualified = this.qualify(type, text);
-    if (this.qualified.size >= RESOLVED_CACHE_LIMIT) this.qualified.clear();
-    this.qualified.set(key, qualified);
-    return qualified;
+    return this.qualified.get(type, text, () => this.qualify(type, text));
   }
 
   private qualify(type: ResourceTypeName, text: string): string {

@@ -119,3 +119,59 @@ describe('applyPatch', () => {
     expect(start).toEqual(copy);
   });
 });
+
+describe('applyPatch copy on write', () => {
+  /** A deep-frozen copy: any edit in place would throw in strict mode (ES modules are strict). */
+  const frozen = <T>(value: T): T => {
+    if (typeof value === 'object' && value !== null) {
+      for (const item of Object.values(value)) frozen(item);
+      Object.freeze(value);
+    }
+    return value;
+  };
+
+  it('never edits the stored resource, whatever the operations write', () => {
+    const stored: ScimResource = {
+      ...base(),
+      phoneNumbers: [{ type: 'work', value: '555-0100' }],
+      [ENTERPRISE]: { employeeNumber: '7', manager: { value: 'm1' } },
+      schemas: [USER, ENTERPRISE],
+    };
+    const before = structuredClone(stored);
+    const { resource, changed } = patched(
+      frozen(stored),
+      { op: 'replace', path: 'name.givenName', value: 'Babs' },
+      { op: 'replace', path: 'emails[type eq "work"].value', value: 'babs@example.com' },
+      { op: 'add', path: 'phoneNumbers', value: [{ type: 'mobile', value: '555-0101' }] },
+      { op: 'remove', path: `${ENTERPRISE}:manager` },
+      { op: 'replace', path: `${ENTERPRISE}:employeeNumber`, value: '8' },
+      { op: 'replace', value: { displayName: 'Babs', active: false } },
+    );
+    expect(changed).toBe(true);
+    expect(stored).toEqual(before);
+    expect(resource).toMatchObject({
+      name: { givenName: 'Babs', familyName: 'Jensen' },
+      emails: [{ type: 'work', value: 'babs@example.com', primary: true }],
+      phoneNumbers: [
+        { type: 'work', value: '555-0100' },
+        { type: 'mobile', value: '555-0101' },
+      ],
+      [ENTERPRISE]: { employeeNumber: '8' },
+      displayName: 'Babs',
+      active: false,
+    });
+  });
+
+  it('drops the nulls and empty values an operation writes, as storage holds none (RFC 7643 §2.5)', () => {
+    const { resource } = patched(
+      base(),
+      { op: 'replace', path: 'name', value: { givenName: null, familyName: 'J', middleName: '' } },
+      { op: 'add', path: 'phoneNumbers', value: [] },
+      { op: 'replace', path: 'title', value: null },
+    );
+    // A sub-attribute the value leaves out (or sends as null) is left as it was (RFC 7644 §3.5.2.3).
+    expect(resource.name).toEqual({ givenName: 'Barbara', familyName: 'J', ...(P.dialect.emptyValueClears ? {} : { middleName: '' }) });
+    expect(resource).not.toHaveProperty('phoneNumbers');
+    expect(resource).not.toHaveProperty('title');
+  });
+});

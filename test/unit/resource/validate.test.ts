@@ -142,3 +142,41 @@ describe('changedAttributes', () => {
     expect(changedAttributes('User', before, after)).toEqual(['active', `${ENTERPRISE}:department`]);
   });
 });
+
+describe('repeated values of a multi-valued attribute', () => {
+  const withEmails = (emails: object[]) => parseResource(P, 'User', { schemas: [USER], userName: 'r', emails });
+
+  it('keeps one of each exact repeat, few or many (pairs compared up to 16, JSON text beyond)', () => {
+    for (const count of [3, 40]) {
+      const emails = Array.from({ length: count }, (_, i) => ({ value: `u${i % 2}@example.com`, type: 'work' }));
+      expect(withEmails(emails).emails).toEqual([
+        { value: 'u0@example.com', type: 'work' },
+        { value: 'u1@example.com', type: 'work' },
+      ]);
+    }
+  });
+
+  it('keeps values that differ in any member, and repeats spelled in another case are one', () => {
+    const emails = withEmails([
+      { value: 'a@example.com', type: 'work' },
+      { value: 'a@example.com', type: 'home' },
+      { Value: 'a@example.com', TYPE: 'work' },
+    ]).emails;
+    expect(emails).toEqual([
+      { value: 'a@example.com', type: 'work' },
+      { value: 'a@example.com', type: 'home' },
+    ]);
+  });
+
+  it('names the element and the sub-attribute of a value that does not fit', () => {
+    expect(errorOf(() => withEmails([{ value: 'a@example.com' }, { value: 'b@example.com', primary: 'maybe' }]))).toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+      message: expect.stringContaining('"emails[1].primary": expected true or false'),
+    });
+    expect(errorOf(() => withEmails([{ value: 'a@example.com', colour: 'red' }]))).toMatchObject({
+      scimType: 'invalidValue',
+      message: expect.stringContaining('unknown sub-attribute "colour"'),
+    });
+  });
+});
