@@ -33,15 +33,24 @@ function evaluate(node: FilterNode, scope: Scope): boolean {
       return valuesOf(node.attribute, scope).some(isPresent);
     case 'valuePath':
       return elementsOf(node.attribute, scope).some((element) => evaluateElementFilter(node.filter, element));
-    case 'compare': {
-      const values = valuesOf(node.attribute, scope).filter(isPresent);
-      const leaf = leafDefinition(node.attribute);
-      const expected = node.value;
-      if (expected === null) return node.op === 'eq' ? values.length === 0 : values.length > 0;
-      if (node.op === 'ne') return !values.some((value) => compare(leaf, 'eq', value, expected));
-      return values.some((value) => compare(leaf, node.op, value, expected));
-    }
+    case 'compare':
+      return compareAny(node.attribute, node.op, node.value, valuesOf(node.attribute, scope));
   }
+}
+
+/** A comparison on a multi-valued attribute holds when it holds for any present value; `ne` when `eq` holds for none. */
+function compareAny(attribute: ResolvedAttribute, op: CompareOperator, expected: CompareValue, values: readonly unknown[]): boolean {
+  const leaf = leafDefinition(attribute);
+  const wanted = op === 'ne' ? 'eq' : op;
+  let present = false;
+  for (const value of values) {
+    if (!isPresent(value)) continue;
+    present = true;
+    if (expected !== null && compare(leaf, wanted, value, expected)) return op !== 'ne';
+  }
+  // `eq null` holds when no value is present, `ne null` when one is (null is "unassigned", RFC 7643 §2.5).
+  if (expected === null) return op === 'eq' ? !present : present;
+  return op === 'ne';
 }
 
 function isPresent(value: unknown): boolean {

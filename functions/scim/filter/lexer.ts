@@ -6,10 +6,12 @@
 import { hasLoneSurrogate } from '../text-values';
 import { invalidFilter } from '../errors';
 
+type Punctuation = '(' | ')' | '[' | ']';
+
 export type Token =
   | { readonly kind: 'word'; readonly text: string; readonly at: number }
   | { readonly kind: 'string'; readonly value: string; readonly at: number }
-  | { readonly kind: '(' | ')' | '[' | ']'; readonly at: number };
+  | { readonly kind: Punctuation; readonly at: number };
 
 /**
  * Characters of attribute paths, keywords and bare values: A-Z a-z 0-9 _ $ : . - + @ (the `@` of an
@@ -27,28 +29,28 @@ function isWordChar(code: number): boolean {
     code === 43
   );
 }
-const PUNCTUATION = new Set(['(', ')', '[', ']']);
 
+/** Read by character code: the lexer runs on every filtered request. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text.charAt(i);
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+    const code = text.charCodeAt(i);
+    if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d /* space, tab, LF, CR */) {
       i += 1;
-    } else if (PUNCTUATION.has(c)) {
-      tokens.push({ kind: c as '(' | ')' | '[' | ']', at: i });
+    } else if (code === 0x28 || code === 0x29 || code === 0x5b || code === 0x5d /* ( ) [ ] */) {
+      tokens.push({ kind: text.charAt(i) as Punctuation, at: i });
       i += 1;
-    } else if (c === '"') {
+    } else if (code === 0x22 /* " */) {
       const end = stringEnd(text, i);
       tokens.push({ kind: 'string', value: stringValue(text.slice(i, end), i), at: i });
       i = end;
-    } else if (isWordChar(text.charCodeAt(i))) {
+    } else if (isWordChar(code)) {
       const start = i;
       while (i < text.length && isWordChar(text.charCodeAt(i))) i += 1;
       tokens.push({ kind: 'word', text: text.slice(start, i), at: start });
     } else {
-      throw invalidFilter(`Unexpected character '${c}' at position ${i + 1}.`);
+      throw invalidFilter(`Unexpected character '${text.charAt(i)}' at position ${i + 1}.`);
     }
   }
   return tokens;

@@ -258,7 +258,7 @@ function withFilter(dialect: Dialect, target: AttributeTarget, filter: FilterNod
 /** RFC 7643 §2.4: at most one element is primary; the one just written wins. */
 function exclusivePrimary(dialect: Dialect, elements: JsonObject[], written: JsonObject[]): JsonObject[] {
   const primary = (e: JsonObject) => isPrimary(dialect, e);
-  const winner = [...written].reverse().find(primary) ?? [...elements].reverse().find(primary);
+  const winner = written.findLast(primary) ?? elements.findLast(primary);
   if (!winner) return elements;
   return elements.map((e) => (e !== winner && primary(e) ? { ...e, primary: false } : e));
 }

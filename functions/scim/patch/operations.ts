@@ -59,7 +59,8 @@ function parseOperation(dialect: Dialect, raw: unknown, index: number): PatchOpe
   if (op !== 'remove' && path === undefined && !isObject(value)) {
     throw invalidValue(`Operations[${index}]: without "path", "value" must be an object of attributes.`);
   }
-  return { op, ...(path === undefined ? {} : { path }), ...(value === undefined ? {} : { value }) };
+  if (path === undefined) return value === undefined ? { op } : { op, value };
+  return value === undefined ? { op, path } : { op, path, value };
 }
 
 /** The op as the tenant's dialect reads it (RFC 7644: lower case; some dialects accept any case). */

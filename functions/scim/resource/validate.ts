@@ -105,7 +105,8 @@ function build(
 ): ScimResource {
   const { schemas } = profile;
   const pass: Pass = { dialect: profile.dialect, ignore: profile.unknownAttributes === 'ignore', ignored };
-  const core: Json = {};
+  // The result itself collects the top-level attributes: `schemas` first, extension objects last.
+  const core: Json = { schemas: undefined };
   const extensions = new Map<string, Json>();
   const extensionOf = (urn: string): Json => {
     const existing = extensions.get(urn);
@@ -114,18 +115,20 @@ function build(
     extensions.set(urn, created);
     return created;
   };
-  for (const [key, value] of Object.entries(body)) {
-    const lowered = key.toLowerCase();
-    if (lowered === 'schemas' || lowered === 'meta') continue;
-    if (lowered === 'id') {
+  for (const key in body) {
+    const value = body[key];
+    const structural = STRUCTURAL_LENGTHS.has(key.length) ? key.toLowerCase() : undefined;
+    if (structural === 'schemas' || structural === 'meta') continue;
+    if (structural === 'id') {
       if (keepId && typeof value === 'string') core.id = value;
       continue;
     }
     // An untouched core attribute of a PATCHed resource (most keys) is kept as stored, unexamined.
-    if (touched && !touched.has(key) && !lowered.startsWith('urn:')) {
+    if (touched && !isUrn(key) && !touched.has(key)) {
       core[key] = value;
       continue;
     }
+    const lowered = key.toLowerCase();
     const urn = schemas.extensionNamed(type, key);
     if (touched && !touched.has(key)) {
       if (urn && isObject(value)) {
@@ -153,13 +156,26 @@ function build(
     }
     setAttribute(core, schemas.coreAttributesOf(type), key, value, undefined, pass);
   }
-  const present = [...extensions].filter(([, attributes]) => Object.keys(attributes).length > 0);
-  return {
-    schemas: [schemas.resourceType(type).schema, ...present.map(([urn]) => urn)],
-    ...core,
-    ...Object.fromEntries(present),
-  };
+  const urns = [schemas.resourceType(type).schema];
+  for (const [urn, attributes] of extensions) {
+    if (Object.keys(attributes).length === 0) continue;
+    core[urn] = attributes;
+    urns.push(urn);
+  }
+  core.schemas = urns;
+  return core as ScimResource;
 }
+
+/** The lengths of "id", "meta" and "schemas": other keys need no lower-casing to be told apart from them. */
+const STRUCTURAL_LENGTHS = new Set([2, 4, 7]);
+
+/** Whether a key starts with "urn:" in any case, read without building a lower-cased copy. */
+const isUrn = (key: string): boolean =>
+  key.length > 4 &&
+  key.charCodeAt(3) === 0x3a /* : */ &&
+  (key.charCodeAt(0) | 0x20) === 0x75 /* u */ &&
+  (key.charCodeAt(1) | 0x20) === 0x72 /* r */ &&
+  (key.charCodeAt(2) | 0x20) === 0x6e; /* n */
 
 /** How one validation treats names no schema of the tenant defines, and which it dropped. */
 interface Pass {

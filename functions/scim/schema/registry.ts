@@ -71,7 +71,12 @@ const lower = (s: string) => s.toLowerCase();
 const ATTRIBUTE_TYPES = ['User', 'Group'] as const satisfies readonly ResourceTypeName[];
 const RESOLVED_CACHE_LIMIT = 5_000;
 
-const attributeIndexes = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>();
+/** Per attribute list: names (and aliases) as written, and lower-cased; most lookups hit the first. */
+interface AttributeIndex {
+  readonly exact: Map<string, AttributeDefinition>;
+  readonly lowered: Map<string, AttributeDefinition>;
+}
+const attributeIndexes = new WeakMap<readonly AttributeDefinition[], AttributeIndex>();
 
 /** An attribute by name, case-insensitively; its `aliases` (from the tenant's dialect) find it too. */
 export function findAttribute(
@@ -81,12 +86,15 @@ export function findAttribute(
   if (!attributes) return undefined;
   let index = attributeIndexes.get(attributes);
   if (!index) {
-    index = new Map();
-    for (const a of attributes) for (const alias of a.aliases ?? []) index.set(lower(alias), a);
-    for (const a of attributes) index.set(lower(a.name), a);
+    index = { exact: new Map(), lowered: new Map() };
+    // Names win over aliases: they are set last.
+    for (const a of attributes) for (const alias of a.aliases ?? []) index.lowered.set(lower(alias), a);
+    for (const a of attributes) index.lowered.set(lower(a.name), a);
+    for (const [key, a] of index.lowered) if (a.name.toLowerCase() === key) index.exact.set(a.name, a);
+    for (const a of attributes) for (const alias of a.aliases ?? []) if (index.lowered.get(lower(alias)) === a) index.exact.set(alias, a);
     attributeIndexes.set(attributes, index);
   }
-  return index.get(lower(name));
+  return index.exact.get(name) ?? index.lowered.get(lower(name));
 }
 
 /** The core schemas with the dialect's sub-attribute aliases marked (copies: the definitions stay as RFC 7643 writes them). */
