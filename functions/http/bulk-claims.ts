@@ -68,13 +68,9 @@ export function claimsOf(operation: ClaimedOperation, registry: SchemaRegistry):
   return claims;
 }
 
-export function conflicts(a: readonly Claim[], b: readonly Claim[]): boolean {
-  for (const x of a) {
-    for (const y of b) {
-      if (x.key === y.key && (x.mode === EXCLUSIVE || y.mode === EXCLUSIVE || x.mode !== y.mode)) return true;
-    }
-  }
-  return false;
+/** Whether two claims keep their operations apart: one key, and either is exclusive or their modes differ. */
+export function clash(x: Claim, y: Claim): boolean {
+  return x.key === y.key && (x.mode === EXCLUSIVE || y.mode === EXCLUSIVE || x.mode !== y.mode);
 }
 
 /** Unique values a create or replace takes, folded loosely (case, NFC) so that no real clash is missed. */

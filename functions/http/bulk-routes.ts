@@ -13,7 +13,7 @@ import { isObject } from '../commons/json';
 import { limits } from '../provisioning/limits';
 import { defaultDb } from '../store/db';
 import { groupingWrites } from '../store/transactions';
-import { claimsOf, conflicts, type Claim } from './bulk-claims';
+import { claimsOf, clash, type Claim } from './bulk-claims';
 import type { RouteTable } from './handler';
 import type { ScimRequest } from './request';
 import { errorResult, type ScimResult } from './response';
@@ -30,6 +30,8 @@ interface BulkOperation {
   readonly version?: string;
   readonly path: string;
   readonly data?: unknown;
+  /** The bulkIds the path and data refer to (`bulkId:x`), found once when the request is read. */
+  readonly references: ReadonlySet<string>;
 }
 
 interface BulkOutcome {
@@ -64,6 +66,40 @@ interface Running {
   readonly done: Promise<void>;
 }
 
+/** The claims of running operations by key, so finding what blocks an operation does not scan every one running. */
+class ClaimIndex {
+  private readonly byKey = new Map<string, Set<{ readonly running: Running; readonly claim: Claim }>>();
+  private readonly entries = new Map<Running, { readonly running: Running; readonly claim: Claim }[]>();
+
+  add(running: Running): void {
+    const own = running.claims.map((claim) => ({ running, claim }));
+    this.entries.set(running, own);
+    for (const entry of own) {
+      let set = this.byKey.get(entry.claim.key);
+      if (!set) this.byKey.set(entry.claim.key, (set = new Set()));
+      set.add(entry);
+    }
+  }
+
+  remove(running: Running): void {
+    for (const entry of this.entries.get(running) ?? []) {
+      const set = this.byKey.get(entry.claim.key);
+      set?.delete(entry);
+      if (set?.size === 0) this.byKey.delete(entry.claim.key);
+    }
+    this.entries.delete(running);
+  }
+
+  /** Running operations holding a claim that clashes with one of these. */
+  blocking(claims: readonly Claim[]): Running[] {
+    const found = new Set<Running>();
+    for (const claim of claims) {
+      for (const entry of this.byKey.get(claim.key) ?? []) if (clash(entry.claim, claim)) found.add(entry.running);
+    }
+    return [...found];
+  }
+}
+
 /**
  * One bulk request. Operations are taken in the order serial processing takes them (request order,
  * then again for those that waited on a bulkId) and each is started as soon as nothing earlier
@@ -80,6 +116,9 @@ class BulkRun {
   /** Creating operations still running, by bulkId. */
   private readonly creating = new Map<string, Running>();
   private readonly running = new Set<Running>();
+  private readonly claimed = new ClaimIndex();
+  /** Woken whenever a running operation finishes (a slot frees, an error may have been counted). */
+  private waiters: (() => void)[] = [];
   private readonly outcomes = new Map<number, BulkOutcome>();
   private readonly deadline = Date.now() + BULK_BUDGET_MS;
   private errors = 0;
@@ -138,27 +177,28 @@ class BulkRun {
   /** Waits until the next operation may start under failOnErrors; false when processing stops. */
   private async mayContinue(): Promise<boolean> {
     const limit = this.failOnErrors;
-    while (limit !== undefined && this.errors < limit && this.errors + this.running.size >= limit) await this.anyDone();
+    while (limit !== undefined && this.errors < limit && this.errors + this.running.size >= limit) await this.nextDone();
     return !this.failure && (limit === undefined || this.errors < limit);
   }
 
   /** Waits for the running creators of the bulkIds the operation refers to. */
   private async dependencies(operation: BulkOperation): Promise<void> {
-    for (const bulkId of referencedBulkIds(operation)) await this.creating.get(bulkId)?.done;
+    for (const bulkId of operation.references) await this.creating.get(bulkId)?.done;
   }
 
   /** Waits until no running operation conflicts with these claims and a slot is free. */
   private async clearOf(claims: readonly Claim[]): Promise<void> {
     for (;;) {
-      const blocking = [...this.running].filter((r) => conflicts(r.claims, claims));
+      const blocking = this.claimed.blocking(claims);
       if (blocking.length > 0) await Promise.all(blocking.map((r) => r.done));
-      else if (this.running.size >= this.concurrency) await this.anyDone();
+      else if (this.running.size >= this.concurrency) await this.nextDone();
       else return;
     }
   }
 
-  private anyDone(): Promise<void> {
-    return Promise.race([...this.running].map((r) => r.done));
+  /** Resolves when the next running operation finishes (one waiter list, not a race over every one running). */
+  private nextDone(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   private start(operation: BulkOperation, resolved: BulkOperation, claims: readonly Claim[]): void {
@@ -176,10 +216,15 @@ class BulkRun {
       claims,
       done: work.then(() => {
         this.running.delete(running);
+        this.claimed.remove(running);
         if (operation.bulkId) this.creating.delete(operation.bulkId);
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const wake of waiters) wake();
       }),
     };
     this.running.add(running);
+    this.claimed.add(running);
     if (operation.bulkId) this.creating.set(operation.bulkId, running);
   }
 }
@@ -219,11 +264,14 @@ function parseOperation(raw: unknown, index: number): BulkOperation {
     ...(typeof raw.bulkId === 'string' ? { bulkId: raw.bulkId } : {}),
     ...(typeof raw.version === 'string' ? { version: raw.version } : {}),
     ...(raw.data !== undefined ? { data: raw.data } : {}),
+    references: referencedBulkIds(raw.path, raw.data),
   };
 }
 
 /** Replaces `bulkId:x` in the path and anywhere in the data; undefined while some x is not created yet. */
 function resolveReferences(operation: BulkOperation, created: ReadonlyMap<string, string>): BulkOperation | undefined {
+  // Most operations (creates from an identity provider) refer to nothing: no copy of their data.
+  if (operation.references.size === 0) return operation;
   let unresolved = false;
   const resolve = (value: unknown): unknown => {
     if (typeof value === 'string') {
@@ -246,7 +294,7 @@ function resolveReferences(operation: BulkOperation, created: ReadonlyMap<string
 }
 
 /** The bulkIds an operation refers to (`bulkId:x` in its path or anywhere in its data). */
-function referencedBulkIds(operation: BulkOperation): Set<string> {
+function referencedBulkIds(path: string, data: unknown): Set<string> {
   const found = new Set<string>();
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
@@ -255,8 +303,8 @@ function referencedBulkIds(operation: BulkOperation): Set<string> {
     } else if (Array.isArray(value)) value.forEach(visit);
     else if (isObject(value)) Object.values(value).forEach(visit);
   };
-  operation.path.split('/').forEach(visit);
-  visit(operation.data);
+  path.split('/').forEach(visit);
+  visit(data);
   return found;
 }
 

@@ -110,6 +110,56 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
     }
   });
 
+  it('answers 201 then 409 for two creates of one userName next to each other, pair after pair among 100 creates', async () => {
+    const ops = Array.from({ length: 100 }, (_, k) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `d${k}`,
+      // Pairs differ in case only: userName is caseExact false, so each pair is one name.
+      data: { schemas: [USER], userName: k % 2 === 0 ? `dup${k >> 1}@example.com` : `DUP${k >> 1}@example.com`, title: k % 2 === 0 ? 'first' : 'second' },
+    }));
+    const response = await bulk(ops);
+    const operations = response.json.Operations as Json[];
+    expect(operations.map((o) => o.bulkId)).toEqual(ops.map((o) => o.bulkId));
+    expect(statuses(response)).toEqual(ops.map((_, k) => (k % 2 === 0 ? '201' : '409')));
+    expect(operations.filter((o) => o.status === '409').every((o) => (o.response as Json).scimType === 'uniqueness')).toBe(true);
+    for (const pair of [0, 23, 49]) {
+      const found = (await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "dup${pair}@example.com"`)}`)).json;
+      expect(found.totalResults).toBe(1);
+      expect((found.Resources as Json[])[0]?.title).toBe('first');
+    }
+    expect((await names(T)).filter((n) => n.toLowerCase().startsWith('dup'))).toHaveLength(50);
+  });
+
+  it('counts 409s of creates sharing a transaction toward failOnErrors, and stops where serial processing stops', async () => {
+    for (const k of [5, 12]) expect((await call('POST', '/Users', { schemas: [USER], userName: `cap${k}@example.com` })).status).toBe(201);
+    const ops = Array.from({ length: 40 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `c${i}`, data: { schemas: [USER], userName: `cap${i}@example.com` } }));
+    const response = await bulk(ops, { failOnErrors: 2 });
+    expect(statuses(response)).toEqual(Array.from({ length: 13 }, (_, i) => ([5, 12].includes(i) ? '409' : '201')));
+    const created = (await names(T)).filter((n) => n.startsWith('cap'));
+    // 11 from the bulk plus the 2 made beforehand; nothing after the second failure.
+    expect(created).toHaveLength(13);
+    expect(created).not.toContain('cap13@example.com');
+  });
+
+  it('resolves bulkId references to creates that come later in the request, for many operations at once', async () => {
+    const n = 40;
+    const ops = [
+      { method: 'POST', path: '/Groups', bulkId: 'team', data: { schemas: [GROUP], displayName: 'Late team', members: Array.from({ length: n }, (_, i) => ({ value: `bulkId:late${i}` })) } },
+      ...Array.from({ length: n }, (_, i) => ({ method: 'PATCH', path: `/Users/bulkId:late${i}`, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: `Late ${i}` }] } })),
+      ...Array.from({ length: n }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `late${i}`, data: { schemas: [USER], userName: `late${i}@example.com` } })),
+    ];
+    const response = await bulk(ops);
+    const operations = response.json.Operations as Json[];
+    expect(statuses(response)).toEqual(['201', ...Array<string>(n).fill('200'), ...Array<string>(n).fill('201')]);
+    const ids = operations.slice(1 + n).map((o) => String(o.location).split('/').pop());
+    // Each PATCH went to the user its bulkId names.
+    operations.slice(1, 1 + n).forEach((o, i) => expect(String(o.location).split('/').pop()).toBe(ids[i]));
+    expect((await call('GET', `/Users/${ids[7]}`)).json.title).toBe('Late 7');
+    const group = (await call('GET', String(operations[0]?.location).replace(/^.*\/scim\/v2/, ''))).json;
+    expect((group.members as Json[]).map((m) => m.value).sort()).toEqual([...ids].sort());
+  });
+
   it('answers 409 only for the creates whose userName is taken, when creates share transactions', async () => {
     for (const k of [3, 11, 12, 25]) expect((await call('POST', '/Users', { schemas: [USER], userName: `taken${k}@example.com` })).status).toBe(201);
     const response = await bulk(Array.from({ length: 30 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `t${i}`, data: { schemas: [USER], userName: `taken${i}@example.com` } })));
