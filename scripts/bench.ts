@@ -25,15 +25,15 @@ import { measureBundles, type BundleFigures } from './bench/bundles';
 import { ScimClient } from './bench/client';
 import { bulkCreates, hugeGroup, incrementalCycle, initialCycle, type HugeGroupFigures } from './bench/cycles';
 import { cpuMeter } from './bench/cpu';
+import { dropHandlerRecords } from './bench/handler-output';
 import { addHandlerCpu, installMeter, meterRequests } from './bench/metering';
 import { microBenchmarks, type MicroFigures } from './bench/micro';
 import { oauthBenchmark } from './bench/oauth';
 import { extensionBenchmark } from './bench/extensions';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
-// Handlers load on the first request: keep their per-request log lines and EMF records off the console.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// Handlers log and publish metrics as deployed; their JSON records are dropped at stdout (handler-output.ts).
+dropHandlerRecords();
 
 const { values } = parseArgs({
   options: {
@@ -192,7 +192,8 @@ function targets(runs: CycleFigures[], bundles: BundleFigures[], micro: MicroFig
   return rows;
 }
 
-const opRows = (figures: OperationFigures[]) =>
+/** `exact`: 1 in flight, where the CPU inside SDK calls can be told apart (metering.ts). */
+const opRows = (figures: OperationFigures[], exact = true) =>
   figures.map((f) => ({
     operation: f.operation,
     n: f.count,
@@ -203,10 +204,12 @@ const opRows = (figures: OperationFigures[]) =>
     'DDB calls': f.roundTripsPerRequest,
     RCU: f.rcuPerRequest,
     WCU: f.wcuPerRequest,
+    'DDB ms': f.dynamoMs,
     'e2e/DDB': f.latencyOverDynamo,
     'overhead ms': f.overheadMs,
     'CPU p50 ms': f.cpuP50,
     'CPU p95 ms': f.cpuP95,
+    'in SDK p50': exact ? f.sdkCpuP50 : '-',
     '5xx': f.errors,
   }));
 
@@ -222,8 +225,8 @@ const oauth = skip.has('oauth') || number('oauth') === 0 ? undefined : await oau
 const extensions = skip.has('extensions') || number('extensions') === 0 ? undefined : await extensionBenchmark(number('extensions'));
 
 for (const run of runs) {
-  console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial))}`);
-  console.log(`\nIncremental cycle, ${run.concurrency} in flight\n${table(opRows(run.incremental))}`);
+  console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial, run.concurrency === 1))}`);
+  console.log(`\nIncremental cycle, ${run.concurrency} in flight\n${table(opRows(run.incremental, run.concurrency === 1))}`);
   if (run.huge) console.log(`\nHuge group\n${table([run.huge as unknown as Record<string, number>])}`);
 }
 if (bundles.length) console.log(`\nLambda bundles (minified; init in a fresh Node 22 process; sdk runtime = ScimEndpoint awsSdk: 'runtime'; budgets in lib/bundling.ts: ${JSON.stringify(BUNDLE_BUDGETS)})\n${table(bundles as unknown as Record<string, number>[])}`);

@@ -5,8 +5,16 @@
  * Powertools logging and metrics, validation, the SCIM core, the AWS SDK, HTTP, the benchmark's
  * own client). Idle time and the profiler itself are left out.
  *
+ * V8's profiler samples the main thread by wall clock: a socket write (`writev`) that the kernel
+ * delays — loopback delivery to DynamoDB Local, the thread descheduled on a loaded machine — shows
+ * as time spent there though it is little CPU. Socket system calls get their own row for that
+ * reason; process.cpuUsage (cpu.ts) is the CPU figure, the profile says where the rest goes.
+ *
  *   NODE_OPTIONS="--cpu-prof --cpu-prof-dir=bench-results/profile" nice npm run bench -- --skip bundles,micro ...
  *   npx tsx scripts/bench/profile.ts bench-results/profile
+ * One request type, handler only (drive.ts):
+ *   node scripts/node22.mjs --experimental-async-context-frame --cpu-prof --cpu-prof-dir=bench-results/drive --import tsx scripts/bench/drive.ts get-user 3000
+ *   npx tsx scripts/bench/profile.ts bench-results/drive
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,6 +33,7 @@ interface Profile {
 
 const CATEGORIES: readonly [string, (url: string, fn: string) => boolean][] = [
   ['GC', (url, fn) => fn === '(garbage collector)'],
+  ['socket system calls (wall time, see above)', (url, fn) => url === '' && /^(writev|writeBuffer|writeUtf8String|writeLatin1String)$/.test(fn)],
   ['JSON', (url, fn) => url === '' && /^(parse|stringify)$/.test(fn)],
   ['logging (Powertools Logger)', (url) => url.includes('@aws-lambda-powertools/logger')],
   ['metrics (Powertools Metrics)', (url) => url.includes('@aws-lambda-powertools/metrics')],
@@ -34,7 +43,7 @@ const CATEGORIES: readonly [string, (url: string, fn: string) => boolean][] = [
   ['middy', (url) => url.includes('@middy/')],
   ['AWS SDK (marshalling, signing, HTTP)', (url) => url.includes('@aws-sdk/') || url.includes('@smithy/') || url.includes('@aws-crypto/')],
   ['API Gateway emulation (local/)', (url) => url.includes('/local/')],
-  ['benchmark instrumentation (cpu.ts hooks, metering)', (url) => url.includes('/scripts/bench/cpu.ts') || url.includes('/scripts/bench/metering.ts')],
+  ['benchmark instrumentation (cpu.ts hooks, metering)', (url) => url.includes('/scripts/bench/cpu.ts') || url.includes('/scripts/bench/metering.ts') || url === 'node:internal/async_hooks' || url === 'node:internal/async_local_storage/async_hooks'],
   ['benchmark client (scripts/)', (url) => url.includes('/scripts/')],
   ['HTTP (node:http, undici)', (url) => url.startsWith('node:') && /http|undici|net|stream|_http/.test(url)],
   ['tsx loader', (url) => url.includes('/tsx/') || url.includes('esbuild')],

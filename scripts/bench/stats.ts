@@ -17,13 +17,17 @@ export interface OperationFigures {
   roundTripsPerRequest: number;
   rcuPerRequest: number;
   wcuPerRequest: number;
-  /** Mean end-to-end latency over mean time spent in DynamoDB calls. */
+  /** Mean time of the request's HTTP exchanges with DynamoDB (metering.ts). */
+  dynamoMs: number;
+  /** Mean end-to-end latency over mean DynamoDB time. */
   latencyOverDynamo: number;
   /** Mean end-to-end latency minus mean DynamoDB time: what HTTP, gateway emulation and handler add. */
   overheadMs: number;
   /** Handler CPU per request (scripts/bench/cpu.ts). */
   cpuP50: number;
   cpuP95: number;
+  /** The part of the handler CPU spent inside SDK calls (exact at 1 in flight only, metering.ts). */
+  sdkCpuP50: number;
   errors: number;
 }
 
@@ -58,6 +62,7 @@ export class Recorder {
         roundTripsPerRequest: round(mean((s) => s.meter?.calls ?? 0)),
         rcuPerRequest: round(mean((s) => s.meter?.rcu ?? 0)),
         wcuPerRequest: round(mean((s) => s.meter?.wcu ?? 0)),
+        dynamoMs: round(dynamo),
         latencyOverDynamo: dynamo > 0 ? round(mean((s) => s.ms) / dynamo) : 0,
         overheadMs: round(mean((s) => s.ms) - dynamo),
         ...cpuFigures(samples),
@@ -67,9 +72,10 @@ export class Recorder {
   }
 }
 
-function cpuFigures(samples: readonly Sample[]): { cpuP50: number; cpuP95: number } {
+function cpuFigures(samples: readonly Sample[]): { cpuP50: number; cpuP95: number; sdkCpuP50: number } {
   const cpu = samples.map((s) => s.meter?.handlerCpuMs ?? 0).sort((a, b) => a - b);
-  return { cpuP50: percentile(cpu, 0.5, 3), cpuP95: percentile(cpu, 0.95, 3) };
+  const sdk = samples.map((s) => s.meter?.sdkCpuMs ?? 0).sort((a, b) => a - b);
+  return { cpuP50: percentile(cpu, 0.5, 3), cpuP95: percentile(cpu, 0.95, 3), sdkCpuP50: percentile(sdk, 0.5, 3) };
 }
 
 export function percentile(sorted: readonly number[], p: number, digits = 2): number {
