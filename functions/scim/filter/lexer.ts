@@ -17,18 +17,11 @@ export type Token =
  * Characters of attribute paths, keywords and bare values: A-Z a-z 0-9 _ $ : . - + @ (the `@` of an
  * unquoted e-mail address, which a tolerant dialect reads as a string; no attribute name has one).
  */
-function isWordChar(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) ||
-    (code >= 64 && code <= 90) ||
-    (code >= 48 && code <= 58) ||
-    code === 95 ||
-    code === 36 ||
-    code === 46 ||
-    code === 45 ||
-    code === 43
-  );
+const WORD_CHARS = new Uint8Array(128);
+for (const range of ['az', 'AZ', '09', '@@', '::', '__', '$$', '..', '--', '++']) {
+  for (let code = range.charCodeAt(0); code <= range.charCodeAt(1); code += 1) WORD_CHARS[code] = 1;
 }
+const isWordChar = (code: number): boolean => code < 128 && WORD_CHARS[code] === 1;
 
 /** Read by character code: the lexer runs on every filtered request. */
 export function tokenize(text: string): Token[] {

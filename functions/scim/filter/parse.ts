@@ -179,7 +179,7 @@ class Parser {
 
   private keyword(word: string): boolean {
     const token = this.peek();
-    if (token?.kind !== 'word' || token.text.toLowerCase() !== word) return false;
+    if (token?.kind !== 'word' || token.text.length !== word.length || token.text.toLowerCase() !== word) return false;
     this.position += 1;
     return true;
   }

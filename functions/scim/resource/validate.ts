@@ -128,8 +128,8 @@ function build(
       core[key] = value;
       continue;
     }
-    const lowered = key.toLowerCase();
-    const urn = schemas.extensionNamed(type, key);
+    const qualified = isUrn(key);
+    const urn = qualified ? schemas.extensionNamed(type, key) : undefined;
     if (touched && !touched.has(key)) {
       if (urn && isObject(value)) {
         // Only the extension attributes the PATCH wrote are judged; the others are kept as stored.
@@ -147,8 +147,8 @@ function build(
       for (const [name, item] of Object.entries(value)) setAttribute(extensionOf(urn), schemas.schemaDefinitionOf(urn).attributes, name, item, urn, pass);
       continue;
     }
-    const resolved = schemas.resolvePath(type, key);
-    if (lowered.startsWith('urn:') && resolved && !resolved.subDefinition) {
+    const resolved = qualified ? schemas.resolvePath(type, key) : undefined;
+    if (resolved && !resolved.subDefinition) {
       // A fully qualified top-level key: `urn:...:enterprise:2.0:User:department`.
       const container = resolved.isCore ? core : extensionOf(resolved.schema);
       put(container, resolved.definition, value, resolved.path, pass);
