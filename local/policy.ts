@@ -6,7 +6,26 @@
  */
 const INVOKE_ACTION = 'execute-api:Invoke';
 
+/**
+ * Compiled patterns, kept: API Gateway evaluates the cached policy on every request, and the local
+ * gateway compiling its regular expressions each time was most of the emulation's CPU. Bounded, as
+ * patterns come from policies (one or two per tenant).
+ */
+const compiled = new Map<string, RegExp>();
+const MAX_PATTERNS = 10_000;
+
 function wildcardPattern(pattern: string, flags: string): RegExp {
+  const key = `${flags}:${pattern}`;
+  const known = compiled.get(key);
+  if (known) return known;
+  if (compiled.size >= MAX_PATTERNS) compiled.clear();
+  const regex = compile(pattern, flags);
+  compiled.set(key, regex);
+  return regex;
+}
+
+/** RegExp.test with neither the `g` nor the `y` flag keeps no state between calls, so one instance serves all. */
+function compile(pattern: string, flags: string): RegExp {
   const source = pattern
     .split('')
     .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))

@@ -6,6 +6,8 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { environment, type Environment } from '../commons/environment';
 
+const UNUSED_MIDDLEWARES = ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware'] as const;
+
 let cached: { readonly endpoint: string | undefined; readonly client: DynamoDBDocumentClient } | undefined;
 
 export function clientConfig(env: Environment = process.env): DynamoDBClientConfig {
@@ -21,10 +23,15 @@ export function clientConfig(env: Environment = process.env): DynamoDBClientConf
 
 export function createDocumentClient(config: DynamoDBClientConfig = clientConfig()): DynamoDBDocumentClient {
   const client = new DynamoDBClient(config);
-  // The SDK's logger middleware copies every input and output through its sensitive-data filter on
-  // each call, even with no logger configured (its default logger discards them): measurable
-  // per-request CPU for nothing (README, Performance). Errors still reach the caller.
-  client.middlewareStack.remove('loggerMiddleware');
+  // Middlewares that run on every call and do nothing for a DynamoDB client (README, Performance):
+  // - the logger middleware copies every input and output through its sensitive-data filter, even
+  //   with no logger configured (its default logger discards them). Errors still reach the caller.
+  // - the user-agent middleware rebuilds and escapes the SDK's user-agent string from its feature
+  //   list on each request: SDK telemetry for AWS, nothing DynamoDB or this code reads.
+  // - recursion detection copies Lambda's X-Ray trace id into a request header, which only SQS, SNS,
+  //   S3 and Lambda use (recursive-loop detection); DynamoDB does not, and the functions' X-Ray
+  //   traces come from Lambda's active tracing, not from this header.
+  for (const name of UNUSED_MIDDLEWARES) client.middlewareStack.remove(name);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
