@@ -11,7 +11,6 @@ import type { FilterNode } from '../scim/filter/ast';
 import { evaluateFilter } from '../scim/filter/evaluate';
 import { compareResources } from '../scim/filter/sort';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
-import { presentable } from '../scim/resource/stored-fit';
 import { cursorKey } from '../store/cursor-key';
 import { pages, startingAt } from '../store/paging';
 import { findIdByUnique, findIdsByValue, getResources, listResources, positionAfter, type StoredResource } from '../store/resources';
@@ -193,13 +192,8 @@ function sortMatches(ctx: TenantContext, type: ResourceTypeName, matches: Stored
   const byId = (a: StoredResource, b: StoredResource) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   if (!params.sortBy) return [...matches].sort(byId);
   const compare = compareResources(params.sortBy, params.sortOrder);
-  // Each resource's sort view is built once, not once per comparison (n log n of them), as clients
-  // see the resource: a value a deploy left behind (stored-fit.ts) sorts as absent.
-  const views = new Map(
-    matches.map((stored): [StoredResource, ScimResource] => [
-      stored,
-      { ...presentable(ctx.profile, type, stored.resource), id: stored.id, meta: { created: stored.created, lastModified: stored.lastModified } },
-    ]),
-  );
-  return [...matches].sort((a, b) => compare(views.get(a) as ScimResource, views.get(b) as ScimResource) || byId(a, b));
+  // Sorted as clients see each resource (a value a deploy left behind sorts as absent, stored-fit.ts),
+  // by the representation the filter already built and the response will use.
+  const view = (stored: StoredResource) => represent(ctx.profile, type, stored, ctx.baseUrl);
+  return [...matches].sort((a, b) => compare(view(a), view(b)) || byId(a, b));
 }

@@ -15,7 +15,19 @@ export function locationOf(baseUrl: string, type: ResourceTypeName, id: string):
   return `${baseUrl}${resourceTypes[type].endpoint}/${encodeURIComponent(id)}`;
 }
 
-/** What no longer fits the tenant's extensions (changed by a deploy) is left out, see stored-fit.ts. */
+/** One representation per stored resource read: a list request filters, sorts and answers with the same object. */
+interface Built {
+  readonly profile: ScimProfile;
+  readonly baseUrl: string;
+  readonly resource: ScimResource;
+}
+const built = new WeakMap<StoredResource, Built>();
+
+/**
+ * What no longer fits the tenant's extensions (changed by a deploy) is left out, see stored-fit.ts.
+ * `extra` (a user's `groups`, a group's `members`) goes before `meta`. The result is shared by
+ * every use of the same read and must not be edited (projection and responses copy).
+ */
 export function represent(
   profile: ScimProfile,
   type: ResourceTypeName,
@@ -23,12 +35,22 @@ export function represent(
   baseUrl: string,
   extra: ScimResource = {},
 ): ScimResource {
+  let base = built.get(stored);
+  if (!base || base.profile !== profile || base.baseUrl !== baseUrl) {
+    base = { profile, baseUrl, resource: representation(profile, type, stored, baseUrl) };
+    built.set(stored, base);
+  }
+  if (Object.keys(extra).length === 0) return base.resource;
+  const { meta, ...attributes } = base.resource;
+  return { ...attributes, ...extra, meta };
+}
+
+function representation(profile: ScimProfile, type: ResourceTypeName, stored: StoredResource, baseUrl: string): ScimResource {
   const { schemas, ...attributes } = presentable(profile, type, stored.resource);
   return {
     schemas,
     id: stored.id,
     ...attributes,
-    ...extra,
     meta: {
       resourceType: type,
       created: stored.created,

@@ -27,6 +27,28 @@ describe('representation', () => {
     });
   });
 
+  it('builds one representation per read, for the filter, the sort and the response alike', () => {
+    const read: StoredResource = structuredClone(stored);
+    const base = 'https://api.example/tenants/acme/scim/v2';
+    const first = represent(P, 'User', read, base);
+    expect(represent(P, 'User', read, base)).toBe(first);
+    // Another base URL (another stage or host) or another profile is another representation.
+    expect(represent(P, 'User', read, 'https://other.example/scim/v2')).not.toBe(first);
+    expect(represent(P, 'User', read, 'https://other.example/scim/v2').meta).toMatchObject({ location: 'https://other.example/scim/v2/Users/u-1' });
+    // Another read of the same item is built again: nothing outlives the objects a request read.
+    expect(represent(P, 'User', structuredClone(stored), base)).not.toBe(represent(P, 'User', read, base));
+  });
+
+  it('puts extra attributes before meta and leaves the shared representation as it was', () => {
+    const read: StoredResource = structuredClone(stored);
+    const base = 'https://api.example/tenants/acme/scim/v2';
+    const plain = represent(P, 'User', read, base);
+    const withGroups = represent(P, 'User', read, base, { groups: [{ value: 'g-1' }] });
+    expect(Object.keys(withGroups).slice(-2)).toEqual(['groups', 'meta']);
+    expect(withGroups.meta).toEqual(plain.meta);
+    expect(plain).not.toHaveProperty('groups');
+  });
+
   it.each(['W/"3"', '"3"', '*', 'W/"1", W/"3"'])('If-Match %s matches version 3', (header) => {
     expect(() => checkIfMatch(header, stored)).not.toThrow();
   });
