@@ -11,17 +11,19 @@
  * another tenant's URL.
  * Any refusal throws `Unauthorized`, API Gateway's contract for answering 401.
  *
- * Kept small for cold starts (no middy, no zod). Logs carry the tenant and the outcome, never the
+ * Kept small for cold starts (no middy, no zod, no AWS SDK client: its GetItems and its one
+ * kms:GetPublicKey are signed HTTP calls, store/lean-table.ts and oauth/kms-public-key.ts; about
+ * 67 KiB instead of 276, README Performance). Logs carry the tenant and the outcome, never the
  * token or its hash.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { environment } from './commons/environment';
 import { logger } from './commons/logger';
 import { AccessTokenRefused, verifyAccessToken } from './oauth/access-token';
-import { activeClient } from './oauth/clients';
-import { defaultSigner } from './oauth/signer';
-import { defaultDb } from './store/db';
-import { getTenant, getToken, type TenantRecord } from './store/tenants';
+import { readActiveClient } from './oauth/active-client';
+import { verificationKey } from './oauth/verification-key';
+import { leanTable } from './store/lean-table';
+import { readTenant, readToken, type TenantRecord } from './store/key-reads';
 import { bearerCredential, hashesEqual, hashToken } from './tenants/token';
 import { settingsDigest } from './tenants/settings-digest';
 import { usageKeyOfTenant } from './tenants/usage-key';
@@ -68,11 +70,11 @@ interface Authenticated {
 
 async function bySecretToken(token: string): Promise<Authenticated> {
   const tokenHash = hashToken(token);
-  const db = defaultDb();
-  const record = await getToken(db, tokenHash);
+  const table = leanTable();
+  const record = await readToken(table, tokenHash);
   if (!record || !hashesEqual(record.tokenHash, tokenHash)) refuse('unknown token');
   if (record.expiresAt !== undefined && record.expiresAt <= Date.now() / 1000) refuse('expired token', record.tenantId);
-  const tenant = await getTenant(db, record.tenantId);
+  const tenant = await readTenant(table, record.tenantId);
   if (!tenant) refuse('unknown tenant', record.tenantId);
   return { tenant };
 }
@@ -80,13 +82,13 @@ async function bySecretToken(token: string): Promise<Authenticated> {
 async function byAccessToken(token: string): Promise<Authenticated> {
   let claims;
   try {
-    claims = await verifyAccessToken(token, await defaultSigner().publicKey(), { issuer: environment.oauthIssuer() });
+    claims = await verifyAccessToken(token, await verificationKey(), { issuer: environment.oauthIssuer() });
   } catch (error) {
     if (error instanceof AccessTokenRefused) refuse(`access token: ${error.reason}`);
     throw error;
   }
-  const db = defaultDb();
-  const [client, tenant] = await Promise.all([activeClient(db, claims.tenantId, claims.clientId), getTenant(db, claims.tenantId)]);
+  const table = leanTable();
+  const [client, tenant] = await Promise.all([readActiveClient(table, claims.tenantId, claims.clientId), readTenant(table, claims.tenantId)]);
   if (!tenant) refuse('unknown tenant', claims.tenantId);
   if (!client) refuse('revoked client', claims.tenantId);
   return { tenant, clientId: client.clientId };

@@ -29,6 +29,13 @@ export const environment = {
   /** DynamoDB Local's endpoint; unset on AWS. */
   dynamoEndpoint: (e: Environment = env()): string | undefined => e.DYNAMODB_ENDPOINT || undefined,
   region: (e: Environment = env()): string | undefined => e.AWS_REGION || undefined,
+  /**
+   * The endpoint override the SDK reads for a service (AWS_ENDPOINT_URL_<SERVICE>, else
+   * AWS_ENDPOINT_URL, none with AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true): moto in the tests. The
+   * authorizer's lean calls (commons/aws-json-call.ts) read it the same way.
+   */
+  awsEndpointUrl: (service: 'DYNAMODB' | 'KMS', e: Environment = env()): string | undefined =>
+    e.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true' ? undefined : e[`AWS_ENDPOINT_URL_${service}`] || e.AWS_ENDPOINT_URL || undefined,
   /** SDK attempts per DynamoDB call (first try included). */
   dynamoMaxAttempts: (e: Environment = env()): number => positiveInteger(e.DYNAMODB_MAX_ATTEMPTS) ?? 4,
   /** Resources a non-key-backed query may read (SCIM_SCAN_BUDGET). */

@@ -4,7 +4,7 @@
  * Secrets are returned once by add/rotate and never stored or logged.
  */
 import { getClient, listClients, putClient, revokeClient, rotateClientSecret, type ClientRecord } from '../store/clients';
-import type { Db } from '../store/db';
+import { consistentReads, type Db } from '../store/db';
 import { getTenant } from '../store/tenants';
 import {
   CLIENT_ID_PATTERN,
@@ -15,6 +15,8 @@ import {
   secretMatches,
   type ClientCredentials,
 } from './client-credentials';
+
+import { readActiveClient } from './active-client';
 
 /** An operator's mistake (unknown tenant or client, malformed credentials). */
 export class ClientError extends Error {}
@@ -103,8 +105,6 @@ export async function authenticateClient(db: Db, tenantId: string, clientId: str
   return current || previous ? active : undefined;
 }
 
-/** The active client of a verified access token (the authorizer's revocation check). */
-export async function activeClient(db: Db, tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
-  const client = await getClient(db, tenantId, clientId);
-  return client?.status === 'active' ? client : undefined;
-}
+/** The active client of a verified access token (the authorizer's revocation check, active-client.ts). */
+export const activeClient = (db: Db, tenantId: string, clientId: string): Promise<ClientRecord | undefined> =>
+  readActiveClient(consistentReads(db), tenantId, clientId);

@@ -24,6 +24,9 @@ function loadOrCreate(file: string): KeyObject {
   return key;
 }
 
+/** The file's public key, for verifying (the authorizer): the key file is created if absent, as by the signer. */
+export const localPublicKey = (file: string): KeyObject => createPublicKey(loadOrCreate(file));
+
 export function localSigner(file: string): AccessTokenSigner {
   const privateKey = loadOrCreate(file);
   const publicKey = createPublicKey(privateKey);

@@ -3,13 +3,16 @@
  *  - KMS (AWS): an ECC_NIST_P256 SIGN_VERIFY key; the private key never leaves KMS. The token
  *    function may only kms:Sign, the authorizer only kms:GetPublicKey (lib/token-endpoint.ts).
  *  - a local key file (the local server): an ES256 JWK in SCIM_DATA_DIR, created on first start.
- * Which one a function uses is read from the environment (OAUTH_SIGNING_KEY_ARN, else
- * OAUTH_LOCAL_KEY_FILE); with neither the function refuses to sign or verify.
+ * Which one a function uses is read from the environment (signing-key.ts); with neither the
+ * function refuses to sign or verify. The authorizer only verifies: it takes the public key from
+ * verification-key.ts, which carries no KMS client.
  */
 import type { KeyObject } from 'node:crypto';
-import { environment } from '../commons/environment';
 import { kmsSigner } from './kms-signer';
 import { localSigner } from './local-signer';
+import { signingKeySource, sourceId } from './signing-key';
+
+export { SigningKeyNotConfiguredError } from './signing-key';
 
 /** JWS algorithm of every access token: ECDSA P-256 with SHA-256. */
 export const SIGNING_ALGORITHM = 'ES256';
@@ -23,23 +26,15 @@ export interface AccessTokenSigner {
   publicKey(): Promise<KeyObject>;
 }
 
-export class SigningKeyNotConfiguredError extends Error {
-  constructor() {
-    super('no access-token signing key: set OAUTH_SIGNING_KEY_ARN (KMS) or OAUTH_LOCAL_KEY_FILE');
-  }
-}
-
 const signers = new Map<string, AccessTokenSigner>();
 
 /** The process's signer, one per key (so the public key is fetched once per container). */
 export function defaultSigner(): AccessTokenSigner {
-  const keyArn = environment.oauthSigningKeyArn();
-  const keyFile = environment.oauthLocalKeyFile();
-  const id = keyArn ? `kms:${keyArn}` : keyFile ? `file:${keyFile}` : undefined;
-  if (!id) throw new SigningKeyNotConfiguredError();
+  const source = signingKeySource();
+  const id = sourceId(source);
   let signer = signers.get(id);
   if (!signer) {
-    signer = keyArn ? kmsSigner(keyArn) : localSigner(keyFile as string);
+    signer = source.kind === 'kms' ? kmsSigner(source.keyArn) : localSigner(source.file);
     signers.set(id, signer);
   }
   return signer;

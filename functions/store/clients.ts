@@ -4,26 +4,14 @@
  * the previous secret's hash and when it stops working. A revoked client keeps its item (ids and
  * dates, for the operator) without any hash. Plus the token endpoint's per-tenant request counter.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from './db';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { consistentReads, type Db } from './db';
+import { readClient, toClient, type ClientRecord } from './key-reads';
 import { keys, oauthClientsPartition } from './keys';
 import { pages, type StartKey } from './paging';
 import { TTL_ATTRIBUTE } from './table';
 
-export type ClientStatus = 'active' | 'revoked';
-
-export interface ClientRecord {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly status: ClientStatus;
-  readonly secretHash?: string;
-  readonly previousSecretHash?: string;
-  /** Epoch seconds until which `previousSecretHash` is accepted. */
-  readonly previousSecretValidUntil?: number;
-  readonly createdAt: string;
-  readonly rotatedAt?: string;
-  readonly revokedAt?: string;
-}
+export type { ClientRecord, ClientStatus } from './key-reads';
 
 const now = () => new Date().toISOString();
 
@@ -60,10 +48,8 @@ export async function putClient(
   );
 }
 
-export async function getClient(db: Db, tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
-  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: keys.oauthClient(tenantId, clientId), ConsistentRead: true }));
-  return Item ? toClient(Item) : undefined;
-}
+export const getClient = (db: Db, tenantId: string, clientId: string): Promise<ClientRecord | undefined> =>
+  readClient(consistentReads(db), tenantId, clientId);
 
 export async function listClients(db: Db, tenantId: string): Promise<ClientRecord[]> {
   const clients: ClientRecord[] = [];
@@ -128,20 +114,4 @@ export async function countTokenRequest(db: Db, tenantId: string, epochMinute: n
     }),
   );
   return Number(Attributes?.requests ?? 1);
-}
-
-function toClient(item: Record<string, unknown>): ClientRecord {
-  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
-  return {
-    tenantId: String(item.tenantId),
-    clientId: String(item.clientId),
-    status: item.status === 'active' ? 'active' : 'revoked',
-    createdAt: String(item.createdAt),
-    ...optional('secretHash', text(item.secretHash)),
-    ...optional('previousSecretHash', text(item.previousSecretHash)),
-    ...optional('previousSecretValidUntil', typeof item.previousSecretValidUntil === 'number' ? item.previousSecretValidUntil : undefined),
-    ...optional('rotatedAt', text(item.rotatedAt)),
-    ...optional('revokedAt', text(item.revokedAt)),
-  };
 }

@@ -2,46 +2,20 @@
  * Tenant and token items. A token item maps the SHA-256 of a secret token to its tenant, so the
  * authorizer resolves a token with one strongly consistent GetItem; the token itself is never stored.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from './db';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { consistentReads, type Db } from './db';
+import { readTenant, readToken, toTenant, type StoredSettings, type TenantRecord, type TenantStatus, type TokenRecord } from './key-reads';
 import { pages, type StartKey } from './paging';
 import { keys, TENANT_REGISTRY_PARTITION } from './keys';
 import type { UsagePlanKind } from '../tenants/usage-key';
 
-/**
- * A tenant's settings as stored: the JSON tenants.json declared, validated when it was written
- * (synth, start, onboarding). Readers that act on it parse it (tenants/profile.ts); the store does
- * not, so the authorizer stays free of zod.
- */
-export type StoredSettings = Readonly<Record<string, unknown>>;
-
-export type TenantStatus = 'active' | 'disabled';
-
-export interface TenantRecord {
-  readonly tenantId: string;
-  readonly displayName: string;
-  readonly status: TenantStatus;
-  readonly settings: StoredSettings;
-  /** Whether the deploy gave the tenant a usage plan of its own; absent on the item: shared. */
-  readonly usagePlan: UsagePlanKind;
-  readonly created: string;
-  readonly lastModified: string;
-}
-
-export interface TokenRecord {
-  readonly tenantId: string;
-  readonly tokenHash: string;
-  readonly created: string;
-  /** Epoch seconds after which the token is refused (set on the old token when rotating). */
-  readonly expiresAt?: number;
-}
+export type { StoredSettings, TenantRecord, TenantStatus, TokenRecord } from './key-reads';
 
 const now = () => new Date().toISOString();
 
-export async function getTenant(db: Db, tenantId: string): Promise<TenantRecord | undefined> {
-  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: keys.tenant(tenantId), ConsistentRead: true }));
-  return Item ? toTenant(Item) : undefined;
-}
+export const getTenant = (db: Db, tenantId: string): Promise<TenantRecord | undefined> => readTenant(consistentReads(db), tenantId);
+
+export const getToken = (db: Db, tokenHash: string): Promise<TokenRecord | undefined> => readToken(consistentReads(db), tokenHash);
 
 /** Creates or updates a tenant; `created` is kept from the first write, `usagePlan` unless given. */
 export async function putTenant(
@@ -133,27 +107,4 @@ export async function expireToken(db: Db, tokenHash: string, expiresAt: number):
       ExpressionAttributeValues: { ':at': expiresAt },
     }),
   );
-}
-
-export async function getToken(db: Db, tokenHash: string): Promise<TokenRecord | undefined> {
-  const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: keys.token(tokenHash), ConsistentRead: true }));
-  if (!Item) return undefined;
-  return {
-    tenantId: String(Item.tenantId),
-    tokenHash: String(Item.tokenHash),
-    created: String(Item.created),
-    ...(typeof Item.expiresAt === 'number' ? { expiresAt: Item.expiresAt } : {}),
-  };
-}
-
-function toTenant(item: Record<string, unknown>): TenantRecord {
-  return {
-    tenantId: String(item.tenantId),
-    displayName: String(item.displayName),
-    status: item.status === 'disabled' ? 'disabled' : 'active',
-    settings: typeof item.settings === 'object' && item.settings !== null ? (item.settings as StoredSettings) : {},
-    usagePlan: item.usagePlan === 'own' ? 'own' : 'shared',
-    created: String(item.created),
-    lastModified: String(item.lastModified),
-  };
 }

@@ -1,13 +1,15 @@
 /**
- * The KMS signer's real AWS SDK calls, against moto_server: kms:Sign (DER signature turned into
- * JOSE r||s) and kms:GetPublicKey (once per signer, however many tokens are verified), and the
- * whole OAuth flow on the local stack with the KMS key instead of the local key file.
+ * The KMS signer's real calls, against moto_server: kms:Sign by the SDK (DER signature turned into
+ * JOSE r||s) and kms:GetPublicKey by the lean signed call the authorizer uses (once per signer,
+ * however many tokens are verified; counted by a proxy in front of moto), and the whole OAuth flow
+ * on the local stack with the KMS key instead of the local key file.
  */
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { expect } from '@jest/globals';
 import { addClient } from '../../functions/oauth/clients';
 import { AccessTokenRefused, issueAccessToken, verifyAccessToken } from '../../functions/oauth/access-token';
 import { kmsSigner } from '../../functions/oauth/kms-signer';
+import { startAwsProxy, type AwsProxy } from '../support/aws-proxy';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { describeWithMoto, type Moto } from '../support/moto';
 
@@ -19,8 +21,8 @@ let keyArn: string;
 let otherKeyArn: string;
 let rsaKeyArn: string;
 let stack: TestStack | undefined;
-/** KMS operations sent by `client`, by command name. */
-const sent: string[] = [];
+/** Between the signer and moto: sees every KMS call, the SDK's and the lean ones. */
+let proxy: AwsProxy;
 
 async function createKey(spec: 'ECC_NIST_P256' | 'RSA_2048'): Promise<string> {
   const { KeyMetadata } = await client.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY', Description: 'test' }));
@@ -35,12 +37,9 @@ describeWithMoto('KMS access-token signer', {
   setup: async (moto: Moto) => {
     process.env.AWS_ACCESS_KEY_ID = 'testing';
     process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-    process.env.AWS_ENDPOINT_URL_KMS = moto.endpoint;
+    proxy = await startAwsProxy(moto.endpoint);
+    process.env.AWS_ENDPOINT_URL_KMS = proxy.endpoint;
     client = new KMSClient({ region: REGION });
-    client.middlewareStack.add((next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    });
     keyArn = await createKey('ECC_NIST_P256');
     otherKeyArn = await createKey('ECC_NIST_P256');
     rsaKeyArn = await createKey('RSA_2048');
@@ -48,6 +47,7 @@ describeWithMoto('KMS access-token signer', {
   teardown: async () => {
     await stack?.stop();
     client?.destroy();
+    await proxy?.stop();
     delete process.env.OAUTH_SIGNING_KEY_ARN;
   },
   tests: {
@@ -62,9 +62,9 @@ describeWithMoto('KMS access-token signer', {
     'fetches the public key once, however many tokens it verifies': async () => {
       const signer = kmsSigner(keyArn, client);
       const tokens = await Promise.all([1, 2, 3].map(() => issue(signer)));
-      sent.length = 0;
+      proxy.targets.length = 0;
       for (const { accessToken } of [...tokens, ...tokens]) await verifyAccessToken(accessToken, await signer.publicKey(), { issuer: ISSUER });
-      expect(sent).toEqual(['GetPublicKeyCommand']);
+      expect(proxy.targets).toEqual(['TrentService.GetPublicKey']);
     },
 
     "refuses a token signed by another KMS key": async () => {

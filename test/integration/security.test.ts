@@ -1,6 +1,7 @@
 /**
  * Tenant isolation on every route, hostile inputs, fuzzed bodies and filters, and DynamoDB
- * throttling/faults injected at the SDK client: never a 5xx for bad input, never a changed or
+ * throttling/faults injected at the SDK client (and, for the authorizer, which reads without the
+ * SDK, at a proxy in front of DynamoDB Local): never a 5xx for bad input, never a changed or
  * foreign record.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -9,6 +10,7 @@ import { documentClient } from '../../functions/store/client';
 import { routes } from '../../functions/routes';
 import { generateToken } from '../../functions/tenants/token';
 import { scimJson } from '../support/arbitraries';
+import { startAwsProxy } from '../support/aws-proxy';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 
@@ -218,9 +220,23 @@ describe('DynamoDB throttling and faults (injected at the SDK client)', () => {
   it('answers 503 with Retry-After when the authorizer cannot read DynamoDB', async () => {
     // A token the authorizer has not cached yet: its GetItem meets the outage and the authorizer
     // throws, which API Gateway answers with AUTHORIZER_CONFIGURATION_ERROR (configured as 503).
-    failures = { remaining: 1000, name: 'InternalServerError', attempts: 0 };
-    const response = await call(A, 'GET', '/Users', undefined, { authorization: `Bearer ${generateToken()}` });
-    failures = { remaining: 0, name: '', attempts: 0 };
+    // The authorizer reads without the SDK (store/lean-table.ts): the outage is a proxy answering
+    // 500, for as long as the request takes. Nothing else may read DynamoDB meanwhile (the
+    // handlers' client is the one checked below, so a rebuilt one would fail the test).
+    const handlersClient = documentClient();
+    const proxy = await startAwsProxy(stack.stack.dynamoEndpoint);
+    proxy.fail(1000, 500, 'InternalServerError');
+    process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+    let response;
+    try {
+      response = await call(A, 'GET', '/Users', undefined, { authorization: `Bearer ${generateToken()}` });
+    } finally {
+      process.env.DYNAMODB_ENDPOINT = stack.stack.dynamoEndpoint;
+      await proxy.stop();
+    }
+    expect(documentClient()).toBe(handlersClient);
+    // Each attempt the SDK would make (DYNAMODB_MAX_ATTEMPTS, 4) met the outage.
+    expect(proxy.targets).toEqual(Array(4).fill('DynamoDB_20120810.GetItem'));
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
     expect(response.json).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '503' });

@@ -2,6 +2,8 @@
  * Which DynamoDB document-client commands a Lambda entry's code constructs: the entry is bundled
  * with esbuild (tree shaking on, the AWS SDK left external and names unminified), so code the
  * function cannot reach is gone, and every `new <Command>(` that is left is a call it can make.
+ * The authorizer calls DynamoDB without the SDK (functions/store/lean-table.ts): each
+ * `awsJsonCall(DYNAMODB, "<Operation>"` left in the bundle is a call too.
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -38,5 +40,6 @@ export async function tableActionsOf(entry: string): Promise<string[]> {
       granted.forEach((action) => actions.add(action));
     }
   }
+  for (const match of code.matchAll(/awsJsonCall\d*\(\s*DYNAMODB\d*,\s*"(\w+)"/g)) actions.add(`dynamodb:${match[1]}`);
   return [...actions].sort();
 }

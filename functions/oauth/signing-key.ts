@@ -1,0 +1,26 @@
+/**
+ * Which key signs and verifies access tokens, from the environment: the KMS key of
+ * OAUTH_SIGNING_KEY_ARN (AWS), else the local key file of OAUTH_LOCAL_KEY_FILE (the local server).
+ * Read by the token function's signer (signer.ts) and the authorizer's verification key
+ * (verification-key.ts), so both always mean the same key.
+ */
+import { environment } from '../commons/environment';
+
+export type SigningKeySource = { readonly kind: 'kms'; readonly keyArn: string } | { readonly kind: 'file'; readonly file: string };
+
+export class SigningKeyNotConfiguredError extends Error {
+  constructor() {
+    super('no access-token signing key: set OAUTH_SIGNING_KEY_ARN (KMS) or OAUTH_LOCAL_KEY_FILE');
+  }
+}
+
+export function signingKeySource(): SigningKeySource {
+  const keyArn = environment.oauthSigningKeyArn();
+  if (keyArn) return { kind: 'kms', keyArn };
+  const file = environment.oauthLocalKeyFile();
+  if (file) return { kind: 'file', file };
+  throw new SigningKeyNotConfiguredError();
+}
+
+/** One id per key, for per-key caches. */
+export const sourceId = (source: SigningKeySource) => (source.kind === 'kms' ? `kms:${source.keyArn}` : `file:${source.file}`);

@@ -1,0 +1,104 @@
+/**
+ * The reads by key the authorizer makes, each one strongly consistent GetItem: a tenant, a secret
+ * token (by its SHA-256), an OAuth client. They take any ItemReads: the SDK-free lean table
+ * (store/lean-table.ts) in the authorizer, consistentReads(db) behind tenants.ts's and clients.ts's
+ * getTenant, getToken and getClient everywhere else. This module imports no SDK package, so the
+ * authorizer's bundle carries none (lib/bundling.ts).
+ */
+import type { ItemReads, StoredItem } from './db';
+import { keys } from './keys';
+import type { UsagePlanKind } from '../tenants/usage-key';
+
+/**
+ * A tenant's settings as stored: the JSON tenants.json declared, validated when it was written
+ * (synth, start, onboarding). Readers that act on it parse it (tenants/profile.ts); the store does
+ * not, so the authorizer stays free of zod.
+ */
+export type StoredSettings = Readonly<Record<string, unknown>>;
+
+export type TenantStatus = 'active' | 'disabled';
+
+export interface TenantRecord {
+  readonly tenantId: string;
+  readonly displayName: string;
+  readonly status: TenantStatus;
+  readonly settings: StoredSettings;
+  /** Whether the deploy gave the tenant a usage plan of its own; absent on the item: shared. */
+  readonly usagePlan: UsagePlanKind;
+  readonly created: string;
+  readonly lastModified: string;
+}
+
+export interface TokenRecord {
+  readonly tenantId: string;
+  readonly tokenHash: string;
+  readonly created: string;
+  /** Epoch seconds after which the token is refused (set on the old token when rotating). */
+  readonly expiresAt?: number;
+}
+
+export type ClientStatus = 'active' | 'revoked';
+
+export interface ClientRecord {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly status: ClientStatus;
+  readonly secretHash?: string;
+  readonly previousSecretHash?: string;
+  /** Epoch seconds until which `previousSecretHash` is accepted. */
+  readonly previousSecretValidUntil?: number;
+  readonly createdAt: string;
+  readonly rotatedAt?: string;
+  readonly revokedAt?: string;
+}
+
+export async function readTenant(reads: ItemReads, tenantId: string): Promise<TenantRecord | undefined> {
+  const item = await reads.getItem(keys.tenant(tenantId));
+  return item ? toTenant(item) : undefined;
+}
+
+/** Strongly consistent, so a token expired by a rotation stops at once. */
+export async function readToken(reads: ItemReads, tokenHash: string): Promise<TokenRecord | undefined> {
+  const item = await reads.getItem(keys.token(tokenHash));
+  if (!item) return undefined;
+  return {
+    tenantId: String(item.tenantId),
+    tokenHash: String(item.tokenHash),
+    created: String(item.created),
+    ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}),
+  };
+}
+
+/** Strongly consistent, so a revoked client stops at once. */
+export async function readClient(reads: ItemReads, tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
+  const item = await reads.getItem(keys.oauthClient(tenantId, clientId));
+  return item ? toClient(item) : undefined;
+}
+
+export function toTenant(item: StoredItem): TenantRecord {
+  return {
+    tenantId: String(item.tenantId),
+    displayName: String(item.displayName),
+    status: item.status === 'disabled' ? 'disabled' : 'active',
+    settings: typeof item.settings === 'object' && item.settings !== null ? (item.settings as StoredSettings) : {},
+    usagePlan: item.usagePlan === 'own' ? 'own' : 'shared',
+    created: String(item.created),
+    lastModified: String(item.lastModified),
+  };
+}
+
+export function toClient(item: StoredItem): ClientRecord {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  return {
+    tenantId: String(item.tenantId),
+    clientId: String(item.clientId),
+    status: item.status === 'active' ? 'active' : 'revoked',
+    createdAt: String(item.createdAt),
+    ...optional('secretHash', text(item.secretHash)),
+    ...optional('previousSecretHash', text(item.previousSecretHash)),
+    ...optional('previousSecretValidUntil', typeof item.previousSecretValidUntil === 'number' ? item.previousSecretValidUntil : undefined),
+    ...optional('rotatedAt', text(item.rotatedAt)),
+    ...optional('revokedAt', text(item.revokedAt)),
+  };
+}

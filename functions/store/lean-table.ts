@@ -1,0 +1,40 @@
+/**
+ * The authorizer's table handle: a strongly consistent GetItem as one signed HTTP call
+ * (commons/aws-json-call.ts) instead of the SDK's DynamoDB client, which would be most of the
+ * authorizer's bundle and init time (README, Performance). The item is unmarshalled by util-dynamodb,
+ * as the document client does, and the repository functions (getTenant, getToken, getClient) read
+ * through it exactly as through a Db: same keys, same records. Table, endpoint, region, credentials
+ * and attempts come from the same settings as client.ts.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { awsJsonCall, type AwsJsonService } from '../commons/aws-json-call';
+import { environment } from '../commons/environment';
+import type { ItemReads, StoredItem } from './db';
+
+const DYNAMODB: AwsJsonService = { name: 'dynamodb', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' };
+
+/** The key reads on TABLE_NAME, configured from the environment at each call (tests change it). */
+export function leanTable(): ItemReads {
+  return {
+    async getItem(key) {
+      const local = environment.dynamoEndpoint();
+      const endpoint = local ?? environment.awsEndpointUrl('DYNAMODB');
+      const region = environment.region() ?? (local ? 'local' : undefined);
+      if (!region) throw new Error('AWS_REGION is not set');
+      const { Item } = await awsJsonCall<{ Item?: Record<string, AttributeValue> }>(
+        DYNAMODB,
+        'GetItem',
+        { TableName: environment.tableName(), Key: Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }])), ConsistentRead: true },
+        {
+          region,
+          ...(endpoint ? { endpoint } : {}),
+          // As client.ts: DynamoDB Local takes any credentials.
+          credentials: () => (local ? { accessKeyId: 'local', secretAccessKey: 'local' } : environment.awsCredentials()),
+          maxAttempts: environment.dynamoMaxAttempts(),
+        },
+      );
+      return Item ? (unmarshall(Item) as StoredItem) : undefined;
+    },
+  };
+}
