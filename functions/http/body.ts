@@ -38,11 +38,33 @@ export function jsonBodyOnWrites(): MiddlewareObj<APIGatewayProxyEvent, APIGatew
         throw new ScimError(400, 'The request body is not valid UTF-8.', 'invalidSyntax');
       }
       const text = request.event.isBase64Encoded ? Buffer.from(request.event.body, 'base64').toString('utf8') : request.event.body;
-      await parser.before?.(request as never);
+      const plain = mayHaveForbiddenKey(text) ? undefined : parsePlain(text);
+      if (plain === undefined) await parser.before?.(request as never);
+      else (request.event as { body: unknown }).body = plain.value;
       assertDepth(request.event.body as unknown);
       assertExactValues(text, request.event.body as unknown);
     },
   };
+}
+
+/**
+ * middy's parser rejects the keys `__proto__` and `constructor` (with a `prototype`) through a
+ * JSON.parse reviver, a function call for every key and value of the body (≈50 µs of a POST /Users,
+ * scripts/bench/drive.ts profile — more than the store's own work for it). A key can only spell one of those names literally or with
+ * `\u` escapes (no other JSON escape makes letters or `_`), so a body without either substring
+ * and without `\u` cannot have one, and plain JSON.parse gives the same result. Every other body,
+ * and any body JSON.parse refuses, goes through middy's parser: same errors, same messages.
+ */
+function mayHaveForbiddenKey(text: string): boolean {
+  return text.includes('\\u') || text.includes('__proto__') || text.includes('constructor');
+}
+
+function parsePlain(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
 }
 
 /** SCIM bodies nest a few levels (Bulk → operation → resource → attribute → element); far deeper is hostile. */
