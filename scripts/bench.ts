@@ -135,7 +135,7 @@ async function runCycles(base: string, token: string, concurrency: number, extra
   let bulk: BulkFigures | undefined;
   const bulkSize = number('bulk');
   if (extras && bulkSize > 0) {
-    console.log(`bulk: ${bulkSize} creates per request, serial then concurrent`);
+    console.log(`bulk: ${bulkSize} creates per request, one at a time and concurrent, alternating after one warm-up request of each`);
     bulk = { size: bulkSize, ...(await bulkCreates(new ScimClient(base, token, incrementalRecorder), new ScimClient(base, token, new Recorder()), bulkSize, BULK_REQUESTS)) };
   }
   let huge: HugeGroupFigures | undefined;
