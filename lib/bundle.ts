@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_TARGET, ESM_REQUIRE_SHIM, MODULE_ALIASES, RUNTIME_SDK_EXTERNALS, type AwsSdkSource } from './bundling';
+import { BUILTIN_ALIASES, ESBUILD_TARGET, ESM_REQUIRE_SHIM, MODULE_ALIASES, RUNTIME_SDK_EXTERNALS, type AwsSdkSource } from './bundling';
 import { PROJECT_ROOT } from './scim-endpoint';
 
 export interface BuiltBundle {
@@ -24,7 +24,7 @@ export async function bundleEntry(entry: string, sdk: AwsSdkSource = 'bundled'):
     target: ESBUILD_TARGET,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_SHIM },
-    ...(sdk === 'bundled' ? { alias: { ...MODULE_ALIASES } } : { external: [...RUNTIME_SDK_EXTERNALS] }),
+    ...(sdk === 'bundled' ? { alias: { ...MODULE_ALIASES } } : { alias: { ...BUILTIN_ALIASES }, external: [...RUNTIME_SDK_EXTERNALS] }),
     write: false,
     outfile: 'index.mjs',
     logLevel: 'silent',

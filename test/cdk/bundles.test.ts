@@ -1,5 +1,12 @@
-/** Every Lambda function bundled for real (esbuild, same options as the stack); sizes printed and budgeted. */
-import { describe, expect, it } from '@jest/globals';
+/**
+ * Every Lambda function bundled for real (esbuild, same options as the stack); sizes printed and
+ * budgeted, and what loading each one makes Node load (init time itself is the benchmark's).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { functionEntries, streamFunctionEntries } from '../../functions/routes';
 import { bundleEntry } from '../../lib/bundle';
 import { BUNDLE_BUDGETS } from '../../lib/bundling';
@@ -20,5 +27,31 @@ describe('Lambda bundles', () => {
     console.log(`bundle ${name}: ${(bundle.bytes / 1024).toFixed(1)} KiB (budget ${(budget / 1024).toFixed(0)} KiB)`);
     expect(bundle.code).toContain('handler');
     expect(bundle.bytes).toBeLessThanOrEqual(budget);
+  }, 60_000);
+
+  let dir: string | undefined;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  // An ES import of node:http loads undici, http2 and worker_threads (~30 ms CPU per cold start):
+  // lib/bundling.ts BUILTIN_ALIASES makes bundles require it instead.
+  it.each(entries)('%s loads neither undici nor http2 when imported', async (name, entry) => {
+    dir ??= await mkdtemp(join(tmpdir(), 'scim-bundles-'));
+    const file = join(dir, `${name}.mjs`);
+    await writeFile(file, (await bundleEntry(entry)).code);
+    const script =
+      `const before = new Set(process.moduleLoadList); await import(${JSON.stringify(file)}); ` +
+      `process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))));`;
+    const loaded = await new Promise<string[]>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['--input-type=module', '--no-warnings', '-e', script],
+        { env: { PATH: process.env.PATH, TABLE_NAME: 'test', EVENT_BUS_NAME: 'test', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT' } },
+        (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as string[])),
+      ),
+    );
+    expect(loaded).toContain('NativeModule https');
+    expect(loaded.filter((module) => /undici|http2|worker_threads/.test(module))).toEqual([]);
   }, 60_000);
 });
