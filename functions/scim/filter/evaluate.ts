@@ -82,7 +82,13 @@ function valuesOf(attribute: ResolvedAttribute, scope: Scope): unknown[] {
   if (scope.kind === 'element') return sub ? flatten(member(scope.element, sub.name)) : [];
   const value = attributeValue(attribute, scope);
   if (!sub) return flatten(value);
-  return flatten(value).flatMap((element) => flatten(member(element, sub.name)));
+  const values: unknown[] = [];
+  for (const element of flatten(value)) {
+    const inner = member(element, sub.name);
+    if (Array.isArray(inner)) values.push(...inner);
+    else if (inner !== undefined) values.push(inner);
+  }
+  return values;
 }
 
 function elementsOf(attribute: ResolvedAttribute, scope: Scope): Json[] {

@@ -14,7 +14,23 @@ import { tokenize, type Token } from './lexer';
 /** Bounds that keep hostile filters cheap: the text is parsed once and the tree stays shallow. */
 export const FILTER_LIMITS = { maxLength: 8192, maxDepth: 50 } as const;
 
-const COMPARE_OPERATORS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
+/** The comparison operator a lower-cased word names, if any (a switch: no hashing of the word). */
+function compareOperatorOf(word: string): CompareOperator | undefined {
+  switch (word) {
+    case 'eq':
+    case 'ne':
+    case 'co':
+    case 'sw':
+    case 'ew':
+    case 'gt':
+    case 'ge':
+    case 'lt':
+    case 'le':
+      return word;
+    default:
+      return undefined;
+  }
+}
 const STRING_TYPES = new Set<AttributeDefinition['type']>(['string', 'reference', 'binary', 'dateTime']);
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
@@ -82,8 +98,8 @@ class Parser {
     if (this.peek()?.kind === '[') return this.parseValuePath(name);
     const operator = this.expectWord('an operator').text.toLowerCase();
     if (operator === 'pr') return { kind: 'present', attribute: this.resolve(name, false) };
-    if (!COMPARE_OPERATORS.has(operator)) throw this.error(name, `Unknown operator "${operator}" after`);
-    const op = operator as CompareOperator;
+    const op = compareOperatorOf(operator);
+    if (!op) throw this.error(name, `Unknown operator "${operator}" after`);
     const token = this.peek();
     const attribute = this.resolve(name, true);
     const value = this.booleanAsSent(attribute, this.parseValue(), token);
@@ -108,10 +124,10 @@ class Parser {
       const sub = { ...next, text: next.text.slice(1) };
       const operator = this.expectWord('an operator').text.toLowerCase();
       const subAttribute = this.resolve(sub, operator !== 'pr');
+      const op = compareOperatorOf(operator);
       if (operator === 'pr') {
         filter = { kind: 'and', left: filter, right: { kind: 'present', attribute: subAttribute } };
-      } else if (COMPARE_OPERATORS.has(operator)) {
-        const op = operator as CompareOperator;
+      } else if (op) {
         const token = this.peek();
         const value = this.booleanAsSent(subAttribute, this.parseValue(), token);
         checkComparison(subAttribute, op, value);
