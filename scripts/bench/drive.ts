@@ -1,12 +1,15 @@
 /**
  * One request type at a time, for profiling the handlers: the real authorizer and Lambda handlers
  * behind the local API Gateway emulation (no HTTP, no benchmark client, no stream poller) on
- * DynamoDB Local. Prints the handler's main-thread CPU per request (p50/p95) and the mean time spent
- * in DynamoDB's HTTP exchanges, so that a `--cpu-prof` profile of this process is the handler's.
+ * DynamoDB Local, logging and metrics as deployed (handler-output.ts). Prints the handler CPU per
+ * request (p50/p95, cpu.ts), the part inside SDK calls, the main thread's share of the process's
+ * CPU, and the mean time of DynamoDB's HTTP exchanges; a `--cpu-prof` profile of its measured
+ * window is the handler's and the emulation's alone.
  *
- *   node scripts/node22.mjs --import tsx scripts/bench/drive.ts get-user 2000
- *   node scripts/node22.mjs --cpu-prof --cpu-prof-dir=bench-results/drive --import tsx scripts/bench/drive.ts filter-username 3000
- *   npx tsx scripts/bench/profile.ts bench-results/drive --top 30
+ *   node scripts/node22.mjs --experimental-async-context-frame --import tsx scripts/bench/drive.ts get-user 2000
+ *   node scripts/node22.mjs --experimental-async-context-frame --cpu-prof --cpu-prof-dir=bench-results/drive \
+ *     --import tsx scripts/bench/drive.ts filter-username 3000
+ *   npx tsx scripts/bench/profile.ts bench-results/drive <profileWindowUs from the line printed>
  */
 import { performance } from 'node:perf_hooks';
 import { generateToken } from '../../functions/tenants/token';
@@ -127,6 +130,8 @@ try {
   const sdk: number[] = [];
   let statuses = new Map<number, number>();
   const started = performance.now();
+  // The monotonic clock V8's profiler stamps samples with, so that profile.ts can keep this phase alone.
+  const windowFrom = process.hrtime.bigint() / 1000n;
   const processStarted = cpuMicros();
   const mainStarted = mainThreadMicros();
   for (let i = 0; i < count; i += 1) {
@@ -136,6 +141,7 @@ try {
     statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
   }
   const wall = performance.now() - started;
+  const windowTo = process.hrtime.bigint() / 1000n;
   const mainEnded = mainThreadMicros();
   const processMs = (cpuMicros() - processStarted) / 1000;
   // Over the whole phase the main thread's counter is exact enough (cpu.ts): what the rest is, is V8's background threads.
@@ -156,6 +162,7 @@ try {
       mainThreadShare,
       wallMeanMs: round(wall / count, 3),
       dynamoMeanMs: round(dynamo / count, 3),
+      profileWindowUs: `${windowFrom},${windowTo}`,
     }),
   );
   statuses = new Map();
