@@ -48,12 +48,15 @@ export function applyPatch(
   const working: JsonObject = { ...resource };
   const touched = new Set<string>();
   const skipped: string[] = [];
+  const run = (step: Step) => {
+    // `unknownAttributes: ignore`: an operation on an attribute the tenant's schemas lack is skipped, and named.
+    if (profile.unknownAttributes === 'ignore' && namesUnknownAttribute(profile, type, step.path)) skipped.push(step.path);
+    else applyStep(profile, type, working, step, touched);
+  };
   for (const operation of operations) {
-    for (const step of stepsOf(profile, type, operation, working)) {
-      // `unknownAttributes: ignore`: an operation on an attribute the tenant's schemas lack is skipped, and named.
-      if (profile.unknownAttributes === 'ignore' && namesUnknownAttribute(profile, type, step.path)) skipped.push(step.path);
-      else applyStep(profile, type, working, step, touched);
-    }
+    // An operation with a path is its own one step (the usual case: no array, no copy).
+    if (operation.path !== undefined) run(operation as Step);
+    else for (const step of pathlessSteps(profile, type, operation, working)) run(step);
   }
   if (skipped.length > 0) profile.reportIgnored?.([...new Set(skipped)]);
   // Validation drops nulls and empty values of what was touched (RFC 7643 §2.5); the rest was stored compact.
@@ -61,8 +64,7 @@ export function applyPatch(
   return { resource: next, changed: !equalJson(resource, next) };
 }
 
-function stepsOf(profile: ScimProfile, type: ResourceTypeName, operation: PatchOperation, resource: JsonObject): Step[] {
-  if (operation.path !== undefined) return [{ op: operation.op, path: operation.path, value: operation.value }];
+function pathlessSteps(profile: ScimProfile, type: ResourceTypeName, operation: PatchOperation, resource: JsonObject): Step[] {
   // Path-less: the value's keys are attributes and extension objects (RFC 7644 §3.5.2.1, §3.5.2.3),
   // or paths where the dialect says so.
   const { dialect } = profile;
