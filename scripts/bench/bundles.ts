@@ -65,13 +65,13 @@ export async function measureBundles(): Promise<BundleFigures[]> {
   return figures;
 }
 
-interface InitTime {
+export interface InitTime {
   readonly wallMs: number;
   readonly cpuMs: number;
 }
 
 /** Milliseconds to import the bundle in a new process (what a Lambda cold start pays for the code). */
-function importTime(node: string, file: string): Promise<InitTime> {
+export function importTime(node: string, file: string): Promise<InitTime> {
   const script =
     `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(file)}); ` +
     `const wallMs = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wallMs, cpuMs: (u.user + u.system) / 1000 }));`;
