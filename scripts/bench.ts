@@ -207,14 +207,16 @@ function targets(runs: CycleFigures[], bundles: BundleFigures[], micro: MicroFig
   check('add 50 members: writes ≤ ⌈50/25⌉ (+1 version bump)', 'PATCH /Groups add 50 members', (f) => f.roundTripsPerRequest, 5);
   if (first?.concurrency === 1) {
     for (const f of all) {
-      if (f.latencyOverDynamo > 0) rows.push({ target: `e2e / DynamoDB ≤ 1.3 at 1 in flight: ${f.operation}`, measured: `${f.latencyOverDynamo}`, met: f.latencyOverDynamo <= 1.3 ? 'yes' : 'no' });
+      if (f.latencyOverDynamo > 0) rows.push({ target: `e2e / DynamoDB ≤ 1.3 at 1 in flight: ${f.operation}`, measured: `${f.latencyOverDynamo} (DDB ${f.dynamoMs} ms)`, met: f.latencyOverDynamo <= 1.3 ? 'yes' : 'no' });
     }
   }
   for (const run of runs) {
     for (const f of [...run.initial, ...run.incremental]) {
       const budget = cpuBudget(f.operation);
       if (budget === undefined) continue;
-      rows.push({ target: `handler CPU p50 ≤ ${budget} ms at ${run.concurrency} in flight: ${f.operation}`, measured: `${f.cpuP50} ms`, met: f.cpuP50 <= budget ? 'yes' : 'no' });
+      // At 1 in flight the part inside SDK calls is known (metering.ts): what the handler's own code can still win.
+      const inSdk = run.concurrency === 1 ? ` (${f.sdkCpuP50} in SDK)` : '';
+      rows.push({ target: `handler CPU p50 ≤ ${budget} ms at ${run.concurrency} in flight: ${f.operation}`, measured: `${f.cpuP50} ms${inSdk}`, met: f.cpuP50 <= budget ? 'yes' : 'no' });
     }
   }
   if (bulk) {
