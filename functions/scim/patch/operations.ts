@@ -40,9 +40,10 @@ export function parsePatchBody(profile: ScimProfile, body: unknown): PatchOperat
   return operations.map((raw, index) => parseOperation(profile.dialect, raw, index));
 }
 
+const PATCH_OP_SCHEMA_LOWER = PATCH_OP_SCHEMA.toLowerCase();
+
 function declaresPatchOp(schemas: unknown): boolean {
-  const wanted = PATCH_OP_SCHEMA.toLowerCase();
-  return Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === wanted);
+  return Array.isArray(schemas) && schemas.some((s) => s === PATCH_OP_SCHEMA || (typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA_LOWER));
 }
 
 function parseOperation(dialect: Dialect, raw: unknown, index: number): PatchOperation {

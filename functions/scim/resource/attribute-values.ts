@@ -149,36 +149,28 @@ class CheckBuilder {
   private complex(definition: AttributeDefinition): ValueCheck {
     const subAttributes = definition.subAttributes ?? [];
     const bareString = this.dialect.bareStringIsValue && findAttribute(subAttributes, 'value') !== undefined;
-    const checks = new Map(subAttributes.map((sub) => [sub.name, this.attribute(sub)] as const));
-    const readOnly = new Set(subAttributes.filter((sub) => sub.mutability === 'readOnly').map((sub) => sub.name));
-    /** Checks one member into `kept`; true when it was kept. */
-    const take = (kept: Record<string, unknown>, key: string, item: unknown): boolean => {
-      const check = checks.get(key);
-      if (!check) return fail(`unknown sub-attribute "${key}"`);
-      const checked = nested(check, item, key);
-      if (checked === undefined || readOnly.has(key)) return false;
-      kept[key] = checked;
-      return true;
+    const members = new Map(subAttributes.map((sub) => [sub.name, { check: this.attribute(sub), readOnly: sub.mutability === 'readOnly' }] as const));
+    /** The members checked into a new object; undefined when `asWritten` and a name is not canonical. */
+    const checked = (object: Record<string, unknown>, asWritten: boolean): Record<string, unknown> | undefined => {
+      const kept: Record<string, unknown> = {};
+      const entries = asWritten ? Object.entries(object) : canonicalEntries(subAttributes, object);
+      for (const [key, item] of entries) {
+        const member = members.get(key);
+        if (!member) return asWritten ? undefined : fail(`unknown sub-attribute "${key}"`);
+        const value = nested(member.check, item, key);
+        if (value !== undefined && !member.readOnly) kept[key] = value;
+      }
+      return kept;
     };
     return (value) => {
       const object = typeof value === 'string' && bareString ? { value } : value;
       if (!isPlainObject(object)) return fail('expected an object of sub-attributes');
-      const kept: Record<string, unknown> = {};
-      let empty = true;
-      if (hasCanonicalKeys(checks, object)) {
-        for (const key in object) if (take(kept, key, object[key])) empty = false;
-      } else {
-        for (const [key, item] of canonicalEntries(subAttributes, object)) if (take(kept, key, item)) empty = false;
-      }
-      return empty ? undefined : kept;
+      // Names as written first (the usual case); another spelling renames them all and checks again.
+      const kept = checked(object, true) ?? checked(object, false);
+      for (const _ in kept) return kept;
+      return undefined;
     };
   }
-}
-
-/** True when every member is already spelled as its sub-attribute (the usual case). */
-function hasCanonicalKeys(canonical: ReadonlyMap<string, unknown>, object: Record<string, unknown>): boolean {
-  for (const key in object) if (!canonical.has(key)) return false;
-  return true;
 }
 
 /** The members under their canonical names. Of two spellings of one name, the later wins, as JSON's own duplicate keys do. */
