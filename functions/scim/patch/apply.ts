@@ -60,7 +60,7 @@ export function applyPatch(
   }
   if (skipped.length > 0) profile.reportIgnored?.([...new Set(skipped)]);
   // Validation drops nulls and empty values of what was touched (RFC 7643 §2.5); the rest was stored compact.
-  const next = normalizeResource(profile, type, working, touched);
+  const next = normalizeResource(profile, type, working, touched, resource);
   return { resource: next, changed: !equalJson(resource, next) };
 }
 

@@ -32,8 +32,12 @@ export class ValueIssue {
   }
 }
 
-/** Checks one value: returns its stored form (undefined: unassigned) or throws a ValueIssue. */
-export type ValueCheck = (value: unknown) => unknown;
+/**
+ * Checks one value: returns its stored form (undefined: unassigned) or throws a ValueIssue.
+ * `unchanged` names elements of a multi-valued value that are stored ones, already checked and in
+ * stored form: they are kept as they are (a PATCH of one email does not check the others again).
+ */
+export type ValueCheck = (value: unknown, unchanged?: (element: unknown) => boolean) => unknown;
 
 const NUMBER = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
 const INTEGER = /^\s*-?\d+\s*$/;
@@ -134,11 +138,12 @@ class CheckBuilder {
 
   private multiValued(definition: AttributeDefinition): ValueCheck {
     const element = this.unassignable(this.single(definition));
-    return (value) => {
+    return (value, unchanged) => {
       const items: readonly unknown[] = value === null ? [] : Array.isArray(value) ? value : [value];
       const present: unknown[] = [];
       for (let index = 0; index < items.length; index += 1) {
-        const checked = nested(element, items[index], index);
+        const item = items[index];
+        const checked = unchanged?.(item) ? item : nested(element, item, index);
         if (checked !== undefined) present.push(checked);
       }
       if (present.length < 2) return present.length > 0 ? present : undefined;

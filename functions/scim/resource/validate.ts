@@ -39,14 +39,18 @@ export function parseResource(profile: ScimProfile, type: ResourceTypeName, body
  * the PATCH wrote: top-level attribute names, `<urn>:<attribute>` for extension attributes, a whole
  * extension URN. The rest was stored valid and is kept as it is, so a PATCH costs validation of what
  * it changed — and a stored value an extension change left behind never fails an unrelated PATCH.
+ * `stored` is the resource before the PATCH: elements of its core multi-valued attributes that the
+ * PATCH kept (the very objects: the engine copies on write) are not checked again. RFC 7643's
+ * schemas never change, so a stored core element is valid; extension elements are always checked.
  */
 export function normalizeResource(
   profile: ScimProfile,
   type: ResourceTypeName,
   resource: ScimResource,
   touched?: ReadonlySet<string>,
+  stored?: ScimResource,
 ): ScimResource {
-  return reporting(profile, (ignored) => build(profile, type, resource, true, touched, ignored));
+  return reporting(profile, (ignored) => build(profile, type, resource, true, touched, ignored, stored));
 }
 
 /** Runs a validation that may drop unknown attributes (`unknownAttributes: ignore`), then reports their names. */
@@ -102,9 +106,10 @@ function build(
   keepId: boolean,
   touched: ReadonlySet<string> | undefined,
   ignored: string[],
+  stored?: Json,
 ): ScimResource {
   const { schemas } = profile;
-  const pass: Pass = { dialect: profile.dialect, ignore: profile.unknownAttributes === 'ignore', ignored };
+  const pass: Pass = { dialect: profile.dialect, ignore: profile.unknownAttributes === 'ignore', ignored, stored };
   // The result itself collects the top-level attributes: `schemas` first, extension objects last.
   const core: Json = { schemas: undefined };
   const extensions = new Map<string, Json>();
@@ -183,6 +188,8 @@ interface Pass {
   readonly dialect: Dialect;
   readonly ignore: boolean;
   readonly ignored: string[];
+  /** A PATCHed resource as it was stored (normalizeResource). */
+  readonly stored?: Json;
 }
 
 function setAttribute(
@@ -205,16 +212,18 @@ function setAttribute(
     }
     throw invalidValue(`Unknown attribute "${shown}".`);
   }
-  put(container, definition, value, urn ? `${urn}:${definition.name}` : definition.name, pass);
+  const before = urn === undefined ? pass.stored?.[definition.name] : undefined;
+  put(container, definition, value, urn ? `${urn}:${definition.name}` : definition.name, pass, before);
 }
 
-function put(container: Json, definition: AttributeDefinition, input: unknown, path: string, pass: Pass): void {
+function put(container: Json, definition: AttributeDefinition, input: unknown, path: string, pass: Pass, before?: unknown): void {
   // readOnly values are the server's to set (RFC 7644 §3.3); writeOnly/never ones are not kept.
   if (definition.mutability === 'readOnly' || definition.returned === 'never') return;
   const value = pass.ignore && definition.subAttributes ? withoutUnknownSubAttributes(definition, input, path, pass) : input;
   let checked: unknown;
   try {
-    checked = attributeCheck(pass.dialect, definition)(value);
+    const unchanged = Array.isArray(before) ? (element: unknown) => typeof element === 'object' && before.includes(element) : undefined;
+    checked = attributeCheck(pass.dialect, definition)(value, unchanged);
   } catch (error) {
     if (!(error instanceof ValueIssue)) throw error;
     throw invalidValue(`"${issuePath(path, error.path)}": ${error.message}.`);

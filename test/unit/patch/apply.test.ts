@@ -175,3 +175,32 @@ describe('applyPatch copy on write', () => {
     expect(resource).not.toHaveProperty('title');
   });
 });
+
+describe('applyPatch validation of multi-valued attributes', () => {
+  const stored = (): ScimResource => ({
+    ...base(),
+    emails: [
+      { type: 'work', value: 'bjensen@example.com', primary: true },
+      { type: 'home', value: 'babs@jensen.org' },
+    ],
+  });
+
+  it('keeps the elements a PATCH left alone as they were stored, and checks the ones it wrote', () => {
+    const before = stored();
+    const { resource } = patched(before, { op: 'replace', path: 'emails[type eq "work"].value', value: 'babs@example.com' });
+    const emails = resource.emails as object[];
+    expect(emails[1]).toBe((before.emails as object[])[1]);
+    expect(emails[0]).toEqual({ type: 'work', value: 'babs@example.com', primary: true });
+  });
+
+  it('refuses an added element that does not fit, whatever the stored ones are', () => {
+    expect(scimErrorOf(() => patched(stored(), { op: 'add', path: 'emails', value: [{ value: 'x@example.com', primary: 'perhaps' }] }))).toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+    });
+    expect(scimErrorOf(() => patched(stored(), { op: 'replace', path: 'emails[type eq "home"].display', value: { nested: true } }))).toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+    });
+  });
+});
