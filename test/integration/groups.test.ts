@@ -250,9 +250,8 @@ describe('a 10,000-member group', () => {
   });
 
   it('deletes the group at once and every membership item eventually (the stream janitor)', async () => {
-    const started = Date.now();
+    // How long it takes is a benchmark figure (`npm run bench -- --huge-group 100000`), not a test's.
     expect((await call('DELETE', `/Groups/${group.id}`)).status).toBe(204);
-    expect(Date.now() - started).toBeLessThan(10_000);
     // Right away, nothing shows the group any more, whatever membership items are left.
     expect((await call('GET', `/Users/${ids[0]}?attributes=groups`)).json.groups).toBeUndefined();
     expect((await call('GET', `/Users?filter=${q(`groups.value eq "${group.id}"`)}&count=0`)).json.totalResults).toBe(0);
