@@ -18,6 +18,7 @@ import { clearsByEmptyValue, type Dialect } from '../dialect/dialect';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition, AttributeType } from '../schema/types';
 import { isExactNumber } from '../text-values';
+import { isObject } from '../../commons/json';
 
 /** A value that does not fit its definition: the path below the attribute, and what was expected. */
 export class ValueIssue {
@@ -46,9 +47,6 @@ const INEXACT = `a number that can be stored exactly (integers up to ±${Number.
 const fail = (message: string): never => {
   throw new ValueIssue([], message);
 };
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function leafCheck(dialect: Dialect, type: Exclude<AttributeType, 'complex'>): ValueCheck {
   switch (type) {
@@ -169,7 +167,7 @@ class CheckBuilder {
     };
     return (value) => {
       const object = typeof value === 'string' && bareString ? { value } : value;
-      if (!isPlainObject(object)) return fail('expected an object of sub-attributes');
+      if (!isObject(object)) return fail('expected an object of sub-attributes');
       // Names as written first (the usual case); another spelling renames them all and checks again.
       const kept = checked(object, true) ?? checked(object, false);
       for (const _ in kept) return kept;
