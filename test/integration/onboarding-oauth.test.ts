@@ -5,18 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { authenticateClient } from '../../functions/oauth/clients';
 import type { Db } from '../../functions/store/db';
-import { onboard, type TenantDeclaration, type TokenSecretStore } from '../../functions/tenants/onboard';
+import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
 import { testDb } from '../support/dynamodb';
-
-class MemorySecrets implements TokenSecretStore {
-  readonly values = new Map<string, string>([['oauth-acme', 'placeholder-from-cloudformation']]);
-  async read(id: string) {
-    return this.values.get(id);
-  }
-  async write(id: string, value: string) {
-    this.values.set(id, value);
-  }
-}
+import { MemorySecrets } from '../support/memory-secrets';
 
 const declaration = (overrides: Partial<TenantDeclaration> = {}): TenantDeclaration => ({
   tenantId: 'acme',
@@ -34,7 +25,7 @@ const declaration = (overrides: Partial<TenantDeclaration> = {}): TenantDeclarat
 
 describe('OAuth client by deploy', () => {
   let db: Db;
-  const secrets = new MemorySecrets();
+  const secrets = new MemorySecrets({ 'oauth-acme': 'placeholder-from-cloudformation' });
   const stored = () => JSON.parse(secrets.values.get('oauth-acme') ?? '{}') as { clientId: string; clientSecret: string; tokenEndpoint?: string };
   const works = async (credentials: { clientId: string; clientSecret: string }) =>
     Boolean(await authenticateClient(db, 'acme', credentials.clientId, credentials.clientSecret));
@@ -84,7 +75,7 @@ describe('OAuth client by deploy', () => {
   });
 
   it('a tenant without oauthClient gets no client and no secret write', async () => {
-    const quiet = new MemorySecrets();
+    const quiet = new MemorySecrets({ 'oauth-acme': 'placeholder-from-cloudformation' });
     await onboard(db, quiet, { kind: 'create', tenant: declaration({ tenantId: 'globex', oauthClient: 'false', oauthSecretId: 'oauth-globex' }) });
     expect(quiet.values.has('oauth-globex')).toBe(false);
   });

@@ -9,21 +9,12 @@ import { handler as authorize } from '../../functions/authorizer';
 import type { Db } from '../../functions/store/db';
 import { createResource, getResources } from '../../functions/store/resources';
 import { getTenant } from '../../functions/store/tenants';
-import { onboard, type TenantDeclaration, type TokenSecretStore } from '../../functions/tenants/onboard';
+import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
 import { TOKEN_PATTERN } from '../../functions/tenants/token';
 import { testDb } from '../support/dynamodb';
+import { MemorySecrets } from '../support/memory-secrets';
 
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/v2/GET/tenants/acme/scim/v2/Users';
-
-class MemorySecrets implements TokenSecretStore {
-  readonly values = new Map<string, string>([['secret-acme', 'initial-placeholder-from-cloudformation']]);
-  async read(id: string) {
-    return this.values.get(id);
-  }
-  async write(id: string, token: string) {
-    this.values.set(id, token);
-  }
-}
 
 const declaration = (overrides: Partial<TenantDeclaration> = {}): TenantDeclaration => ({
   tenantId: 'acme',
@@ -47,7 +38,7 @@ async function allowed(token: string): Promise<boolean> {
 
 describe('onboarding by deploy', () => {
   let db: Db;
-  const secrets = new MemorySecrets();
+  const secrets = new MemorySecrets({ 'secret-acme': 'initial-placeholder-from-cloudformation' });
   const token = () => secrets.values.get('secret-acme') ?? '';
 
   beforeAll(async () => {
