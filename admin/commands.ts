@@ -14,12 +14,12 @@ import { foldUnique } from '../functions/scim/schema/uniqueness';
 import type { ResourceTypeName } from '../functions/scim/schema/types';
 import { TENANT_ID_PATTERN } from '../functions/tenants/config';
 import { rotateToken } from '../functions/tenants/onboard';
-import { profileOf } from '../functions/tenants/profile';
-import { generateToken } from '../functions/tenants/token';
+import { profileOf } from '../functions/tenants/profile-from-settings';
+import { generateToken } from '../functions/tenants/secret-token';
 import type { Connection } from './connection';
-import { AdminError, EXIT, notFoundError, usageError } from './errors';
+import { AdminError, EXIT, notFoundError, usageError } from './cli-errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
-import { addClient, ClientError, listTenantClients, revokeTenantClient, rotateClient } from '../functions/oauth/clients';
+import { addClient, ClientError, listTenantClients, revokeTenantClient, rotateClient } from '../functions/oauth/oauth-clients';
 import type { ClientCredentials } from '../functions/oauth/client-credentials';
 
 export interface Flags {

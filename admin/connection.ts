@@ -14,13 +14,13 @@ import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from 
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cliTokenSecretName, STACK_OUTPUTS } from '../lib/stack-outputs';
-import { clientConfig, createDocumentClient } from '../functions/store/client';
+import { clientConfig, createDocumentClient } from '../functions/store/dynamodb-client';
 import type { Db } from '../functions/store/db';
 import type { TokenSecretStore } from '../functions/tenants/onboard';
 import { readRunningInstance } from '../local/dynamodb-local';
 import { tokenFile } from '../local/local-tenants';
 import { DEFAULT_TABLE_NAME } from '../local/server';
-import { AdminError, EXIT, usageError } from './errors';
+import { AdminError, EXIT, usageError } from './cli-errors';
 
 export interface ConnectionFlags {
   readonly table?: string;

@@ -13,7 +13,7 @@ import { listMembers } from '../functions/store/memberships';
 import { getResource, listResources } from '../functions/store/resources';
 import { pages, startingAt } from '../functions/store/paging';
 import type { TenantRecord } from '../functions/store/tenants';
-import { profileOf } from '../functions/tenants/profile';
+import { profileOf } from '../functions/tenants/profile-from-settings';
 
 export const EXPORT_FORMAT = 'scim-serverless/export@1';
 

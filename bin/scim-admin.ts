@@ -32,8 +32,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { commands, type Flags } from '../admin/commands';
 import { connect } from '../admin/connection';
-import { AdminError, EXIT } from '../admin/errors';
-import { generateToken } from '../functions/tenants/token';
+import { AdminError, EXIT } from '../admin/cli-errors';
+import { generateToken } from '../functions/tenants/secret-token';
 
 const USAGE = readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]?.replace(/^\/\*\*\n?|^ \* ?/gm, '') ?? '';
 

@@ -2,7 +2,7 @@
  * API Gateway TOKEN authorizer: `Authorization: Bearer <credential>` → tenant. Two credentials:
  *  - the tenant's secret token: one strongly consistent GetItem on its SHA-256 finds the token
  *    item, one more the tenant;
- *  - an OAuth access token (a JWT from the token endpoint, functions/token.ts): verified with the
+ *  - an OAuth access token (a JWT from the token endpoint, functions/oauth-token-api.ts): verified with the
  *    signing key's public key (fetched once per container, no KMS call per request), then the
  *    client and the tenant are read (two GetItems, in parallel), so a revoked client or a disabled
  *    tenant stops working at the next evaluation, not when the token expires.
@@ -24,7 +24,7 @@ import { readActiveClient } from './oauth/active-client';
 import { verificationKey } from './oauth/verification-key';
 import { leanTable } from './store/lean-table';
 import { readTenant, readToken, type TenantRecord } from './store/key-reads';
-import { bearerCredential, hashesEqual, hashToken } from './tenants/token';
+import { bearerCredential, hashesEqual, hashToken } from './tenants/secret-token';
 import { settingsDigest } from './tenants/settings-digest';
 import { usageKeyOfTenant } from './tenants/usage-key';
 
@@ -56,7 +56,7 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: tenantResource(event.methodArn, tenant.tenantId) }],
     },
     // The settings' digest, not the settings: the handler caches the tenant's profile per digest
-    // (http/tenant-profile.ts), and a tenant's schema extensions would outgrow the context.
+    // (http/profile-cache.ts), and a tenant's schema extensions would outgrow the context.
     context: { tenantId: tenant.tenantId, settingsVersion: settingsDigest(tenant.settings), ...(clientId ? { clientId } : {}) },
     // Selects the tenant's usage plan (its throttle, or the shared default), see tenants/usage-key.ts.
     usageIdentifierKey: usageKeyOfTenant(tenant),

@@ -40,19 +40,19 @@ export const TOKEN_ENDPOINT_PATH = '/tenants/{tenantId}/oauth2/token';
 
 /** Lambda entry files, relative to the repository root, per function. */
 export const functionEntries: Record<FunctionName | 'authorizer' | 'token', string> = {
-  users: 'functions/users.ts',
-  groups: 'functions/groups.ts',
-  discovery: 'functions/discovery.ts',
-  search: 'functions/search.ts',
-  bulk: 'functions/bulk.ts',
+  users: 'functions/users-api.ts',
+  groups: 'functions/groups-api.ts',
+  discovery: 'functions/discovery-api.ts',
+  search: 'functions/search-api.ts',
+  bulk: 'functions/bulk-api.ts',
   authorizer: 'functions/authorizer.ts',
-  token: 'functions/token.ts',
+  token: 'functions/oauth-token-api.ts',
 };
 
 /** Functions fed by the table's stream rather than by API Gateway. */
 export const streamFunctionEntries = {
   /** Deletes memberships left behind by deleted users and groups. */
-  janitor: 'functions/janitor.ts',
+  janitor: 'functions/membership-janitor.ts',
   /** Publishes change events to EventBridge. */
-  publisher: 'functions/publisher.ts',
+  publisher: 'functions/change-publisher.ts',
 } as const;

@@ -21,12 +21,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionEntries, routes, streamFunctionEntries, TENANT_BASE_PATH, type FunctionName } from '../functions/routes';
-import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table';
-import { AUTHORIZATION_HEADER_PATTERN } from '../functions/tenants/token';
+import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table-definition';
+import { AUTHORIZATION_HEADER_PATTERN } from '../functions/tenants/secret-token';
 import { sharedUsageKey, USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/tenants/usage-key';
 import { bundlingFor, type AwsSdkSource } from './bundling';
 import { TABLE_ACTIONS, type TableUser } from './table-access';
-import { addScimGatewayResponses } from './gateway-responses';
+import { addScimGatewayResponses } from './scim-gateway-responses';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -8,7 +8,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { authorizerGate } from './authorizer-gate';
 import type { FunctionName } from '../functions/routes';
 import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
-import { gatewayError } from './gateway-responses';
+import { gatewayError } from './local-gateway-responses';
 import { headerValue, matchRoute, matchTokenEndpoint, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 

@@ -1,10 +1,10 @@
 /** Writes the local tenants and their token hashes, and their OAuth clients, as onboarding does in AWS. */
-import { addClient } from '../functions/oauth/clients';
+import { addClient } from '../functions/oauth/oauth-clients';
 import type { ClientCredentials } from '../functions/oauth/client-credentials';
 import type { Db } from '../functions/store/db';
 import { getTenant, putTenant, putToken } from '../functions/store/tenants';
 import { TENANT_ID_PATTERN, tenantSettingsSchema, type TenantSettingsInput } from '../functions/tenants/config';
-import { hashToken, TOKEN_PATTERN } from '../functions/tenants/token';
+import { hashToken, TOKEN_PATTERN } from '../functions/tenants/secret-token';
 
 export interface LocalTenant {
   readonly tenantId: string;

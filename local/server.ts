@@ -12,21 +12,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { clientConfig, createDocumentClient } from '../functions/store/client';
+import { clientConfig, createDocumentClient } from '../functions/store/dynamodb-client';
 import type { Db } from '../functions/store/db';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import type { FunctionOverrides } from './functions';
 import { localGateway, type AroundInvoke, type Gateway } from './gateway';
-import { gatewayError } from './gateway-responses';
+import { gatewayError } from './local-gateway-responses';
 import { seedOAuthClients, seedTenants, type LocalOAuthClient, type LocalTenant } from './seed';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { localSigner } from '../functions/oauth/local-signer';
 import { join } from 'node:path';
 import { startStreamPoller, type StreamFunction, type StreamPoller } from './stream-poller';
-import { handler as janitor } from '../functions/janitor';
+import { handler as janitor } from '../functions/membership-janitor';
 import { streamPublisher, type EventSink } from '../functions/events/publish';
-import { ensureTable } from './table';
+import { ensureTable } from './local-table';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
 export const DEFAULT_PORT = 8080;

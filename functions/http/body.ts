@@ -9,7 +9,7 @@
 import jsonBodyParser from '@middy/http-json-body-parser';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { invalidValue, ScimError } from '../scim/errors';
+import { invalidValue, ScimError } from '../scim/scim-error';
 import { firstInexactNumber, hasLoneSurrogate } from '../scim/text-values';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);

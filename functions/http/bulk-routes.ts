@@ -8,7 +8,7 @@
  * A bulk request answers within a time budget (API Gateway stops waiting at 29 s): operations not
  * reached by then are answered 503 with nothing written, for the client to send again.
  */
-import { badRequest, isScimError, ScimError } from '../scim/errors';
+import { badRequest, isScimError, ScimError } from '../scim/scim-error';
 import { isObject } from '../commons/json';
 import { limits } from '../provisioning/limits';
 import { defaultDb } from '../store/db';

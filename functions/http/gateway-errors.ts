@@ -4,7 +4,7 @@
  * gateway response per type from this table and the local gateway answers with the same bodies,
  * so a client sees one error format everywhere.
  */
-import { ScimError, type ScimErrorBody } from '../scim/errors';
+import { ScimError, type ScimErrorBody } from '../scim/scim-error';
 
 export interface GatewayErrorSpec {
   readonly status: number;

@@ -5,9 +5,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ScimError } from '../scim/errors';
+import { ScimError } from '../scim/scim-error';
 import { jsonBodyOnWrites } from './body';
-import { scimErrors } from './errors';
+import { scimErrors } from './error-responses';
 import { requestLog } from './observability';
 import { operationOf, routeOf, toScimRequest, type ScimRequest } from './request';
 import { toProxyResult, type ScimResult } from './response';

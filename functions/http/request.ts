@@ -3,12 +3,12 @@
  * the tenant boundary a second time: the authorizer's tenant must be the tenant in the path.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ScimError } from '../scim/errors';
+import { ScimError } from '../scim/scim-error';
 import type { Db } from '../store/db';
-import type { ScimProfile } from '../scim/profile';
+import type { ScimProfile } from '../scim/scim-profile';
 import { TENANT_BASE_PATH } from '../routes';
 import { defaultDb } from '../store/db';
-import { tenantProfile } from './tenant-profile';
+import { tenantProfile } from './profile-cache';
 
 export interface ScimRequest {
   readonly tenantId: string;

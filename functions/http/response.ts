@@ -1,6 +1,6 @@
 /** SCIM HTTP responses: every body is `application/scim+json` (RFC 7644 §3.1). */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { ScimError } from '../scim/errors';
+import type { ScimError } from '../scim/scim-error';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 

@@ -5,7 +5,7 @@
  * Groups, each in id order; startIndex and count apply to that combined list. Cursor paging is
  * per resource type (/Users/.search, /Groups/.search), not at the root.
  */
-import { badRequest, isScimError, type ScimError } from '../scim/errors';
+import { badRequest, isScimError, type ScimError } from '../scim/scim-error';
 import { listResponse } from '../scim/list';
 import { projectResource } from '../scim/projection';
 import type { ScimResource } from '../scim/schema/types';

@@ -7,11 +7,11 @@
  * when it names a real client, outcome): never a secret or a token.
  */
 import type { Db } from '../store/db';
-import { countTokenRequest } from '../store/clients';
+import { countTokenRequest } from '../store/oauth-client-items';
 import { getTenant } from '../store/tenants';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { issueAccessToken } from './access-token';
-import { authenticateClient } from './clients';
+import { authenticateClient } from './oauth-clients';
 import type { AccessTokenSigner } from './signer';
 import { invalidClient, readTokenRequest, scopeAllowed, type OAuthError, type RawTokenRequest } from './token-request';
 

@@ -1,5 +1,5 @@
 /** What every provisioning operation needs to know about the request it serves. */
-import type { ScimProfile } from '../scim/profile';
+import type { ScimProfile } from '../scim/scim-profile';
 import type { Db } from '../store/db';
 
 export interface TenantContext {

@@ -4,7 +4,7 @@
  * offset into a sorted result), so a walk sees every item that exists throughout exactly once.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { badRequest } from '../scim/errors';
+import { badRequest } from '../scim/scim-error';
 
 /** Advertised as `pagination.cursorTimeout` (seconds). */
 export const CURSOR_TIMEOUT_SECONDS = 3600;

@@ -6,8 +6,8 @@
  * (RFC 7644 §3.14). So concurrent writes of one group end as some serial order of them.
  */
 import { randomUUID } from 'node:crypto';
-import { notFound, ScimError } from '../scim/errors';
-import { equalJson } from '../scim/patch/json';
+import { notFound, ScimError } from '../scim/scim-error';
+import { equalJson } from '../commons/json';
 import type { NetMemberChange } from '../scim/patch/members';
 import type { ScimResource } from '../scim/schema/types';
 import {

@@ -4,7 +4,7 @@
  */
 import { environment } from '../commons/environment';
 import { MAX_PAYLOAD_BYTES } from '../http/body';
-import { badRequest, type ScimError } from '../scim/errors';
+import { badRequest, type ScimError } from '../scim/scim-error';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { CURSOR_TIMEOUT_SECONDS } from './cursor';
 

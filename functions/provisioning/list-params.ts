@@ -2,14 +2,14 @@
  * List query parameters (RFC 7644 §3.4.2, §3.4.3; RFC 9865), from a GET query string or a POST
  * `.search` body, validated into one shape.
  */
-import { badRequest, invalidValue } from '../scim/errors';
+import { badRequest, invalidValue } from '../scim/scim-error';
 import type { FilterNode } from '../scim/filter/ast';
 import { parseFilter } from '../scim/filter/parse';
 import { parseSortBy } from '../scim/filter/sort';
 import { parseAttributeList } from '../scim/projection';
 import type { ResolvedAttribute } from '../scim/schema/registry';
 import type { ResourceTypeName } from '../scim/schema/types';
-import type { ScimProfile } from '../scim/profile';
+import type { ScimProfile } from '../scim/scim-profile';
 import { limits } from './limits';
 
 export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';

@@ -4,7 +4,7 @@
  * DynamoDB's own position in the group's member partition; index pages skip member keys (a
  * keys-only read) and count the group once for totalResults.
  */
-import { badRequest } from '../scim/errors';
+import { badRequest } from '../scim/scim-error';
 import { countMembers, listMembers, memberPosition } from '../store/memberships';
 import { getResource, getResources } from '../store/resources';
 import type { TenantContext } from './context';

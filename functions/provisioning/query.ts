@@ -6,7 +6,7 @@
  * request.
  */
 import { createHash } from 'node:crypto';
-import { badRequest } from '../scim/errors';
+import { badRequest } from '../scim/scim-error';
 import type { FilterNode } from '../scim/filter/ast';
 import { evaluateFilter } from '../scim/filter/evaluate';
 import { compareResources } from '../scim/filter/sort';

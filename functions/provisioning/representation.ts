@@ -5,8 +5,8 @@
 import type { StoredResource } from '../store/resources';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { resourceTypes } from '../scim/schema/definitions';
-import { ScimError } from '../scim/errors';
-import type { ScimProfile } from '../scim/profile';
+import { ScimError } from '../scim/scim-error';
+import type { ScimProfile } from '../scim/scim-profile';
 import { presentable } from '../scim/resource/stored-fit';
 
 export const etagOf = (version: number): string => `W/"${version}"`;

@@ -6,14 +6,14 @@
  * bumped). Change events follow from the stream, as for every write.
  */
 import { PATCH_OP_SCHEMA } from '../scim/patch/operations';
-import { equalJson } from '../scim/patch/json';
+import { equalJson } from '../commons/json';
 import { assertRequired, normalizeResource } from '../scim/resource/validate';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { existingUserIds, listMembers } from '../store/memberships';
 import { pages, startingAt } from '../store/paging';
 import { createResource, getResource } from '../store/resources';
 import type { TenantContext } from './context';
-import { groups } from './groups';
+import { groups } from './group-service';
 import { updateVersioned } from './versioned';
 
 export type Restored = 'created' | 'updated' | 'unchanged';

@@ -3,12 +3,12 @@
  * read. On a conflict the change is recomputed from the fresh copy (a PATCH stays valid on top of
  * another client's change), unless the client pinned a version with If-Match.
  */
-import { notFound } from '../scim/errors';
+import { notFound } from '../scim/scim-error';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { deleteResource, getResource, replaceResource, VersionConflict, type StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
 import { checkIfMatch } from './representation';
-import { ScimError } from '../scim/errors';
+import { ScimError } from '../scim/scim-error';
 import { backoff } from '../commons/retry';
 
 const MAX_ATTEMPTS = 8;

@@ -3,8 +3,8 @@
  * `returned` characteristic: `always` (id, schemas) is always there, `never` (password) never,
  * `request` (a User's groups) only when named, `default` unless excluded or another list is asked.
  */
-import { invalidValue } from './errors';
-import type { ScimProfile } from './profile';
+import { invalidValue } from './scim-error';
+import type { ScimProfile } from './scim-profile';
 import { findAttribute, type ResolvedAttribute } from './schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from './schema/types';
 import { isObject } from '../commons/json';

@@ -1,6 +1,6 @@
 /** The table handle every repository function takes: a client and a table name. */
 import { GetCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from './client';
+import { documentClient, tableName } from './dynamodb-client';
 
 export interface Db {
   readonly client: DynamoDBDocumentClient;

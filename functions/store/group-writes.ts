@@ -17,7 +17,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScimResource } from '../scim/schema/types';
 import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
-import { conflict } from '../scim/errors';
+import { conflict } from '../scim/scim-error';
 import type { Db } from './db';
 import { keys, sortKeyPrefix } from './keys';
 import { addMembers, listMembers, membershipItem, removeMembers } from './memberships';

@@ -11,7 +11,7 @@ import type { UsagePlanKind } from '../tenants/usage-key';
 
 /**
  * A tenant's settings as stored: the JSON tenants.json declared, validated when it was written
- * (synth, start, onboarding). Readers that act on it parse it (tenants/profile.ts); the store does
+ * (synth, start, onboarding). Readers that act on it parse it (tenants/profile-from-settings.ts); the store does
  * not, so the authorizer stays free of zod.
  */
 export type StoredSettings = Readonly<Record<string, unknown>>;

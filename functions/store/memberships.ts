@@ -8,7 +8,7 @@
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
-import { GSI1 } from './table';
+import { GSI1 } from './table-definition';
 import { pages, startingAt, type StartKey } from './paging';
 import { countPrefix, queryPrefix } from './partition';
 import { idFromSortKey, keys, memberOfPartition, membersPartition, sortKeyPrefix } from './keys';

@@ -7,7 +7,7 @@ import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
-import { ScimError, conflict } from '../scim/errors';
+import { ScimError, conflict } from '../scim/scim-error';
 import type { Db } from './db';
 import { countPrefix, queryPrefix } from './partition';
 import { pages, startingAt } from './paging';

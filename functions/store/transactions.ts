@@ -5,7 +5,7 @@
  * on retry the loser sees the winner's item and fails its condition cleanly; and throttling.
  *
  * A Db made by `groupingWrites` also coalesces the transactions its callers run at the same time
- * into shared TransactWriteItems calls (group commit): POST /Bulk gives its operations such a
+ * into shared TransactWriteItems calls (transaction coalescing): POST /Bulk gives its operations such a
  * handle, so 500 independent creates take a few dozen calls instead of 500. Each caller still sees
  * its own outcome: a failed condition rejects only the caller that owns it, the others go again.
  */

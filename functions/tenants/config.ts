@@ -1,7 +1,7 @@
 /**
  * Tenant configuration (tenants.json): read by the CDK app to onboard tenants by deploy and by the
  * local server to seed the same tenants. Validated with zod so a typo fails the synth, not a request.
- * The resource functions parse stored settings with tenantSettingsSchema (tenants/profile.ts): it is
+ * The resource functions parse stored settings with tenantSettingsSchema (tenants/profile-from-settings.ts): it is
  * written with `zod/mini`, whose functions (not methods) let their bundles drop what they do not use.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { DIALECT_NAMES, dialectNamed } from '../scim/dialect/dialect';
 import { parsePatchPath } from '../scim/filter/path';
-import { defaultProfile } from '../scim/profile';
+import { defaultProfile } from '../scim/scim-profile';
 import { SchemaRegistry } from '../scim/schema/registry';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { schemaExtensionsSchema, toSchemaExtensions } from './schema-extensions';

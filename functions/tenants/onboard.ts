@@ -17,7 +17,7 @@ import type { Db } from '../store/db';
 import { expireToken, getTenant, putTenant, putToken, setTenantStatus } from '../store/tenants';
 import { onboardOAuthClient, type OAuthClientDeclaration } from '../oauth/onboard-client';
 import { tenantSettingsSchema } from './config';
-import { generateToken, hashToken, TOKEN_PATTERN } from './token';
+import { generateToken, hashToken, TOKEN_PATTERN } from './secret-token';
 
 /** Where a tenant's token is kept for ops to read once. */
 export interface TokenSecretStore {

@@ -9,11 +9,11 @@
  *   node scripts/node22.mjs --experimental-async-context-frame --import tsx scripts/bench/drive.ts get-user 2000
  *   node scripts/node22.mjs --experimental-async-context-frame --cpu-prof --cpu-prof-dir=bench-results/drive \
  *     --import tsx scripts/bench/drive.ts filter-username 3000
- *   npx tsx scripts/bench/profile.ts bench-results/drive <profileWindowUs from the line printed>
+ *   npx tsx scripts/bench/cpu-profile.ts bench-results/drive <profileWindowUs from the line printed>
  */
 import { performance } from 'node:perf_hooks';
-import { generateToken } from '../../functions/tenants/token';
-import { documentClient } from '../../functions/store/client';
+import { generateToken } from '../../functions/tenants/secret-token';
+import { documentClient } from '../../functions/store/dynamodb-client';
 import { localGateway } from '../../local/gateway';
 import type { GatewayRequest } from '../../local/http-event';
 import { startLocalStack } from '../../local/server';
@@ -130,7 +130,7 @@ try {
   const sdk: number[] = [];
   let statuses = new Map<number, number>();
   const started = performance.now();
-  // The monotonic clock V8's profiler stamps samples with, so that profile.ts can keep this phase alone.
+  // The monotonic clock V8's profiler stamps samples with, so that cpu-profile.ts can keep this phase alone.
   const windowFrom = process.hrtime.bigint() / 1000n;
   const processStarted = cpuMicros();
   const mainStarted = mainThreadMicros();

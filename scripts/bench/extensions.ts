@@ -7,11 +7,11 @@
  * reach the handler: the settings JSON (what the authorizer context would carry) and the digest.
  */
 import { performance } from 'node:perf_hooks';
-import { documentClient } from '../../functions/store/client';
+import { documentClient } from '../../functions/store/dynamodb-client';
 import { tenantSettingsSchema, type TenantSettingsInput } from '../../functions/tenants/config';
-import { profileOf } from '../../functions/tenants/profile';
+import { profileOf } from '../../functions/tenants/profile-from-settings';
 import { settingsDigest } from '../../functions/tenants/settings-digest';
-import { generateToken } from '../../functions/tenants/token';
+import { generateToken } from '../../functions/tenants/secret-token';
 import { startLocalStack } from '../../local/server';
 import { ScimClient } from './client';
 import { cpuMeter } from './cpu';

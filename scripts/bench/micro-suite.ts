@@ -10,7 +10,7 @@ import { evaluateFilter } from '../../functions/scim/filter/evaluate';
 import { parseFilter } from '../../functions/scim/filter/parse';
 import { applyPatch } from '../../functions/scim/patch/apply';
 import { parsePatchBody } from '../../functions/scim/patch/operations';
-import { defaultProfile } from '../../functions/scim/profile';
+import { defaultProfile } from '../../functions/scim/scim-profile';
 import type { ScimResource } from '../../functions/scim/schema/types';
 import type { MicroFigures } from './micro';
 import { round } from './stats';

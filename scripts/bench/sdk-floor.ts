@@ -1,6 +1,6 @@
 /**
  * What one DynamoDB call costs the handler's process in CPU, by layer: a GetItem of a user item
- * (the shape the store writes) through the project's document client (functions/store/client.ts),
+ * (the shape the store writes) through the project's document client (functions/store/dynamodb-client.ts),
  * through a document client with the SDK's default middlewares, and as a bare HTTP exchange of the
  * same request bytes on a keep-alive connection (no SDK: what any client pays for the socket and
  * HTTP parsing). The variants take turns, round after round, so that load on a shared machine
@@ -11,10 +11,10 @@
 import { Agent, request } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/store/client';
-import { PARTITION_KEY, SORT_KEY } from '../../functions/store/table';
+import { createDocumentClient } from '../../functions/store/dynamodb-client';
+import { PARTITION_KEY, SORT_KEY } from '../../functions/store/table-definition';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
-import { ensureTable } from '../../local/table';
+import { ensureTable } from '../../local/local-table';
 import { cpuMicros } from './cpu';
 import { entraUser } from './cycles';
 import { round, table } from './stats';
@@ -65,7 +65,7 @@ try {
     });
 
   const variants: Record<string, () => Promise<unknown>> = {
-    'project client (store/client.ts)': () => project.send(get),
+    'project client (store/dynamodb-client.ts)': () => project.send(get),
     'document client, SDK default middlewares': () => sdkDefaults.send(get),
     'bare HTTP exchange, same bytes (no SDK)': bare,
   };

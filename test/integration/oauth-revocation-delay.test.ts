@@ -4,7 +4,7 @@
  * and not a moment longer (here a 2 s TTL stands in for the deployed 5 minutes).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addClient, revokeTenantClient } from '../../functions/oauth/clients';
+import { addClient, revokeTenantClient } from '../../functions/oauth/oauth-clients';
 import { setTenantStatus } from '../../functions/store/tenants';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 

@@ -4,7 +4,7 @@
  * own tenant and nowhere else, revocation, rotation overlap, disabled tenants and the throttle.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addClient, revokeTenantClient, rotateClient } from '../../functions/oauth/clients';
+import { addClient, revokeTenantClient, rotateClient } from '../../functions/oauth/oauth-clients';
 import type { ClientCredentials } from '../../functions/oauth/client-credentials';
 import { routes } from '../../functions/routes';
 import { setTenantStatus } from '../../functions/store/tenants';

@@ -3,7 +3,7 @@
  * on DynamoDB Local, with an in-memory secret store standing in for Secrets Manager.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { authenticateClient } from '../../functions/oauth/clients';
+import { authenticateClient } from '../../functions/oauth/oauth-clients';
 import type { Db } from '../../functions/store/db';
 import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
 import { testDb } from '../support/dynamodb';

@@ -10,7 +10,7 @@ import type { Db } from '../../functions/store/db';
 import { createResource, getResources } from '../../functions/store/resources';
 import { getTenant } from '../../functions/store/tenants';
 import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
-import { TOKEN_PATTERN } from '../../functions/tenants/token';
+import { TOKEN_PATTERN } from '../../functions/tenants/secret-token';
 import { testDb } from '../support/dynamodb';
 import { MemorySecrets } from '../support/memory-secrets';
 

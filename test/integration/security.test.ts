@@ -6,9 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { documentClient } from '../../functions/store/client';
+import { documentClient } from '../../functions/store/dynamodb-client';
 import { routes } from '../../functions/routes';
-import { generateToken } from '../../functions/tenants/token';
+import { generateToken } from '../../functions/tenants/secret-token';
 import { scimJson } from '../support/arbitraries';
 import { startAwsProxy } from '../support/aws-proxy';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';

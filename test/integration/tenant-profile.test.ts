@@ -1,10 +1,10 @@
 /**
- * How a tenant's settings reach the handler (functions/http/tenant-profile.ts), on DynamoDB Local:
+ * How a tenant's settings reach the handler (functions/http/profile-cache.ts), on DynamoDB Local:
  * the profile is built once per settings version, a known digest costs no DynamoDB call, a new
  * digest costs one GetItem, and the TTL bounds how long a stale authorizer context is served.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { tenantProfile } from '../../functions/http/tenant-profile';
+import { tenantProfile } from '../../functions/http/profile-cache';
 import type { Db } from '../../functions/store/db';
 import { putTenant } from '../../functions/store/tenants';
 import { tenantSettingsSchema } from '../../functions/tenants/config';

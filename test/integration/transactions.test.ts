@@ -9,7 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../../functions/store/db';
 import { createResource, getResources } from '../../functions/store/resources';
 import { groupingWrites, transactWrite } from '../../functions/store/transactions';
-import { ScimError } from '../../functions/scim/errors';
+import { ScimError } from '../../functions/scim/scim-error';
 import { USER } from '../support/urns';
 import { dropTable, testDb } from '../support/dynamodb';
 

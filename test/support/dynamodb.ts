@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { clientConfig, createDocumentClient } from '../../functions/store/client';
+import { clientConfig, createDocumentClient } from '../../functions/store/dynamodb-client';
 import type { Db } from '../../functions/store/db';
-import { ensureTable } from '../../local/table';
+import { ensureTable } from '../../local/local-table';
 
 export function runDynamoEndpoint(): string {
   const endpoint = process.env.DYNAMODB_ENDPOINT;

@@ -1,5 +1,5 @@
 /** The ScimError a call throws; fails the test when it throws nothing or something else. */
-import { ScimError } from '../../functions/scim/errors';
+import { ScimError } from '../../functions/scim/scim-error';
 
 export function scimErrorOf(run: () => unknown): ScimError {
   try {

@@ -1,7 +1,7 @@
 /** Property tests (fast-check): no input makes the filter parser or the PATCH engine throw anything but a SCIM error. */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ScimError } from '../../functions/scim/errors';
+import { ScimError } from '../../functions/scim/scim-error';
 import { evaluateFilter } from '../../functions/scim/filter/evaluate';
 import { parseFilter } from '../../functions/scim/filter/parse';
 import { applyPatch } from '../../functions/scim/patch/apply';
@@ -9,7 +9,7 @@ import { parsePatchBody } from '../../functions/scim/patch/operations';
 import type { ScimResource } from '../../functions/scim/schema/types';
 import { scimJson } from '../support/arbitraries';
 import { ENTERPRISE } from '../support/urns';
-import { defaultProfile as P } from '../../functions/scim/profile';
+import { defaultProfile as P } from '../../functions/scim/scim-profile';
 
 const user: ScimResource = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],

@@ -1,7 +1,7 @@
 /**
  * The dialect room: every identity provider's non-standard request forms live in
  * functions/scim/dialect/, one named rule per quirk with the public source it comes from. The core
- * asks the tenant's dialect (`profile.dialect`, see ../profile.ts) how to read a form; no other
+ * asks the tenant's dialect (`profile.dialect`, see ../scim-profile.ts) how to read a form; no other
  * module knows about identity providers.
  *
  * How it fits together (modelled on SCIM-SDK's one-class-per-workaround, server/patch/workarounds):

@@ -4,7 +4,7 @@
  * case-insensitively and an attribute named like a keyword cannot confuse the lexer.
  */
 import { hasLoneSurrogate } from '../text-values';
-import { invalidFilter } from '../errors';
+import { invalidFilter } from '../scim-error';
 
 type Punctuation = '(' | ')' | '[' | ']';
 

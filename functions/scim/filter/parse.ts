@@ -4,8 +4,8 @@
  * attribute is a 400 invalidFilter with its name, never a silently empty result.
  */
 import { isExactNumber } from '../text-values';
-import { invalidFilter } from '../errors';
-import type { ScimProfile } from '../profile';
+import { invalidFilter } from '../scim-error';
+import type { ScimProfile } from '../scim-profile';
 import { findAttribute, type ResolvedAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName } from '../schema/types';
 import type { CompareOperator, CompareValue, FilterNode } from './ast';

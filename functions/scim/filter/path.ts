@@ -2,8 +2,8 @@
  * PATCH paths (RFC 7644 §3.5.2, Figure 2): `attrPath`, `attrPath[valFilter]`,
  * `attrPath[valFilter].subAttr`, or a bare extension URN. Unknown names are 400 invalidPath.
  */
-import { invalidPath } from '../errors';
-import type { ScimProfile } from '../profile';
+import { invalidPath } from '../scim-error';
+import type { ScimProfile } from '../scim-profile';
 import { findAttribute } from '../schema/registry';
 import type { ResourceTypeName } from '../schema/types';
 import type { PatchPath } from './ast';

@@ -4,8 +4,8 @@
  * strings follow the attribute's case rule, and resources without a value sort last when ascending and
  * first when descending (RFC 7644 §3.4.2.3).
  */
-import { invalidValue } from '../errors';
-import type { ScimProfile } from '../profile';
+import { invalidValue } from '../scim-error';
+import type { ScimProfile } from '../scim-profile';
 import { leafDefinition, type ResolvedAttribute } from '../schema/registry';
 import type { ResourceTypeName, ScimResource } from '../schema/types';
 import { subAttributeOf } from './parse';

@@ -11,13 +11,13 @@
  * A removal that matches nothing is a success: clients retry and must not fail on idempotent work.
  */
 import type { Dialect } from '../dialect/dialect';
-import { badRequest, invalidPath, invalidValue } from '../errors';
+import { badRequest, invalidPath, invalidValue } from '../scim-error';
 import type { FilterNode } from '../filter/ast';
 import { evaluateElementFilter } from '../filter/evaluate';
-import type { ScimProfile } from '../profile';
+import type { ScimProfile } from '../scim-profile';
 import { normalizeResource } from '../resource/validate';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
-import { assign, compact, equalJson, isObject, type JsonObject } from './json';
+import { assign, compact, equalJson, isObject, type JsonObject } from '../../commons/json';
 import type { PatchOperation, PatchOpName } from './operations';
 import { resolveTarget, type AttributeTarget } from './target';
 import { complexValue, elementFromFilter, elementsOf, isPrimary, presentComplex } from './values';

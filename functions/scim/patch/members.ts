@@ -10,12 +10,12 @@
  *  - `{"op":"replace","path":"members","value":[...]}`: exactly those members
  *  - path-less `add`/`replace` whose value object carries `members`
  */
-import { badRequest, invalidPath, invalidValue } from '../errors';
+import { badRequest, invalidPath, invalidValue } from '../scim-error';
 import type { FilterNode } from '../filter/ast';
-import type { ScimProfile } from '../profile';
+import type { ScimProfile } from '../scim-profile';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition } from '../schema/types';
-import { isObject } from './json';
+import { isObject } from '../../commons/json';
 import type { PatchOperation } from './operations';
 import { resolvePatchPath } from './target';
 import { elementsOf } from './values';

@@ -9,10 +9,10 @@
  * - `add`/`replace` without a value, or path-less with a value that is not an object of attributes
  *   → invalidValue ("a required value was missing").
  */
-import { badRequest, invalidPath, invalidValue } from '../errors';
+import { badRequest, invalidPath, invalidValue } from '../scim-error';
 import type { Dialect, PatchOpName } from '../dialect/dialect';
-import type { ScimProfile } from '../profile';
-import { field, isObject } from './json';
+import type { ScimProfile } from '../scim-profile';
+import { field, isObject } from '../../commons/json';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 

@@ -3,10 +3,10 @@
  * extension object under its URN), which attribute, optionally which sub-attribute and which
  * elements (value filter).
  */
-import { invalidPath } from '../errors';
+import { invalidPath } from '../scim-error';
 import type { FilterNode, PatchPath } from '../filter/ast';
 import { parsePatchPath } from '../filter/path';
-import type { ScimProfile } from '../profile';
+import type { ScimProfile } from '../scim-profile';
 import { PathMemo } from '../schema/path-memo';
 import type { AttributeDefinition, ResourceTypeName } from '../schema/types';
 

@@ -4,11 +4,11 @@
  * array, a bare id, "" to clear: functions/scim/dialect/).
  */
 import { booleanOf, clearsByEmptyValue, type Dialect } from '../dialect/dialect';
-import { invalidValue } from '../errors';
+import { invalidValue } from '../scim-error';
 import type { FilterNode } from '../filter/ast';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition } from '../schema/types';
-import { compact, equalJson, isObject, type JsonObject } from './json';
+import { compact, equalJson, isObject, type JsonObject } from '../../commons/json';
 
 const hasValueSub = (definition: AttributeDefinition) => findAttribute(definition.subAttributes, 'value') !== undefined;
 

@@ -7,7 +7,7 @@
  * declares today. The stream publisher can name a custom extension's attributes without reading the
  * tenant, and an extension removed by a later deploy is still reported correctly.
  */
-import { equalJson } from '../patch/json';
+import { equalJson } from '../../commons/json';
 import type { ResourceTypeName, ScimResource } from '../schema/types';
 import { isObject } from '../../commons/json';
 

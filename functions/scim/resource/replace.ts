@@ -8,9 +8,9 @@
  * retyped by a deploy, see stored-fit.ts) are invisible to the client, so a PUT cannot mean to
  * clear them: they are kept, unless the PUT sets that attribute again.
  */
-import { badRequest } from '../errors';
-import { equalJson } from '../patch/json';
-import type { ScimProfile } from '../profile';
+import { badRequest } from '../scim-error';
+import { equalJson } from '../../commons/json';
+import type { ScimProfile } from '../scim-profile';
 import { findAttribute } from '../schema/registry';
 import { fittingValue } from './stored-fit';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';

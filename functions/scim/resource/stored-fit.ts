@@ -6,7 +6,7 @@
  * RFC 7643's own schemas never change, so only the tenant's extensions are checked, and a tenant
  * without extensions pays one loop over `schemas`.
  */
-import type { ScimProfile } from '../profile';
+import type { ScimProfile } from '../scim-profile';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
 

@@ -11,10 +11,10 @@
  * `password` is accepted and never stored: this service provisions accounts, it does not
  * authenticate them, and a password it cannot use is only a liability.
  */
-import { badRequest, invalidValue } from '../errors';
+import { badRequest, invalidValue } from '../scim-error';
 import { evaluateElementFilter } from '../filter/evaluate';
 import { parsePatchPath } from '../filter/path';
-import type { ScimProfile } from '../profile';
+import type { ScimProfile } from '../scim-profile';
 import { findAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName, ScimResource } from '../schema/types';
 import type { Dialect } from '../dialect/dialect';

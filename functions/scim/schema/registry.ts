@@ -5,7 +5,7 @@
  * uniqueness and /Schemas agree on what "USERNAME", "userName" and
  * "urn:ietf:params:scim:schemas:core:2.0:User:userName" mean — for this tenant.
  *
- * A registry is built once per tenant configuration (see ../profile.ts) and keeps its derived
+ * A registry is built once per tenant configuration (see ../scim-profile.ts) and keeps its derived
  * lists and path resolutions memoized, so a request pays for lookups, never for building.
  */
 import { commonAttributes, resourceTypes as standardResourceTypes, schemas as standardSchemas } from './definitions';

@@ -5,7 +5,7 @@ import { evaluateFilter } from '../../../functions/scim/filter/evaluate';
 import { applyPatch } from '../../../functions/scim/patch/apply';
 import { splitMemberOperations } from '../../../functions/scim/patch/members';
 import { parsePatchBody, PATCH_OP_SCHEMA } from '../../../functions/scim/patch/operations';
-import { defaultProfile, type ScimProfile } from '../../../functions/scim/profile';
+import { defaultProfile, type ScimProfile } from '../../../functions/scim/scim-profile';
 import { parseResource } from '../../../functions/scim/resource/validate';
 import { SchemaRegistry } from '../../../functions/scim/schema/registry';
 import type { ResourceTypeName, ScimResource } from '../../../functions/scim/schema/types';

@@ -7,7 +7,7 @@ import { equalityTerms } from '../../../functions/scim/filter/terms';
 import { compareResources, parseSortBy } from '../../../functions/scim/filter/sort';
 import type { ScimResource } from '../../../functions/scim/schema/types';
 import { ENTERPRISE } from '../../support/urns';
-import { defaultProfile as P } from '../../../functions/scim/profile';
+import { defaultProfile as P } from '../../../functions/scim/scim-profile';
 
 const barbara: ScimResource = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],

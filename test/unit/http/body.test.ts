@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { jsonBodyOnWrites } from '../../../functions/http/body';
-import { toScimError } from '../../../functions/http/errors';
+import { toScimError } from '../../../functions/http/error-responses';
 
 const parse = async (body: string, isBase64Encoded = false): Promise<unknown> => {
   const event = { httpMethod: 'POST', headers: {}, body, isBase64Encoded } as unknown as APIGatewayProxyEvent;

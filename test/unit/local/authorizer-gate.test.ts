@@ -2,12 +2,12 @@
  * The local emulation of API Gateway's TOKEN authorizer step answers with the gateway response AWS
  * uses for each outcome: a refusal (`Unauthorized`) is UNAUTHORIZED 401, an authorizer that throws
  * anything else is AUTHORIZER_CONFIGURATION_ERROR and one returning an unusable result is
- * AUTHORIZER_FAILURE — both 503 with Retry-After, as lib/gateway-responses.ts configures them.
+ * AUTHORIZER_FAILURE — both 503 with Retry-After, as lib/scim-gateway-responses.ts configures them.
  */
 import { describe, expect, it } from '@jest/globals';
 import { authorizerGate } from '../../../local/authorizer-gate';
-import { gatewayError } from '../../../local/gateway-responses';
-import { generateToken } from '../../../functions/tenants/token';
+import { gatewayError } from '../../../local/local-gateway-responses';
+import { generateToken } from '../../../functions/tenants/secret-token';
 
 const METHOD_ARN = 'arn:aws:execute-api:local:000000000000:local/local/GET/tenants/acme/scim/v2/Users';
 const header = `Bearer ${generateToken()}`;

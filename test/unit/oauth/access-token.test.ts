@@ -11,7 +11,7 @@ import { AccessTokenRefused, audienceOf, issueAccessToken, verifyAccessToken, ty
 import { localSigner } from '../../../functions/oauth/local-signer';
 import type { AccessTokenSigner } from '../../../functions/oauth/signer';
 import { isAccessTokenShape } from '../../../functions/oauth/token-shape';
-import { AUTHORIZATION_HEADER_PATTERN, bearerCredential, generateToken } from '../../../functions/tenants/token';
+import { AUTHORIZATION_HEADER_PATTERN, bearerCredential, generateToken } from '../../../functions/tenants/secret-token';
 
 const ISSUER = 'urn:scim-serverless:test';
 const NOW = 1_800_000_000;

@@ -5,7 +5,7 @@ import { applyPatch } from '../../../functions/scim/patch/apply';
 import { parsePatchBody, type PatchOperation } from '../../../functions/scim/patch/operations';
 import type { ScimResource } from '../../../functions/scim/schema/types';
 import { ENTERPRISE, USER } from '../../support/urns';
-import { defaultProfile as P } from '../../../functions/scim/profile';
+import { defaultProfile as P } from '../../../functions/scim/scim-profile';
 
 const ops = (...operations: object[]): PatchOperation[] =>
   parsePatchBody(P, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });

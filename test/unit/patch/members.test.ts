@@ -2,8 +2,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { splitMemberOperations } from '../../../functions/scim/patch/members';
 import { parsePatchBody } from '../../../functions/scim/patch/operations';
-import { ScimError } from '../../../functions/scim/errors';
-import { defaultProfile as P } from '../../../functions/scim/profile';
+import { ScimError } from '../../../functions/scim/scim-error';
+import { defaultProfile as P } from '../../../functions/scim/scim-profile';
 
 const split = (...operations: object[]) =>
   splitMemberOperations(P, parsePatchBody(P, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CURSOR_TIMEOUT_SECONDS, decodeCursor, encodeCursor } from '../../../functions/provisioning/cursor';
-import { ScimError } from '../../../functions/scim/errors';
+import { ScimError } from '../../../functions/scim/scim-error';
 
 const secret = randomBytes(32);
 const position = { lastKey: { PK: 'TENANT#acme', SK: 'USER#42' } };

@@ -1,7 +1,7 @@
 import { checkIfMatch, etagOf, notModified, represent } from '../../../functions/provisioning/representation';
-import { ScimError } from '../../../functions/scim/errors';
+import { ScimError } from '../../../functions/scim/scim-error';
 import type { StoredResource } from '../../../functions/store/resources';
-import { defaultProfile as P } from '../../../functions/scim/profile';
+import { defaultProfile as P } from '../../../functions/scim/scim-profile';
 
 const stored: StoredResource = {
   id: 'u-1',

@@ -6,8 +6,8 @@ import { changedAttributes } from '../../../functions/scim/resource/changes';
 import { replaceResource } from '../../../functions/scim/resource/replace';
 import { assertRequired, normalizeResource, parseResource } from '../../../functions/scim/resource/validate';
 import { ENTERPRISE, GROUP, USER } from '../../support/urns';
-import { defaultProfile as P } from '../../../functions/scim/profile';
-import { profileOf } from '../../../functions/tenants/profile';
+import { defaultProfile as P } from '../../../functions/scim/scim-profile';
+import { profileOf } from '../../../functions/tenants/profile-from-settings';
 
 describe('parseResource', () => {
   it('accepts Entra\'s create form leniently and stores canonical shape', () => {

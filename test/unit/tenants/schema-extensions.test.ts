@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadTenantsFile, parseTenantsFile, registryOf, tenantSettingsSchema } from '../../../functions/tenants/config';
 import { changedAttributes } from '../../../functions/scim/resource/changes';
-import { profileOf } from '../../../functions/tenants/profile';
+import { profileOf } from '../../../functions/tenants/profile-from-settings';
 import { parseResource } from '../../../functions/scim/resource/validate';
 import { applyPatch } from '../../../functions/scim/patch/apply';
 import { parsePatchBody } from '../../../functions/scim/patch/operations';

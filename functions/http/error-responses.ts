@@ -6,7 +6,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ScimError, isScimError } from '../scim/errors';
+import { ScimError, isScimError } from '../scim/scim-error';
 import { errorResult, toProxyResult } from './response';
 import { logger } from './observability';
 

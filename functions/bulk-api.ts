@@ -2,8 +2,8 @@
 import { bulkRoute } from './http/bulk-routes';
 import { scimHandler } from './http/handler';
 import { resourceRoutes } from './http/resource-routes';
-import { groups } from './provisioning/groups';
-import { users } from './provisioning/users';
+import { groups } from './provisioning/group-service';
+import { users } from './provisioning/user-service';
 
 const routes = { ...resourceRoutes(users), ...resourceRoutes(groups) };
 

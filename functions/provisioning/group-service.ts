@@ -5,7 +5,7 @@
  * for up to ~95 item writes, a leased change of ⌈k/25⌉ batch writes beyond.
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, invalidValue } from '../scim/errors';
+import { badRequest, invalidValue } from '../scim/scim-error';
 import { applyPatch } from '../scim/patch/apply';
 import { addedMemberIds, netMemberChange, splitMemberOperations } from '../scim/patch/members';
 import { parsePatchBody } from '../scim/patch/operations';

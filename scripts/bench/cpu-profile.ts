@@ -11,10 +11,10 @@
  * reason; process.cpuUsage (cpu.ts) is the CPU figure, the profile says where the rest goes.
  *
  *   NODE_OPTIONS="--cpu-prof --cpu-prof-dir=bench-results/profile" nice npm run bench -- --skip bundles,micro ...
- *   npx tsx scripts/bench/profile.ts bench-results/profile
+ *   npx tsx scripts/bench/cpu-profile.ts bench-results/profile
  * One request type, handler only (drive.ts):
  *   node scripts/node22.mjs --experimental-async-context-frame --cpu-prof --cpu-prof-dir=bench-results/drive --import tsx scripts/bench/drive.ts get-user 3000
- *   npx tsx scripts/bench/profile.ts bench-results/drive <profileWindowUs as drive.ts prints it: from,to>
+ *   npx tsx scripts/bench/cpu-profile.ts bench-results/drive <profileWindowUs as drive.ts prints it: from,to>
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';

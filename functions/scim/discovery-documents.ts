@@ -3,7 +3,7 @@
  * ResourceTypes, all generated from the schema definitions and the service's limits so that what
  * is advertised is what is enforced.
  */
-import type { ScimProfile } from './profile';
+import type { ScimProfile } from './scim-profile';
 import type { RequiredAttributes, SchemaRegistry } from './schema/registry';
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition, ScimResource } from './schema/types';
 

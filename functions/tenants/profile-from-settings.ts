@@ -1,11 +1,11 @@
 /**
  * A tenant's SCIM profile from its stored settings: the schema registry (core, enterprise and the
  * tenant's extensions, its required paths, externalId's uniqueness), its dialect and its rule for
- * unknown attributes. Built once per settings version by the caller's cache (http/tenant-profile.ts),
+ * unknown attributes. Built once per settings version by the caller's cache (http/profile-cache.ts),
  * never per request.
  */
 import { dialectNamed } from '../scim/dialect/dialect';
-import { defaultProfile, type ScimProfile } from '../scim/profile';
+import { defaultProfile, type ScimProfile } from '../scim/scim-profile';
 import { registryOf, tenantSettingsSchema } from './config';
 
 export interface ProfileBuild {

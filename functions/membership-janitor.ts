@@ -1,6 +1,6 @@
-/** Lambda entry: the table's stream → membership clean-up (functions/cleanup/janitor.ts). */
+/** Lambda entry: the table's stream → membership clean-up (functions/cleanup/orphan-memberships.ts). */
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { cleanUp } from './cleanup/janitor';
+import { cleanUp } from './cleanup/orphan-memberships';
 import { itemChangeOf } from './events/stream';
 import type { ItemChange } from './events/change-event';
 import { defaultDb } from './store/db';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { parsePatchBody } from '../scim/patch/operations';
 import { applyPatch } from '../scim/patch/apply';
-import { equalJson } from '../scim/patch/json';
+import { equalJson } from '../commons/json';
 import { assertRequired, parseResource } from '../scim/resource/validate';
 import { replaceResource as replaceAttributes } from '../scim/resource/replace';
 import type { ScimResource } from '../scim/schema/types';

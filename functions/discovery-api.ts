@@ -1,12 +1,12 @@
 /** Lambda entry: /ServiceProviderConfig, /Schemas, /ResourceTypes (RFC 7644 §4). */
-import { notFound } from './scim/errors';
+import { notFound } from './scim/scim-error';
 import {
   resourceTypeResource,
   resourceTypeResources,
   schemaResource,
   schemaResources,
   serviceProviderConfig,
-} from './scim/discovery';
+} from './scim/discovery-documents';
 import { listResponse } from './scim/list';
 import type { ScimResource } from './scim/schema/types';
 import { scimHandler } from './http/handler';

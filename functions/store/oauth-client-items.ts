@@ -9,7 +9,7 @@ import { consistentReads, type Db } from './db';
 import { readClient, toClient, type ClientRecord } from './key-reads';
 import { keys, oauthClientsPartition } from './keys';
 import { pages, type StartKey } from './paging';
-import { TTL_ATTRIBUTE } from './table';
+import { TTL_ATTRIBUTE } from './table-definition';
 
 export type { ClientRecord, ClientStatus } from './key-reads';
 

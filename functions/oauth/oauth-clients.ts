@@ -3,7 +3,7 @@
  * seeding) adds, rotates and revokes clients here, and the token endpoint authenticates them here.
  * Secrets are returned once by add/rotate and never stored or logged.
  */
-import { getClient, listClients, putClient, revokeClient, rotateClientSecret, type ClientRecord } from '../store/clients';
+import { getClient, listClients, putClient, revokeClient, rotateClientSecret, type ClientRecord } from '../store/oauth-client-items';
 import { consistentReads, type Db } from '../store/db';
 import { getTenant } from '../store/tenants';
 import {

@@ -13,10 +13,10 @@
  * it: the digest may also be that of settings a deploy has just restored.
  */
 import { environment } from '../commons/environment';
-import type { ScimProfile } from '../scim/profile';
+import type { ScimProfile } from '../scim/scim-profile';
 import type { Db } from '../store/db';
 import { getTenant } from '../store/tenants';
-import { profileOf } from '../tenants/profile';
+import { profileOf } from '../tenants/profile-from-settings';
 import { settingsDigest } from '../tenants/settings-digest';
 import { logger } from './observability';
 

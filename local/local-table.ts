@@ -1,6 +1,6 @@
-/** Creates the single table (shape from functions/store/table.ts) on DynamoDB Local when absent. */
+/** Creates the single table (shape from functions/store/table-definition.ts) on DynamoDB Local when absent. */
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createTableInput } from '../functions/store/table';
+import { createTableInput } from '../functions/store/table-definition';
 
 const ACTIVE_TIMEOUT_MS = 30_000;
 
