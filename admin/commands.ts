@@ -51,7 +51,8 @@ export const commands: Record<string, Command> = {
     await rotateToken(connection.db, connection.secrets, id, secretId, undefined);
     io.out(`Tenant ${id} created; its token is in ${secretId}.`);
     // In AWS the authorizer names the stack's shared usage plan for it (it has no plan of its own).
-    if (!connection.local) io.out('It is throttled by the stack\'s shared usage plan; declare it in tenants.json and deploy for a throttle of its own.');
+    if (!connection.local)
+      io.out("It is throttled by the stack's shared usage plan; declare it in tenants.json and deploy for a throttle of its own.");
   },
   'tenants disable': async ({ db }, [tenantId], _flags, io) => {
     const id = await existingTenant(db, tenantId);
@@ -80,7 +81,18 @@ export const commands: Record<string, Command> = {
     const clients = await listTenantClients(db, await tenantFlag(db, flags));
     if (flags.json) return io.out(JSON.stringify(clients, null, 2));
     for (const c of clients) {
-      io.out([c.clientId, c.status, `created ${c.createdAt}`, c.rotatedAt ? `rotated ${c.rotatedAt}` : '', c.previousSecretValidUntil ? `previous secret until ${c.previousSecretValidUntil}` : '', c.revokedAt ? `revoked ${c.revokedAt}` : ''].filter(Boolean).join('\t'));
+      io.out(
+        [
+          c.clientId,
+          c.status,
+          `created ${c.createdAt}`,
+          c.rotatedAt ? `rotated ${c.rotatedAt}` : '',
+          c.previousSecretValidUntil ? `previous secret until ${c.previousSecretValidUntil}` : '',
+          c.revokedAt ? `revoked ${c.revokedAt}` : '',
+        ]
+          .filter(Boolean)
+          .join('\t'),
+      );
     }
   },
   'clients rotate': async (connection, [clientId], flags, io) => {
@@ -88,18 +100,28 @@ export const commands: Record<string, Command> = {
     const hours = Number(flags['overlap-hours'] ?? 24);
     if (!Number.isFinite(hours) || hours < 0) throw usageError('--overlap-hours must be a number of hours >= 0');
     const credentials = await clientCall(() => rotateClient(connection.db, tenantId, clientIdOf(clientId), hours * 3600));
-    await showCredentials(connection, credentials, flags, io, `New secret for OAuth client ${credentials.clientId}; the previous one works for ${hours} more hour(s).`);
+    await showCredentials(
+      connection,
+      credentials,
+      flags,
+      io,
+      `New secret for OAuth client ${credentials.clientId}; the previous one works for ${hours} more hour(s).`,
+    );
   },
   'clients revoke': async ({ db }, [clientId], flags, io) => {
     const tenantId = await tenantFlag(db, flags);
     await clientCall(() => revokeTenantClient(db, tenantId, clientIdOf(clientId)));
-    io.out(`OAuth client ${clientId} of ${tenantId} revoked: it gets no tokens, and its tokens are refused (within the authorizer cache TTL in AWS).`);
+    io.out(
+      `OAuth client ${clientId} of ${tenantId} revoked: it gets no tokens, and its tokens are refused (within the authorizer cache TTL in AWS).`,
+    );
   },
   // Runs without a connection (bin/scim-admin.ts); listed so that usage and dispatch know it.
   'tokens generate': async (_connection, _args, _flags, io) => io.out(generateToken()),
 
-  'users find': async ({ db }, [key], flags, io) => io.out(JSON.stringify(await findResource(db, await tenantFlag(db, flags), 'User', key), null, 2)),
-  'groups find': async ({ db }, [key], flags, io) => io.out(JSON.stringify(await findResource(db, await tenantFlag(db, flags), 'Group', key), null, 2)),
+  'users find': async ({ db }, [key], flags, io) =>
+    io.out(JSON.stringify(await findResource(db, await tenantFlag(db, flags), 'User', key), null, 2)),
+  'groups find': async ({ db }, [key], flags, io) =>
+    io.out(JSON.stringify(await findResource(db, await tenantFlag(db, flags), 'Group', key), null, 2)),
   'groups members': async ({ db }, [groupId], flags, io) => {
     const tenantId = await tenantFlag(db, flags);
     const group = await findResource(db, tenantId, 'Group', groupId);
@@ -124,7 +146,10 @@ export const commands: Record<string, Command> = {
       if (!stream.write(`${line}\n`)) await once(stream, 'drain');
     };
     const counts = await exportTenant(db, tenantId, write, io.progress);
-    if (flags.file) await new Promise<void>((resolve, reject) => (stream as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (flags.file)
+      await new Promise<void>((resolve, reject) =>
+        (stream as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
     process.stderr.write(`exported ${counts.User} users, ${counts.Group} groups, ${counts.Membership} memberships\n`);
   },
   import: async ({ db }, _args, flags, io) => {
@@ -156,7 +181,13 @@ async function clientCall<T>(run: () => Promise<T>): Promise<T> {
  * A client secret is shown once: printed (for the admin to paste into Entra), or with
  * `--secret-id` written to that secret as JSON {clientId, clientSecret} and not printed.
  */
-async function showCredentials(connection: Connection, credentials: ClientCredentials, flags: Flags, io: Io, summary: string): Promise<void> {
+async function showCredentials(
+  connection: Connection,
+  credentials: ClientCredentials,
+  flags: Flags,
+  io: Io,
+  summary: string,
+): Promise<void> {
   if (flags['secret-id']) {
     await connection.secrets.write(flags['secret-id'], JSON.stringify(credentials));
     io.out(`${summary} Its credentials are in ${flags['secret-id']}.`);
@@ -183,14 +214,19 @@ const tenantFlag = (db: Db, flags: Flags) => existingTenant(db, flags.tenant);
 
 /** By id, else by the unique attributes (userName/displayName, externalId), as the filters fold them. */
 async function findResource(db: Db, tenantId: string, type: ResourceTypeName, key: string | undefined): Promise<StoredResource> {
-  if (!key) throw usageError(`give the ${type === 'User' ? 'user' : 'group'}'s id, ${type === 'User' ? 'userName' : 'displayName'} or externalId`);
+  if (!key)
+    throw usageError(`give the ${type === 'User' ? 'user' : 'group'}'s id, ${type === 'User' ? 'userName' : 'displayName'} or externalId`);
   const byId = await getResource(db, tenantId, type, key);
   if (byId) return byId;
   const { schemas } = profileOf((await getTenant(db, tenantId))?.settings).profile;
   for (const attribute of [type === 'User' ? 'userName' : 'displayName', 'externalId']) {
     // externalId is shared (not unique) unless the tenant chose uniqueness: the first owner found.
     const shared = schemas.keyedAttributesOf(type).find((a) => a.name === attribute)?.shared ?? false;
-    const id = await findIdByUnique(db, tenantId, type, { attribute, value: foldUnique(schemas, type, attribute, key), ...(shared ? { shared } : {}) });
+    const id = await findIdByUnique(db, tenantId, type, {
+      attribute,
+      value: foldUnique(schemas, type, attribute, key),
+      ...(shared ? { shared } : {}),
+    });
     const found = id ? await getResource(db, tenantId, type, id) : undefined;
     if (found) return found;
   }

@@ -46,10 +46,14 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const stackName = flags.stack ?? (env.SCIM_STACK || undefined);
   const aws =
-    Boolean(flags.region ?? flags.profile ?? stackName) || (!flags.endpoint && !env.DYNAMODB_ENDPOINT && !readRunningInstance(dataDir) && Boolean(region));
+    Boolean(flags.region ?? flags.profile ?? stackName) ||
+    (!flags.endpoint && !env.DYNAMODB_ENDPOINT && !readRunningInstance(dataDir) && Boolean(region));
   const endpoint = aws ? undefined : (flags.endpoint ?? env.DYNAMODB_ENDPOINT ?? readRunningInstance(dataDir)?.endpoint);
   if (!aws && !endpoint) {
-    throw new AdminError(`no running local DynamoDB in ${dataDir} (start it with \`npm start\`); for a table in AWS give --region and --table`, EXIT.unreachable);
+    throw new AdminError(
+      `no running local DynamoDB in ${dataDir} (start it with \`npm start\`); for a table in AWS give --region and --table`,
+      EXIT.unreachable,
+    );
   }
   if (aws && !stackName && !(flags.table ?? env.TABLE_NAME)) {
     throw usageError('give the stack name with --stack (or the table with --table) for a table in AWS');
@@ -86,14 +90,17 @@ async function stackOutputs(stackName: string, region: string | undefined): Prom
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const outputs = Stacks?.[0]?.Outputs ?? [];
     const byKey = Object.fromEntries(outputs.flatMap((o) => (o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue] as const] : [])));
-    if (!byKey[STACK_OUTPUTS.tableName]) throw new AdminError(`stack "${stackName}" has no ${STACK_OUTPUTS.tableName} output (deploy this version first)`, EXIT.unreachable);
+    if (!byKey[STACK_OUTPUTS.tableName])
+      throw new AdminError(`stack "${stackName}" has no ${STACK_OUTPUTS.tableName} output (deploy this version first)`, EXIT.unreachable);
     return byKey;
   } catch (error) {
     if (error instanceof AdminError) throw error;
     const name = (error as { name?: string }).name ?? 'Error';
     const message = (error as { message?: string }).message ?? '';
     throw new AdminError(
-      /does not exist/.test(message) ? `stack "${stackName}" does not exist in ${region ?? 'the default region'}` : `cannot read stack "${stackName}" (${name})`,
+      /does not exist/.test(message)
+        ? `stack "${stackName}" does not exist in ${region ?? 'the default region'}`
+        : `cannot read stack "${stackName}" (${name})`,
       EXIT.unreachable,
     );
   } finally {
@@ -142,7 +149,13 @@ function secretsManagerStore(client: SecretsManagerClient): TokenSecretStore {
         await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: token }));
       } catch (error) {
         if (!notFound(error)) throw error;
-        await client.send(new CreateSecretCommand({ Name: secretId, SecretString: token, Description: 'SCIM secret token of a tenant added with scim-admin' }));
+        await client.send(
+          new CreateSecretCommand({
+            Name: secretId,
+            SecretString: token,
+            Description: 'SCIM secret token of a tenant added with scim-admin',
+          }),
+        );
       }
     },
   };

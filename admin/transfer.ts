@@ -26,7 +26,12 @@ type Line = z.infer<typeof lineSchema>;
 
 export type Progress = (what: string, count: number) => void;
 
-export async function exportTenant(db: Db, tenantId: string, write: (line: string) => Promise<void>, progress: Progress): Promise<Record<string, number>> {
+export async function exportTenant(
+  db: Db,
+  tenantId: string,
+  write: (line: string) => Promise<void>,
+  progress: Progress,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = { User: 0, Group: 0, Membership: 0 };
   await write(JSON.stringify({ kind: 'Export', format: EXPORT_FORMAT, tenantId, exportedAt: new Date().toISOString() }));
   const groupIds: string[] = [];
@@ -63,7 +68,12 @@ export interface ImportResult {
  * `lines` is read from the first await on: a readline interface must not wait behind other work
  * (lines it emits before iteration starts are lost), so the caller passes the tenant it looked up.
  */
-export async function importTenant(db: Db, tenant: Pick<TenantRecord, 'tenantId' | 'settings'>, lines: AsyncIterable<string>, progress: Progress): Promise<ImportResult> {
+export async function importTenant(
+  db: Db,
+  tenant: Pick<TenantRecord, 'tenantId' | 'settings'>,
+  lines: AsyncIterable<string>,
+  progress: Progress,
+): Promise<ImportResult> {
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, memberships: 0, failures: [] };
   const { tenantId } = tenant;
   const ctx: TenantContext = {

@@ -33,7 +33,10 @@ function portFromEnv(raw: string | undefined): number {
 }
 
 function printTenants(stack: LocalStack, tenants: readonly LocalTenant[], clients: readonly LocalOAuthClient[]): void {
-  const exposed = stack.host.startsWith('127.') || stack.host === '::1' || stack.host === 'localhost' ? '' : ` — bound to ${stack.host}: reachable from the network`;
+  const exposed =
+    stack.host.startsWith('127.') || stack.host === '::1' || stack.host === 'localhost'
+      ? ''
+      : ` — bound to ${stack.host}: reachable from the network`;
   console.log(`\nSCIM server listening on ${stack.url}${exposed} (DynamoDB Local at ${stack.dynamoEndpoint})`);
   for (const tenant of tenants) {
     console.log(`\n  Tenant ${tenant.tenantId}${tenant.displayName ? ` (${tenant.displayName})` : ''}`);

@@ -35,7 +35,10 @@ import { connect } from '../admin/connection';
 import { AdminError, EXIT } from '../admin/cli-errors';
 import { generateToken } from '../functions/tenants/secret-token';
 
-const USAGE = readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]?.replace(/^\/\*\*\n?|^ \* ?/gm, '') ?? '';
+const USAGE =
+  readFileSync(new URL(import.meta.url), 'utf8')
+    .split('*/')[0]
+    ?.replace(/^\/\*\*\n?|^ \* ?/gm, '') ?? '';
 
 const OPTIONS = {
   tenant: { type: 'string' },

@@ -45,7 +45,8 @@ function refuse(outcome: Refusal, tenantId?: string): never {
 export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const credential = bearerCredential(event.authorizationToken);
   if (!credential) refuse('malformed');
-  const { tenant, clientId } = credential.kind === 'secret token' ? await bySecretToken(credential.value) : await byAccessToken(credential.value);
+  const { tenant, clientId } =
+    credential.kind === 'secret token' ? await bySecretToken(credential.value) : await byAccessToken(credential.value);
   if (tenant.status !== 'active') refuse('disabled tenant', tenant.tenantId);
 
   logger.info('authorized', { outcome: 'allow', tenantId: tenant.tenantId, ...(clientId ? { clientId } : {}) });
@@ -88,7 +89,10 @@ async function byAccessToken(token: string): Promise<Authenticated> {
     throw error;
   }
   const table = leanTable();
-  const [client, tenant] = await Promise.all([readActiveClient(table, claims.tenantId, claims.clientId), readTenant(table, claims.tenantId)]);
+  const [client, tenant] = await Promise.all([
+    readActiveClient(table, claims.tenantId, claims.clientId),
+    readTenant(table, claims.tenantId),
+  ]);
   if (!tenant) refuse('unknown tenant', claims.tenantId);
   if (!client) refuse('revoked client', claims.tenantId);
   return { tenant, clientId: client.clientId };

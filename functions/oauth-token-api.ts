@@ -25,12 +25,21 @@ const toResult = (response: OAuthResponse): APIGatewayProxyResult => ({
 
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   if (event.httpMethod !== 'POST') {
-    return toResult({ status: 405, headers: { Allow: 'POST', 'Content-Type': 'application/json;charset=UTF-8' }, body: { error: 'invalid_request', error_description: 'Use POST.' } });
+    return toResult({
+      status: 405,
+      headers: { Allow: 'POST', 'Content-Type': 'application/json;charset=UTF-8' },
+      body: { error: 'invalid_request', error_description: 'Use POST.' },
+    });
   }
   const body = event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
     const { response, log } = await handleTokenRequest(
-      { db: defaultDb(), signer: defaultSigner(), issuer: environment.oauthIssuer(), requestsPerMinute: environment.oauthTokenRequestsPerMinute() },
+      {
+        db: defaultDb(),
+        signer: defaultSigner(),
+        issuer: environment.oauthIssuer(),
+        requestsPerMinute: environment.oauthTokenRequestsPerMinute(),
+      },
       event.pathParameters?.tenantId,
       { contentType: header(event, 'content-type'), authorization: header(event, 'authorization'), body },
     );

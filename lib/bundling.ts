@@ -10,7 +10,8 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
 const projectRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 /** Lets bundled CommonJS dependencies call `require` inside an ES module. */
-export const ESM_REQUIRE_SHIM = "import { createRequire as __scimCreateRequire } from 'node:module'; const require = __scimCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_SHIM =
+  "import { createRequire as __scimCreateRequire } from 'node:module'; const require = __scimCreateRequire(import.meta.url);";
 
 export const ESBUILD_TARGET = 'node22';
 
@@ -33,7 +34,8 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(projectRoot, 'functions/commons/lambda-credentials.ts'),
 };
 
-const aliasArgs = (aliases: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(aliases).map(([module, file]) => [`--alias:${module}`, file]));
+const aliasArgs = (aliases: Readonly<Record<string, string>>) =>
+  Object.fromEntries(Object.entries(aliases).map(([module, file]) => [`--alias:${module}`, file]));
 
 /** The AWS SDK in each bundle, or the Lambda runtime's own (ScimEndpoint's `awsSdk`). */
 export type AwsSdkSource = 'bundled' | 'runtime';
@@ -55,7 +57,9 @@ export const bundlingOptions: BundlingOptions = {
 
 export function bundlingFor(sdk: AwsSdkSource): BundlingOptions {
   // With the runtime's SDK, its own credential chain is used: only the built-ins are replaced.
-  return sdk === 'bundled' ? bundlingOptions : { ...bundlingOptions, externalModules: [...RUNTIME_SDK_EXTERNALS], esbuildArgs: aliasArgs(BUILTIN_ALIASES) };
+  return sdk === 'bundled'
+    ? bundlingOptions
+    : { ...bundlingOptions, externalModules: [...RUNTIME_SDK_EXTERNALS], esbuildArgs: aliasArgs(BUILTIN_ALIASES) };
 }
 
 /**

@@ -32,7 +32,8 @@ const ACKNOWLEDGED: { id: string; reason: string }[] = [
   },
   {
     id: 'AwsSolutions-L1',
-    reason: 'Node.js 22 is the runtime this service is built and tested for (its ESM bundles target node22); moving runtimes is a tested change, not an automatic one.',
+    reason:
+      'Node.js 22 is the runtime this service is built and tested for (its ESM bundles target node22); moving runtimes is a tested change, not an automatic one.',
   },
   {
     id: 'AwsSolutions-SMG4',
@@ -42,11 +43,12 @@ const ACKNOWLEDGED: { id: string; reason: string }[] = [
   {
     id: 'AwsSolutions-APIG2',
     reason:
-      'No request validator: the methods declare no required parameters and no body models, so one would validate nothing. The functions validate every body against the tenant\'s SCIM schemas and answer SCIM errors (400 invalidSyntax/invalidValue).',
+      "No request validator: the methods declare no required parameters and no body models, so one would validate nothing. The functions validate every body against the tenant's SCIM schemas and answer SCIM errors (400 invalidSyntax/invalidValue).",
   },
   {
     id: 'AwsSolutions-APIG3',
-    reason: 'Every method needs a tenant token checked by the authorizer (malformed headers are refused by the gateway before Lambda) and is throttled per tenant; a vendor can associate its own WAF web ACL with the stage.',
+    reason:
+      'Every method needs a tenant token checked by the authorizer (malformed headers are refused by the gateway before Lambda) and is throttled per tenant; a vendor can associate its own WAF web ACL with the stage.',
   },
 ];
 

@@ -102,7 +102,8 @@ export class ScimEndpoint extends Construct {
     this.deadLetterQueue = this.createQueue('StreamDeadLetters');
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue IS the dead-letter destination of the stream consumers (an event source mapping destination cdk-nag does not follow).',
+      reason:
+        'This queue IS the dead-letter destination of the stream consumers (an event source mapping destination cdk-nag does not follow).',
     });
 
     const memorySize = props.memorySize ?? 1024;
@@ -119,7 +120,10 @@ export class ScimEndpoint extends Construct {
     this.grantTableAccess(authorizer, 'authorizer');
     const janitor = this.createStreamFunction('janitor', [
       lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('REMOVE') }),
-      lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('Membership') } } } }),
+      lambda.FilterCriteria.filter({
+        eventName: lambda.FilterRule.isEqual('INSERT'),
+        dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('Membership') } } },
+      }),
     ]);
     this.grantTableAccess(janitor, 'janitor');
     const publisher = this.createStreamFunction('publisher', [], { EVENT_BUS_NAME: this.eventBus.eventBusName });
@@ -133,10 +137,15 @@ export class ScimEndpoint extends Construct {
     const eventForm = props.changeEvents?.form ?? 'notice';
     for (const fn of [publisher, resourceFunctions.discovery]) fn.addEnvironment('SCIM_EVENT_FORM', eventForm);
     if (props.changeEvents?.issuer) publisher.addEnvironment('SCIM_EVENT_ISSUER', props.changeEvents.issuer);
-    this.sharedUsagePlan = this.addUsagePlan('Shared', sharedUsageKey(this.usageKeySalt), props.sharedTenantThrottle ?? { rateLimit: 100, burstLimit: 200 }, {
-      plan: 'SCIM tenants without a usage plan of their own (added with scim-admin)',
-      key: 'Usage identifier of the SCIM tenants on the shared plan (not a credential)',
-    });
+    this.sharedUsagePlan = this.addUsagePlan(
+      'Shared',
+      sharedUsageKey(this.usageKeySalt),
+      props.sharedTenantThrottle ?? { rateLimit: 100, burstLimit: 200 },
+      {
+        plan: 'SCIM tenants without a usage plan of their own (added with scim-admin)',
+        key: 'Usage identifier of the SCIM tenants on the shared plan (not a credential)',
+      },
+    );
     this.createAlarms(props.alarmActions ?? [], authorizer);
   }
 
@@ -156,7 +165,12 @@ export class ScimEndpoint extends Construct {
     });
   }
 
-  private addUsagePlan(id: string, keyValue: string, throttle: ThrottleSettings, descriptions: { plan: string; key: string }): apigateway.UsagePlan {
+  private addUsagePlan(
+    id: string,
+    keyValue: string,
+    throttle: ThrottleSettings,
+    descriptions: { plan: string; key: string },
+  ): apigateway.UsagePlan {
     if (throttle.rateLimit < 25) throw new Error(`usage plan ${id}: Entra needs a rate limit of at least 25 requests/s`);
     const plan = this.api.addUsagePlan(`UsagePlan-${id}`, {
       description: descriptions.plan,
@@ -259,7 +273,11 @@ export class ScimEndpoint extends Construct {
     return fn;
   }
 
-  private createApi(props: ScimEndpointProps, resourceFunctions: Record<FunctionName, NodejsFunction>, authorizerFn: NodejsFunction): apigateway.RestApi {
+  private createApi(
+    props: ScimEndpointProps,
+    resourceFunctions: Record<FunctionName, NodejsFunction>,
+    authorizerFn: NodejsFunction,
+  ): apigateway.RestApi {
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     const throttle = props.stageThrottle ?? { rateLimit: 500, burstLimit: 1000 };
     const api = new apigateway.RestApi(this, 'Api', {

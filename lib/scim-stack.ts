@@ -31,9 +31,18 @@ export class ScimStack extends Stack {
   /** What ops need from the stack; `scim-admin --stack <name>` finds the table (and secrets) here. */
   private addOpsOutputs(): void {
     const { endpoint } = this;
-    new CfnOutput(this, STACK_OUTPUTS.apiUrl, { description: 'Invoke URL of the API stage; Tenant URLs are <ApiUrl>/tenants/<id>/scim/v2', value: endpoint.api.url });
-    new CfnOutput(this, STACK_OUTPUTS.tableName, { description: 'The DynamoDB table (scim-admin --stack finds it here)', value: endpoint.table.tableName });
-    new CfnOutput(this, STACK_OUTPUTS.eventBusName, { description: 'EventBridge bus of the SCIM change events', value: endpoint.eventBus.eventBusName });
+    new CfnOutput(this, STACK_OUTPUTS.apiUrl, {
+      description: 'Invoke URL of the API stage; Tenant URLs are <ApiUrl>/tenants/<id>/scim/v2',
+      value: endpoint.api.url,
+    });
+    new CfnOutput(this, STACK_OUTPUTS.tableName, {
+      description: 'The DynamoDB table (scim-admin --stack finds it here)',
+      value: endpoint.table.tableName,
+    });
+    new CfnOutput(this, STACK_OUTPUTS.eventBusName, {
+      description: 'EventBridge bus of the SCIM change events',
+      value: endpoint.eventBus.eventBusName,
+    });
     new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, {
       description: 'Stream batches (membership clean-up, change events) that failed after retries',
       value: endpoint.deadLetterQueue.queueUrl,

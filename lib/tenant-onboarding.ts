@@ -58,8 +58,14 @@ export class TenantOnboarding extends Construct {
       resource.node.addDependency(endpoint.table);
       endpoint.addTenantThrottle(tenant.id, { rateLimit: tenant.rateLimit.rps, burstLimit: tenant.rateLimit.burst });
       // Stack-level ids, so the output keys are exactly STACK_OUTPUTS' (scim-admin --stack reads them).
-      new CfnOutput(Stack.of(this), STACK_OUTPUTS.tenantUrl(tenant.id), { description: `Tenant URL of ${tenant.id}`, value: endpoint.tenantUrl(tenant.id) });
-      new CfnOutput(Stack.of(this), STACK_OUTPUTS.tokenSecret(tenant.id), { description: `Secret holding the token of ${tenant.id}`, value: secret.secretArn });
+      new CfnOutput(Stack.of(this), STACK_OUTPUTS.tenantUrl(tenant.id), {
+        description: `Tenant URL of ${tenant.id}`,
+        value: endpoint.tenantUrl(tenant.id),
+      });
+      new CfnOutput(Stack.of(this), STACK_OUTPUTS.tokenSecret(tenant.id), {
+        description: `Secret holding the token of ${tenant.id}`,
+        value: secret.secretArn,
+      });
     }
   }
 }

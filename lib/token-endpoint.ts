@@ -91,8 +91,18 @@ export class TokenEndpoint extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       policy: new iam.PolicyDocument({
         statements: [
-          new iam.PolicyStatement({ sid: 'KeyAdministration', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
-          new iam.PolicyStatement({ sid: 'TokenFunctionSigns', principals: [new iam.ArnPrincipal(tokenRole.roleArn)], actions: ['kms:Sign'], resources: ['*'] }),
+          new iam.PolicyStatement({
+            sid: 'KeyAdministration',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: KEY_ADMIN_ACTIONS,
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'TokenFunctionSigns',
+            principals: [new iam.ArnPrincipal(tokenRole.roleArn)],
+            actions: ['kms:Sign'],
+            resources: ['*'],
+          }),
           new iam.PolicyStatement({
             sid: 'AuthorizerReadsPublicKey',
             principals: [new iam.ArnPrincipal(authorizerRole.roleArn)],
@@ -113,7 +123,8 @@ export class TokenEndpoint extends Construct {
     for (const finding of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
       Validations.of(this.method).acknowledge({
         id: finding,
-        reason: 'The OAuth 2.0 token endpoint is where a client authenticates (client id and secret, RFC 6749 §2.3) to get the bearer token the authorizer checks.',
+        reason:
+          'The OAuth 2.0 token endpoint is where a client authenticates (client id and secret, RFC 6749 §2.3) to get the bearer token the authorizer checks.',
       });
     }
     this.throttleMethod(props.throttle ?? { rateLimit: 20, burstLimit: 40 });
@@ -158,7 +169,12 @@ export class TokenEndpoint extends Construct {
  * onboarding function writes it; the template never holds them) and an `OAuthClientSecret<id>`
  * output naming that secret.
  */
-export function oauthClientProperties(scope: Construct, endpoint: ScimEndpoint, tenant: TenantConfig, onboarding: lambda.IFunction): Record<string, string> {
+export function oauthClientProperties(
+  scope: Construct,
+  endpoint: ScimEndpoint,
+  tenant: TenantConfig,
+  onboarding: lambda.IFunction,
+): Record<string, string> {
   if (!tenant.oauthClient) return { oauthClient: 'false' };
   const secret = new secretsmanager.Secret(scope, `OAuthClient-${tenant.id}`, {
     description: `OAuth 2.0 client of SCIM tenant ${tenant.id} (JSON: clientId, clientSecret, tokenEndpoint) for Entra. Rotate by bumping oauthClientVersion.`,

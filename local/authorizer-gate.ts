@@ -20,7 +20,10 @@ export type AuthorizerDecision =
   | { readonly allowed: false; readonly response: AuthorizerRefusal };
 
 /** The gateway response API Gateway answers with when the authorizer step does not allow a request. */
-export type AuthorizerRefusal = Extract<GatewayErrorType, 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'AUTHORIZER_CONFIGURATION_ERROR' | 'AUTHORIZER_FAILURE'>;
+export type AuthorizerRefusal = Extract<
+  GatewayErrorType,
+  'UNAUTHORIZED' | 'ACCESS_DENIED' | 'AUTHORIZER_CONFIGURATION_ERROR' | 'AUTHORIZER_FAILURE'
+>;
 
 export interface AuthorizerGateOptions {
   readonly invoke: (event: APIGatewayTokenAuthorizerEvent) => Promise<unknown>;

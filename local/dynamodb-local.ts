@@ -108,9 +108,7 @@ async function claimDataDir(dataDir: string, log: ((line: string) => void) | und
     await stopOrphan(running.pid);
     log?.(`stopped DynamoDB Local left running by a killed server (pid ${running.pid})`);
   } else if (running) {
-    throw new Error(
-      `DynamoDB Local is already running on ${dataDir} (pid ${running.pid}, ${running.endpoint}): stop that server first`,
-    );
+    throw new Error(`DynamoDB Local is already running on ${dataDir} (pid ${running.pid}, ${running.endpoint}): stop that server first`);
   }
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
 }

@@ -52,7 +52,9 @@ export function localGateway(options: GatewayOptions): Gateway {
     // is a method API Gateway does not know, answered like an unknown resource.
     const tokenEndpoint = matchTokenEndpoint(request.rawPath);
     if (tokenEndpoint) {
-      return request.method === 'POST' ? invoke('token', toProxyEvent(request, tokenEndpoint, {})) : gatewayError('MISSING_AUTHENTICATION_TOKEN');
+      return request.method === 'POST'
+        ? invoke('token', toProxyEvent(request, tokenEndpoint, {}))
+        : gatewayError('MISSING_AUTHENTICATION_TOKEN');
     }
     const match = matchRoute(request.rawPath);
     // API Gateway answers an unknown resource before any authorizer runs.

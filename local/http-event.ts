@@ -97,10 +97,7 @@ export function matchTokenEndpoint(rawPath: string): Pick<RouteMatch, 'resource'
   return pathParameters ? { resource: TOKEN_ENDPOINT_PATH, pathParameters } : undefined;
 }
 
-function matchSegments(
-  template: readonly string[],
-  segments: readonly (string | undefined)[],
-): Record<string, string> | undefined {
+function matchSegments(template: readonly string[], segments: readonly (string | undefined)[]): Record<string, string> | undefined {
   if (template.length !== segments.length) return undefined;
   const parameters: Record<string, string> = {};
   for (const [i, expected] of template.entries()) {

@@ -26,7 +26,10 @@ export interface LocalTenantSources {
 /** Parses `id=token,id=token`; throws a message naming the bad entry. */
 export function parseLocalTenants(value: string): Map<string, string> {
   const tokens = new Map<string, string>();
-  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   for (const [index, entry] of entries.entries()) {
     const separator = entry.indexOf('=');
     // The entry itself is not echoed: it may be a bare token.
@@ -111,14 +114,19 @@ export async function localOAuthClients(
 
 /** Parses `tenant=clientId:clientSecret,...`; messages name the entry, never echo a secret. */
 export function parseLocalOAuthClients(value: string): LocalOAuthClient[] {
-  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const clients: LocalOAuthClient[] = [];
   for (const [index, entry] of entries.entries()) {
     const match = /^([^=]+)=([^:]+):(.+)$/.exec(entry);
     if (!match) throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1} is not of the form <tenantId>=<clientId>:<clientSecret>`);
     const [, tenantId = '', clientId = '', clientSecret = ''] = match.map((part) => part.trim());
-    if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1}: "${tenantId}" is not a tenant id`);
-    if (!CLIENT_ID_PATTERN.test(clientId)) throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1}: the client id must match ${CLIENT_ID_PATTERN}`);
+    if (!TENANT_ID_PATTERN.test(tenantId))
+      throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1}: "${tenantId}" is not a tenant id`);
+    if (!CLIENT_ID_PATTERN.test(clientId))
+      throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1}: the client id must match ${CLIENT_ID_PATTERN}`);
     if (!CLIENT_SECRET_PATTERN.test(clientSecret)) {
       throw new Error(`SCIM_LOCAL_OAUTH_CLIENTS: entry ${index + 1}: the client secret must be 43 base64url characters (32 random bytes)`);
     }
@@ -136,7 +144,12 @@ async function storedOAuthClient(dataDir: string, tenantId: string): Promise<Loc
   if (existsSync(file)) {
     try {
       const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<LocalOAuthClient>;
-      if (typeof stored.clientId === 'string' && CLIENT_ID_PATTERN.test(stored.clientId) && typeof stored.clientSecret === 'string' && CLIENT_SECRET_PATTERN.test(stored.clientSecret)) {
+      if (
+        typeof stored.clientId === 'string' &&
+        CLIENT_ID_PATTERN.test(stored.clientId) &&
+        typeof stored.clientSecret === 'string' &&
+        CLIENT_SECRET_PATTERN.test(stored.clientSecret)
+      ) {
         return { tenantId, clientId: stored.clientId, clientSecret: stored.clientSecret };
       }
     } catch {

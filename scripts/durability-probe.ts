@@ -25,7 +25,8 @@ const ROUNDS = 5;
 const WRITES = 20;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'ddb-durability-'));
-const clientOf = (endpoint: string) => new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const clientOf = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 let ddb = await startDynamoDbLocal({ dataDir });
 let client = clientOf(ddb.endpoint);
 await client.send(
@@ -40,8 +41,18 @@ await client.send(
 async function write(key: string): Promise<void> {
   const item = (k: string) => ({ k: { S: k } });
   if (mode === 'put') await client.send(new PutItemCommand({ TableName: TABLE, Item: item(key) }));
-  else if (mode === 'batch') await client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: [{ PutRequest: { Item: item(key) } }, { PutRequest: { Item: item(`${key}+`) } }] } }));
-  else await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: TABLE, Item: item(key) } }, { Put: { TableName: TABLE, Item: item(`${key}+`) } }] }));
+  else if (mode === 'batch')
+    await client.send(
+      new BatchWriteItemCommand({
+        RequestItems: { [TABLE]: [{ PutRequest: { Item: item(key) } }, { PutRequest: { Item: item(`${key}+`) } }] },
+      }),
+    );
+  else
+    await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [{ Put: { TableName: TABLE, Item: item(key) } }, { Put: { TableName: TABLE, Item: item(`${key}+`) } }],
+      }),
+    );
 }
 
 try {
@@ -55,10 +66,14 @@ try {
     client = clientOf(ddb.endpoint);
     const missing: string[] = [];
     for (let i = 0; i < WRITES; i += 1) {
-      const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { k: { S: `r${round}-${i}` } }, ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName: TABLE, Key: { k: { S: `r${round}-${i}` } }, ConsistentRead: true }),
+      );
       if (!Item) missing.push(`#${i + 1}`);
     }
-    console.log(`${mode}, ${signal} ${delay} ms after the last answer: ${missing.length}/${WRITES} acknowledged writes missing ${missing.join(' ')}`);
+    console.log(
+      `${mode}, ${signal} ${delay} ms after the last answer: ${missing.length}/${WRITES} acknowledged writes missing ${missing.join(' ')}`,
+    );
   }
 } finally {
   await ddb.stop();

@@ -46,7 +46,9 @@ export async function fetchedNode22(log = (line) => process.stderr.write(`${line
   const platform = `${process.platform}-${process.arch}`;
   const integrity = INTEGRITY[platform];
   if (!integrity) {
-    throw new Error(`Node ${process.version} is too old for this project and no Node 22 package is pinned for ${platform}: install Node 22`);
+    throw new Error(
+      `Node ${process.version} is too old for this project and no Node 22 package is pinned for ${platform}: install Node 22`,
+    );
   }
   const dir = join(NODE22_HOME, `${NODE22_VERSION}-${platform}`);
   const binary = join(dir, 'bin', 'node');
@@ -83,7 +85,12 @@ async function sha512(file) {
 }
 
 function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], shell: process.platform === 'win32' });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    shell: process.platform === 'win32',
+  });
   if (result.error) throw new Error(`cannot run ${command}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}: ${result.stderr.trim()}`);
 }

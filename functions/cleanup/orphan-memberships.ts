@@ -25,7 +25,10 @@ type Membership = Extract<StreamItem, { kind: 'membership' }>;
 export async function cleanUp(db: Db, changes: readonly ItemChange[], deadline: number): Promise<JanitorResult> {
   let deleted = 0;
   const inserted = changes.map((change) => (change.eventName === 'INSERT' ? describeStreamItem(change.newImage) : undefined));
-  const existing = await existingResources(db, inserted.filter((item): item is Membership => item?.kind === 'membership'));
+  const existing = await existingResources(
+    db,
+    inserted.filter((item): item is Membership => item?.kind === 'membership'),
+  );
   for (const [index, change] of changes.entries()) {
     const item = inserted[index];
     if (item?.kind === 'membership') {

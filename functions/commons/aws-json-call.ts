@@ -100,7 +100,12 @@ export function regionalEndpoint(service: string, region: string): string {
 
 /** What the signer hashes: its `SourceData`. */
 type HashInput = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: HashInput) => (typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+const bytes = (data: HashInput) =>
+  typeof data === 'string'
+    ? data
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 /** node:crypto behind the signer's hash interface (the SDK's own Node hash, without its package). */
 class NodeSha256 {
@@ -160,14 +165,21 @@ async function send(service: AwsJsonService, operation: string, url: URL, body: 
       url,
       { method: 'POST', headers: signed.headers, agent: secure ? agents.https : agents.http, timeout: ATTEMPT_TIMEOUT_MS },
       (response) => {
-        readBody(response).then((text) => {
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(text);
-          else reject(serviceError(status, text));
-        }, (error: unknown) => reject(transportError(error)));
+        readBody(response).then(
+          (text) => {
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve(text);
+            else reject(serviceError(status, text));
+          },
+          (error: unknown) => reject(transportError(error)),
+        );
       },
     );
-    request.on('timeout', () => request.destroy(new AwsCallError('TimeoutError', `${service.name} ${operation}: no answer in ${ATTEMPT_TIMEOUT_MS} ms`, undefined, true)));
+    request.on('timeout', () =>
+      request.destroy(
+        new AwsCallError('TimeoutError', `${service.name} ${operation}: no answer in ${ATTEMPT_TIMEOUT_MS} ms`, undefined, true),
+      ),
+    );
     request.on('error', (error) => reject(transportError(error)));
     request.end(body);
   });
@@ -193,7 +205,8 @@ function serviceError(status: number, text: string): AwsCallError {
   const type = typeof parsed.__type === 'string' ? parsed.__type : '';
   // An XML error (`<Code>SignatureDoesNotMatch</Code>`, from a front end) still gets its name.
   const name = type.slice(type.lastIndexOf('#') + 1).split(':')[0] || /<Code>([A-Za-z0-9.]+)<\/Code>/.exec(text)?.[1] || `Http${status}`;
-  const message = typeof parsed.message === 'string' ? parsed.message : typeof parsed.Message === 'string' ? parsed.Message : `HTTP ${status}`;
+  const message =
+    typeof parsed.message === 'string' ? parsed.message : typeof parsed.Message === 'string' ? parsed.Message : `HTTP ${status}`;
   return new AwsCallError(name, message, status, status >= 500 || status === 429 || THROTTLING.has(name));
 }
 
@@ -201,5 +214,10 @@ function serviceError(status: number, text: string): AwsCallError {
 function transportError(error: unknown): AwsCallError {
   if (error instanceof AwsCallError) return error;
   const code = (error as { code?: unknown }).code;
-  return new AwsCallError(typeof code === 'string' ? code : 'NetworkingError', error instanceof Error ? error.message : String(error), undefined, true);
+  return new AwsCallError(
+    typeof code === 'string' ? code : 'NetworkingError',
+    error instanceof Error ? error.message : String(error),
+    undefined,
+    true,
+  );
 }

@@ -49,9 +49,15 @@ export const environment = {
   awsCredentials(e: Environment = env()): { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date } {
     const accessKeyId = e.AWS_ACCESS_KEY_ID;
     const secretAccessKey = e.AWS_SECRET_ACCESS_KEY;
-    if (!accessKeyId || !secretAccessKey) throw new Error('AWS credentials are not in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)');
+    if (!accessKeyId || !secretAccessKey)
+      throw new Error('AWS credentials are not in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)');
     const expiration = e.AWS_CREDENTIAL_EXPIRATION ? new Date(e.AWS_CREDENTIAL_EXPIRATION) : undefined;
-    return { accessKeyId, secretAccessKey, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}), ...(expiration ? { expiration } : {}) };
+    return {
+      accessKeyId,
+      secretAccessKey,
+      ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}),
+      ...(expiration ? { expiration } : {}),
+    };
   },
   /** The change-event bus (publisher only). */
   eventBusName(): string {

@@ -115,11 +115,24 @@ export function securityEventFor(change: ItemChange, options: EventOptions): Sci
   };
 }
 
-function eventsOf(eventName: ItemChange['eventName'], before: StreamItem, after: StreamItem, form: EventForm): Record<string, EventPayload> | undefined {
+function eventsOf(
+  eventName: ItemChange['eventName'],
+  before: StreamItem,
+  after: StreamItem,
+  form: EventForm,
+): Record<string, EventPayload> | undefined {
   switch (eventName) {
     case 'INSERT':
       if (after.kind !== 'resource') return undefined;
-      return { [`${PROV}:create:${form}`]: payload(after, Object.keys(after.resource).filter((k) => k !== 'schemas').sort(), form) };
+      return {
+        [`${PROV}:create:${form}`]: payload(
+          after,
+          Object.keys(after.resource)
+            .filter((k) => k !== 'schemas')
+            .sort(),
+          form,
+        ),
+      };
     case 'REMOVE':
       // RFC 9967 §2.4.4: a delete has no payload attributes and no notice/full qualifier.
       return before.kind === 'resource' ? { [`${PROV}:delete`]: { version: etagOfVersion(before.version) } } : undefined;

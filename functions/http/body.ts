@@ -95,7 +95,8 @@ function assertExactValues(text: string, body: unknown): void {
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === 'string') {
-      if (hasLoneSurrogate(value)) throw invalidValue('The request body has a string with a lone UTF-16 surrogate (e.g. "\\ud800"), which cannot be stored.');
+      if (hasLoneSurrogate(value))
+        throw invalidValue('The request body has a string with a lone UTF-16 surrogate (e.g. "\\ud800"), which cannot be stored.');
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, item] of Object.entries(value)) stack.push(key, item);
     }

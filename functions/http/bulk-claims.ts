@@ -78,7 +78,8 @@ function uniqueClaims(registry: SchemaRegistry, type: ResourceTypeName, data: un
   if (!isObject(data)) return [];
   const claims: Claim[] = [];
   const claim = (attribute: string, value: unknown) => {
-    if (typeof value === 'string') claims.push({ key: `unique:${type}.${attribute}:${value.normalize('NFC').toLowerCase()}`, mode: EXCLUSIVE });
+    if (typeof value === 'string')
+      claims.push({ key: `unique:${type}.${attribute}:${value.normalize('NFC').toLowerCase()}`, mode: EXCLUSIVE });
   };
   for (const attribute of registry.uniqueAttributesOf(type)) {
     const wanted = attribute.name.toLowerCase();
@@ -88,7 +89,8 @@ function uniqueClaims(registry: SchemaRegistry, type: ResourceTypeName, data: un
       // Top level (`userName`, or an extension attribute written `urn:...:attr`), or nested under its URN.
       if (key === wanted) claim(attribute.name, value);
       else if (inside !== undefined && key === inside && isObject(value)) {
-        for (const [inner, v] of Object.entries(value)) if (inner.toLowerCase() === attribute.definition.name.toLowerCase()) claim(attribute.name, v);
+        for (const [inner, v] of Object.entries(value))
+          if (inner.toLowerCase() === attribute.definition.name.toLowerCase()) claim(attribute.name, v);
       }
     }
   }
@@ -100,7 +102,9 @@ function patchMayRename(registry: SchemaRegistry, type: ResourceTypeName, data: 
   const operations = isObject(data) ? data.Operations : undefined;
   if (!Array.isArray(operations)) return true;
   // A bare attribute name matches its qualified path too; an extension URN path alone may set any of its attributes.
-  const unique = registry.uniqueAttributesOf(type).flatMap((a) => [a.definition.name.toLowerCase(), ...(a.urn ? [a.urn.toLowerCase()] : [])]);
+  const unique = registry
+    .uniqueAttributesOf(type)
+    .flatMap((a) => [a.definition.name.toLowerCase(), ...(a.urn ? [a.urn.toLowerCase()] : [])]);
   return operations.some((op) => {
     const path = isObject(op) ? op.path : undefined;
     if (typeof path !== 'string') return true;

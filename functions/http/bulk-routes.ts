@@ -149,7 +149,10 @@ class BulkRun {
         if (!(await this.mayContinue())) return;
         await this.dependencies(operation);
         if (Date.now() > this.deadline) {
-          this.outcomes.set(operation.index, failed(operation, new ScimError(503, 'Not processed: the bulk request used its time budget; send this operation again.')));
+          this.outcomes.set(
+            operation.index,
+            failed(operation, new ScimError(503, 'Not processed: the bulk request used its time budget; send this operation again.')),
+          );
           continue;
         }
         const resolved = resolveReferences(operation, this.created);
@@ -165,7 +168,10 @@ class BulkRun {
       if (waiting.length === pending.length) {
         // Nothing ran in this pass: the rest refer to bulkIds no operation creates (or to each other).
         for (const operation of waiting) {
-          this.outcomes.set(operation.index, failed(operation, new ScimError(409, 'The operation refers to a bulkId that no operation created.', 'invalidValue')));
+          this.outcomes.set(
+            operation.index,
+            failed(operation, new ScimError(409, 'The operation refers to a bulkId that no operation created.', 'invalidValue')),
+          );
           this.errors += 1;
         }
         return;
@@ -254,8 +260,10 @@ function parseOperation(raw: unknown, index: number): BulkOperation {
   if (!isObject(raw)) throw badRequest('invalidSyntax', `Operations[${index}] must be an object.`);
   const method = typeof raw.method === 'string' ? METHODS.find((m) => m === raw.method?.toString().toUpperCase()) : undefined;
   if (!method) throw badRequest('invalidSyntax', `Operations[${index}]: "method" must be POST, PUT, PATCH or DELETE.`);
-  if (typeof raw.path !== 'string' || !raw.path.startsWith('/')) throw badRequest('invalidSyntax', `Operations[${index}]: "path" must be a path such as "/Users".`);
-  if (method === 'POST' && typeof raw.bulkId !== 'string') throw badRequest('invalidSyntax', `Operations[${index}]: POST needs a "bulkId".`);
+  if (typeof raw.path !== 'string' || !raw.path.startsWith('/'))
+    throw badRequest('invalidSyntax', `Operations[${index}]: "path" must be a path such as "/Users".`);
+  if (method === 'POST' && typeof raw.bulkId !== 'string')
+    throw badRequest('invalidSyntax', `Operations[${index}]: POST needs a "bulkId".`);
   if (method !== 'DELETE' && raw.data === undefined) throw badRequest('invalidSyntax', `Operations[${index}]: ${method} needs "data".`);
   return {
     index,
@@ -314,7 +322,11 @@ async function run(routes: RouteTable, request: ScimRequest, operation: BulkOper
   const id = match?.[2];
   const routePath = endpoint && (id ? `${endpoint}/{id}` : endpoint);
   const handler = routePath ? routes[`${operation.method} ${routePath}`] : undefined;
-  if (!handler || !routePath) return failed(operation, badRequest('invalidPath', `"${operation.method} ${operation.path}" is not a bulk operation this service runs.`));
+  if (!handler || !routePath)
+    return failed(
+      operation,
+      badRequest('invalidPath', `"${operation.method} ${operation.path}" is not a bulk operation this service runs.`),
+    );
   const sub: ScimRequest = {
     ...request,
     method: operation.method,
@@ -332,7 +344,13 @@ async function run(routes: RouteTable, request: ScimRequest, operation: BulkOper
   }
 }
 
-function outcome(operation: BulkOperation, result: ScimResult, baseUrl: string, endpoint: string | undefined, id: string | undefined): BulkOutcome {
+function outcome(
+  operation: BulkOperation,
+  result: ScimResult,
+  baseUrl: string,
+  endpoint: string | undefined,
+  id: string | undefined,
+): BulkOutcome {
   const body = isObject(result.body) ? result.body : undefined;
   const location =
     result.headers?.Location ??

@@ -38,7 +38,11 @@ export const GATEWAY_ERRORS = {
   // The authorizer threw (a DynamoDB fault, a Lambda error): API Gateway answers
   // AUTHORIZER_CONFIGURATION_ERROR for that, and AUTHORIZER_FAILURE when it cannot use the result.
   // Nearly always transient: 503 + Retry-After makes provisioning clients back off and retry instead of quarantining the job.
-  AUTHORIZER_CONFIGURATION_ERROR: { status: 503, detail: 'Authorization is temporarily unavailable; retry.', headers: { 'Retry-After': '1' } },
+  AUTHORIZER_CONFIGURATION_ERROR: {
+    status: 503,
+    detail: 'Authorization is temporarily unavailable; retry.',
+    headers: { 'Retry-After': '1' },
+  },
   AUTHORIZER_FAILURE: { status: 503, detail: 'Authorization is temporarily unavailable; retry.', headers: { 'Retry-After': '1' } },
   API_CONFIGURATION_ERROR: { status: 500, detail: 'Internal server error.' },
   INTEGRATION_FAILURE: { status: 502, detail: 'The function failed to answer.' },

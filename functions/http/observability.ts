@@ -16,9 +16,7 @@ export const metrics = new Metrics({ namespace: environment.metricsNamespace(), 
 const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;
 
 /** `operation` names the route (e.g. `GET /Users/{id}`), from the event alone. */
-export function requestLog(
-  operation: (event: APIGatewayProxyEvent) => string,
-): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+export function requestLog(operation: (event: APIGatewayProxyEvent) => string): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const started = new WeakMap<object, number>();
   const finish = (event: APIGatewayProxyEvent, status: number, requestId: string) => {
     const latencyMs = Date.now() - (started.get(event) ?? Date.now());

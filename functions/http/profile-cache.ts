@@ -51,7 +51,9 @@ async function load(db: Db, tenantId: string, now: number): Promise<ScimProfile>
     known.checkedAt = now;
     return known.profile;
   }
-  const { profile, problem } = profileOf(settings, (names) => logger.info('unknown attributes ignored', { tenantId, attributes: [...names] }));
+  const { profile, problem } = profileOf(settings, (names) =>
+    logger.info('unknown attributes ignored', { tenantId, attributes: [...names] }),
+  );
   if (problem) logger.error('tenant settings do not validate; serving RFC 7643 schemas only', { tenantId, problem });
   if (entries.size >= MAX_TENANTS) entries.clear();
   entries.set(tenantId, { digest, profile, checkedAt: now });

@@ -46,7 +46,9 @@ export function resourceRoutes(service: ResourceService): RouteTable {
 async function create(service: ResourceService, request: ScimRequest): Promise<ScimResult> {
   const selection = parseSelection(request.profile, service.type, request.query);
   const created = await service.create(tenantContext(request), request.body, withMemberships(service.type, selection));
-  return resourceResult(request, service.type, created, selection, 201, { Location: locationOf(request.baseUrl, service.type, created.stored.id) });
+  return resourceResult(request, service.type, created, selection, 201, {
+    Location: locationOf(request.baseUrl, service.type, created.stored.id),
+  });
 }
 
 async function read(service: ResourceService, request: ScimRequest): Promise<ScimResult> {

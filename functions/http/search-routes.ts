@@ -19,7 +19,8 @@ import type { ScimResult } from './response';
 export function rootSearchRoute(services: readonly ResourceService[]) {
   return async (request: ScimRequest): Promise<ScimResult> => {
     const raw = searchBodyParams(request.body);
-    if (raw.cursor !== undefined) throw badRequest('invalidValue', 'Cursor paging is offered per resource type: use /Users/.search or /Groups/.search.');
+    if (raw.cursor !== undefined)
+      throw badRequest('invalidValue', 'Cursor paging is offered per resource type: use /Users/.search or /Groups/.search.');
     const parsed = parsePerType(request, services, raw);
     const ctx = tenantContext(request);
     const first = parsed[0]?.params;
@@ -44,7 +45,11 @@ export function rootSearchRoute(services: readonly ResourceService[]) {
   };
 }
 
-function parsePerType(request: ScimRequest, services: readonly ResourceService[], raw: Record<string, unknown>): { service: ResourceService; params: ListParams }[] {
+function parsePerType(
+  request: ScimRequest,
+  services: readonly ResourceService[],
+  raw: Record<string, unknown>,
+): { service: ResourceService; params: ListParams }[] {
   const parsed: { service: ResourceService; params: ListParams }[] = [];
   let firstError: ScimError | undefined;
   for (const service of services) {

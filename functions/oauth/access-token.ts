@@ -116,6 +116,7 @@ function refusalOf(error: unknown): AccessTokenRefusal {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'wrong algorithm';
-  if (error instanceof errors.JWTClaimValidationFailed) return error.claim === 'nbf' || error.claim === 'iat' ? 'not yet valid' : 'wrong claims';
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return error.claim === 'nbf' || error.claim === 'iat' ? 'not yet valid' : 'wrong claims';
   return 'malformed';
 }

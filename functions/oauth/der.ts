@@ -35,7 +35,8 @@ export function derToJoseSignature(der: Uint8Array, size = 32): Uint8Array {
     let start = 0;
     while (start < octets.length - 1 && octets[start] === 0) start += 1;
     const value = octets.subarray(start);
-    if (octets.length === 0 || value.length > size || (octets[0] ?? 0) & 0x80) throw new MalformedSignatureError('DER INTEGER out of range');
+    if (octets.length === 0 || value.length > size || (octets[0] ?? 0) & 0x80)
+      throw new MalformedSignatureError('DER INTEGER out of range');
     const padded = new Uint8Array(size);
     padded.set(value, size - value.length);
     return padded;

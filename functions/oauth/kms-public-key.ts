@@ -19,14 +19,20 @@ export async function fetchKmsPublicKey(keyArn: string): Promise<KeyObject> {
   const region = regionOfKey(keyArn) ?? environment.region();
   if (!region) throw new Error('no region for the KMS key: give a key ARN or set AWS_REGION');
   const endpoint = environment.awsEndpointUrl('KMS');
-  const { PublicKey, KeyUsage } = await awsJsonCall<{ PublicKey?: unknown; KeyUsage?: unknown }>(KMS, 'GetPublicKey', { KeyId: keyArn }, {
-    region,
-    ...(endpoint ? { endpoint } : {}),
-    credentials: () => environment.awsCredentials(),
-    maxAttempts: MAX_ATTEMPTS,
-  });
+  const { PublicKey, KeyUsage } = await awsJsonCall<{ PublicKey?: unknown; KeyUsage?: unknown }>(
+    KMS,
+    'GetPublicKey',
+    { KeyId: keyArn },
+    {
+      region,
+      ...(endpoint ? { endpoint } : {}),
+      credentials: () => environment.awsCredentials(),
+      maxAttempts: MAX_ATTEMPTS,
+    },
+  );
   // A JSON-protocol blob is base64 (the SDK decodes it to these bytes the same way).
-  if (typeof PublicKey !== 'string' || (KeyUsage !== undefined && KeyUsage !== 'SIGN_VERIFY')) throw new Error('KMS key is not a SIGN_VERIFY key with a public key');
+  if (typeof PublicKey !== 'string' || (KeyUsage !== undefined && KeyUsage !== 'SIGN_VERIFY'))
+    throw new Error('KMS key is not a SIGN_VERIFY key with a public key');
   const key = createPublicKey({ key: Buffer.from(PublicKey, 'base64'), format: 'der', type: 'spki' });
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new Error('KMS key is not an ECC_NIST_P256 key');

@@ -14,7 +14,10 @@ import type { AccessTokenSigner } from './signer';
 const MAX_RAW_MESSAGE_BYTES = 4096;
 
 /** `client` signs; the public key is fetched from the environment's KMS endpoint (kms-public-key.ts). */
-export function kmsSigner(keyArn: string, client: KMSClient = new KMSClient({ ...(regionOfKey(keyArn) ? { region: regionOfKey(keyArn) } : {}) })): AccessTokenSigner {
+export function kmsSigner(
+  keyArn: string,
+  client: KMSClient = new KMSClient({ ...(regionOfKey(keyArn) ? { region: regionOfKey(keyArn) } : {}) }),
+): AccessTokenSigner {
   let publicKey: Promise<KeyObject> | undefined;
   return {
     // Not the ARN itself: the token names the key without naming the account.

@@ -30,7 +30,10 @@ export const localPublicKey = (file: string): KeyObject => createPublicKey(loadO
 export function localSigner(file: string): AccessTokenSigner {
   const privateKey = loadOrCreate(file);
   const publicKey = createPublicKey(privateKey);
-  const keyId = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64url').slice(0, 16);
+  const keyId = createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64url')
+    .slice(0, 16);
   return {
     keyId,
     sign: async (input) => sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' }),

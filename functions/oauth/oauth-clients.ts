@@ -46,7 +46,8 @@ export async function addClient(db: Db, tenantId: string, given?: ClientCredenti
   await requireTenant(db, tenantId);
   if (given) {
     if (!CLIENT_ID_PATTERN.test(given.clientId)) throw new ClientError(`client id must match ${CLIENT_ID_PATTERN}`);
-    if (!CLIENT_SECRET_PATTERN.test(given.clientSecret)) throw new ClientError('client secret must be 43 base64url characters (32 random bytes)');
+    if (!CLIENT_SECRET_PATTERN.test(given.clientSecret))
+      throw new ClientError('client secret must be 43 base64url characters (32 random bytes)');
     await putClient(db, { tenantId, clientId: given.clientId, secretHash: hashClientSecret(given.clientSecret) }, { replace: true });
     return given;
   }

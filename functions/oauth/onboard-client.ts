@@ -29,7 +29,8 @@ export type OAuthClientRequest =
   | { readonly kind: 'update'; readonly tenant: OAuthClientDeclaration; readonly previous: OAuthClientDeclaration }
   | { readonly kind: 'delete'; readonly tenant: OAuthClientDeclaration };
 
-const wanted = (declaration: OAuthClientDeclaration | undefined) => declaration?.oauthClient === 'true' && Boolean(declaration.oauthSecretId);
+const wanted = (declaration: OAuthClientDeclaration | undefined) =>
+  declaration?.oauthClient === 'true' && Boolean(declaration.oauthSecretId);
 
 async function storedClient(secrets: TokenSecretStore, secretId: string | undefined): Promise<ClientCredentials | undefined> {
   if (!secretId) return undefined;
@@ -72,6 +73,9 @@ export async function onboardOAuthClient(db: Db, secrets: TokenSecretStore, requ
     credentials = await rotateClient(db, tenant.tenantId, live.clientId, Number(tenant.tokenOverlapHours) * 3600);
   }
   if (credentials) {
-    await secrets.write(secretId, JSON.stringify({ ...credentials, ...(tenant.tokenEndpoint ? { tokenEndpoint: tenant.tokenEndpoint } : {}) }));
+    await secrets.write(
+      secretId,
+      JSON.stringify({ ...credentials, ...(tenant.tokenEndpoint ? { tokenEndpoint: tenant.tokenEndpoint } : {}) }),
+    );
   }
 }

@@ -32,7 +32,12 @@ export interface RawTokenRequest {
 }
 
 const invalidRequest = (description: string, status = 400): OAuthError => ({ error: 'invalid_request', description, status });
-export const invalidClient = (basic: boolean): OAuthError => ({ error: 'invalid_client', description: 'Client authentication failed.', status: 401, basic });
+export const invalidClient = (basic: boolean): OAuthError => ({
+  error: 'invalid_client',
+  description: 'Client authentication failed.',
+  status: 401,
+  basic,
+});
 
 const PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope'] as const;
 
@@ -60,7 +65,8 @@ export function readTokenRequest(request: RawTokenRequest): TokenGrant | OAuthEr
   if (basic) {
     // §2.3: one authentication method per request.
     if (values.client_secret !== undefined) return invalidRequest('Use HTTP Basic or client_secret in the body, not both.');
-    if (values.client_id !== undefined && values.client_id !== basic.clientId) return invalidRequest('client_id differs from the HTTP Basic user.');
+    if (values.client_id !== undefined && values.client_id !== basic.clientId)
+      return invalidRequest('client_id differs from the HTTP Basic user.');
     return { clientId: basic.clientId, clientSecret: basic.clientSecret, scope: values.scope, basic: true };
   }
   if (values.client_id === undefined || values.client_secret === undefined) return invalidClient(false);

@@ -73,7 +73,11 @@ export async function handleTokenRequest(
   const minute = Math.floor(nowSeconds / 60);
   if ((await countTokenRequest(deps.db, tenant.tenantId, minute)) > deps.requestsPerMinute) {
     const retryAfter = Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds));
-    return fail({ error: 'temporarily_unavailable', description: 'Too many token requests for this tenant; retry later.', status: 429 }, undefined, retryAfter);
+    return fail(
+      { error: 'temporarily_unavailable', description: 'Too many token requests for this tenant; retry later.', status: 429 },
+      undefined,
+      retryAfter,
+    );
   }
 
   const client = await authenticateClient(deps.db, tenant.tenantId, grant.clientId, grant.clientSecret);

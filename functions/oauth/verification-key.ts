@@ -16,10 +16,12 @@ export function verificationKey(): Promise<KeyObject> {
   const id = sourceId(source);
   let key = keys.get(id);
   if (!key) {
-    key = (source.kind === 'kms' ? fetchKmsPublicKey(source.keyArn) : Promise.resolve().then(() => localPublicKey(source.file))).catch((error: unknown) => {
-      keys.delete(id);
-      throw error;
-    });
+    key = (source.kind === 'kms' ? fetchKmsPublicKey(source.keyArn) : Promise.resolve().then(() => localPublicKey(source.file))).catch(
+      (error: unknown) => {
+        keys.delete(id);
+        throw error;
+      },
+    );
     keys.set(id, key);
   }
   return key;

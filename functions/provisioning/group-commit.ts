@@ -49,7 +49,8 @@ const busy = (retryAfterMs: number) =>
 
 const timingOf = (ctx: TenantContext): LeaseTiming => ({ writeDeadline: ctx.deadline, marginMs: LEASE_MARGIN_MS });
 
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** Math.min(attempt, 6))));
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** Math.min(attempt, 6))));
 
 /**
  * Applies `plan` (undefined: nothing to change) to the group as read, until it is stored at the

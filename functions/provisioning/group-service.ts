@@ -113,7 +113,10 @@ async function assertUsers(ctx: TenantContext, ids: readonly string[]): Promise<
   const existing = await existingUserIds(ctx.db, ctx.tenantId, ids);
   const missing = [...new Set(ids)].filter((id) => !existing.has(id));
   if (missing.length > 0) {
-    const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
+    const shown = missing
+      .slice(0, 5)
+      .map((id) => `"${id}"`)
+      .join(', ');
     throw invalidValue(`No such user in this tenant: ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}.`);
   }
 }

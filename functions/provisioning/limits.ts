@@ -8,7 +8,6 @@ import { badRequest, type ScimError } from '../scim/scim-error';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { CURSOR_TIMEOUT_SECONDS } from './cursor';
 
-
 export const limits = {
   /** Page size when a query gives no `count` (the SCIM interop profile asks for at least 100). */
   defaultPageSize: 100,

@@ -21,7 +21,8 @@ export async function membersPage(
   cursor: { secret: Buffer; binding: string; position: CursorPosition | undefined } | undefined,
 ): Promise<QueryResult> {
   // A deleted group's member items may outlive it until the janitor has run: it has no members.
-  if (!(await getResource(ctx.db, ctx.tenantId, 'Group', groupId))) return { matches: [], totalResults: 0, ...(cursor ? {} : { startIndex: params.startIndex }) };
+  if (!(await getResource(ctx.db, ctx.tenantId, 'Group', groupId)))
+    return { matches: [], totalResults: 0, ...(cursor ? {} : { startIndex: params.startIndex }) };
   if (cursor) return cursorPage(ctx, groupId, params, cursor);
   const offset = params.startIndex - 1;
   const ids = await memberIdsAt(ctx, groupId, offset, params.count);
@@ -42,13 +43,18 @@ async function cursorPage(
   if (position && !('lastKey' in position)) throw badRequest('invalidCursor', 'The cursor does not fit this query.');
   if (params.count === 0) return { matches: [], totalResults: await countMembers(ctx.db, ctx.tenantId, groupId) };
   // One key more than the page: the last page then never carries a nextCursor to an empty page.
-  const page = await listMembers(ctx.db, ctx.tenantId, groupId, { limit: params.count + 1, ...(position ? { startKey: position.lastKey } : {}) });
+  const page = await listMembers(ctx.db, ctx.tenantId, groupId, {
+    limit: params.count + 1,
+    ...(position ? { startKey: position.lastKey } : {}),
+  });
   const ids = page.userIds.slice(0, params.count);
   const more = page.userIds.length > params.count;
   const last = ids.at(-1);
   return {
     matches: await getResources(ctx.db, ctx.tenantId, 'User', ids),
-    ...(more && last !== undefined ? { nextCursor: encodeCursor(cursor.secret, cursor.binding, { lastKey: memberPosition(ctx.tenantId, groupId, last) }) } : {}),
+    ...(more && last !== undefined
+      ? { nextCursor: encodeCursor(cursor.secret, cursor.binding, { lastKey: memberPosition(ctx.tenantId, groupId, last) }) }
+      : {}),
     // A first page that is also the last knows the total.
     ...(!position && !more ? { totalResults: ids.length } : {}),
   };

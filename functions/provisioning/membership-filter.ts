@@ -70,7 +70,8 @@ export function membershipMentions(type: ResourceTypeName, filter: FilterNode | 
  */
 export function soleMembershipId(type: ResourceTypeName, filter: FilterNode | undefined): string | undefined {
   const attribute = membershipAttributeOf(type);
-  const node = filter?.kind === 'valuePath' && filter.attribute.isCore && filter.attribute.definition.name === attribute ? filter.filter : filter;
+  const node =
+    filter?.kind === 'valuePath' && filter.attribute.isCore && filter.attribute.definition.name === attribute ? filter.filter : filter;
   if (node?.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string') return undefined;
   const { attribute: target } = node;
   return target.isCore && target.definition.name === attribute && target.subDefinition?.name === 'value' ? node.value : undefined;

@@ -67,7 +67,8 @@ function keyLookup(schemas: SchemaRegistry, type: ResourceTypeName, filter: Filt
   if (membership) return { by: 'membership', relatedTo: membership.value };
   for (const unique of schemas.keyedAttributesOf(type)) {
     const term = terms.find((t) => t.path === unique.path);
-    if (term) return { by: unique.shared ? 'shared' : 'unique', attribute: unique.name, value: foldUnique(schemas, type, unique.name, term.value) };
+    if (term)
+      return { by: unique.shared ? 'shared' : 'unique', attribute: unique.name, value: foldUnique(schemas, type, unique.name, term.value) };
   }
   return undefined;
 }

@@ -32,7 +32,11 @@ export async function runQuery(ctx: TenantContext, type: ResourceTypeName, param
   const binding = bindingOf(ctx, type, params);
   const secret = params.cursor === undefined ? undefined : await cursorKey(ctx.db);
   const position = secret && params.cursor ? decodeCursor(secret, binding, params.cursor) : undefined;
-  const plan = planQuery(ctx.profile.schemas, type, { filter: params.filter, sorted: params.sortBy !== undefined, cursor: secret !== undefined });
+  const plan = planQuery(ctx.profile.schemas, type, {
+    filter: params.filter,
+    sorted: params.sortBy !== undefined,
+    cursor: secret !== undefined,
+  });
   switch (plan.kind) {
     case 'members':
       return membersPage(ctx, plan.groupId, params, secret ? { secret, binding, position } : undefined);
@@ -52,7 +56,13 @@ export async function runQuery(ctx: TenantContext, type: ResourceTypeName, param
 }
 
 /** A page of matches already in order: by startIndex, or by a cursor holding the offset. */
-function slice(matches: StoredResource[], params: ListParams, secret: Buffer | undefined, binding: string, position: CursorPosition | undefined): QueryResult {
+function slice(
+  matches: StoredResource[],
+  params: ListParams,
+  secret: Buffer | undefined,
+  binding: string,
+  position: CursorPosition | undefined,
+): QueryResult {
   if (!secret) {
     const start = params.startIndex - 1;
     return { matches: matches.slice(start, start + params.count), totalResults: matches.length, startIndex: params.startIndex };
@@ -111,7 +121,10 @@ async function keyCandidates(ctx: TenantContext, type: ResourceTypeName, lookup:
     case 'id':
       return { resources: await getResources(ctx.db, ctx.tenantId, type, [lookup.id]) };
     case 'membership':
-      return { resources: await getResources(ctx.db, ctx.tenantId, type, await relatedIds(ctx, type, lookup.relatedTo)), relatedTo: lookup.relatedTo };
+      return {
+        resources: await getResources(ctx.db, ctx.tenantId, type, await relatedIds(ctx, type, lookup.relatedTo)),
+        relatedTo: lookup.relatedTo,
+      };
     case 'unique': {
       const id = await findIdByUnique(ctx.db, ctx.tenantId, type, { attribute: lookup.attribute, value: lookup.value });
       return { resources: id ? await getResources(ctx.db, ctx.tenantId, type, [id]) : [] };
@@ -126,7 +139,9 @@ async function keyCandidates(ctx: TenantContext, type: ResourceTypeName, lookup:
 
 async function readAll(ctx: TenantContext, type: ResourceTypeName): Promise<StoredResource[]> {
   const all: StoredResource[] = [];
-  for await (const page of pages((startKey) => listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...startingAt(startKey) }))) {
+  for await (const page of pages((startKey) =>
+    listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...startingAt(startKey) }),
+  )) {
     all.push(...page.items);
     if (all.length > limits.scanBudget) throw tooMany(type);
   }

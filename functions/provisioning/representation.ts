@@ -81,6 +81,11 @@ export function notModified(header: string | undefined, stored: StoredResource):
 function etagList(header: string): string[] {
   return header
     .split(',')
-    .map((tag) => tag.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1'))
+    .map((tag) =>
+      tag
+        .trim()
+        .replace(/^W\//i, '')
+        .replace(/^"(.*)"$/, '$1'),
+    )
     .filter((tag) => tag !== '');
 }

@@ -43,7 +43,11 @@ export async function restoreResource(ctx: TenantContext, type: ResourceTypeName
  * the tenant are left out and returned. Members already in the group are not written again, so a
  * second import of the same file changes nothing (no new group version).
  */
-export async function restoreMembers(ctx: TenantContext, groupId: string, userIds: readonly string[]): Promise<{ added: number; missing: string[] }> {
+export async function restoreMembers(
+  ctx: TenantContext,
+  groupId: string,
+  userIds: readonly string[],
+): Promise<{ added: number; missing: string[] }> {
   const existing = await existingUserIds(ctx.db, ctx.tenantId, userIds);
   const current = new Set<string>();
   for await (const page of pages((startKey) => listMembers(ctx.db, ctx.tenantId, groupId, startingAt(startKey)))) {

@@ -109,7 +109,10 @@ function dropSubAttributes(value: unknown, names: Set<string>, definition: Attri
 /** Applies `pick` to a complex value or each element of a multi-valued one; empty results disappear. */
 function mapComplex(value: unknown, pick: (object: Json) => Json): unknown {
   if (Array.isArray(value)) {
-    const items = value.filter(isObject).map(pick).filter((item) => Object.keys(item).length > 0);
+    const items = value
+      .filter(isObject)
+      .map(pick)
+      .filter((item) => Object.keys(item).length > 0);
     return items.length > 0 ? items : undefined;
   }
   if (!isObject(value)) return value;

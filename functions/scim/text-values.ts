@@ -52,7 +52,7 @@ const MAYBE_INEXACT = /\d{16}|\d[eE]/;
 export function firstInexactNumber(json: string): string | undefined {
   if (!MAYBE_INEXACT.test(json)) return undefined;
   const number = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  for (let i = 0; i < json.length; ) {
+  for (let i = 0; i < json.length;) {
     const c = json.charCodeAt(i);
     if (c === 0x22 /* " */) {
       i += 1;

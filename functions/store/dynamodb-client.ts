@@ -14,9 +14,7 @@ export function clientConfig(env: Environment = process.env): DynamoDBClientConf
   const endpoint = environment.dynamoEndpoint(env);
   return {
     region: environment.region(env) ?? (endpoint ? 'local' : undefined),
-    ...(endpoint
-      ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: environment.dynamoMaxAttempts(env),
   };
 }

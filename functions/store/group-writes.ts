@@ -23,7 +23,16 @@ import { keys, sortKeyPrefix } from './keys';
 import { addMembers, listMembers, membershipItem, removeMembers } from './memberships';
 import { pages, startingAt, type StartKey } from './paging';
 import { queryPrefix } from './partition';
-import { deleteUnique, fromItem, newStoredResource, putUnique, toItem, uniqueChanges, VersionConflict, type StoredResource } from './resources';
+import {
+  deleteUnique,
+  fromItem,
+  newStoredResource,
+  putUnique,
+  toItem,
+  uniqueChanges,
+  VersionConflict,
+  type StoredResource,
+} from './resources';
 import { TransactionCancelled, transactWrite } from './transactions';
 
 /** TransactWriteItems takes at most 100 actions. */
@@ -90,7 +99,11 @@ export function fitsOneTransaction(change: GroupChange): boolean {
 }
 
 /** Whether a group created with these members fits one transaction (with its uniqueness items). */
-export function createFitsOneTransaction(resource: ScimResource, memberIds: readonly string[], registry: SchemaRegistry = standardRegistry): boolean {
+export function createFitsOneTransaction(
+  resource: ScimResource,
+  memberIds: readonly string[],
+  registry: SchemaRegistry = standardRegistry,
+): boolean {
   return 1 + uniqueValuesOf(registry, 'Group', resource).length + memberIds.length <= TRANSACTION_ACTIONS;
 }
 
@@ -153,7 +166,13 @@ export async function deleteGroup(
  * because they bump the version it is conditional on. Throws VersionConflict when the group is gone
  * or leased.
  */
-export async function commitMemberChange(db: Db, tenantId: string, groupId: string, put: readonly string[], remove: readonly string[]): Promise<void> {
+export async function commitMemberChange(
+  db: Db,
+  tenantId: string,
+  groupId: string,
+  put: readonly string[],
+  remove: readonly string[],
+): Promise<void> {
   await transact(
     db,
     [
@@ -228,7 +247,13 @@ export interface LeaseTiming {
  * VersionConflict (reload and recompute, or 412 under If-Match; also when the group got leased), 409 uniqueness, or
  * GroupChangeUnfinished.
  */
-export async function commitGroupChange(db: Db, tenantId: string, change: GroupChange, owner: string, timing: LeaseTiming): Promise<StoredResource> {
+export async function commitGroupChange(
+  db: Db,
+  tenantId: string,
+  change: GroupChange,
+  owner: string,
+  timing: LeaseTiming,
+): Promise<StoredResource> {
   return fitsOneTransaction(change) ? commitSmall(db, tenantId, change) : commitLarge(db, tenantId, change, owner, timing);
 }
 
@@ -335,7 +360,10 @@ async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner:
       Key: keys.group(tenantId, groupId),
       UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :intent',
       ...(change.lockedBy === owner
-        ? { ConditionExpression: 'leaseOwner = :owner', ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': owner } }
+        ? {
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': owner },
+          }
         : {
             ConditionExpression: 'version = :expected AND attribute_not_exists(leaseOwner)',
             ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':intent': owner, ':expected': change.before.version },
@@ -495,7 +523,13 @@ async function finish(
  * stored change again (membership writes are idempotent) and commits it. Throws VersionConflict
  * when someone else took it over first.
  */
-export async function recoverExpiredLease(db: Db, tenantId: string, record: GroupRecord, owner: string, timing: LeaseTiming): Promise<void> {
+export async function recoverExpiredLease(
+  db: Db,
+  tenantId: string,
+  record: GroupRecord,
+  owner: string,
+  timing: LeaseTiming,
+): Promise<void> {
   const lease = record.lease;
   if (!lease) return;
   const groupId = record.stored.id;
@@ -536,7 +570,11 @@ async function readIntent(db: Db, tenantId: string, groupId: string, intentId: s
   let first: Record<string, unknown> | undefined;
   let chunks = 0;
   const read = (startKey: StartKey | undefined) =>
-    queryPrefix(db, { partition: keys.groupIntent(tenantId, groupId, intentId, 0).PK, prefix: `${sortKeyPrefix.intent}${intentId}#`, ...startingAt(startKey) });
+    queryPrefix(db, {
+      partition: keys.groupIntent(tenantId, groupId, intentId, 0).PK,
+      prefix: `${sortKeyPrefix.intent}${intentId}#`,
+      ...startingAt(startKey),
+    });
   for await (const page of pages(read)) {
     for (const item of page.items) {
       first ??= item;

@@ -25,7 +25,11 @@ export function leanTable(): ItemReads {
       const { Item } = await awsJsonCall<{ Item?: Record<string, AttributeValue> }>(
         DYNAMODB,
         'GetItem',
-        { TableName: environment.tableName(), Key: Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }])), ConsistentRead: true },
+        {
+          TableName: environment.tableName(),
+          Key: Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }])),
+          ConsistentRead: true,
+        },
         {
           region,
           ...(endpoint ? { endpoint } : {}),

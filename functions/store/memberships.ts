@@ -25,7 +25,12 @@ type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { Delete
 const unprocessedRetry = { baseMs: 50, capMs: 3_200 };
 
 /** A membership item as ops see it in the table (keys, entity, both ids, when it was added). */
-export function membershipItem(tenantId: string, groupId: string, userId: string, added: string = new Date().toISOString()): Record<string, unknown> {
+export function membershipItem(
+  tenantId: string,
+  groupId: string,
+  userId: string,
+  added: string = new Date().toISOString(),
+): Record<string, unknown> {
   return {
     ...keys.membership(tenantId, groupId, userId),
     ...keys.membershipIndex(tenantId, groupId, userId),
@@ -39,12 +44,18 @@ export function membershipItem(tenantId: string, groupId: string, userId: string
 
 export async function addMembers(db: Db, tenantId: string, groupId: string, userIds: readonly string[]): Promise<void> {
   const unique = [...new Set(userIds)];
-  await batchWrite(db, unique.map((userId) => ({ PutRequest: { Item: membershipItem(tenantId, groupId, userId) } })));
+  await batchWrite(
+    db,
+    unique.map((userId) => ({ PutRequest: { Item: membershipItem(tenantId, groupId, userId) } })),
+  );
 }
 
 export async function removeMembers(db: Db, tenantId: string, groupId: string, userIds: readonly string[]): Promise<void> {
   const unique = [...new Set(userIds)];
-  await batchWrite(db, unique.map((userId) => ({ DeleteRequest: { Key: keys.membership(tenantId, groupId, userId) } })));
+  await batchWrite(
+    db,
+    unique.map((userId) => ({ DeleteRequest: { Key: keys.membership(tenantId, groupId, userId) } })),
+  );
 }
 
 async function batchWrite(db: Db, requests: WriteRequest[]): Promise<void> {
@@ -116,7 +127,8 @@ export async function memberIdsWithin(
   max: number,
 ): Promise<{ userIds: string[]; complete: boolean }> {
   const userIds: string[] = [];
-  const read = (startKey: StartKey | undefined) => listMembers(db, tenantId, groupId, { limit: Math.min(MEMBER_PAGE, max + 1 - userIds.length), ...startingAt(startKey) });
+  const read = (startKey: StartKey | undefined) =>
+    listMembers(db, tenantId, groupId, { limit: Math.min(MEMBER_PAGE, max + 1 - userIds.length), ...startingAt(startKey) });
   for await (const page of pages(read)) {
     userIds.push(...page.userIds);
     if (userIds.length > max) break;
@@ -184,7 +196,12 @@ export async function deleteAllMembers(db: Db, tenantId: string, groupId: string
 }
 
 /** Removes a deleted user from every group, until `deadline`; the janitor finishes any rest. */
-export async function deleteMembershipsOfUser(db: Db, tenantId: string, userId: string, options: { deadline: number }): Promise<CleanupResult> {
+export async function deleteMembershipsOfUser(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  options: { deadline: number },
+): Promise<CleanupResult> {
   const done = new Set<string>();
   while (Date.now() < options.deadline) {
     // The index lags the table a little: ids already deleted may still show; they are done.

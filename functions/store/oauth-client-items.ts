@@ -34,7 +34,14 @@ export async function putClient(
           'SET entity = :entity, tenantId = :t, clientId = :c, #status = :active, secretHash = :hash, createdAt = if_not_exists(createdAt, :now) ' +
           'REMOVE previousSecretHash, previousSecretValidUntil, revokedAt',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':entity': 'OAuthClient', ':t': client.tenantId, ':c': client.clientId, ':active': 'active', ':hash': client.secretHash, ':now': now() },
+        ExpressionAttributeValues: {
+          ':entity': 'OAuthClient',
+          ':t': client.tenantId,
+          ':c': client.clientId,
+          ':active': 'active',
+          ':hash': client.secretHash,
+          ':now': now(),
+        },
       }),
     );
     return;
@@ -42,7 +49,15 @@ export async function putClient(
   await db.client.send(
     new PutCommand({
       TableName: db.table,
-      Item: { ...key, entity: 'OAuthClient', tenantId: client.tenantId, clientId: client.clientId, status: 'active', secretHash: client.secretHash, createdAt: now() },
+      Item: {
+        ...key,
+        entity: 'OAuthClient',
+        tenantId: client.tenantId,
+        clientId: client.clientId,
+        status: 'active',
+        secretHash: client.secretHash,
+        createdAt: now(),
+      },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
@@ -73,7 +88,13 @@ export async function listClients(db: Db, tenantId: string): Promise<ClientRecor
  * New secret hash; the current one becomes the previous, accepted until `previousValidUntil`
  * (epoch seconds). Only an active client rotates (ConditionalCheckFailedException otherwise).
  */
-export async function rotateClientSecret(db: Db, tenantId: string, clientId: string, secretHash: string, previousValidUntil: number): Promise<void> {
+export async function rotateClientSecret(
+  db: Db,
+  tenantId: string,
+  clientId: string,
+  secretHash: string,
+  previousValidUntil: number,
+): Promise<void> {
   await db.client.send(
     new UpdateCommand({
       TableName: db.table,

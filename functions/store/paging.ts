@@ -5,7 +5,10 @@
 export type StartKey = Record<string, unknown>;
 
 /** Every page `read` returns, in order, each read starting where the last one stopped. */
-export async function* pages<P extends { readonly lastKey?: StartKey }>(read: (startKey: StartKey | undefined) => Promise<P>, from?: StartKey): AsyncGenerator<P> {
+export async function* pages<P extends { readonly lastKey?: StartKey }>(
+  read: (startKey: StartKey | undefined) => Promise<P>,
+  from?: StartKey,
+): AsyncGenerator<P> {
   let startKey = from;
   do {
     const page = await read(startKey);

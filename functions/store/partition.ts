@@ -44,7 +44,12 @@ export async function countPrefix(db: Db, query: Pick<PrefixQuery, 'partition' |
   let count = 0;
   const read = async (startKey: StartKey | undefined) => {
     const result = await db.client.send(
-      new QueryCommand({ TableName: db.table, ...keyCondition(query), Select: 'COUNT', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      new QueryCommand({
+        TableName: db.table,
+        ...keyCondition(query),
+        Select: 'COUNT',
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
     );
     return { count: result.Count ?? 0, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
   };

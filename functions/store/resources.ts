@@ -57,9 +57,7 @@ export async function getResources(db: Db, tenantId: string, type: ResourceTypeN
     let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => keys.resource(tenantId, type, id));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > 0) await backoff(attempt, unprocessedRetry);
-      const result = await db.client.send(
-        new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending, ConsistentRead: true } } }),
-      );
+      const result = await db.client.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending, ConsistentRead: true } } }));
       found.push(...(result.Responses?.[db.table] ?? []).map(fromItem));
       pending = (result.UnprocessedKeys?.[db.table]?.Keys ?? []) as Record<string, unknown>[];
     }
@@ -237,10 +235,7 @@ export function positionAfter(tenantId: string, type: ResourceTypeName, id: stri
 /** Whether a key from a page belongs to this tenant and type (cursor validation). */
 export function isResourceKey(tenantId: string, type: ResourceTypeName, key: Record<string, unknown>): boolean {
   return (
-    Object.keys(key).length === 2 &&
-    key.PK === tenantPartition(tenantId) &&
-    typeof key.SK === 'string' &&
-    key.SK.startsWith(prefixOf(type))
+    Object.keys(key).length === 2 && key.PK === tenantPartition(tenantId) && typeof key.SK === 'string' && key.SK.startsWith(prefixOf(type))
   );
 }
 
@@ -280,7 +275,12 @@ export function putUnique(db: Db, tenantId: string, type: ResourceTypeName, uniq
   if (unique.shared) {
     // One item per owner: nothing to claim, nothing that can clash.
     const item = { ...keys.sharedValue(tenantId, type, unique.attribute, unique.value, ownerId), entity: 'SharedValue' };
-    return { Put: { TableName: db.table, Item: { ...item, tenantId, resourceType: type, attribute: unique.attribute, value: unique.value, ownerId } } };
+    return {
+      Put: {
+        TableName: db.table,
+        Item: { ...item, tenantId, resourceType: type, attribute: unique.attribute, value: unique.value, ownerId },
+      },
+    };
   }
   const key: Key = keys.unique(tenantId, type, unique.attribute, unique.value);
   return {
@@ -294,7 +294,8 @@ export function putUnique(db: Db, tenantId: string, type: ResourceTypeName, uniq
 }
 
 export function deleteUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue, ownerId: string) {
-  if (unique.shared) return { Delete: { TableName: db.table, Key: keys.sharedValue(tenantId, type, unique.attribute, unique.value, ownerId) } };
+  if (unique.shared)
+    return { Delete: { TableName: db.table, Key: keys.sharedValue(tenantId, type, unique.attribute, unique.value, ownerId) } };
   return {
     Delete: {
       TableName: db.table,

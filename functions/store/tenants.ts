@@ -23,7 +23,9 @@ export async function putTenant(
   tenant: { tenantId: string; displayName: string; status?: TenantStatus; settings?: StoredSettings; usagePlan?: UsagePlanKind },
 ): Promise<TenantRecord> {
   const time = now();
-  const plan = tenant.usagePlan ? { expression: ', usagePlan = :plan', values: { ':plan': tenant.usagePlan } } : { expression: '', values: {} };
+  const plan = tenant.usagePlan
+    ? { expression: ', usagePlan = :plan', values: { ':plan': tenant.usagePlan } }
+    : { expression: '', values: {} };
   const { Attributes } = await db.client.send(
     new UpdateCommand({
       TableName: db.table,

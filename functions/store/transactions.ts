@@ -108,7 +108,9 @@ export class CoalescedTransactions {
     let actions = 0;
     let bytes = 0;
     for (const pending of this.queue) {
-      const fits = batch.length === 0 || (actions + pending.items.length <= MAX_ACTIONS && bytes + pending.bytes <= MAX_BYTES && pending.keys.every((k) => !keys.has(k)));
+      const fits =
+        batch.length === 0 ||
+        (actions + pending.items.length <= MAX_ACTIONS && bytes + pending.bytes <= MAX_BYTES && pending.keys.every((k) => !keys.has(k)));
       if (!fits) {
         rest.push(pending);
         continue;

@@ -28,7 +28,12 @@ export const tenantSettingsSchema = z
      * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization`, `phoneNumbers`.
      */
     requiredAttributes: z._default(
-      z.partial(z.object({ User: z._default(z.array(z.string().check(z.minLength(1))), []), Group: z._default(z.array(z.string().check(z.minLength(1))), []) })),
+      z.partial(
+        z.object({
+          User: z._default(z.array(z.string().check(z.minLength(1))), []),
+          Group: z._default(z.array(z.string().check(z.minLength(1))), []),
+        }),
+      ),
       {},
     ),
     /**
@@ -90,7 +95,9 @@ export const tenantConfigSchema = z.object({
 });
 
 export const tenantsFileSchema = z.object({
-  tenants: z.array(tenantConfigSchema).check(z.refine((list) => new Set(list.map((t) => t.id)).size === list.length, { message: 'tenant ids must be unique' })),
+  tenants: z
+    .array(tenantConfigSchema)
+    .check(z.refine((list) => new Set(list.map((t) => t.id)).size === list.length, { message: 'tenant ids must be unique' })),
 });
 
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
@@ -99,7 +106,9 @@ export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;
 
 /** The tenant's schema registry as its settings declare it (core, enterprise and its extensions). */
-export function registryOf(settings: Pick<TenantSettings, 'schemaExtensions' | 'requiredAttributes' | 'externalIdUniqueness' | 'dialect'>): SchemaRegistry {
+export function registryOf(
+  settings: Pick<TenantSettings, 'schemaExtensions' | 'requiredAttributes' | 'externalIdUniqueness' | 'dialect'>,
+): SchemaRegistry {
   return new SchemaRegistry({
     aliases: dialectNamed(settings.dialect).subAttributeAliases,
     extensions: toSchemaExtensions(settings.schemaExtensions),
@@ -125,7 +134,10 @@ function describeIssue(json: unknown, issue: z.core.$ZodIssue): string {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 export function loadTenantsFile(path: string): TenantConfig[] {

@@ -61,7 +61,11 @@ const attributeSchema = z
       }
       duplicateNames(attribute.subAttributes ?? [], ['subAttributes'], ctx);
       if (attribute.uniqueness === 'server' && (attribute.type !== 'string' || attribute.multiValued)) {
-        ctx.addIssue({ code: 'custom', path: ['uniqueness'], message: 'uniqueness "server" is enforced on single-valued string attributes only' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['uniqueness'],
+          message: 'uniqueness "server" is enforced on single-valued string attributes only',
+        });
       }
     }),
   );
@@ -93,7 +97,12 @@ function duplicateNames(attributes: readonly { name: string }[], path: (string |
   const seen = new Set<string>();
   attributes.forEach((attribute, index) => {
     const key = attribute.name.toLowerCase();
-    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [...path, index, 'name'], message: `duplicate attribute name "${attribute.name}" (names are case-insensitive)` });
+    if (seen.has(key))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, index, 'name'],
+        message: `duplicate attribute name "${attribute.name}" (names are case-insensitive)`,
+      });
     seen.add(key);
   });
 }
@@ -109,7 +118,11 @@ export function checkExtensions(extensions: readonly SchemaExtensionDeclaration[
     if (ids.has(id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate schema id "${extension.id}"` });
     for (const other of ids) {
       if (id.startsWith(`${other}:`) || other.startsWith(`${id}:`)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `"${extension.id}" and another extension's id are prefixes of each other` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `"${extension.id}" and another extension's id are prefixes of each other`,
+        });
       }
     }
     ids.add(id);

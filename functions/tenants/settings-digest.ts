@@ -18,5 +18,8 @@ function canonical(value: unknown): string {
 }
 
 export function settingsDigest(settings: unknown): string {
-  return createHash('sha256').update(canonical(settings ?? {})).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(canonical(settings ?? {}))
+    .digest('base64url')
+    .slice(0, 22);
 }

@@ -16,8 +16,7 @@ export const USAGE_KEY_SALT_ENV = 'USAGE_KEY_SALT';
 /** `own`: the tenant's plan from tenants.json; `shared`: the stack's default plan. */
 export type UsagePlanKind = 'own' | 'shared';
 
-export const usageKeyOf = (tenantId: string, salt: string = environment.usageKeySalt()): string =>
-  `scim-usage-${salt}-${tenantId}`;
+export const usageKeyOf = (tenantId: string, salt: string = environment.usageKeySalt()): string => `scim-usage-${salt}-${tenantId}`;
 
 /** The default plan's key: no tenant's key equals it (those end in `-<tenantId>`). */
 export const sharedUsageKey = (salt: string = environment.usageKeySalt()): string => `scim-usage-${salt}`;

@@ -79,7 +79,15 @@ export function importTime(node: string, file: string): Promise<InitTime> {
     execFile(
       node,
       ['--input-type=module', '--no-warnings', '-e', script],
-      { env: { PATH: process.env.PATH, TABLE_NAME: 'bench', EVENT_BUS_NAME: 'bench', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' } },
+      {
+        env: {
+          PATH: process.env.PATH,
+          TABLE_NAME: 'bench',
+          EVENT_BUS_NAME: 'bench',
+          AWS_REGION: 'us-east-1',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+      },
       (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as InitTime)),
     );
   });

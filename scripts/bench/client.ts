@@ -38,11 +38,17 @@ export class ScimClient {
     let json: Json = {};
     try {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const answer = await exchange(this.target, `${this.target.pathname}${path}`, method, {
-        authorization: `Bearer ${this.token}`,
-        [METER_HEADER]: id,
-        ...(payload === undefined ? {} : { 'content-type': 'application/scim+json', 'content-length': String(payload.length) }),
-      }, payload);
+      const answer = await exchange(
+        this.target,
+        `${this.target.pathname}${path}`,
+        method,
+        {
+          authorization: `Bearer ${this.token}`,
+          [METER_HEADER]: id,
+          ...(payload === undefined ? {} : { 'content-type': 'application/scim+json', 'content-length': String(payload.length) }),
+        },
+        payload,
+      );
       status = answer.status;
       json = answer.text ? (JSON.parse(answer.text) as Json) : {};
     } finally {
@@ -52,7 +58,13 @@ export class ScimClient {
   }
 }
 
-function exchange(target: URL, path: string, method: string, headers: Record<string, string>, payload: Buffer | undefined): Promise<{ status: number; text: string }> {
+function exchange(
+  target: URL,
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  payload: Buffer | undefined,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: target.hostname, port: target.port, method, path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];

@@ -40,7 +40,10 @@ interface Window {
 
 const CATEGORIES: readonly [string, (url: string, fn: string) => boolean][] = [
   ['GC', (url, fn) => fn === '(garbage collector)'],
-  ['socket system calls (wall time, see above)', (url, fn) => url === '' && /^(writev|writeBuffer|writeUtf8String|writeLatin1String)$/.test(fn)],
+  [
+    'socket system calls (wall time, see above)',
+    (url, fn) => url === '' && /^(writev|writeBuffer|writeUtf8String|writeLatin1String)$/.test(fn),
+  ],
   ['JSON', (url, fn) => url === '' && /^(parse|stringify)$/.test(fn)],
   ['logging (Powertools Logger)', (url) => url.includes('@aws-lambda-powertools/logger')],
   ['metrics (Powertools Metrics)', (url) => url.includes('@aws-lambda-powertools/metrics')],
@@ -50,8 +53,15 @@ const CATEGORIES: readonly [string, (url: string, fn: string) => boolean][] = [
   ['middy', (url) => url.includes('@middy/')],
   ['AWS SDK (marshalling, signing, HTTP)', (url) => url.includes('@aws-sdk/') || url.includes('@smithy/') || url.includes('@aws-crypto/')],
   ['API Gateway emulation (local/)', (url) => url.includes('/local/')],
-  ['benchmark instrumentation (cpu.ts hooks, metering)', (url, fn) =>
-    (url === '' && /^(cpuUsage|threadCpuUsage)$/.test(fn)) || url.includes('/scripts/bench/cpu.ts') || url.includes('/scripts/bench/metering.ts') || url === 'node:internal/async_hooks' || url === 'node:internal/async_local_storage/async_hooks'],
+  [
+    'benchmark instrumentation (cpu.ts hooks, metering)',
+    (url, fn) =>
+      (url === '' && /^(cpuUsage|threadCpuUsage)$/.test(fn)) ||
+      url.includes('/scripts/bench/cpu.ts') ||
+      url.includes('/scripts/bench/metering.ts') ||
+      url === 'node:internal/async_hooks' ||
+      url === 'node:internal/async_local_storage/async_hooks',
+  ],
   ['benchmark client (scripts/)', (url) => url.includes('/scripts/')],
   ['HTTP (node:http, undici)', (url) => url.startsWith('node:') && /http|undici|net|stream|_http/.test(url)],
   ['tsx loader', (url) => url.includes('/tsx/') || url.includes('esbuild')],
@@ -99,9 +109,15 @@ if (!biggest) throw new Error(`no .cpuprofile in ${dir}`);
 const totals = categorise(JSON.parse(await readFile(join(dir, biggest.f), 'utf8')) as Profile, window);
 const sum = [...totals.values()].reduce((a, b) => a + b, 0);
 /** Rows that are not the server's CPU: wall time in system calls, and the benchmark's own measuring and client. */
-const NOT_SERVER_CPU = new Set(['socket system calls (wall time, see above)', 'benchmark instrumentation (cpu.ts hooks, metering)', 'benchmark client (scripts/)']);
+const NOT_SERVER_CPU = new Set([
+  'socket system calls (wall time, see above)',
+  'benchmark instrumentation (cpu.ts hooks, metering)',
+  'benchmark client (scripts/)',
+]);
 const serverSum = [...totals].filter(([category]) => !NOT_SERVER_CPU.has(category)).reduce((a, [, ms]) => a + ms, 0);
-console.log(`${biggest.f}: ${Math.round(sum)} ms sampled (idle excluded${window ? ', measured window only' : ''}), ${Math.round(serverSum)} ms of it the server's`);
+console.log(
+  `${biggest.f}: ${Math.round(sum)} ms sampled (idle excluded${window ? ', measured window only' : ''}), ${Math.round(serverSum)} ms of it the server's`,
+);
 console.log(
   table(
     [...totals]

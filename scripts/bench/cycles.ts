@@ -50,22 +50,38 @@ async function timed(recorder: Recorder, operation: string, run: () => Promise<n
 
 export async function initialCycle(client: ScimClient, recorder: Recorder, sizes: CycleSizes): Promise<Population> {
   const userIds: string[] = new Array<string>(sizes.users);
-  const createUsers = await pool(Array.from({ length: sizes.users }, (_, i) => i), sizes.concurrency, async (i) => {
-    const user = entraUser(i);
-    await client.call('GET /Users?filter=userName eq (miss)', 'GET', `/Users?filter=${q(`userName eq "${String(user.userName)}"`)}`);
-    const created = await client.call('POST /Users', 'POST', '/Users', user);
-    userIds[i] = String(created.body.id);
-  });
+  const createUsers = await pool(
+    Array.from({ length: sizes.users }, (_, i) => i),
+    sizes.concurrency,
+    async (i) => {
+      const user = entraUser(i);
+      await client.call('GET /Users?filter=userName eq (miss)', 'GET', `/Users?filter=${q(`userName eq "${String(user.userName)}"`)}`);
+      const created = await client.call('POST /Users', 'POST', '/Users', user);
+      userIds[i] = String(created.body.id);
+    },
+  );
   recorder.addWall('GET /Users?filter=userName eq (miss)', createUsers / 2);
   recorder.addWall('POST /Users', createUsers / 2);
 
   const groupIds: string[] = new Array<string>(sizes.groups);
-  const createGroups = await pool(Array.from({ length: sizes.groups }, (_, i) => i), sizes.concurrency, async (i) => {
-    const name = `Group ${i}`;
-    await client.call('GET /Groups?filter=displayName eq&excludedAttributes=members', 'GET', `/Groups?filter=${q(`displayName eq "${name}"`)}&excludedAttributes=members`);
-    const created = await client.call('POST /Groups', 'POST', '/Groups', { schemas: [GROUP], displayName: name, externalId: `group-ext-${i}` });
-    groupIds[i] = String(created.body.id);
-  });
+  const createGroups = await pool(
+    Array.from({ length: sizes.groups }, (_, i) => i),
+    sizes.concurrency,
+    async (i) => {
+      const name = `Group ${i}`;
+      await client.call(
+        'GET /Groups?filter=displayName eq&excludedAttributes=members',
+        'GET',
+        `/Groups?filter=${q(`displayName eq "${name}"`)}&excludedAttributes=members`,
+      );
+      const created = await client.call('POST /Groups', 'POST', '/Groups', {
+        schemas: [GROUP],
+        displayName: name,
+        externalId: `group-ext-${i}`,
+      });
+      groupIds[i] = String(created.body.id);
+    },
+  );
   recorder.addWall('GET /Groups?filter=displayName eq&excludedAttributes=members', createGroups / 2);
   recorder.addWall('POST /Groups', createGroups / 2);
 
@@ -80,7 +96,12 @@ export async function initialCycle(client: ScimClient, recorder: Recorder, sizes
   });
   await timed(recorder, 'PATCH /Groups add 50 members', () =>
     pool(batches, sizes.concurrency, async ({ groupId, ids }) => {
-      await client.call('PATCH /Groups add 50 members', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }));
+      await client.call(
+        'PATCH /Groups add 50 members',
+        'PATCH',
+        `/Groups/${groupId}`,
+        patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }),
+      );
     }),
   );
   return { userIds, groupIds, members };
@@ -90,11 +111,17 @@ export async function incrementalCycle(client: ScimClient, recorder: Recorder, s
   const { userIds, groupIds, members } = population;
   const every = (n: number) => userIds.filter((_, i) => i % n === 0);
 
-  await timed(recorder, 'GET /Users/{id}', () => pool(every(10), sizes.concurrency, async (id) => void (await client.call('GET /Users/{id}', 'GET', `/Users/${id}`))));
+  await timed(recorder, 'GET /Users/{id}', () =>
+    pool(every(10), sizes.concurrency, async (id) => void (await client.call('GET /Users/{id}', 'GET', `/Users/${id}`))),
+  );
   await timed(recorder, 'GET /Users?filter=externalId eq (hit)', () =>
-    pool(every(10).map((_, k) => k * 10), sizes.concurrency, async (i) => {
-      await client.call('GET /Users?filter=externalId eq (hit)', 'GET', `/Users?filter=${q(`externalId eq "user-ext-${i}"`)}`);
-    }),
+    pool(
+      every(10).map((_, k) => k * 10),
+      sizes.concurrency,
+      async (i) => {
+        await client.call('GET /Users?filter=externalId eq (hit)', 'GET', `/Users?filter=${q(`externalId eq "user-ext-${i}"`)}`);
+      },
+    ),
   );
   await timed(recorder, 'PATCH /Users (Entra replace: 3 attributes)', () =>
     pool(every(10), sizes.concurrency, async (id) => {
@@ -125,32 +152,64 @@ export async function incrementalCycle(client: ScimClient, recorder: Recorder, s
   await timed(recorder, 'PATCH /Groups remove 5 members', () =>
     pool(changedGroups, sizes.concurrency, async (groupId) => {
       const ids = (members.get(groupId) ?? []).slice(0, 5);
-      await client.call('PATCH /Groups remove 5 members', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Remove', path: 'members', value: ids.map((value) => ({ value })) }));
+      await client.call(
+        'PATCH /Groups remove 5 members',
+        'PATCH',
+        `/Groups/${groupId}`,
+        patch({ op: 'Remove', path: 'members', value: ids.map((value) => ({ value })) }),
+      );
     }),
   );
   await timed(recorder, 'PATCH /Groups add 5 members', () =>
     pool(changedGroups, sizes.concurrency, async (groupId) => {
       const ids = (members.get(groupId) ?? []).slice(0, 5);
-      await client.call('PATCH /Groups add 5 members', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }));
+      await client.call(
+        'PATCH /Groups add 5 members',
+        'PATCH',
+        `/Groups/${groupId}`,
+        patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }),
+      );
     }),
   );
   await timed(recorder, 'PATCH /Groups displayName', () =>
-    pool(groupIds.filter((_, i) => i % 20 === 0), sizes.concurrency, async (groupId) => {
-      await client.call('PATCH /Groups displayName', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Replace', path: 'displayName', value: `Renamed ${groupId}` }));
-    }),
+    pool(
+      groupIds.filter((_, i) => i % 20 === 0),
+      sizes.concurrency,
+      async (groupId) => {
+        await client.call(
+          'PATCH /Groups displayName',
+          'PATCH',
+          `/Groups/${groupId}`,
+          patch({ op: 'Replace', path: 'displayName', value: `Renamed ${groupId}` }),
+        );
+      },
+    ),
   );
   // Okta's Group Push: the whole member list in one PUT (here: drop the first 5, add 5 others).
   await timed(recorder, 'PUT /Groups/{id} (replace member list)', () =>
     pool(changedGroups, sizes.concurrency, async (groupId) => {
       const ids = [...(members.get(groupId) ?? []).slice(5), ...userIds.slice(-5)];
-      await client.call('PUT /Groups/{id} (replace member list)', 'PUT', `/Groups/${groupId}`, { schemas: [GROUP], displayName: `Pushed ${groupId}`, members: ids.map((value) => ({ value })) });
+      await client.call('PUT /Groups/{id} (replace member list)', 'PUT', `/Groups/${groupId}`, {
+        schemas: [GROUP],
+        displayName: `Pushed ${groupId}`,
+        members: ids.map((value) => ({ value })),
+      });
     }),
   );
   await timed(recorder, 'GET /Groups/{id}?excludedAttributes=members', () =>
-    pool(groupIds, sizes.concurrency, async (groupId) => void (await client.call('GET /Groups/{id}?excludedAttributes=members', 'GET', `/Groups/${groupId}?excludedAttributes=members`))),
+    pool(
+      groupIds,
+      sizes.concurrency,
+      async (groupId) =>
+        void (await client.call('GET /Groups/{id}?excludedAttributes=members', 'GET', `/Groups/${groupId}?excludedAttributes=members`)),
+    ),
   );
   await timed(recorder, 'DELETE /Groups/{id}', () =>
-    pool(groupIds.filter((_, i) => i % 20 === 10), sizes.concurrency, async (groupId) => void (await client.call('DELETE /Groups/{id}', 'DELETE', `/Groups/${groupId}`))),
+    pool(
+      groupIds.filter((_, i) => i % 20 === 10),
+      sizes.concurrency,
+      async (groupId) => void (await client.call('DELETE /Groups/{id}', 'DELETE', `/Groups/${groupId}`)),
+    ),
   );
   await timed(recorder, 'DELETE /Users/{id}', () =>
     pool(every(100), sizes.concurrency, async (id) => void (await client.call('DELETE /Users/{id}', 'DELETE', `/Users/${id}`))),
@@ -164,12 +223,22 @@ export async function incrementalCycle(client: ScimClient, recorder: Recorder, s
  * the first bulk pays for warming DynamoDB Local's and V8's code paths, and whichever mode ran first
  * paid it alone (the serial one did, which flattered the speed-up). Returns the two mean latencies in ms.
  */
-export async function bulkCreates(client: ScimClient, warmUp: ScimClient, size: number, requests: number): Promise<{ serialMs: number; concurrentMs: number }> {
+export async function bulkCreates(
+  client: ScimClient,
+  warmUp: ScimClient,
+  size: number,
+  requests: number,
+): Promise<{ serialMs: number; concurrentMs: number }> {
   let batch = 0;
   const send = async (via: ScimClient, label: string, serial: boolean): Promise<number> => {
     batch += 1;
     const prefix = `bulk${batch}-`;
-    const Operations = Array.from({ length: size }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: entraUser(i, prefix) }));
+    const Operations = Array.from({ length: size }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `b${i}`,
+      data: entraUser(i, prefix),
+    }));
     const previous = process.env.SCIM_BULK_CONCURRENCY;
     if (serial) process.env.SCIM_BULK_CONCURRENCY = '1';
     let ms: number;
@@ -210,7 +279,13 @@ export interface HugeGroupFigures {
 }
 
 /** A group of `size` members: built by PATCH (1,000 per request), read, paged, deleted and cleaned up. */
-export async function hugeGroup(client: ScimClient, recorder: Recorder, size: number, concurrency: number, drain: () => Promise<void>): Promise<HugeGroupFigures> {
+export async function hugeGroup(
+  client: ScimClient,
+  recorder: Recorder,
+  size: number,
+  concurrency: number,
+  drain: () => Promise<void>,
+): Promise<HugeGroupFigures> {
   const userIds: string[] = [];
   // 500 creates per request keeps each bulk request well inside its 20 s budget on this machine;
   // operations answered 503 (budget used up) are sent again, as a client should.
@@ -237,7 +312,12 @@ export async function hugeGroup(client: ScimClient, recorder: Recorder, size: nu
   const chunks = Array.from({ length: Math.ceil(userIds.length / 1000) }, (_, c) => userIds.slice(c * 1000, c * 1000 + 1000));
   await timed(recorder, 'PATCH /Groups add 1,000 members', () =>
     pool(chunks, concurrency, async (ids) => {
-      await client.call('PATCH /Groups add 1,000 members', 'PATCH', `/Groups/${groupId}`, patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }));
+      await client.call(
+        'PATCH /Groups add 1,000 members',
+        'PATCH',
+        `/Groups/${groupId}`,
+        patch({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }),
+      );
     }),
   );
   const buildSeconds = (performance.now() - built) / 1000;
@@ -247,7 +327,11 @@ export async function hugeGroup(client: ScimClient, recorder: Recorder, size: nu
   let cursor = '';
   let pages = 0;
   for (;;) {
-    const page = await client.call('GET /Users?filter=groups.value eq (cursor, 1,000)', 'GET', `/Users?filter=${q(`groups.value eq "${groupId}"`)}&attributes=id&count=1000&cursor=${encodeURIComponent(cursor)}`);
+    const page = await client.call(
+      'GET /Users?filter=groups.value eq (cursor, 1,000)',
+      'GET',
+      `/Users?filter=${q(`groups.value eq "${groupId}"`)}&attributes=id&count=1000&cursor=${encodeURIComponent(cursor)}`,
+    );
     pages += 1;
     if (!page.body.nextCursor || page.status !== 200) break;
     cursor = String(page.body.nextCursor);

@@ -58,7 +58,11 @@ const OPERATIONS: Record<string, (i: number, f: Fixture) => Call> = {
       },
     };
   },
-  'put-user': (i, f) => ({ method: 'PUT', path: `/Users/${f.users[i % f.users.length]}`, body: { ...entraUser(i % f.users.length), title: `Replaced ${i}` } }),
+  'put-user': (i, f) => ({
+    method: 'PUT',
+    path: `/Users/${f.users[i % f.users.length]}`,
+    body: { ...entraUser(i % f.users.length), title: `Replaced ${i}` },
+  }),
   'get-group': (i, f) => ({ method: 'GET', path: `/Groups/${f.groups[i % f.groups.length]}?excludedAttributes=members` }),
   'patch-group-name': (i, f) => ({
     method: 'PATCH',
@@ -93,7 +97,11 @@ const gateway = localGateway({
 });
 
 let next = 0;
-async function call({ method, path, body }: Call): Promise<{ status: number; body: Record<string, unknown>; dynamoMs: number; sdkCpuMs: number }> {
+async function call({
+  method,
+  path,
+  body,
+}: Call): Promise<{ status: number; body: Record<string, unknown>; dynamoMs: number; sdkCpuMs: number }> {
   const id = `d${(next += 1)}`;
   const rawPath = `/tenants/${tenantId}/scim/v2${path.split('?')[0]}`;
   const request: GatewayRequest = {
@@ -110,7 +118,12 @@ async function call({ method, path, body }: Call): Promise<{ status: number; bod
   const fakeIncoming = { headers: { [METER_HEADER]: id } } as never;
   const result = await meterRequests(fakeIncoming, () => gateway(request));
   const meter = takeMeter(id);
-  return { status: result.statusCode, body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {}, dynamoMs: meter?.dynamoMs ?? 0, sdkCpuMs: meter?.sdkCpuMs ?? 0 };
+  return {
+    status: result.statusCode,
+    body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {},
+    dynamoMs: meter?.dynamoMs ?? 0,
+    sdkCpuMs: meter?.sdkCpuMs ?? 0,
+  };
 }
 
 try {
@@ -145,7 +158,8 @@ try {
   const mainEnded = mainThreadMicros();
   const processMs = (cpuMicros() - processStarted) / 1000;
   // Over the whole phase the main thread's counter is exact enough (cpu.ts): what the rest is, is V8's background threads.
-  const mainThreadShare = mainStarted === undefined || mainEnded === undefined ? undefined : round((mainEnded - mainStarted) / 1000 / processMs, 3);
+  const mainThreadShare =
+    mainStarted === undefined || mainEnded === undefined ? undefined : round((mainEnded - mainStarted) / 1000 / processMs, 3);
   timing = false;
   const sorted = [...cpu].sort((a, b) => a - b);
   // Not a line starting with `{`: handler-output.ts drops those as the handlers' records.
@@ -157,7 +171,11 @@ try {
       statuses: Object.fromEntries(statuses),
       cpuP50: percentile(sorted, 0.5, 3),
       cpuP95: percentile(sorted, 0.95, 3),
-      sdkCpuP50: percentile(sdk.sort((a, b) => a - b), 0.5, 3),
+      sdkCpuP50: percentile(
+        sdk.sort((a, b) => a - b),
+        0.5,
+        3,
+      ),
       processCpuPerRequest: round(processMs / count, 3),
       mainThreadShare,
       wallMeanMs: round(wall / count, 3),

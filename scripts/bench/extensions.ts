@@ -53,7 +53,13 @@ const SAMPLE: Record<(typeof TYPES)[number], unknown> = {
 function extensionValues(i: number): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (let k = 0; k < 16; k += 1) values[`attr${k}`] = SAMPLE[TYPES[k % TYPES.length] as (typeof TYPES)[number]];
-  return { ...values, tags: ['a', 'b'], office: { building: 'B1', floor: i % 10 }, devices: [{ value: `d-${i}`, type: 'laptop' }], costCode: `cc-${i}` };
+  return {
+    ...values,
+    tags: ['a', 'b'],
+    office: { building: 'B1', floor: i % 10 },
+    devices: [{ value: `d-${i}`, type: 'laptop' }],
+    costCode: `cc-${i}`,
+  };
 }
 
 /** One user's life as Entra drives it: create, read, PATCH, PUT, the two existence filters. */
@@ -73,7 +79,10 @@ async function userRequests(client: ScimClient, extended: boolean, i: string): P
   const replace: Record<string, unknown> = extended
     ? { [`${EXT}:attr0`]: `v${i}`, [`${EXT}:attr1`]: Number(i), displayName: `U ${i}` }
     : { title: `v${i}`, nickName: `n${i}`, displayName: `U ${i}` };
-  await client.call('PATCH /Users (Entra replace: 3 attributes)', 'PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', value: replace }] });
+  await client.call('PATCH /Users (Entra replace: 3 attributes)', 'PATCH', `/Users/${id}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'Replace', value: replace }],
+  });
   await client.call('PUT /Users/{id}', 'PUT', `/Users/${id}`, { ...body, displayName: `Put ${i}` });
   await client.call('GET /Users?filter=userName eq', 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
   await client.call('GET /Users?filter=externalId eq', 'GET', `/Users?filter=${encodeURIComponent(`externalId eq "e-${i}"`)}`);
@@ -117,7 +126,8 @@ export async function extensionBenchmark(users: number): Promise<ExtensionFigure
   try {
     installMeter(documentClient());
     const recorders = new Map(tenants.map((t) => [t.tenantId, new Recorder()]));
-    const clientOf = (tenantId: string, token: string, recorder: Recorder) => new ScimClient(`${stack.url}/tenants/${tenantId}/scim/v2`, token, recorder);
+    const clientOf = (tenantId: string, token: string, recorder: Recorder) =>
+      new ScimClient(`${stack.url}/tenants/${tenantId}/scim/v2`, token, recorder);
     // The two tenants take turns (order flipped every user), after a warm-up of both, so that JIT
     // warm-up and machine noise fall on both alike.
     const warmUp = 30;

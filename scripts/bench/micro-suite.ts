@@ -98,8 +98,13 @@ export async function runMicroSuite(): Promise<MicroFigures[]> {
   const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: OPERATIONS };
   await compare('PATCH apply (4 operations)', {
     'scim-serverless core': () => applyPatch(defaultProfile, 'User', resource, parsePatchBody(defaultProfile, body)),
-    'scim-patch': () => scimPatch(structuredClone(resource) as unknown as Parameters<typeof scimPatch>[0], OPERATIONS as ScimPatchOperation[]),
-    scimmy: () => new SCIMMY.Messages.PatchOp(body as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]).apply(new SCIMMY.Schemas.User(resource), async (r) => r),
+    'scim-patch': () =>
+      scimPatch(structuredClone(resource) as unknown as Parameters<typeof scimPatch>[0], OPERATIONS as ScimPatchOperation[]),
+    scimmy: () =>
+      new SCIMMY.Messages.PatchOp(body as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]).apply(
+        new SCIMMY.Schemas.User(resource),
+        async (r) => r,
+      ),
   });
   return results;
 }

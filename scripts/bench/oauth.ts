@@ -58,27 +58,43 @@ export async function oauthBenchmark(requests: number): Promise<OAuthFigures> {
     for (let i = 0; i < requests; i += 1) {
       const id = `token-${i}`;
       const started = performance.now();
-      const response = await fetch(tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', [METER_HEADER]: id }, body });
+      const response = await fetch(tokenUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', [METER_HEADER]: id },
+        body,
+      });
       const json = (await response.json()) as { access_token?: string };
       if (response.status !== 200) throw new Error(`the token endpoint answered ${response.status}`);
       // Warm-up (first module loads, key file) is left out of the figures.
-      if (i > 0) recorder.add('POST /oauth2/token (client credentials)', { ms: performance.now() - started, status: response.status, meter: takeMeter(id) });
+      if (i > 0)
+        recorder.add('POST /oauth2/token (client credentials)', {
+          ms: performance.now() - started,
+          status: response.status,
+          meter: takeMeter(id),
+        });
       else takeMeter(id);
       accessToken = json.access_token ?? accessToken;
     }
     if (!accessToken) throw new Error('the token endpoint issued no token');
 
     const base = `${stack.url}/tenants/${TENANT}/scim/v2`;
-    for (const [label, credential] of [['secret token', token], ['access token (JWT)', accessToken]] as const) {
+    for (const [label, credential] of [
+      ['secret token', token],
+      ['access token (JWT)', accessToken],
+    ] as const) {
       const client = new ScimClient(base, credential, recorder);
       await client.call('warm-up', 'GET', '/Users?count=1');
-      for (let i = 0; i < requests; i += 1) await client.call(`GET /Users?count=1 (${label}, no authorizer cache)`, 'GET', '/Users?count=1');
+      for (let i = 0; i < requests; i += 1)
+        await client.call(`GET /Users?count=1 (${label}, no authorizer cache)`, 'GET', '/Users?count=1');
     }
 
     const { handler } = await import('../../functions/authorizer');
     const arn = methodArn('GET', `/tenants/${TENANT}/scim/v2/Users`);
     const authorizer: AuthorizerFigures[] = [];
-    for (const [label, credential] of [['secret token', token], ['access token (JWT)', accessToken]] as const) {
+    for (const [label, credential] of [
+      ['secret token', token],
+      ['access token (JWT)', accessToken],
+    ] as const) {
       const event: APIGatewayTokenAuthorizerEvent = { type: 'TOKEN', authorizationToken: `Bearer ${credential}`, methodArn: arn };
       await handler(event);
       const samples: { ms: number; meter: Meter }[] = [];
@@ -88,7 +104,8 @@ export async function oauthBenchmark(requests: number): Promise<OAuthFigures> {
         samples.push({ ms: performance.now() - started, meter });
       }
       const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
-      const mean = (pick: (s: { ms: number; meter: Meter }) => number) => round(samples.reduce((sum, s) => sum + pick(s), 0) / samples.length);
+      const mean = (pick: (s: { ms: number; meter: Meter }) => number) =>
+        round(samples.reduce((sum, s) => sum + pick(s), 0) / samples.length);
       authorizer.push({
         credential: label,
         evaluations: samples.length,

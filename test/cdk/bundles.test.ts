@@ -22,12 +22,16 @@ const entries: [string, string, number][] = [
 ];
 
 describe('Lambda bundles', () => {
-  it.each(entries)('%s (%s) stays within its budget', async (name, entry, budget) => {
-    const bundle = await bundleEntry(entry);
-    console.log(`bundle ${name}: ${(bundle.bytes / 1024).toFixed(1)} KiB (budget ${(budget / 1024).toFixed(0)} KiB)`);
-    expect(bundle.code).toContain('handler');
-    expect(bundle.bytes).toBeLessThanOrEqual(budget);
-  }, 60_000);
+  it.each(entries)(
+    '%s (%s) stays within its budget',
+    async (name, entry, budget) => {
+      const bundle = await bundleEntry(entry);
+      console.log(`bundle ${name}: ${(bundle.bytes / 1024).toFixed(1)} KiB (budget ${(budget / 1024).toFixed(0)} KiB)`);
+      expect(bundle.code).toContain('handler');
+      expect(bundle.bytes).toBeLessThanOrEqual(budget);
+    },
+    60_000,
+  );
 
   let dir: string | undefined;
   afterAll(async () => {
@@ -36,22 +40,34 @@ describe('Lambda bundles', () => {
 
   // An ES import of node:http loads undici, http2 and worker_threads (~30 ms CPU per cold start):
   // lib/bundling.ts BUILTIN_ALIASES makes bundles require it instead.
-  it.each(entries)('%s loads neither undici nor http2 when imported', async (name, entry) => {
-    dir ??= await mkdtemp(join(tmpdir(), 'scim-bundles-'));
-    const file = join(dir, `${name}.mjs`);
-    await writeFile(file, (await bundleEntry(entry)).code);
-    const script =
-      `const before = new Set(process.moduleLoadList); await import(${JSON.stringify(file)}); ` +
-      `process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))));`;
-    const loaded = await new Promise<string[]>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        ['--input-type=module', '--no-warnings', '-e', script],
-        { env: { PATH: process.env.PATH, TABLE_NAME: 'test', EVENT_BUS_NAME: 'test', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT' } },
-        (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as string[])),
-      ),
-    );
-    expect(loaded).toContain('NativeModule https');
-    expect(loaded.filter((module) => /undici|http2|worker_threads/.test(module))).toEqual([]);
-  }, 60_000);
+  it.each(entries)(
+    '%s loads neither undici nor http2 when imported',
+    async (name, entry) => {
+      dir ??= await mkdtemp(join(tmpdir(), 'scim-bundles-'));
+      const file = join(dir, `${name}.mjs`);
+      await writeFile(file, (await bundleEntry(entry)).code);
+      const script =
+        `const before = new Set(process.moduleLoadList); await import(${JSON.stringify(file)}); ` +
+        `process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))));`;
+      const loaded = await new Promise<string[]>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ['--input-type=module', '--no-warnings', '-e', script],
+          {
+            env: {
+              PATH: process.env.PATH,
+              TABLE_NAME: 'test',
+              EVENT_BUS_NAME: 'test',
+              AWS_REGION: 'eu-west-1',
+              POWERTOOLS_LOG_LEVEL: 'SILENT',
+            },
+          },
+          (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as string[])),
+        ),
+      );
+      expect(loaded).toContain('NativeModule https');
+      expect(loaded.filter((module) => /undici|http2|worker_threads/.test(module))).toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -8,7 +8,7 @@ const variablesOf = (template: Template, name: string): Record<string, unknown> 
   const functions = template.findResources('AWS::Lambda::Function');
   const entry = Object.entries(functions).find(([id]) => id.toLowerCase().includes(`${name}function`));
   if (!entry) throw new Error(`no ${name} function in the template`);
-  return ((entry[1].Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {});
+  return (entry[1].Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {};
 };
 
 describe('changeEvents', () => {

@@ -26,7 +26,8 @@ const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [valu
 
 /** The role of a function, by its logical id's `<name>Function` prefix. */
 function roleOf(name: string): string {
-  const [, fn] = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(`Scim${name}Function`)) ?? [];
+  const [, fn] =
+    Object.entries(resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(`Scim${name}Function`)) ?? [];
   if (!fn) throw new Error(`no function ${name} in the template`);
   return (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 }
@@ -39,10 +40,13 @@ function tableActionsOfRole(roleId: string): { actions: string[]; resources: str
     if (resource.Type !== 'AWS::IAM::Policy') continue;
     if (!asList(resource.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }))) continue;
     for (const statement of (resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
-      const onTable = asList(statement.Resource).filter((r) => JSON.stringify(r).includes(tableId) && !JSON.stringify(r).includes('StreamArn'));
+      const onTable = asList(statement.Resource).filter(
+        (r) => JSON.stringify(r).includes(tableId) && !JSON.stringify(r).includes('StreamArn'),
+      );
       if (onTable.length === 0) continue;
       onTable.forEach((r) => resourceKinds.add(JSON.stringify(r).includes('/index/') ? 'index' : 'table'));
-      for (const action of asList(statement.Action)) if (!action.startsWith('dynamodbstreams:') && !/Stream/.test(action)) actions.add(action);
+      for (const action of asList(statement.Action))
+        if (!action.startsWith('dynamodbstreams:') && !/Stream/.test(action)) actions.add(action);
     }
   }
   return { actions: [...actions].sort(), resources: [...resourceKinds].sort() };
@@ -59,9 +63,13 @@ describe('table access per function', () => {
     expect(granted.resources).toEqual(TABLE_ACTIONS[name].length === 0 ? [] : queries ? ['index', 'table'] : ['table']);
   });
 
-  it.each(names)('%s: the listed actions are exactly what its code calls', async (name) => {
-    expect(await tableActionsOf(entries[name])).toEqual([...TABLE_ACTIONS[name]].sort());
-  }, 60_000);
+  it.each(names)(
+    '%s: the listed actions are exactly what its code calls',
+    async (name) => {
+      expect(await tableActionsOf(entries[name])).toEqual([...TABLE_ACTIONS[name]].sort());
+    },
+    60_000,
+  );
 
   it('the publisher cannot touch the table, discovery and the authorizer can only GetItem', () => {
     expect(tableActionsOfRole(roleOf('discovery')).actions).toEqual(['dynamodb:GetItem']);

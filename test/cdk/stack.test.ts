@@ -75,7 +75,7 @@ describe('functions', () => {
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
-  it('answer within API Gateway\'s 29 s', () => {
+  it("answer within API Gateway's 29 s", () => {
     for (const [id, fn] of functions) {
       if (/users|groups|search|bulk|discovery/.test(id)) expect(fn.Properties.Timeout).toBeLessThanOrEqual(29);
     }
@@ -126,7 +126,7 @@ describe('tenants', () => {
     expect(json).not.toMatch(/scim_[A-Za-z0-9_-]{43}/);
   });
 
-  it('throttles each tenant at or above Entra\'s 25 requests/s', () => {
+  it("throttles each tenant at or above Entra's 25 requests/s", () => {
     // One per tenants.json tenant, and the shared plan of tenants added with scim-admin.
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 3);
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 40, BurstLimit: 80 } });
@@ -136,7 +136,10 @@ describe('tenants', () => {
   });
 
   it('needs a bootstrapped environment, version 6 or newer (README: npx cdk bootstrap)', () => {
-    const json = template.toJSON() as { Parameters: Record<string, { Default?: string }>; Rules: Record<string, { Assertions: { Assert: unknown }[] }> };
+    const json = template.toJSON() as {
+      Parameters: Record<string, { Default?: string }>;
+      Rules: Record<string, { Assertions: { Assert: unknown }[] }>;
+    };
     expect(json.Parameters.BootstrapVersion?.Default).toBe('/cdk-bootstrap/hnb659fds/version');
     expect(JSON.stringify(json.Rules.CheckBootstrapVersion?.Assertions)).toContain('version 6 required');
   });

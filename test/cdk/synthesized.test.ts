@@ -55,11 +55,15 @@ let functions: CfnFunction[] = [];
 /** `npx cdk synth` as a user runs it (bundling included), into a folder of this test. */
 function synth(dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules/aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices', '--output', dir], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, 'node_modules/aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices', '--output', dir],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
     child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
@@ -116,7 +120,10 @@ if (cfnLint) {
 
     it('fails a template with an error (the lint is live)', async () => {
       const broken = join(outdir, 'broken.template.json');
-      await writeFile(broken, JSON.stringify({ Resources: { Table: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'SOMETIMES' } } } }));
+      await writeFile(
+        broken,
+        JSON.stringify({ Resources: { Table: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'SOMETIMES' } } } }),
+      );
       const { status, output } = lint(broken);
       expect(status).not.toBe(0);
       expect(output).toMatch(/E\d{4}/);
@@ -145,7 +152,13 @@ describe('bundled functions on Node 22', () => {
     expect(functions.length).toBeGreaterThanOrEqual(10);
     for (const fn of functions) {
       if (NOT_OURS.some((pattern) => pattern.test(fn.logicalId))) continue;
-      expect({ id: fn.logicalId, name: nameOf(fn), runtime: fn.runtime, handler: fn.handler, bundled: existsSync(join(fn.assetDir, 'index.mjs')) }).toEqual({
+      expect({
+        id: fn.logicalId,
+        name: nameOf(fn),
+        runtime: fn.runtime,
+        handler: fn.handler,
+        bundled: existsSync(join(fn.assetDir, 'index.mjs')),
+      }).toEqual({
         id: fn.logicalId,
         name: expect.any(String),
         runtime: 'nodejs22.x',
@@ -199,7 +212,10 @@ describe('bundled functions on Node 22', () => {
       for (const [name, value] of Object.entries(fn.environment)) {
         if (typeof value === 'string') resolved[name] = value;
         else if (references[name] !== undefined) resolved[name] = references[name];
-        else throw new Error(`${fn.logicalId}: environment variable ${name} is a CloudFormation reference this check cannot resolve; add it to environmentOf`);
+        else
+          throw new Error(
+            `${fn.logicalId}: environment variable ${name} is a CloudFormation reference this check cannot resolve; add it to environmentOf`,
+          );
       }
       return resolved;
     }
@@ -268,8 +284,12 @@ describe('bundled functions on Node 22', () => {
     const statusOf = (result: unknown) => (result as { statusCode: number }).statusCode;
     const bodyOf = (result: unknown) => JSON.parse((result as { body: string }).body) as Record<string, unknown>;
 
-    it('authorizer: allows the tenant\'s token, names its usage key', async () => {
-      const result = (await invoke('authorizer', { type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: methodArn('GET', `/tenants/${tenantId}/scim/v2/Users`) })) as {
+    it("authorizer: allows the tenant's token, names its usage key", async () => {
+      const result = (await invoke('authorizer', {
+        type: 'TOKEN',
+        authorizationToken: `Bearer ${token}`,
+        methodArn: methodArn('GET', `/tenants/${tenantId}/scim/v2/Users`),
+      })) as {
         principalId: string;
         policyDocument: { Statement: { Effect: string }[] };
         context: Record<string, string>;
@@ -297,12 +317,21 @@ describe('bundled functions on Node 22', () => {
     });
 
     it('groups: POST /Groups with the user as member', async () => {
-      const created = await invoke('groups', scimEvent('POST', '/Groups', { schemas: [GROUP], displayName: 'Engineers', members: [{ value: userId }] }));
+      const created = await invoke(
+        'groups',
+        scimEvent('POST', '/Groups', { schemas: [GROUP], displayName: 'Engineers', members: [{ value: userId }] }),
+      );
       expect(statusOf(created)).toBe(201);
     });
 
     it('search: POST /.search', async () => {
-      const result = await invoke('search', scimEvent('POST', '/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "ada@example.com"' }));
+      const result = await invoke(
+        'search',
+        scimEvent('POST', '/.search', {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+          filter: 'userName eq "ada@example.com"',
+        }),
+      );
       expect(statusOf(result)).toBe(200);
       expect(bodyOf(result).totalResults).toBe(1);
     });
@@ -331,7 +360,9 @@ describe('bundled functions on Node 22', () => {
           dynamodb: {
             ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
             Keys: marshall({ PK: item.PK, SK: item.SK }),
-            ...(eventName === 'INSERT' ? { NewImage: marshall(item, { removeUndefinedValues: true }) } : { OldImage: marshall(item, { removeUndefinedValues: true }) }),
+            ...(eventName === 'INSERT'
+              ? { NewImage: marshall(item, { removeUndefinedValues: true }) }
+              : { OldImage: marshall(item, { removeUndefinedValues: true }) }),
             SequenceNumber: '100000000000000000001',
             SizeBytes: 200,
             StreamViewType: 'NEW_AND_OLD_IMAGES',
@@ -341,7 +372,9 @@ describe('bundled functions on Node 22', () => {
     });
     const userItem = async () => {
       const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-      const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: keys.resource(tenantId, 'User', userId), ConsistentRead: true }));
+      const { Item } = await db.client.send(
+        new GetCommand({ TableName: db.table, Key: keys.resource(tenantId, 'User', userId), ConsistentRead: true }),
+      );
       if (!Item) throw new Error('the user item is missing');
       return Item;
     };
@@ -356,9 +389,11 @@ describe('bundled functions on Node 22', () => {
       expect(result).toEqual({ batchItemFailures: [] });
     });
 
-    it('onboarding: a CloudFormation Create puts a token into the tenant\'s secret', async () => {
+    it("onboarding: a CloudFormation Create puts a token into the tenant's secret", async () => {
       const secrets = new SecretsManagerClient(aws());
-      const { ARN } = await secrets.send(new CreateSecretCommand({ Name: `scim-bundle-check-${randomUUID().slice(0, 8)}`, SecretString: 'placeholder' }));
+      const { ARN } = await secrets.send(
+        new CreateSecretCommand({ Name: `scim-bundle-check-${randomUUID().slice(0, 8)}`, SecretString: 'placeholder' }),
+      );
       const result = await invoke('onboarding', {
         RequestType: 'Create',
         ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
@@ -397,7 +432,10 @@ describe('bundled functions on Node 22', () => {
     });
 
     it('invoked every bundled function of ours', () => {
-      const ours = functions.map(nameOf).filter((name): name is string => name !== undefined).sort();
+      const ours = functions
+        .map(nameOf)
+        .filter((name): name is string => name !== undefined)
+        .sort();
       expect(ours).toEqual(['authorizer', 'bulk', 'discovery', 'groups', 'janitor', 'onboarding', 'publisher', 'search', 'token', 'users']);
     });
   });

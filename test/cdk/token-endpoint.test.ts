@@ -20,7 +20,7 @@ const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogic
 const keyId = idOf(stack.tokenEndpoint.signingKey);
 const tokenFunctionId = idOf(stack.tokenEndpoint.tokenFunction);
 const authorizerId = idOf(stack.endpoint.functions.authorizer as never);
-const roleOf = (functionId: string) => ((resources[functionId]?.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]);
+const roleOf = (functionId: string) => (resources[functionId]?.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
 
 interface Statement {
   readonly Sid?: string;
@@ -33,7 +33,9 @@ const keyStatements = (resources[keyId]?.Properties.KeyPolicy as { Statement: St
 /** IAM wildcard match of an action pattern against an action. */
 const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
 const principalsAllowed = (action: string) =>
-  keyStatements.filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => covers(a, action))).map((s) => JSON.stringify(s.Principal));
+  keyStatements
+    .filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => covers(a, action)))
+    .map((s) => JSON.stringify(s.Principal));
 
 describe('signing key', () => {
   it('is an ECC_NIST_P256 SIGN_VERIFY KMS key, kept when the stack goes', () => {
@@ -50,14 +52,17 @@ describe('signing key', () => {
   });
 
   it('leaves the account key administration, and nobody verify, encrypt or decrypt with it', () => {
-    for (const action of ['kms:Verify', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant']) expect(principalsAllowed(action)).toEqual([]);
+    for (const action of ['kms:Verify', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant'])
+      expect(principalsAllowed(action)).toEqual([]);
     expect(principalsAllowed('kms:PutKeyPolicy')).toHaveLength(1);
     expect(keyStatements.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
   it('is not reachable through identity policies either', () => {
     const kmsActions = ofType('AWS::IAM::Policy').flatMap(([, policy]) =>
-      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith('kms:')),
+      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap((s) => asList(s.Action)).filter((a) =>
+        a.startsWith('kms:'),
+      ),
     );
     expect(kmsActions).toEqual([]);
   });
@@ -87,7 +92,9 @@ describe('token route', () => {
     const parent = resource.Properties.ParentId as { Ref?: string };
     return `${typeof parent.Ref === 'string' ? pathOf(parent.Ref) : ''}/${String(resource.Properties.PathPart)}`;
   };
-  const tokenMethods = ofType('AWS::ApiGateway::Method').filter(([, m]) => pathOf((m.Properties.ResourceId as { Ref: string }).Ref) === TOKEN_ENDPOINT_PATH);
+  const tokenMethods = ofType('AWS::ApiGateway::Method').filter(
+    ([, m]) => pathOf((m.Properties.ResourceId as { Ref: string }).Ref) === TOKEN_ENDPOINT_PATH,
+  );
 
   it('is POST only, with no authorizer and no API key, integrated with the token function', () => {
     expect(tokenMethods.map(([, m]) => m.Properties.HttpMethod)).toEqual(['POST']);
@@ -102,7 +109,12 @@ describe('token route', () => {
     expect(settings).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*' }),
-        expect.objectContaining({ ResourcePath: '/~1tenants~1{tenantId}~1oauth2~1token', HttpMethod: 'POST', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+        expect.objectContaining({
+          ResourcePath: '/~1tenants~1{tenantId}~1oauth2~1token',
+          HttpMethod: 'POST',
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 40,
+        }),
       ]),
     );
   });

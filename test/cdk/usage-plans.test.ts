@@ -88,14 +88,14 @@ describe('usage plans for both ways of onboarding', () => {
     expect(keysWithPlanOnStage().size).toBe(3);
   });
 
-  it('a tenant deployed from tenants.json is named its own plan\'s key', async () => {
+  it("a tenant deployed from tenants.json is named its own plan's key", async () => {
     await onboard(db, secrets, { kind: 'create', tenant: declaration });
     const key = await usageKeyFor('acme', secrets.values.get('secret-acme') ?? '');
     expect(key).toMatch(/-acme$/);
     expect(keysWithPlanOnStage().has(key ?? '')).toBe(true);
   });
 
-  it('a tenant added with scim-admin is named the shared plan\'s key', async () => {
+  it("a tenant added with scim-admin is named the shared plan's key", async () => {
     const connection: Connection = { db, secrets, local: false, secretIdOf: (id) => `secret-${id}`, close: () => undefined };
     const lines: string[] = [];
     await commands['tenants add']?.(connection, ['walk-in'], {}, { out: (line) => lines.push(line), progress: () => undefined });

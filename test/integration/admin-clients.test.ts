@@ -62,7 +62,10 @@ describe('scim-admin clients', () => {
   });
 
   it('rotate keeps the old secret for the overlap; revoke stops the client and its tokens', async () => {
-    const added = JSON.parse((await admin('clients', 'add', '--tenant', 'acme', '--json')).stdout) as { clientId: string; clientSecret: string };
+    const added = JSON.parse((await admin('clients', 'add', '--tenant', 'acme', '--json')).stdout) as {
+      clientId: string;
+      clientSecret: string;
+    };
     const { token } = await tokenStatus('acme', added.clientId, added.clientSecret);
     const rotated = await admin('clients', 'rotate', added.clientId, '--tenant', 'acme', '--overlap-hours', '1');
     expect(rotated.code).toBe(0);

@@ -36,7 +36,9 @@ async function withToken(tenant: string, token: string): Promise<number> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'scim-admin-'));
-  stack = await startTestStack({ tenants: ['acme', 'other', { tenantId: 'strict', settings: { requiredAttributes: { User: ['title'] } } }] });
+  stack = await startTestStack({
+    tenants: ['acme', 'other', { tenantId: 'strict', settings: { requiredAttributes: { User: ['title'] } } }],
+  });
   const call = async (path: string, body: Json) => (await stack.request('acme', 'POST', path, body)).body as Json;
   userId = (await call('/Users', { schemas: [USER], userName: 'Ada@Example.com', externalId: 'ext-ada', active: true })).id as string;
   await call('/Users', { schemas: [USER], userName: 'bob@example.com', active: false });
@@ -73,7 +75,10 @@ describe('scim-admin', () => {
   it('exports a tenant and imports it idempotently', async () => {
     const file = join(dataDir, 'acme.jsonl');
     expect((await admin('export', '--tenant', 'acme', '--file', file)).code).toBe(0);
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Json);
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
     expect(lines.map((l) => l.kind)).toEqual(['Export', 'User', 'User', 'Group', 'Membership']);
     const first = await admin('import', '--tenant', 'other', '--file', file);
     expect(first.stderr).not.toContain('rror');
@@ -85,7 +90,7 @@ describe('scim-admin', () => {
     expect((imported.body as Json).members).toEqual([expect.objectContaining({ value: userId })]);
   });
 
-  it('imports through the same rules as HTTP: the tenant\'s required attributes, versions and group versions', async () => {
+  it("imports through the same rules as HTTP: the tenant's required attributes, versions and group versions", async () => {
     const file = join(dataDir, 'acme-strict.jsonl');
     expect((await admin('export', '--tenant', 'acme', '--file', file)).code).toBe(0);
     const run = await admin('import', '--tenant', 'strict', '--file', file);
@@ -96,11 +101,19 @@ describe('scim-admin', () => {
     expect((await stack.request('strict', 'GET', `/Users/${userId}`)).status).toBe(404);
 
     const before = await stack.request('other', 'GET', `/Groups/${groupId}`);
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Json);
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
     const user = lines.find((l) => l.kind === 'User' && l.id === userId) as Json;
     const edited = join(dataDir, 'edited.jsonl');
-    await writeFile(edited, [lines[0], { ...user, resource: { ...user.resource, title: 'Imported' } }].map((l) => JSON.stringify(l)).join('\n'));
-    expect((await admin('import', '--tenant', 'other', '--file', edited)).stdout).toBe('created\t0\nupdated\t1\nunchanged\t0\nmemberships\t0\n');
+    await writeFile(
+      edited,
+      [lines[0], { ...user, resource: { ...user.resource, title: 'Imported' } }].map((l) => JSON.stringify(l)).join('\n'),
+    );
+    expect((await admin('import', '--tenant', 'other', '--file', edited)).stdout).toBe(
+      'created\t0\nupdated\t1\nunchanged\t0\nmemberships\t0\n',
+    );
     const updated = await stack.request('other', 'GET', `/Users/${userId}`);
     expect((updated.body as Json).title).toBe('Imported');
     expect(updated.headers.get('etag')).not.toBe((await stack.request('acme', 'GET', `/Users/${userId}`)).headers.get('etag'));

@@ -24,7 +24,12 @@ afterAll(async () => stack.stop());
 describe('POST /Bulk', () => {
   it('creates a user and a group holding it in one request, whatever the order (bulkId references)', async () => {
     const response = await bulk([
-      { method: 'POST', path: '/Groups', bulkId: 'g', data: { schemas: [GROUP], displayName: 'Bulk team', members: [{ value: 'bulkId:u' }] } },
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'g',
+        data: { schemas: [GROUP], displayName: 'Bulk team', members: [{ value: 'bulkId:u' }] },
+      },
       { method: 'POST', path: '/Users', bulkId: 'u', data: { schemas: [USER], userName: 'bulk@example.com' } },
     ]);
     expect(response.status).toBe(200);
@@ -39,7 +44,11 @@ describe('POST /Bulk', () => {
   it('runs PUT, PATCH and DELETE operations and reports each status', async () => {
     const created = (await call('POST', '/Users', { schemas: [USER], userName: 'ops@example.com' })).json;
     const response = await bulk([
-      { method: 'PATCH', path: `/Users/${created.id}`, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Bulked' }] } },
+      {
+        method: 'PATCH',
+        path: `/Users/${created.id}`,
+        data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Bulked' }] },
+      },
       { method: 'PUT', path: `/Users/${created.id}`, data: { schemas: [USER], userName: 'ops@example.com', nickName: 'Put' } },
       { method: 'DELETE', path: `/Users/${created.id}` },
       { method: 'DELETE', path: '/Users/no-such-user' },
@@ -62,7 +71,14 @@ describe('POST /Bulk', () => {
   });
 
   it('answers 409 for a reference no operation creates', async () => {
-    const response = await bulk([{ method: 'POST', path: '/Groups', bulkId: 'g2', data: { schemas: [GROUP], displayName: 'Dangling', members: [{ value: 'bulkId:nobody' }] } }]);
+    const response = await bulk([
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'g2',
+        data: { schemas: [GROUP], displayName: 'Dangling', members: [{ value: 'bulkId:nobody' }] },
+      },
+    ]);
     expect((response.json.Operations as Json[])[0]).toMatchObject({ status: '409' });
   });
 
@@ -71,7 +87,14 @@ describe('POST /Bulk', () => {
     expect(config.bulk).toMatchObject({ supported: true, maxOperations: 1000, maxPayloadSize: 1048576 });
     const tooMany = await bulk(Array.from({ length: 1001 }, (_, i) => ({ method: 'DELETE', path: `/Users/x${i}` })));
     expect(tooMany.status).toBe(413);
-    const tooBig = await bulk([{ method: 'POST', path: '/Users', bulkId: 'big', data: { schemas: [USER], userName: 'big@example.com', title: 'x'.repeat(1_100_000) } }]);
+    const tooBig = await bulk([
+      {
+        method: 'POST',
+        path: '/Users',
+        bulkId: 'big',
+        data: { schemas: [USER], userName: 'big@example.com', title: 'x'.repeat(1_100_000) },
+      },
+    ]);
     expect(tooBig.status).toBe(413);
   });
 
@@ -84,10 +107,19 @@ describe('POST /Bulk', () => {
 describe('POST /Bulk runs independent operations side by side, with the serial outcome', () => {
   const statuses = (response: { json: Json }) => (response.json.Operations as Json[]).map((o) => o.status);
   const names = async (tenant: string): Promise<string[]> =>
-    ((await stack.request(tenant, 'GET', '/Users?count=1000&attributes=userName')).body as Json).Resources.map((r: Json) => String(r.userName)).sort();
+    ((await stack.request(tenant, 'GET', '/Users?count=1000&attributes=userName')).body as Json).Resources.map((r: Json) =>
+      String(r.userName),
+    ).sort();
 
   it('answers 60 creates in request order, each with its own bulkId and location', async () => {
-    const response = await bulk(Array.from({ length: 60 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `p${i}`, data: { schemas: [USER], userName: `par${i}@example.com` } })));
+    const response = await bulk(
+      Array.from({ length: 60 }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `p${i}`,
+        data: { schemas: [USER], userName: `par${i}@example.com` },
+      })),
+    );
     const operations = response.json.Operations as Json[];
     expect(operations.map((o) => o.bulkId)).toEqual(Array.from({ length: 60 }, (_, i) => `p${i}`));
     expect(new Set(operations.map((o) => o.location)).size).toBe(60);
@@ -96,13 +128,29 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
   });
 
   it('gives a userName to the first of two creates in request order, however they overlap', async () => {
-    const filler = (k: number) => Array.from({ length: 6 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `f${k}-${i}`, data: { schemas: [USER], userName: `fill${k}-${i}@example.com` } }));
+    const filler = (k: number) =>
+      Array.from({ length: 6 }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `f${k}-${i}`,
+        data: { schemas: [USER], userName: `fill${k}-${i}@example.com` },
+      }));
     for (let round = 0; round < 3; round += 1) {
       const response = await bulk([
         ...filler(round * 2),
-        { method: 'POST', path: '/Users', bulkId: 'first', data: { schemas: [USER], userName: `twice${round}@example.com`, title: 'first' } },
+        {
+          method: 'POST',
+          path: '/Users',
+          bulkId: 'first',
+          data: { schemas: [USER], userName: `twice${round}@example.com`, title: 'first' },
+        },
         ...filler(round * 2 + 1),
-        { method: 'POST', path: '/Users', bulkId: 'second', data: { schemas: [USER], userName: `TWICE${round}@example.com`, title: 'second' } },
+        {
+          method: 'POST',
+          path: '/Users',
+          bulkId: 'second',
+          data: { schemas: [USER], userName: `TWICE${round}@example.com`, title: 'second' },
+        },
       ]);
       const byId = new Map((response.json.Operations as Json[]).map((o) => [o.bulkId, o]));
       expect(byId.get('first')?.status).toBe('201');
@@ -116,7 +164,11 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
       path: '/Users',
       bulkId: `d${k}`,
       // Pairs differ in case only: userName is caseExact false, so each pair is one name.
-      data: { schemas: [USER], userName: k % 2 === 0 ? `dup${k >> 1}@example.com` : `DUP${k >> 1}@example.com`, title: k % 2 === 0 ? 'first' : 'second' },
+      data: {
+        schemas: [USER],
+        userName: k % 2 === 0 ? `dup${k >> 1}@example.com` : `DUP${k >> 1}@example.com`,
+        title: k % 2 === 0 ? 'first' : 'second',
+      },
     }));
     const response = await bulk(ops);
     const operations = response.json.Operations as Json[];
@@ -133,7 +185,12 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
 
   it('counts 409s of creates sharing a transaction toward failOnErrors, and stops where serial processing stops', async () => {
     for (const k of [5, 12]) expect((await call('POST', '/Users', { schemas: [USER], userName: `cap${k}@example.com` })).status).toBe(201);
-    const ops = Array.from({ length: 40 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `c${i}`, data: { schemas: [USER], userName: `cap${i}@example.com` } }));
+    const ops = Array.from({ length: 40 }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `c${i}`,
+      data: { schemas: [USER], userName: `cap${i}@example.com` },
+    }));
     const response = await bulk(ops, { failOnErrors: 2 });
     expect(statuses(response)).toEqual(Array.from({ length: 13 }, (_, i) => ([5, 12].includes(i) ? '409' : '201')));
     const created = (await names(T)).filter((n) => n.startsWith('cap'));
@@ -145,9 +202,23 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
   it('resolves bulkId references to creates that come later in the request, for many operations at once', async () => {
     const n = 40;
     const ops = [
-      { method: 'POST', path: '/Groups', bulkId: 'team', data: { schemas: [GROUP], displayName: 'Late team', members: Array.from({ length: n }, (_, i) => ({ value: `bulkId:late${i}` })) } },
-      ...Array.from({ length: n }, (_, i) => ({ method: 'PATCH', path: `/Users/bulkId:late${i}`, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: `Late ${i}` }] } })),
-      ...Array.from({ length: n }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `late${i}`, data: { schemas: [USER], userName: `late${i}@example.com` } })),
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'team',
+        data: { schemas: [GROUP], displayName: 'Late team', members: Array.from({ length: n }, (_, i) => ({ value: `bulkId:late${i}` })) },
+      },
+      ...Array.from({ length: n }, (_, i) => ({
+        method: 'PATCH',
+        path: `/Users/bulkId:late${i}`,
+        data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: `Late ${i}` }] },
+      })),
+      ...Array.from({ length: n }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `late${i}`,
+        data: { schemas: [USER], userName: `late${i}@example.com` },
+      })),
     ];
     const response = await bulk(ops);
     const operations = response.json.Operations as Json[];
@@ -161,8 +232,16 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
   });
 
   it('answers 409 only for the creates whose userName is taken, when creates share transactions', async () => {
-    for (const k of [3, 11, 12, 25]) expect((await call('POST', '/Users', { schemas: [USER], userName: `taken${k}@example.com` })).status).toBe(201);
-    const response = await bulk(Array.from({ length: 30 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `t${i}`, data: { schemas: [USER], userName: `taken${i}@example.com` } })));
+    for (const k of [3, 11, 12, 25])
+      expect((await call('POST', '/Users', { schemas: [USER], userName: `taken${k}@example.com` })).status).toBe(201);
+    const response = await bulk(
+      Array.from({ length: 30 }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `t${i}`,
+        data: { schemas: [USER], userName: `taken${i}@example.com` },
+      })),
+    );
     expect(statuses(response)).toEqual(Array.from({ length: 30 }, (_, i) => ([3, 11, 12, 25].includes(i) ? '409' : '201')));
     const listed = (await names(T)).filter((n: string) => n.startsWith('taken'));
     expect(listed).toHaveLength(30);
@@ -181,11 +260,22 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
   it('runs an operation after the running create it refers to, in the same pass', async () => {
     const response = await bulk([
       { method: 'POST', path: '/Users', bulkId: 'dep', data: { schemas: [USER], userName: 'dep@example.com' } },
-      { method: 'PATCH', path: '/Users/bulkId:dep', data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Patched' }] } },
-      { method: 'POST', path: '/Groups', bulkId: 'depg', data: { schemas: [GROUP], displayName: 'Dep team', members: [{ value: 'bulkId:dep' }] } },
+      {
+        method: 'PATCH',
+        path: '/Users/bulkId:dep',
+        data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Patched' }] },
+      },
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'depg',
+        data: { schemas: [GROUP], displayName: 'Dep team', members: [{ value: 'bulkId:dep' }] },
+      },
     ]);
     expect(statuses(response)).toEqual(['201', '200', '201']);
-    const id = String((response.json.Operations as Json[])[0]?.location).split('/').pop();
+    const id = String((response.json.Operations as Json[])[0]?.location)
+      .split('/')
+      .pop();
     expect((await call('GET', `/Users/${id}`)).json.title).toBe('Patched');
   });
 
@@ -217,34 +307,52 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
     );
     let round = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 12 }), fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), async (mix, failOnErrors) => {
-        round += 1;
-        let users = 0;
-        const Operations = mix.map((op, i) => {
-          const name = (u: string) => `r${round}-${u}`;
-          switch (op.kind) {
-            case 'create':
-              return { method: 'POST', path: '/Users', bulkId: `u${users++}`, data: { schemas: [USER], ...(op.userName ? { userName: name(op.userName) } : {}) } };
-            case 'delete':
-              return { method: 'DELETE', path: `/Users/${op.target}` };
-            case 'rename':
-              return { method: 'PATCH', path: `/Users/${op.target}`, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: name(op.userName) }] } };
-            case 'replace':
-              return { method: 'PUT', path: `/Users/${op.target}`, data: { schemas: [USER], userName: name(op.userName) } };
-            case 'group':
-              return { method: 'POST', path: '/Groups', bulkId: `g${i}`, data: { schemas: [GROUP], displayName: `r${round}-g${i}`, members: [{ value: op.target }] } };
-          }
-        });
-        const body = { schemas: [BULK], Operations, ...(failOnErrors !== undefined ? { failOnErrors } : {}) };
-        process.env.SCIM_BULK_CONCURRENCY = '1';
-        const serial = await stack.request(SERIAL, 'POST', '/Bulk', body);
-        delete process.env.SCIM_BULK_CONCURRENCY;
-        const parallel = await stack.request(PARALLEL, 'POST', '/Bulk', body);
-        const shape = (r: { body: unknown }) => ((r.body as Json).Operations as Json[]).map((o) => `${o.bulkId ?? '-'}:${o.status}`);
-        expect(shape(parallel)).toEqual(shape(serial));
-        const own = (list: string[]) => list.filter((n: string) => n.startsWith(`r${round}-`));
-        expect(own(await names(PARALLEL))).toEqual(own(await names(SERIAL)));
-      }),
+      fc.asyncProperty(
+        fc.array(operation, { minLength: 1, maxLength: 12 }),
+        fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+        async (mix, failOnErrors) => {
+          round += 1;
+          let users = 0;
+          const Operations = mix.map((op, i) => {
+            const name = (u: string) => `r${round}-${u}`;
+            switch (op.kind) {
+              case 'create':
+                return {
+                  method: 'POST',
+                  path: '/Users',
+                  bulkId: `u${users++}`,
+                  data: { schemas: [USER], ...(op.userName ? { userName: name(op.userName) } : {}) },
+                };
+              case 'delete':
+                return { method: 'DELETE', path: `/Users/${op.target}` };
+              case 'rename':
+                return {
+                  method: 'PATCH',
+                  path: `/Users/${op.target}`,
+                  data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: name(op.userName) }] },
+                };
+              case 'replace':
+                return { method: 'PUT', path: `/Users/${op.target}`, data: { schemas: [USER], userName: name(op.userName) } };
+              case 'group':
+                return {
+                  method: 'POST',
+                  path: '/Groups',
+                  bulkId: `g${i}`,
+                  data: { schemas: [GROUP], displayName: `r${round}-g${i}`, members: [{ value: op.target }] },
+                };
+            }
+          });
+          const body = { schemas: [BULK], Operations, ...(failOnErrors !== undefined ? { failOnErrors } : {}) };
+          process.env.SCIM_BULK_CONCURRENCY = '1';
+          const serial = await stack.request(SERIAL, 'POST', '/Bulk', body);
+          delete process.env.SCIM_BULK_CONCURRENCY;
+          const parallel = await stack.request(PARALLEL, 'POST', '/Bulk', body);
+          const shape = (r: { body: unknown }) => ((r.body as Json).Operations as Json[]).map((o) => `${o.bulkId ?? '-'}:${o.status}`);
+          expect(shape(parallel)).toEqual(shape(serial));
+          const own = (list: string[]) => list.filter((n: string) => n.startsWith(`r${round}-`));
+          expect(own(await names(PARALLEL))).toEqual(own(await names(SERIAL)));
+        },
+      ),
       { numRuns: 25 },
     );
   });

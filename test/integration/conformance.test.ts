@@ -58,7 +58,11 @@ describe('/Users/ and /Groups/ with a trailing slash are the collections', () =>
 
 describe('sortBy with sortOrder=descending puts resources without a value first (RFC 7644 §3.4.2.3)', () => {
   it('orders by title both ways', async () => {
-    for (const [userName, title] of [['sort-a@example.com', 'Alpha'], ['sort-b@example.com', undefined], ['sort-c@example.com', 'Gamma']] as const) {
+    for (const [userName, title] of [
+      ['sort-a@example.com', 'Alpha'],
+      ['sort-b@example.com', undefined],
+      ['sort-c@example.com', 'Gamma'],
+    ] as const) {
       expect((await call('POST', '/Users', { schemas: [USER], userName, ...(title ? { title } : {}) })).status).toBe(201);
     }
     const names = async (order: string) => {
@@ -93,7 +97,10 @@ describe("Microsoft's tutorial, Example 2: nulls under names the schema lacks at
     manager: null,
   });
 
-  it.each([['tolerant', call], ['strict', strictCall]] as const)('is 201 in the %s dialect: null means unassigned (RFC 7643 §2.5)', async (_dialect, send) => {
+  it.each([
+    ['tolerant', call],
+    ['strict', strictCall],
+  ] as const)('is 201 in the %s dialect: null means unassigned (RFC 7643 §2.5)', async (_dialect, send) => {
     const created = await send('POST', '/Users', example2(`jyoung.${_dialect}@testuser.com`));
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ userName: `jyoung.${_dialect}@testuser.com`, displayName: 'Joy Young', schemas: [USER] });
@@ -128,7 +135,10 @@ describe('bare-word filter values (externalId eq jyoung)', () => {
 describe('a replace whose value filter matches nothing', () => {
   const withEmail = (send: typeof call, userName: string) =>
     send('POST', '/Users', { schemas: [USER], userName, emails: [{ type: 'work', value: userName }] });
-  const replaceNobody = { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'emails[value eq "nobody@example.com"].type', value: 'home' }] };
+  const replaceNobody = {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'replace', path: 'emails[value eq "nobody@example.com"].type', value: 'home' }],
+  };
 
   it('is 400 noTarget in the strict dialect (RFC 7644 §3.5.2.3), and the user is unchanged', async () => {
     const id = (await withEmail(strictCall, 'notarget@example.com')).json.id as string;
@@ -152,8 +162,14 @@ describe('changing members.value (immutable, RFC 7643 §4.2) is 400 mutability',
     ['replace', 'members[value eq "x"].value'],
     ['add', 'members.value'],
   ])('%s %s', async (op, path) => {
-    const group = await call('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Immutable ${op} ${path}` });
-    const refused = await call('PATCH', `/Groups/${group.json.id as string}`, { schemas: [PATCH_OP], Operations: [{ op, path, value: 'someone-else' }] });
+    const group = await call('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: `Immutable ${op} ${path}`,
+    });
+    const refused = await call('PATCH', `/Groups/${group.json.id as string}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op, path, value: 'someone-else' }],
+    });
     expect(refused.status).toBe(400);
     expect(refused.json).toMatchObject({ scimType: 'mutability' });
   });
@@ -162,7 +178,14 @@ describe('changing members.value (immutable, RFC 7643 §4.2) is 400 mutability',
 describe('attributes / excludedAttributes answer the same way everywhere', () => {
   let id: string;
   beforeAll(async () => {
-    id = (await call('POST', '/Users', { schemas: [USER], userName: 'proj@example.com', emails: [{ type: 'work', value: 'proj@example.com' }], title: 'Dr' })).json.id as string;
+    id = (
+      await call('POST', '/Users', {
+        schemas: [USER],
+        userName: 'proj@example.com',
+        emails: [{ type: 'work', value: 'proj@example.com' }],
+        title: 'Dr',
+      })
+    ).json.id as string;
   });
 
   it('a value filter (attributes=emails[type eq "work"]) is 400 invalidValue saying to name the attribute', async () => {

@@ -28,7 +28,12 @@ describe('change events (RFC 9967 SETs)', () => {
   let userId: string;
 
   it('announces a create as a SET whose toe is the resource lastModified to the millisecond, with its ETag', async () => {
-    const created = await request('POST', '/Users', { schemas: [USER], userName: 'pii.should.not.leak@example.com', displayName: 'Secret Name', externalId: 'ext-1' });
+    const created = await request('POST', '/Users', {
+      schemas: [USER],
+      userName: 'pii.should.not.leak@example.com',
+      displayName: 'Secret Name',
+      externalId: 'ext-1',
+    });
     const body = created.body as Json;
     userId = body.id as string;
     const [set, ...rest] = await eventsOf(userId);
@@ -40,7 +45,12 @@ describe('change events (RFC 9967 SETs)', () => {
       iat: expect.any(Number),
       aud: [`/tenants/${T}/scim/v2`],
       sub_id: { format: 'scim', uri: `/Users/${userId}`, id: userId, externalId: 'ext-1' },
-      events: { [`${PROV}:create:notice`]: { attributes: expect.arrayContaining(['userName', 'displayName']), version: created.headers.get('etag') } },
+      events: {
+        [`${PROV}:create:notice`]: {
+          attributes: expect.arrayContaining(['userName', 'displayName']),
+          version: created.headers.get('etag'),
+        },
+      },
       tenantId: T,
       resourceType: 'User',
     });
@@ -100,10 +110,16 @@ describe('change events in the full form (SCIM_EVENT_FORM=full)', () => {
   });
 
   it('carries the final representation in data, and advertises the :full URIs', async () => {
-    const created = (await request('POST', '/Users', { schemas: [USER], userName: 'full.form@example.com', title: 'Replicated' })).body as Json;
+    const created = (await request('POST', '/Users', { schemas: [USER], userName: 'full.form@example.com', title: 'Replicated' }))
+      .body as Json;
     const [set] = await eventsOf(created.id as string);
     expect(set?.events[`${PROV}:create:full`]).toEqual({
-      data: expect.objectContaining({ id: created.id, userName: 'full.form@example.com', title: 'Replicated', meta: expect.objectContaining({ version: 'W/"1"' }) }),
+      data: expect.objectContaining({
+        id: created.id,
+        userName: 'full.form@example.com',
+        title: 'Replicated',
+        meta: expect.objectContaining({ version: 'W/"1"' }),
+      }),
       version: 'W/"1"',
     });
     expect((await call('GET', '/ServiceProviderConfig')).securityEvents.eventUris).toContain(`${PROV}:create:full`);

@@ -61,7 +61,12 @@ describe('an extension changed between two starts on the same data', () => {
 
   it('stores a user under the first declaration', async () => {
     await start(first);
-    const created = await call('POST', '/Users', { schemas: [USER, ACME, LEGACY], userName: 'kept@acme.example', [ACME]: stored, [LEGACY]: { oldCode: 'L1' } });
+    const created = await call('POST', '/Users', {
+      schemas: [USER, ACME, LEGACY],
+      userName: 'kept@acme.example',
+      [ACME]: stored,
+      [LEGACY]: { oldCode: 'L1' },
+    });
     expect(created.status).toBe(201);
     id = created.json.id as string;
   });
@@ -82,10 +87,18 @@ describe('an extension changed between two starts on the same data', () => {
     const sorted = await call('GET', `/Users?sortBy=${ACME}:seats&sortOrder=descending`);
     expect(sorted.status).toBe(200);
     expect((sorted.json.Resources as Json[]).map((r) => r.id)).toEqual([id]);
-    const patched = await call('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: `${ACME}:region`, value: 'EU' }] });
+    const patched = await call('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', path: `${ACME}:region`, value: 'EU' }],
+    });
     expect(patched.status).toBe(200);
     expect(patched.json[ACME]).toEqual({ office: { building: 'B1' }, region: 'EU' });
-    const put = await call('PUT', `/Users/${id}`, { schemas: [USER, ACME], userName: 'kept@acme.example', displayName: 'Kept', [ACME]: { region: 'US' } });
+    const put = await call('PUT', `/Users/${id}`, {
+      schemas: [USER, ACME],
+      userName: 'kept@acme.example',
+      displayName: 'Kept',
+      [ACME]: { region: 'US' },
+    });
     expect(put.status).toBe(200);
     expect(put.json[ACME]).toEqual({ region: 'US' });
   });
@@ -98,7 +111,10 @@ describe('an extension changed between two starts on the same data', () => {
     expect(read.json[ACME]).toEqual({ tier: 'pro', seats: 5 });
     expect(read.json[LEGACY]).toEqual({ oldCode: 'L1' });
     // A retyped value is replaced by the next write that sets it.
-    const fixed = await call('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: `${ACME}:seats`, value: 6 }] });
+    const fixed = await call('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: `${ACME}:seats`, value: 6 }],
+    });
     expect(fixed.json[ACME]).toEqual({ tier: 'pro', seats: 6 });
   });
 });

@@ -21,10 +21,27 @@ const acmeSettings: TenantSettingsInput = {
       resourceType: 'User',
       required: false,
       attributes: [
-        { name: 'licenseTier', type: 'string', multiValued: false, required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none', canonicalValues: ['free', 'pro', 'enterprise'] },
+        {
+          name: 'licenseTier',
+          type: 'string',
+          multiValued: false,
+          required: false,
+          caseExact: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          uniqueness: 'none',
+          canonicalValues: ['free', 'pro', 'enterprise'],
+        },
         { name: 'seats', type: 'integer' },
         { name: 'badges', type: 'string', multiValued: true },
-        { name: 'office', type: 'complex', subAttributes: [{ name: 'building', type: 'string' }, { name: 'floor', type: 'integer' }] },
+        {
+          name: 'office',
+          type: 'complex',
+          subAttributes: [
+            { name: 'building', type: 'string' },
+            { name: 'floor', type: 'integer' },
+          ],
+        },
         { name: 'discount', type: 'decimal' },
         { name: 'trial', type: 'boolean' },
         { name: 'renewsAt', type: 'dateTime' },
@@ -55,11 +72,7 @@ describe('a tenant schema extension over HTTP', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({
-      tenants: [
-        { tenantId: 'acme', settings: acmeSettings },
-        { tenantId: 'badge', settings: badgeSettings },
-        'other',
-      ],
+      tenants: [{ tenantId: 'acme', settings: acmeSettings }, { tenantId: 'badge', settings: badgeSettings }, 'other'],
     });
   });
   afterAll(async () => stack.stop());
@@ -119,7 +132,17 @@ describe('a tenant schema extension over HTTP', () => {
         }),
       );
       const lower = names.map((n: string) => n.toLowerCase());
-      for (const wanted of ['externalId', 'userName', 'name.givenName', 'emails.value', 'members', `${ENTERPRISE}:manager`, `${ENTERPRISE}:department`, `${ACME}:seats`, `${ACME}:office.floor`]) {
+      for (const wanted of [
+        'externalId',
+        'userName',
+        'name.givenName',
+        'emails.value',
+        'members',
+        `${ENTERPRISE}:manager`,
+        `${ENTERPRISE}:department`,
+        `${ACME}:seats`,
+        `${ACME}:office.floor`,
+      ]) {
         expect(lower).toContain(wanted.toLowerCase());
       }
       const group = schemas.find((s) => s.id === GROUP) as Json;
@@ -133,8 +156,13 @@ describe('a tenant schema extension over HTTP', () => {
         { schema: ACME, required: false },
       ]);
       expect((await call('GET', '/ResourceTypes/Group')).json.schemaExtensions).toEqual([{ schema: ACME_GROUP, required: false }]);
-      expect((await call('GET', '/ResourceTypes/User', undefined, 'badge')).json.schemaExtensions).toContainEqual({ schema: BADGE, required: true });
-      expect((await call('GET', '/ResourceTypes/User', undefined, 'other')).json.schemaExtensions).toEqual([{ schema: ENTERPRISE, required: false }]);
+      expect((await call('GET', '/ResourceTypes/User', undefined, 'badge')).json.schemaExtensions).toContainEqual({
+        schema: BADGE,
+        required: true,
+      });
+      expect((await call('GET', '/ResourceTypes/User', undefined, 'other')).json.schemaExtensions).toEqual([
+        { schema: ENTERPRISE, required: false },
+      ]);
     });
   });
 
@@ -160,7 +188,12 @@ describe('a tenant schema extension over HTTP', () => {
     });
 
     it('accepts extension attributes as fully qualified top-level keys and in any case', async () => {
-      const created = await call('POST', '/Users', { schemas: [USER], userName: 'flat@acme.example', [`${ACME}:SEATS`]: 7, [ACME.toUpperCase()]: { licensetier: 'free' } });
+      const created = await call('POST', '/Users', {
+        schemas: [USER],
+        userName: 'flat@acme.example',
+        [`${ACME}:SEATS`]: 7,
+        [ACME.toUpperCase()]: { licensetier: 'free' },
+      });
       expect(created.status).toBe(201);
       expect(created.json[ACME]).toEqual({ seats: 7, licenseTier: 'free' });
     });
@@ -185,7 +218,11 @@ describe('a tenant schema extension over HTTP', () => {
     });
 
     it('keeps the Group extension to groups', async () => {
-      const group = await call('POST', '/Groups', { schemas: [GROUP, ACME_GROUP], displayName: 'Finance', [ACME_GROUP]: { costCenter: 'CC-1' } });
+      const group = await call('POST', '/Groups', {
+        schemas: [GROUP, ACME_GROUP],
+        displayName: 'Finance',
+        [ACME_GROUP]: { costCenter: 'CC-1' },
+      });
       expect(group.status).toBe(201);
       expect(group.json[ACME_GROUP]).toEqual({ costCenter: 'CC-1' });
       const onUser = await call('POST', '/Users', { schemas: [USER], userName: 'g@acme.example', [ACME_GROUP]: { costCenter: 'x' } });
@@ -209,13 +246,27 @@ describe('a tenant schema extension over HTTP', () => {
     });
 
     it('URN paths for single, multi-valued and complex attributes, add and remove', async () => {
-      expect((await patch(id, [{ op: 'Add', path: `${ACME}:licenseTier`, value: 'enterprise' }])).json[ACME].licenseTier).toBe('enterprise');
-      expect((await patch(id, [{ op: 'add', path: `${ACME}:badges`, value: ['platinum'] }])).json[ACME].badges).toEqual(['gold', 'early', 'platinum']);
-      expect((await patch(id, [{ op: 'remove', path: `${ACME}:badges`, value: ['early'] }])).json[ACME].badges).toEqual(['gold', 'platinum']);
-      expect((await patch(id, [{ op: 'replace', path: `${ACME}:office`, value: { building: 'B7' } }])).json[ACME].office).toEqual({ building: 'B7', floor: 4 });
+      expect((await patch(id, [{ op: 'Add', path: `${ACME}:licenseTier`, value: 'enterprise' }])).json[ACME].licenseTier).toBe(
+        'enterprise',
+      );
+      expect((await patch(id, [{ op: 'add', path: `${ACME}:badges`, value: ['platinum'] }])).json[ACME].badges).toEqual([
+        'gold',
+        'early',
+        'platinum',
+      ]);
+      expect((await patch(id, [{ op: 'remove', path: `${ACME}:badges`, value: ['early'] }])).json[ACME].badges).toEqual([
+        'gold',
+        'platinum',
+      ]);
+      expect((await patch(id, [{ op: 'replace', path: `${ACME}:office`, value: { building: 'B7' } }])).json[ACME].office).toEqual({
+        building: 'B7',
+        floor: 4,
+      });
       expect((await patch(id, [{ op: 'Remove', path: `${ACME}:avatar` }])).json[ACME].avatar).toBeUndefined();
       expect((await patch(id, [{ op: 'replace', path: `${ACME}:discount`, value: '7.25' }])).json[ACME].discount).toBe(7.25);
-      expect((await patch(id, [{ op: 'replace', path: `${ACME}:renewsAt`, value: '2028-02-29T00:00:00Z' }])).json[ACME].renewsAt).toBe('2028-02-29T00:00:00Z');
+      expect((await patch(id, [{ op: 'replace', path: `${ACME}:renewsAt`, value: '2028-02-29T00:00:00Z' }])).json[ACME].renewsAt).toBe(
+        '2028-02-29T00:00:00Z',
+      );
     });
 
     it('the extension URN itself as path, its value an object of attributes', async () => {
@@ -246,7 +297,11 @@ describe('a tenant schema extension over HTTP', () => {
     });
 
     it('PUT replaces the extension attributes', async () => {
-      const put = await call('PUT', `/Users/${id}`, { schemas: [USER, ACME], userName: 'patch@acme.example', [ACME]: { seats: 1, badges: ['solo'] } });
+      const put = await call('PUT', `/Users/${id}`, {
+        schemas: [USER, ACME],
+        userName: 'patch@acme.example',
+        [ACME]: { seats: 1, badges: ['solo'] },
+      });
       expect(put.status).toBe(200);
       expect(put.json[ACME]).toEqual({ seats: 1, badges: ['solo'] });
       const cleared = await call('PUT', `/Users/${id}`, { schemas: [USER], userName: 'patch@acme.example' });
@@ -259,12 +314,35 @@ describe('a tenant schema extension over HTTP', () => {
     const ids: Record<string, string> = {};
     beforeAll(async () => {
       const rows: [string, Json][] = [
-        ['f1', { licenseTier: 'free', seats: 1, office: { building: 'A', floor: 1 }, trial: true, renewsAt: '2027-01-01T00:00:00Z', badges: ['x'], devices: [{ value: 'd1', type: 'laptop' }] }],
-        ['f2', { licenseTier: 'pro', seats: 20, office: { building: 'B', floor: 2 }, trial: false, renewsAt: '2027-06-01T00:00:00Z', badges: ['y'], devices: [{ value: 'd2', type: 'phone' }] }],
+        [
+          'f1',
+          {
+            licenseTier: 'free',
+            seats: 1,
+            office: { building: 'A', floor: 1 },
+            trial: true,
+            renewsAt: '2027-01-01T00:00:00Z',
+            badges: ['x'],
+            devices: [{ value: 'd1', type: 'laptop' }],
+          },
+        ],
+        [
+          'f2',
+          {
+            licenseTier: 'pro',
+            seats: 20,
+            office: { building: 'B', floor: 2 },
+            trial: false,
+            renewsAt: '2027-06-01T00:00:00Z',
+            badges: ['y'],
+            devices: [{ value: 'd2', type: 'phone' }],
+          },
+        ],
         ['f3', { licenseTier: 'PRO', seats: 3, office: { building: 'C', floor: 9 }, discount: 0.5, renewsAt: '2028-01-01T00:00:00Z' }],
       ];
       for (const [name, extension] of rows) {
-        ids[name] = (await call('POST', '/Users', { schemas: [USER, ACME], userName: `${name}@filter.example`, [ACME]: extension })).json.id as string;
+        ids[name] = (await call('POST', '/Users', { schemas: [USER, ACME], userName: `${name}@filter.example`, [ACME]: extension })).json
+          .id as string;
       }
     });
     const found = async (filter: string, extra = '') => {
@@ -286,8 +364,15 @@ describe('a tenant schema extension over HTTP', () => {
     });
 
     it('sorts by an extension attribute', async () => {
-      const sorted = await call('GET', `/Users?filter=${encodeURIComponent('userName ew "@filter.example"')}&sortBy=${ACME}:seats&sortOrder=descending`);
-      expect((sorted.json.Resources as Json[]).map((r) => r.userName)).toEqual(['f2@filter.example', 'f3@filter.example', 'f1@filter.example']);
+      const sorted = await call(
+        'GET',
+        `/Users?filter=${encodeURIComponent('userName ew "@filter.example"')}&sortBy=${ACME}:seats&sortOrder=descending`,
+      );
+      expect((sorted.json.Resources as Json[]).map((r) => r.userName)).toEqual([
+        'f2@filter.example',
+        'f3@filter.example',
+        'f1@filter.example',
+      ]);
     });
 
     it('projects with URN names, returned "request" only when asked', async () => {
@@ -340,7 +425,12 @@ describe('a tenant schema extension over HTTP', () => {
       const half = await call('POST', '/Users', { schemas: [USER, BADGE], userName: 'a@badge.example', [BADGE]: { site: 'HQ' } }, 'badge');
       expect(half.status).toBe(400);
       expect(half.json.detail).toContain(`${BADGE}:badgeNumber`);
-      const ok = await call('POST', '/Users', { schemas: [USER, BADGE], userName: 'a@badge.example', [BADGE]: { badgeNumber: 'B-1' } }, 'badge');
+      const ok = await call(
+        'POST',
+        '/Users',
+        { schemas: [USER, BADGE], userName: 'a@badge.example', [BADGE]: { badgeNumber: 'B-1' } },
+        'badge',
+      );
       expect(ok.status).toBe(201);
       const removed = await patch(ok.json.id as string, [{ op: 'remove', path: `${BADGE}:badgeNumber` }], 'badge');
       expect(removed.status).toBe(400);
@@ -352,17 +442,27 @@ describe('a tenant schema extension over HTTP', () => {
       const created = await call(
         'POST',
         '/Users',
-        { schemas: [USER, BADGE], userName: 'b@badge.example', favoriteColor: 'blue', emails: [{ value: 'b@badge.example', label: 'x' }], [BADGE]: { badgeNumber: 'B-2', shoeSize: 44 } },
+        {
+          schemas: [USER, BADGE],
+          userName: 'b@badge.example',
+          favoriteColor: 'blue',
+          emails: [{ value: 'b@badge.example', label: 'x' }],
+          [BADGE]: { badgeNumber: 'B-2', shoeSize: 44 },
+        },
         'badge',
       );
       expect(created.status).toBe(201);
       expect(created.json.favoriteColor).toBeUndefined();
       expect(created.json.emails).toEqual([{ value: 'b@badge.example' }]);
       expect(created.json[BADGE]).toEqual({ badgeNumber: 'B-2' });
-      const patched = await patch(created.json.id as string, [
-        { op: 'replace', path: 'favoriteColor', value: 'red' },
-        { op: 'replace', value: { [`${ACME}:seats`]: 3, displayName: 'B' } },
-      ], 'badge');
+      const patched = await patch(
+        created.json.id as string,
+        [
+          { op: 'replace', path: 'favoriteColor', value: 'red' },
+          { op: 'replace', value: { [`${ACME}:seats`]: 3, displayName: 'B' } },
+        ],
+        'badge',
+      );
       expect(patched.status).toBe(200);
       expect(patched.json.displayName).toBe('B');
       expect(patched.json[ACME]).toBeUndefined();

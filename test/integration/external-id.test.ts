@@ -43,7 +43,10 @@ describe('externalId uniqueness per tenant', () => {
     }
     // caseExact: another case is another value.
     expect(ids(await call('GET', `/Users${byExternalId('JDOE')}`))).toEqual([]);
-    const renamed = await call('PATCH', `/Users/${created[0]}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'externalId', value: 'jdoe2' }] });
+    const renamed = await call('PATCH', `/Users/${created[0]}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'externalId', value: 'jdoe2' }],
+    });
     expect(renamed.status).toBe(200);
     expect(ids(await call('GET', `/Users${byExternalId('jdoe')}`))).toEqual([created[1], created[2]].sort());
     expect(ids(await call('GET', `/Users${byExternalId('jdoe2')}`))).toEqual([created[0]]);
@@ -78,7 +81,10 @@ describe('externalId uniqueness per tenant', () => {
     expect(next.status).toBe(201);
     expect(ids(await call('GET', `/Users${byExternalId('legacy-1')}`))).toEqual([old.json.id, next.json.id].sort());
     // The old user moves on: its old item no longer matches (the filter judges every candidate).
-    await call('PATCH', `/Users/${old.json.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'externalId', value: 'legacy-2' }] });
+    await call('PATCH', `/Users/${old.json.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'externalId', value: 'legacy-2' }],
+    });
     expect(ids(await call('GET', `/Users${byExternalId('legacy-1')}`))).toEqual([next.json.id]);
     expect(ids(await call('GET', `/Users${byExternalId('legacy-2')}`))).toEqual([old.json.id]);
   });

@@ -71,7 +71,11 @@ describe('If-Match on every group write (finding 1, 4)', () => {
     const users = await createUsers(5);
     const group = await createGroup();
     const responses = await Promise.all(
-      users.map((id) => withHeaders('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: id }] }), { 'If-Match': group.etag })),
+      users.map((id) =>
+        withHeaders('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: id }] }), {
+          'If-Match': group.etag,
+        }),
+      ),
     );
     expect(statuses(responses)).toEqual([204, 412, 412, 412, 412]);
     const winner = users[responses.findIndex((r) => r.status === 204)];
@@ -82,7 +86,9 @@ describe('If-Match on every group write (finding 1, 4)', () => {
     const [a, b] = await createUsers(2);
     const group = await createGroup();
     expect((await call('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: a }] }))).status).toBe(204);
-    const stale = await withHeaders('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: b }] }), { 'If-Match': group.etag });
+    const stale = await withHeaders('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: b }] }), {
+      'If-Match': group.etag,
+    });
     expect(stale.status).toBe(412);
     expect(await groupState(group.id)).toMatchObject({ members: [a], version: 'W/"2"' });
   });
@@ -93,7 +99,11 @@ describe('If-Match on every group write (finding 1, 4)', () => {
       const group = await createGroup();
       const responses = await Promise.all([
         withHeaders('DELETE', `/Groups/${group.id}`, undefined, { 'If-Match': group.etag }),
-        ...users.map((id) => withHeaders('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: id }] }), { 'If-Match': group.etag })),
+        ...users.map((id) =>
+          withHeaders('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: id }] }), {
+            'If-Match': group.etag,
+          }),
+        ),
       ]);
       const won = responses.filter((r) => r.status === 204);
       expect(won).toHaveLength(1);
@@ -121,7 +131,9 @@ describe('concurrent member-list replacements (finding 2)', () => {
   it('ends five concurrent PATCH replaces of members with exactly one of them', async () => {
     const users = await createUsers(5);
     const group = await createGroup(users);
-    await Promise.all(users.map((id) => call('PATCH', `/Groups/${group.id}`, patch({ op: 'replace', path: 'members', value: [{ value: id }] }))));
+    await Promise.all(
+      users.map((id) => call('PATCH', `/Groups/${group.id}`, patch({ op: 'replace', path: 'members', value: [{ value: id }] }))),
+    );
     expect((await groupState(group.id)).members).toHaveLength(1);
   });
 
@@ -130,7 +142,11 @@ describe('concurrent member-list replacements (finding 2)', () => {
     const [kept, ...adders] = users as [string, ...string[]];
     const group = await createGroup();
     const responses = await Promise.all([
-      call('PUT', `/Groups/${group.id}?excludedAttributes=members`, { schemas: [GROUP], displayName: 'Through', members: [{ value: kept }] }),
+      call('PUT', `/Groups/${group.id}?excludedAttributes=members`, {
+        schemas: [GROUP],
+        displayName: 'Through',
+        members: [{ value: kept }],
+      }),
       ...adders.map((id) => call('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: id }] }))),
     ]);
     expect(statuses(responses)).toEqual([200, ...adders.map(() => 204)]);
@@ -145,7 +161,14 @@ describe('concurrent member-list replacements (finding 2)', () => {
     const users = await createUsers(5);
     const group = await createGroup();
     const responses = await Promise.all(
-      users.map((id) => withHeaders('PUT', `/Groups/${group.id}`, { schemas: [GROUP], displayName: 'Pinned', members: [{ value: id }] }, { 'If-Match': group.etag })),
+      users.map((id) =>
+        withHeaders(
+          'PUT',
+          `/Groups/${group.id}`,
+          { schemas: [GROUP], displayName: 'Pinned', members: [{ value: id }] },
+          { 'If-Match': group.etag },
+        ),
+      ),
     );
     expect(statuses(responses)).toEqual([200, 412, 412, 412, 412]);
     expect((await groupState(group.id)).members).toEqual([users[responses.findIndex((r) => r.status === 200)]]);
@@ -157,7 +180,9 @@ describe('concurrent member-list replacements (finding 2)', () => {
     const extra = pool.slice(240);
     const group = await createGroup(pool.slice(0, 10));
     const responses = await Promise.all([
-      ...sets.map((ids, i) => call('PUT', `/Groups/${group.id}?excludedAttributes=members`, { schemas: [GROUP], displayName: `Big ${i}`, members: refs(ids) })),
+      ...sets.map((ids, i) =>
+        call('PUT', `/Groups/${group.id}?excludedAttributes=members`, { schemas: [GROUP], displayName: `Big ${i}`, members: refs(ids) }),
+      ),
       ...extra.map((id) => call('PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: [{ value: id }] }))),
     ]);
     expect(responses.every((r) => r.status === 200 || r.status === 204)).toBe(true);
@@ -178,7 +203,9 @@ describe('a group created with more members than one transaction holds', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('W/"1"');
     expect((created.json.members as Json[]).map((m) => m.value).sort()).toEqual([...users].sort());
-    expect((await call('PATCH', `/Groups/${created.json.id}`, patch({ op: 'remove', path: 'members', value: [{ value: users[0] }] }))).status).toBe(204);
+    expect(
+      (await call('PATCH', `/Groups/${created.json.id}`, patch({ op: 'remove', path: 'members', value: [{ value: users[0] }] }))).status,
+    ).toBe(204);
     expect((await groupState(created.json.id as string)).members).toHaveLength(149);
   }, 60_000);
 });
@@ -205,7 +232,11 @@ describe('a failing PATCH is atomic (finding 3)', () => {
     const response = await call(
       'PATCH',
       `/Groups/${group.id}`,
-      patch({ op: 'remove', path: 'members', value: [{ value: a }] }, { op: 'add', path: 'members', value: [{ value: b }] }, { op: 'replace', path: 'noSuchAttribute', value: 1 }),
+      patch(
+        { op: 'remove', path: 'members', value: [{ value: a }] },
+        { op: 'add', path: 'members', value: [{ value: b }] },
+        { op: 'replace', path: 'noSuchAttribute', value: 1 },
+      ),
     );
     expect(response.status).toBe(400);
     expect(await groupState(group.id)).toEqual(before);
@@ -219,8 +250,15 @@ describe('an interrupted large change is finished by the next writer (roll forwa
     const record = await readGroup(stack.stack.db, T, group.id);
     if (!record) throw new Error('group missing');
     // A holder whose time ran out before its first batch write: lease and intent stored, members not.
-    const change = { before: record.stored, resource: { ...record.stored.resource, displayName: 'Rolled forward' }, put: users.slice(5), remove: users.slice(0, 2) };
-    await expect(commitGroupChange(stack.stack.db, T, change, 'crashed-holder', { writeDeadline: Date.now() - 1, marginMs: 0 })).rejects.toBeInstanceOf(GroupChangeUnfinished);
+    const change = {
+      before: record.stored,
+      resource: { ...record.stored.resource, displayName: 'Rolled forward' },
+      put: users.slice(5),
+      remove: users.slice(0, 2),
+    };
+    await expect(
+      commitGroupChange(stack.stack.db, T, change, 'crashed-holder', { writeDeadline: Date.now() - 1, marginMs: 0 }),
+    ).rejects.toBeInstanceOf(GroupChangeUnfinished);
     expect((await groupState(group.id)).members).toEqual(users.slice(0, 5).sort());
 
     const [late] = await createUsers(1);
@@ -266,7 +304,12 @@ describe('no value is silently changed (findings 5, 6)', () => {
     expect([small.status, (small.body as Json).externalId]).toEqual([201, '123456789012345']);
     const filter = await call('GET', `/Users?filter=${encodeURIComponent('externalId eq 12345678901234567890')}`);
     expect([filter.status, filter.json.scimType]).toEqual([400, 'invalidFilter']);
-    const patched = await stack.request(T, 'PATCH', `/Users/${a.json.id}`, `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"replace","path":"externalId","value":98765432109876543210}]}`);
+    const patched = await stack.request(
+      T,
+      'PATCH',
+      `/Users/${a.json.id}`,
+      `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"replace","path":"externalId","value":98765432109876543210}]}`,
+    );
     expect(patched.status).toBe(400);
   });
 });
@@ -293,8 +336,18 @@ describe('uniqueness in Unicode NFC', () => {
     expect(created.status).toBe(201);
     // Rewrite its key as the code before NFC keys did: lower-cased only, here decomposed.
     const { db } = stack.stack;
-    const item = { ...keys.unique(T, 'User', 'userName', legacy.toLowerCase()), entity: 'UniqueValue', tenantId: T, resourceType: 'User', attribute: 'userName', value: legacy.toLowerCase(), ownerId: created.json.id };
-    await db.client.send(new DeleteCommand({ TableName: db.table, Key: keys.unique(T, 'User', 'userName', legacy.toLowerCase().normalize('NFC')) }));
+    const item = {
+      ...keys.unique(T, 'User', 'userName', legacy.toLowerCase()),
+      entity: 'UniqueValue',
+      tenantId: T,
+      resourceType: 'User',
+      attribute: 'userName',
+      value: legacy.toLowerCase(),
+      ownerId: created.json.id,
+    };
+    await db.client.send(
+      new DeleteCommand({ TableName: db.table, Key: keys.unique(T, 'User', 'userName', legacy.toLowerCase().normalize('NFC')) }),
+    );
     await db.client.send(new PutCommand({ TableName: db.table, Item: item }));
     const found = await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "ren\u00e9@example.com"`)}`);
     expect(found.json.Resources.map((u: Json) => u.id)).toEqual([created.json.id]);
@@ -321,23 +374,25 @@ describe('property: concurrent group writes end as some serial order of the ackn
 
   /** Names are unique per run: displayName is unique in the tenant. */
   const nameOf = (run: number, name: number) => `${NAMES[name]}-${run}`;
-  const apply = (run: number) => (state: State, o: Op): State => {
-    const members = new Set(state.members);
-    switch (o.kind) {
-      case 'add':
-        o.users.forEach((u) => members.add(u));
-        return { ...state, members };
-      case 'remove':
-        o.users.forEach((u) => members.delete(u));
-        return { ...state, members };
-      case 'replace':
-        return { ...state, members: new Set(o.users) };
-      case 'put':
-        return { displayName: nameOf(run, o.name), members: new Set(o.users) };
-      case 'rename':
-        return { ...state, displayName: nameOf(run, o.name) };
-    }
-  };
+  const apply =
+    (run: number) =>
+    (state: State, o: Op): State => {
+      const members = new Set(state.members);
+      switch (o.kind) {
+        case 'add':
+          o.users.forEach((u) => members.add(u));
+          return { ...state, members };
+        case 'remove':
+          o.users.forEach((u) => members.delete(u));
+          return { ...state, members };
+        case 'replace':
+          return { ...state, members: new Set(o.users) };
+        case 'put':
+          return { displayName: nameOf(run, o.name), members: new Set(o.users) };
+        case 'rename':
+          return { ...state, displayName: nameOf(run, o.name) };
+      }
+    };
 
   function* permutations<T>(items: readonly T[]): Generator<T[]> {
     if (items.length <= 1) {
@@ -353,38 +408,52 @@ describe('property: concurrent group writes end as some serial order of the ackn
     const ids = await createUsers(4);
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 2, maxLength: 5 }), fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }), async (ops, initial) => {
-        run += 1;
-        const displayName = `Prop ${run} ${Math.random()}`;
-        const created = await call('POST', '/Groups', { schemas: [GROUP], displayName, members: refs(initial.map((u) => ids[u] as string)) });
-        expect(created.status).toBe(201);
-        const id = created.json.id as string;
-        const etag = created.headers.get('etag') as string;
-        const named = (o: { name: number }) => nameOf(run, o.name);
-        const send = (o: Op) => {
-          const headers: Record<string, string> = o.pinned ? { 'If-Match': etag } : {};
-          const members = 'users' in o ? refs(o.users.map((u) => ids[u] as string)) : [];
-          switch (o.kind) {
-            case 'put':
-              return withHeaders('PUT', `/Groups/${id}`, { schemas: [GROUP], displayName: named(o), members }, headers);
-            case 'rename':
-              return withHeaders('PATCH', `/Groups/${id}`, patch({ op: 'replace', path: 'displayName', value: named(o) }), headers);
-            default:
-              return withHeaders('PATCH', `/Groups/${id}`, patch({ op: o.kind, path: 'members', value: members }), headers);
-          }
-        };
-        const responses = await Promise.all(ops.map(send));
-        for (const r of responses) expect([200, 204, 412]).toContain(r.status);
-        const acked = ops.filter((_, i) => (responses[i]?.status ?? 0) < 300);
-        const final = await groupState(id);
-        const seen = { displayName: final.displayName, members: final.members.map((m) => ids.indexOf(m)).sort().join(',') };
-        const start: State = { displayName, members: new Set(initial) };
-        const reachable = [...permutations(acked)].some((order) => {
-          const end = order.reduce(apply(run), start);
-          return end.displayName === seen.displayName && [...end.members].sort().join(',') === seen.members;
-        });
-        expect({ ops, statuses: responses.map((r) => r.status), seen, reachable }).toMatchObject({ reachable: true });
-      }),
+      fc.asyncProperty(
+        fc.array(op, { minLength: 2, maxLength: 5 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
+        async (ops, initial) => {
+          run += 1;
+          const displayName = `Prop ${run} ${Math.random()}`;
+          const created = await call('POST', '/Groups', {
+            schemas: [GROUP],
+            displayName,
+            members: refs(initial.map((u) => ids[u] as string)),
+          });
+          expect(created.status).toBe(201);
+          const id = created.json.id as string;
+          const etag = created.headers.get('etag') as string;
+          const named = (o: { name: number }) => nameOf(run, o.name);
+          const send = (o: Op) => {
+            const headers: Record<string, string> = o.pinned ? { 'If-Match': etag } : {};
+            const members = 'users' in o ? refs(o.users.map((u) => ids[u] as string)) : [];
+            switch (o.kind) {
+              case 'put':
+                return withHeaders('PUT', `/Groups/${id}`, { schemas: [GROUP], displayName: named(o), members }, headers);
+              case 'rename':
+                return withHeaders('PATCH', `/Groups/${id}`, patch({ op: 'replace', path: 'displayName', value: named(o) }), headers);
+              default:
+                return withHeaders('PATCH', `/Groups/${id}`, patch({ op: o.kind, path: 'members', value: members }), headers);
+            }
+          };
+          const responses = await Promise.all(ops.map(send));
+          for (const r of responses) expect([200, 204, 412]).toContain(r.status);
+          const acked = ops.filter((_, i) => (responses[i]?.status ?? 0) < 300);
+          const final = await groupState(id);
+          const seen = {
+            displayName: final.displayName,
+            members: final.members
+              .map((m) => ids.indexOf(m))
+              .sort()
+              .join(','),
+          };
+          const start: State = { displayName, members: new Set(initial) };
+          const reachable = [...permutations(acked)].some((order) => {
+            const end = order.reduce(apply(run), start);
+            return end.displayName === seen.displayName && [...end.members].sort().join(',') === seen.members;
+          });
+          expect({ ops, statuses: responses.map((r) => r.status), seen, reachable }).toMatchObject({ reachable: true });
+        },
+      ),
       { numRuns: 25 },
     );
   }, 120_000);

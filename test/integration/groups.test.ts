@@ -78,7 +78,11 @@ describe("Microsoft's tutorial flow", () => {
     expect(renamed.status).toBe(204);
 
     const [a, b, c] = [await createUser(), await createUser(), await createUser()];
-    const added = await call('PATCH', `/Groups/${group.id}`, patch({ op: 'Add', path: 'members', value: [a, b, c].map((value) => ({ $ref: null, value })) }));
+    const added = await call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patch({ op: 'Add', path: 'members', value: [a, b, c].map((value) => ({ $ref: null, value })) }),
+    );
     expect(added.status).toBe(204);
     expect(await memberIds(group.id)).toEqual([a, b, c].sort());
 
@@ -104,7 +108,9 @@ describe('memberships', () => {
     for (let i = 0; i < 2; i += 1) {
       expect((await call('PATCH', `/Groups/${group.id}`, patch({ op: 'Add', path: 'members', value: [{ value: a }] }))).status).toBe(204);
     }
-    expect((await call('PATCH', `/Groups/${group.id}`, patch({ op: 'Remove', path: 'members', value: [{ value: absent }] }))).status).toBe(204);
+    expect((await call('PATCH', `/Groups/${group.id}`, patch({ op: 'Remove', path: 'members', value: [{ value: absent }] }))).status).toBe(
+      204,
+    );
     expect(await memberIds(group.id)).toEqual([a]);
   });
 
@@ -225,7 +231,10 @@ describe('a 10,000-member group', () => {
     const seen: string[] = [];
     let cursor = '';
     for (let page = 0; page < 20; page += 1) {
-      const response = await call('GET', `/Users?filter=${q(`groups.value eq "${group.id}"`)}&attributes=id&count=1000&cursor=${encodeURIComponent(cursor)}`);
+      const response = await call(
+        'GET',
+        `/Users?filter=${q(`groups.value eq "${group.id}"`)}&attributes=id&count=1000&cursor=${encodeURIComponent(cursor)}`,
+      );
       expect([response.status, response.json.detail]).toEqual([200, undefined]);
       seen.push(...(response.json.Resources as Json[]).map((u) => u.id as string));
       if (!response.json.nextCursor) break;

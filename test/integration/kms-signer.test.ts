@@ -56,20 +56,26 @@ describeWithMoto('KMS access-token signer', {
       const { accessToken } = await issue(signer);
       const signature = Buffer.from(accessToken.split('.')[2] ?? '', 'base64url');
       expect(signature).toHaveLength(64);
-      await expect(verifyAccessToken(accessToken, await signer.publicKey(), { issuer: ISSUER })).resolves.toMatchObject({ tenantId: 'acme', clientId: 'client-0001' });
+      await expect(verifyAccessToken(accessToken, await signer.publicKey(), { issuer: ISSUER })).resolves.toMatchObject({
+        tenantId: 'acme',
+        clientId: 'client-0001',
+      });
     },
 
     'fetches the public key once, however many tokens it verifies': async () => {
       const signer = kmsSigner(keyArn, client);
       const tokens = await Promise.all([1, 2, 3].map(() => issue(signer)));
       proxy.targets.length = 0;
-      for (const { accessToken } of [...tokens, ...tokens]) await verifyAccessToken(accessToken, await signer.publicKey(), { issuer: ISSUER });
+      for (const { accessToken } of [...tokens, ...tokens])
+        await verifyAccessToken(accessToken, await signer.publicKey(), { issuer: ISSUER });
       expect(proxy.targets).toEqual(['TrentService.GetPublicKey']);
     },
 
-    "refuses a token signed by another KMS key": async () => {
+    'refuses a token signed by another KMS key': async () => {
       const { accessToken } = await issue(kmsSigner(otherKeyArn, client));
-      await expect(verifyAccessToken(accessToken, await kmsSigner(keyArn, client).publicKey(), { issuer: ISSUER })).rejects.toEqual(new AccessTokenRefused('bad signature'));
+      await expect(verifyAccessToken(accessToken, await kmsSigner(keyArn, client).publicKey(), { issuer: ISSUER })).rejects.toEqual(
+        new AccessTokenRefused('bad signature'),
+      );
     },
 
     'refuses a key that is not ECC_NIST_P256': async () => {
@@ -88,7 +94,9 @@ describeWithMoto('KMS access-token signer', {
       expect(response.status).toBe(200);
       const token = String(((await response.json()) as Json).access_token);
       // Signed by the KMS key: its public key verifies it.
-      await expect(verifyAccessToken(token, await kmsSigner(keyArn, client).publicKey(), { issuer: 'urn:scim-serverless:local' })).resolves.toMatchObject({ tenantId: 'acme' });
+      await expect(
+        verifyAccessToken(token, await kmsSigner(keyArn, client).publicKey(), { issuer: 'urn:scim-serverless:local' }),
+      ).resolves.toMatchObject({ tenantId: 'acme' });
       const users = await stack.request('acme', 'GET', '/Users?startIndex=1&count=1', undefined, { authorization: `Bearer ${token}` });
       expect(users.status).toBe(200);
     },

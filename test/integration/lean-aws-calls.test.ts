@@ -22,7 +22,9 @@ let db: Db;
 const settings = {
   dialect: 'entra',
   requiredAttributes: { User: ['emails', 'roles[primary eq "True"].value'], Group: [] },
-  schemaExtensions: [{ id: 'urn:acme:2.0:User', resourceType: 'User', attributes: [{ name: 'seats', type: 'integer', multiValued: false, required: true }] }],
+  schemaExtensions: [
+    { id: 'urn:acme:2.0:User', resourceType: 'User', attributes: [{ name: 'seats', type: 'integer', multiValued: false, required: true }] },
+  ],
   nested: { empty: {}, list: [1, 2.5, -3, 'x', true, null, { a: [] }], big: 9007199254740991 },
 };
 
@@ -112,7 +114,8 @@ async function iam(endpoint: string, params: Record<string, string>): Promise<st
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: new URLSearchParams({ ...params, Version: '2010-05-08' }),
   });
@@ -124,7 +127,12 @@ describeWithMoto('lean kms:GetPublicKey, signatures checked', {
   setup: async (moto) => {
     await iam(moto.endpoint, { Action: 'CreateUser', UserName: 'authorizer' });
     const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-    await iam(moto.endpoint, { Action: 'PutUserPolicy', UserName: 'authorizer', PolicyName: 'all', PolicyDocument: JSON.stringify(policy) });
+    await iam(moto.endpoint, {
+      Action: 'PutUserPolicy',
+      UserName: 'authorizer',
+      PolicyName: 'all',
+      PolicyDocument: JSON.stringify(policy),
+    });
     const created = await iam(moto.endpoint, { Action: 'CreateAccessKey', UserName: 'authorizer' });
     const id = /<AccessKeyId>([^<]+)</.exec(created)?.[1];
     const secret = /<SecretAccessKey>([^<]+)</.exec(created)?.[1];

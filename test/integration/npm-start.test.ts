@@ -70,21 +70,25 @@ afterAll(async () => {
 
 describe('npm start', () => {
   // SIGTERM first; the second start (same data) is the restart that once failed, then SIGINT.
-  it.each(['SIGTERM', 'SIGINT'] as const)('stops the server and DynamoDB Local on %s to npm (after starting on the same data)', async (signal) => {
-    const { npm } = await npmStart();
-    expect(await usersStatus()).toBe(200);
-    const instance = JSON.parse(await readFile(instanceFile(dataDir), 'utf8')) as Required<RunningInstance>;
-    const other = otherAddress();
-    expect(other).toBeDefined();
-    // Nothing listens beyond this machine.
-    expect(await accepts(other ?? '', port)).toBe(false);
-    expect(await accepts(other ?? '', instance.port)).toBe(false);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops the server and DynamoDB Local on %s to npm (after starting on the same data)',
+    async (signal) => {
+      const { npm } = await npmStart();
+      expect(await usersStatus()).toBe(200);
+      const instance = JSON.parse(await readFile(instanceFile(dataDir), 'utf8')) as Required<RunningInstance>;
+      const other = otherAddress();
+      expect(other).toBeDefined();
+      // Nothing listens beyond this machine.
+      expect(await accepts(other ?? '', port)).toBe(false);
+      expect(await accepts(other ?? '', instance.port)).toBe(false);
 
-    npm.kill(signal);
-    await exited(npm);
-    expect(await gone(instance.ownerPid)).toBe(true);
-    expect(await gone(instance.pid)).toBe(true);
-    expect(await accepts('127.0.0.1', port)).toBe(false);
-    expect(existsSync(instanceFile(dataDir))).toBe(false);
-  }, 240_000);
+      npm.kill(signal);
+      await exited(npm);
+      expect(await gone(instance.ownerPid)).toBe(true);
+      expect(await gone(instance.pid)).toBe(true);
+      expect(await accepts('127.0.0.1', port)).toBe(false);
+      expect(existsSync(instanceFile(dataDir))).toBe(false);
+    },
+    240_000,
+  );
 });

@@ -56,7 +56,9 @@ async function accessToken(tenantId: string, client: ClientCredentials): Promise
 const withToken = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  stack = await startTestStack({ tenants: [A, B, DISABLED, THROTTLED, NEIGHBOUR, { tenantId: LONG_LIVED, settings: { tokenLifetimeMinutes: 360 } }] });
+  stack = await startTestStack({
+    tenants: [A, B, DISABLED, THROTTLED, NEIGHBOUR, { tenantId: LONG_LIVED, settings: { tokenLifetimeMinutes: 360 } }],
+  });
   clientOfA = await addClient(stack.stack.db, A);
   clientOfB = await addClient(stack.stack.db, B);
 });
@@ -64,7 +66,10 @@ afterAll(async () => stack.stop());
 
 describe("Microsoft's gallery validator flow", () => {
   it('issues a token for the exact request and GET /Users?startIndex=1&count=1 with it is 2xx', async () => {
-    const response = await requestToken(A, `grant_type=client_credentials&client_id=${clientOfA.clientId}&client_secret=${clientOfA.clientSecret}`);
+    const response = await requestToken(
+      A,
+      `grant_type=client_credentials&client_id=${clientOfA.clientId}&client_secret=${clientOfA.clientSecret}`,
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -153,7 +158,11 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
   });
 
   it('invalid_request when the body is not form-encoded', async () => {
-    expectError(await requestToken(A, JSON.stringify({ grant_type: 'client_credentials' }), { 'Content-Type': 'application/json' }), 400, 'invalid_request');
+    expectError(
+      await requestToken(A, JSON.stringify({ grant_type: 'client_credentials' }), { 'Content-Type': 'application/json' }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('invalid_request when Basic and client_secret are both used', async () => {
@@ -189,23 +198,41 @@ describe('the access token at the SCIM API', () => {
 
   beforeAll(async () => {
     token = await accessToken(A, clientOfA);
-    user = (await stack.request(A, 'POST', '/Users', { schemas: [USER], userName: 'jwt-user@acme.example' }, withToken(token))).body as Json;
-    otherUser = (await stack.request(A, 'POST', '/Users', { schemas: [USER], userName: 'jwt-other@acme.example' }, withToken(token))).body as Json;
+    user = (await stack.request(A, 'POST', '/Users', { schemas: [USER], userName: 'jwt-user@acme.example' }, withToken(token)))
+      .body as Json;
+    otherUser = (await stack.request(A, 'POST', '/Users', { schemas: [USER], userName: 'jwt-other@acme.example' }, withToken(token)))
+      .body as Json;
     group = (await stack.request(A, 'POST', '/Groups', { schemas: [GROUP], displayName: 'JWT team' }, withToken(token))).body as Json;
   });
 
   /** A request per route and method that succeeds for an authorized caller. */
   const requestFor = (method: string, path: string): [string, unknown] => {
-    const id = path.startsWith('/Groups') ? String(group.id) : String(path.startsWith('/Users/{id}') && method === 'DELETE' ? otherUser.id : user.id);
-    const concrete = path
-      .replace('{id}', path.startsWith('/Schemas') ? USER : path.startsWith('/ResourceTypes') ? 'User' : id);
+    const id = path.startsWith('/Groups')
+      ? String(group.id)
+      : String(path.startsWith('/Users/{id}') && method === 'DELETE' ? otherUser.id : user.id);
+    const concrete = path.replace('{id}', path.startsWith('/Schemas') ? USER : path.startsWith('/ResourceTypes') ? 'User' : id);
     const isGroup = path.startsWith('/Groups');
     if (method === 'GET' || method === 'DELETE') return [concrete, undefined];
     if (path.endsWith('.search')) return [concrete, { schemas: [SEARCH], count: 1 }];
-    if (path === '/Bulk') return [concrete, { schemas: [BULK], Operations: [{ method: 'POST', path: '/Users', bulkId: 'b1', data: { schemas: [USER], userName: 'bulk@acme.example' } }] }];
-    if (method === 'PATCH') return [concrete, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: isGroup ? 'displayName' : 'displayName', value: 'Patched' }] }];
-    if (method === 'PUT') return [concrete, isGroup ? { schemas: [GROUP], displayName: 'JWT team' } : { schemas: [USER], userName: 'jwt-user@acme.example' }];
-    return [concrete, isGroup ? { schemas: [GROUP], displayName: `Posted ${method}` } : { schemas: [USER], userName: `posted-${path.length}@acme.example` }];
+    if (path === '/Bulk')
+      return [
+        concrete,
+        {
+          schemas: [BULK],
+          Operations: [{ method: 'POST', path: '/Users', bulkId: 'b1', data: { schemas: [USER], userName: 'bulk@acme.example' } }],
+        },
+      ];
+    if (method === 'PATCH')
+      return [
+        concrete,
+        { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: isGroup ? 'displayName' : 'displayName', value: 'Patched' }] },
+      ];
+    if (method === 'PUT')
+      return [concrete, isGroup ? { schemas: [GROUP], displayName: 'JWT team' } : { schemas: [USER], userName: 'jwt-user@acme.example' }];
+    return [
+      concrete,
+      isGroup ? { schemas: [GROUP], displayName: `Posted ${method}` } : { schemas: [USER], userName: `posted-${path.length}@acme.example` },
+    ];
   };
   // Deletes last, so every other request still finds its resource.
   const cases = routes
@@ -218,7 +245,7 @@ describe('the access token at the SCIM API', () => {
     expect({ status: response.status, ok: response.status >= 200 && response.status < 300 }).toEqual({ status: response.status, ok: true });
   });
 
-  it.each(cases)("is refused on %s %s of another tenant", async (method, path) => {
+  it.each(cases)('is refused on %s %s of another tenant', async (method, path) => {
     const [concrete, body] = requestFor(method, path);
     const response = await stack.request(B, method, concrete, body, withToken(token));
     expect(response.status).toBe(403);
@@ -311,7 +338,13 @@ describe('faults', () => {
       expect(response.headers.get('retry-after')).toBe('1');
       expect(response.json.access_token).toBeUndefined();
     } finally {
-      for (const name of ['OAUTH_SIGNING_KEY_ARN', 'AWS_ENDPOINT_URL_KMS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_MAX_ATTEMPTS']) {
+      for (const name of [
+        'OAUTH_SIGNING_KEY_ARN',
+        'AWS_ENDPOINT_URL_KMS',
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'AWS_MAX_ATTEMPTS',
+      ]) {
         if (saved[name] === undefined) delete process.env[name];
         else process.env[name] = saved[name];
       }

@@ -33,14 +33,24 @@ const records = () =>
 
 describe('observability', () => {
   it('logs and measures each request without secrets or PII', async () => {
-    const created = await stack.request('acme', 'POST', '/Users', { schemas: [USER], userName: 'private.person@example.com', displayName: 'Private Person' });
+    const created = await stack.request('acme', 'POST', '/Users', {
+      schemas: [USER],
+      userName: 'private.person@example.com',
+      displayName: 'Private Person',
+    });
     expect(created.status).toBe(201);
     const missing = await stack.request('acme', 'GET', '/Users/does-not-exist');
     expect(missing.status).toBe(404);
 
     const logs = records().filter((r) => r.message === 'request');
     expect(logs).toEqual([
-      expect.objectContaining({ tenantId: 'acme', operation: 'POST /Users', status: 201, requestId: expect.any(String), latencyMs: expect.any(Number) }),
+      expect.objectContaining({
+        tenantId: 'acme',
+        operation: 'POST /Users',
+        status: 201,
+        requestId: expect.any(String),
+        latencyMs: expect.any(Number),
+      }),
       expect.objectContaining({ tenantId: 'acme', operation: 'GET /Users/{id}', status: 404 }),
     ]);
     const emf = records().filter((r) => r._aws);

@@ -18,7 +18,9 @@ const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ tenants: [{ tenantId: 'okta-org', settings: { requiredAttributes: {}, dialect: 'okta' } }, 'okta-default'] });
+  stack = await startTestStack({
+    tenants: [{ tenantId: 'okta-org', settings: { requiredAttributes: {}, dialect: 'okta' } }, 'okta-default'],
+  });
 });
 afterAll(async () => stack.stop());
 
@@ -63,10 +65,14 @@ describe.each(['okta-org', 'okta-default'])('Okta against tenant %s', (tenant) =
     expect((found.json.Resources as Json[])[0]?.id).toBe(userId);
   });
 
-  it('answers a duplicate create with 409 and a SCIM error, which stops Okta\'s job', async () => {
+  it("answers a duplicate create with 409 and a SCIM error, which stops Okta's job", async () => {
     const duplicate = await call('POST', '/Users', oktaUser(userName));
     expect(duplicate.status).toBe(409);
-    expect(duplicate.json).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '409', scimType: 'uniqueness' });
+    expect(duplicate.json).toMatchObject({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '409',
+      scimType: 'uniqueness',
+    });
   });
 
   it('updates the profile with PUT of the whole user, as Okta sends it after a GET', async () => {
@@ -78,17 +84,28 @@ describe.each(['okta-org', 'okta-default'])('Okta against tenant %s', (tenant) =
       meta: { resourceType: 'User' },
     });
     expect(put.status).toBe(200);
-    expect(put.json).toMatchObject({ id: userId, userName, active: true, name: { givenName: 'Another', middleName: 'Excited', familyName: 'User' } });
+    expect(put.json).toMatchObject({
+      id: userId,
+      userName,
+      active: true,
+      name: { givenName: 'Another', middleName: 'Excited', familyName: 'User' },
+    });
     expect((await call('GET', `/Users/${userId}`)).json.name).toEqual({ givenName: 'Another', middleName: 'Excited', familyName: 'User' });
   });
 
   it('deactivates with PATCH replace {active: false} and the user stays readable and findable (Okta never DELETEs users)', async () => {
-    const deactivated = await call('PATCH', `/Users/${userId}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] });
+    const deactivated = await call('PATCH', `/Users/${userId}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', value: { active: false } }],
+    });
     expect(deactivated.status).toBe(200);
     expect(deactivated.json).toMatchObject({ id: userId, active: false, name: { givenName: 'Another' } });
     expect((await call('GET', `/Users/${userId}`)).json.active).toBe(false);
     expect((await call('GET', existenceCheck(userName))).json.totalResults).toBe(1);
-    const reactivated = await call('PATCH', `/Users/${userId}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: true } }] });
+    const reactivated = await call('PATCH', `/Users/${userId}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', value: { active: true } }],
+    });
     expect(reactivated.json.active).toBe(true);
   });
 
@@ -102,7 +119,8 @@ describe.each(['okta-org', 'okta-default'])('Okta against tenant %s', (tenant) =
   describe('Group Push', () => {
     let groupId: string;
     let otherId: string;
-    const members = async () => ((await call('GET', `/Groups/${groupId}`)).json.members as Json[] | undefined ?? []).map((m) => m.value).sort();
+    const members = async () =>
+      (((await call('GET', `/Groups/${groupId}`)).json.members as Json[] | undefined) ?? []).map((m) => m.value).sort();
 
     it('creates the group with POST and an empty members list', async () => {
       otherId = (await call('POST', '/Users', { ...oktaUser(`other.${tenant}@okta.local`), externalId: 'other' })).json.id as string;
@@ -122,7 +140,10 @@ describe.each(['okta-org', 'okta-default'])('Okta against tenant %s', (tenant) =
     });
 
     it('pushes membership as a filtered remove plus an add in one PATCH', async () => {
-      const first = await call('PATCH', `/Groups/${groupId}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: otherId, display: 'other' }] }] });
+      const first = await call('PATCH', `/Groups/${groupId}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: otherId, display: 'other' }] }],
+      });
       expect([200, 204]).toContain(first.status);
       expect(await members()).toEqual([otherId]);
       const pushed = await call('PATCH', `/Groups/${groupId}`, {
@@ -139,11 +160,23 @@ describe.each(['okta-org', 'okta-default'])('Okta against tenant %s', (tenant) =
     it('pushes membership as a replace of all members', async () => {
       const replaced = await call('PATCH', `/Groups/${groupId}`, {
         schemas: [PATCH_OP],
-        Operations: [{ op: 'replace', path: 'members', value: [{ value: userId, display: userName }, { value: otherId, display: 'other' }] }],
+        Operations: [
+          {
+            op: 'replace',
+            path: 'members',
+            value: [
+              { value: userId, display: userName },
+              { value: otherId, display: 'other' },
+            ],
+          },
+        ],
       });
       expect([200, 204]).toContain(replaced.status);
       expect(await members()).toEqual([userId, otherId].sort());
-      const narrowed = await call('PATCH', `/Groups/${groupId}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'members', value: [{ value: otherId }] }] });
+      const narrowed = await call('PATCH', `/Groups/${groupId}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'replace', path: 'members', value: [{ value: otherId }] }],
+      });
       expect([200, 204]).toContain(narrowed.status);
       expect(await members()).toEqual([otherId]);
     });

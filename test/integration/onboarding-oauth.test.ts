@@ -26,7 +26,8 @@ const declaration = (overrides: Partial<TenantDeclaration> = {}): TenantDeclarat
 describe('OAuth client by deploy', () => {
   let db: Db;
   const secrets = new MemorySecrets({ 'oauth-acme': 'placeholder-from-cloudformation' });
-  const stored = () => JSON.parse(secrets.values.get('oauth-acme') ?? '{}') as { clientId: string; clientSecret: string; tokenEndpoint?: string };
+  const stored = () =>
+    JSON.parse(secrets.values.get('oauth-acme') ?? '{}') as { clientId: string; clientSecret: string; tokenEndpoint?: string };
   const works = async (credentials: { clientId: string; clientSecret: string }) =>
     Boolean(await authenticateClient(db, 'acme', credentials.clientId, credentials.clientSecret));
 
@@ -61,9 +62,17 @@ describe('OAuth client by deploy', () => {
 
   it('turning oauthClient off revokes the client; turning it on again makes a new one', async () => {
     const before = stored();
-    await onboard(db, secrets, { kind: 'update', tenant: declaration({ oauthClient: 'false', oauthClientVersion: '2' }), previous: declaration({ oauthClientVersion: '2' }) });
+    await onboard(db, secrets, {
+      kind: 'update',
+      tenant: declaration({ oauthClient: 'false', oauthClientVersion: '2' }),
+      previous: declaration({ oauthClientVersion: '2' }),
+    });
     expect(await works(before)).toBe(false);
-    await onboard(db, secrets, { kind: 'update', tenant: declaration({ oauthClientVersion: '2' }), previous: declaration({ oauthClient: 'false', oauthClientVersion: '2' }) });
+    await onboard(db, secrets, {
+      kind: 'update',
+      tenant: declaration({ oauthClientVersion: '2' }),
+      previous: declaration({ oauthClient: 'false', oauthClientVersion: '2' }),
+    });
     expect(stored().clientId).not.toBe(before.clientId);
     expect(await works(stored())).toBe(true);
   });
@@ -76,7 +85,10 @@ describe('OAuth client by deploy', () => {
 
   it('a tenant without oauthClient gets no client and no secret write', async () => {
     const quiet = new MemorySecrets({ 'oauth-acme': 'placeholder-from-cloudformation' });
-    await onboard(db, quiet, { kind: 'create', tenant: declaration({ tenantId: 'globex', oauthClient: 'false', oauthSecretId: 'oauth-globex' }) });
+    await onboard(db, quiet, {
+      kind: 'create',
+      tenant: declaration({ tenantId: 'globex', oauthClient: 'false', oauthSecretId: 'oauth-globex' }),
+    });
     expect(quiet.values.has('oauth-globex')).toBe(false);
   });
 });

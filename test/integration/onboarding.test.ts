@@ -28,7 +28,11 @@ const declaration = (overrides: Partial<TenantDeclaration> = {}): TenantDeclarat
 
 async function allowed(token: string): Promise<boolean> {
   try {
-    const result: APIGatewayAuthorizerResult = await authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN });
+    const result: APIGatewayAuthorizerResult = await authorize({
+      type: 'TOKEN',
+      authorizationToken: `Bearer ${token}`,
+      methodArn: METHOD_ARN,
+    });
     return result.policyDocument.Statement.some((s) => s.Effect === 'Allow');
   } catch (error) {
     if (error instanceof Error && error.message === 'Unauthorized') return false;

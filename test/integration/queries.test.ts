@@ -129,7 +129,12 @@ describe('cursor pagination (RFC 9865)', () => {
     let pages = 0;
     for (;;) {
       const separator = path.includes('?') ? '&' : '?';
-      const page = await call('GET', `${path}${separator}count=${count}&attributes=id&cursor=${encodeURIComponent(cursor)}`, undefined, tenant);
+      const page = await call(
+        'GET',
+        `${path}${separator}count=${count}&attributes=id&cursor=${encodeURIComponent(cursor)}`,
+        undefined,
+        tenant,
+      );
       expect(page.status).toBe(200);
       pages += 1;
       ids.push(...((page.json.Resources ?? []) as Json[]).map((u) => u.id as string));
@@ -193,7 +198,12 @@ describe('cursor pagination (RFC 9865)', () => {
   it('takes the cursor in a POST .search body', async () => {
     const first = await call('POST', '/Users/.search', { schemas: [SEARCH], count: 100, cursor: '', attributes: ['id'] });
     expect(first.status).toBe(200);
-    const second = await call('POST', '/Users/.search', { schemas: [SEARCH], count: 100, cursor: first.json.nextCursor, attributes: ['id'] });
+    const second = await call('POST', '/Users/.search', {
+      schemas: [SEARCH],
+      count: 100,
+      cursor: first.json.nextCursor,
+      attributes: ['id'],
+    });
     const ids = [...(first.json.Resources as Json[]), ...(second.json.Resources as Json[])].map((u) => u.id);
     expect(new Set(ids).size).toBeGreaterThanOrEqual(PEOPLE);
   });
@@ -204,7 +214,10 @@ describe('sorting', () => {
     const ascending = await call('GET', `/Users?filter=${q('userName sw "person00"')}&sortBy=userName&attributes=userName`);
     const names = (ascending.json.Resources as Json[]).map((u) => u.userName as string);
     expect(names).toEqual([...names].sort());
-    const descending = await call('GET', `/Users?filter=${q('userName sw "person00"')}&sortBy=${q(`${ENTERPRISE}:employeeNumber`)}&sortOrder=descending&attributes=userName`);
+    const descending = await call(
+      'GET',
+      `/Users?filter=${q('userName sw "person00"')}&sortBy=${q(`${ENTERPRISE}:employeeNumber`)}&sortOrder=descending&attributes=userName`,
+    );
     expect((descending.json.Resources as Json[])[0]?.userName).toBe('person009@example.com');
   });
 
@@ -215,11 +228,21 @@ describe('sorting', () => {
 
 describe('projection on writes and reads', () => {
   it('applies attributes on POST, PUT and PATCH responses and never returns password', async () => {
-    const created = await call('POST', '/Users?attributes=userName', { schemas: [USER], userName: 'proj@example.com', password: 'Secret1!', title: 'T' });
+    const created = await call('POST', '/Users?attributes=userName', {
+      schemas: [USER],
+      userName: 'proj@example.com',
+      password: 'Secret1!',
+      title: 'T',
+    });
     expect(created.status).toBe(201);
     expect(created.json).toEqual({ schemas: [USER], id: expect.any(String), userName: 'proj@example.com' });
     const id = created.json.id as string;
-    const put = await call('PUT', `/Users/${id}?excludedAttributes=meta,title`, { schemas: [USER], userName: 'proj@example.com', title: 'U', nickName: 'N' });
+    const put = await call('PUT', `/Users/${id}?excludedAttributes=meta,title`, {
+      schemas: [USER],
+      userName: 'proj@example.com',
+      title: 'U',
+      nickName: 'N',
+    });
     expect(put.json).toEqual({ schemas: [USER], id, userName: 'proj@example.com', nickName: 'N' });
     const patched = await call('PATCH', `/Users/${id}?attributes=nickName`, patch({ op: 'replace', path: 'nickName', value: 'M' }));
     expect(patched.json).toEqual({ schemas: [USER], id, nickName: 'M' });
@@ -236,13 +259,22 @@ describe('PUT and PATCH rules', () => {
       schemas: [USER],
       userName: 'rules@example.com',
       title: 'T',
-      emails: [{ value: 'a@x', type: 'work', primary: true }, { value: 'b@x', type: 'home' }],
+      emails: [
+        { value: 'a@x', type: 'work', primary: true },
+        { value: 'b@x', type: 'home' },
+      ],
     });
     id = created.json.id as string;
   });
 
   it('PUT clears omitted attributes and ignores readOnly ones', async () => {
-    const put = await call('PUT', `/Users/${id}`, { schemas: [USER], id: 'ignored', userName: 'rules@example.com', groups: [{ value: 'g' }], emails: [{ value: 'a@x' }] });
+    const put = await call('PUT', `/Users/${id}`, {
+      schemas: [USER],
+      id: 'ignored',
+      userName: 'rules@example.com',
+      groups: [{ value: 'g' }],
+      emails: [{ value: 'a@x' }],
+    });
     expect(put.status).toBe(200);
     expect(put.json.title).toBeUndefined();
     expect(put.json.id).toBe(id);
@@ -250,7 +282,18 @@ describe('PUT and PATCH rules', () => {
   });
 
   it('makes primary exclusive: setting one clears the others', async () => {
-    await call('PATCH', `/Users/${id}`, patch({ op: 'add', path: 'emails', value: [{ value: 'b@x', type: 'home', primary: true }, { value: 'c@x', type: 'other', primary: true }] }));
+    await call(
+      'PATCH',
+      `/Users/${id}`,
+      patch({
+        op: 'add',
+        path: 'emails',
+        value: [
+          { value: 'b@x', type: 'home', primary: true },
+          { value: 'c@x', type: 'other', primary: true },
+        ],
+      }),
+    );
     const read = await call('GET', `/Users/${id}`);
     const primaries = (read.json.emails as Json[]).filter((e) => e.primary === true);
     expect(primaries).toEqual([expect.objectContaining({ value: 'c@x' })]);
@@ -280,9 +323,13 @@ describe('ETags', () => {
     const unchanged = await call('GET', `/Users/${created.json.id}`, undefined, T, { 'If-None-Match': etag });
     expect(unchanged.status).toBe(304);
     await call('PATCH', `/Users/${created.json.id}`, patch({ op: 'replace', path: 'title', value: 'x' }));
-    const stale = await call('PATCH', `/Users/${created.json.id}`, patch({ op: 'replace', path: 'title', value: 'y' }), T, { 'If-Match': etag });
+    const stale = await call('PATCH', `/Users/${created.json.id}`, patch({ op: 'replace', path: 'title', value: 'y' }), T, {
+      'If-Match': etag,
+    });
     expect(stale.status).toBe(412);
-    const fresh = await call('PATCH', `/Users/${created.json.id}`, patch({ op: 'replace', path: 'title', value: 'y' }), T, { 'If-Match': 'W/"2"' });
+    const fresh = await call('PATCH', `/Users/${created.json.id}`, patch({ op: 'replace', path: 'title', value: 'y' }), T, {
+      'If-Match': 'W/"2"',
+    });
     expect(fresh.status).toBe(200);
   });
 });
@@ -290,14 +337,22 @@ describe('ETags', () => {
 describe('POST /.search across resource types', () => {
   it('searches Users and Groups in one request', async () => {
     await call('POST', '/Groups', { schemas: [GROUP], displayName: 'Searchers' });
-    const response = await call('POST', '/.search', { schemas: [SEARCH], filter: 'displayName sw "Searchers" or displayName eq "Person 7"', attributes: ['displayName'] });
+    const response = await call('POST', '/.search', {
+      schemas: [SEARCH],
+      filter: 'displayName sw "Searchers" or displayName eq "Person 7"',
+      attributes: ['displayName'],
+    });
     expect(response.status).toBe(200);
     const names = (response.json.Resources as Json[]).map((r) => r.displayName).sort();
     expect(names).toEqual(['Person 7', 'Searchers']);
   });
 
   it('searches Groups with /Groups/.search', async () => {
-    const response = await call('POST', '/Groups/.search', { schemas: [SEARCH], filter: 'displayName eq "searchers"', excludedAttributes: ['members'] });
+    const response = await call('POST', '/Groups/.search', {
+      schemas: [SEARCH],
+      filter: 'displayName eq "searchers"',
+      excludedAttributes: ['members'],
+    });
     expect(response.json.totalResults).toBe(1);
   });
 });

@@ -18,7 +18,9 @@ const call = async (path: string) => {
 beforeAll(async () => {
   stack = await startTestStack({ tenants: [T] });
   const created = await Promise.all(
-    Array.from({ length: 60 }, (_, i) => stack.request(T, 'POST', '/Users', { schemas: [USER], userName: `u${i}@example.com`, title: i % 2 ? 'odd' : 'even' })),
+    Array.from({ length: 60 }, (_, i) =>
+      stack.request(T, 'POST', '/Users', { schemas: [USER], userName: `u${i}@example.com`, title: i % 2 ? 'odd' : 'even' }),
+    ),
   );
   expect(created.map((r) => r.status)).toEqual(created.map(() => 201));
 }, 120_000);
@@ -47,13 +49,19 @@ describe('the scan budget', () => {
   it('lists the members of a group larger than the budget, by cursor and by index', async () => {
     const all = (await call('/Users?count=100&attributes=id&cursor=')).json;
     let ids = (all.Resources as Json[]).map((u) => u.id as string);
-    for (let cursor = all.nextCursor as string | undefined; cursor; ) {
+    for (let cursor = all.nextCursor as string | undefined; cursor;) {
       const page = (await call(`/Users?count=100&attributes=id&cursor=${encodeURIComponent(cursor)}`)).json;
       ids = [...ids, ...(page.Resources as Json[]).map((u) => u.id as string)];
       cursor = page.nextCursor as string | undefined;
     }
     expect(ids).toHaveLength(60);
-    const group = (await stack.request(T, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone', members: ids.map((value) => ({ value })) })).body as Json;
+    const group = (
+      await stack.request(T, 'POST', '/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Everyone',
+        members: ids.map((value) => ({ value })),
+      })
+    ).body as Json;
     const filter = encodeURIComponent(`groups.value eq "${group.id}"`);
     const seen: string[] = [];
     let cursor = '';
@@ -67,8 +75,12 @@ describe('the scan budget', () => {
     expect(seen.sort()).toEqual([...ids].sort());
     // 60 members in pages of 20: exactly three pages, the last without a nextCursor.
     const first = await call(`/Users?filter=${filter}&attributes=id&count=20&cursor=`);
-    const second = await call(`/Users?filter=${filter}&attributes=id&count=20&cursor=${encodeURIComponent(first.json.nextCursor as string)}`);
-    const third = await call(`/Users?filter=${filter}&attributes=id&count=20&cursor=${encodeURIComponent(second.json.nextCursor as string)}`);
+    const second = await call(
+      `/Users?filter=${filter}&attributes=id&count=20&cursor=${encodeURIComponent(first.json.nextCursor as string)}`,
+    );
+    const third = await call(
+      `/Users?filter=${filter}&attributes=id&count=20&cursor=${encodeURIComponent(second.json.nextCursor as string)}`,
+    );
     expect((third.json.Resources as Json[]).length).toBe(20);
     expect(third.json.nextCursor).toBeUndefined();
     const indexed = await call(`/Users?filter=${filter}&attributes=id&startIndex=51&count=25`);

@@ -47,7 +47,14 @@ describe('tenant isolation', () => {
   const cases = routes.flatMap((route) => route.methods.map((method) => [method, route.path] as const));
 
   it.each(cases)("refuses A's token on B's URL: %s %s", async (method, path) => {
-    const concrete = path.replace('{id}', path.startsWith('/Groups') ? String(groupOfB.id) : path.startsWith('/Users') ? String(userOfB.id) : 'urn:ietf:params:scim:schemas:core:2.0:User');
+    const concrete = path.replace(
+      '{id}',
+      path.startsWith('/Groups')
+        ? String(groupOfB.id)
+        : path.startsWith('/Users')
+          ? String(userOfB.id)
+          : 'urn:ietf:params:scim:schemas:core:2.0:User',
+    );
     const body = method === 'GET' || method === 'DELETE' ? undefined : { schemas: [USER], userName: 'intruder@alpha.example' };
     const before = await snapshot(B);
     const response = await call(B, method, concrete, body, { authorization: `Bearer ${stack.token(A)}` });
@@ -68,9 +75,13 @@ describe('tenant isolation', () => {
   ])("answers 404 to B for A's ids: %s /%s/{A's id}", async (method, type) => {
     const id = type === 'Users' ? userOfA.id : groupOfA.id;
     const body =
-      method === 'PUT' ? (type === 'Users' ? { schemas: [USER], userName: 'x@beta.example' } : { schemas: [GROUP], displayName: 'x' })
-      : method === 'PATCH' ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'hijacked' }] }
-      : undefined;
+      method === 'PUT'
+        ? type === 'Users'
+          ? { schemas: [USER], userName: 'x@beta.example' }
+          : { schemas: [GROUP], displayName: 'x' }
+        : method === 'PATCH'
+          ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'hijacked' }] }
+          : undefined;
     const before = await snapshot(A);
     const response = await call(B, method, `/${type}/${id}`, body);
     expect(response.status).toBe(404);
@@ -81,12 +92,21 @@ describe('tenant isolation', () => {
     expect((await call(B, 'GET', `/Users?filter=${encodeURIComponent(`id eq "${userOfA.id}"`)}`)).json.totalResults).toBe(0);
     expect((await call(B, 'GET', `/Users?filter=${encodeURIComponent('userName eq "a@alpha.example"')}`)).json.totalResults).toBe(0);
     expect((await call(B, 'GET', `/Users?filter=${encodeURIComponent(`groups.value eq "${groupOfA.id}"`)}`)).json.totalResults).toBe(0);
-    const link = await call(B, 'PATCH', `/Groups/${groupOfB.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: userOfA.id }] }] });
+    const link = await call(B, 'PATCH', `/Groups/${groupOfB.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: userOfA.id }] }],
+    });
     expect(link.status).toBe(400);
   });
 
   it("refuses an ETag of A's resource as a precondition on B's (versions are per resource)", async () => {
-    const response = await call(B, 'PATCH', `/Users/${userOfB.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }, { 'If-Match': 'W/"999"' });
+    const response = await call(
+      B,
+      'PATCH',
+      `/Users/${userOfB.id}`,
+      { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] },
+      { 'If-Match': 'W/"999"' },
+    );
     expect(response.status).toBe(412);
   });
 });
@@ -102,10 +122,35 @@ describe('hostile inputs', () => {
   };
 
   it.each([
-    ['a body over 1 MB', () => raw('POST', '/Users', JSON.stringify({ schemas: [USER], userName: 'big@x', title: 'x'.repeat(1_100_000) })), 413],
+    [
+      'a body over 1 MB',
+      () => raw('POST', '/Users', JSON.stringify({ schemas: [USER], userName: 'big@x', title: 'x'.repeat(1_100_000) })),
+      413,
+    ],
     ['deeply nested JSON', () => raw('POST', '/Users', `${'['.repeat(50_000)}${']'.repeat(50_000)}`), 400],
-    ['a deeply nested attribute value', () => raw('PATCH', '/Users/ID', JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'title', value: JSON.parse(`${'['.repeat(500)}"x"${']'.repeat(500)}`) }] })), 400],
-    ['invalid UTF-8', () => raw('POST', '/Users', Buffer.concat([Buffer.from('{"schemas":["' + USER + '"],"userName":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')])), 400],
+    [
+      'a deeply nested attribute value',
+      () =>
+        raw(
+          'PATCH',
+          '/Users/ID',
+          JSON.stringify({
+            schemas: [PATCH_OP],
+            Operations: [{ op: 'add', path: 'title', value: JSON.parse(`${'['.repeat(500)}"x"${']'.repeat(500)}`) }],
+          }),
+        ),
+      400,
+    ],
+    [
+      'invalid UTF-8',
+      () =>
+        raw(
+          'POST',
+          '/Users',
+          Buffer.concat([Buffer.from('{"schemas":["' + USER + '"],"userName":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
+        ),
+      400,
+    ],
     ['not JSON', () => raw('POST', '/Users', '{"schemas": [', 'application/json'), 400],
     ['a JSON string', () => raw('POST', '/Users', '"just a string"'), 400],
     ['text/plain', () => raw('POST', '/Users', 'userName=x', 'text/plain'), 400],
@@ -133,7 +178,22 @@ describe('hostile inputs', () => {
 
 describe('fuzzing (fast-check)', () => {
   const scimish = scimJson;
-  const attributeName = fc.constantFrom('userName', 'name', 'emails', 'active', 'phoneNumbers', 'roles', 'manager', 'groups', 'meta', 'id', 'password', 'x509Certificates', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'unknownAttr');
+  const attributeName = fc.constantFrom(
+    'userName',
+    'name',
+    'emails',
+    'active',
+    'phoneNumbers',
+    'roles',
+    'manager',
+    'groups',
+    'meta',
+    'id',
+    'password',
+    'x509Certificates',
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+    'unknownAttr',
+  );
 
   it('never answers a random create with a 5xx', async () => {
     await fc.assert(
@@ -148,12 +208,29 @@ describe('fuzzing (fast-check)', () => {
   });
 
   it('never answers a random PATCH with a 5xx, and a refused one changes nothing', async () => {
-    const target = (await call(A, 'POST', '/Users', { schemas: [USER], userName: 'fuzz-target@x', emails: [{ value: 'f@x', type: 'work' }] })).json;
+    const target = (
+      await call(A, 'POST', '/Users', { schemas: [USER], userName: 'fuzz-target@x', emails: [{ value: 'f@x', type: 'work' }] })
+    ).json;
     const path = fc.oneof(
-      fc.constantFrom('title', 'emails[type eq "work"].value', 'name.givenName', 'manager', 'roles[primary eq "True"].value', 'members', 'id', 'meta.created', 'emails[value co', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'),
+      fc.constantFrom(
+        'title',
+        'emails[type eq "work"].value',
+        'name.givenName',
+        'manager',
+        'roles[primary eq "True"].value',
+        'members',
+        'id',
+        'meta.created',
+        'emails[value co',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager',
+      ),
       fc.string(),
     );
-    const operation = fc.record({ op: fc.constantFrom('add', 'Replace', 'remove', 'bogus'), path: fc.option(path, { nil: undefined }), value: fc.option(scimish, { nil: undefined }) });
+    const operation = fc.record({
+      op: fc.constantFrom('add', 'Replace', 'remove', 'bogus'),
+      path: fc.option(path, { nil: undefined }),
+      value: fc.option(scimish, { nil: undefined }),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 3 }), async (operations) => {
         const before = await call(A, 'GET', `/Users/${target.id}`);
@@ -166,12 +243,40 @@ describe('fuzzing (fast-check)', () => {
   });
 
   it('never answers a random filter with a 5xx', async () => {
-    const token = fc.constantFrom('userName', 'emails', 'emails.value', '[', ']', '(', ')', 'eq', 'co', 'pr', 'and', 'or', 'not', '"x"', 'true', 'null', '42', ' ', '.', 'name.givenName', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber');
+    const token = fc.constantFrom(
+      'userName',
+      'emails',
+      'emails.value',
+      '[',
+      ']',
+      '(',
+      ')',
+      'eq',
+      'co',
+      'pr',
+      'and',
+      'or',
+      'not',
+      '"x"',
+      'true',
+      'null',
+      '42',
+      ' ',
+      '.',
+      'name.givenName',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber',
+    );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.array(token, { maxLength: 12 }).map((t) => t.join(' ')), fc.string()), async (filter) => {
-        const response = await call(A, 'GET', `/Users?filter=${encodeURIComponent(filter)}`);
-        expect(response.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.array(token, { maxLength: 12 }).map((t) => t.join(' ')),
+          fc.string(),
+        ),
+        async (filter) => {
+          const response = await call(A, 'GET', `/Users?filter=${encodeURIComponent(filter)}`);
+          expect(response.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -29,7 +29,9 @@ describe('the tenant profile cache', () => {
   afterAll(async () => dropTable(db));
 
   const first = tenantSettingsSchema.parse({ schemaExtensions: [{ id: EXT, resourceType: 'User', attributes: [{ name: 'a' }] }] });
-  const second = tenantSettingsSchema.parse({ schemaExtensions: [{ id: EXT, resourceType: 'User', attributes: [{ name: 'a' }, { name: 'b' }] }] });
+  const second = tenantSettingsSchema.parse({
+    schemaExtensions: [{ id: EXT, resourceType: 'User', attributes: [{ name: 'a' }, { name: 'b' }] }],
+  });
   const counted = async (run: () => Promise<unknown>) => {
     const before = calls;
     const result = await run();

@@ -36,26 +36,48 @@ beforeEach(() => {
   calls = [];
 });
 
-const user = (userName: string, extra: Record<string, unknown> = {}) => ({ schemas: [USER], id: randomUUID(), userName, externalId: `ext-${userName}`, ...extra });
+const user = (userName: string, extra: Record<string, unknown> = {}) => ({
+  schemas: [USER],
+  id: randomUUID(),
+  userName,
+  externalId: `ext-${userName}`,
+  ...extra,
+});
 
 describe('transactions on a grouping handle', () => {
   it('puts 120 concurrent creates into a few calls of at most 100 actions, and every create lands', async () => {
     const grouped = groupingWrites(db);
-    const created = await Promise.all(Array.from({ length: 120 }, (_, i) => createResource(grouped, T, 'User', user(`many${i}@example.com`))));
+    const created = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => createResource(grouped, T, 'User', user(`many${i}@example.com`))),
+    );
     // Each create is 3 actions (resource, userName, externalId index): 33 of them fill a call.
     expect(calls.every((c) => c.actions <= 100)).toBe(true);
     expect(calls.reduce((sum, c) => sum + c.actions, 0)).toBe(360);
     expect(calls.length).toBeLessThanOrEqual(6);
-    const stored = await getResources(db, T, 'User', created.map((c) => c.id));
+    const stored = await getResources(
+      db,
+      T,
+      'User',
+      created.map((c) => c.id),
+    );
     expect(stored.map((s) => s.resource.userName)).toEqual(created.map((c) => c.resource.userName));
   });
 
   it('splits calls by size: 12 creates of 300 KB never make one request over 4 MB', async () => {
     const grouped = groupingWrites(db);
-    const created = await Promise.all(Array.from({ length: 12 }, (_, i) => createResource(grouped, T, 'User', user(`big${i}@example.com`, { title: 'x'.repeat(300_000) }))));
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => createResource(grouped, T, 'User', user(`big${i}@example.com`, { title: 'x'.repeat(300_000) }))),
+    );
     expect(calls.length).toBeGreaterThan(1);
     expect(Math.max(...calls.map((c) => c.bytes))).toBeLessThan(4_000_000);
-    expect(await getResources(db, T, 'User', created.map((c) => c.id))).toHaveLength(12);
+    expect(
+      await getResources(
+        db,
+        T,
+        'User',
+        created.map((c) => c.id),
+      ),
+    ).toHaveLength(12);
   });
 
   it('fails only the create whose userName is taken; the others sharing its call land', async () => {
@@ -68,12 +90,22 @@ describe('transactions on a grouping handle', () => {
     expect(reason).toBeInstanceOf(ScimError);
     expect(reason.status).toBe(409);
     expect(reason.scimType).toBe('uniqueness');
-    expect(await getResources(db, T, 'User', attempts.map((u) => u.id))).toHaveLength(29);
+    expect(
+      await getResources(
+        db,
+        T,
+        'User',
+        attempts.map((u) => u.id),
+      ),
+    ).toHaveLength(29);
   });
 
   it('gives a userName to exactly one of two concurrent creates (never both in one call)', async () => {
     const grouped = groupingWrites(db);
-    const [first, second] = await Promise.allSettled([createResource(grouped, T, 'User', user('pair@example.com')), createResource(grouped, T, 'User', user('Pair@example.com'))]);
+    const [first, second] = await Promise.allSettled([
+      createResource(grouped, T, 'User', user('pair@example.com')),
+      createResource(grouped, T, 'User', user('Pair@example.com')),
+    ]);
     expect(first?.status).toBe('fulfilled');
     expect(second?.status).toBe('rejected');
     expect(((second as PromiseRejectedResult).reason as ScimError).status).toBe(409);
@@ -82,7 +114,9 @@ describe('transactions on a grouping handle', () => {
   it('runs two transactions naming one item in separate calls, in arrival order', async () => {
     const grouped = groupingWrites(db);
     const key = { PK: `TENANT#${T}`, SK: 'PROBE#same' };
-    await Promise.all(['one', 'two', 'three'].map((value) => transactWrite(grouped, [{ Put: { TableName: db.table, Item: { ...key, value } } }])));
+    await Promise.all(
+      ['one', 'two', 'three'].map((value) => transactWrite(grouped, [{ Put: { TableName: db.table, Item: { ...key, value } } }])),
+    );
     expect(calls.map((c) => c.actions)).toEqual([1, 1, 1]);
     const { Item } = await db.client.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true }));
     expect(Item?.value).toBe('three');

@@ -156,7 +156,12 @@ describe('filters', () => {
 
   it('projects attributes', async () => {
     const response = await call('GET', `/Users/${user.id}?attributes=userName,name.givenName`);
-    expect(response.json).toEqual({ schemas: [USER, ENTERPRISE], id: user.id, userName: 'Filter.Me@contoso.com', name: { givenName: 'givenName' } });
+    expect(response.json).toEqual({
+      schemas: [USER, ENTERPRISE],
+      id: user.id,
+      userName: 'Filter.Me@contoso.com',
+      name: { givenName: 'givenName' },
+    });
   });
 });
 
@@ -231,7 +236,11 @@ describe('PATCH in Entra forms', () => {
 
   it('accepts lower-case ops and removes by path', async () => {
     const user = await createUser('lower@contoso.com');
-    const response = await call('PATCH', `/Users/${user.id}`, patch({ op: 'remove', path: 'phoneNumbers[type eq "mobile"]' }, { op: 'replace', path: 'displayName', value: 'Lower' }));
+    const response = await call(
+      'PATCH',
+      `/Users/${user.id}`,
+      patch({ op: 'remove', path: 'phoneNumbers[type eq "mobile"]' }, { op: 'replace', path: 'displayName', value: 'Lower' }),
+    );
     expect(response.status).toBe(200);
     expect(response.json.phoneNumbers).toBeUndefined();
     expect(response.json.displayName).toBe('Lower');
@@ -274,7 +283,9 @@ describe('PUT and DELETE', () => {
 
   it('honours If-Match', async () => {
     const user = await createUser('ifmatch@contoso.com');
-    const stale = await stack.request(T, 'PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'displayName', value: 'x' }), { 'If-Match': 'W/"7"' });
+    const stale = await stack.request(T, 'PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'displayName', value: 'x' }), {
+      'If-Match': 'W/"7"',
+    });
     expect(stale.status).toBe(412);
   });
 

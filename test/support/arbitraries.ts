@@ -12,6 +12,8 @@ export const scimJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.constant(null),
     fc.constantFrom('True', 'False', '', 'work', USER),
     fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('value', 'type', 'primary', 'display', 'givenName', 'userName', '$ref', 'bogus'), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(fc.constantFrom('value', 'type', 'primary', 'display', 'givenName', 'userName', '$ref', 'bogus'), tie('value'), {
+      maxKeys: 4,
+    }),
   ),
 })).value;

@@ -15,7 +15,9 @@ import { pathToFileURL } from 'node:url';
 
 const [taskRoot, handlerSetting, eventFile, resultFile] = process.argv.slice(2);
 const [moduleName, exportName] = handlerSetting.split('.');
-const file = ['.mjs', '.js', '.cjs'].map((extension) => join(taskRoot, `${moduleName}${extension}`)).find((candidate) => existsSync(candidate));
+const file = ['.mjs', '.js', '.cjs']
+  .map((extension) => join(taskRoot, `${moduleName}${extension}`))
+  .find((candidate) => existsSync(candidate));
 if (!file) throw new Error(`no ${moduleName}.mjs/.js/.cjs in ${taskRoot}`);
 const module = await import(pathToFileURL(file).href);
 const handler = module[exportName];

@@ -77,7 +77,9 @@ export function describeWithMoto(name: string, suite: MotoSuite): void {
   if (!executable) {
     describe(`${name} [NOT RUN: moto_server is not on PATH]`, () => {
       // At collection time: hooks of a block with only todo tests never run.
-      console.warn(`moto_server is not on PATH (pip install "moto[server]"): these tests of "${name}" could NOT run:\n${titles.map((t) => `  - ${t}`).join('\n')}`);
+      console.warn(
+        `moto_server is not on PATH (pip install "moto[server]"): these tests of "${name}" could NOT run:\n${titles.map((t) => `  - ${t}`).join('\n')}`,
+      );
       for (const title of titles) it.todo(`${title} (needs moto_server)`);
     });
     return;

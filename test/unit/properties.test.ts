@@ -33,9 +33,44 @@ function onlyScimErrors(work: () => unknown): void {
 }
 
 const filterToken = fc.constantFrom(
-  'userName', 'emails', 'emails.value', 'emails.type', 'name.givenName', 'meta.created', 'active', 'groups', 'members',
-  `${ENTERPRISE}:manager.value`, 'manager', '[', ']', '(', ')', 'eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr',
-  'and', 'or', 'not', '"x"', '"True"', 'true', 'false', 'null', '42', '-1.5e3', '"2026-01-01T00:00:00Z"', '.value', '"\\u0000"',
+  'userName',
+  'emails',
+  'emails.value',
+  'emails.type',
+  'name.givenName',
+  'meta.created',
+  'active',
+  'groups',
+  'members',
+  `${ENTERPRISE}:manager.value`,
+  'manager',
+  '[',
+  ']',
+  '(',
+  ')',
+  'eq',
+  'ne',
+  'co',
+  'sw',
+  'ew',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'pr',
+  'and',
+  'or',
+  'not',
+  '"x"',
+  '"True"',
+  'true',
+  'false',
+  'null',
+  '42',
+  '-1.5e3',
+  '"2026-01-01T00:00:00Z"',
+  '.value',
+  '"\\u0000"',
 );
 
 const json = scimJson;
@@ -43,18 +78,41 @@ const json = scimJson;
 const patchPath = fc.oneof(
   fc.string(),
   fc.constantFrom(
-    'title', 'name', 'name.givenName', 'emails', 'emails[type eq "work"].value', 'emails[type eq "work"]', 'emails[value co "x"].type',
-    'roles[primary eq "True"].value', 'manager', ENTERPRISE, `${ENTERPRISE}:manager`, `${ENTERPRISE}:manager.value`, 'id', 'meta',
-    'groups', 'active', 'x509Certificates', 'emails[type eq', 'emails[bogus eq "x"]', 'name.bogus',
+    'title',
+    'name',
+    'name.givenName',
+    'emails',
+    'emails[type eq "work"].value',
+    'emails[type eq "work"]',
+    'emails[value co "x"].type',
+    'roles[primary eq "True"].value',
+    'manager',
+    ENTERPRISE,
+    `${ENTERPRISE}:manager`,
+    `${ENTERPRISE}:manager.value`,
+    'id',
+    'meta',
+    'groups',
+    'active',
+    'x509Certificates',
+    'emails[type eq',
+    'emails[bogus eq "x"]',
+    'name.bogus',
   ),
 );
 
 describe('properties', () => {
   it('parses or refuses any filter text, and evaluates what it parses', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.array(filterToken, { maxLength: 15 }).map((t) => t.join(' '))), (text) => {
-        onlyScimErrors(() => evaluateFilter(parseFilter(P, 'User', text), user));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.array(filterToken, { maxLength: 15 }).map((t) => t.join(' ')),
+        ),
+        (text) => {
+          onlyScimErrors(() => evaluateFilter(parseFilter(P, 'User', text), user));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -67,7 +125,14 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(operation, { minLength: 1, maxLength: 4 }), (operations) => {
         const before = structuredClone(user);
-        onlyScimErrors(() => applyPatch(P, 'User', user, parsePatchBody(P, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations })));
+        onlyScimErrors(() =>
+          applyPatch(
+            P,
+            'User',
+            user,
+            parsePatchBody(P, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }),
+          ),
+        );
         expect(user).toEqual(before);
       }),
       { numRuns: 3000 },
@@ -75,6 +140,9 @@ describe('properties', () => {
   });
 
   it('refuses any malformed PATCH message with a SCIM error', () => {
-    fc.assert(fc.property(json, (body) => onlyScimErrors(() => parsePatchBody(P, body))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(json, (body) => onlyScimErrors(() => parsePatchBody(P, body))),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -108,7 +108,8 @@ export const bareWordFilterValues: DialectRule = {
 export const legacyGroupSchemaUrns: DialectRule = {
   name: 'entra.legacyGroupSchemaUrns',
   provider: 'Microsoft Entra ID',
-  summary: 'Group creates name a non-RFC schema URN (Microsoft ADSCIM Group, SCIM 1.0 core) for the Group schema; accepted, never returned.',
+  summary:
+    'Group creates name a non-RFC schema URN (Microsoft ADSCIM Group, SCIM 1.0 core) for the Group schema; accepted, never returned.',
   source: ENTRA_KNOWN_ISSUES,
   forms: {
     groupSchemaAliases: [

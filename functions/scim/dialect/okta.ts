@@ -24,7 +24,8 @@ export const pathlessValueRepeatsId: DialectRule = {
 export const bareWordFilterValues: DialectRule = {
   name: 'okta.bareWordFilterValues',
   provider: 'Okta',
-  summary: 'A filter value arrives unquoted (userName eq Runscope123@atko.com); a bare word that is not true/false/null/a number is a string.',
+  summary:
+    'A filter value arrives unquoted (userName eq Runscope123@atko.com); a bare word that is not true/false/null/a number is a string.',
   source: OKTA_TEST_SUITE,
   forms: { bareWordFilterValue: (word) => word },
 };

@@ -173,7 +173,9 @@ class Parser {
   /** Resolves a name in the current context; a complex attribute in a comparison means its `value`. */
   private resolve(token: Extract<Token, { kind: 'word' }>, comparing: boolean): ResolvedAttribute {
     const schemas = this.profile.schemas;
-    const resolved = this.parent ? subAttributeOf(this.parent, token.text) : schemas.resolvePath(this.type, schemas.qualifyPath(this.type, token.text));
+    const resolved = this.parent
+      ? subAttributeOf(this.parent, token.text)
+      : schemas.resolvePath(this.type, schemas.qualifyPath(this.type, token.text));
     if (!resolved) throw invalidFilter(`Unknown attribute "${token.text}" in the filter.`);
     if (!comparing || resolved.definition.type !== 'complex' || resolved.subDefinition) return resolved;
     const value = subAttributeOf(resolved, 'value');

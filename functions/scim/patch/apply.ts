@@ -76,7 +76,9 @@ function pathlessSteps(profile: ScimProfile, type: ResourceTypeName, operation: 
       continue;
     }
     if (!dialect.pathlessKeysArePaths && isPath(profile, type, key)) {
-      throw invalidPath(`Without "path", "value" holds attributes and extension objects; "${key}" is a path: send it as the operation's "path".`);
+      throw invalidPath(
+        `Without "path", "value" holds attributes and extension objects; "${key}" is a path: send it as the operation's "path".`,
+      );
     }
     steps.push({ op: operation.op, path: key, value });
   }
@@ -212,7 +214,9 @@ function withoutFilter(dialect: Dialect, target: AttributeTarget, elements: Json
     // A remove with a value drops the elements with those values, where the dialect reads it so;
     // RFC 7644 §3.5.2.2 would remove every value, which is refused rather than guessed.
     if (!dialect.removeTakesValue) {
-      throw invalidValue(`"remove" takes no "value" (RFC 7644 §3.5.2.2): select the values with a filter, e.g. ${definition.name}[value eq "..."].`);
+      throw invalidValue(
+        `"remove" takes no "value" (RFC 7644 §3.5.2.2): select the values with a filter, e.g. ${definition.name}[value eq "..."].`,
+      );
     }
     const doomed = elementsOf(dialect, definition, step.value);
     return elements.filter((e) => !doomed.some((d) => d.value !== undefined && equalJson(d.value, e.value)));

@@ -98,7 +98,9 @@ function memberChangeOf(profile: ScimProfile, operation: PatchOperation, path: s
       if (operation.value === undefined || operation.value === null) return { kind: 'removeAll' };
       if (!profile.dialect.removeTakesValue) {
         // RFC 7644 §3.5.2.2 would remove every member here: refused rather than guessed.
-        throw invalidValue(`Operations[${index}]: "remove" takes no "value" (RFC 7644 §3.5.2.2); remove members with path 'members[value eq "<id>"]'.`);
+        throw invalidValue(
+          `Operations[${index}]: "remove" takes no "value" (RFC 7644 §3.5.2.2); remove members with path 'members[value eq "<id>"]'.`,
+        );
       }
       return { kind: 'remove', ids: memberIds(profile, operation.value, index) };
   }
@@ -119,7 +121,12 @@ function idsFromFilter(filter: FilterNode, path: string, index: number): string[
   if (filter.kind === 'or') {
     return [...new Set([...idsFromFilter(filter.left, path, index), ...idsFromFilter(filter.right, path, index)])];
   }
-  if (filter.kind === 'compare' && filter.op === 'eq' && filter.attribute.subDefinition?.name === 'value' && typeof filter.value === 'string') {
+  if (
+    filter.kind === 'compare' &&
+    filter.op === 'eq' &&
+    filter.attribute.subDefinition?.name === 'value' &&
+    typeof filter.value === 'string'
+  ) {
     return [filter.value];
   }
   throw invalidPath(`Operations[${index}]: "${path}" must select members by value, e.g. members[value eq "<id>"].`);

@@ -43,7 +43,10 @@ export function parsePatchBody(profile: ScimProfile, body: unknown): PatchOperat
 const PATCH_OP_SCHEMA_LOWER = PATCH_OP_SCHEMA.toLowerCase();
 
 function declaresPatchOp(schemas: unknown): boolean {
-  return Array.isArray(schemas) && schemas.some((s) => s === PATCH_OP_SCHEMA || (typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA_LOWER));
+  return (
+    Array.isArray(schemas) &&
+    schemas.some((s) => s === PATCH_OP_SCHEMA || (typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA_LOWER))
+  );
 }
 
 function parseOperation(dialect: Dialect, raw: unknown, index: number): PatchOperation {

@@ -15,9 +15,7 @@ const hasValueSub = (definition: AttributeDefinition) => findAttribute(definitio
 /** Known sub-attribute keys renamed to their canonical case; unknown keys are left for validation to judge. */
 function canonicalKeys(definition: AttributeDefinition, object: JsonObject): JsonObject {
   if (Object.keys(object).every((key) => findAttribute(definition.subAttributes, key)?.name === key)) return object;
-  return Object.fromEntries(
-    Object.entries(object).map(([key, item]) => [findAttribute(definition.subAttributes, key)?.name ?? key, item]),
-  );
+  return Object.fromEntries(Object.entries(object).map(([key, item]) => [findAttribute(definition.subAttributes, key)?.name ?? key, item]));
 }
 
 /** A complex value once compacted; undefined when nothing is left or the dialect reads it as "clear it". */

@@ -152,7 +152,9 @@ class CheckBuilder {
   private complex(definition: AttributeDefinition): ValueCheck {
     const subAttributes = definition.subAttributes ?? [];
     const bareString = this.dialect.bareStringIsValue && findAttribute(subAttributes, 'value') !== undefined;
-    const members = new Map(subAttributes.map((sub) => [sub.name, { check: this.attribute(sub), readOnly: sub.mutability === 'readOnly' }] as const));
+    const members = new Map(
+      subAttributes.map((sub) => [sub.name, { check: this.attribute(sub), readOnly: sub.mutability === 'readOnly' }] as const),
+    );
     /** The members checked into a new object; undefined when `asWritten` and a name is not canonical. */
     const checked = (object: Record<string, unknown>, asWritten: boolean): Record<string, unknown> | undefined => {
       const kept: Record<string, unknown> = {};

@@ -18,7 +18,12 @@ import { isObject } from '../../commons/json';
 
 type Json = Record<string, unknown>;
 
-export function replaceResource(profile: ScimProfile, type: ResourceTypeName, existing: ScimResource, incoming: ScimResource): ScimResource {
+export function replaceResource(
+  profile: ScimProfile,
+  type: ResourceTypeName,
+  existing: ScimResource,
+  incoming: ScimResource,
+): ScimResource {
   const { schemas } = profile;
   const next: Json = { ...incoming, id: existing.id };
   keepImmutable(schemas.coreAttributesOf(type), existing, next, '');

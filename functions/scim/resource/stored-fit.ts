@@ -17,7 +17,9 @@ export function presentable(profile: ScimProfile, type: ResourceTypeName, resour
   const { schemas } = profile;
   const listed = Array.isArray(resource.schemas) ? (resource.schemas as unknown[]) : [];
   const core = schemas.resourceType(type).schema;
-  const checks = listed.some((urn) => typeof urn === 'string' && urn !== core && (!schemas.extensionNamed(type, urn) || schemas.tenantSchemaUrns.has(urn)));
+  const checks = listed.some(
+    (urn) => typeof urn === 'string' && urn !== core && (!schemas.extensionNamed(type, urn) || schemas.tenantSchemaUrns.has(urn)),
+  );
   if (!checks) return resource;
   const shown: Json = {};
   const kept: string[] = [core];

@@ -23,7 +23,6 @@ import { isObject } from '../../commons/json';
 
 type Json = Record<string, unknown>;
 
-
 /** A POST/PUT body as the resource to store (without `id`: the caller assigns or keeps it). */
 export function parseResource(profile: ScimProfile, type: ResourceTypeName, body: unknown): ScimResource {
   if (!isObject(body)) throw badRequest('invalidSyntax', 'The request body must be a JSON object.');
@@ -149,7 +148,8 @@ function build(
     if (urn) {
       if (value === null) continue;
       if (!isObject(value)) throw invalidValue(`"${urn}" must be an object of its attributes.`);
-      for (const [name, item] of Object.entries(value)) setAttribute(extensionOf(urn), schemas.schemaDefinitionOf(urn).attributes, name, item, urn, pass);
+      for (const [name, item] of Object.entries(value))
+        setAttribute(extensionOf(urn), schemas.schemaDefinitionOf(urn).attributes, name, item, urn, pass);
       continue;
     }
     const resolved = qualified ? schemas.resolvePath(type, key) : undefined;
@@ -248,7 +248,13 @@ function withoutUnknownSubAttributes(definition: AttributeDefinition, value: unk
 
 /** RFC 7643 §2.4: the primary attribute value "true" MUST appear no more than once. */
 function checkSinglePrimary(profile: ScimProfile, type: ResourceTypeName, resource: ScimResource): void {
-  const containers: Json[] = [resource, ...profile.schemas.extensionUrnsOf(type).map((u) => resource[u]).filter(isObject)];
+  const containers: Json[] = [
+    resource,
+    ...profile.schemas
+      .extensionUrnsOf(type)
+      .map((u) => resource[u])
+      .filter(isObject),
+  ];
   for (const container of containers) {
     for (const [name, value] of Object.entries(container)) {
       if (Array.isArray(value) && value.filter((e) => isObject(e) && e.primary === true).length > 1) {

@@ -30,8 +30,7 @@ export function attribute(name: string, description: string, options: Options = 
 const complex = (name: string, description: string, subAttributes: AttributeDefinition[], options: Options = {}) =>
   attribute(name, description, { type: 'complex', subAttributes, ...options });
 
-const typeAttr = (canonicalValues: string[]) =>
-  attribute('type', "A label indicating the attribute's function.", { canonicalValues });
+const typeAttr = (canonicalValues: string[]) => attribute('type', "A label indicating the attribute's function.", { canonicalValues });
 const primaryAttr = attribute('primary', "A Boolean value indicating the 'primary' or preferred attribute value.", {
   type: 'boolean',
 });
@@ -53,7 +52,7 @@ function multiValued(
   });
 }
 
-const nameAttribute = complex("name", "The components of the user's real name.", [
+const nameAttribute = complex('name', "The components of the user's real name.", [
   attribute('formatted', 'The full name, including all middle names, titles, and suffixes as appropriate.'),
   attribute('familyName', 'The family name of the User.'),
   attribute('givenName', 'The given name of the User.'),
@@ -82,7 +81,7 @@ const groupsAttribute = complex(
   'groups',
   'A list of groups to which the user belongs. Read only; served when requested with attributes=groups.',
   [
-    attribute('value', 'The identifier of the User\'s group.', { mutability: 'readOnly' }),
+    attribute('value', "The identifier of the User's group.", { mutability: 'readOnly' }),
     attribute('$ref', 'The URI of the corresponding Group resource.', {
       type: 'reference',
       referenceTypes: ['Group'],
@@ -112,7 +111,7 @@ export const userSchema: SchemaDefinition = {
       type: 'reference',
       referenceTypes: ['external'],
     }),
-    attribute('title', "The user's title, such as \"Vice President\"."),
+    attribute('title', 'The user\'s title, such as "Vice President".'),
     attribute('userType', 'Used to identify the relationship between the organization and the user.'),
     attribute('preferredLanguage', "Indicates the User's preferred written or spoken language (RFC 7231 Accept-Language)."),
     attribute('locale', "Used to indicate the User's default location for localization purposes."),
@@ -122,11 +121,7 @@ export const userSchema: SchemaDefinition = {
       mutability: 'writeOnly',
       returned: 'never',
     }),
-    multiValued('emails', 'Email addresses for the user.', attribute('value', 'Email address for the User.'), [
-      'work',
-      'home',
-      'other',
-    ]),
+    multiValued('emails', 'Email addresses for the user.', attribute('value', 'Email address for the User.'), ['work', 'home', 'other']),
     multiValued('phoneNumbers', 'Phone numbers for the User.', attribute('value', 'Phone number of the User.'), [
       'work',
       'home',
@@ -145,17 +140,27 @@ export const userSchema: SchemaDefinition = {
       'qq',
       'yahoo',
     ]),
-    multiValued('photos', 'URLs of photos of the User.', attribute('value', 'URL of a photo of the User.', {
-      type: 'reference',
-      referenceTypes: ['external'],
-    }), ['photo', 'thumbnail']),
+    multiValued(
+      'photos',
+      'URLs of photos of the User.',
+      attribute('value', 'URL of a photo of the User.', {
+        type: 'reference',
+        referenceTypes: ['external'],
+      }),
+      ['photo', 'thumbnail'],
+    ),
     addressAttribute,
     groupsAttribute,
     multiValued('entitlements', 'A list of entitlements for the User.', attribute('value', 'The value of an entitlement.'), []),
     multiValued('roles', 'A list of roles for the User.', attribute('value', 'The value of a role.'), []),
-    multiValued('x509Certificates', 'A list of certificates issued to the User.', attribute('value', 'The value of an X.509 certificate.', {
-      type: 'binary',
-    }), []),
+    multiValued(
+      'x509Certificates',
+      'A list of certificates issued to the User.',
+      attribute('value', 'The value of an X.509 certificate.', {
+        type: 'binary',
+      }),
+      [],
+    ),
   ],
 };
 
@@ -170,12 +175,12 @@ export const enterpriseUserSchema: SchemaDefinition = {
     attribute('division', 'Identifies the name of a division.'),
     attribute('department', 'Identifies the name of a department.'),
     complex('manager', "The User's manager.", [
-      attribute('value', 'The id of the SCIM resource representing the User\'s manager.'),
-      attribute('$ref', 'The URI of the SCIM resource representing the User\'s manager.', {
+      attribute('value', "The id of the SCIM resource representing the User's manager."),
+      attribute('$ref', "The URI of the SCIM resource representing the User's manager.", {
         type: 'reference',
         referenceTypes: ['User'],
       }),
-      attribute('displayName', 'The displayName of the User\'s manager.', { mutability: 'readOnly' }),
+      attribute('displayName', "The displayName of the User's manager.", { mutability: 'readOnly' }),
     ]),
   ],
 };

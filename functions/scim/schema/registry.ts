@@ -79,10 +79,7 @@ interface AttributeIndex {
 const attributeIndexes = new WeakMap<readonly AttributeDefinition[], AttributeIndex>();
 
 /** An attribute by name, case-insensitively; its `aliases` (from the tenant's dialect) find it too. */
-export function findAttribute(
-  attributes: readonly AttributeDefinition[] | undefined,
-  name: string,
-): AttributeDefinition | undefined {
+export function findAttribute(attributes: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
   if (!attributes) return undefined;
   let index = attributeIndexes.get(attributes);
   if (!index) {
@@ -317,18 +314,28 @@ export class SchemaRegistry {
     const coreAttributes = [...this.common, ...this.schemaDefinitionOf(rt.schema).attributes];
     const isUnique = (a: AttributeDefinition) => a.uniqueness !== 'none' && a.name !== 'id' && a.type === 'string' && !a.multiValued;
     const unique: UniqueAttribute[] = [
-      ...coreAttributes.filter(isUnique).map((definition) => ({ name: definition.name, urn: undefined, definition, path: lower(definition.name), shared: false })),
+      ...coreAttributes
+        .filter(isUnique)
+        .map((definition) => ({ name: definition.name, urn: undefined, definition, path: lower(definition.name), shared: false })),
       ...extensions.flatMap((urn) =>
         this.schemaDefinitionOf(urn)
           .attributes.filter(isUnique)
-          .map((definition) => ({ name: `${urn}:${definition.name}`, urn, definition, path: lower(`${urn}:${definition.name}`), shared: false })),
+          .map((definition) => ({
+            name: `${urn}:${definition.name}`,
+            urn,
+            definition,
+            path: lower(`${urn}:${definition.name}`),
+            shared: false,
+          })),
       ),
     ];
     // RFC 7643 §3.1 gives externalId no uniqueness, yet clients look resources up by it
     // ("filter, then create"): without uniqueness it stays key-backed through shared index items.
     const externalId = coreAttributes.find((a) => a.name === 'externalId');
     const shared: UniqueAttribute[] =
-      externalId && !isUnique(externalId) ? [{ name: 'externalId', urn: undefined, definition: externalId, path: 'externalid', shared: true }] : [];
+      externalId && !isUnique(externalId)
+        ? [{ name: 'externalId', urn: undefined, definition: externalId, path: 'externalid', shared: true }]
+        : [];
     return {
       urns,
       extensions,

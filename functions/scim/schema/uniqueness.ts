@@ -40,7 +40,11 @@ export function uniqueValuesOf(registry: SchemaRegistry, type: ResourceTypeName,
   for (const unique of registry.keyedAttributesOf(type)) {
     const value = valueOf(unique, resource);
     if (typeof value === 'string' && value !== '') {
-      values.push({ attribute: unique.name, value: keyForm(value, unique.definition.caseExact), ...(unique.shared ? { shared: true } : {}) });
+      values.push({
+        attribute: unique.name,
+        value: keyForm(value, unique.definition.caseExact),
+        ...(unique.shared ? { shared: true } : {}),
+      });
     }
   }
   return values;

@@ -15,10 +15,15 @@ const user = (extra: object = {}): ScimResource => ({ schemas: [USER], id: 'u1',
 
 describe(`${entra.capitalisedPatchOps.name} (${entra.ENTRA_KNOWN_ISSUES}, default job)`, () => {
   it.each(lenient)('reads "Replace" as replace', ({ operations }) => {
-    expect(operations({ op: 'Replace', path: 'displayName', value: 'Joy' })).toEqual([{ op: 'replace', path: 'displayName', value: 'Joy' }]);
+    expect(operations({ op: 'Replace', path: 'displayName', value: 'Joy' })).toEqual([
+      { op: 'replace', path: 'displayName', value: 'Joy' },
+    ]);
   });
   it('strict: op is one of "add", "remove", "replace" (RFC 7644 §3.5.2)', () => {
-    expect(scimErrorOf(() => strict.operations({ op: 'Replace', path: 'displayName', value: 'Joy' }))).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect(scimErrorOf(() => strict.operations({ op: 'Replace', path: 'displayName', value: 'Joy' }))).toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+    });
     expect(strict.operations({ op: 'replace', path: 'displayName', value: 'Joy' })[0]?.op).toBe('replace');
   });
 });
@@ -31,8 +36,12 @@ describe(`${entra.booleansAsStrings.name} (${entra.ENTRA_KNOWN_ISSUES}: "value":
     expect(matches('User', 'roles[primary eq "True"]', withRole)).toBe(true);
   });
   it('strict: a boolean is true or false (RFC 7643 §2.3.2)', () => {
-    expect(scimErrorOf(() => strict.create('User', { schemas: [USER], userName: 'a', active: 'True' }))).toMatchObject({ scimType: 'invalidValue' });
-    expect(scimErrorOf(() => strict.patch('User', user(), { op: 'replace', path: 'active', value: 'False' }))).toMatchObject({ scimType: 'invalidValue' });
+    expect(scimErrorOf(() => strict.create('User', { schemas: [USER], userName: 'a', active: 'True' }))).toMatchObject({
+      scimType: 'invalidValue',
+    });
+    expect(scimErrorOf(() => strict.patch('User', user(), { op: 'replace', path: 'active', value: 'False' }))).toMatchObject({
+      scimType: 'invalidValue',
+    });
     expect(scimErrorOf(() => strict.matches('User', 'active eq "True"', user()))).toMatchObject({ scimType: 'invalidFilter' });
   });
 });
@@ -40,8 +49,12 @@ describe(`${entra.booleansAsStrings.name} (${entra.ENTRA_KNOWN_ISSUES}: "value":
 describe(`${entra.emptyValueClears.name} (${entra.ENTRA_VALIDATION_TESTS}: SCIM_Update_Manager_Test)`, () => {
   const managed = () => user({ schemas: [USER, ENTERPRISE], [ENTERPRISE]: { manager: { value: 'm1' }, department: 'Ops' } });
   it.each(lenient)('{"value": ""} and "" clear the manager', ({ patch }) => {
-    expect(patch('User', managed(), { op: 'replace', path: `${ENTERPRISE}:manager`, value: { value: '' } })[ENTERPRISE]).toEqual({ department: 'Ops' });
-    expect(patch('User', managed(), { op: 'replace', path: `${ENTERPRISE}:manager`, value: '' })[ENTERPRISE]).toEqual({ department: 'Ops' });
+    expect(patch('User', managed(), { op: 'replace', path: `${ENTERPRISE}:manager`, value: { value: '' } })[ENTERPRISE]).toEqual({
+      department: 'Ops',
+    });
+    expect(patch('User', managed(), { op: 'replace', path: `${ENTERPRISE}:manager`, value: '' })[ENTERPRISE]).toEqual({
+      department: 'Ops',
+    });
   });
   it.each(lenient)('"" clears an optional attribute, and a later null keeps it cleared (SCIM_Null_Update_Test)', ({ patch }) => {
     const cleared = patch('User', user({ title: 'Dr', nickName: 'Jo' }), { op: 'Replace', path: 'title', value: '' });
@@ -62,31 +75,49 @@ describe(`${entra.singleValueInArray.name} (${entra.ENTRA_SCIM_TUTORIAL}: "manag
     expect(next[ENTERPRISE]).toEqual({ manager: { value: 'm1' } });
   });
   it('strict: a single-valued attribute is not an array (RFC 7643 §2.4)', () => {
-    expect(scimErrorOf(() => strict.patch('User', user(), { op: 'add', path: `${ENTERPRISE}:manager`, value: [{ value: 'm1' }] }))).toMatchObject({ scimType: 'invalidValue' });
-    expect(scimErrorOf(() => strict.create('User', { schemas: [USER, ENTERPRISE], userName: 'a', [ENTERPRISE]: { manager: [{ value: 'm1' }] } }))).toMatchObject({ scimType: 'invalidValue' });
+    expect(
+      scimErrorOf(() => strict.patch('User', user(), { op: 'add', path: `${ENTERPRISE}:manager`, value: [{ value: 'm1' }] })),
+    ).toMatchObject({ scimType: 'invalidValue' });
+    expect(
+      scimErrorOf(() =>
+        strict.create('User', { schemas: [USER, ENTERPRISE], userName: 'a', [ENTERPRISE]: { manager: [{ value: 'm1' }] } }),
+      ),
+    ).toMatchObject({ scimType: 'invalidValue' });
   });
 });
 
 describe(`${entra.bareStringIsValue.name} (${entra.ENTRA_VALIDATION_TESTS}: manager as a bare id)`, () => {
   it.each(lenient)('reads "m1" as {"value": "m1"}', ({ patch }) => {
-    expect(patch('User', user(), { op: 'Add', path: `${ENTERPRISE}:manager`, value: 'm1' })[ENTERPRISE]).toEqual({ manager: { value: 'm1' } });
+    expect(patch('User', user(), { op: 'Add', path: `${ENTERPRISE}:manager`, value: 'm1' })[ENTERPRISE]).toEqual({
+      manager: { value: 'm1' },
+    });
   });
   it('strict: a complex attribute is an object (RFC 7643 §2.3.8)', () => {
-    expect(scimErrorOf(() => strict.patch('User', user(), { op: 'add', path: `${ENTERPRISE}:manager`, value: 'm1' }))).toMatchObject({ scimType: 'invalidValue' });
+    expect(scimErrorOf(() => strict.patch('User', user(), { op: 'add', path: `${ENTERPRISE}:manager`, value: 'm1' }))).toMatchObject({
+      scimType: 'invalidValue',
+    });
   });
 });
 
 describe(`${entra.unmatchedFilterCreates.name} (${entra.ENTRA_KNOWN_ISSUES}: emails[type eq "work"].value)`, () => {
   it.each(lenient)('creates the element the filter describes', ({ patch }) => {
-    expect(patch('User', user(), { op: 'Replace', path: 'emails[type eq "work"].value', value: 'j@x' }).emails).toEqual([{ type: 'work', value: 'j@x' }]);
+    expect(patch('User', user(), { op: 'Replace', path: 'emails[type eq "work"].value', value: 'j@x' }).emails).toEqual([
+      { type: 'work', value: 'j@x' },
+    ]);
   });
   it('strict: a valuePath that matches no record is 400 noTarget (RFC 7644 §3.5.2.3)', () => {
     const withEmail = user({ emails: [{ type: 'work', value: 'j@x' }] });
-    expect(scimErrorOf(() => strict.patch('User', withEmail, { op: 'replace', path: 'emails[value eq "nobody@example.com"].type', value: 'home' }))).toMatchObject({
+    expect(
+      scimErrorOf(() =>
+        strict.patch('User', withEmail, { op: 'replace', path: 'emails[value eq "nobody@example.com"].type', value: 'home' }),
+      ),
+    ).toMatchObject({
       status: 400,
       scimType: 'noTarget',
     });
-    expect(strict.patch('User', withEmail, { op: 'replace', path: 'emails[value eq "j@x"].type', value: 'home' }).emails).toEqual([{ type: 'home', value: 'j@x' }]);
+    expect(strict.patch('User', withEmail, { op: 'replace', path: 'emails[value eq "j@x"].type', value: 'home' }).emails).toEqual([
+      { type: 'home', value: 'j@x' },
+    ]);
   });
 });
 
@@ -95,10 +126,14 @@ describe(`${entra.removeTakesValue.name} (${entra.ENTRA_KNOWN_ISSUES}: Remove me
     expect(members({ op: 'Remove', path: 'members', value: [{ value: 'u1' }] })).toEqual([{ kind: 'remove', ids: ['u1'] }]);
   });
   it('strict: remove selects by path (RFC 7644 §3.5.2.2); a value is refused rather than read as "remove all"', () => {
-    expect(scimErrorOf(() => strict.members({ op: 'remove', path: 'members', value: [{ value: 'u1' }] }))).toMatchObject({ scimType: 'invalidValue' });
+    expect(scimErrorOf(() => strict.members({ op: 'remove', path: 'members', value: [{ value: 'u1' }] }))).toMatchObject({
+      scimType: 'invalidValue',
+    });
     expect(strict.members({ op: 'remove', path: 'members[value eq "u1"]' })).toEqual([{ kind: 'remove', ids: ['u1'] }]);
     const withEmails = user({ emails: [{ value: 'a@x' }, { value: 'b@x' }] });
-    expect(scimErrorOf(() => strict.patch('User', withEmails, { op: 'remove', path: 'emails', value: [{ value: 'a@x' }] }))).toMatchObject({ scimType: 'invalidValue' });
+    expect(scimErrorOf(() => strict.patch('User', withEmails, { op: 'remove', path: 'emails', value: [{ value: 'a@x' }] }))).toMatchObject({
+      scimType: 'invalidValue',
+    });
   });
 });
 
@@ -112,8 +147,13 @@ describe(`${entra.pathlessKeysArePaths.name} (${entra.ENTRA_KNOWN_ISSUES}, aadOp
     expect(next[ENTERPRISE]).toEqual({ employeeNumber: 'Aklq' });
   });
   it('strict: a path-less value holds attributes and extension objects (RFC 7644 §3.5.2.3)', () => {
-    expect(scimErrorOf(() => strict.patch('User', user(), { op: 'replace', value: { 'name.givenName': 'Kkom' } }))).toMatchObject({ scimType: 'invalidPath' });
-    const next = strict.patch('User', user(), { op: 'replace', value: { name: { givenName: 'Kkom' }, [ENTERPRISE]: { employeeNumber: 'Aklq' } } });
+    expect(scimErrorOf(() => strict.patch('User', user(), { op: 'replace', value: { 'name.givenName': 'Kkom' } }))).toMatchObject({
+      scimType: 'invalidPath',
+    });
+    const next = strict.patch('User', user(), {
+      op: 'replace',
+      value: { name: { givenName: 'Kkom' }, [ENTERPRISE]: { employeeNumber: 'Aklq' } },
+    });
     expect(next.name).toEqual({ givenName: 'Kkom' });
     expect(next[ENTERPRISE]).toEqual({ employeeNumber: 'Aklq' });
   });
@@ -141,10 +181,14 @@ describe(`${entra.legacyGroupSchemaUrns.name} (${entra.ENTRA_KNOWN_ISSUES}: inva
 
 describe(`${entra.roleDisplayName.name} (${entra.roleDisplayName.source})`, () => {
   const role = { primary: false, type: 'WindowsAzureActiveDirectoryRole', displayName: 'Admin', value: 'Admin' };
-  it.each(lenient)('reads a role\'s displayName as its display, in bodies, PATCH paths and filters', ({ create, patch, matches }) => {
+  it.each(lenient)("reads a role's displayName as its display, in bodies, PATCH paths and filters", ({ create, patch, matches }) => {
     const created = create('User', { schemas: [USER], userName: 'a', roles: [role] });
     expect(created.roles).toEqual([{ primary: false, type: 'WindowsAzureActiveDirectoryRole', display: 'Admin', value: 'Admin' }]);
-    const patched = patch('User', user({ roles: [{ value: 'Admin', display: 'Admin' }] }), { op: 'replace', path: 'roles[value eq "Admin"].displayName', value: 'Boss' });
+    const patched = patch('User', user({ roles: [{ value: 'Admin', display: 'Admin' }] }), {
+      op: 'replace',
+      path: 'roles[value eq "Admin"].displayName',
+      value: 'Boss',
+    });
     expect(patched.roles).toEqual([{ value: 'Admin', display: 'Boss' }]);
     expect(matches('User', 'roles.displayName eq "Admin"', user({ roles: [{ value: 'Admin', display: 'Admin' }] }))).toBe(true);
   });

@@ -21,9 +21,11 @@ export const under = (name: DialectName) => {
   return {
     profile,
     operations,
-    patch: (type: ResourceTypeName, resource: ScimResource, ...ops: object[]) => applyPatch(profile, type, resource, operations(...ops)).resource,
+    patch: (type: ResourceTypeName, resource: ScimResource, ...ops: object[]) =>
+      applyPatch(profile, type, resource, operations(...ops)).resource,
     members: (...ops: object[]) => splitMemberOperations(profile, operations(...ops)).memberChanges,
     create: (type: ResourceTypeName, body: object) => parseResource(profile, type, body),
-    matches: (type: ResourceTypeName, filter: string, resource: ScimResource) => evaluateFilter(parseFilter(profile, type, filter), resource),
+    matches: (type: ResourceTypeName, filter: string, resource: ScimResource) =>
+      evaluateFilter(parseFilter(profile, type, filter), resource),
   };
 };

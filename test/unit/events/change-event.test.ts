@@ -39,14 +39,23 @@ describe('RFC 9967 security events', () => {
   });
 
   it('the time of event keeps milliseconds (the resource lastModified), not the rounded record time', () => {
-    const set = securityEventFor(change({ eventName: 'MODIFY', oldImage: user({ title: 'a' }, 1), newImage: user({ title: 'b' }, 2) }), notice);
+    const set = securityEventFor(
+      change({ eventName: 'MODIFY', oldImage: user({ title: 'a' }, 1), newImage: user({ title: 'b' }, 2) }),
+      notice,
+    );
     expect(new Date((set?.toe ?? 0) * 1000).toISOString()).toBe('2026-01-01T10:20:30.456Z');
   });
 
   it('deactivation is urn:ietf:params:scim:event:prov:deactivate (RFC 9967 §2.4.6), with the version', () => {
-    const set = securityEventFor(change({ eventName: 'MODIFY', oldImage: user({ active: true }, 1), newImage: user({ active: false }, 2) }), notice);
+    const set = securityEventFor(
+      change({ eventName: 'MODIFY', oldImage: user({ active: true }, 1), newImage: user({ active: false }, 2) }),
+      notice,
+    );
     expect(set?.events).toEqual({ [`${PROV}:deactivate`]: { version: 'W/"2"' } });
-    const back = securityEventFor(change({ eventName: 'MODIFY', oldImage: user({ active: false }, 2), newImage: user({ active: true }, 3) }), notice);
+    const back = securityEventFor(
+      change({ eventName: 'MODIFY', oldImage: user({ active: false }, 2), newImage: user({ active: true }, 3) }),
+      notice,
+    );
     expect(back?.events).toEqual({ [`${PROV}:activate`]: { version: 'W/"3"' } });
   });
 
@@ -90,7 +99,9 @@ describe('RFC 9967 security events', () => {
 
   it('membership, tenant, token and uniqueness items are not resources: no SET', () => {
     expect(securityEventFor(change({ eventName: 'INSERT', newImage: membership }), notice)).toBeUndefined();
-    expect(securityEventFor(change({ eventName: 'INSERT', newImage: { entity: 'UniqueValue', tenantId: 'acme', ownerId: 'u1' } }), notice)).toBeUndefined();
+    expect(
+      securityEventFor(change({ eventName: 'INSERT', newImage: { entity: 'UniqueValue', tenantId: 'acme', ownerId: 'u1' } }), notice),
+    ).toBeUndefined();
     expect(securityEventFor(change({ eventName: 'INSERT', newImage: { entity: 'Tenant', tenantId: 'acme' } }), notice)).toBeUndefined();
   });
 

@@ -45,7 +45,10 @@ describe('JSON bodies', () => {
   });
 
   it('accepts the word constructor as a value, and a constructor key without prototype', async () => {
-    await expect(parse('{"title":"constructor","x":{"constructor":"y"}}')).resolves.toEqual({ title: 'constructor', x: { constructor: 'y' } });
+    await expect(parse('{"title":"constructor","x":{"constructor":"y"}}')).resolves.toEqual({
+      title: 'constructor',
+      x: { constructor: 'y' },
+    });
   });
 
   it('answers malformed JSON with 400 invalidSyntax, as before', async () => {

@@ -40,7 +40,10 @@ describe('authorizer gate', () => {
       policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }] },
       context: { tenantId: 'acme' },
     });
-    expect(await decide(policy('arn:aws:execute-api:local:000000000000:local/local/*/tenants/other/*'))).toEqual({ allowed: false, response: 'ACCESS_DENIED' });
+    expect(await decide(policy('arn:aws:execute-api:local:000000000000:local/local/*/tenants/other/*'))).toEqual({
+      allowed: false,
+      response: 'ACCESS_DENIED',
+    });
     expect(await decide(policy('arn:aws:execute-api:local:000000000000:local/local/*/tenants/acme/*'))).toMatchObject({ allowed: true });
   });
 });

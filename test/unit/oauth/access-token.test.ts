@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AccessTokenRefused, audienceOf, issueAccessToken, verifyAccessToken, type VerifyOptions } from '../../../functions/oauth/access-token';
+import {
+  AccessTokenRefused,
+  audienceOf,
+  issueAccessToken,
+  verifyAccessToken,
+  type VerifyOptions,
+} from '../../../functions/oauth/access-token';
 import { localSigner } from '../../../functions/oauth/local-signer';
 import type { AccessTokenSigner } from '../../../functions/oauth/signer';
 import { isAccessTokenShape } from '../../../functions/oauth/token-shape';
@@ -77,7 +83,10 @@ describe('issued access tokens', () => {
     });
     expect(typeof claims.jti).toBe('string');
     expect(expiresIn).toBe(3600);
-    await expect(verifyAccessToken(accessToken, await signer.publicKey(), options)).resolves.toMatchObject({ tenantId: 'acme', clientId: 'client-0001' });
+    await expect(verifyAccessToken(accessToken, await signer.publicKey(), options)).resolves.toMatchObject({
+      tenantId: 'acme',
+      clientId: 'client-0001',
+    });
   });
 
   it('get a fresh jti each time', async () => {
@@ -92,7 +101,13 @@ describe('issued access tokens', () => {
     expect(`Bearer ${generateToken()}`).toMatch(pattern);
     expect(bearerCredential(`Bearer ${accessToken}`)?.kind).toBe('access token');
     expect(bearerCredential(`Bearer ${generateToken()}`)?.kind).toBe('secret token');
-    for (const header of [`Bearer ${accessToken}x`, `Bearer ${accessToken.slice(0, -1)}`, `Basic ${accessToken}`, 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', `Bearer a.b.c`]) {
+    for (const header of [
+      `Bearer ${accessToken}x`,
+      `Bearer ${accessToken.slice(0, -1)}`,
+      `Basic ${accessToken}`,
+      'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+      `Bearer a.b.c`,
+    ]) {
       expect(header).not.toMatch(pattern);
     }
   });
@@ -122,7 +137,9 @@ describe('verification refuses', () => {
   it('a tenant claim that does not match the audience, or is not a tenant id', async () => {
     const { header, claims } = partsOf((await issue()).accessToken);
     expect(await refusal(await signed(header, { ...claims, tenant: 'globex' }))).toBe('wrong claims');
-    expect(await refusal(await signed(header, { ...claims, tenant: '../globex', aud: audienceOf(ISSUER, '../globex') }))).toBe('wrong claims');
+    expect(await refusal(await signed(header, { ...claims, tenant: '../globex', aud: audienceOf(ISSUER, '../globex') }))).toBe(
+      'wrong claims',
+    );
   });
 
   it('a sub that is not the client id', async () => {

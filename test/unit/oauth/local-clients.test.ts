@@ -71,6 +71,7 @@ describe('tenants.json OAuth fields', () => {
 
   it('accepts 60 and 360 minutes', async () => {
     const { parseTenantsFile } = await import('../../../functions/tenants/config');
-    for (const minutes of [60, 360]) expect(parseTenantsFile(file({ settings: { tokenLifetimeMinutes: minutes } }))[0]?.settings.tokenLifetimeMinutes).toBe(minutes);
+    for (const minutes of [60, 360])
+      expect(parseTenantsFile(file({ settings: { tokenLifetimeMinutes: minutes } }))[0]?.settings.tokenLifetimeMinutes).toBe(minutes);
   });
 });

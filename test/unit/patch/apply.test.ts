@@ -57,9 +57,18 @@ describe('applyPatch', () => {
   });
 
   it('updates only the matching element', () => {
-    const start = { ...base(), emails: [{ type: 'work', value: 'a@x' }, { type: 'home', value: 'b@x' }] };
+    const start = {
+      ...base(),
+      emails: [
+        { type: 'work', value: 'a@x' },
+        { type: 'home', value: 'b@x' },
+      ],
+    };
     const { resource } = patched(start, { op: 'replace', path: 'emails[type eq "home"].value', value: 'c@x' });
-    expect(resource.emails).toEqual([{ type: 'work', value: 'a@x' }, { type: 'home', value: 'c@x' }]);
+    expect(resource.emails).toEqual([
+      { type: 'work', value: 'a@x' },
+      { type: 'home', value: 'c@x' },
+    ]);
   });
 
   it('keeps one primary element: the one just written wins', () => {
@@ -194,11 +203,15 @@ describe('applyPatch validation of multi-valued attributes', () => {
   });
 
   it('refuses an added element that does not fit, whatever the stored ones are', () => {
-    expect(scimErrorOf(() => patched(stored(), { op: 'add', path: 'emails', value: [{ value: 'x@example.com', primary: 'perhaps' }] }))).toMatchObject({
+    expect(
+      scimErrorOf(() => patched(stored(), { op: 'add', path: 'emails', value: [{ value: 'x@example.com', primary: 'perhaps' }] })),
+    ).toMatchObject({
       status: 400,
       scimType: 'invalidValue',
     });
-    expect(scimErrorOf(() => patched(stored(), { op: 'replace', path: 'emails[type eq "home"].display', value: { nested: true } }))).toMatchObject({
+    expect(
+      scimErrorOf(() => patched(stored(), { op: 'replace', path: 'emails[type eq "home"].display', value: { nested: true } })),
+    ).toMatchObject({
       status: 400,
       scimType: 'invalidValue',
     });

@@ -10,7 +10,11 @@ const split = (...operations: object[]) =>
 
 describe('splitMemberOperations', () => {
   it('reads Add of many members', () => {
-    const { memberChanges, attributeOperations } = split({ op: 'Add', path: 'members', value: [{ $ref: null, value: 'a' }, { value: 'b' }] });
+    const { memberChanges, attributeOperations } = split({
+      op: 'Add',
+      path: 'members',
+      value: [{ $ref: null, value: 'a' }, { value: 'b' }],
+    });
     expect(memberChanges).toEqual([{ kind: 'add', ids: ['a', 'b'] }]);
     expect(attributeOperations).toEqual([]);
   });
@@ -40,7 +44,10 @@ describe('splitMemberOperations', () => {
       { op: 'Replace', path: 'displayName', value: 'Y' },
       { op: 'Remove', path: 'members', value: [{ value: 'a' }] },
     );
-    expect(memberChanges).toEqual([{ kind: 'add', ids: ['a'] }, { kind: 'remove', ids: ['a'] }]);
+    expect(memberChanges).toEqual([
+      { kind: 'add', ids: ['a'] },
+      { kind: 'remove', ids: ['a'] },
+    ]);
     expect(attributeOperations).toEqual([{ op: 'replace', path: 'displayName', value: 'Y' }]);
   });
 

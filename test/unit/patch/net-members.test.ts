@@ -14,7 +14,9 @@ describe('netMemberChange', () => {
   });
 
   it('makes the result exact after a replace or a remove-all, then applies what follows', () => {
-    expect(net({ kind: 'add', ids: ['x'] }, { kind: 'replace', ids: ['a', 'b'] }, { kind: 'remove', ids: ['b'] }, { kind: 'add', ids: ['c'] })).toEqual({
+    expect(
+      net({ kind: 'add', ids: ['x'] }, { kind: 'replace', ids: ['a', 'b'] }, { kind: 'remove', ids: ['b'] }, { kind: 'add', ids: ['c'] }),
+    ).toEqual({
       exact: true,
       put: ['a', 'c'],
       remove: [],
@@ -23,6 +25,12 @@ describe('netMemberChange', () => {
   });
 
   it('names only added members for validation', () => {
-    expect(addedMemberIds([{ kind: 'add', ids: ['a'] }, { kind: 'remove', ids: ['b'] }, { kind: 'replace', ids: ['a', 'c'] }])).toEqual(['a', 'c']);
+    expect(
+      addedMemberIds([
+        { kind: 'add', ids: ['a'] },
+        { kind: 'remove', ids: ['b'] },
+        { kind: 'replace', ids: ['a', 'c'] },
+      ]),
+    ).toEqual(['a', 'c']);
   });
 });

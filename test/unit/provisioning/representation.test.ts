@@ -34,7 +34,9 @@ describe('representation', () => {
     expect(represent(P, 'User', read, base)).toBe(first);
     // Another base URL (another stage or host) or another profile is another representation.
     expect(represent(P, 'User', read, 'https://other.example/scim/v2')).not.toBe(first);
-    expect(represent(P, 'User', read, 'https://other.example/scim/v2').meta).toMatchObject({ location: 'https://other.example/scim/v2/Users/u-1' });
+    expect(represent(P, 'User', read, 'https://other.example/scim/v2').meta).toMatchObject({
+      location: 'https://other.example/scim/v2/Users/u-1',
+    });
     // Another read of the same item is built again: nothing outlives the objects a request read.
     expect(represent(P, 'User', structuredClone(stored), base)).not.toBe(represent(P, 'User', read, base));
   });

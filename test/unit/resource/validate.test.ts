@@ -10,7 +10,7 @@ import { defaultProfile as P } from '../../../functions/scim/scim-profile';
 import { profileOf } from '../../../functions/tenants/profile-from-settings';
 
 describe('parseResource', () => {
-  it('accepts Entra\'s create form leniently and stores canonical shape', () => {
+  it("accepts Entra's create form leniently and stores canonical shape", () => {
     const resource = parseResource(P, 'User', {
       schemas: [USER, ENTERPRISE],
       id: 'client-id',
@@ -57,7 +57,17 @@ describe('parseResource', () => {
     [{ schemas: [USER], userName: 'u', shoeSize: 42 }, 'shoeSize'],
     [{ schemas: [USER], userName: 'u', active: 'maybe' }, 'active'],
     [{ schemas: [USER], userName: 'u', name: { nickname: 'x' } }, 'nickname'],
-    [{ schemas: [USER], userName: 'u', emails: [{ value: 'a', primary: true }, { value: 'b', primary: 'True' }] }, 'primary'],
+    [
+      {
+        schemas: [USER],
+        userName: 'u',
+        emails: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: 'True' },
+        ],
+      },
+      'primary',
+    ],
     [{ schemas: [USER], userName: true }, 'userName'],
     [{ schemas: [USER], userName: 'u', manager: 5 }, 'manager'],
   ])('rejects %j with 400 invalidValue naming %s', (body, name) => {
@@ -70,7 +80,7 @@ describe('parseResource', () => {
     expect(errorOf(() => parseResource(P, 'User', [1, 2])).scimType).toBe('invalidSyntax');
   });
 
-  it('enforces a tenant\'s required paths, value filters included', () => {
+  it("enforces a tenant's required paths, value filters included", () => {
     const required = ['roles[primary eq "True"].value', `${ENTERPRISE}:organization`];
     const body = { schemas: [USER], userName: 'u', roles: [{ value: 'Reader', primary: 'False' }], [ENTERPRISE]: { organization: 'O' } };
     const tenant = profileOf({ requiredAttributes: { User: required } }).profile;
@@ -117,12 +127,14 @@ describe('projection', () => {
   };
 
   it('returns what was asked plus the always-returned attributes', () => {
-    expect(projectResource(P, 'User', user, { attributes: parseAttributeList(P, 'User', 'userName,name.givenName,unknownThing') })).toEqual({
-      schemas: [USER, ENTERPRISE],
-      id: 'u1',
-      userName: 'u',
-      name: { givenName: 'G' },
-    });
+    expect(projectResource(P, 'User', user, { attributes: parseAttributeList(P, 'User', 'userName,name.givenName,unknownThing') })).toEqual(
+      {
+        schemas: [USER, ENTERPRISE],
+        id: 'u1',
+        userName: 'u',
+        name: { givenName: 'G' },
+      },
+    );
   });
 
   it('leaves out excluded and request-only attributes', () => {

@@ -26,7 +26,15 @@ const issue = { id: ACME, resourceType: 'User', attributes: [{ name: 'licenseTie
 
 describe('schema extension declarations', () => {
   it("accepts the issue's example and fills RFC 7643 §7 defaults", () => {
-    const [tenant] = parseTenantsFile(fileWith({ ...issue, attributes: [{ name: 'seats', type: 'integer' }, { name: 'office', type: 'complex', subAttributes: [{ name: 'floor', type: 'integer' }] }] }));
+    const [tenant] = parseTenantsFile(
+      fileWith({
+        ...issue,
+        attributes: [
+          { name: 'seats', type: 'integer' },
+          { name: 'office', type: 'complex', subAttributes: [{ name: 'floor', type: 'integer' }] },
+        ],
+      }),
+    );
     const seats = tenant?.settings.schemaExtensions[0]?.attributes[0];
     expect(seats).toEqual({
       name: 'seats',
@@ -46,16 +54,28 @@ describe('schema extension declarations', () => {
     ['a URN ending in ":"', { ...issue, id: 'urn:acme:User:' }, 'settings.schemaExtensions[0].id'],
     ['an RFC 7643 URN', { ...issue, id: ENTERPRISE }, 'is an RFC 7643 schema'],
     ['an unsupported type', { ...issue, attributes: [{ name: 'x', type: 'float' }] }, 'settings.schemaExtensions[0].attributes[0].type'],
-    ['an unknown characteristic', { ...issue, attributes: [{ name: 'x', multivalued: true }] }, 'settings.schemaExtensions[0].attributes[0]'],
+    [
+      'an unknown characteristic',
+      { ...issue, attributes: [{ name: 'x', multivalued: true }] },
+      'settings.schemaExtensions[0].attributes[0]',
+    ],
     ['uniqueness global', { ...issue, attributes: [{ name: 'x', uniqueness: 'global' }] }, '"global" is not supported'],
     ['a duplicate name', { ...issue, attributes: [{ name: 'x' }, { name: 'X' }] }, 'duplicate attribute name "X"'],
     ['a core-clashing name', { ...issue, attributes: [{ name: 'userName' }] }, '"userName" is already an attribute of every User'],
     ['a clash with a common attribute', { ...issue, attributes: [{ name: 'externalId' }] }, '"externalId" is already'],
     ['a bad attribute name', { ...issue, attributes: [{ name: 'seat count' }] }, 'attributes[0].name'],
     ['complex without subAttributes', { ...issue, attributes: [{ name: 'office', type: 'complex' }] }, 'needs subAttributes'],
-    ['two levels of complex', { ...issue, attributes: [{ name: 'o', type: 'complex', subAttributes: [{ name: 'p', type: 'complex' }] }] }, 'cannot be complex'],
+    [
+      'two levels of complex',
+      { ...issue, attributes: [{ name: 'o', type: 'complex', subAttributes: [{ name: 'p', type: 'complex' }] }] },
+      'cannot be complex',
+    ],
     ['a resource type other than User or Group', { ...issue, resourceType: 'Device' }, 'resourceType is "User" or "Group"'],
-    ['server uniqueness on an integer', { ...issue, attributes: [{ name: 'n', type: 'integer', uniqueness: 'server' }] }, 'single-valued string'],
+    [
+      'server uniqueness on an integer',
+      { ...issue, attributes: [{ name: 'n', type: 'integer', uniqueness: 'server' }] },
+      'single-valued string',
+    ],
   ])('refuses %s, naming the tenant and the path', (_what, extension, expected) => {
     const message = failureOf(fileWith(extension));
     expect(message).toContain('tenant "acme"');
@@ -63,16 +83,27 @@ describe('schema extension declarations', () => {
   });
 
   it('refuses two extensions with one id, and required paths the schemas do not define', () => {
-    expect(failureOf({ tenants: [{ id: 'acme', displayName: 'A', settings: { schemaExtensions: [issue, issue] } }] })).toContain('duplicate schema id');
-    const message = failureOf({ tenants: [{ id: 'acme', displayName: 'A', settings: { requiredAttributes: { User: [`${ACME}:nope`] } } }] });
+    expect(failureOf({ tenants: [{ id: 'acme', displayName: 'A', settings: { schemaExtensions: [issue, issue] } }] })).toContain(
+      'duplicate schema id',
+    );
+    const message = failureOf({
+      tenants: [{ id: 'acme', displayName: 'A', settings: { requiredAttributes: { User: [`${ACME}:nope`] } } }],
+    });
     expect(message).toContain('tenant "acme": settings.requiredAttributes.User[0]');
-    expect(() => tenantSettingsSchema.parse({ schemaExtensions: [issue], requiredAttributes: { User: [`${ACME}:licenseTier`] } })).not.toThrow();
+    expect(() =>
+      tenantSettingsSchema.parse({ schemaExtensions: [issue], requiredAttributes: { User: [`${ACME}:licenseTier`] } }),
+    ).not.toThrow();
   });
 });
 
 describe('the per-tenant registry', () => {
   const settings = tenantSettingsSchema.parse({
-    schemaExtensions: [{ ...issue, attributes: [{ name: 'licenseTier' }, { name: 'costCode', uniqueness: 'server', caseExact: true }, { name: 'department' }] }],
+    schemaExtensions: [
+      {
+        ...issue,
+        attributes: [{ name: 'licenseTier' }, { name: 'costCode', uniqueness: 'server', caseExact: true }, { name: 'department' }],
+      },
+    ],
   });
   const registry = registryOf(settings);
 
@@ -110,9 +141,19 @@ describe('the per-tenant registry', () => {
   it('ignores unknown attributes when told to, reporting names and never values', () => {
     const names: string[][] = [];
     const { profile } = profileOf({ unknownAttributes: 'ignore' }, (ignored) => names.push([...ignored]));
-    const resource = parseResource(profile, 'User', { schemas: [USER], userName: 'u', favoriteColor: 'secret-blue', name: { givenName: 'A', nick: 'secret-n' } });
+    const resource = parseResource(profile, 'User', {
+      schemas: [USER],
+      userName: 'u',
+      favoriteColor: 'secret-blue',
+      name: { givenName: 'A', nick: 'secret-n' },
+    });
     expect(resource).toEqual({ schemas: [USER], userName: 'u', name: { givenName: 'A' } });
-    applyPatch(profile, 'User', resource, parsePatchBody(profile, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'shoeSize', value: 'secret-44' }] }));
+    applyPatch(
+      profile,
+      'User',
+      resource,
+      parsePatchBody(profile, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'shoeSize', value: 'secret-44' }] }),
+    );
     expect(names).toEqual([['favoriteColor', 'name.nick'], ['shoeSize']]);
     expect(JSON.stringify(names)).not.toContain('secret');
   });

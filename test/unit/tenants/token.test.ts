@@ -5,7 +5,14 @@
  * guessed token is right.
  */
 import { describe, expect, it } from '@jest/globals';
-import { AUTHORIZATION_HEADER_PATTERN, bearerToken, generateToken, hashesEqual, hashToken, TOKEN_PATTERN } from '../../../functions/tenants/secret-token';
+import {
+  AUTHORIZATION_HEADER_PATTERN,
+  bearerToken,
+  generateToken,
+  hashesEqual,
+  hashToken,
+  TOKEN_PATTERN,
+} from '../../../functions/tenants/secret-token';
 
 describe('tokens', () => {
   it('are 256-bit random values in a recognisable format', () => {
