@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { environment } from './commons/environment';
 import { defaultSigner } from './oauth/signer';
+import { TOKEN_METHOD_NOT_ALLOWED } from './oauth/token-request';
 import { handleTokenRequest, type OAuthResponse } from './oauth/token-service';
 import { defaultDb } from './store/db';
 
@@ -25,11 +26,7 @@ const toResult = (response: OAuthResponse): APIGatewayProxyResult => ({
 
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   if (event.httpMethod !== 'POST') {
-    return toResult({
-      status: 405,
-      headers: { Allow: 'POST', 'Content-Type': 'application/json;charset=UTF-8' },
-      body: { error: 'invalid_request', error_description: 'Use POST.' },
-    });
+    return toResult(TOKEN_METHOD_NOT_ALLOWED);
   }
   const body = event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {

@@ -18,6 +18,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '../functions/tenants/config';
+import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
 import { functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
 import type { ScimEndpoint, ThrottleSettings } from './scim-endpoint';
 import { STACK_OUTPUTS } from './stack-outputs';
@@ -117,15 +118,24 @@ export class TokenEndpoint extends Construct {
     authorizer.addEnvironment('OAUTH_ISSUER', this.issuer);
 
     const integration = new apigateway.LambdaIntegration(this.tokenFunction, { proxy: true, allowTestInvoke: false });
-    this.method = endpoint.api.root
-      .resourceForPath(TOKEN_ENDPOINT_PATH.replace(/^\//, ''))
-      .addMethod('POST', integration, { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false });
-    for (const finding of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
-      Validations.of(this.method).acknowledge({
-        id: finding,
-        reason:
-          'The OAuth 2.0 token endpoint is where a client authenticates (client id and secret, RFC 6749 §2.3) to get the bearer token the authorizer checks.',
-      });
+    const resource = endpoint.api.root.resourceForPath(TOKEN_ENDPOINT_PATH.replace(/^\//, ''));
+    this.method = resource.addMethod('POST', integration, { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false });
+    // Every other method (POST is more specific than ANY): 405 with `Allow: POST` from API Gateway itself, no function runs.
+    const otherMethods = resource.addMethod('ANY', methodNotAllowedIntegration(), {
+      authorizationType: apigateway.AuthorizationType.NONE,
+      apiKeyRequired: false,
+      methodResponses: [
+        { statusCode: '405', responseParameters: { 'method.response.header.Allow': true, 'method.response.header.Cache-Control': true } },
+      ],
+    });
+    for (const method of [this.method, otherMethods]) {
+      for (const finding of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+        Validations.of(method).acknowledge({
+          id: finding,
+          reason:
+            'The OAuth 2.0 token endpoint is where a client authenticates (client id and secret, RFC 6749 §2.3) to get the bearer token the authorizer checks.',
+        });
+      }
     }
     this.throttleMethod(props.throttle ?? { rateLimit: 20, burstLimit: 40 });
   }
@@ -161,6 +171,25 @@ export class TokenEndpoint extends Construct {
       },
     ];
   }
+}
+
+/** API Gateway's mock answer to a method the token endpoint does not serve (functions/oauth/token-request.ts). */
+function methodNotAllowedIntegration(): apigateway.MockIntegration {
+  const { status, headers, body } = TOKEN_METHOD_NOT_ALLOWED;
+  return new apigateway.MockIntegration({
+    passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
+    requestTemplates: { 'application/json': JSON.stringify({ statusCode: status }) },
+    integrationResponses: [
+      {
+        statusCode: String(status),
+        responseParameters: {
+          'method.response.header.Allow': `'${headers.Allow}'`,
+          'method.response.header.Cache-Control': `'${headers['Cache-Control']}'`,
+        },
+        responseTemplates: { 'application/json': JSON.stringify(body) },
+      },
+    ],
+  });
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * The local API Gateway: request → route (404) → authorizer (401/403/503) → function → response.
+ * The local API Gateway: request → route (404; 405 for the token endpoint) → authorizer (401/403/503) → function → response.
  * The body size (413) is checked while reading the request, in server.ts.
  * A function that throws or answers something that is not a proxy result gives 502, as in AWS.
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { authorizerGate } from './authorizer-gate';
+import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
 import type { FunctionName } from '../functions/routes';
 import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
 import { gatewayError } from './local-gateway-responses';
@@ -48,13 +49,11 @@ export function localGateway(options: GatewayOptions): Gateway {
   };
 
   return async (request) => {
-    // The token endpoint has only POST and no authorizer (lib/token-endpoint.ts): another method
-    // is a method API Gateway does not know, answered like an unknown resource.
+    // The token endpoint has POST (the function) and no authorizer; every other method gets the API's
+    // mock 405 with `Allow: POST` (lib/token-endpoint.ts).
     const tokenEndpoint = matchTokenEndpoint(request.rawPath);
     if (tokenEndpoint) {
-      return request.method === 'POST'
-        ? invoke('token', toProxyEvent(request, tokenEndpoint, {}))
-        : gatewayError('MISSING_AUTHENTICATION_TOKEN');
+      return request.method === 'POST' ? invoke('token', toProxyEvent(request, tokenEndpoint, {})) : tokenMethodNotAllowed();
     }
     const match = matchRoute(request.rawPath);
     // API Gateway answers an unknown resource before any authorizer runs.
@@ -63,6 +62,11 @@ export function localGateway(options: GatewayOptions): Gateway {
     if (!decision.allowed) return gatewayError(decision.response);
     return invoke(match.route.function, toProxyEvent(request, match, decision.authorizer));
   };
+}
+
+function tokenMethodNotAllowed(): APIGatewayProxyResult {
+  const { status, headers, body } = TOKEN_METHOD_NOT_ALLOWED;
+  return { statusCode: status, headers: { ...headers }, body: JSON.stringify(body) };
 }
 
 function isProxyResult(value: unknown): value is APIGatewayProxyResult {

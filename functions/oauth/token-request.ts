@@ -31,6 +31,17 @@ export interface RawTokenRequest {
   readonly body: string;
 }
 
+/**
+ * The answer to any method but POST (RFC 9110 §15.5.6: 405 with `Allow`), in OAuth's error shape:
+ * given by the function, the local gateway, and the API's mock method for the other methods
+ * (lib/token-endpoint.ts), so `GET` on the token URL is never a 404.
+ */
+export const TOKEN_METHOD_NOT_ALLOWED = {
+  status: 405,
+  headers: { Allow: 'POST', 'Content-Type': 'application/json;charset=UTF-8', 'Cache-Control': 'no-store' },
+  body: { error: 'invalid_request', error_description: 'The token endpoint accepts POST only.' },
+} as const;
+
 const invalidRequest = (description: string, status = 400): OAuthError => ({ error: 'invalid_request', description, status });
 export const invalidClient = (basic: boolean): OAuthError => ({
   error: 'invalid_client',

@@ -21,7 +21,8 @@ type Json = Record<string, unknown>;
  * parameters: a name no schema of the tenant defines is ignored (§3.4.2.5 lets a service provider
  * do so, and a client shared by tenants with different extensions keeps working); a value filter
  * (`emails[type eq "work"]`) is not an attribute name (§3.10) and is 400 invalidValue, because
- * ignoring it would answer with only `id` and `schemas`.
+ * ignoring it would answer with only `id` and `schemas`. An extension's schema URN names all of its
+ * attributes.
  */
 export function parseAttributeList(profile: ScimProfile, type: ResourceTypeName, text: string): ResolvedAttribute[] {
   const { schemas } = profile;
@@ -29,7 +30,12 @@ export function parseAttributeList(profile: ScimProfile, type: ResourceTypeName,
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '')
-    .map((name) => {
+    .flatMap((name) => {
+      // An extension's URN alone names the whole extension (RFC 7644 §3.4.2.5 names attributes by
+      // their URN-qualified names): every attribute of it, so excluding it drops the extension.
+      const extension = schemas.extensionNamed(type, name);
+      if (extension)
+        return schemas.schemaDefinitionOf(extension).attributes.map((a) => schemas.resolvePath(type, `${extension}:${a.name}`));
       const bracket = name.indexOf('[');
       if (bracket !== -1 || name.includes(']')) {
         const attribute = bracket > 0 ? name.slice(0, bracket) : name;
@@ -37,7 +43,7 @@ export function parseAttributeList(profile: ScimProfile, type: ResourceTypeName,
           `"${name}" is not an attribute name: attributes and excludedAttributes take names such as "${attribute}" or "${attribute}.value" (RFC 7644 §3.10), not value filters.`,
         );
       }
-      return schemas.resolvePath(type, schemas.qualifyPath(type, name));
+      return [schemas.resolvePath(type, schemas.qualifyPath(type, name))];
     })
     .filter((resolved): resolved is ResolvedAttribute => resolved !== undefined);
 }

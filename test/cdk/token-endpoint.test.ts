@@ -96,11 +96,23 @@ describe('token route', () => {
     ([, m]) => pathOf((m.Properties.ResourceId as { Ref: string }).Ref) === TOKEN_ENDPOINT_PATH,
   );
 
-  it('is POST only, with no authorizer and no API key, integrated with the token function', () => {
-    expect(tokenMethods.map(([, m]) => m.Properties.HttpMethod)).toEqual(['POST']);
-    const method = tokenMethods[0]?.[1].Properties;
+  const methodProperties = (name: string) => tokenMethods.find(([, m]) => m.Properties.HttpMethod === name)?.[1].Properties;
+
+  it('serves POST with no authorizer and no API key, integrated with the token function', () => {
+    expect(tokenMethods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual(['ANY', 'POST']);
+    const method = methodProperties('POST');
     expect(method).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
     expect(JSON.stringify(method?.Integration)).toContain(tokenFunctionId);
+  });
+
+  it('GET on the token endpoint (any other method) is a mock 405 with Allow: POST, no function runs', () => {
+    const method = methodProperties('ANY');
+    expect(method).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false, Integration: { Type: 'MOCK' } });
+    const integration = JSON.stringify(method?.Integration);
+    expect(integration).not.toContain(tokenFunctionId);
+    expect(method?.Integration).toMatchObject({
+      IntegrationResponses: [{ StatusCode: '405', ResponseParameters: { 'method.response.header.Allow': "'POST'" } }],
+    });
   });
 
   it('has its own throttle on the stage, beside the stage-wide one', () => {

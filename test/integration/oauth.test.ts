@@ -182,11 +182,11 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
     expectError(await requestToken(A, credentialsBody(clientOfA, { scope: 'openid' })), 400, 'invalid_scope');
   });
 
-  it('only POST exists on the token endpoint: another method is answered like an unknown resource', async () => {
-    const unknown = await fetch(`http://127.0.0.1:${stack.stack.port}/tenants/${A}/oauth2/nothing`, { method: 'POST' });
-    const response = await fetch(tokenUrl(A), { method: 'GET' });
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect({ status: response.status, body: await response.text() }).toEqual({ status: unknown.status, body: await unknown.text() });
+  it('only POST is served on the token endpoint: another method is 405 with Allow: POST', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const response = await fetch(tokenUrl(A), { method });
+      expect({ status: response.status, allow: response.headers.get('allow') }).toEqual({ status: 405, allow: 'POST' });
+    }
   });
 });
 

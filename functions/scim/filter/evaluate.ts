@@ -92,9 +92,11 @@ function valuesOf(attribute: ResolvedAttribute, scope: Scope): unknown[] {
 }
 
 function elementsOf(attribute: ResolvedAttribute, scope: Scope): Json[] {
-  return flatten(attributeValue(attribute, scope)).filter(
-    (value): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value),
-  );
+  const values = flatten(attributeValue(attribute, scope));
+  // Elements of a multi-valued simple attribute are judged as `{ value }` (RFC 7643 §2.4's default sub-attribute).
+  if (attribute.definition.type !== 'complex')
+    return values.filter((value) => value !== null && value !== undefined).map((value) => ({ value }));
+  return values.filter((value): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value));
 }
 
 const flatten = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);

@@ -6,7 +6,7 @@
 import { isExactNumber } from '../text-values';
 import { invalidFilter } from '../scim-error';
 import type { ScimProfile } from '../scim-profile';
-import { findAttribute, type ResolvedAttribute } from '../schema/registry';
+import { elementSubAttributesOf, findAttribute, type ResolvedAttribute } from '../schema/registry';
 import type { AttributeDefinition, ResourceTypeName } from '../schema/types';
 import type { CompareOperator, CompareValue, FilterNode } from './ast';
 import { tokenize, type Token } from './lexer';
@@ -111,8 +111,8 @@ class Parser {
   private parseValuePath(nameToken: Extract<Token, { kind: 'word' }>): FilterNode {
     if (this.parent) throw this.error(nameToken, 'Value filters cannot be nested; found');
     const attribute = this.resolve(nameToken, false);
-    if (attribute.definition.type !== 'complex' || attribute.subDefinition) {
-      throw invalidFilter(`"${nameToken.text}" is not a complex attribute, so it takes no value filter.`);
+    if ((attribute.definition.type !== 'complex' && !attribute.definition.multiValued) || attribute.subDefinition) {
+      throw invalidFilter(`"${nameToken.text}" is neither complex nor multi-valued, so it takes no value filter.`);
     }
     this.expect('[');
     this.parent = attribute;
@@ -249,7 +249,7 @@ export function subAttributeOf(parent: ResolvedAttribute, name: string): Resolve
     subAttributes.set(parent, known);
   }
   if (known.has(name)) return known.get(name);
-  const subDefinition = findAttribute(parent.definition.subAttributes, name);
+  const subDefinition = findAttribute(elementSubAttributesOf(parent.definition), name);
   const resolved = subDefinition ? { ...parent, subDefinition, path: `${parent.path}.${subDefinition.name}` } : undefined;
   if (known.size < 100) known.set(name, resolved);
   return resolved;

@@ -1,6 +1,8 @@
 /**
  * PATCH paths (RFC 7644 §3.5.2, Figure 2): `attrPath`, `attrPath[valFilter]`,
- * `attrPath[valFilter].subAttr`, or a bare extension URN. Unknown names are 400 invalidPath.
+ * `attrPath[valFilter].subAttr`, or a bare extension URN. Unknown names are 400 invalidPath. A
+ * multi-valued attribute of a simple type takes a value filter on its elements' `value`
+ * (`badges[value eq "x"]`, RFC 7643 §2.4), and no sub-attribute after it.
  */
 import { invalidPath } from '../scim-error';
 import type { ScimProfile } from '../scim-profile';
@@ -19,8 +21,8 @@ export function parsePatchPath(profile: ScimProfile, type: ResourceTypeName, tex
 
   const close = closingBracket(path, open);
   const attribute = resolveOrFail(profile, type, path.slice(0, open), path);
-  if (attribute.definition.type !== 'complex' || !attribute.definition.multiValued || attribute.subDefinition) {
-    throw invalidPath(`"${path}": only multi-valued complex attributes take a value filter.`);
+  if (!attribute.definition.multiValued || attribute.subDefinition) {
+    throw invalidPath(`"${path}": only multi-valued attributes take a value filter.`);
   }
   const filter = parseElementFilter(profile, type, attribute, path.slice(open + 1, close));
   const rest = path.slice(close + 1);

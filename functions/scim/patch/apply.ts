@@ -113,7 +113,12 @@ function applyStep(profile: ScimProfile, type: ResourceTypeName, resource: JsonO
   } else if (target.definition.type === 'complex') {
     assign(container, name, complexResult(profile.dialect, target, container[name], step));
   } else {
-    assign(container, name, simpleResult(target.definition, container[name], step));
+    const current = container[name];
+    assign(
+      container,
+      name,
+      target.filter ? simpleFiltered(profile.dialect, target.filter, current, step) : simpleResult(target.definition, current, step),
+    );
   }
   if (target.urn && isObject(resource[target.urn]) && Object.keys(resource[target.urn] as JsonObject).length === 0) {
     Reflect.deleteProperty(resource, target.urn);
@@ -135,8 +140,16 @@ function applyToExtension(
   }
   if (!isObject(step.value)) throw badRequest('invalidValue', `"${urn}" takes an object of its attributes.`);
   for (const [key, value] of Object.entries(step.value)) {
+    // A `schemas` member naming this very extension (the python-scim client sends one) says nothing new.
+    if (key.toLowerCase() === 'schemas' && namesOnly(value, urn)) continue;
     applyStep(profile, type, resource, { op: step.op, path: `${urn}:${key}`, value }, touched);
   }
+}
+
+/** `"schemas": ["<urn>"]` or `"schemas": "<urn>"`, the URN compared case-insensitively. */
+function namesOnly(value: unknown, urn: string): boolean {
+  const names = Array.isArray(value) ? value : [value];
+  return names.length > 0 && names.every((name) => typeof name === 'string' && name.toLowerCase() === urn.toLowerCase());
 }
 
 function containerOf(resource: JsonObject, urn: string | undefined): JsonObject {
@@ -179,6 +192,24 @@ function simpleResult(definition: AttributeDefinition, current: unknown, step: S
   // Multi-valued simple values (an extension's `badges: ["gold"]`) are strings, not objects.
   const existing: unknown[] = Array.isArray(current) ? current : [];
   return [...existing, ...items.filter((item) => !existing.some((e) => equalJson(e, item)))];
+}
+
+/**
+ * `badges[value eq "x"]` on a multi-valued simple attribute: `remove` drops the matching values;
+ * `add` and `replace` put the value(s) sent in their place (appended when none match, for `add` or
+ * where the dialect creates unmatched targets; otherwise noTarget, RFC 7644 §3.5.2.3).
+ */
+function simpleFiltered(dialect: Dialect, filter: FilterNode, current: unknown, step: Step): unknown[] | undefined {
+  const values: unknown[] = Array.isArray(current) ? current : current === undefined || current === null ? [] : [current];
+  const kept = values.filter((value) => !evaluateElementFilter(filter, { value }));
+  if (step.op !== 'remove') {
+    if (kept.length === values.length && step.op === 'replace' && !dialect.unmatchedFilterCreates) {
+      throw badRequest('noTarget', `No value matches "${step.path}".`);
+    }
+    const items = Array.isArray(step.value) ? step.value : [step.value];
+    for (const item of items) if (item !== null && item !== undefined && !kept.some((k) => equalJson(k, item))) kept.push(item);
+  }
+  return kept.length > 0 ? kept : undefined;
 }
 
 /** Single-valued complex (`name`, `manager`): sub-attributes merge (RFC 7644 §3.5.2.1, §3.5.2.3). */

@@ -113,6 +113,23 @@ function withAliases(list: readonly SchemaDefinition[], aliases: readonly SubAtt
   });
 }
 
+const elementValues = new WeakMap<AttributeDefinition, readonly AttributeDefinition[]>();
+
+/**
+ * What a value filter (`attr[...]`) may name inside one element: a complex attribute's
+ * sub-attributes; for a multi-valued attribute of a simple type, RFC 7643 §2.4's default `value`
+ * sub-attribute, typed like the attribute (`badges[value eq "x"]`, as SCIM-SDK and UnboundID accept).
+ */
+export function elementSubAttributesOf(definition: AttributeDefinition): readonly AttributeDefinition[] | undefined {
+  if (definition.type === 'complex' || !definition.multiValued) return definition.subAttributes;
+  let value = elementValues.get(definition);
+  if (!value) {
+    value = [{ ...definition, name: 'value', multiValued: false, aliases: [] }];
+    elementValues.set(definition, value);
+  }
+  return value;
+}
+
 /** The definition that governs comparisons on a resolved attribute (the sub-attribute if any). */
 export function leafDefinition(resolved: ResolvedAttribute): AttributeDefinition {
   return resolved.subDefinition ?? resolved.definition;
