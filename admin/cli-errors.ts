@@ -1,4 +1,4 @@
-/** CLI failures with exit codes scripts can rely on (documented in the README). */
+/** CLI failures with exit codes scripts can rely on (documented in docs/operations.md). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3, unreachable: 4 } as const;
 
 export class AdminError extends Error {

@@ -13,7 +13,7 @@
  *
  * Kept small for cold starts (no middy, no zod, no AWS SDK client: its GetItems and its one
  * kms:GetPublicKey are signed HTTP calls, store/lean-table.ts and oauth/kms-public-key.ts; about
- * 67 KiB instead of 276, README Performance). Logs carry the tenant and the outcome, never the
+ * 67 KiB instead of 276, docs/performance.md). Logs carry the tenant and the outcome, never the
  * token or its hash.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';

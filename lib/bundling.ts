@@ -67,6 +67,6 @@ export function bundlingFor(sdk: AwsSdkSource): BundlingOptions {
  * performance target itself (400 KiB, also reported by `npm run bench`); the bundled AWS SDK is
  * about 200 KiB of each once the default credential chain is replaced (MODULE_ALIASES), zod/mini
  * 27 KiB (tenant settings). The authorizer (target 150 KiB) carries no SDK client
- * (functions/commons/aws-json-call.ts): today's 67 KiB plus headroom. README, Performance.
+ * (functions/commons/aws-json-call.ts): today's 67 KiB plus headroom. docs/performance.md, docs/architecture.md.
  */
 export const BUNDLE_BUDGETS = { resource: 400 * 1024, authorizer: 96 * 1024, stream: 420 * 1024 } as const;

@@ -64,11 +64,11 @@ export interface ScimEndpointProps {
   /**
    * Where the functions' AWS SDK comes from: `bundled` (the versions the tests ran, minified into
    * each bundle) or `runtime` (the nodejs22.x runtime's own SDK v3: smaller bundles, the runtime's
-   * versions; README Performance compares their init times). @default 'bundled'
+   * versions; docs/performance.md compares their init times). @default 'bundled'
    */
   readonly awsSdk?: AwsSdkSource;
   /**
-   * Change events (RFC 9967 SETs, README "Change events"): `form` `notice` lists attribute names,
+   * Change events (RFC 9967 SETs, docs/events.md): `form` `notice` lists attribute names,
    * `full` carries the resource's values (the bus then carries PII); `issuer` is the SETs' `iss`.
    * @default { form: 'notice', issuer: 'scim-serverless' }
    */

@@ -1,5 +1,5 @@
 /**
- * What survives a kill of DynamoDB Local with -dbPath (README "Running locally"): writes items, kills
+ * What survives a kill of DynamoDB Local with -dbPath (docs/getting-started.md): writes items, kills
  * java right after the last acknowledgement (SIGKILL, or SIGTERM with `term`), restarts it on the same
  * files and counts what is missing.
  *

@@ -4,7 +4,7 @@
  * connections, retried like the SDK's standard strategy (throttling, 5xx and network errors, with
  * full-jitter backoff). Only the authorizer uses it: its whole AWS traffic is strongly consistent
  * GetItems and one kms:GetPublicKey per container, and the SDK clients for those cost it ~200 KiB
- * of bundle and most of its module initialisation (README, Performance). Every other function keeps
+ * of bundle and most of its module initialisation (docs/architecture.md, docs/performance.md). Every other function keeps
  * the SDK.
  *
  * For reads only: a failure without an answer is retried, which a write could not afford.

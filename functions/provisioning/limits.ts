@@ -21,7 +21,7 @@ export const limits = {
     // Read when used, so the setting (SCIM_SCAN_BUDGET) does not depend on module load order.
     return environment.scanBudget();
   },
-  /** Members a GET of one group returns inline; larger groups answer 400 tooMany (see README). */
+  /** Members a GET of one group returns inline; larger groups answer 400 tooMany (see docs/groups.md). */
   groupMembersInline: 10_000,
   /**
    * How long a DELETE spends removing memberships itself before it answers; the stream janitor

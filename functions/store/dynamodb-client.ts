@@ -21,7 +21,7 @@ export function clientConfig(env: Environment = process.env): DynamoDBClientConf
 
 export function createDocumentClient(config: DynamoDBClientConfig = clientConfig()): DynamoDBDocumentClient {
   const client = new DynamoDBClient(config);
-  // Middlewares that run on every call and do nothing for a DynamoDB client (README, Performance):
+  // Middlewares that run on every call and do nothing for a DynamoDB client (docs/performance.md):
   // - the logger middleware copies every input and output through its sensitive-data filter, even
   //   with no logger configured (its default logger discards them). Errors still reach the caller.
   // - the user-agent middleware rebuilds and escapes the SDK's user-agent string from its feature

@@ -1,5 +1,5 @@
 /**
- * Group writes that are atomic and serializable at any size (README "Groups and memberships at
+ * Group writes that are atomic and serializable at any size (docs/groups.md "Groups and memberships at
  * scale"). Every write is conditional on the group version it read:
  *
  *  - a change of at most SMALL_CHANGE_ACTIONS items (the group item, its uniqueness items, the

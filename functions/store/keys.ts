@@ -1,20 +1,7 @@
 /**
- * Every DynamoDB key of the single table is built here and nowhere else.
- *
- *  item            PK                         SK                    GSI1PK                  GSI1SK
- *  Tenant          TENANTS                    TENANT#<t>
- *  Token           TOKEN#<sha256>             TOKEN
- *  User            TENANT#<t>                 USER#<id>
- *  Group           TENANT#<t>                 GROUP#<id>
- *  Unique value    TENANT#<t>                 UNIQUE#User.userName#<lower>, UNIQUE#Group.displayName#<lower>,
- *                                             UNIQUE#User.<urn>:<attr>#<value> (an extension's uniqueness "server"),
- *                                             UNIQUE#User.externalId#<value> (externalIdUniqueness "server")
- *  Shared value    TENANT#<t>                 UNIQUE#User.externalId#<value>#<owner id> (externalIdUniqueness "none")
- *  Membership      TENANT#<t>#GROUP#<gid>     MEMBER#<uid>          TENANT#<t>#USER#<uid>   GROUP#<gid>
- *  Group intent    TENANT#<t>#GROUP#<gid>     INTENT#<lease>#<n>    (a large group change in progress)
- *  Cursor key      CONFIG                     CURSOR_KEY
- *  OAuth client    OAUTH_CLIENTS#<t>          CLIENT#<clientId>
- *  Token requests  OAUTH_RATE#<t>             WINDOW#<epoch minute>     (fixed-window counter, TTL)
+ * Every DynamoDB key of the single table is built here and nowhere else. The table of items, keys and
+ * access patterns is docs/data-model.md, checked against these functions by
+ * test/unit/docs/data-model-page.test.ts (a new key function needs its row there).
  */
 import { createHash } from 'node:crypto';
 

@@ -1,7 +1,7 @@
 /**
  * The authorizer's table handle: a strongly consistent GetItem as one signed HTTP call
  * (commons/aws-json-call.ts) instead of the SDK's DynamoDB client, which would be most of the
- * authorizer's bundle and init time (README, Performance). The item is unmarshalled by util-dynamodb,
+ * authorizer's bundle and init time (docs/architecture.md). The item is unmarshalled by util-dynamodb,
  * as the document client does, and the repository functions (getTenant, getToken, getClient) read
  * through it exactly as through a Db: same keys, same records. Table, endpoint, region, credentials
  * and attempts come from the same settings as client.ts.

@@ -69,7 +69,7 @@ export async function getResources(db: Db, tenantId: string, type: ResourceTypeN
 /**
  * Resolves a unique value (e.g. a userName, folded as the schema says) to the owning id: one GetItem.
  * A miss on a value that decomposes also tries its NFD form, the key of a value stored decomposed
- * before keys were NFC (README "Data model").
+ * before keys were NFC (docs/data-model.md).
  */
 export async function findIdByUnique(db: Db, tenantId: string, type: ResourceTypeName, unique: UniqueValue): Promise<string | undefined> {
   if (unique.shared) return (await findIdsByValue(db, tenantId, type, unique))[0];

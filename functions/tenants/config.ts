@@ -75,7 +75,7 @@ export const tenantSettingsSchema = z
 export const tenantConfigSchema = z.object({
   id: z.string().check(z.regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, 1-63 characters')),
   displayName: z.string().check(z.minLength(1)),
-  /** Per-tenant API Gateway throttle; identity providers need at least 25 requests/s (README). */
+  /** Per-tenant API Gateway throttle; identity providers need at least 25 requests/s (docs/capacity.md). */
   rateLimit: z._default(z.object({ rps: z._default(z.number().check(z.gte(25)), 50), burst: z._default(z.int().check(z.gte(25)), 100) }), {
     rps: 50,
     burst: 100,

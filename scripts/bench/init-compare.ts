@@ -1,6 +1,6 @@
 /**
  * Bundle size and init CPU of every Lambda entry, built from two checkouts and imported in
- * alternation in fresh Node 22 processes, so both meet the same machine load (the README's
+ * alternation in fresh Node 22 processes, so both meet the same machine load (docs/performance.md's
  * before/after table). The other checkout needs its dependencies installed (or a node_modules link).
  *
  *   npx tsx scripts/bench/init-compare.ts --before ../scim-before [--runs 15]

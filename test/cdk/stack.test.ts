@@ -135,7 +135,7 @@ describe('tenants', () => {
     }
   });
 
-  it('needs a bootstrapped environment, version 6 or newer (README: npx cdk bootstrap)', () => {
+  it('needs a bootstrapped environment, version 6 or newer (docs/deploying.md: npx cdk bootstrap)', () => {
     const json = template.toJSON() as {
       Parameters: Record<string, { Default?: string }>;
       Rules: Record<string, { Assertions: { Assert: unknown }[] }>;

@@ -62,7 +62,7 @@ export type Provider = 'Microsoft Entra ID' | 'Okta';
 
 /** One documented quirk: the forms it changes and where the provider says it sends them. */
 export interface DialectRule {
-  /** Stable name; unit tests are named after it and the README lists it. */
+  /** Stable name; unit tests are named after it and docs/dialects.md lists it. */
   readonly name: string;
   readonly provider: Provider;
   /** What the provider sends, in one sentence. */
