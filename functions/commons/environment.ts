@@ -79,6 +79,17 @@ export const environment = {
   profileTtlSeconds: (): number => positiveInteger(env().SCIM_PROFILE_TTL_SECONDS) ?? 30,
   /** Per-deployment salt of the usage-plan keys; `local` on the local server. */
   usageKeySalt: (): string => env().USAGE_KEY_SALT ?? 'local',
+  /** The tier usage plans (docs/throttling.md): JSON `{"<tier>": "<usage plan id>"}` (SCIM_RATE_TIERS), set by lib/rate-tiers.ts. */
+  rateTierPlans(e: Environment = env()): Readonly<Record<string, string>> {
+    const parsed: unknown = JSON.parse(e.SCIM_RATE_TIERS || '{}');
+    if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((id) => typeof id !== 'string'))
+      throw new Error('SCIM_RATE_TIERS must be a JSON object of tier names to usage plan ids');
+    return parsed as Record<string, string>;
+  },
+  /** The tier of a tenant created without one (SCIM_DEFAULT_RATE_TIER). */
+  defaultRateTier: (e: Environment = env()): string => e.SCIM_DEFAULT_RATE_TIER || 'standard',
+  /** Where a Lambda function's code is (LAMBDA_TASK_ROOT): the seed function's bundled tenants.json declarations lie beside it. */
+  lambdaTaskRoot: (e: Environment = env()): string => e.LAMBDA_TASK_ROOT || process.cwd(),
   /** KMS key (ARN) that signs access tokens; set on AWS, unset locally. */
   oauthSigningKeyArn: (): string | undefined => env().OAUTH_SIGNING_KEY_ARN || undefined,
   /** The local server's ES256 key file (functions/oauth/local-signer.ts); used when no KMS key is set. */

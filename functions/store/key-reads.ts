@@ -25,6 +25,8 @@ export interface TenantRecord {
   readonly settings: StoredSettings;
   /** Whether the deploy gave the tenant a usage plan of its own; absent on the item: shared. */
   readonly usagePlan: UsagePlanKind;
+  /** The tenant's rate tier (tenants/rate-tier.ts); absent on items written before tiers. */
+  readonly rateTier?: string;
   readonly created: string;
   readonly lastModified: string;
 }
@@ -82,6 +84,7 @@ export function toTenant(item: StoredItem): TenantRecord {
     status: item.status === 'disabled' ? 'disabled' : 'active',
     settings: typeof item.settings === 'object' && item.settings !== null ? (item.settings as StoredSettings) : {},
     usagePlan: item.usagePlan === 'own' ? 'own' : 'shared',
+    ...(typeof item.rateTier === 'string' ? { rateTier: item.rateTier } : {}),
     created: String(item.created),
     lastModified: String(item.lastModified),
   };

@@ -5,22 +5,35 @@
  * derived from the tenant id and a per-deployment salt, because API key values must be unique
  * in an account and region (two stacks may serve the same tenant id).
  *
- * A tenant deployed from tenants.json has a usage plan of its own (its `rateLimit`); a tenant added
- * with `scim-admin tenants add` has none, so it is named the shared key of the stack's default plan.
- * The tenant item records which (`usagePlan`), written by onboarding.
+ * Which key the authorizer names, from the tenant item (docs/throttling.md):
+ *  - `rateTier` set (not `shared`): the tenant's own key, in that tier's usage plan (rate-tier.ts);
+ *  - `usagePlan: own` without a tier: the per-tenant plan stacks before #22 deployed from
+ *    tenants.json (its key `scim-usage-<salt>-<id>`), until the seed moves the tenant to a tier;
+ *  - otherwise the stack's shared plan, one bucket for all such tenants.
  */
 import { environment } from '../commons/environment';
+import { SHARED_RATE_TIER } from './rate-tier';
 
 export const USAGE_KEY_SALT_ENV = 'USAGE_KEY_SALT';
 
-/** `own`: the tenant's plan from tenants.json; `shared`: the stack's default plan. */
+/** `own`: a per-tenant plan of a stack before #22; `shared`: the stack's default plan. */
 export type UsagePlanKind = 'own' | 'shared';
 
+/** The key of a per-tenant usage plan deployed by stacks before #22 (kept to serve items not yet moved to a tier). */
 export const usageKeyOf = (tenantId: string, salt: string = environment.usageKeySalt()): string => `scim-usage-${salt}-${tenantId}`;
+
+/** The tenant's own key in its tier's plan (a value distinct from the old per-stack key, so both exist during an upgrade). */
+export const tenantUsageKeyOf = (tenantId: string, salt: string = environment.usageKeySalt()): string => `scim-tenant-${salt}-${tenantId}`;
 
 /** The default plan's key: no tenant's key equals it (those end in `-<tenantId>`). */
 export const sharedUsageKey = (salt: string = environment.usageKeySalt()): string => `scim-usage-${salt}`;
 
 /** The key the authorizer names for a tenant. */
-export const usageKeyOfTenant = (tenant: { readonly tenantId: string; readonly usagePlan: UsagePlanKind }, salt?: string): string =>
-  tenant.usagePlan === 'own' ? usageKeyOf(tenant.tenantId, salt) : sharedUsageKey(salt);
+export function usageKeyOfTenant(
+  tenant: { readonly tenantId: string; readonly usagePlan: UsagePlanKind; readonly rateTier?: string | undefined },
+  salt?: string,
+): string {
+  if (tenant.rateTier === SHARED_RATE_TIER) return sharedUsageKey(salt);
+  if (tenant.rateTier !== undefined) return tenantUsageKeyOf(tenant.tenantId, salt);
+  return tenant.usagePlan === 'own' ? usageKeyOf(tenant.tenantId, salt) : sharedUsageKey(salt);
+}
