@@ -4,8 +4,8 @@
  *    item, one more the tenant;
  *  - an OAuth access token (a JWT from the token endpoint, functions/oauth-token-api.ts): verified with the
  *    signing key's public key (fetched once per container, no KMS call per request), then the
- *    client and the tenant are read (two GetItems, in parallel), so a revoked client or a disabled
- *    tenant stops working at the next evaluation, not when the token expires.
+ *    client (or the federated credential it came from) and the tenant are read (two GetItems, in
+ *    parallel), so a revoked client, a removed federated credential or a disabled tenant stops working at the next evaluation, not when the token expires.
  * The policy allows the paths under `/tenants/<tenantId>/` of the calling stage ONLY: API
  * Gateway caches it per token and reuses it on every path, so a cached allow must never cover
  * another tenant's URL.
@@ -20,7 +20,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { environment } from './commons/environment';
 import { logger } from './commons/logger';
 import { AccessTokenRefused, verifyAccessToken } from './oauth/access-token';
-import { readActiveClient } from './oauth/active-client';
+import { clientStillValid } from './oauth/active-client';
 import { verificationKey } from './oauth/verification-key';
 import { leanTable } from './store/lean-table';
 import { readTenant, readToken, type TenantRecord } from './store/key-reads';
@@ -89,13 +89,13 @@ async function byAccessToken(token: string): Promise<Authenticated> {
     throw error;
   }
   const table = leanTable();
-  const [client, tenant] = await Promise.all([
-    readActiveClient(table, claims.tenantId, claims.clientId),
+  const [clientValid, tenant] = await Promise.all([
+    clientStillValid(table, claims.tenantId, claims.clientId, claims.federated),
     readTenant(table, claims.tenantId),
   ]);
   if (!tenant) refuse('unknown tenant', claims.tenantId);
-  if (!client) refuse('revoked client', claims.tenantId);
-  return { tenant, clientId: client.clientId };
+  if (!clientValid) refuse('revoked client', claims.tenantId);
+  return { tenant, clientId: claims.clientId };
 }
 
 /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>` → every method and path of the tenant. */

@@ -98,4 +98,20 @@ export const environment = {
   oauthIssuer: (): string => env().OAUTH_ISSUER || 'urn:scim-serverless:local',
   /** Token requests a tenant may make per minute (fixed window) before the token endpoint answers 429. */
   oauthTokenRequestsPerMinute: (): number => positiveInteger(env().OAUTH_TOKEN_REQUESTS_PER_MINUTE) ?? 60,
+  /**
+   * Hosts (`host` or `host:port`) a federated credential's JWKS may be fetched from, besides
+   * Microsoft's defaults (functions/federation/jwks-uri.ts): a deployment setting (the CDK
+   * construct's `federationJwksHosts`), and locally a loopback issuer such as `127.0.0.1:8443`.
+   */
+  federationJwksHosts: (e: Environment = env()): string[] =>
+    (e.SCIM_FEDERATION_JWKS_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+  /** A JWKS is fetched again for an unknown `kid` at most once per this many seconds (per URI and container). */
+  federationJwksRefetchSeconds: (): number => positiveInteger(env().SCIM_FEDERATION_JWKS_REFETCH_SECONDS) ?? 60,
+  /** Keys older than this are refreshed on use (a failed refresh keeps serving them). */
+  federationJwksRefreshSeconds: (): number => positiveInteger(env().SCIM_FEDERATION_JWKS_REFRESH_SECONDS) ?? 3600,
+  /** The longest a cached key is served while its JWKS host cannot be reached. */
+  federationJwksMaxStaleSeconds: (): number => positiveInteger(env().SCIM_FEDERATION_JWKS_MAX_STALE_SECONDS) ?? 86_400,
 } as const;

@@ -5,7 +5,9 @@
  * signature itself comes from the AccessTokenSigner (KMS or a local key).
  *
  * Claims: `iss` (the deployment), `aud` (the tenant's SCIM base, see audienceOf), `sub` and
- * `client_id` (the OAuth client), `tenant`, `scope` (`scim`), `iat`, `nbf`, `exp`, `jti`.
+ * `client_id` (the OAuth client), `tenant`, `scope` (`scim`), `iat`, `nbf`, `exp`, `jti`; and
+ * `client_auth: "private_key_jwt"` when the client is a federated credential (functions/federation/),
+ * so the authorizer checks that credential instead of an OAuth client.
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { base64url, errors, jwtVerify } from 'jose';
@@ -29,7 +31,12 @@ export interface AccessTokenRequest {
   readonly lifetimeSeconds: number;
   /** Epoch seconds; now by default. */
   readonly issuedAt?: number;
+  /** The client authenticated with a client assertion (a federated credential). */
+  readonly federated?: boolean;
 }
+
+/** The `client_auth` claim of a federated client's tokens. */
+export const FEDERATED_CLIENT_AUTH = 'private_key_jwt';
 
 export interface IssuedAccessToken {
   readonly accessToken: string;
@@ -54,6 +61,7 @@ export async function issueAccessToken(signer: AccessTokenSigner, request: Acces
     nbf: iat,
     exp: iat + request.lifetimeSeconds,
     jti,
+    ...(request.federated ? { client_auth: FEDERATED_CLIENT_AUTH } : {}),
   };
   const signingInput = `${encodeJson(header)}.${encodeJson(claims)}`;
   const signature = await signer.sign(new TextEncoder().encode(signingInput));
@@ -64,6 +72,8 @@ export interface VerifiedAccessToken {
   readonly tenantId: string;
   readonly clientId: string;
   readonly jti: string;
+  /** Issued to a federated credential (its `client_id`), not to an OAuth client. */
+  readonly federated: boolean;
 }
 
 /** Why a token was refused, for the authorizer's log (never the token). */
@@ -97,7 +107,7 @@ export async function verifyAccessToken(token: string, publicKey: KeyObject, opt
   } catch (error) {
     throw new AccessTokenRefused(refusalOf(error));
   }
-  const { tenant, client_id: clientId, sub, aud, jti } = payload as Record<string, unknown>;
+  const { tenant, client_id: clientId, sub, aud, jti, client_auth: clientAuth } = payload as Record<string, unknown>;
   if (
     typeof tenant !== 'string' ||
     !TENANT_ID_PATTERN.test(tenant) ||
@@ -105,11 +115,12 @@ export async function verifyAccessToken(token: string, publicKey: KeyObject, opt
     !CLIENT_ID_PATTERN.test(clientId) ||
     sub !== clientId ||
     aud !== audienceOf(options.issuer, tenant) ||
-    typeof jti !== 'string'
+    typeof jti !== 'string' ||
+    (clientAuth !== undefined && clientAuth !== FEDERATED_CLIENT_AUTH)
   ) {
     throw new AccessTokenRefused('wrong claims');
   }
-  return { tenantId: tenant, clientId, jti };
+  return { tenantId: tenant, clientId, jti, federated: clientAuth === FEDERATED_CLIENT_AUTH };
 }
 
 function refusalOf(error: unknown): AccessTokenRefusal {

@@ -1,11 +1,14 @@
 /**
- * Reading a token request (RFC 6749 §4.4.2, client authentication §2.3.1), pure: the form body
- * and the optional HTTP Basic header become a grant, or an RFC 6749 §5.2 error.
+ * Reading a token request (RFC 6749 §4.4.2, client authentication §2.3.1, and RFC 7523 §2.2 client
+ * assertions), pure: the form body and the optional HTTP Basic header become a grant, or an RFC
+ * 6749 §5.2 error. Parameters it does not know (Entra's `baseAddress`, `resource`) are ignored.
  */
 import { CLIENT_ID_PATTERN } from './client-credentials';
 
-/** Token requests are a few hundred bytes; anything larger is refused unread. */
-export const MAX_TOKEN_REQUEST_BYTES = 4096;
+/** Token requests are a few hundred bytes, with a client assertion about 2 KiB; anything larger is refused unread. */
+export const MAX_TOKEN_REQUEST_BYTES = 8192;
+/** RFC 7523 §2.2: the only `client_assertion_type` there is. */
+export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable';
@@ -18,12 +21,24 @@ export interface OAuthError {
   readonly basic?: boolean;
 }
 
-export interface TokenGrant {
+export interface SecretGrant {
+  readonly kind: 'secret';
   readonly clientId: string;
   readonly clientSecret: string;
   readonly scope: string | undefined;
   readonly basic: boolean;
 }
+
+/** RFC 7523 client authentication: `client_id` picks the federated credential (undefined: none given). */
+export interface AssertionGrant {
+  readonly kind: 'assertion';
+  readonly clientId: string | undefined;
+  readonly assertion: string;
+  readonly scope: string | undefined;
+  readonly basic: false;
+}
+
+export type TokenGrant = SecretGrant | AssertionGrant;
 
 export interface RawTokenRequest {
   readonly contentType: string | undefined;
@@ -50,7 +65,8 @@ export const invalidClient = (basic: boolean): OAuthError => ({
   basic,
 });
 
-const PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope'] as const;
+const PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope', 'client_assertion', 'client_assertion_type'] as const;
+type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
 
 export function readTokenRequest(request: RawTokenRequest): TokenGrant | OAuthError {
   if (Buffer.byteLength(request.body, 'utf8') > MAX_TOKEN_REQUEST_BYTES) {
@@ -59,7 +75,7 @@ export function readTokenRequest(request: RawTokenRequest): TokenGrant | OAuthEr
   const mediaType = (request.contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType !== FORM_CONTENT_TYPE) return invalidRequest(`Content-Type must be ${FORM_CONTENT_TYPE}.`);
   const form = new URLSearchParams(request.body);
-  const values: Partial<Record<(typeof PARAMETERS)[number], string>> = {};
+  const values: Parameters = {};
   for (const name of PARAMETERS) {
     const all = form.getAll(name);
     // RFC 6749 §3.2: parameters MUST NOT be included more than once.
@@ -71,6 +87,9 @@ export function readTokenRequest(request: RawTokenRequest): TokenGrant | OAuthEr
     return { error: 'unsupported_grant_type', description: 'Only grant_type=client_credentials is supported.', status: 400 };
   }
 
+  if (values.client_assertion !== undefined || values.client_assertion_type !== undefined) {
+    return assertionGrant(values, request.authorization);
+  }
   const basic = basicCredentials(request.authorization);
   if (basic === 'malformed') return invalidClient(true);
   if (basic) {
@@ -78,10 +97,24 @@ export function readTokenRequest(request: RawTokenRequest): TokenGrant | OAuthEr
     if (values.client_secret !== undefined) return invalidRequest('Use HTTP Basic or client_secret in the body, not both.');
     if (values.client_id !== undefined && values.client_id !== basic.clientId)
       return invalidRequest('client_id differs from the HTTP Basic user.');
-    return { clientId: basic.clientId, clientSecret: basic.clientSecret, scope: values.scope, basic: true };
+    return { kind: 'secret', clientId: basic.clientId, clientSecret: basic.clientSecret, scope: values.scope, basic: true };
   }
   if (values.client_id === undefined || values.client_secret === undefined) return invalidClient(false);
-  return { clientId: values.client_id, clientSecret: values.client_secret, scope: values.scope, basic: false };
+  return { kind: 'secret', clientId: values.client_id, clientSecret: values.client_secret, scope: values.scope, basic: false };
+}
+
+/** RFC 7523 §2.2: both assertion parameters, the jwt-bearer type, and no other client authentication (RFC 6749 §2.3). */
+function assertionGrant(values: Parameters, authorization: string | undefined): AssertionGrant | OAuthError {
+  if (values.client_assertion === undefined || values.client_assertion_type === undefined) {
+    return invalidRequest('client_assertion and client_assertion_type go together.');
+  }
+  if (values.client_assertion_type !== JWT_BEARER_ASSERTION_TYPE) {
+    return invalidRequest(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}.`);
+  }
+  if (values.client_secret !== undefined || /^Basic\s/i.test(authorization ?? '')) {
+    return invalidRequest('Use one client authentication method: a client assertion or a client secret.');
+  }
+  return { kind: 'assertion', clientId: values.client_id, assertion: values.client_assertion, scope: values.scope, basic: false };
 }
 
 /** `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))`; undefined when absent or another scheme. */

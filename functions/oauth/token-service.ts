@@ -2,18 +2,34 @@
  * The token endpoint (RFC 6749 §4.4 client credentials), over the table and a signer:
  *   request errors (400/413)  →  tenant (must exist and be active)  →  per-tenant throttle (429)
  *   →  client authentication (401)  →  scope  →  a signed access token (200, no-store).
- * An unknown tenant, an unknown client, a revoked client, a disabled tenant and a wrong secret
- * all give the same `invalid_client`. Returns the response and one log record (tenant, client id
- * when it names a real client, outcome): never a secret or a token.
+ * A client authenticates with its secret (form or HTTP Basic) or with an RFC 7523 client
+ * assertion checked against the federated credential its `client_id` names (functions/federation/);
+ * such a token never outlives the assertion. An unknown tenant, an unknown client, a revoked
+ * client, a disabled tenant, a wrong secret and every failed assertion check all give the same
+ * `invalid_client`. Returns the response and one log record (tenant, client id when it names a real
+ * client, method, outcome, and for a refusal its reason code, refusal-reasons.ts): never a secret,
+ * an assertion or a token.
  */
 import type { Db } from '../store/db';
 import { countTokenRequest } from '../store/oauth-client-items';
 import { getTenant } from '../store/tenants';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
+import { CLIENT_ID_PATTERN } from './client-credentials';
+import { AssertionRefused, verifyClientAssertion, type KeySource } from '../federation/assertion-verifier';
+import { federatedCredentialFor } from '../federation/federated-credentials';
 import { issueAccessToken } from './access-token';
 import { authenticateClient } from './oauth-clients';
+import type { TokenRefusalReason } from './refusal-reasons';
 import type { AccessTokenSigner } from './signer';
-import { invalidClient, readTokenRequest, scopeAllowed, type OAuthError, type RawTokenRequest } from './token-request';
+import {
+  invalidClient,
+  readTokenRequest,
+  scopeAllowed,
+  type AssertionGrant,
+  type OAuthError,
+  type RawTokenRequest,
+  type SecretGrant,
+} from './token-request';
 
 export const DEFAULT_TOKEN_LIFETIME_MINUTES = 60;
 
@@ -23,6 +39,8 @@ export interface TokenServiceDeps {
   readonly issuer: string;
   /** Token requests per tenant and minute. */
   readonly requestsPerMinute: number;
+  /** Where client assertions' keys come from; the cached JWKS fetcher (federation/jwks-cache.ts) by default. */
+  readonly assertionKeys?: KeySource;
 }
 
 export interface OAuthResponse {
@@ -33,10 +51,23 @@ export interface OAuthResponse {
 
 export type TokenOutcome = 'issued' | OAuthError['error'];
 
+/** How the client authenticated (RFC 8414 `token_endpoint_auth_methods_supported` names). */
+export type ClientAuthMethod = 'client_secret' | 'private_key_jwt';
+
 export interface TokenLogRecord {
   readonly tenantId?: string;
   readonly clientId?: string;
+  readonly method?: ClientAuthMethod;
   readonly outcome: TokenOutcome;
+  /** Why the client was refused (`invalid_client` only). */
+  readonly reason?: TokenRefusalReason;
+}
+
+/** Who authenticated, and until when its token may live (epoch seconds; undefined: no cap). */
+interface Authenticated {
+  readonly clientId: string;
+  readonly federated: boolean;
+  readonly notAfter?: number;
 }
 
 const NO_STORE = { 'Content-Type': 'application/json;charset=UTF-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -59,15 +90,24 @@ export async function handleTokenRequest(
   raw: RawTokenRequest,
 ): Promise<{ response: OAuthResponse; log: TokenLogRecord }> {
   const knownTenant = tenantId !== undefined && TENANT_ID_PATTERN.test(tenantId) ? tenantId : undefined;
-  const fail = (error: OAuthError, clientId?: string, retryAfter?: number) => ({
-    response: errorResponse(error, retryAfter),
-    log: { ...(knownTenant ? { tenantId: knownTenant } : {}), ...(clientId ? { clientId } : {}), outcome: error.error },
+  let method: ClientAuthMethod | undefined;
+  const fail = (error: OAuthError, details: { clientId?: string; reason?: TokenRefusalReason; retryAfter?: number } = {}) => ({
+    response: errorResponse(error, details.retryAfter),
+    log: {
+      ...(knownTenant ? { tenantId: knownTenant } : {}),
+      ...(details.clientId ? { clientId: details.clientId } : {}),
+      ...(method ? { method } : {}),
+      outcome: error.error,
+      ...(details.reason ? { reason: details.reason } : {}),
+    },
   });
 
   const grant = readTokenRequest(raw);
   if ('error' in grant) return fail(grant);
+  method = grant.kind === 'secret' ? 'client_secret' : 'private_key_jwt';
   const tenant = knownTenant ? await getTenant(deps.db, knownTenant) : undefined;
-  if (!tenant || tenant.status !== 'active') return fail(invalidClient(grant.basic));
+  if (!tenant) return fail(invalidClient(grant.basic), { reason: 'tenant_unknown' });
+  if (tenant.status !== 'active') return fail(invalidClient(grant.basic), { reason: 'tenant_inactive' });
 
   const nowSeconds = Date.now() / 1000;
   const minute = Math.floor(nowSeconds / 60);
@@ -75,25 +115,32 @@ export async function handleTokenRequest(
     const retryAfter = Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds));
     return fail(
       { error: 'temporarily_unavailable', description: 'Too many token requests for this tenant; retry later.', status: 429 },
-      undefined,
-      retryAfter,
+      { retryAfter },
     );
   }
 
-  const client = await authenticateClient(deps.db, tenant.tenantId, grant.clientId, grant.clientSecret);
-  if (!client) return fail(invalidClient(grant.basic));
+  const client =
+    grant.kind === 'secret' ? await bySecret(deps, tenant.tenantId, grant) : await byAssertion(deps, tenant.tenantId, grant, nowSeconds);
+  if ('reason' in client) return fail(invalidClient(grant.basic), client);
   if (!scopeAllowed(grant.scope)) {
-    return fail({ error: 'invalid_scope', description: 'The only scope is "scim".', status: 400 }, client.clientId);
+    return fail({ error: 'invalid_scope', description: 'The only scope is "scim".', status: 400 }, { clientId: client.clientId });
   }
 
   // Stored settings were validated on write (tenants/config.ts); the store hands them over untyped.
   const configured = tenant.settings.tokenLifetimeMinutes;
   const lifetimeMinutes = typeof configured === 'number' ? configured : DEFAULT_TOKEN_LIFETIME_MINUTES;
+  // A federated client's token ends when its assertion does (a 10-minute assertion: at most 10 minutes).
+  const lifetimeSeconds = Math.min(
+    lifetimeMinutes * 60,
+    client.notAfter === undefined ? Infinity : Math.floor(client.notAfter - nowSeconds),
+  );
+  if (lifetimeSeconds <= 0) return fail(invalidClient(false), { clientId: client.clientId, reason: 'jwt_expired' });
   const token = await issueAccessToken(deps.signer, {
     issuer: deps.issuer,
     tenantId: tenant.tenantId,
     clientId: client.clientId,
-    lifetimeSeconds: lifetimeMinutes * 60,
+    lifetimeSeconds,
+    ...(client.federated ? { federated: true } : {}),
   });
   return {
     response: {
@@ -101,6 +148,37 @@ export async function handleTokenRequest(
       headers: NO_STORE,
       body: { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: 'scim' },
     },
-    log: { tenantId: tenant.tenantId, clientId: client.clientId, outcome: 'issued' },
+    log: { tenantId: tenant.tenantId, clientId: client.clientId, method, outcome: 'issued' },
   };
+}
+
+async function bySecret(
+  deps: TokenServiceDeps,
+  tenantId: string,
+  grant: SecretGrant,
+): Promise<Authenticated | { reason: TokenRefusalReason }> {
+  const client = await authenticateClient(deps.db, tenantId, grant.clientId, grant.clientSecret);
+  return client ? { clientId: client.clientId, federated: false } : { reason: 'client_secret_invalid' };
+}
+
+/** The federated credential `client_id` names, and the assertion checked against it. */
+async function byAssertion(
+  deps: TokenServiceDeps,
+  tenantId: string,
+  grant: AssertionGrant,
+  nowSeconds: number,
+): Promise<Authenticated | { reason: TokenRefusalReason; clientId?: string }> {
+  if (grant.clientId === undefined) return { reason: 'assertion_no_client_id' };
+  const credential = CLIENT_ID_PATTERN.test(grant.clientId) ? await federatedCredentialFor(deps.db, tenantId, grant.clientId) : undefined;
+  if (!credential) return { reason: 'assertion_unknown_client' };
+  try {
+    const verified = await verifyClientAssertion(grant.assertion, credential, {
+      now: nowSeconds,
+      ...(deps.assertionKeys ? { keys: deps.assertionKeys } : {}),
+    });
+    return { clientId: credential.clientId, federated: true, notAfter: verified.expiresAt };
+  } catch (error) {
+    if (error instanceof AssertionRefused) return { reason: error.reason, clientId: credential.clientId };
+    throw error;
+  }
 }

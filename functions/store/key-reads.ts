@@ -1,6 +1,6 @@
 /**
  * The reads by key the authorizer makes, each one strongly consistent GetItem: a tenant, a secret
- * token (by its SHA-256), an OAuth client. They take any ItemReads: the SDK-free lean table
+ * token (by its SHA-256), an OAuth client, a federated credential. They take any ItemReads: the SDK-free lean table
  * (store/lean-table.ts) in the authorizer, consistentReads(db) behind tenants.ts's and clients.ts's
  * getTenant, getToken and getClient everywhere else. This module imports no SDK package, so the
  * authorizer's bundle carries none (lib/bundling.ts).
@@ -52,6 +52,48 @@ export interface ClientRecord {
   readonly createdAt: string;
   readonly rotatedAt?: string;
   readonly revokedAt?: string;
+}
+
+/** Where a federated credential came from: tenants.json (kept in step with it) or the admin API/CLI. */
+export type CredentialSource = 'config' | 'admin';
+
+export interface FederatedCredentialRecord {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly clientId: string;
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
+  /** The Entra tenant the assertion's `tid` must name, when set. */
+  readonly entraTenantId?: string;
+  readonly source: CredentialSource;
+  readonly createdAt: string;
+}
+
+/** Strongly consistent, so a removed credential stops at once (token endpoint and authorizer). */
+export async function readFederatedCredential(
+  reads: ItemReads,
+  tenantId: string,
+  clientId: string,
+): Promise<FederatedCredentialRecord | undefined> {
+  const item = await reads.getItem(keys.federatedCredential(tenantId, clientId));
+  return item ? toFederatedCredential(item) : undefined;
+}
+
+export function toFederatedCredential(item: StoredItem): FederatedCredentialRecord {
+  return {
+    tenantId: String(item.tenantId),
+    id: String(item.credentialId),
+    clientId: String(item.clientId),
+    issuer: String(item.issuer),
+    jwksUri: String(item.jwksUri),
+    subject: String(item.subject),
+    audiences: Array.isArray(item.audiences) ? item.audiences.map(String) : [],
+    ...(typeof item.entraTenantId === 'string' ? { entraTenantId: item.entraTenantId } : {}),
+    source: item.source === 'config' ? 'config' : 'admin',
+    createdAt: String(item.createdAt),
+  };
 }
 
 export async function readTenant(reads: ItemReads, tenantId: string): Promise<TenantRecord | undefined> {

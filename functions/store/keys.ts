@@ -67,7 +67,20 @@ export const keys = {
   oauthClient: (tenantId: string, clientId: string): Key => ({ PK: oauthClientsPartition(tenantId), SK: `CLIENT#${clientId}` }),
   /** Token requests of one tenant in one minute (the token endpoint's per-tenant throttle). */
   tokenRequestWindow: (tenantId: string, epochMinute: number): Key => ({ PK: `OAUTH_RATE#${tenantId}`, SK: `WINDOW#${epochMinute}` }),
+
+  /** A tenant's federated credential, by the OAuth client id its token requests name (functions/federation/). */
+  federatedCredential: (tenantId: string, clientId: string): Key => ({
+    PK: federationPartition(tenantId),
+    SK: `${sortKeyPrefix.federatedClient}${clientId}`,
+  }),
+  /** The claim on a federated credential's id (written and deleted in one transaction with the credential). */
+  federatedCredentialId: (tenantId: string, credentialId: string): Key => ({
+    PK: federationPartition(tenantId),
+    SK: `FEDERATED_ID#${credentialId}`,
+  }),
 };
+
+export const federationPartition = (tenantId: string) => `FEDERATION#${tenantId}`;
 
 export const oauthClientsPartition = (tenantId: string) => `OAUTH_CLIENTS#${tenantId}`;
 export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${keyValue(groupId)}`;
@@ -81,6 +94,12 @@ export const MAX_ID_BYTES = MAX_KEY_VALUE_BYTES;
 export const isStorableId = (id: string) => id !== '' && Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES;
 
 /** Sort-key prefixes for listing one entity type inside a tenant partition. */
-export const sortKeyPrefix = { user: 'USER#', group: 'GROUP#', member: 'MEMBER#', intent: 'INTENT#' } as const;
+export const sortKeyPrefix = {
+  user: 'USER#',
+  group: 'GROUP#',
+  member: 'MEMBER#',
+  intent: 'INTENT#',
+  federatedClient: 'CLIENT#',
+} as const;
 
 export const idFromSortKey = (sk: string, prefix: string): string => sk.slice(prefix.length);

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addClient, revokeTenantClient, rotateClient } from '../../functions/oauth/oauth-clients';
 import type { ClientCredentials } from '../../functions/oauth/client-credentials';
-import { routes } from '../../functions/routes';
 import { setTenantStatus } from '../../functions/store/tenants';
 import { defaultSigner } from '../../functions/oauth/signer';
 import { handleTokenRequest } from '../../functions/oauth/token-service';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
-import { BULK, GROUP, PATCH_OP, SEARCH, USER } from '../support/urns';
+import { requestFor as requestForRoute, routeCases } from '../support/route-requests';
+import { GROUP, USER } from '../support/urns';
 
 const A = 'acme';
 const B = 'globex';
@@ -171,7 +171,7 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
   });
 
   it('refuses a body over 4 KB', async () => {
-    expectError(await requestToken(A, credentialsBody(clientOfA, { padding: 'x'.repeat(4096) })), 413, 'invalid_request');
+    expectError(await requestToken(A, credentialsBody(clientOfA, { padding: 'x'.repeat(8192) })), 413, 'invalid_request');
   });
 
   it('unsupported_grant_type for another grant', async () => {
@@ -205,39 +205,8 @@ describe('the access token at the SCIM API', () => {
     group = (await stack.request(A, 'POST', '/Groups', { schemas: [GROUP], displayName: 'JWT team' }, withToken(token))).body as Json;
   });
 
-  /** A request per route and method that succeeds for an authorized caller. */
-  const requestFor = (method: string, path: string): [string, unknown] => {
-    const id = path.startsWith('/Groups')
-      ? String(group.id)
-      : String(path.startsWith('/Users/{id}') && method === 'DELETE' ? otherUser.id : user.id);
-    const concrete = path.replace('{id}', path.startsWith('/Schemas') ? USER : path.startsWith('/ResourceTypes') ? 'User' : id);
-    const isGroup = path.startsWith('/Groups');
-    if (method === 'GET' || method === 'DELETE') return [concrete, undefined];
-    if (path.endsWith('.search')) return [concrete, { schemas: [SEARCH], count: 1 }];
-    if (path === '/Bulk')
-      return [
-        concrete,
-        {
-          schemas: [BULK],
-          Operations: [{ method: 'POST', path: '/Users', bulkId: 'b1', data: { schemas: [USER], userName: 'bulk@acme.example' } }],
-        },
-      ];
-    if (method === 'PATCH')
-      return [
-        concrete,
-        { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: isGroup ? 'displayName' : 'displayName', value: 'Patched' }] },
-      ];
-    if (method === 'PUT')
-      return [concrete, isGroup ? { schemas: [GROUP], displayName: 'JWT team' } : { schemas: [USER], userName: 'jwt-user@acme.example' }];
-    return [
-      concrete,
-      isGroup ? { schemas: [GROUP], displayName: `Posted ${method}` } : { schemas: [USER], userName: `posted-${path.length}@acme.example` },
-    ];
-  };
-  // Deletes last, so every other request still finds its resource.
-  const cases = routes
-    .flatMap((route) => route.methods.map((method) => [method, route.path] as const))
-    .sort(([a], [b]) => Number(a === 'DELETE') - Number(b === 'DELETE'));
+  const requestFor = (method: string, path: string) => requestForRoute({ user, otherUser, group }, method, path);
+  const cases = routeCases;
 
   it.each(cases)('works on %s %s of its own tenant', async (method, path) => {
     const [concrete, body] = requestFor(method, path);
@@ -307,7 +276,7 @@ describe('the log record of a token request', () => {
 
   it('names tenant, client and outcome, and never a secret or a token', async () => {
     const issued = await handleTokenRequest(deps(), A, raw(credentialsBody(clientOfA)));
-    expect(issued.log).toEqual({ tenantId: A, clientId: clientOfA.clientId, outcome: 'issued' });
+    expect(issued.log).toEqual({ tenantId: A, clientId: clientOfA.clientId, method: 'client_secret', outcome: 'issued' });
     const text = JSON.stringify(issued.log);
     expect(text).not.toContain(clientOfA.clientSecret);
     expect(text).not.toContain(String(issued.response.body.access_token));
@@ -315,9 +284,10 @@ describe('the log record of a token request', () => {
 
   it('leaves out a client id that names no client (it may be a mistyped secret)', async () => {
     const secretAsId = await handleTokenRequest(deps(), A, raw(credentialsBody({ clientId: clientOfA.clientSecret, clientSecret: 'x' })));
-    expect(secretAsId.log).toEqual({ tenantId: A, outcome: 'invalid_client' });
+    const refused = { tenantId: A, method: 'client_secret', outcome: 'invalid_client', reason: 'client_secret_invalid' };
+    expect(secretAsId.log).toEqual(refused);
     const wrong = await handleTokenRequest(deps(), A, raw(credentialsBody({ ...clientOfA, clientSecret: 'wrong' })));
-    expect(wrong.log).toEqual({ tenantId: A, outcome: 'invalid_client' });
+    expect(wrong.log).toEqual(refused);
   });
 });
 

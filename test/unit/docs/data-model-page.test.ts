@@ -25,6 +25,8 @@ const documented: Record<keyof typeof keys, { entity: string; key: () => Partial
   cursorKey: { entity: 'CursorKey', key: () => keys.cursorKey() },
   oauthClient: { entity: 'OAuthClient', key: () => keys.oauthClient('<t>', '<clientId>') },
   tokenRequestWindow: { entity: 'TokenRequestWindow', key: () => keys.tokenRequestWindow('<t>', placeholder('<epoch minute>')) },
+  federatedCredential: { entity: 'FederatedCredential', key: () => keys.federatedCredential('<t>', '<clientId>') },
+  federatedCredentialId: { entity: 'FederatedCredentialId', key: () => keys.federatedCredentialId('<t>', '<credentialId>') },
 };
 
 function rowOf(entity: string): string[] {
