@@ -67,7 +67,7 @@ function readTenantsFile(file: string): TenantConfig[] {
   try {
     return loadTenantsFile(file);
   } catch (error) {
-    throw new Error(`${file} is invalid: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${file} is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 

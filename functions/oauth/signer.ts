@@ -12,11 +12,6 @@ import { kmsSigner } from './kms-signer';
 import { localSigner } from './local-signer';
 import { signingKeySource, sourceId } from './signing-key';
 
-export { SigningKeyNotConfiguredError } from './signing-key';
-
-/** JWS algorithm of every access token: ECDSA P-256 with SHA-256. */
-export const SIGNING_ALGORITHM = 'ES256';
-
 export interface AccessTokenSigner {
   /** JOSE `kid` of the tokens this key signs. */
   readonly keyId: string;

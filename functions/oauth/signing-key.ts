@@ -6,6 +6,9 @@
  */
 import { environment } from '../commons/environment';
 
+/** JWS algorithm of every access token: ECDSA P-256 with SHA-256. */
+export const SIGNING_ALGORITHM = 'ES256';
+
 export type SigningKeySource = { readonly kind: 'kms'; readonly keyArn: string } | { readonly kind: 'file'; readonly file: string };
 
 export class SigningKeyNotConfiguredError extends Error {

@@ -72,6 +72,7 @@ export function firstInexactNumber(json: string): string | undefined {
 }
 
 /** Below U+0300 every character is its own NFC form and nothing combines: most values skip normalize(). */
+// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose: every character below U+0300
 const MAY_DENORMALIZE = /[^\u0000-\u02FF]/;
 
 /** The NFC form of `text` (Unicode canonical composition), the form values are compared in. */

@@ -11,7 +11,7 @@ import { keys, oauthClientsPartition } from './keys';
 import { pages, type StartKey } from './paging';
 import { TTL_ATTRIBUTE } from './table-definition';
 
-export type { ClientRecord, ClientStatus } from './key-reads';
+export type { ClientRecord } from './key-reads';
 
 const now = () => new Date().toISOString();
 

@@ -9,7 +9,7 @@ import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { ScimError, conflict } from '../scim/scim-error';
 import type { Db } from './db';
-import { countPrefix, queryPrefix } from './partition';
+import { queryPrefix } from './partition';
 import { pages, startingAt } from './paging';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
 import { TransactionCancelled, transactWrite } from './transactions';
@@ -222,21 +222,9 @@ export async function listResources(
   return { items: result.items.map(fromItem), ...(result.lastKey ? { lastKey: result.lastKey } : {}) };
 }
 
-/** Number of a tenant's resources of a type. */
-export async function countResources(db: Db, tenantId: string, type: ResourceTypeName): Promise<number> {
-  return countPrefix(db, { partition: tenantPartition(tenantId), prefix: prefixOf(type) });
-}
-
 /** The listing position just after a resource: a cursor resumes a listResources walk from it. */
 export function positionAfter(tenantId: string, type: ResourceTypeName, id: string): Record<string, unknown> {
   return keys.resource(tenantId, type, id);
-}
-
-/** Whether a key from a page belongs to this tenant and type (cursor validation). */
-export function isResourceKey(tenantId: string, type: ResourceTypeName, key: Record<string, unknown>): boolean {
-  return (
-    Object.keys(key).length === 2 && key.PK === tenantPartition(tenantId) && typeof key.SK === 'string' && key.SK.startsWith(prefixOf(type))
-  );
 }
 
 export function toItem(tenantId: string, type: ResourceTypeName, stored: StoredResource): Record<string, unknown> {

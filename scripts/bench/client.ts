@@ -35,7 +35,7 @@ export class ScimClient {
     const id = String((this.next += 1));
     const started = performance.now();
     let status = 0;
-    let json: Json = {};
+    let json: Json;
     try {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const answer = await exchange(
