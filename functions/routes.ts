@@ -38,8 +38,27 @@ export const routes: readonly Route[] = [
  */
 export const TOKEN_ENDPOINT_PATH = '/tenants/{tenantId}/oauth2/token';
 
+/**
+ * Public Shared Signals routes (docs/events.md), at the API's root and not behind the authorizer:
+ * SSF transmitter metadata, the SETs' JWKS, and each poll stream's RFC 8936 endpoint (which checks
+ * the stream's own poll credential). All served by the `ssf` function.
+ */
+export interface PublicRoute {
+  /** Path from the API's root, with API Gateway `{param}` placeholders. */
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+  readonly function: 'ssf';
+}
+
+export const publicRoutes: readonly PublicRoute[] = [
+  { path: '/.well-known/ssf-configuration', methods: ['GET'], function: 'ssf' },
+  { path: '/.well-known/ssf-configuration/tenants/{tenantId}', methods: ['GET'], function: 'ssf' },
+  { path: '/ssf/jwks.json', methods: ['GET'], function: 'ssf' },
+  { path: '/ssf/tenants/{tenantId}/streams/{streamId}/poll', methods: ['POST'], function: 'ssf' },
+];
+
 /** Lambda entry files, relative to the repository root, per function. */
-export const functionEntries: Record<FunctionName | 'authorizer' | 'token', string> = {
+export const functionEntries: Record<FunctionName | 'authorizer' | 'token' | 'ssf', string> = {
   users: 'functions/users-api.ts',
   groups: 'functions/groups-api.ts',
   discovery: 'functions/discovery-api.ts',
@@ -47,6 +66,7 @@ export const functionEntries: Record<FunctionName | 'authorizer' | 'token', stri
   bulk: 'functions/bulk-api.ts',
   authorizer: 'functions/authorizer.ts',
   token: 'functions/oauth-token-api.ts',
+  ssf: 'functions/ssf-api.ts',
 };
 
 /** Functions fed by the table's stream rather than by API Gateway. */
@@ -55,4 +75,8 @@ export const streamFunctionEntries = {
   janitor: 'functions/membership-janitor.ts',
   /** Publishes change events to EventBridge. */
   publisher: 'functions/change-publisher.ts',
+  /** Signs SETs into the event streams' outboxes. */
+  outbox: 'functions/event-outbox.ts',
+  /** Pushes the outboxes' SETs (RFC 8935), on outbox writes and on a schedule. */
+  delivery: 'functions/event-delivery.ts',
 } as const;

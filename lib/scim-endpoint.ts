@@ -27,6 +27,7 @@ import { sharedUsageKey, USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/ten
 import { bundlingFor, type AwsSdkSource } from './bundling';
 import { TABLE_ACTIONS, type TableUser } from './table-access';
 import { addScimGatewayResponses } from './scim-gateway-responses';
+import { addEventStreams, type EventStreamResources } from './event-streams';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -82,11 +83,13 @@ export class ScimEndpoint extends Construct {
   readonly table: dynamodb.Table;
   readonly api: apigateway.RestApi;
   readonly eventBus: events.IEventBus;
-  readonly functions: Record<FunctionName | 'authorizer' | keyof typeof streamFunctionEntries, lambda.IFunction>;
+  readonly functions: Record<FunctionName | 'authorizer' | 'ssf' | keyof typeof streamFunctionEntries, lambda.IFunction>;
   readonly deadLetterQueue: sqs.Queue;
   /** The default plan of tenants without one of their own (see functions/tenants/usage-key.ts). */
   readonly sharedUsagePlan: apigateway.UsagePlan;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** Event streams (docs/events.md): the SET signing key, the key sealing receivers' secrets, the SSF issuer. */
+  readonly eventStreams: EventStreamResources;
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;
   private readonly bundling: ReturnType<typeof bundlingFor>;
@@ -130,9 +133,10 @@ export class ScimEndpoint extends Construct {
     // The event source mapping grants the stream read; the publisher never reads the table itself.
     this.grantTableAccess(publisher, 'publisher');
     this.eventBus.grantPutEventsTo(publisher);
-    this.functions = { ...resourceFunctions, authorizer, janitor, publisher };
-
     this.api = this.createApi(props, resourceFunctions, authorizer);
+    this.eventStreams = addEventStreams(this, props.stageName ?? 'v2');
+    const { outbox, delivery, ssf } = this.eventStreams.functions;
+    this.functions = { ...resourceFunctions, authorizer, janitor, publisher, outbox, delivery, ssf };
     // The publisher writes the SETs; discovery advertises their URIs (ServiceProviderConfig securityEvents).
     const eventForm = props.changeEvents?.form ?? 'notice';
     for (const fn of [publisher, resourceFunctions.discovery]) fn.addEnvironment('SCIM_EVENT_FORM', eventForm);
@@ -253,7 +257,7 @@ export class ScimEndpoint extends Construct {
   }
 
   /** Stream consumer: retried from the failed record, then the batch's position goes to the DLQ. */
-  private createStreamFunction(
+  createStreamFunction(
     name: keyof typeof streamFunctionEntries,
     filters: Record<string, unknown>[],
     environment: Record<string, string> = {},

@@ -34,6 +34,15 @@ const RESOURCE_WRITER = [
   'dynamodb:UpdateItem',
 ] as const;
 
+const RESOURCE_WRITER_WITHOUT_BATCH = [
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
+
 /**
  * By function name (functions/routes.ts names, plus the onboarding custom resource). Sorted. The
  * resource functions share services that write (search's cursor key, Bulk's writes), so they share one list.
@@ -53,6 +62,12 @@ export const TABLE_ACTIONS = {
   janitor: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
   /** Reads the stream only (grantStreamRead), never the table. */
   publisher: [],
+  /** Reads the tenant's event streams, writes SETs to their outboxes (conditional put). */
+  outbox: ['dynamodb:PutItem', 'dynamodb:Query'],
+  /** Push: streams and outboxes read, SETs deleted, retried, moved to the dead letters (a transaction), the stream's lease. */
+  delivery: RESOURCE_WRITER_WITHOUT_BATCH,
+  /** Poll: the stream item, its outbox read, SETs deleted or moved to the dead letters. */
+  ssf: RESOURCE_WRITER_WITHOUT_BATCH,
   /** Tenant and token items. */
   onboarding: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 } as const satisfies Record<string, readonly string[]>;

@@ -38,7 +38,7 @@ export interface TokenEndpointProps {
  * Key administration for the account (so the key is never unmanageable), without using it: no
  * Sign, Verify or GetPublicKey, and no CreateGrant (a grant would hand out Sign beside this policy).
  */
-const KEY_ADMIN_ACTIONS = [
+export const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:CreateAlias',
   'kms:Delete*',

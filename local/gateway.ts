@@ -10,7 +10,7 @@ import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
 import type { FunctionName } from '../functions/routes';
 import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
 import { gatewayError } from './local-gateway-responses';
-import { headerValue, matchRoute, matchTokenEndpoint, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
+import { headerValue, matchPublicRoute, matchRoute, matchTokenEndpoint, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 export interface GatewayOptions {
@@ -35,7 +35,7 @@ export function localGateway(options: GatewayOptions): Gateway {
     onFailure: options.log,
   });
 
-  const invoke = async (name: FunctionName | 'token', event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const invoke = async (name: FunctionName | 'token' | 'ssf', event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       const handler = await functions.proxy(name);
       const context = lambdaContext(name, randomUUID());
@@ -49,6 +49,9 @@ export function localGateway(options: GatewayOptions): Gateway {
   };
 
   return async (request) => {
+    // The Shared Signals routes (no authorizer); a method they do not serve reaches the function (405).
+    const publicRoute = matchPublicRoute(request.rawPath);
+    if (publicRoute) return invoke(publicRoute.route.function, toProxyEvent(request, publicRoute, {}));
     // The token endpoint has POST (the function) and no authorizer; every other method gets the API's
     // mock 405 with `Allow: POST` (lib/token-endpoint.ts).
     const tokenEndpoint = matchTokenEndpoint(request.rawPath);

@@ -14,7 +14,7 @@
  * requestContext.path is the path as called; the stage name is `local`.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { routes, TENANT_BASE_PATH, TOKEN_ENDPOINT_PATH, type Route } from '../functions/routes';
+import { publicRoutes, routes, TENANT_BASE_PATH, TOKEN_ENDPOINT_PATH, type PublicRoute, type Route } from '../functions/routes';
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -90,6 +90,16 @@ export function matchRoute(rawPath: string): RouteMatch | undefined {
 }
 
 const tokenEndpointSegments = TOKEN_ENDPOINT_PATH.split('/').slice(1);
+
+/** A public route (functions/routes.ts `publicRoutes`: no authorizer), with its resource and parameters. */
+export function matchPublicRoute(rawPath: string): (Pick<RouteMatch, 'resource' | 'pathParameters'> & { route: PublicRoute }) | undefined {
+  const segments = rawPath.split('/').slice(1).map(decodeSegment);
+  for (const route of publicRoutes) {
+    const pathParameters = matchSegments(route.path.split('/').slice(1), segments);
+    if (pathParameters) return { route, resource: route.path, pathParameters };
+  }
+  return undefined;
+}
 
 /** The token endpoint's resource (it has no Route: no authorizer, POST only). */
 export function matchTokenEndpoint(rawPath: string): Pick<RouteMatch, 'resource' | 'pathParameters'> | undefined {

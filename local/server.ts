@@ -27,11 +27,17 @@ import { startStreamPoller, type StreamFunction, type StreamPoller } from './str
 import { handler as janitor } from '../functions/membership-janitor';
 import { streamPublisher, type EventSink } from '../functions/events/publish';
 import { ensureTable } from './local-table';
+import { outboxWriter } from '../functions/events/outbox-writer';
+import { eventSigner } from '../functions/events/set-signer';
+import { startEventDeliveryLoop, type EventDeliveryLoop } from './event-delivery-loop';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
 export const DEFAULT_PORT = 8080;
 /** The local access-token signing key, in the data folder. */
 export const OAUTH_KEY_FILE = 'oauth-signing-key.json';
+/** The local SET signing key and the key that seals push streams' Authorization headers (docs/events.md). */
+export const EVENTS_KEY_FILE = 'events-signing-key.json';
+export const EVENTS_SECRETS_FILE = 'events-secrets.key';
 export const DEFAULT_HOST = '127.0.0.1';
 /** API Gateway's request payload limit. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -66,6 +72,11 @@ export interface LocalStackOptions {
   readonly aroundRequest?: AroundRequest;
   /** Runs around each Lambda handler invocation (the benchmark measures handler CPU with it). Default: none. */
   readonly aroundInvoke?: AroundInvoke;
+  /**
+   * Run the event streams (docs/events.md): the outbox writer on the table's stream and the push
+   * delivery loop. Default: the same as `streams`.
+   */
+  readonly eventStreams?: boolean;
   /** Also run the change-event publisher on the stream, delivering to this sink. */
   readonly eventSink?: EventSink;
   /** DynamoDB Local (started by this stack) exited on its own. */
@@ -110,14 +121,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.OAUTH_LOCAL_KEY_FILE = join(options.dataDir ?? (keyDir as string), OAUTH_KEY_FILE);
   // Created on first start (kept afterwards), not on the first token request.
   localSigner(process.env.OAUTH_LOCAL_KEY_FILE);
+  // The event streams' SET key and secrets key live beside it; pushes may go to http on loopback.
+  process.env.EVENTS_LOCAL_KEY_FILE = join(options.dataDir ?? (keyDir as string), EVENTS_KEY_FILE);
+  process.env.EVENTS_LOCAL_SECRETS_FILE = join(options.dataDir ?? (keyDir as string), EVENTS_SECRETS_FILE);
+  process.env.EVENTS_ALLOW_LOOPBACK_HTTP = 'true';
+  localSigner(process.env.EVENTS_LOCAL_KEY_FILE);
 
   const config = clientConfig(process.env);
   const admin = new DynamoDBClient(config);
   const db: Db = { client: createDocumentClient(config), table: tableName };
   let server: Server | undefined;
   let poller: StreamPoller | undefined;
+  let delivery: EventDeliveryLoop | undefined;
   const release = async () => {
     if (server) await close(server);
+    await delivery?.stop();
     await poller?.stop();
     db.client.destroy();
     admin.destroy();
@@ -132,7 +150,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.streams ?? true) {
       const functions: Record<string, StreamFunction> = { janitor };
       if (options.eventSink) functions.publisher = streamPublisher(options.eventSink);
+      const eventStreams = options.eventStreams ?? true;
+      if (eventStreams) functions.outbox = outboxWriter({ db: () => db, signer: eventSigner, log });
       poller = await startStreamPoller({ config, tableName, functions, log });
+      if (eventStreams) delivery = startEventDeliveryLoop(db, log);
     }
     const gateway = localGateway({
       ...(options.functions ? { functions: options.functions } : {}),
@@ -145,6 +166,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const port = await listen(server, options.port ?? DEFAULT_PORT, host);
     // Wildcard and loopback binds are reachable as localhost here; a specific address by itself.
     const url = `http://${isLoopback(host) || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
+    // The SSF issuer: the SETs' `iss` and the base of the metadata, JWKS and poll URLs.
+    process.env.SSF_ISSUER = url;
     return {
       url,
       port,

@@ -96,6 +96,23 @@ export const environment = {
   oauthLocalKeyFile: (): string | undefined => env().OAUTH_LOCAL_KEY_FILE || undefined,
   /** `iss` of the access tokens: one value per deployment (the CDK construct sets it), checked by the authorizer. */
   oauthIssuer: (): string => env().OAUTH_ISSUER || 'urn:scim-serverless:local',
+  /** KMS key (ARN) that signs the event streams' SETs (events only); set on AWS, unset locally. */
+  eventsSigningKeyArn: (): string | undefined => env().EVENTS_SIGNING_KEY_ARN || undefined,
+  /** The local server's ES256 key file for SETs; used when no KMS key is set. */
+  eventsLocalKeyFile: (): string | undefined => env().EVENTS_LOCAL_KEY_FILE || undefined,
+  /** Symmetric KMS key (ARN) that seals push streams' Authorization headers; set on AWS. */
+  eventsSecretsKeyArn: (): string | undefined => env().EVENTS_SECRETS_KEY_ARN || undefined,
+  /** The local server's AES-256 key file for sealing those headers; used when no KMS key is set. */
+  eventsLocalSecretsFile: (): string | undefined => env().EVENTS_LOCAL_SECRETS_FILE || undefined,
+  /**
+   * The SSF transmitter's issuer: the SETs' `iss` and the base of the metadata, JWKS and poll URLs
+   * (the API's URL in AWS, the local server's URL locally).
+   */
+  ssfIssuer: (): string => (env().SSF_ISSUER || 'http://localhost:8080').replace(/\/$/, ''),
+  /** Upper bound of the first push retry's wait (ms); each later one doubles, capped at 15 minutes. */
+  eventsRetryBaseMs: (): number => positiveInteger(env().EVENTS_RETRY_BASE_MS) ?? 5_000,
+  /** Allow push to plain http on loopback hosts (the local server only; https is required otherwise). */
+  eventsAllowLoopbackHttp: (): boolean => env().EVENTS_ALLOW_LOOPBACK_HTTP === 'true',
   /** Token requests a tenant may make per minute (fixed window) before the token endpoint answers 429. */
   oauthTokenRequestsPerMinute: (): number => positiveInteger(env().OAUTH_TOKEN_REQUESTS_PER_MINUTE) ?? 60,
   /**

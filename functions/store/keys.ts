@@ -78,8 +78,27 @@ export const keys = {
     PK: federationPartition(tenantId),
     SK: `FEDERATED_ID#${credentialId}`,
   }),
+  /** A tenant's event stream configuration (functions/store/event-streams.ts). */
+  eventStream: (tenantId: string, streamId: string): Key => ({
+    PK: EVENT_STREAMS_PARTITION,
+    SK: `${eventStreamPrefix(tenantId)}${streamId}`,
+  }),
+  /** A SET waiting in a stream's outbox (functions/store/event-outbox.ts). */
+  pendingSet: (tenantId: string, streamId: string, jti: string): Key => ({
+    PK: outboxPartition(tenantId, streamId),
+    SK: `${sortKeyPrefix.pendingSet}${jti}`,
+  }),
+  /** A SET that failed for good, kept for redrive. */
+  deadSet: (tenantId: string, streamId: string, jti: string): Key => ({
+    PK: outboxPartition(tenantId, streamId),
+    SK: `${sortKeyPrefix.deadSet}${jti}`,
+  }),
 };
 
+export const EVENT_STREAMS_PARTITION = 'EVENT_STREAMS';
+/** Sort-key prefix of one tenant's streams in the EVENT_STREAMS partition. */
+export const eventStreamPrefix = (tenantId: string) => `TENANT#${tenantId}#STREAM#`;
+export const outboxPartition = (tenantId: string, streamId: string) => `EVENTS#${tenantId}#${streamId}`;
 export const federationPartition = (tenantId: string) => `FEDERATION#${tenantId}`;
 
 export const oauthClientsPartition = (tenantId: string) => `OAUTH_CLIENTS#${tenantId}`;
@@ -100,6 +119,8 @@ export const sortKeyPrefix = {
   member: 'MEMBER#',
   intent: 'INTENT#',
   federatedClient: 'CLIENT#',
+  pendingSet: 'SET#',
+  deadSet: 'DEAD#',
 } as const;
 
 export const idFromSortKey = (sk: string, prefix: string): string => sk.slice(prefix.length);

@@ -15,6 +15,7 @@ export type StreamItem =
       readonly lastModified: string;
     }
   | { readonly kind: 'membership'; readonly tenantId: string; readonly groupId: string; readonly userId: string }
+  | { readonly kind: 'eventSet'; readonly tenantId: string; readonly streamId: string }
   | { readonly kind: 'other' };
 
 /** `image` is an unmarshalled item (plain JSON), as `unmarshall(record.dynamodb.NewImage)` gives. */
@@ -36,5 +37,6 @@ export function describeStreamItem(image: Record<string, unknown> | undefined): 
   if (entity === 'Membership' && typeof image.groupId === 'string' && typeof image.userId === 'string') {
     return { kind: 'membership', tenantId, groupId: image.groupId, userId: image.userId };
   }
+  if (entity === 'EventSet' && typeof image.streamId === 'string') return { kind: 'eventSet', tenantId, streamId: image.streamId };
   return { kind: 'other' };
 }

@@ -27,6 +27,9 @@ const documented: Record<keyof typeof keys, { entity: string; key: () => Partial
   tokenRequestWindow: { entity: 'TokenRequestWindow', key: () => keys.tokenRequestWindow('<t>', placeholder('<epoch minute>')) },
   federatedCredential: { entity: 'FederatedCredential', key: () => keys.federatedCredential('<t>', '<clientId>') },
   federatedCredentialId: { entity: 'FederatedCredentialId', key: () => keys.federatedCredentialId('<t>', '<credentialId>') },
+  eventStream: { entity: 'EventStream', key: () => keys.eventStream('<t>', '<streamId>') },
+  pendingSet: { entity: 'EventSet', key: () => keys.pendingSet('<t>', '<streamId>', '<jti>') },
+  deadSet: { entity: 'EventSet', key: () => keys.deadSet('<t>', '<streamId>', '<jti>') },
 };
 
 function rowOf(entity: string): string[] {

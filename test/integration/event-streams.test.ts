@@ -1,0 +1,280 @@
+/**
+ * Event streams end to end (docs/events.md): stream configuration, SETs signed by the events key and
+ * verified against the published JWKS (jose), RFC 8936 poll with ack, RFC 8935 push to a real
+ * receiver on loopback (retries after 503, a 400 recorded as permanent), tenants kept apart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import {
+  createStream,
+  deadLetters,
+  deleteStream,
+  getStream,
+  redriveStream,
+  StreamError,
+  updateStream,
+} from '../../functions/events/stream-service';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { startSetReceiver, until, type SetReceiver } from '../support/set-receiver';
+import { GROUP, PATCH_OP, USER } from '../support/urns';
+
+const PROV = 'urn:ietf:params:scim:event:prov';
+const PUSH = 'urn:ietf:rfc:8935';
+const POLL = 'urn:ietf:rfc:8936';
+
+let stack: TestStack;
+let issuer: string;
+let jwks: ReturnType<typeof createRemoteJWKSet>;
+const receivers: SetReceiver[] = [];
+
+const call = async (tenant: string, method: string, path: string, body?: unknown) => {
+  const response = await stack.request(tenant, method, path, body);
+  expect(response.status).toBeLessThan(300);
+  return response.body as Json;
+};
+const patch = (...operations: Json[]) => ({ schemas: [PATCH_OP], Operations: operations });
+
+async function receiver(): Promise<SetReceiver> {
+  const started = await startSetReceiver();
+  receivers.push(started);
+  return started;
+}
+
+/** Verifies a SET against the published JWKS; returns its claims. */
+async function verified(set: string, audience: string): Promise<JWTPayload & Json> {
+  const { payload, protectedHeader } = await jwtVerify(set, jwks, { issuer, audience, typ: 'secevent+jwt', algorithms: ['ES256'] });
+  expect(protectedHeader.kid).toEqual(expect.any(String));
+  return payload as JWTPayload & Json;
+}
+
+async function pollOnce(url: string, credential: string, body: Json): Promise<{ status: number; json: Json }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${credential}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Json };
+}
+
+/** Polls with ack until nothing is left; returns every SET in the order received. */
+async function drainByPoll(url: string, credential: string, maxEvents = 3): Promise<string[]> {
+  const all: string[] = [];
+  let ack: string[] = [];
+  for (;;) {
+    const { status, json } = await pollOnce(url, credential, { maxEvents, returnImmediately: true, ack });
+    expect(status).toBe(200);
+    const sets = Object.entries(json.sets as Record<string, string>);
+    all.push(...sets.map(([, set]) => set));
+    ack = sets.map(([jti]) => jti);
+    if (sets.length === 0) return all;
+  }
+}
+
+/** The scripted Entra cycle: create, update, deactivate, group create, add 3, remove 1, replace, delete. */
+async function entraCycle(tenant: string) {
+  const user = await call(tenant, 'POST', '/Users', { schemas: [USER], userName: `alice@${tenant}.example`, externalId: 'alice' });
+  await call(tenant, 'PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'displayName', value: 'Alice A.' }));
+  await call(tenant, 'PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'active', value: false }));
+  const others = [];
+  for (const name of ['bob', 'carol', 'dave'])
+    others.push(await call(tenant, 'POST', '/Users', { schemas: [USER], userName: `${name}@${tenant}.example` }));
+  const group = await call(tenant, 'POST', '/Groups', { schemas: [GROUP], displayName: `Team ${tenant}` });
+  await call(tenant, 'PATCH', `/Groups/${group.id}`, patch({ op: 'add', path: 'members', value: others.map((o) => ({ value: o.id })) }));
+  await call(tenant, 'PATCH', `/Groups/${group.id}`, patch({ op: 'remove', path: `members[value eq "${others[0]?.id}"]` }));
+  await call(
+    tenant,
+    'PATCH',
+    `/Groups/${group.id}`,
+    patch({ op: 'replace', path: 'members', value: [{ value: user.id }, { value: others[2]?.id }] }),
+  );
+  await call(tenant, 'DELETE', `/Groups/${group.id}`);
+  return { user: user.id as string, others: others.map((o) => o.id as string), group: group.id as string };
+}
+
+/** The cycle's SETs as `<type>/<id> <event names>` lines, in the order of the resources' versions. */
+function expectedCycle(ids: Awaited<ReturnType<typeof entraCycle>>): string[] {
+  return [
+    `User/${ids.user} create:notice`,
+    `User/${ids.user} patch:notice`,
+    `User/${ids.user} deactivate`,
+    ...ids.others.map((id) => `User/${id} create:notice`),
+    `Group/${ids.group} create:notice`,
+    `Group/${ids.group} patch:notice`,
+    `Group/${ids.group} patch:notice`,
+    `Group/${ids.group} patch:notice`,
+    `Group/${ids.group} delete`,
+  ];
+}
+
+const summary = (claims: Json) =>
+  `${(claims.sub_id.uri as string).slice(1).replace(/s\//, '/')} ${Object.keys(claims.events)
+    .map((uri) => uri.slice(PROV.length + 1))
+    .join(' ')}`;
+
+const versionOf = (claims: Json) => Number(/\d+/.exec((Object.values(claims.events)[0] as { version: string }).version)?.[0]);
+const isDelete = (claims: Json) => (`${PROV}:delete` in claims.events ? 1 : 0);
+
+/** The order of the writes: time of event, then version, a delete after the version it deletes (its toe may equal that version's). */
+const byResourceVersion = (claims: Json[]) =>
+  [...claims].sort((a, b) => a.toe - b.toe || versionOf(a) - versionOf(b) || isDelete(a) - isDelete(b));
+
+beforeAll(async () => {
+  process.env.EVENTS_RETRY_BASE_MS = '50';
+  stack = await startTestStack({ tenants: ['acme', 'contoso'] });
+  issuer = stack.stack.url;
+  const metadata = (await (await fetch(`${issuer}/.well-known/ssf-configuration`)).json()) as Json;
+  jwks = createRemoteJWKSet(new URL(metadata.jwks_uri as string));
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.stop()));
+  await stack.stop();
+});
+
+describe('SSF transmitter metadata and keys', () => {
+  it('publishes the issuer, the jwks_uri, both delivery methods and a tenant configuration endpoint', async () => {
+    const root = (await (await fetch(`${issuer}/.well-known/ssf-configuration`)).json()) as Json;
+    expect(root).toMatchObject({ issuer, jwks_uri: `${issuer}/ssf/jwks.json`, delivery_methods_supported: [PUSH, POLL] });
+    const tenant = (await (await fetch(`${issuer}/.well-known/ssf-configuration/tenants/acme`)).json()) as Json;
+    expect(tenant.configuration_endpoint).toBe(`${issuer}/admin/v1/tenants/acme/event-streams`);
+    const keys = (await (await fetch(`${issuer}/ssf/jwks.json`)).json()) as Json;
+    expect(keys.keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) })]);
+    expect(keys.keys[0].d).toBeUndefined();
+  });
+});
+
+describe('stream configuration', () => {
+  it('refuses plain http to a non-loopback host, unknown event URIs and a duplicate id; never echoes the authorization header', async () => {
+    const db = stack.stack.db;
+    await expect(createStream(db, 'acme', { delivery: { method: PUSH, endpoint_url: 'http://example.com/e' } })).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(
+      createStream(db, 'acme', { delivery: { method: POLL }, events_requested: [`${PROV}:create:full`] }),
+    ).rejects.toBeInstanceOf(StreamError);
+    await expect(createStream(db, 'nobody', { delivery: { method: POLL } })).rejects.toMatchObject({ status: 404 });
+    const created = await createStream(db, 'acme', {
+      stream_id: 'cfg',
+      delivery: { method: PUSH, endpoint_url: 'https://receiver.example/events', authorization_header: 'Bearer receiver-secret-1' },
+    });
+    expect(JSON.stringify(created)).not.toContain('receiver-secret-1');
+    expect(created.stream).toMatchObject({ stream_id: 'cfg', delivery: { method: PUSH, authorization_header_set: true }, form: 'notice' });
+    await expect(createStream(db, 'acme', { stream_id: 'cfg', delivery: { method: POLL } })).rejects.toMatchObject({ status: 409 });
+    await expect(updateStream(db, 'acme', 'cfg', { delivery: { method: POLL } })).rejects.toMatchObject({ status: 400 });
+    const updated = await updateStream(db, 'acme', 'cfg', { events_requested: [`${PROV}:delete`] });
+    expect(updated.events_delivered).toEqual([`${PROV}:delete`]);
+    expect(JSON.stringify(updated)).not.toContain('receiver-secret');
+    await deleteStream(db, 'acme', 'cfg');
+    await expect(getStream(db, 'acme', 'cfg')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('poll (RFC 8936) and push (RFC 8935) of one Entra cycle', () => {
+  let ids: Awaited<ReturnType<typeof entraCycle>>;
+  let pollUrl: string;
+  let credential: string;
+  let push: SetReceiver;
+  let pushAudience: string;
+
+  beforeAll(async () => {
+    const polled = await createStream(stack.stack.db, 'acme', { stream_id: 'poller', delivery: { method: POLL } });
+    pollUrl = (polled.stream.delivery as Json).endpoint_url as string;
+    credential = polled.pollCredential as string;
+    push = await receiver();
+    pushAudience = 'https://vendor.example/scim-events';
+    await createStream(stack.stack.db, 'acme', {
+      stream_id: 'pusher',
+      aud: pushAudience,
+      delivery: { method: PUSH, endpoint_url: push.url, authorization_header: 'Bearer vendor-token' },
+    });
+    ids = await entraCycle('acme');
+    await stack.stack.drainStreams();
+  });
+
+  it('poll refuses a missing or wrong credential', async () => {
+    expect((await pollOnce(pollUrl, 'ssfp_wrong', {})).status).toBe(401);
+    expect((await fetch(pollUrl, { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
+  it('poll with ack drains exactly the cycle, each SET verifying against the JWKS, then answers nothing', async () => {
+    const sets = await drainByPoll(pollUrl, credential);
+    const claims = await Promise.all(sets.map((set) => verified(set, pollUrl)));
+    expect(new Set(claims.map((c) => c.jti)).size).toBe(claims.length);
+    expect(byResourceVersion(claims).map(summary)).toEqual(expectedCycle(ids));
+    for (const c of claims) expect(c).toMatchObject({ iat: expect.any(Number), toe: expect.any(Number), txn: expect.any(String) });
+    const again = await pollOnce(pollUrl, credential, { returnImmediately: true });
+    expect(again.json).toEqual({ sets: {}, moreAvailable: false });
+  });
+
+  it('push delivers the same events, once each, in version order per resource, with the headers RFC 8935 asks for', async () => {
+    await until(() => push.accepted.length >= expectedCycle(ids).length, 'pushes');
+    const claims = await Promise.all(push.accepted.map((set) => verified(set, pushAudience)));
+    expect(byResourceVersion(claims).map(summary)).toEqual(expectedCycle(ids));
+    const versions = new Map<string, number>();
+    for (const c of claims) {
+      const payload = Object.values(c.events as Record<string, { version: string }>)[0];
+      const version = Number(/\d+/.exec(payload?.version ?? '')?.[0]);
+      expect(version).toBeGreaterThanOrEqual(versions.get(c.sub_id.id) ?? 0);
+      versions.set(c.sub_id.id, version);
+    }
+    expect(push.received.every((p) => p.contentType === 'application/secevent+jwt' && p.accept === 'application/json')).toBe(true);
+    expect(push.received.every((p) => p.authorization === 'Bearer vendor-token')).toBe(true);
+  });
+
+  it('long polling returns as soon as a SET is written', async () => {
+    const waiting = pollOnce(pollUrl, credential, { returnImmediately: false, maxEvents: 5 });
+    const user = await call('acme', 'POST', '/Users', { schemas: [USER], userName: 'late@acme.example' });
+    const { json } = await waiting;
+    const claims = await Promise.all(Object.values(json.sets as Record<string, string>).map((s) => verified(s, pollUrl)));
+    expect(claims.map((c) => c.sub_id.id)).toContain(user.id);
+  });
+});
+
+describe('push failures', () => {
+  it('a receiver answering 503 then 202 gets everything once it recovers, the same jti for a retried SET', async () => {
+    const flaky = await receiver();
+    flaky.answer = (_push, index) => (index < 4 ? { status: 503 } : { status: 202 });
+    await createStream(stack.stack.db, 'contoso', { stream_id: 'flaky', delivery: { method: PUSH, endpoint_url: flaky.url } });
+    const ids = await entraCycle('contoso');
+    await until(() => flaky.accepted.length >= expectedCycle(ids).length, 'pushes after 503s');
+    const accepted = await Promise.all(flaky.accepted.map((set) => verified(set, flaky.url)));
+    expect(byResourceVersion(accepted).map(summary)).toEqual(expectedCycle(ids));
+    const refused = flaky.received.slice(0, 4).map((p) => decodeJwt(p.body).jti);
+    for (const jti of refused) expect(accepted.map((c) => c.jti)).toContain(jti);
+  });
+
+  it('a receiver answering 400 invalid_audience is recorded as a permanent failure with the SET itself, and can be redriven', async () => {
+    const strict = await receiver();
+    strict.answer = () => ({ status: 400, body: { err: 'invalid_audience', description: 'not for us' } });
+    await createStream(stack.stack.db, 'contoso', { stream_id: 'strict', delivery: { method: PUSH, endpoint_url: strict.url } });
+    const user = await call('contoso', 'POST', '/Users', { schemas: [USER], userName: 'strict@contoso.example' });
+    let dead: Json[] = [];
+    await until(() => strict.received.length >= 1, 'the refused push');
+    await until(() => {
+      void deadLetters(stack.stack.db, 'contoso', 'strict', true).then((d) => (dead = d));
+      return dead.length >= 1;
+    }, 'the dead letter');
+    expect(strict.received).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ error: { status: 400, err: 'invalid_audience', description: 'not for us' }, attempts: 1 });
+    expect(decodeJwt(dead[0]?.set as string).sub_id).toMatchObject({ id: user.id });
+    strict.answer = () => ({ status: 202 });
+    expect(await redriveStream(stack.stack.db, 'contoso', 'strict')).toBe(1);
+    await until(() => strict.accepted.length === 1, 'the redriven push');
+    expect(decodeJwt(strict.accepted[0] as string).jti).toBe(decodeJwt(dead[0]?.set as string).jti);
+  });
+});
+
+describe('tenants apart', () => {
+  it("one tenant's streams never see another tenant's events", async () => {
+    const acme = await receiver();
+    const contoso = await receiver();
+    await createStream(stack.stack.db, 'acme', { stream_id: 'apart', delivery: { method: PUSH, endpoint_url: acme.url } });
+    await createStream(stack.stack.db, 'contoso', { stream_id: 'apart', delivery: { method: PUSH, endpoint_url: contoso.url } });
+    const a = await call('acme', 'POST', '/Users', { schemas: [USER], userName: 'apart@acme.example' });
+    const c = await call('contoso', 'POST', '/Users', { schemas: [USER], userName: 'apart@contoso.example' });
+    await until(() => acme.accepted.length >= 1 && contoso.accepted.length >= 1, 'both pushes');
+    await stack.stack.drainStreams();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(acme.accepted.map((s) => decodeJwt(s).sub_id)).toEqual([expect.objectContaining({ id: a.id })]);
+    expect(contoso.accepted.map((s) => decodeJwt(s).sub_id)).toEqual([expect.objectContaining({ id: c.id })]);
+  });
+});
