@@ -36,9 +36,15 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
         signer: defaultSigner(),
         issuer: environment.oauthIssuer(),
         requestsPerMinute: environment.oauthTokenRequestsPerMinute(),
+        failuresPerMinute: environment.oauthFailedAuthenticationsPerMinute(),
       },
       event.pathParameters?.tenantId,
-      { contentType: header(event, 'content-type'), authorization: header(event, 'authorization'), body },
+      {
+        contentType: header(event, 'content-type'),
+        authorization: header(event, 'authorization'),
+        body,
+        ...(event.requestContext?.identity?.sourceIp ? { sourceIp: event.requestContext.identity.sourceIp } : {}),
+      },
     );
     logger.info('token request', { ...log });
     return toResult(response);

@@ -30,8 +30,14 @@ export interface TokenEndpointProps {
    * per hour or so; this only bounds a flood. @default 20 rps, burst 40
    */
   readonly throttle?: ThrottleSettings;
-  /** Token requests one tenant may make per minute (the function's fixed-window counter). @default 60 */
+  /** Tokens one tenant may be issued per minute (the function's fixed-window counter; authenticated requests only). @default 60 */
   readonly requestsPerTenantPerMinute?: number;
+  /**
+   * Failed client authentications per source IP, and per client id, per minute: past it that source
+   * gets 429 before its credentials are read, and failures naming that client id get 429 (the right
+   * secret is still served). Counted apart from issued tokens, so junk never spends a real client's budget. @default 30
+   */
+  readonly failedAuthenticationsPerMinute?: number;
 }
 
 /**
@@ -77,6 +83,7 @@ export class TokenEndpoint extends Construct {
       environment: {
         OAUTH_ISSUER: this.issuer,
         OAUTH_TOKEN_REQUESTS_PER_MINUTE: String(props.requestsPerTenantPerMinute ?? 60),
+        OAUTH_FAILED_AUTHENTICATIONS_PER_MINUTE: String(props.failedAuthenticationsPerMinute ?? 30),
       },
     });
     endpoint.grantTableAccess(this.tokenFunction, 'token');

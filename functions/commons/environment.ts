@@ -131,4 +131,6 @@ export const environment = {
   federationJwksRefreshSeconds: (): number => positiveInteger(env().SCIM_FEDERATION_JWKS_REFRESH_SECONDS) ?? 3600,
   /** The longest a cached key is served while its JWKS host cannot be reached. */
   federationJwksMaxStaleSeconds: (): number => positiveInteger(env().SCIM_FEDERATION_JWKS_MAX_STALE_SECONDS) ?? 86_400,
+  /** Failed client authentications per source IP (and per client id) and minute before the token endpoint answers 429. */
+  oauthFailedAuthenticationsPerMinute: (): number => positiveInteger(env().OAUTH_FAILED_AUTHENTICATIONS_PER_MINUTE) ?? 30,
 } as const;

@@ -44,6 +44,8 @@ export interface RawTokenRequest {
   readonly contentType: string | undefined;
   readonly authorization: string | undefined;
   readonly body: string;
+  /** The caller's address (API Gateway's `requestContext.identity.sourceIp`): failed attempts are counted per source. */
+  readonly sourceIp?: string;
 }
 
 /**

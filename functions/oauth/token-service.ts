@@ -1,7 +1,12 @@
 /**
  * The token endpoint (RFC 6749 §4.4 client credentials), over the table and a signer:
- *   request errors (400/413)  →  tenant (must exist and be active)  →  per-tenant throttle (429)
- *   →  client authentication (401)  →  scope  →  a signed access token (200, no-store).
+ *   request errors (400/413)  →  source over its failure limit (429)  →  tenant (must exist and be
+ *   active)  →  client authentication (401, counted as a failure per client id and per source)
+ *   →  per-tenant limit on tokens issued (429)  →  scope  →  a signed access token (200, no-store).
+ * Only authenticated requests spend the tenant's budget, so junk (unknown clients, wrong secrets,
+ * even a real client id with a wrong secret) never locks the tenant's real client out: junk is
+ * throttled per source, and failures naming a client id past its limit get 429 instead of 401 while
+ * the right credential still gets its token (secrets are 256-bit random: the limit is about cost).
  * A client authenticates with its secret (form or HTTP Basic) or with an RFC 7523 client
  * assertion checked against the federated credential its `client_id` names (functions/federation/);
  * such a token never outlives the assertion. An unknown tenant, an unknown client, a revoked
@@ -12,6 +17,7 @@
  */
 import type { Db } from '../store/db';
 import { countTokenRequest } from '../store/oauth-client-items';
+import { countFailedAuthentication, failedFromSource } from '../store/token-attempts';
 import { getTenant } from '../store/tenants';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { CLIENT_ID_PATTERN } from './client-credentials';
@@ -32,13 +38,16 @@ import {
 } from './token-request';
 
 export const DEFAULT_TOKEN_LIFETIME_MINUTES = 60;
+export const DEFAULT_FAILURES_PER_MINUTE = 30;
 
 export interface TokenServiceDeps {
   readonly db: Db;
   readonly signer: AccessTokenSigner;
   readonly issuer: string;
-  /** Token requests per tenant and minute. */
+  /** Tokens issued per tenant and minute (authenticated requests only). */
   readonly requestsPerMinute: number;
+  /** Failed authentications per source IP, and per client id, and minute. @default 30 */
+  readonly failuresPerMinute?: number;
   /** Where client assertions' keys come from; the cached JWKS fetcher (federation/jwks-cache.ts) by default. */
   readonly assertionKeys?: KeySource;
 }
@@ -105,23 +114,40 @@ export async function handleTokenRequest(
   const grant = readTokenRequest(raw);
   if ('error' in grant) return fail(grant);
   method = grant.kind === 'secret' ? 'client_secret' : 'private_key_jwt';
-  const tenant = knownTenant ? await getTenant(deps.db, knownTenant) : undefined;
-  if (!tenant) return fail(invalidClient(grant.basic), { reason: 'tenant_unknown' });
-  if (tenant.status !== 'active') return fail(invalidClient(grant.basic), { reason: 'tenant_inactive' });
 
   const nowSeconds = Date.now() / 1000;
   const minute = Math.floor(nowSeconds / 60);
-  if ((await countTokenRequest(deps.db, tenant.tenantId, minute)) > deps.requestsPerMinute) {
-    const retryAfter = Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds));
-    return fail(
-      { error: 'temporarily_unavailable', description: 'Too many token requests for this tenant; retry later.', status: 429 },
-      { retryAfter },
+  const failureLimit = deps.failuresPerMinute ?? DEFAULT_FAILURES_PER_MINUTE;
+  const tooMany = (description: string) =>
+    fail(
+      { error: 'temporarily_unavailable', description, status: 429 },
+      { retryAfter: Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds)) },
     );
+  const { sourceIp } = raw;
+  if (sourceIp && (await failedFromSource(deps.db, sourceIp, minute)) >= failureLimit) {
+    return tooMany('Too many failed token requests from this address; retry later.');
   }
+  /** A failed authentication: counted per source and per client id (apart from issued tokens), then 401 — or 429 past the limit. */
+  const refuse = async (details: { reason: TokenRefusalReason; clientId?: string }, tenantId?: string) => {
+    const named = tenantId && grant.clientId !== undefined && CLIENT_ID_PATTERN.test(grant.clientId) ? grant.clientId : undefined;
+    const failures = await countFailedAuthentication(
+      deps.db,
+      { ...(named && tenantId ? { tenantId, clientId: named } : {}), ...(sourceIp ? { sourceIp } : {}) },
+      minute,
+    );
+    if (failures.client > failureLimit) return tooMany('Too many failed token requests for this client; retry later.');
+    return fail(invalidClient(grant.basic), details);
+  };
 
+  const tenant = knownTenant ? await getTenant(deps.db, knownTenant) : undefined;
+  if (!tenant) return refuse({ reason: 'tenant_unknown' });
+  if (tenant.status !== 'active') return refuse({ reason: 'tenant_inactive' });
   const client =
     grant.kind === 'secret' ? await bySecret(deps, tenant.tenantId, grant) : await byAssertion(deps, tenant.tenantId, grant, nowSeconds);
-  if ('reason' in client) return fail(invalidClient(grant.basic), client);
+  if ('reason' in client) return refuse(client, tenant.tenantId);
+  if ((await countTokenRequest(deps.db, tenant.tenantId, minute)) > deps.requestsPerMinute) {
+    return tooMany('Too many token requests for this tenant; retry later.');
+  }
   if (!scopeAllowed(grant.scope)) {
     return fail({ error: 'invalid_scope', description: 'The only scope is "scim".', status: 400 }, { clientId: client.clientId });
   }

@@ -93,6 +93,16 @@ export const keys = {
     PK: outboxPartition(tenantId, streamId),
     SK: `${sortKeyPrefix.deadSet}${jti}`,
   }),
+  /** Failed authentications naming one client id of a tenant in one minute (counted apart from issued tokens). */
+  failedClientWindow: (tenantId: string, clientId: string, epochMinute: number): Key => ({
+    PK: `OAUTH_RATE#${tenantId}`,
+    SK: `FAILED#${keyValue(clientId)}#${epochMinute}`,
+  }),
+  /** Failed authentications from one source IP in one minute, whatever tenant they named. */
+  failedSourceWindow: (sourceIp: string, epochMinute: number): Key => ({
+    PK: `OAUTH_FAILED#${keyValue(sourceIp)}`,
+    SK: `WINDOW#${epochMinute}`,
+  }),
 };
 
 export const EVENT_STREAMS_PARTITION = 'EVENT_STREAMS';

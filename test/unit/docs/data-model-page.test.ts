@@ -30,6 +30,11 @@ const documented: Record<keyof typeof keys, { entity: string; key: () => Partial
   eventStream: { entity: 'EventStream', key: () => keys.eventStream('<t>', '<streamId>') },
   pendingSet: { entity: 'EventSet', key: () => keys.pendingSet('<t>', '<streamId>', '<jti>') },
   deadSet: { entity: 'EventSet', key: () => keys.deadSet('<t>', '<streamId>', '<jti>') },
+  failedClientWindow: {
+    entity: 'FailedClientWindow',
+    key: () => keys.failedClientWindow('<t>', '<clientId>', placeholder('<epoch minute>')),
+  },
+  failedSourceWindow: { entity: 'FailedSourceWindow', key: () => keys.failedSourceWindow('<source ip>', placeholder('<epoch minute>')) },
 };
 
 function rowOf(entity: string): string[] {
