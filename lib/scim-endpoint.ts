@@ -28,6 +28,7 @@ import { bundlingFor, type AwsSdkSource } from './bundling';
 import { TABLE_ACTIONS, type TableUser } from './table-access';
 import { addScimGatewayResponses } from './scim-gateway-responses';
 import { addEventStreams, type EventStreamResources } from './event-streams';
+import { ScimWaf, type ScimWafProps } from './waf';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,6 +75,8 @@ export interface ScimEndpointProps {
    * @default { form: 'notice', issuer: 'scim-serverless' }
    */
   readonly changeEvents?: { readonly form?: 'notice' | 'full'; readonly issuer?: string };
+  /** An AWS WAF web ACL on the stage (lib/waf.ts; `{}` for its defaults; cost in docs/capacity.md#waf). @default none */
+  readonly waf?: ScimWafProps;
 }
 
 const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(29);
@@ -90,6 +93,7 @@ export class ScimEndpoint extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   /** Event streams (docs/events.md): the SET signing key, the key sealing receivers' secrets, the SSF issuer. */
   readonly eventStreams: EventStreamResources;
+  readonly waf?: ScimWaf;
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;
   private readonly bundling: ReturnType<typeof bundlingFor>;
@@ -137,6 +141,7 @@ export class ScimEndpoint extends Construct {
     this.eventStreams = addEventStreams(this, props.stageName ?? 'v2');
     const { outbox, delivery, ssf } = this.eventStreams.functions;
     this.functions = { ...resourceFunctions, authorizer, janitor, publisher, outbox, delivery, ssf };
+    if (props.waf) this.waf = new ScimWaf(this, 'Waf', { ...props.waf, stage: this.api.deploymentStage });
     // The publisher writes the SETs; discovery advertises their URIs (ServiceProviderConfig securityEvents).
     const eventForm = props.changeEvents?.form ?? 'notice';
     for (const fn of [publisher, resourceFunctions.discovery]) fn.addEnvironment('SCIM_EVENT_FORM', eventForm);
