@@ -37,6 +37,8 @@ interface TenantProperties {
   readonly oauthClientVersion?: string;
   readonly oauthSecretArn?: string;
   readonly tokenEndpoint?: string;
+  /** JSON of tenants.json's federatedCredentials (lib/tenant-onboarding.ts). */
+  readonly federatedCredentials?: string;
 }
 
 const declaration = (props: Record<string, unknown>): TenantDeclaration => {
@@ -52,6 +54,7 @@ const declaration = (props: Record<string, unknown>): TenantDeclaration => {
     ...(p.oauthClientVersion !== undefined ? { oauthClientVersion: p.oauthClientVersion } : {}),
     ...(p.oauthSecretArn !== undefined ? { oauthSecretId: p.oauthSecretArn } : {}),
     ...(p.tokenEndpoint !== undefined ? { tokenEndpoint: p.tokenEndpoint } : {}),
+    ...(p.federatedCredentials !== undefined ? { federatedCredentials: p.federatedCredentials } : {}),
   };
 };
 

@@ -52,6 +52,7 @@ export class TenantOnboarding extends Construct {
           secretArn: secret.secretArn,
           // Tells the tenant item that this deploy gives it a usage plan of its own (created below).
           usagePlan: 'own',
+          ...(tenant.federatedCredentials.length > 0 ? { federatedCredentials: JSON.stringify(tenant.federatedCredentials) } : {}),
           ...oauthClientProperties(this, endpoint, tenant, onEvent),
         },
       });

@@ -57,6 +57,7 @@ export async function localTenants(sources: LocalTenantSources): Promise<LocalTe
       displayName: config?.displayName ?? (tenantId === DEV_TENANT_ID ? 'Local development' : tenantId),
       ...(config ? { settings: config.settings } : {}),
       ...(config?.oauthClient ? { oauthClient: true } : {}),
+      ...(config ? { federatedCredentials: config.federatedCredentials } : {}),
     });
   }
   return tenants;

@@ -1,4 +1,6 @@
-/** Writes the local tenants and their token hashes, and their OAuth clients, as onboarding does in AWS. */
+/** Writes the local tenants and their token hashes, OAuth clients and federated credentials, as onboarding does in AWS. */
+import type { DeclaredFederatedCredential } from '../functions/federation/credential-schema';
+import { syncDeclaredFederatedCredentials } from '../functions/federation/federated-credentials';
 import { addClient } from '../functions/oauth/oauth-clients';
 import type { ClientCredentials } from '../functions/oauth/client-credentials';
 import type { Db } from '../functions/store/db';
@@ -13,6 +15,8 @@ export interface LocalTenant {
   readonly settings?: TenantSettingsInput;
   /** tenants.json asks for an OAuth client (`oauthClient: true`): `npm start` makes one. */
   readonly oauthClient?: boolean;
+  /** tenants.json's federated credentials (validated there): the tenant's declared ones become exactly these. */
+  readonly federatedCredentials?: readonly DeclaredFederatedCredential[];
 }
 
 export function validateLocalTenant(tenant: Pick<LocalTenant, 'tenantId' | 'token'>): void {
@@ -40,6 +44,7 @@ export async function seedTenants(db: Db, tenants: readonly LocalTenant[]): Prom
       ...(settings ? { settings } : {}),
     });
     await putToken(db, { tenantId: tenant.tenantId, tokenHash: hashToken(tenant.token) });
+    if (tenant.federatedCredentials) await syncDeclaredFederatedCredentials(db, tenant.tenantId, tenant.federatedCredentials);
   }
 }
 

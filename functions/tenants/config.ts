@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { declaredFederatedCredentialsSchema } from '../federation/credential-schema';
 import { DIALECT_NAMES, dialectNamed } from '../scim/dialect/dialect';
 import { parsePatchPath } from '../scim/filter/path';
 import { defaultProfile } from '../scim/scim-profile';
@@ -92,6 +93,12 @@ export const tenantConfigSchema = z.object({
   oauthClient: z._default(z.boolean(), false),
   /** Bump to rotate the OAuth client's secret on the next deploy (previous one valid for tokenOverlapHours). */
   oauthClientVersion: z._default(z.int().check(z.gte(1)), 1),
+  /**
+   * Workload identity federation (docs/federation.md): the client ids whose RFC 7523 client
+   * assertions the token endpoint accepts, and what those assertions must show. Kept in the table
+   * exactly as declared here (credentials added with the admin API or CLI are left alone).
+   */
+  federatedCredentials: z._default(declaredFederatedCredentialsSchema, []),
 });
 
 export const tenantsFileSchema = z.object({
@@ -133,7 +140,8 @@ function describeIssue(json: unknown, issue: z.core.$ZodIssue): string {
   return `${tenant}: ${rest.length > 0 ? `${formatPath(rest)}: ` : ''}${issue.message}`;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+/** `a.b[0].c` from a zod issue path. */
+export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
     '',

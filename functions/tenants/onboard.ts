@@ -3,7 +3,7 @@
  * Manager in AWS; see functions/onboarding.ts for the CloudFormation custom resource around it).
  *
  *  create  tenant item (active, on its own usage plan), a fresh token into the tenant's secret,
- *          its hash into the table.
+ *          its hash into the table, its declared federated credentials.
  *          Re-adding a removed tenant re-enables it: its data was never deleted.
  *  update  settings follow the config; a new `tokenVersion` rotates the token, and the previous
  *          one stays valid for `tokenOverlapHours`.
@@ -16,7 +16,9 @@
 import type { Db } from '../store/db';
 import { expireToken, getTenant, putTenant, putToken, setTenantStatus } from '../store/tenants';
 import { onboardOAuthClient, type OAuthClientDeclaration } from '../oauth/onboard-client';
-import { tenantSettingsSchema } from './config';
+import { declaredFederatedCredentialsSchema } from '../federation/credential-schema';
+import { syncDeclaredFederatedCredentials } from '../federation/federated-credentials';
+import { formatPath, tenantSettingsSchema } from './config';
 import { generateToken, hashToken, TOKEN_PATTERN } from './secret-token';
 
 /** Where a tenant's token is kept for ops to read once. */
@@ -34,6 +36,8 @@ export interface TenantDeclaration extends OAuthClientDeclaration {
   readonly tokenVersion: string;
   readonly tokenOverlapHours: string;
   readonly secretId: string;
+  /** JSON of the tenant's declared federated credentials (absent: left as they are). */
+  readonly federatedCredentials?: string;
 }
 
 export type OnboardingRequest =
@@ -58,10 +62,27 @@ async function onboardTenant(db: Db, secrets: TokenSecretStore, request: Onboard
   // The deploy creates the tenant's own usage plan beside this resource (lib/tenant-onboarding.ts).
   await putTenant(db, { tenantId: tenant.tenantId, displayName: tenant.displayName, status: 'active', settings, usagePlan: 'own' });
   const previous = request.kind === 'update' ? request.previous : undefined;
+  await onboardFederatedCredentials(db, tenant, previous);
   const rotate = !previous || previous.tokenVersion !== tenant.tokenVersion || previous.tenantId !== tenant.tenantId;
   // A create also replaces whatever token the secret held (a re-added tenant's old secret is gone).
   if (!rotate) return;
   await rotateToken(db, secrets, tenant.tenantId, tenant.secretId, previous ? Number(tenant.tokenOverlapHours) * 3600 : undefined);
+}
+
+/**
+ * The declared federated credentials (the property is left out when there are none: a tenant that
+ * had some and now has none gets none). Validated at synth; again here, where the allowed JWKS hosts
+ * are this function's, with errors naming the path.
+ */
+async function onboardFederatedCredentials(db: Db, tenant: TenantDeclaration, previous: TenantDeclaration | undefined): Promise<void> {
+  const declared = tenant.federatedCredentials ?? (previous?.federatedCredentials !== undefined ? '[]' : undefined);
+  if (declared === undefined) return;
+  const parsed = declaredFederatedCredentialsSchema.safeParse(JSON.parse(declared));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${formatPath(['federatedCredentials', ...issue.path])}: ${issue.message}`);
+    throw new Error(`tenant "${tenant.tenantId}": ${issues.join('; ')}`);
+  }
+  await syncDeclaredFederatedCredentials(db, tenant.tenantId, parsed.data);
 }
 
 /**
