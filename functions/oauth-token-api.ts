@@ -1,11 +1,14 @@
 /**
  * Lambda entry: `POST /tenants/{tenantId}/oauth2/token`, the OAuth 2.0 token endpoint (client
- * credentials). Not behind the SCIM authorizer: it authenticates the client itself
- * (functions/oauth/token-service.ts). Logs one line per request: tenant, client id, outcome.
+ * credentials, with a client secret or an RFC 7523 client assertion), and `GET` of the tenant's
+ * RFC 8414 metadata (functions/oauth/server-metadata.ts). Not behind the SCIM authorizer: it
+ * authenticates the client itself (functions/oauth/token-service.ts). Logs one line per token
+ * request: tenant, client id, method, outcome, and a refusal's reason code.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { environment } from './commons/environment';
+import { isMetadataRequest, metadataResponse } from './oauth/server-metadata';
 import { defaultSigner } from './oauth/signer';
 import { TOKEN_METHOD_NOT_ALLOWED } from './oauth/token-request';
 import { handleTokenRequest, type OAuthResponse } from './oauth/token-service';
@@ -25,6 +28,7 @@ const toResult = (response: OAuthResponse): APIGatewayProxyResult => ({
 });
 
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  if (isMetadataRequest(event)) return toResult(metadataResponse(event));
   if (event.httpMethod !== 'POST') {
     return toResult(TOKEN_METHOD_NOT_ALLOWED);
   }

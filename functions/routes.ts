@@ -57,6 +57,15 @@ export const publicRoutes: readonly PublicRoute[] = [
   { path: '/ssf/tenants/{tenantId}/streams/{streamId}/poll', methods: ['POST'], function: 'ssf' },
 ];
 
+/**
+ * RFC 8414 authorization server metadata of a tenant (served by the token function, public): at the
+ * RFC 8414 §3 location for the issuer `<api>/tenants/{tenantId}`, and beside the tenant's URLs.
+ */
+export const AUTHORIZATION_SERVER_METADATA_PATHS = [
+  '/.well-known/oauth-authorization-server/tenants/{tenantId}',
+  '/tenants/{tenantId}/.well-known/oauth-authorization-server',
+] as const;
+
 /** Lambda entry files, relative to the repository root, per function. */
 export const functionEntries: Record<FunctionName | 'authorizer' | 'token' | 'ssf', string> = {
   users: 'functions/users-api.ts',

@@ -77,6 +77,13 @@ export interface ScimEndpointProps {
   readonly changeEvents?: { readonly form?: 'notice' | 'full'; readonly issuer?: string };
   /** An AWS WAF web ACL on the stage (lib/waf.ts; `{}` for its defaults; cost in docs/capacity.md#waf). @default none */
   readonly waf?: ScimWafProps;
+  /**
+   * Hosts (`host` or `host:port`) federated credentials' JWKS may be fetched from besides
+   * `login.microsoftonline.com` and `login.windows.net` (docs/federation.md). The token endpoint and
+   * the functions that store credentials get it as SCIM_FEDERATION_JWKS_HOSTS; bin/app.ts passes that
+   * variable's value at synth, so tenants.json is validated against the same list. @default none
+   */
+  readonly federationJwksHosts?: readonly string[];
 }
 
 const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(29);
@@ -94,6 +101,8 @@ export class ScimEndpoint extends Construct {
   /** Event streams (docs/events.md): the SET signing key, the key sealing receivers' secrets, the SSF issuer. */
   readonly eventStreams: EventStreamResources;
   readonly waf?: ScimWaf;
+  /** Extra allowed JWKS hosts of federated credentials (props.federationJwksHosts). */
+  readonly federationJwksHosts: readonly string[];
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;
   private readonly bundling: ReturnType<typeof bundlingFor>;
@@ -101,6 +110,7 @@ export class ScimEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: ScimEndpointProps = {}) {
     super(scope, id);
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.federationJwksHosts = [...(props.federationJwksHosts ?? [])];
     this.bundling = bundlingFor(props.awsSdk ?? 'bundled');
     // Unique per construct instance, stable across deploys.
     this.usageKeySalt = createHash('sha256').update(Names.uniqueId(this)).digest('hex').slice(0, 12);
@@ -203,6 +213,14 @@ export class ScimEndpoint extends Construct {
       actions: [...actions],
       resourceArns: [this.table.tableArn, ...(readsIndexes ? [`${this.table.tableArn}/index/*`] : [])],
     });
+  }
+
+  /**
+   * The environment of a function that verifies or stores federated credentials (the token function,
+   * onboarding, the admin API): the extra JWKS hosts, when there are any.
+   */
+  federationEnvironment(): Record<string, string> {
+    return this.federationJwksHosts.length > 0 ? { SCIM_FEDERATION_JWKS_HOSTS: this.federationJwksHosts.join(',') } : {};
   }
 
   /** A NodejsFunction with this service's defaults (Node 22, arm64, ESM bundle, log retention). */

@@ -26,7 +26,12 @@ export class TenantOnboarding extends Construct {
   constructor(scope: Construct, id: string, props: TenantOnboardingProps) {
     super(scope, id);
     const { endpoint } = props;
-    const onEvent = endpoint.createFunction('onboarding', 'functions/onboarding.ts', { memorySize: 256, timeout: Duration.minutes(1) });
+    const onEvent = endpoint.createFunction('onboarding', 'functions/onboarding.ts', {
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      // Declared federated credentials' JWKS hosts are checked again here (functions/tenants/onboard.ts).
+      environment: endpoint.federationEnvironment(),
+    });
     endpoint.grantTableAccess(onEvent, 'onboarding');
     const provider = new Provider(this, 'Provider', {
       onEventHandler: onEvent,

@@ -6,6 +6,9 @@
  *    function sign and ONLY the authorizer read the public key (the account keeps key
  *    administration, without sign or read);
  *  - both functions get the key's ARN and the deployment's issuer (`iss`) in their environment;
+ *  - `GET` of each tenant's RFC 8414 metadata at both AUTHORIZATION_SERVER_METADATA_PATHS, public;
+ *  - the token function reaches federated credentials' JWKS hosts over the internet (no VPC) and
+ *    gets the deployment's extra allowed hosts (ScimEndpointProps.federationJwksHosts); no new grant;
  *  - `addTenant` outputs `TokenEndpoint<tenantId>`, the URL to paste into Entra as "Token endpoint".
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +22,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '../functions/tenants/config';
 import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
-import { functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
+import { AUTHORIZATION_SERVER_METADATA_PATHS, functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
 import type { ScimEndpoint, ThrottleSettings } from './scim-endpoint';
 import { STACK_OUTPUTS } from './stack-outputs';
 
@@ -65,6 +68,8 @@ export class TokenEndpoint extends Construct {
   readonly signingKey: kms.Key;
   readonly tokenFunction: NodejsFunction;
   readonly method: apigateway.Method;
+  /** `GET` of the tenants' RFC 8414 metadata (functions/oauth/server-metadata.ts): public, served by the token function. */
+  readonly metadataMethods: apigateway.Method[];
   /** `iss` of this deployment's access tokens. */
   readonly issuer: string;
   private readonly endpoint: ScimEndpoint;
@@ -84,6 +89,7 @@ export class TokenEndpoint extends Construct {
         OAUTH_ISSUER: this.issuer,
         OAUTH_TOKEN_REQUESTS_PER_MINUTE: String(props.requestsPerTenantPerMinute ?? 60),
         OAUTH_FAILED_AUTHENTICATIONS_PER_MINUTE: String(props.failedAuthenticationsPerMinute ?? 30),
+        ...endpoint.federationEnvironment(),
       },
     });
     endpoint.grantTableAccess(this.tokenFunction, 'token');
@@ -144,7 +150,27 @@ export class TokenEndpoint extends Construct {
         });
       }
     }
+    this.metadataMethods = this.addMetadataRoutes(integration);
     this.throttleMethod(props.throttle ?? { rateLimit: 20, burstLimit: 40 });
+  }
+
+  /**
+   * RFC 8414 metadata at both AUTHORIZATION_SERVER_METADATA_PATHS: GET, no authorizer, no API key
+   * (metadata is public, like the token endpoint itself); no other method exists there.
+   */
+  private addMetadataRoutes(integration: apigateway.LambdaIntegration): apigateway.Method[] {
+    return AUTHORIZATION_SERVER_METADATA_PATHS.map((path) => {
+      const method = this.endpoint.api.root
+        .resourceForPath(path.replace(/^\//, ''))
+        .addMethod('GET', integration, { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: false });
+      for (const finding of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+        Validations.of(method).acknowledge({
+          id: finding,
+          reason: 'RFC 8414 authorization server metadata is public by design: it tells clients where the token endpoint is.',
+        });
+      }
+      return method;
+    });
   }
 
   /** The URL a tenant's admin pastes into Entra as "Token endpoint". */

@@ -10,7 +10,16 @@ import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
 import type { FunctionName } from '../functions/routes';
 import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
 import { gatewayError } from './local-gateway-responses';
-import { headerValue, matchPublicRoute, matchRoute, matchTokenEndpoint, methodArn, toProxyEvent, type GatewayRequest } from './http-event';
+import {
+  headerValue,
+  matchMetadataPath,
+  matchPublicRoute,
+  matchRoute,
+  matchTokenEndpoint,
+  methodArn,
+  toProxyEvent,
+  type GatewayRequest,
+} from './http-event';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 export interface GatewayOptions {
@@ -57,6 +66,11 @@ export function localGateway(options: GatewayOptions): Gateway {
     const tokenEndpoint = matchTokenEndpoint(request.rawPath);
     if (tokenEndpoint) {
       return request.method === 'POST' ? invoke('token', toProxyEvent(request, tokenEndpoint, {})) : tokenMethodNotAllowed();
+    }
+    // RFC 8414 metadata: GET only, no authorizer; another method is one API Gateway does not know.
+    const metadata = matchMetadataPath(request.rawPath);
+    if (metadata) {
+      return request.method === 'GET' ? invoke('token', toProxyEvent(request, metadata, {})) : gatewayError('MISSING_AUTHENTICATION_TOKEN');
     }
     const match = matchRoute(request.rawPath);
     // API Gateway answers an unknown resource before any authorizer runs.

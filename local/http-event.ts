@@ -14,7 +14,15 @@
  * requestContext.path is the path as called; the stage name is `local`.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { publicRoutes, routes, TENANT_BASE_PATH, TOKEN_ENDPOINT_PATH, type PublicRoute, type Route } from '../functions/routes';
+import {
+  AUTHORIZATION_SERVER_METADATA_PATHS,
+  publicRoutes,
+  routes,
+  TENANT_BASE_PATH,
+  TOKEN_ENDPOINT_PATH,
+  type PublicRoute,
+  type Route,
+} from '../functions/routes';
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -105,6 +113,16 @@ export function matchPublicRoute(rawPath: string): (Pick<RouteMatch, 'resource' 
 export function matchTokenEndpoint(rawPath: string): Pick<RouteMatch, 'resource' | 'pathParameters'> | undefined {
   const pathParameters = matchSegments(tokenEndpointSegments, rawPath.split('/').slice(1).map(decodeSegment));
   return pathParameters ? { resource: TOKEN_ENDPOINT_PATH, pathParameters } : undefined;
+}
+
+/** One of the RFC 8414 metadata paths (no authorizer, GET only: lib/token-endpoint.ts). */
+export function matchMetadataPath(rawPath: string): Pick<RouteMatch, 'resource' | 'pathParameters'> | undefined {
+  const segments = rawPath.split('/').slice(1).map(decodeSegment);
+  for (const resource of AUTHORIZATION_SERVER_METADATA_PATHS) {
+    const pathParameters = matchSegments(resource.split('/').slice(1), segments);
+    if (pathParameters) return { resource, pathParameters };
+  }
+  return undefined;
 }
 
 function matchSegments(template: readonly string[], segments: readonly (string | undefined)[]): Record<string, string> | undefined {

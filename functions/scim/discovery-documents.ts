@@ -44,7 +44,7 @@ export function serviceProviderConfig(options: ServiceProviderOptions): ScimReso
     },
     securityEvents: { asyncRequest: 'none', eventUris: [...options.eventUris] },
     // Both credentials are bearer tokens (RFC 6750); the access token comes from the tenant's
-    // OAuth 2.0 token endpoint, beside its SCIM base URL.
+    // OAuth 2.0 token endpoint, beside its SCIM base URL, for a client secret or a client assertion.
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
@@ -54,6 +54,17 @@ export function serviceProviderConfig(options: ServiceProviderOptions): ScimReso
           "(grant_type=client_credentials with the client's id and secret, RFC 6749 section 4.4) and send it as 'Authorization: Bearer <access token>'.",
         specUri: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.4',
         primary: true,
+      },
+      {
+        type: 'oauthbearertoken',
+        name: 'OAuth 2.0 client assertion (workload identity federation)',
+        description:
+          `Get an access token at the same token endpoint with grant_type=client_credentials, the client_id of a federated credential ` +
+          'and an RFC 7523 client assertion (client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer) signed by ' +
+          'the identity provider the tenant trusts (Microsoft Entra workload identity federation): no shared secret. RFC 8414 metadata at ' +
+          `${options.baseUrl.replace(/\/scim\/v2$/, '/.well-known/oauth-authorization-server')}.`,
+        specUri: 'https://www.rfc-editor.org/rfc/rfc7523',
+        primary: false,
       },
       {
         type: 'oauthbearertoken',

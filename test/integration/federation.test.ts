@@ -281,3 +281,42 @@ describe('token lifetime', () => {
     expect(await refusal(A, microsoftBody(A, clientOf[A] as string, await mint({ lifetimeSeconds: -10 })))).toBe('jwt_expired');
   });
 });
+
+describe('discovery', () => {
+  it('serves RFC 8414 metadata without credentials at both locations, naming the token endpoint and private_key_jwt', async () => {
+    const root = `http://127.0.0.1:${stack.stack.port}`;
+    for (const path of [`/.well-known/oauth-authorization-server/tenants/${A}`, `/tenants/${A}/.well-known/oauth-authorization-server`]) {
+      const response = await fetch(`${root}${path}`);
+      expect(response.status).toBe(200);
+      const metadata = (await response.json()) as Json;
+      expect(metadata).toMatchObject({
+        issuer: expect.stringMatching(new RegExp(`/tenants/${A}$`)),
+        grant_types_supported: ['client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
+        token_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'],
+      });
+      expect(metadata.token_endpoint).toBe(`${metadata.issuer}/oauth2/token`);
+      // The advertised token endpoint is the one that works.
+      const token = await fetch(String(metadata.token_endpoint).replace(/^http:\/\/[^/]+/, root), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: microsoftBody(A, clientOf[A] as string, await mint()),
+      });
+      expect(token.status).toBe(200);
+    }
+  });
+
+  it('answers only GET there (another method is 404, as for a resource the API does not have), and a malformed tenant id is 404', async () => {
+    const root = `http://127.0.0.1:${stack.stack.port}`;
+    expect((await fetch(`${root}/tenants/${A}/.well-known/oauth-authorization-server`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${root}/.well-known/oauth-authorization-server/tenants/NOT_A_TENANT`)).status).toBe(404);
+  });
+
+  it('/ServiceProviderConfig names federation among the authentication schemes', async () => {
+    const response = await stack.request(A, 'GET', '/ServiceProviderConfig');
+    const schemes = (response.body as Json).authenticationSchemes as Json[];
+    const federation = schemes.find((scheme) => String(scheme.name).includes('workload identity federation'));
+    expect(federation).toMatchObject({ type: 'oauthbearertoken', specUri: 'https://www.rfc-editor.org/rfc/rfc7523', primary: false });
+    expect(federation?.description).toContain(`/tenants/${A}/.well-known/oauth-authorization-server`);
+  });
+});

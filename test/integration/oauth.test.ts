@@ -109,7 +109,7 @@ describe("Microsoft's gallery validator flow", () => {
   it('lists the token endpoint and the secret token in /ServiceProviderConfig', async () => {
     const response = await stack.request(A, 'GET', '/ServiceProviderConfig', undefined, withToken(await accessToken(A, clientOfA)));
     const schemes = (response.body as Json).authenticationSchemes as Json[];
-    expect(schemes.map((scheme) => scheme.type)).toEqual(['oauthbearertoken', 'oauthbearertoken']);
+    expect(schemes.map((scheme) => scheme.type)).toEqual(['oauthbearertoken', 'oauthbearertoken', 'oauthbearertoken']);
     expect(schemes[0]?.description).toContain(`/tenants/${A}/oauth2/token`);
     expect(schemes.filter((scheme) => scheme.primary === true)).toHaveLength(1);
   });
