@@ -9,7 +9,9 @@
  * The policy allows the paths under `/tenants/<tenantId>/` of the calling stage ONLY: API
  * Gateway caches it per token and reuses it on every path, so a cached allow must never cover
  * another tenant's URL.
- * Any refusal throws `Unauthorized`, API Gateway's contract for answering 401.
+ * Any refusal throws `Unauthorized`, API Gateway's contract for answering 401, after ONE write: its
+ * activity record (a stable reason code, activity/reason-codes.ts) in the tenant whose URL was
+ * called. An allowed request writes nothing.
  *
  * Kept small for cold starts (no middy, no zod, no AWS SDK client: its GetItems and its one
  * kms:GetPublicKey are signed HTTP calls, store/lean-table.ts and oauth/kms-public-key.ts; about
@@ -22,34 +24,64 @@ import { logger } from './commons/logger';
 import { AccessTokenRefused, verifyAccessToken } from './oauth/access-token';
 import { clientStillValid } from './oauth/active-client';
 import { verificationKey } from './oauth/verification-key';
-import { leanTable } from './store/lean-table';
 import { readTenant, readToken, type TenantRecord } from './store/key-reads';
 import { bearerCredential, hashesEqual, hashToken } from './tenants/secret-token';
 import { settingsDigest } from './tenants/settings-digest';
+import { TENANT_ID_PATTERN } from './tenants/tenant-id';
+import { randomUUID } from 'node:crypto';
+import { activitySettingsOf, expiryOf, type ActivityRecord } from './activity/activity-record';
+import type { ReasonCode } from './activity/reason-codes';
+import { activityItem } from './store/activity-layout';
+import { leanPutActivityIfTenant, leanTable } from './store/lean-table';
+import { tokenIdOf } from './tenants/token-id';
 import { usageKeyOfTenant } from './tenants/usage-key';
 
-type Refusal =
-  | 'malformed'
-  | 'unknown token'
-  | 'expired token'
-  | 'unknown tenant'
-  | 'disabled tenant'
-  | `access token: ${AccessTokenRefused['reason']}`
-  | 'revoked client';
+const ACCESS_TOKEN_REASONS: Record<AccessTokenRefused['reason'], ReasonCode> = {
+  malformed: 'jwt_malformed',
+  'wrong algorithm': 'jwt_bad_algorithm',
+  'bad signature': 'jwt_bad_signature',
+  expired: 'jwt_expired',
+  'not yet valid': 'jwt_not_yet_valid',
+  'wrong claims': 'jwt_bad_claims',
+};
 
-function refuse(outcome: Refusal, tenantId?: string): never {
-  logger.info('authorization refused', { outcome, ...(tenantId ? { tenantId } : {}) });
-  throw new Error('Unauthorized');
+/** Thrown inside the authorizer for a refusal: its reason code and, when known, the credential's own tenant and id. */
+class Refused extends Error {
+  constructor(
+    readonly reason: ReasonCode,
+    readonly credential?: { readonly tenantId: string; readonly credentialId: string; readonly tenant?: TenantRecord },
+  ) {
+    super(reason);
+  }
+}
+
+function refuse(reason: ReasonCode, credential?: Refused['credential']): never {
+  throw new Refused(reason, credential);
 }
 
 export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const credential = bearerCredential(event.authorizationToken);
-  if (!credential) refuse('malformed');
-  const { tenant, clientId } =
-    credential.kind === 'secret token' ? await bySecretToken(credential.value) : await byAccessToken(credential.value);
-  if (tenant.status !== 'active') refuse('disabled tenant', tenant.tenantId);
+  const pathTenant = tenantInPath(event.methodArn);
+  let authenticated: Authenticated;
+  try {
+    const credential = bearerCredential(event.authorizationToken);
+    if (!credential) refuse('jwt_malformed');
+    authenticated = credential.kind === 'secret token' ? await bySecretToken(credential.value) : await byAccessToken(credential.value);
+    const status = String(authenticated.tenant.status);
+    if (status !== 'active') refuse(status === 'paused' ? 'tenant_paused' : 'tenant_disabled', authenticated);
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error;
+    await recordRefusal(error, pathTenant);
+    throw new Error('Unauthorized');
+  }
+  const { tenant, clientId, credentialId } = authenticated;
+  if (pathTenant !== undefined && pathTenant !== tenant.tenantId) {
+    // A valid credential of another tenant: recorded in the tenant whose URL was called, without
+    // naming the credential. The policy below still covers only its own tenant, so API Gateway
+    // answers 403 here (and the cached decision keeps doing so for this URL).
+    await recordRefusal(new Refused('credential_other_tenant'), pathTenant);
+  }
 
-  logger.info('authorized', { outcome: 'allow', tenantId: tenant.tenantId, ...(clientId ? { clientId } : {}) });
+  logger.info('authorized', { outcome: 'allow', tenantId: tenant.tenantId, credentialId });
   return {
     principalId: tenant.tenantId,
     policyDocument: {
@@ -58,7 +90,12 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
     },
     // The settings' digest, not the settings: the handler caches the tenant's profile per digest
     // (http/profile-cache.ts), and a tenant's schema extensions would outgrow the context.
-    context: { tenantId: tenant.tenantId, settingsVersion: settingsDigest(tenant.settings), ...(clientId ? { clientId } : {}) },
+    context: {
+      tenantId: tenant.tenantId,
+      settingsVersion: settingsDigest(tenant.settings),
+      credentialId,
+      ...(clientId ? { clientId } : {}),
+    },
     // Selects the tenant's usage plan (its throttle, or the shared default), see tenants/usage-key.ts.
     usageIdentifierKey: usageKeyOfTenant(tenant),
   };
@@ -66,6 +103,9 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
 
 interface Authenticated {
   readonly tenant: TenantRecord;
+  readonly tenantId: string;
+  /** The secret token's id or the OAuth client's id (never the credential itself). */
+  readonly credentialId: string;
   readonly clientId?: string;
 }
 
@@ -73,11 +113,14 @@ async function bySecretToken(token: string): Promise<Authenticated> {
   const tokenHash = hashToken(token);
   const table = leanTable();
   const record = await readToken(table, tokenHash);
-  if (!record || !hashesEqual(record.tokenHash, tokenHash)) refuse('unknown token');
-  if (record.expiresAt !== undefined && record.expiresAt <= Date.now() / 1000) refuse('expired token', record.tenantId);
+  if (!record || !hashesEqual(record.tokenHash, tokenHash)) refuse('token_unknown');
+  const credentialId = tokenIdOf(record);
+  const credential = { tenantId: record.tenantId, credentialId };
+  if (record.revoked) refuse('token_revoked', credential);
+  if (record.expiresAt !== undefined && record.expiresAt <= Date.now() / 1000) refuse('token_expired', credential);
   const tenant = await readTenant(table, record.tenantId);
-  if (!tenant) refuse('unknown tenant', record.tenantId);
-  return { tenant };
+  if (!tenant) refuse('tenant_unknown', credential);
+  return { tenant, tenantId: tenant.tenantId, credentialId };
 }
 
 async function byAccessToken(token: string): Promise<Authenticated> {
@@ -85,7 +128,7 @@ async function byAccessToken(token: string): Promise<Authenticated> {
   try {
     claims = await verifyAccessToken(token, await verificationKey(), { issuer: environment.oauthIssuer() });
   } catch (error) {
-    if (error instanceof AccessTokenRefused) refuse(`access token: ${error.reason}`);
+    if (error instanceof AccessTokenRefused) refuse(ACCESS_TOKEN_REASONS[error.reason]);
     throw error;
   }
   const table = leanTable();
@@ -93,9 +136,43 @@ async function byAccessToken(token: string): Promise<Authenticated> {
     clientStillValid(table, claims.tenantId, claims.clientId, claims.federated),
     readTenant(table, claims.tenantId),
   ]);
-  if (!tenant) refuse('unknown tenant', claims.tenantId);
-  if (!clientValid) refuse('revoked client', claims.tenantId);
-  return { tenant, clientId: claims.clientId };
+  const credential = { tenantId: claims.tenantId, credentialId: claims.clientId, ...(tenant ? { tenant } : {}) };
+  if (!tenant) refuse('tenant_unknown', credential);
+  if (!clientValid) refuse('client_revoked', credential);
+  return { tenant, tenantId: tenant.tenantId, credentialId: claims.clientId, clientId: claims.clientId };
+}
+
+/**
+ * One write: the refusal's record in the tenant whose URL was called (none without a tenant in the
+ * path: log only). The credential is named only when it is that tenant's own. TOKEN authorizers are
+ * given neither the request id nor the User-Agent, so the record has neither.
+ */
+async function recordRefusal(refusal: Refused, pathTenant: string | undefined): Promise<void> {
+  const own = refusal.credential !== undefined && refusal.credential.tenantId === pathTenant;
+  const reason: ReasonCode = refusal.credential && !own ? 'credential_other_tenant' : refusal.reason;
+  logger.info('authorization refused', { outcome: reason, ...(pathTenant ? { tenantId: pathTenant } : {}) });
+  if (pathTenant === undefined) return;
+  const settings = activitySettingsOf(own ? refusal.credential?.tenant?.settings : undefined);
+  const record: ActivityRecord = {
+    at: Date.now(),
+    operation: 'authenticate',
+    status: 401,
+    outcome: 'failure',
+    reason,
+    ...(own && refusal.credential ? { credentialId: refusal.credential.credentialId } : {}),
+  };
+  try {
+    await leanPutActivityIfTenant(activityItem(pathTenant, record, randomUUID(), expiryOf(record.at, settings), true));
+  } catch (error) {
+    logger.warn('refusal not recorded', { errorName: error instanceof Error ? error.name : 'unknown' });
+  }
+}
+
+/** The tenant a method ARN's path names (`.../<stage>/<METHOD>/tenants/<t>/...`), when well-formed. */
+export function tenantInPath(methodArn: string): string | undefined {
+  const parts = methodArn.split('/');
+  const tenantId = parts[3] === 'tenants' ? parts[4] : undefined;
+  return tenantId !== undefined && TENANT_ID_PATTERN.test(tenantId) ? tenantId : undefined;
 }
 
 /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>` → every method and path of the tenant. */

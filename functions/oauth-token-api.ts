@@ -41,6 +41,10 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
         issuer: environment.oauthIssuer(),
         requestsPerMinute: environment.oauthTokenRequestsPerMinute(),
         failuresPerMinute: environment.oauthFailedAuthenticationsPerMinute(),
+        request: {
+          requestId: event.requestContext.requestId,
+          ...(header(event, 'user-agent') !== undefined ? { userAgent: header(event, 'user-agent') as string } : {}),
+        },
       },
       event.pathParameters?.tenantId,
       {

@@ -88,4 +88,6 @@ export const streamFunctionEntries = {
   outbox: 'functions/event-outbox.ts',
   /** Pushes the outboxes' SETs (RFC 8935), on outbox writes and on a schedule. */
   delivery: 'functions/event-delivery.ts',
+  /** Writes per-tenant activity records and health counters (docs/activity.md). */
+  recorder: 'functions/activity-recorder.ts',
 } as const;

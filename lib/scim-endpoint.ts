@@ -147,10 +147,25 @@ export class ScimEndpoint extends Construct {
     // The event source mapping grants the stream read; the publisher never reads the table itself.
     this.grantTableAccess(publisher, 'publisher');
     this.eventBus.grantPutEventsTo(publisher);
+    // Activity records and health counters (docs/activity.md): only the items that mean activity reach it.
+    const recorder = this.createStreamFunction(
+      'recorder',
+      [
+        lambda.FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('User', 'Group') } } } }),
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.isEqual('INSERT'),
+          dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('DeletionNote', 'Activity') } } },
+        }),
+      ],
+      { EVENT_BUS_NAME: this.eventBus.eventBusName },
+    );
+    this.grantTableAccess(recorder, 'recorder');
+    this.eventBus.grantPutEventsTo(recorder);
+
     this.api = this.createApi(props, resourceFunctions, authorizer);
     this.eventStreams = addEventStreams(this, props.stageName ?? 'v2');
     const { outbox, delivery, ssf } = this.eventStreams.functions;
-    this.functions = { ...resourceFunctions, authorizer, janitor, publisher, outbox, delivery, ssf };
+    this.functions = { ...resourceFunctions, authorizer, janitor, publisher, recorder, outbox, delivery, ssf };
     if (props.waf) this.waf = new ScimWaf(this, 'Waf', { ...props.waf, stage: this.api.deploymentStage });
     // The publisher writes the SETs; discovery advertises their URIs (ServiceProviderConfig securityEvents).
     const eventForm = props.changeEvents?.form ?? 'notice';

@@ -43,6 +43,15 @@ const RESOURCE_WRITER_WITHOUT_BATCH = [
   'dynamodb:UpdateItem',
 ] as const;
 
+/** A function that reads key items and writes a failed request's activity record (PutItem or a transaction). */
+const ACTIVITY_WRITER = [
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+] as const;
+
 /**
  * By function name (functions/routes.ts names, plus the onboarding custom resource). Sorted. The
  * resource functions share services that write (search's cursor key, Bulk's writes), so they share one list.
@@ -52,12 +61,15 @@ export const TABLE_ACTIONS = {
   groups: RESOURCE_WRITER,
   search: RESOURCE_WRITER,
   bulk: RESOURCE_WRITER,
-  /** The tenant item (its schema profile: extensions, dialect), read per settings digest. */
-  discovery: ['dynamodb:GetItem'],
-  /** Token item, then tenant item; or OAuth client item and tenant item. */
-  authorizer: ['dynamodb:GetItem'],
-  /** OAuth token endpoint: tenant and client items, the per-tenant request counter. */
-  token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /**
+   * The tenant item (its schema profile: extensions, dialect), read per settings digest; a failed
+   * request's activity record (PutItem, or a transaction conditional on the tenant existing).
+   */
+  discovery: ACTIVITY_WRITER,
+  /** Token item, then tenant item; or OAuth client item and tenant item; a refusal's activity record (one transaction). */
+  authorizer: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+  /** OAuth token endpoint: tenant and client items, the per-tenant request counter, the activity record. */
+  token: [...ACTIVITY_WRITER, 'dynamodb:UpdateItem'].sort(),
   /** Reads memberships and deletes them in batches. */
   janitor: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
   /** Reads the stream only (grantStreamRead), never the table. */
@@ -68,6 +80,8 @@ export const TABLE_ACTIONS = {
   delivery: RESOURCE_WRITER_WITHOUT_BATCH,
   /** Poll: the stream item, its outbox read, SETs deleted or moved to the dead letters. */
   ssf: RESOURCE_WRITER_WITHOUT_BATCH,
+  /** Activity records in batches, health counters, the tenant item (its activity settings). */
+  recorder: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   /** Tenant and token items. */
   onboarding: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 } as const satisfies Record<string, readonly string[]>;

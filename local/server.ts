@@ -30,6 +30,7 @@ import { ensureTable } from './local-table';
 import { outboxWriter } from '../functions/events/outbox-writer';
 import { eventSigner } from '../functions/events/set-signer';
 import { startEventDeliveryLoop, type EventDeliveryLoop } from './event-delivery-loop';
+import type { StormSink } from '../functions/activity/recorder';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
 export const DEFAULT_PORT = 8080;
@@ -79,6 +80,8 @@ export interface LocalStackOptions {
   readonly eventStreams?: boolean;
   /** Also run the change-event publisher on the stream, delivering to this sink. */
   readonly eventSink?: EventSink;
+  /** Where refusal storms go (the bus in AWS); default: the log. */
+  readonly stormSink?: StormSink;
   /** DynamoDB Local (started by this stack) exited on its own. */
   readonly onDynamoDbExit?: (code: number | null) => void;
 }
@@ -148,7 +151,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await seedTenants(db, options.tenants ?? []);
     await seedOAuthClients(db, options.oauthClients ?? []);
     if (options.streams ?? true) {
-      const functions: Record<string, StreamFunction> = { janitor };
+      const stormSink: StormSink =
+        options.stormSink ?? (async (storm) => log(`refusal storm: ${storm.tenantId} ${storm.credentialId} ${storm.refusals}`));
+      // Imported now, not with this module: its logger must see the log level the caller has set by now.
+      const { activityRecorder } = await import('../functions/activity/recorder');
+      const functions: Record<string, StreamFunction> = { janitor, recorder: activityRecorder(() => db, stormSink) };
       if (options.eventSink) functions.publisher = streamPublisher(options.eventSink);
       const eventStreams = options.eventStreams ?? true;
       if (eventStreams) functions.outbox = outboxWriter({ db: () => db, signer: eventSigner, log });

@@ -8,6 +8,7 @@
  * A bulk request answers within a time budget (API Gateway stops waiting at 29 s): operations not
  * reached by then are answered 503 with nothing written, for the client to send again.
  */
+import { currentScope, runInScope } from '../commons/request-scope';
 import { badRequest, isScimError, ScimError } from '../scim/scim-error';
 import { isObject } from '../commons/json';
 import { limits } from '../provisioning/limits';
@@ -337,7 +338,12 @@ async function run(routes: RouteTable, request: ScimRequest, operation: BulkOper
     headers: operation.version ? { 'if-match': operation.version } : {},
   };
   try {
-    return outcome(operation, await handler(sub), request.baseUrl, endpoint, id);
+    // Each operation's writes are stamped as this Bulk's, with the operation's own route.
+    const scope = currentScope();
+    const result = scope
+      ? await runInScope({ ...scope, operation: `${operation.method} ${routePath}`, bulk: true }, () => handler(sub))
+      : await handler(sub);
+    return outcome(operation, result, request.baseUrl, endpoint, id);
   } catch (error) {
     if (isScimError(error)) return failed(operation, error);
     throw error;

@@ -9,6 +9,8 @@ import { ScimError } from '../scim/scim-error';
 import { jsonBodyOnWrites } from './body';
 import { scimErrors } from './error-responses';
 import { requestLog } from './observability';
+import { activityLog, scopeOf } from './activity-log';
+import { runInScope } from '../commons/request-scope';
 import { operationOf, routeOf, toScimRequest, type ScimRequest } from './request';
 import { toProxyResult, type ScimResult } from './response';
 
@@ -21,12 +23,14 @@ export function scimHandler(table: RouteTable) {
     const route = table[operationOf(event)];
     const request = await toScimRequest(event);
     if (!route) throw methodNotAllowed(table, event);
-    return toProxyResult(await route(request));
+    // The store stamps what this request writes with its scope (who, which request): the activity log.
+    return toProxyResult(await runInScope(scopeOf(event, request.tenantId, operationOf(event)), () => route(request)));
   };
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(dispatch)
     .use(httpHeaderNormalizer())
     .use(servedMethodsOnly(table))
     .use(jsonBodyOnWrites())
+    .use(activityLog(operationOf))
     .use(requestLog(operationOf))
     .use(scimErrors());
 }

@@ -23,6 +23,8 @@ import { logger } from './observability';
 interface Entry {
   readonly digest: string;
   readonly profile: ScimProfile;
+  /** The stored settings the profile was built from (the activity log reads its `activity` part). */
+  readonly settings: Readonly<Record<string, unknown>>;
   checkedAt: number;
 }
 
@@ -42,6 +44,9 @@ export async function tenantProfile(db: Db, tenantId: string, settingsVersion: s
   return loading;
 }
 
+/** The tenant's stored settings as last loaded for its profile (a request of the tenant has loaded them). */
+export const cachedSettings = (tenantId: string): Readonly<Record<string, unknown>> | undefined => entries.get(tenantId)?.settings;
+
 async function load(db: Db, tenantId: string, now: number): Promise<ScimProfile> {
   const tenant = await getTenant(db, tenantId);
   const settings = tenant?.settings ?? {};
@@ -56,6 +61,6 @@ async function load(db: Db, tenantId: string, now: number): Promise<ScimProfile>
   );
   if (problem) logger.error('tenant settings do not validate; serving RFC 7643 schemas only', { tenantId, problem });
   if (entries.size >= MAX_TENANTS) entries.clear();
-  entries.set(tenantId, { digest, profile, checkedAt: now });
+  entries.set(tenantId, { digest, profile, settings, checkedAt: now });
   return profile;
 }

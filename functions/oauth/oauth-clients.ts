@@ -94,16 +94,29 @@ export async function revokeTenantClient(db: Db, tenantId: string, clientId: str
 }
 
 /**
- * True when `clientId` is an active client of `tenantId` and `secret` is its current secret, or
- * its previous one within the rotation overlap. Takes the same work whether or not the client exists.
+ * The client when `clientId` is an active client of `tenantId` and `secret` is its current secret,
+ * or its previous one within the rotation overlap; otherwise why not (activity reason codes). Takes
+ * the same work whether or not the client exists.
  */
-export async function authenticateClient(db: Db, tenantId: string, clientId: string, secret: string): Promise<ClientRecord | undefined> {
+export async function authenticateClientWithReason(
+  db: Db,
+  tenantId: string,
+  clientId: string,
+  secret: string,
+): Promise<{ client: ClientRecord } | { refused: 'client_unknown' | 'client_revoked' | 'client_secret_mismatch' }> {
   const client = CLIENT_ID_PATTERN.test(clientId) ? await getClient(db, tenantId, clientId) : undefined;
   const active = client?.status === 'active' ? client : undefined;
   const current = secretMatches(secret, active?.secretHash);
   const previousValid = active?.previousSecretValidUntil !== undefined && active.previousSecretValidUntil > Date.now() / 1000;
   const previous = secretMatches(secret, previousValid ? active?.previousSecretHash : undefined);
-  return current || previous ? active : undefined;
+  if (active && (current || previous)) return { client: active };
+  return { refused: !client ? 'client_unknown' : !active ? 'client_revoked' : 'client_secret_mismatch' };
+}
+
+/** The authenticated client, or undefined (see authenticateClientWithReason). */
+export async function authenticateClient(db: Db, tenantId: string, clientId: string, secret: string): Promise<ClientRecord | undefined> {
+  const result = await authenticateClientWithReason(db, tenantId, clientId, secret);
+  return 'client' in result ? result.client : undefined;
 }
 
 /** The active client of a verified access token (the authorizer's revocation check, active-client.ts). */

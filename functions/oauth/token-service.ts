@@ -18,13 +18,15 @@
 import type { Db } from '../store/db';
 import { countTokenRequest } from '../store/oauth-client-items';
 import { countFailedAuthentication, failedFromSource } from '../store/token-attempts';
-import { getTenant } from '../store/tenants';
+import { getTenant, type TenantRecord } from '../store/tenants';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { CLIENT_ID_PATTERN } from './client-credentials';
 import { AssertionRefused, verifyClientAssertion, type KeySource } from '../federation/assertion-verifier';
 import { federatedCredentialFor } from '../federation/federated-credentials';
 import { issueAccessToken } from './access-token';
-import { authenticateClient } from './oauth-clients';
+import { authenticateClientWithReason } from './oauth-clients';
+import { recordTokenOutcome, type TokenRequestContext } from './token-activity';
+import type { ReasonCode } from '../activity/reason-codes';
 import type { TokenRefusalReason } from './refusal-reasons';
 import type { AccessTokenSigner } from './signer';
 import {
@@ -50,6 +52,8 @@ export interface TokenServiceDeps {
   readonly failuresPerMinute?: number;
   /** Where client assertions' keys come from; the cached JWKS fetcher (federation/jwks-cache.ts) by default. */
   readonly assertionKeys?: KeySource;
+  /** The request's id and User-Agent, for the tenant's activity log (absent: not recorded). */
+  readonly request?: TokenRequestContext;
 }
 
 export interface OAuthResponse {
@@ -70,6 +74,15 @@ export interface TokenLogRecord {
   readonly outcome: TokenOutcome;
   /** Why the client was refused (`invalid_client` only). */
   readonly reason?: TokenRefusalReason;
+}
+
+/** What a refusal logs and records: the log's reason, and the activity record's finer one and client. */
+interface RefusalDetails {
+  readonly clientId?: string;
+  readonly reason?: TokenRefusalReason;
+  readonly retryAfter?: number;
+  readonly activity?: ReasonCode;
+  readonly activityClientId?: string;
 }
 
 /** Who authenticated, and until when its token may live (epoch seconds; undefined: no cap). */
@@ -100,16 +113,29 @@ export async function handleTokenRequest(
 ): Promise<{ response: OAuthResponse; log: TokenLogRecord }> {
   const knownTenant = tenantId !== undefined && TENANT_ID_PATTERN.test(tenantId) ? tenantId : undefined;
   let method: ClientAuthMethod | undefined;
-  const fail = (error: OAuthError, details: { clientId?: string; reason?: TokenRefusalReason; retryAfter?: number } = {}) => ({
-    response: errorResponse(error, details.retryAfter),
-    log: {
-      ...(knownTenant ? { tenantId: knownTenant } : {}),
-      ...(details.clientId ? { clientId: details.clientId } : {}),
-      ...(method ? { method } : {}),
-      outcome: error.error,
-      ...(details.reason ? { reason: details.reason } : {}),
-    },
-  });
+  let tenant: TenantRecord | undefined;
+  const fail = async (error: OAuthError, details: RefusalDetails = {}) => {
+    // The activity record: in the tenant whose URL was called (one write; none for an unknown tenant),
+    // with the finer reason when there is one (the log keeps the token endpoint's own codes).
+    if (knownTenant && details.reason !== 'tenant_unknown') {
+      const clientId = details.activityClientId ?? details.clientId;
+      await recordTokenOutcome(deps, knownTenant, tenant, {
+        status: error.status,
+        reason: details.activity ?? details.reason ?? requestReason(error),
+        ...(clientId ? { clientId } : {}),
+      });
+    }
+    return {
+      response: errorResponse(error, details.retryAfter),
+      log: {
+        ...(knownTenant ? { tenantId: knownTenant } : {}),
+        ...(details.clientId ? { clientId: details.clientId } : {}),
+        ...(method ? { method } : {}),
+        outcome: error.error,
+        ...(details.reason ? { reason: details.reason } : {}),
+      },
+    };
+  };
 
   const grant = readTokenRequest(raw);
   if ('error' in grant) return fail(grant);
@@ -121,14 +147,14 @@ export async function handleTokenRequest(
   const tooMany = (description: string) =>
     fail(
       { error: 'temporarily_unavailable', description, status: 429 },
-      { retryAfter: Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds)) },
+      { retryAfter: Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds)), activity: 'rate_limited' },
     );
   const { sourceIp } = raw;
   if (sourceIp && (await failedFromSource(deps.db, sourceIp, minute)) >= failureLimit) {
     return tooMany('Too many failed token requests from this address; retry later.');
   }
   /** A failed authentication: counted per source and per client id (apart from issued tokens), then 401 — or 429 past the limit. */
-  const refuse = async (details: { reason: TokenRefusalReason; clientId?: string }, tenantId?: string) => {
+  const refuse = async (details: RefusalDetails & { reason: TokenRefusalReason }, tenantId?: string) => {
     const named = tenantId && grant.clientId !== undefined && CLIENT_ID_PATTERN.test(grant.clientId) ? grant.clientId : undefined;
     const failures = await countFailedAuthentication(
       deps.db,
@@ -139,9 +165,11 @@ export async function handleTokenRequest(
     return fail(invalidClient(grant.basic), details);
   };
 
-  const tenant = knownTenant ? await getTenant(deps.db, knownTenant) : undefined;
+  tenant = knownTenant ? await getTenant(deps.db, knownTenant) : undefined;
   if (!tenant) return refuse({ reason: 'tenant_unknown' });
-  if (tenant.status !== 'active') return refuse({ reason: 'tenant_inactive' });
+  if (tenant.status !== 'active') {
+    return refuse({ reason: 'tenant_inactive', activity: String(tenant.status) === 'paused' ? 'tenant_paused' : 'tenant_disabled' });
+  }
   const client =
     grant.kind === 'secret' ? await bySecret(deps, tenant.tenantId, grant) : await byAssertion(deps, tenant.tenantId, grant, nowSeconds);
   if ('reason' in client) return refuse(client, tenant.tenantId);
@@ -149,7 +177,10 @@ export async function handleTokenRequest(
     return tooMany('Too many token requests for this tenant; retry later.');
   }
   if (!scopeAllowed(grant.scope)) {
-    return fail({ error: 'invalid_scope', description: 'The only scope is "scim".', status: 400 }, { clientId: client.clientId });
+    return fail(
+      { error: 'invalid_scope', description: 'The only scope is "scim".', status: 400 },
+      { clientId: client.clientId, activity: 'invalid_scope' },
+    );
   }
 
   // Stored settings were validated on write (tenants/config.ts); the store hands them over untyped.
@@ -161,13 +192,17 @@ export async function handleTokenRequest(
     client.notAfter === undefined ? Infinity : Math.floor(client.notAfter - nowSeconds),
   );
   if (lifetimeSeconds <= 0) return fail(invalidClient(false), { clientId: client.clientId, reason: 'jwt_expired' });
-  const token = await issueAccessToken(deps.signer, {
-    issuer: deps.issuer,
-    tenantId: tenant.tenantId,
-    clientId: client.clientId,
-    lifetimeSeconds,
-    ...(client.federated ? { federated: true } : {}),
-  });
+  // The issue is recorded while the token is signed: no added latency.
+  const [token] = await Promise.all([
+    issueAccessToken(deps.signer, {
+      issuer: deps.issuer,
+      tenantId: tenant.tenantId,
+      clientId: client.clientId,
+      lifetimeSeconds,
+      ...(client.federated ? { federated: true } : {}),
+    }),
+    recordTokenOutcome(deps, tenant.tenantId, tenant, { status: 200, clientId: client.clientId }),
+  ]);
   return {
     response: {
       status: 200,
@@ -182,9 +217,16 @@ async function bySecret(
   deps: TokenServiceDeps,
   tenantId: string,
   grant: SecretGrant,
-): Promise<Authenticated | { reason: TokenRefusalReason }> {
-  const client = await authenticateClient(deps.db, tenantId, grant.clientId, grant.clientSecret);
-  return client ? { clientId: client.clientId, federated: false } : { reason: 'client_secret_invalid' };
+): Promise<Authenticated | (RefusalDetails & { reason: TokenRefusalReason })> {
+  const result = await authenticateClientWithReason(deps.db, tenantId, grant.clientId, grant.clientSecret);
+  if ('client' in result) return { clientId: result.client.clientId, federated: false };
+  // The log does not tell these apart (on purpose); the tenant's activity record does, naming the
+  // client only when it is one of the tenant's (an id that names no client may be a pasted secret).
+  return {
+    reason: 'client_secret_invalid',
+    activity: result.refused,
+    ...(result.refused !== 'client_unknown' ? { activityClientId: grant.clientId } : {}),
+  };
 }
 
 /** The federated credential `client_id` names, and the assertion checked against it. */
@@ -207,4 +249,11 @@ async function byAssertion(
     if (error instanceof AssertionRefused) return { reason: error.reason, clientId: credential.clientId };
     throw error;
   }
+}
+
+/** The activity reason of a token request refused before a client was authenticated. */
+function requestReason(error: OAuthError): ReasonCode {
+  if (error.error === 'invalid_client') return 'client_auth_malformed';
+  if (error.error === 'unsupported_grant_type' || error.error === 'invalid_scope') return error.error;
+  return 'invalid_request';
 }

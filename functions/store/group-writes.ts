@@ -25,6 +25,7 @@ import { pages, startingAt, type StartKey } from './paging';
 import { queryPrefix } from './partition';
 import {
   deleteUnique,
+  deletionNoteOf,
   fromItem,
   newStoredResource,
   putUnique,
@@ -34,6 +35,7 @@ import {
   type StoredResource,
 } from './resources';
 import { TransactionCancelled, transactWrite } from './transactions';
+import { writtenBy } from '../commons/request-scope';
 
 /** TransactWriteItems takes at most 100 actions. */
 const TRANSACTION_ACTIONS = 100;
@@ -121,7 +123,13 @@ export async function createGroup(
   await transact(
     db,
     [
-      { Put: { TableName: db.table, Item: toItem(tenantId, 'Group', stored), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: db.table,
+          Item: { ...toItem(tenantId, 'Group', stored), ...writtenBy({ added: memberIds, removed: [] }) },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
       ...uniques.map((u) => putUnique(db, tenantId, 'Group', u, id)),
       ...membershipActions(db, tenantId, id, memberIds, []),
     ],
@@ -154,6 +162,7 @@ export async function deleteGroup(
         },
       },
       ...uniqueValuesOf(registry, 'Group', stored.resource).map((u) => deleteUnique(db, tenantId, 'Group', u, stored.id)),
+      ...deletionNoteOf(db, tenantId, 'Group', stored),
     ],
     [],
   );
@@ -180,15 +189,22 @@ export async function commitMemberChange(
         Update: {
           TableName: db.table,
           Key: keys.group(tenantId, groupId),
-          UpdateExpression: 'SET version = version + :one, lastModified = :now',
+          ...memberChangeUpdate(writtenBy({ added: put, removed: remove }).writtenBy),
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(leaseOwner)',
-          ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() },
         },
       },
       ...membershipActions(db, tenantId, groupId, put, remove),
     ],
     [],
   );
+}
+
+/** The version bump of a members-only change, stamped with who made it (the activity recorder reads it). */
+function memberChangeUpdate(stamp: Record<string, unknown> | undefined) {
+  return {
+    UpdateExpression: `SET version = version + :one, lastModified = :now${stamp ? ', writtenBy = :stamp' : ' REMOVE writtenBy'}`,
+    ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString(), ...(stamp ? { ':stamp': stamp } : {}) },
+  };
 }
 
 export const memberChangeFitsOneTransaction = (put: readonly string[], remove: readonly string[]): boolean =>
@@ -272,7 +288,7 @@ async function commitSmall(db: Db, tenantId: string, change: GroupChange): Promi
     {
       Put: {
         TableName: db.table,
-        Item: toItem(tenantId, 'Group', after),
+        Item: { ...toItem(tenantId, 'Group', after), ...writtenBy({ added: change.put, removed: change.remove }) },
         ...(change.lockedBy !== undefined
           ? { ConditionExpression: 'leaseOwner = :owner', ExpressionAttributeValues: { ':owner': change.lockedBy } }
           : {

@@ -37,6 +37,10 @@ export interface TokenRecord {
   readonly created: string;
   /** Epoch seconds after which the token is refused (set on the old token when rotating). */
   readonly expiresAt?: number;
+  /** The token's id, when its item has one (activity records name tokens by id). */
+  readonly tokenId?: string;
+  /** Revoked tokens are refused (`status: revoked` on the item). */
+  readonly revoked?: boolean;
 }
 
 export type ClientStatus = 'active' | 'revoked';
@@ -110,6 +114,8 @@ export async function readToken(reads: ItemReads, tokenHash: string): Promise<To
     tokenHash: String(item.tokenHash),
     created: String(item.created),
     ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}),
+    ...(typeof item.tokenId === 'string' ? { tokenId: item.tokenId } : {}),
+    ...(item.status === 'revoked' ? { revoked: true } : {}),
   };
 }
 

@@ -2,6 +2,8 @@
  * Every DynamoDB key of the single table is built here and nowhere else. The table of items, keys and
  * access patterns is docs/data-model.md, checked against these functions by
  * test/unit/docs/data-model-page.test.ts (a new key function needs its row there).
+ * A tenant's activity and health live in exactly two partitions, ACTIVITY#<t> and HEALTH#<t>
+ * (activityPartitions): deleting them deletes every record (the GSI1 entries go with their items).
  */
 import { createHash } from 'node:crypto';
 
@@ -110,6 +112,45 @@ export const EVENT_STREAMS_PARTITION = 'EVENT_STREAMS';
 export const eventStreamPrefix = (tenantId: string) => `TENANT#${tenantId}#STREAM#`;
 export const outboxPartition = (tenantId: string, streamId: string) => `EVENTS#${tenantId}#${streamId}`;
 export const federationPartition = (tenantId: string) => `FEDERATION#${tenantId}`;
+export const activityPartition = (tenantId: string) => `ACTIVITY#${tenantId}`;
+export const healthPartition = (tenantId: string) => `HEALTH#${tenantId}`;
+/** Every partition holding a tenant's activity records and health counters (deleted with the tenant). */
+export const activityPartitions = (tenantId: string): string[] => [activityPartition(tenantId), healthPartition(tenantId)];
+/** GSI1 partition of one resource's activity (a user's history includes the group changes that added or removed it). */
+export const activityOfResourcePartition = (tenantId: string, resourceId: string) => `ACTIVITY#${tenantId}#RES#${keyValue(resourceId)}`;
+/** Activity sort keys sort by time: 13-digit epoch ms, then a unique suffix. */
+export const activitySortKey = (atMs: number, unique: string) => `AT#${String(Math.max(0, Math.floor(atMs))).padStart(13, '0')}#${unique}`;
+export const activitySortKeyBound = (atMs: number) => `AT#${String(Math.max(0, Math.floor(atMs))).padStart(13, '0')}`;
+
+export const activityKeys = {
+  record: (tenantId: string, atMs: number, unique: string): Key => ({ PK: activityPartition(tenantId), SK: activitySortKey(atMs, unique) }),
+  recordIndex: (tenantId: string, resourceId: string, sortKey: string) => ({
+    GSI1PK: activityOfResourcePartition(tenantId, resourceId),
+    GSI1SK: sortKey,
+  }),
+  nameAlias: (tenantId: string, name: string, id: string): Key => ({
+    PK: activityPartition(tenantId),
+    SK: `NAME#${keyValue(name)}#${keyValue(id)}`,
+  }),
+  namePrefix: (tenantId: string, name: string): Key => ({ PK: activityPartition(tenantId), SK: `NAME#${keyValue(name)}#` }),
+  deletionNote: (tenantId: string, type: 'User' | 'Group', id: string, requestId: string): Key => ({
+    PK: activityPartition(tenantId),
+    SK: `DELETED#${type}#${keyValue(id)}#${requestId}`,
+  }),
+  healthHour: (tenantId: string, epochHour: number): Key => ({
+    PK: healthPartition(tenantId),
+    SK: `HOUR#${String(epochHour).padStart(8, '0')}`,
+  }),
+  healthCredential: (tenantId: string, credentialId: string): Key => ({
+    PK: healthPartition(tenantId),
+    SK: `CRED#${keyValue(credentialId)}`,
+  }),
+  healthSummary: (tenantId: string): Key => ({ PK: healthPartition(tenantId), SK: 'SUMMARY' }),
+  stormWindow: (tenantId: string, credentialId: string, window: number): Key => ({
+    PK: healthPartition(tenantId),
+    SK: `STORM#${keyValue(credentialId)}#${window}`,
+  }),
+};
 
 export const oauthClientsPartition = (tenantId: string) => `OAUTH_CLIENTS#${tenantId}`;
 export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${keyValue(groupId)}`;

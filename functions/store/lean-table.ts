@@ -7,21 +7,32 @@
  * and attempts come from the same settings as client.ts.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { awsJsonCall, type AwsJsonService } from '../commons/aws-json-call';
 import { environment } from '../commons/environment';
 import type { ItemReads, StoredItem } from './db';
+import { keys } from './keys';
 
 const DYNAMODB: AwsJsonService = { name: 'dynamodb', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' };
+
+function callOptions(maxAttempts = environment.dynamoMaxAttempts()) {
+  const local = environment.dynamoEndpoint();
+  const endpoint = local ?? environment.awsEndpointUrl('DYNAMODB');
+  const region = environment.region() ?? (local ? 'local' : undefined);
+  if (!region) throw new Error('AWS_REGION is not set');
+  return {
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    // As client.ts: DynamoDB Local takes any credentials.
+    credentials: () => (local ? { accessKeyId: 'local', secretAccessKey: 'local' } : environment.awsCredentials()),
+    maxAttempts,
+  };
+}
 
 /** The key reads on TABLE_NAME, configured from the environment at each call (tests change it). */
 export function leanTable(): ItemReads {
   return {
     async getItem(key) {
-      const local = environment.dynamoEndpoint();
-      const endpoint = local ?? environment.awsEndpointUrl('DYNAMODB');
-      const region = environment.region() ?? (local ? 'local' : undefined);
-      if (!region) throw new Error('AWS_REGION is not set');
       const { Item } = await awsJsonCall<{ Item?: Record<string, AttributeValue> }>(
         DYNAMODB,
         'GetItem',
@@ -30,15 +41,41 @@ export function leanTable(): ItemReads {
           Key: Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }])),
           ConsistentRead: true,
         },
-        {
-          region,
-          ...(endpoint ? { endpoint } : {}),
-          // As client.ts: DynamoDB Local takes any credentials.
-          credentials: () => (local ? { accessKeyId: 'local', secretAccessKey: 'local' } : environment.awsCredentials()),
-          maxAttempts: environment.dynamoMaxAttempts(),
-        },
+        callOptions(),
       );
       return Item ? (unmarshall(Item) as StoredItem) : undefined;
     },
   };
+}
+
+/**
+ * The authorizer's one write: a refusal's activity record, in ONE TransactWriteItems that also
+ * checks the tenant exists (a refusal on an unknown tenant's URL writes nothing). The item has a
+ * stable key, so the retry of an unanswered attempt writes the same item again. False when not written.
+ */
+export async function leanPutActivityIfTenant(item: StoredItem): Promise<boolean> {
+  const table = environment.tableName();
+  try {
+    await awsJsonCall(
+      DYNAMODB,
+      'TransactWriteItems',
+      {
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: table,
+              Key: marshall(keys.tenant(String(item.tenantId))),
+              ConditionExpression: 'attribute_exists(PK)',
+            },
+          },
+          { Put: { TableName: table, Item: marshall(item, { removeUndefinedValues: true }) } },
+        ],
+      },
+      callOptions(2),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TransactionCanceledException') return false;
+    throw error;
+  }
 }

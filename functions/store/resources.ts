@@ -14,6 +14,8 @@ import { pages, startingAt } from './paging';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
 import { TransactionCancelled, transactWrite } from './transactions';
 import { backoff } from '../commons/retry';
+import { writtenBy } from '../commons/request-scope';
+import { deletionNotePut } from './activity-items';
 
 export interface StoredResource {
   readonly id: string;
@@ -194,6 +196,7 @@ export async function deleteResource(
     await transactWrite(db, [
       { Delete: { TableName: db.table, Key: keys.resource(tenantId, type, stored.id), ...condition } },
       ...uniqueValuesOf(registry, type, stored.resource).map((u) => deleteUnique(db, tenantId, type, u, stored.id)),
+      ...deletionNoteOf(db, tenantId, type, stored),
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled) throw new VersionConflict();
@@ -246,7 +249,17 @@ export function toItem(tenantId: string, type: ResourceTypeName, stored: StoredR
     created: stored.created,
     lastModified: stored.lastModified,
     resource: stored.resource,
+    // Who wrote it (the request's scope): the activity recorder reads it from the stream.
+    ...writtenBy(),
   };
+}
+
+/** The deletion note a delete's transaction carries when it runs in a request's scope (who deleted, for the activity log). */
+export function deletionNoteOf(db: Db, tenantId: string, type: ResourceTypeName, stored: StoredResource) {
+  const stamp = writtenBy().writtenBy;
+  if (!stamp) return [];
+  const name = type === 'User' ? stored.resource.userName : stored.resource.displayName;
+  return [deletionNotePut(db, tenantId, type, stored.id, typeof name === 'string' ? name : undefined, stamp)];
 }
 
 export function fromItem(item: Record<string, unknown>): StoredResource {

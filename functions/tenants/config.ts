@@ -54,6 +54,19 @@ export const tenantSettingsSchema = z
      * `externalId eq` is a strongly consistent key lookup returning every match.
      */
     externalIdUniqueness: z._default(z.enum(['none', 'server']), 'none'),
+    /** The tenant's activity log and connection health (docs/activity.md). */
+    activity: z.optional(
+      z.object({
+        /** Days a record is kept (DynamoDB TTL; never shown after). @default 30 */
+        retentionDays: z.optional(z.int().check(z.gte(1), z.lte(400))),
+        /** Share of successful reads recorded, 0 to 1 (each sampled read costs one PutItem). @default 0 */
+        readSampleRate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+        /** Records carry a salted SHA-256 of userName instead of the userName. @default false */
+        hashUserName: z.optional(z.boolean()),
+        /** Publish a `SCIM refusal storm` event when one credential is refused more often than this in 5 minutes. */
+        refusalStormThreshold: z.optional(z.int().check(z.gte(1))),
+      }),
+    ),
   })
   .check(
     z.superRefine((settings, ctx) => {

@@ -71,10 +71,15 @@ describe('table access per function', () => {
     60_000,
   );
 
-  it('the publisher cannot touch the table, discovery and the authorizer can only GetItem', () => {
-    expect(tableActionsOfRole(roleOf('discovery')).actions).toEqual(['dynamodb:GetItem']);
+  it('the publisher cannot touch the table; the authorizer reads and writes only a refusal record (Put under a tenant check)', () => {
     expect(tableActionsOfRole(roleOf('publisher')).actions).toEqual([]);
-    expect(tableActionsOfRole(roleOf('authorizer')).actions).toEqual(['dynamodb:GetItem']);
+    expect(tableActionsOfRole(roleOf('authorizer')).actions).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]);
+    // Discovery cannot Query, BatchWrite or touch a resource through an index: key reads and a failure record.
+    expect(tableActionsOfRole(roleOf('discovery')).actions).not.toContain('dynamodb:Query');
   });
 
   it('no other role reaches the table', () => {

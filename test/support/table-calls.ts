@@ -10,6 +10,11 @@ import { build } from 'esbuild';
 import { PROJECT_ROOT } from '../../lib/scim-endpoint';
 import { COMMAND_ACTIONS } from '../../lib/table-access';
 
+/** The authorizer's one transaction (store/lean-table.ts): a ConditionCheck on the tenant and a Put of the refusal's record. */
+const LEAN_OPERATION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  TransactWriteItems: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem'],
+};
+
 const DYNAMODB_MODULES = new Set(['@aws-sdk/lib-dynamodb', '@aws-sdk/client-dynamodb']);
 
 export async function tableActionsOf(entry: string): Promise<string[]> {
@@ -40,6 +45,8 @@ export async function tableActionsOf(entry: string): Promise<string[]> {
       granted.forEach((action) => actions.add(action));
     }
   }
-  for (const match of code.matchAll(/awsJsonCall\d*\(\s*DYNAMODB\d*,\s*"(\w+)"/g)) actions.add(`dynamodb:${match[1]}`);
+  for (const match of code.matchAll(/awsJsonCall\d*\(\s*DYNAMODB\d*,\s*"(\w+)"/g)) {
+    for (const action of LEAN_OPERATION_ACTIONS[match[1] ?? ''] ?? [`dynamodb:${match[1]}`]) actions.add(action);
+  }
   return [...actions].sort();
 }

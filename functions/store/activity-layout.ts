@@ -1,0 +1,63 @@
+/**
+ * How an activity record is laid out as an item (keys from keys.ts) and read back. No SDK import:
+ * the authorizer writes refusal records with it through its lean table (store/lean-table.ts).
+ */
+import type { ActivityRecord } from '../activity/activity-record';
+import type { StoredItem } from './db';
+import { activityKeys } from './keys';
+
+const RECORD_FIELDS = [
+  'at',
+  'operation',
+  'route',
+  'resourceType',
+  'resourceId',
+  'identifier',
+  'memberId',
+  'changed',
+  'status',
+  'outcome',
+  'scimType',
+  'reason',
+  'credentialId',
+  'requestId',
+  'client',
+  'bulk',
+  'memberCount',
+] as const satisfies readonly (keyof ActivityRecord)[];
+
+/**
+ * The item of a record. `unique` makes the sort key unique among records of the same millisecond
+ * (a stream record id, a request id); `direct` marks records written on a request's path (refusals,
+ * failures, tokens), whose health counters the recorder applies when it sees them on the stream.
+ */
+export function activityItem(tenantId: string, record: ActivityRecord, unique: string, expiresAt: number, direct = false): StoredItem {
+  const key = activityKeys.record(tenantId, record.at, unique);
+  const indexed = record.memberId ?? record.resourceId;
+  const fields: Record<string, unknown> = {};
+  for (const name of RECORD_FIELDS) if (record[name] !== undefined) fields[name] = record[name];
+  return {
+    ...key,
+    ...(indexed ? activityKeys.recordIndex(tenantId, indexed, key.SK) : {}),
+    entity: 'Activity',
+    tenantId,
+    ...fields,
+    ...(direct ? { direct: true } : {}),
+    expiresAt,
+  };
+}
+
+export function recordOfItem(item: StoredItem): ActivityRecord {
+  const record: Record<string, unknown> = {};
+  for (const name of RECORD_FIELDS) if (item[name] !== undefined && item[name] !== null) record[name] = item[name];
+  return record as unknown as ActivityRecord;
+}
+
+/** A name → id alias item: finds a deleted or renamed user's history by the userName it had. */
+export const nameAliasItem = (tenantId: string, name: string, id: string, expiresAt: number): StoredItem => ({
+  ...activityKeys.nameAlias(tenantId, name, id),
+  entity: 'ActivityName',
+  tenantId,
+  resourceId: id,
+  expiresAt,
+});
