@@ -69,7 +69,7 @@ export const TABLE_ACTIONS = {
   /** Token item, then tenant item; or OAuth client item and tenant item; a refusal's activity record (one transaction). */
   authorizer: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
   /** OAuth token endpoint: tenant and client items, the per-tenant request counter, the activity record. */
-  token: [...ACTIVITY_WRITER, 'dynamodb:UpdateItem'].sort(),
+  token: ACTIVITY_WRITER,
   /** Reads memberships and deletes them in batches. */
   janitor: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
   /** Reads the stream only (grantStreamRead), never the table. */
