@@ -71,7 +71,7 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     await recordRefusal(error, pathTenant);
-    throw new Error('Unauthorized');
+    throw new Error('Unauthorized', { cause: error });
   }
   const { tenant, clientId, credentialId } = authenticated;
   if (pathTenant !== undefined && pathTenant !== tenant.tenantId) {
