@@ -17,6 +17,7 @@ import { rotateToken } from '../functions/tenants/onboard';
 import { profileOf } from '../functions/tenants/profile-from-settings';
 import { generateToken } from '../functions/tenants/secret-token';
 import type { Connection } from './connection';
+import { streamCommands } from './stream-commands';
 import { AdminError, EXIT, notFoundError, usageError } from './cli-errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
 import { addClient, ClientError, listTenantClients, revokeTenantClient, rotateClient } from '../functions/oauth/oauth-clients';
@@ -30,6 +31,14 @@ export interface Flags {
   readonly file?: string;
   readonly limit?: string;
   readonly json?: boolean;
+  /** `streams add` (admin/stream-commands.ts). */
+  readonly push?: string;
+  readonly poll?: boolean;
+  readonly 'authorization-file'?: string;
+  readonly id?: string;
+  readonly form?: string;
+  readonly events?: string;
+  readonly aud?: string;
 }
 
 export interface Io {
@@ -161,6 +170,7 @@ export const commands: Record<string, Command> = {
     for (const failure of result.failures) process.stderr.write(`${failure}\n`);
     if (result.failures.length > 0) throw new AdminError(`${result.failures.length} line(s) failed`, EXIT.failed);
   },
+  ...(streamCommands as Record<string, Command>),
 };
 
 const clientIdOf = (value: string | undefined): string => {

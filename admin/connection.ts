@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -19,7 +19,7 @@ import type { Db } from '../functions/store/db';
 import type { TokenSecretStore } from '../functions/tenants/onboard';
 import { readRunningInstance } from '../local/dynamodb-local';
 import { tokenFile } from '../local/local-tenants';
-import { DEFAULT_TABLE_NAME } from '../local/server';
+import { DEFAULT_TABLE_NAME, EVENTS_SECRETS_FILE } from '../local/server';
 import { AdminError, EXIT, usageError } from './cli-errors';
 
 export interface ConnectionFlags {
@@ -61,6 +61,7 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   // The SDK's default credential chain reads AWS_PROFILE.
   if (flags.profile) process.env.AWS_PROFILE = flags.profile;
   const outputs = aws && stackName ? await stackOutputs(stackName, region) : {};
+  eventStreamEnvironment(env, aws ? undefined : dataDir, outputs);
   const config: DynamoDBClientConfig = aws ? { region, maxAttempts: 4 } : clientConfig({ ...env, DYNAMODB_ENDPOINT: endpoint });
   const table = flags.table ?? outputs[STACK_OUTPUTS.tableName] ?? env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
   await checkReachable(config, table);
@@ -81,6 +82,19 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
       secretsClient?.destroy();
     },
   };
+}
+
+/**
+ * What the event stream service needs (functions/events/stream-service.ts): locally the data folder's
+ * key that seals push Authorization headers (as npm start uses it); in AWS the stack's SSF issuer and
+ * secrets key. Values already in the environment win.
+ */
+function eventStreamEnvironment(env: NodeJS.ProcessEnv, dataDir: string | undefined, outputs: Record<string, string>): void {
+  if (dataDir) env.EVENTS_LOCAL_SECRETS_FILE ??= join(dataDir, EVENTS_SECRETS_FILE);
+  const issuer = outputs[STACK_OUTPUTS.ssfIssuer];
+  const secretsKey = outputs[STACK_OUTPUTS.eventSecretsKeyArn];
+  if (issuer) env.SSF_ISSUER ??= issuer;
+  if (secretsKey) env.EVENTS_SECRETS_KEY_ARN ??= secretsKey;
 }
 
 /** The stack's outputs by key; a missing stack or no access is an AdminError that says so. */

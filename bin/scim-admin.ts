@@ -17,6 +17,11 @@
  *   scim-admin stats --tenant <t>                       users, active users, groups, memberships
  *   scim-admin export --tenant <t> [--file out.jsonl]   JSON Lines (stdout by default)
  *   scim-admin import --tenant <t> [--file in.jsonl]    idempotent (stdin by default)
+ *   scim-admin streams add --tenant <t> (--push <https url> [--authorization-file f] | --poll)
+ *                          [--id <streamId>] [--form notice|full] [--events uri,uri] [--aud <audience>]
+ *                                                       an event stream (docs/events.md); a poll credential is shown once
+ *   scim-admin streams list --tenant <t> [--json]
+ *   scim-admin streams remove|redrive|dead <streamId> --tenant <t>   dead: the dead letters (--json: with the SETs)
  *
  * Where: the local DynamoDB that `npm start` runs (found from SCIM_DATA_DIR or --data-dir; tokens
  * go to <dataDir>/<tenant>-token), or a deployed stack with --stack <name> [--region r] [--profile p]
@@ -53,6 +58,13 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   'data-dir': { type: 'string' },
   json: { type: 'boolean' },
+  push: { type: 'string' },
+  poll: { type: 'boolean' },
+  'authorization-file': { type: 'string' },
+  id: { type: 'string' },
+  form: { type: 'string' },
+  events: { type: 'string' },
+  aud: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -43,6 +43,14 @@ export class ScimStack extends Stack {
       description: 'EventBridge bus of the SCIM change events',
       value: endpoint.eventBus.eventBusName,
     });
+    new CfnOutput(this, STACK_OUTPUTS.ssfIssuer, {
+      description: 'Issuer of the event streams (SSF metadata at <SsfIssuer>/.well-known/ssf-configuration)',
+      value: endpoint.eventStreams.issuer,
+    });
+    new CfnOutput(this, STACK_OUTPUTS.eventSecretsKeyArn, {
+      description: 'KMS key sealing push streams’ Authorization headers (scim-admin streams add needs kms:Encrypt on it)',
+      value: endpoint.eventStreams.secretsKey.keyArn,
+    });
     new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, {
       description: 'Stream batches (membership clean-up, change events) that failed after retries',
       value: endpoint.deadLetterQueue.queueUrl,

@@ -12,6 +12,9 @@ export const STACK_OUTPUTS = {
   eventBusName: 'EventBusName',
   /** Stream batches that failed after retries land here (redrive them). */
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  /** Event streams: the SETs' issuer (base of poll URLs) and the key sealing push Authorization headers. */
+  ssfIssuer: 'SsfIssuer',
+  eventSecretsKeyArn: 'EventSecretsKeyArn',
   /** A tenants.json tenant's Tenant URL and the secret holding its token. */
   tenantUrl: (tenantId: string): string => `TenantUrl${outputIdOf(tenantId)}`,
   tokenSecret: (tenantId: string): string => `TokenSecret${outputIdOf(tenantId)}`,

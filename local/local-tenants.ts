@@ -58,6 +58,7 @@ export async function localTenants(sources: LocalTenantSources): Promise<LocalTe
       ...(config ? { settings: config.settings } : {}),
       ...(config?.oauthClient ? { oauthClient: true } : {}),
       ...(config ? { federatedCredentials: config.federatedCredentials } : {}),
+      ...(config && config.eventStreams.length > 0 ? { eventStreams: config.eventStreams } : {}),
     });
   }
   return tenants;

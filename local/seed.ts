@@ -7,6 +7,10 @@ import type { Db } from '../functions/store/db';
 import { getTenant, putTenant, putToken } from '../functions/store/tenants';
 import { TENANT_ID_PATTERN, tenantSettingsSchema, type TenantSettingsInput } from '../functions/tenants/config';
 import { hashToken, TOKEN_PATTERN } from '../functions/tenants/secret-token';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyDeclaredStreams } from '../functions/events/declared-streams';
+import type { DeclaredStream } from '../functions/events/stream-config';
 
 export interface LocalTenant {
   readonly tenantId: string;
@@ -17,6 +21,8 @@ export interface LocalTenant {
   readonly oauthClient?: boolean;
   /** tenants.json's federated credentials (validated there): the tenant's declared ones become exactly these. */
   readonly federatedCredentials?: readonly DeclaredFederatedCredential[];
+  /** Event streams tenants.json declares (docs/events.md). */
+  readonly eventStreams?: readonly DeclaredStream[];
 }
 
 export function validateLocalTenant(tenant: Pick<LocalTenant, 'tenantId' | 'token'>): void {
@@ -45,6 +51,22 @@ export async function seedTenants(db: Db, tenants: readonly LocalTenant[]): Prom
     });
     await putToken(db, { tenantId: tenant.tenantId, tokenHash: hashToken(tenant.token) });
     if (tenant.federatedCredentials) await syncDeclaredFederatedCredentials(db, tenant.tenantId, tenant.federatedCredentials);
+  }
+}
+
+/** Where a declared poll stream's credential is kept locally (shown once: only this file has it). */
+export const pollCredentialFile = (dir: string, tenantId: string, streamId: string) =>
+  join(dir, `${tenantId}-stream-${streamId}-poll-credential`);
+
+/** Applies the tenants' declared event streams; a new poll stream's credential goes to its file (mode 0600). */
+export async function seedEventStreams(db: Db, tenants: readonly LocalTenant[], dir: string, log: (line: string) => void): Promise<void> {
+  for (const tenant of tenants) {
+    const credentials = await applyDeclaredStreams(db, tenant.tenantId, tenant.eventStreams ?? []);
+    for (const [streamId, credential] of Object.entries(credentials)) {
+      const file = pollCredentialFile(dir, tenant.tenantId, streamId);
+      writeFileSync(file, `${credential}\n`, { mode: 0o600 });
+      log(`event stream ${tenant.tenantId}/${streamId}: poll credential in ${file}`);
+    }
   }
 }
 

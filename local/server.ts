@@ -18,7 +18,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import type { FunctionOverrides } from './functions';
 import { localGateway, type AroundInvoke, type Gateway } from './gateway';
 import { gatewayError } from './local-gateway-responses';
-import { seedOAuthClients, seedTenants, type LocalOAuthClient, type LocalTenant } from './seed';
+import { seedEventStreams, seedOAuthClients, seedTenants, type LocalOAuthClient, type LocalTenant } from './seed';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { localSigner } from '../functions/oauth/local-signer';
@@ -175,6 +175,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://${isLoopback(host) || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
     // The SSF issuer: the SETs' `iss` and the base of the metadata, JWKS and poll URLs.
     process.env.SSF_ISSUER = url;
+    await seedEventStreams(db, options.tenants ?? [], options.dataDir ?? (keyDir as string), log);
     return {
       url,
       port,

@@ -45,11 +45,25 @@ export const streamCreateSchema = z.object({
   ...common,
 });
 
+/**
+ * A stream declared in tenants.json: an id is required (it is the stream's identity across deploys)
+ * and a push stream carries no Authorization header (the file is committed; add one with the CLI).
+ */
+export const declaredStreamSchema = z.object({
+  stream_id: z.string().check(z.regex(STREAM_ID_PATTERN, 'stream_id: lowercase letters, digits and dashes, 1-63 characters')),
+  delivery: z.union([
+    z.strictObject({ method: z.literal(PUSH_METHOD), endpoint_url: z.string().check(z.minLength(1), z.maxLength(2048)) }),
+    z.object({ method: z.literal(POLL_METHOD) }),
+  ]),
+  ...common,
+});
+
+export type DeclaredStream = z.infer<typeof declaredStreamSchema>;
+
 /** PATCH: any of the members; the delivery method itself cannot change (make a new stream). */
 export const streamUpdateSchema = z.object({ delivery: z.optional(delivery), ...common });
 
 export type StreamCreate = z.infer<typeof streamCreateSchema>;
-export type StreamUpdate = z.infer<typeof streamUpdateSchema>;
 
 /** The event URIs a stream of this form can ask for (events_supported). */
 export const eventsSupported = (form: EventForm): string[] => eventUrisOf(form);

@@ -15,6 +15,7 @@ import { SchemaRegistry } from '../scim/schema/registry';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { schemaExtensionsSchema, toSchemaExtensions } from './schema-extensions';
 import { TENANT_ID_PATTERN } from './tenant-id';
+import { declaredStreamSchema } from '../events/stream-config';
 
 export { TENANT_ID_PATTERN };
 
@@ -112,6 +113,13 @@ export const tenantConfigSchema = z.object({
    * exactly as declared here (credentials added with the admin API or CLI are left alone).
    */
   federatedCredentials: z._default(declaredFederatedCredentialsSchema, []),
+  /** Event streams (docs/events.md), created or updated on start/deploy; streams added by the CLI or API are left alone. */
+  eventStreams: z._default(
+    z
+      .array(declaredStreamSchema)
+      .check(z.refine((list) => new Set(list.map((s) => s.stream_id)).size === list.length, { message: 'stream ids must be unique' })),
+    [],
+  ),
 });
 
 export const tenantsFileSchema = z.object({

@@ -3,7 +3,13 @@
  * verified against the published JWKS (jose), RFC 8936 poll with ack, RFC 8935 push to a real
  * receiver on loopback (retries after 503, a 400 recorded as permanent), tenants kept apart.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { applyDeclaredStreams } from '../../functions/events/declared-streams';
+import { parseTenantsFile } from '../../functions/tenants/config';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import {
   createStream,
@@ -280,5 +286,81 @@ describe('tenants apart', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(acme.accepted.map((s) => decodeJwt(s).sub_id)).toEqual([expect.objectContaining({ id: a.id })]);
     expect(contoso.accepted.map((s) => decodeJwt(s).sub_id)).toEqual([expect.objectContaining({ id: c.id })]);
+  });
+});
+
+describe('scim-admin streams and tenants.json', () => {
+  const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
+  let dataDir: string;
+  const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const connection = ['--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir];
+      execFile(process.execPath, [CLI, ...args, ...connection], { env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'scim-streams-cli-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('add (push with a header from a file, never printed; poll with its credential shown once), list, remove', async () => {
+    const header = join(dataDir, 'auth');
+    await writeFile(header, 'Bearer cli-secret-header\n');
+    const push = await cli(
+      'streams',
+      'add',
+      '--tenant',
+      'acme',
+      '--id',
+      'cli-push',
+      '--push',
+      'https://vendor.example/e',
+      '--authorization-file',
+      header,
+    );
+    expect(push.code).toBe(0);
+    expect(push.stdout).not.toContain('cli-secret-header');
+    const poll = await cli('streams', 'add', '--tenant', 'acme', '--id', 'cli-poll', '--poll', '--form', 'full');
+    expect(poll.code).toBe(0);
+    const credential = /^(ssfp_\S+)$/m.exec(poll.stdout)?.[1] ?? '';
+    const url = (await getStream(stack.stack.db, 'acme', 'cli-poll')).delivery as Json;
+    expect((await pollOnce(url.endpoint_url as string, credential, { returnImmediately: true })).status).toBe(200);
+    const list = await cli('streams', 'list', '--tenant', 'acme');
+    expect(list.stdout).toMatch(/^cli-push\tpush\thttps:\/\/vendor\.example\/e\tnotice$/m);
+    expect(list.stdout).toMatch(/^cli-poll\tpoll\t\S+\/poll\tfull$/m);
+    expect(list.stdout).not.toContain('ssfp_');
+    expect((await cli('streams', 'remove', 'cli-push', '--tenant', 'acme')).code).toBe(0);
+    expect((await cli('streams', 'remove', 'cli-push', '--tenant', 'acme')).code).toBe(3);
+    expect((await cli('streams', 'add', '--tenant', 'acme', '--push', 'ftp://x', '--poll')).code).toBe(2);
+  }, 180_000);
+
+  it('tenants.json declares streams: the schema requires an id and refuses an Authorization header in the file', () => {
+    const tenant = (eventStreams: unknown) => ({ tenants: [{ id: 't1', displayName: 'T', eventStreams }] });
+    expect(parseTenantsFile(tenant([{ stream_id: 'a', delivery: { method: POLL } }]))[0]?.eventStreams).toHaveLength(1);
+    expect(() => parseTenantsFile(tenant([{ delivery: { method: POLL } }]))).toThrow(/stream_id/);
+    expect(() =>
+      parseTenantsFile(
+        tenant([{ stream_id: 'a', delivery: { method: PUSH, endpoint_url: 'https://x.example', authorization_header: 'Bearer s' } }]),
+      ),
+    ).toThrow();
+    expect(() =>
+      parseTenantsFile(
+        tenant([
+          { stream_id: 'a', delivery: { method: POLL } },
+          { stream_id: 'a', delivery: { method: POLL } },
+        ]),
+      ),
+    ).toThrow(/unique/);
+  });
+
+  it('declared streams are created once (a new poll stream’s credential returned once) and updated to the declaration on the next start', async () => {
+    const declared = [{ stream_id: 'declared', delivery: { method: POLL as typeof POLL }, form: 'notice' as const }];
+    const first = await applyDeclaredStreams(stack.stack.db, 'contoso', declared);
+    expect(Object.keys(first)).toEqual(['declared']);
+    const again = await applyDeclaredStreams(stack.stack.db, 'contoso', [{ ...declared[0]!, form: 'full' as const }]);
+    expect(again).toEqual({});
+    expect(await getStream(stack.stack.db, 'contoso', 'declared')).toMatchObject({ form: 'full' });
   });
 });
