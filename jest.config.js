@@ -10,7 +10,8 @@ const swc = [
 ];
 
 export default {
-  testEnvironment: 'node',
+  // Node's environment, holding the functions' JSON log lines back unless a test fails (test/support/quiet-environment.ts).
+  testEnvironment: '<rootDir>/test/support/quiet-environment.ts',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   testMatch: ['<rootDir>/test/**/*.test.ts'],

@@ -26,6 +26,8 @@ export interface GatewayOptions {
   readonly functions?: FunctionOverrides;
   /** Authorizer result cache TTL; 0 disables the cache. */
   readonly authorizerCacheSeconds: number;
+  /** The clock of that cache (milliseconds); tests pass one they move by hand. Default Date.now. */
+  readonly authorizerClock?: () => number;
   /** Operator messages (why a 500/502 happened); never request data. */
   readonly log: (line: string) => void;
   /** Runs around each function invocation (the benchmark's handler CPU meter). */
@@ -41,6 +43,7 @@ export function localGateway(options: GatewayOptions): Gateway {
   const authorize = authorizerGate({
     invoke: async (event) => (await functions.authorizer())(event, lambdaContext('authorizer', randomUUID())),
     cacheSeconds: options.authorizerCacheSeconds,
+    ...(options.authorizerClock ? { now: options.authorizerClock } : {}),
     onFailure: options.log,
   });
 

@@ -62,6 +62,8 @@ export interface LocalStackOptions {
   readonly functions?: FunctionOverrides;
   /** Default: SCIM_AUTHORIZER_CACHE_SECONDS, else 0. */
   readonly authorizerCacheSeconds?: number;
+  /** The authorizer cache's clock (milliseconds). Default Date.now; tests pass one they move by hand. */
+  readonly authorizerClock?: () => number;
   /** One line per request and operator messages. Default console.log. */
   readonly log?: (line: string) => void;
   /** Run the stream functions (the membership janitor) on the table's stream. Default true. */
@@ -165,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const gateway = localGateway({
       ...(options.functions ? { functions: options.functions } : {}),
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? cacheSecondsFromEnv(),
+      ...(options.authorizerClock ? { authorizerClock: options.authorizerClock } : {}),
       log,
       ...(options.aroundInvoke ? { aroundInvoke: options.aroundInvoke } : {}),
     });

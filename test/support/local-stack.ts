@@ -22,6 +22,8 @@ export type TestTenant = string | Omit<LocalTenant, 'token'>;
 export interface TestStackOptions {
   readonly tenants: readonly TestTenant[];
   readonly authorizerCacheSeconds?: number;
+  /** The authorizer cache's clock (milliseconds), for tests that move time instead of waiting. */
+  readonly authorizerClock?: () => number;
   /** Replace entry modules by in-test handlers (tests of the server itself). */
   readonly functions?: FunctionOverrides;
   /** Collects the change events the stream publisher emits (drain the streams before reading). */
@@ -79,6 +81,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     dynamoEndpoint: runDynamoEndpoint(),
     log: options.log ?? (() => undefined),
     ...(options.authorizerCacheSeconds !== undefined ? { authorizerCacheSeconds: options.authorizerCacheSeconds } : {}),
+    ...(options.authorizerClock ? { authorizerClock: options.authorizerClock } : {}),
     ...(options.functions ? { functions: options.functions } : {}),
     ...(options.events ? { eventSink: collectInto(options.events) } : {}),
   });
