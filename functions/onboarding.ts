@@ -3,26 +3,13 @@
  * tenants.json. Translates the CloudFormation event and delegates to functions/tenants/onboard.ts;
  * tokens go to Secrets Manager and never into the response.
  */
-import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { defaultDb } from './store/db';
-import { onboard, type TenantDeclaration, type TokenSecretStore } from './tenants/onboard';
+import { onboard, type TenantDeclaration } from './tenants/onboard';
+import { secretsManagerStore } from './tenants/secrets-manager-store';
 
-const client = new SecretsManagerClient({});
-
-const secretsManager: TokenSecretStore = {
-  async read(secretId) {
-    try {
-      return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-      throw error;
-    }
-  },
-  async write(secretId, token) {
-    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: token }));
-  },
-};
+const secretsManager = secretsManagerStore(new SecretsManagerClient({}));
 
 /** Resource properties as lib/tenant-onboarding.ts writes them (CloudFormation passes strings). */
 interface TenantProperties {

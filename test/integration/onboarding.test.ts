@@ -1,9 +1,9 @@
 /**
- * Onboarding by deploy: the custom resource's logic on DynamoDB Local, with an in-memory secret
- * store standing in for Secrets Manager (which cannot exist here), seen through the authorizer.
+ * Onboarding by deploy: the custom resource's logic on DynamoDB Local, with the production Secrets
+ * Manager store on moto_server, seen through the authorizer.
  * (A file of its own: the authorizer module here reads this file's table.)
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expect } from '@jest/globals';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { handler as authorize } from '../../functions/authorizer';
 import type { Db } from '../../functions/store/db';
@@ -12,17 +12,19 @@ import { getTenant } from '../../functions/store/tenants';
 import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
 import { TOKEN_PATTERN } from '../../functions/tenants/secret-token';
 import { testDb } from '../support/dynamodb';
-import { MemorySecrets } from '../support/memory-secrets';
+import { describeWithMoto } from '../support/moto';
+import { motoSecrets, type MotoSecrets } from '../support/moto-secrets';
 
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/v2/GET/tenants/acme/scim/v2/Users';
 
+let secretId = '';
 const declaration = (overrides: Partial<TenantDeclaration> = {}): TenantDeclaration => ({
   tenantId: 'acme',
   displayName: 'Acme',
   settings: JSON.stringify({ requiredAttributes: {} }),
   tokenVersion: '1',
   tokenOverlapHours: '24',
-  secretId: 'secret-acme',
+  secretId,
   ...overrides,
 });
 
@@ -40,59 +42,65 @@ async function allowed(token: string): Promise<boolean> {
   }
 }
 
-describe('onboarding by deploy', () => {
-  let db: Db;
-  const secrets = new MemorySecrets({ 'secret-acme': 'initial-placeholder-from-cloudformation' });
-  const token = () => secrets.values.get('secret-acme') ?? '';
+let db: Db;
+let secrets: MotoSecrets;
+const token = () => secrets.value(secretId);
 
-  beforeAll(async () => {
+describeWithMoto('onboarding by deploy', {
+  setup: async (moto) => {
     db = await testDb('onboarding');
-  });
-  afterAll(() => db.client.destroy());
+    secrets = motoSecrets(moto);
+    secretId = await secrets.create('secret-acme', 'initial-placeholder-from-cloudformation');
+  },
+  teardown: async () => {
+    secrets?.destroy();
+    db?.client.destroy();
+  },
+  tests: {
+    'creates the tenant and a token that only the secret holds': async () => {
+      await onboard(db, secrets.store, { kind: 'create', tenant: declaration() });
+      expect(await token()).toMatch(TOKEN_PATTERN);
+      expect(await getTenant(db, 'acme')).toMatchObject({ status: 'active', displayName: 'Acme' });
+      expect(await allowed(await token())).toBe(true);
+    },
 
-  it('creates the tenant and a token that only the secret holds', async () => {
-    await onboard(db, secrets, { kind: 'create', tenant: declaration() });
-    expect(token()).toMatch(TOKEN_PATTERN);
-    expect(await getTenant(db, 'acme')).toMatchObject({ status: 'active', displayName: 'Acme' });
-    expect(await allowed(token())).toBe(true);
-  });
+    'updates settings without touching the token': async () => {
+      const before = await token();
+      const settings = JSON.stringify({ requiredAttributes: { User: ['phoneNumbers'] } });
+      await onboard(db, secrets.store, { kind: 'update', tenant: declaration({ settings }), previous: declaration() });
+      expect(await token()).toBe(before);
+      expect((await getTenant(db, 'acme'))?.settings.requiredAttributes).toMatchObject({ User: ['phoneNumbers'] });
+    },
 
-  it('updates settings without touching the token', async () => {
-    const before = token();
-    const settings = JSON.stringify({ requiredAttributes: { User: ['phoneNumbers'] } });
-    await onboard(db, secrets, { kind: 'update', tenant: declaration({ settings }), previous: declaration() });
-    expect(token()).toBe(before);
-    expect((await getTenant(db, 'acme'))?.settings.requiredAttributes).toMatchObject({ User: ['phoneNumbers'] });
-  });
+    'rotates on a new tokenVersion, keeping the old token for the overlap': async () => {
+      const old = await token();
+      await onboard(db, secrets.store, { kind: 'update', tenant: declaration({ tokenVersion: '2' }), previous: declaration() });
+      expect(await token()).not.toBe(old);
+      expect(await allowed(await token())).toBe(true);
+      expect(await allowed(old)).toBe(true);
+      const older = await token();
+      await onboard(db, secrets.store, {
+        kind: 'update',
+        tenant: declaration({ tokenVersion: '3', tokenOverlapHours: '0' }),
+        previous: declaration({ tokenVersion: '2' }),
+      });
+      expect(await allowed(older)).toBe(false);
+      expect(await allowed(await token())).toBe(true);
+    },
 
-  it('rotates on a new tokenVersion, keeping the old token for the overlap', async () => {
-    const old = token();
-    await onboard(db, secrets, { kind: 'update', tenant: declaration({ tokenVersion: '2' }), previous: declaration() });
-    expect(token()).not.toBe(old);
-    expect(await allowed(token())).toBe(true);
-    expect(await allowed(old)).toBe(true);
-    const older = token();
-    await onboard(db, secrets, {
-      kind: 'update',
-      tenant: declaration({ tokenVersion: '3', tokenOverlapHours: '0' }),
-      previous: declaration({ tokenVersion: '2' }),
-    });
-    expect(await allowed(older)).toBe(false);
-    expect(await allowed(token())).toBe(true);
-  });
+    'disables a removed tenant without deleting its data, and re-enables it when re-added': async () => {
+      await createResource(db, 'acme', 'User', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-kept', userName: 'kept' });
+      const before = await token();
+      await onboard(db, secrets.store, { kind: 'delete', tenant: declaration({ tokenVersion: '3' }) });
+      expect((await getTenant(db, 'acme'))?.status).toBe('disabled');
+      expect(await allowed(before)).toBe(false);
+      expect(await getResources(db, 'acme', 'User', ['u-kept'])).toHaveLength(1);
 
-  it('disables a removed tenant without deleting its data, and re-enables it when re-added', async () => {
-    await createResource(db, 'acme', 'User', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-kept', userName: 'kept' });
-    const before = token();
-    await onboard(db, secrets, { kind: 'delete', tenant: declaration({ tokenVersion: '3' }) });
-    expect((await getTenant(db, 'acme'))?.status).toBe('disabled');
-    expect(await allowed(before)).toBe(false);
-    expect(await getResources(db, 'acme', 'User', ['u-kept'])).toHaveLength(1);
-
-    await onboard(db, secrets, { kind: 'create', tenant: declaration() });
-    expect((await getTenant(db, 'acme'))?.status).toBe('active');
-    expect(token()).not.toBe(before);
-    expect(await allowed(token())).toBe(true);
-    expect(await allowed(before)).toBe(false);
-  });
+      await onboard(db, secrets.store, { kind: 'create', tenant: declaration() });
+      expect((await getTenant(db, 'acme'))?.status).toBe('active');
+      expect(await token()).not.toBe(before);
+      expect(await allowed(await token())).toBe(true);
+      expect(await allowed(before)).toBe(false);
+    },
+  },
 });
