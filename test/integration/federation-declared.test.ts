@@ -12,7 +12,8 @@ import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard
 import { seedTenants } from '../../local/seed';
 import { generateToken } from '../../functions/tenants/secret-token';
 import { dropTable, testDb } from '../support/dynamodb';
-import { MemorySecrets } from '../support/memory-secrets';
+import { describeWithMoto } from '../support/moto';
+import { motoSecrets, type MotoSecrets } from '../support/moto-secrets';
 
 const ENTRA = '11111111-2222-3333-4444-555555555555';
 const credential = (overrides: Record<string, unknown> = {}) => ({
@@ -91,26 +92,42 @@ describe('kept in the table as declared', () => {
     ).rejects.toThrow(/federatedCredentials "by-admin"/);
     expect(await declared(db)).toContainEqual({ id: 'by-admin', clientId: 'acme-admin-wif', source: 'admin' });
   });
+});
 
-  it('by onboarding: created, updated, and all removed when the declaration goes; a bad property fails naming the path', async () => {
-    const secrets = new MemorySecrets({});
-    const tenant: TenantDeclaration = {
-      tenantId: 'globex',
-      displayName: 'Globex',
-      settings: '{}',
-      tokenVersion: '1',
-      tokenOverlapHours: '24',
-      secretId: 'globex-secret',
-      federatedCredentials: JSON.stringify([credential({ clientId: 'globex-entra-wif' })]),
-    };
-    await onboard(db, secrets, { kind: 'create', tenant });
-    expect(await declared(db, 'globex')).toEqual([{ id: 'entra', clientId: 'globex-entra-wif', source: 'config' }]);
-    const { federatedCredentials: _gone, ...without } = tenant;
-    await onboard(db, secrets, { kind: 'update', tenant: without, previous: tenant });
-    expect(await declared(db, 'globex')).toEqual([]);
-    const bad = { ...tenant, federatedCredentials: JSON.stringify([credential({ jwksUri: 'https://169.254.169.254/keys' })]) };
-    await expect(onboard(db, secrets, { kind: 'update', tenant: bad, previous: without })).rejects.toThrow(
-      /^tenant "globex": federatedCredentials\[0\]\.jwksUri: jwksUri host "169\.254\.169\.254" is not allowed/,
-    );
-  });
+let onboardingDb: Db;
+let secrets: MotoSecrets;
+
+// The custom resource's path, with the production Secrets Manager store on moto_server.
+describeWithMoto('kept in the table as declared, by onboarding', {
+  setup: async (moto) => {
+    onboardingDb = await testDb('federation-onboarding');
+    secrets = motoSecrets(moto);
+  },
+  teardown: async () => {
+    secrets?.destroy();
+    if (onboardingDb) await dropTable(onboardingDb);
+  },
+  tests: {
+    'created, updated, and all removed when the declaration goes; a bad property fails naming the path': async () => {
+      const db = onboardingDb;
+      const tenant: TenantDeclaration = {
+        tenantId: 'globex',
+        displayName: 'Globex',
+        settings: '{}',
+        tokenVersion: '1',
+        tokenOverlapHours: '24',
+        secretId: await secrets.create('globex-secret', 'placeholder-from-cloudformation'),
+        federatedCredentials: JSON.stringify([credential({ clientId: 'globex-entra-wif' })]),
+      };
+      await onboard(db, secrets.store, { kind: 'create', tenant });
+      expect(await declared(db, 'globex')).toEqual([{ id: 'entra', clientId: 'globex-entra-wif', source: 'config' }]);
+      const { federatedCredentials: _gone, ...without } = tenant;
+      await onboard(db, secrets.store, { kind: 'update', tenant: without, previous: tenant });
+      expect(await declared(db, 'globex')).toEqual([]);
+      const bad = { ...tenant, federatedCredentials: JSON.stringify([credential({ jwksUri: 'https://169.254.169.254/keys' })]) };
+      await expect(onboard(db, secrets.store, { kind: 'update', tenant: bad, previous: without })).rejects.toThrow(
+        /^tenant "globex": federatedCredentials\[0\]\.jwksUri: jwksUri host "169\.254\.169\.254" is not allowed/,
+      );
+    },
+  },
 });
