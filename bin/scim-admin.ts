@@ -10,6 +10,10 @@
  *   scim-admin clients list --tenant <t> [--json]       ids, status and dates (never secrets)
  *   scim-admin clients rotate <clientId> --tenant <t> [--overlap-hours 24] [--secret-id <id>]
  *   scim-admin clients revoke <clientId> --tenant <t>
+ *   scim-admin federation add --tenant <t> --issuer <iss> --jwks-uri <url> --subject <sub> --audience <aud> [--audience <aud>]
+ *              [--entra-tenant <tid>] [--id <id>] [--client-id <id>] [--json]   a federated credential (no secret)
+ *   scim-admin federation list --tenant <t> [--json]
+ *   scim-admin federation remove <credentialId> --tenant <t>
  *   scim-admin users find <userName|id|externalId> --tenant <t>
  *   scim-admin groups find <displayName|id|externalId> --tenant <t>
  *   scim-admin groups members <groupId> --tenant <t>    member ids, read page by page
@@ -35,10 +39,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { commands, type Flags } from '../admin/commands';
+import { commands as baseCommands, type Flags } from '../admin/commands';
+import { federationCommands } from '../admin/federation-commands';
 import { connect } from '../admin/connection';
 import { AdminError, EXIT } from '../admin/cli-errors';
 import { generateToken } from '../functions/tenants/secret-token';
+
+const commands = { ...baseCommands, ...federationCommands } as typeof baseCommands;
 
 const USAGE =
   readFileSync(new URL(import.meta.url), 'utf8')
@@ -65,6 +72,12 @@ const OPTIONS = {
   form: { type: 'string' },
   events: { type: 'string' },
   aud: { type: 'string' },
+  'client-id': { type: 'string' },
+  issuer: { type: 'string' },
+  'jwks-uri': { type: 'string' },
+  subject: { type: 'string' },
+  audience: { type: 'string', multiple: true },
+  'entra-tenant': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -52,7 +52,13 @@ async function requestToken(tenantId: string, body: string): Promise<{ status: n
 
 /** The token service's log record for this request (what the token function logs). */
 async function logged(tenantId: string, body: string) {
-  const deps = { db: stack.stack.db, signer: defaultSigner(), issuer: 'urn:scim-serverless:local', requestsPerMinute: 1000 };
+  const deps = {
+    db: stack.stack.db,
+    signer: defaultSigner(),
+    issuer: 'urn:scim-serverless:local',
+    requestsPerMinute: 1000,
+    failuresPerMinute: 1000,
+  };
   return (await handleTokenRequest(deps, tenantId, { contentType: 'application/x-www-form-urlencoded', authorization: undefined, body }))
     .log;
 }
@@ -77,6 +83,8 @@ beforeAll(async () => {
   elsewhere = await startLocalIssuer();
   process.env.SCIM_FEDERATION_JWKS_HOSTS = `${issuer.host},${elsewhere.host}`;
   process.env.OAUTH_TOKEN_REQUESTS_PER_MINUTE = '1000';
+  // This file refuses on purpose, all from 127.0.0.1: the lock-out (oauth.md) is not what it tests.
+  process.env.OAUTH_FAILED_AUTHENTICATIONS_PER_MINUTE = '1000';
   stack = await startTestStack({ tenants: [A, B, DISABLED, { tenantId: LONG_LIVED, settings: { tokenLifetimeMinutes: 360 } }] });
   for (const tenantId of [A, B, DISABLED, LONG_LIVED]) {
     clientOf[tenantId] = (
@@ -90,6 +98,7 @@ afterAll(async () => {
   await elsewhere.stop();
   delete process.env.SCIM_FEDERATION_JWKS_HOSTS;
   delete process.env.OAUTH_TOKEN_REQUESTS_PER_MINUTE;
+  delete process.env.OAUTH_FAILED_AUTHENTICATIONS_PER_MINUTE;
 });
 
 describe("Microsoft's Federated_Identity_Test", () => {
