@@ -75,6 +75,12 @@ export interface ScimEndpointProps {
    * @default { form: 'notice', issuer: 'scim-serverless' }
    */
   readonly changeEvents?: { readonly form?: 'notice' | 'full'; readonly issuer?: string };
+  /**
+   * Concurrent executions reserved for the authorizer (also its cap), so no tenant's load on the other
+   * functions can starve authorization. `false`: none (an account below 150 concurrent executions cannot
+   * reserve). @default 50
+   */
+  readonly authorizerReservedConcurrency?: number | false;
   /** An AWS WAF web ACL on the stage (lib/waf.ts; `{}` for its defaults; cost in docs/capacity.md#waf). @default none */
   readonly waf?: ScimWafProps;
   /**
@@ -86,7 +92,12 @@ export interface ScimEndpointProps {
   readonly federationJwksHosts?: readonly string[];
 }
 
-const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(29);
+/**
+ * Below API Gateway's 29 s integration timeout, so the gateway never gives up on a function still
+ * running (a client would get 504 for a write that committed); the handlers' own work budgets (20 s,
+ * http/resource-routes.ts and http/bulk-routes.ts) end well before.
+ */
+export const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(26);
 const STREAM_FUNCTION_TIMEOUT = Duration.minutes(5);
 
 export class ScimEndpoint extends Construct {
@@ -133,6 +144,7 @@ export class ScimEndpoint extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(10),
       environment: { [USAGE_KEY_SALT_ENV]: this.usageKeySalt },
+      reservedConcurrentExecutions: props.authorizerReservedConcurrency ?? 50,
     });
     this.grantTableAccess(authorizer, 'authorizer');
     const janitor = this.createStreamFunction('janitor', [
@@ -242,7 +254,13 @@ export class ScimEndpoint extends Construct {
   createFunction(
     name: string,
     entry: string,
-    options: { memorySize: number; timeout: Duration; environment?: Record<string, string> },
+    options: {
+      memorySize: number;
+      timeout: Duration;
+      environment?: Record<string, string>;
+      /** Reserved concurrency (also the function's cap); `false` or absent: none. */
+      reservedConcurrentExecutions?: number | false;
+    },
   ): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     return new NodejsFunction(this, `${name}Function`, {
@@ -253,6 +271,7 @@ export class ScimEndpoint extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: options.memorySize,
       timeout: options.timeout,
+      ...(options.reservedConcurrentExecutions ? { reservedConcurrentExecutions: options.reservedConcurrentExecutions } : {}),
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       bundling: this.bundling,

@@ -41,6 +41,8 @@ export interface TokenEndpointProps {
    * secret is still served). Counted apart from issued tokens, so junk never spends a real client's budget. @default 30
    */
   readonly failedAuthenticationsPerMinute?: number;
+  /** Concurrent executions reserved for the token function (also its cap); `false`: none. @default 10 */
+  readonly reservedConcurrency?: number | false;
 }
 
 /**
@@ -85,6 +87,7 @@ export class TokenEndpoint extends Construct {
     this.tokenFunction = endpoint.createFunction('token', functionEntries.token, {
       memorySize: 512,
       timeout: Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
       environment: {
         OAUTH_ISSUER: this.issuer,
         OAUTH_TOKEN_REQUESTS_PER_MINUTE: String(props.requestsPerTenantPerMinute ?? 60),

@@ -42,6 +42,8 @@ export const environment = {
   scanBudget: (): number => positiveInteger(env().SCIM_SCAN_BUDGET) ?? 20_000,
   /** Independent POST /Bulk operations run at once (SCIM_BULK_CONCURRENCY); 1 runs them one by one. */
   bulkConcurrency: (): number => positiveInteger(env().SCIM_BULK_CONCURRENCY) ?? 32,
+  /** `POST /Bulk` requests one tenant may have in progress at once; more are answered 429 with Retry-After. */
+  bulkRequestsPerTenant: (): number => positiveInteger(env().SCIM_BULK_REQUESTS_PER_TENANT) ?? 2,
   /**
    * The credentials Lambda puts in a function's environment (its role's), for bundles that carry
    * only this provider (commons/lambda-credentials.ts).

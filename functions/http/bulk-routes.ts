@@ -14,6 +14,8 @@ import { isObject } from '../commons/json';
 import { limits } from '../provisioning/limits';
 import { defaultDb } from '../store/db';
 import { groupingWrites } from '../store/transactions';
+import { releaseBulkSlot, takeBulkSlot } from '../store/bulk-slots';
+import { randomUUID } from 'node:crypto';
 import { claimsOf, clash, type Claim } from './bulk-claims';
 import type { RouteTable } from './handler';
 import type { ScimRequest } from './request';
@@ -47,14 +49,35 @@ interface BulkOutcome {
 const BULK_ID_REFERENCE = /^bulkId:(.+)$/;
 /** Work time of one bulk request, leaving room under API Gateway's 29 s for the response. */
 const BULK_BUDGET_MS = 20_000;
+/** A slot outlives the longest run (the function's timeout): a crashed run frees it by expiry. */
+const BULK_SLOT_LEASE_MS = 30_000;
+const BULK_RETRY_AFTER_SECONDS = 5;
 const METHODS: readonly Method[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 export function bulkRoute(routes: RouteTable) {
   return async (request: ScimRequest): Promise<ScimResult> => {
     const { operations, failOnErrors } = parseBulkRequest(request.body);
-    // Creates that run side by side share TransactWriteItems calls (store/transactions.ts).
-    const grouped: ScimRequest = { ...request, db: groupingWrites(request.db ?? defaultDb()) };
-    const outcomes = await new BulkRun(routes, grouped, failOnErrors, limits.bulk.concurrency).process(operations);
+    const db = request.db ?? defaultDb();
+    // A tenant has at most limits.bulk.requestsPerTenant bulk requests in progress (a lease each).
+    const slot = await takeBulkSlot(db, request.tenantId, limits.bulk.requestsPerTenant, randomUUID(), BULK_SLOT_LEASE_MS);
+    if (!slot) {
+      throw new ScimError(
+        429,
+        `This tenant already has ${limits.bulk.requestsPerTenant} bulk requests in progress; retry when one ends.`,
+        undefined,
+        {
+          'Retry-After': String(BULK_RETRY_AFTER_SECONDS),
+        },
+      );
+    }
+    let outcomes: Map<number, BulkOutcome>;
+    try {
+      // Creates that run side by side share TransactWriteItems calls (store/transactions.ts).
+      const grouped: ScimRequest = { ...request, db: groupingWrites(db) };
+      outcomes = await new BulkRun(routes, grouped, failOnErrors, limits.bulk.concurrency).process(operations);
+    } finally {
+      await releaseBulkSlot(db, request.tenantId, slot);
+    }
     return {
       status: 200,
       body: { schemas: [BULK_RESPONSE_SCHEMA], Operations: [...outcomes.entries()].sort(([a], [b]) => a - b).map(([, o]) => o) },

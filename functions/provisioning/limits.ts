@@ -41,6 +41,14 @@ export const limits = {
     get concurrency(): number {
       return environment.bulkConcurrency();
     },
+    /**
+     * `POST /Bulk` requests one tenant may have in progress at once (SCIM_BULK_REQUESTS_PER_TENANT,
+     * default 2); another is answered 429 with Retry-After. Not a ServiceProviderConfig field (RFC 7643
+     * §5 has none for it): maxOperations and maxPayloadSize stay as advertised, per request.
+     */
+    get requestsPerTenant(): number {
+      return environment.bulkRequestsPerTenant();
+    },
   },
   cursorTimeout: CURSOR_TIMEOUT_SECONDS,
 } as const;

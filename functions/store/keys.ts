@@ -95,6 +95,8 @@ export const keys = {
     PK: outboxPartition(tenantId, streamId),
     SK: `${sortKeyPrefix.deadSet}${jti}`,
   }),
+  /** One of a tenant's slots for a Bulk request in progress (store/bulk-slots.ts): a lease, freed at the end or by expiry. */
+  bulkSlot: (tenantId: string, slot: number): Key => ({ PK: `${tenantPartition(tenantId)}#BULK`, SK: `SLOT#${slot}` }),
   /** Failed authentications naming one client id of a tenant in one minute (counted apart from issued tokens). */
   failedClientWindow: (tenantId: string, clientId: string, epochMinute: number): Key => ({
     PK: `OAUTH_RATE#${tenantId}`,
