@@ -82,8 +82,11 @@ export const TABLE_ACTIONS = {
   ssf: RESOURCE_WRITER_WITHOUT_BATCH,
   /** Activity records in batches, health counters, the tenant item (its activity settings). */
   recorder: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  /** Tenant and token items. */
-  onboarding: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /**
+   * Tenant and token items; the tenant's declared federated credentials: listed (Query), written and
+   * removed with their id claims (transactions).
+   */
+  onboarding: RESOURCE_WRITER_WITHOUT_BATCH,
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableUser = keyof typeof TABLE_ACTIONS;
