@@ -11,6 +11,8 @@
  *   SCIM_TENANTS_FILE              tenant settings (default ./tenants.json, optional)
  *   SCIM_AUTHORIZER_CACHE_SECONDS  authorizer result cache TTL (default 0)
  *   SCIM_EVENTS                    change events: file (<dataDir>/events.jsonl, default), print, off
+ *   SCIM_LOCAL_ADMIN_KEY           the admin API's key (scimadm_ + 43 base64url characters); unset:
+ *                                  generated once into <dataDir>/admin-key
  *
  * This console is the one place a token is printed: it is how a developer gets the local token to
  * paste into a SCIM client.
@@ -49,6 +51,8 @@ function printTenants(stack: LocalStack, tenants: readonly LocalTenant[], client
       console.log(`      Client Secret: ${client.clientSecret}`);
     }
   }
+  console.log(`\n  Admin API:      ${stack.adminUrl}  (docs/admin-api.md; OpenAPI at ${stack.adminUrl}/openapi.json)`);
+  console.log(`    Admin key:    ${stack.adminKey}   (Authorization: Bearer <admin key>)`);
   console.log('\nPress Ctrl+C to stop.\n');
 }
 
@@ -85,6 +89,7 @@ try {
     dataDir,
     tenants,
     oauthClients,
+    ...(process.env.SCIM_LOCAL_ADMIN_KEY ? { adminKey: process.env.SCIM_LOCAL_ADMIN_KEY } : {}),
     ...eventSinkOption(localEventSink(eventsModeFromEnv(process.env.SCIM_EVENTS), dataDir)),
     onDynamoDbExit: (code) => {
       console.error(`DynamoDB Local exited unexpectedly (code ${code}); stopping.`);

@@ -34,6 +34,7 @@ import type { ReasonCode } from './activity/reason-codes';
 import { activityItem } from './store/activity-layout';
 import { leanPutActivityIfTenant, leanTable } from './store/lean-table';
 import { tokenIdOf } from './tenants/token-id';
+import { acceptsCredentials } from './tenants/tenant-status';
 import { usageKeyOfTenant } from './tenants/usage-key';
 
 const ACCESS_TOKEN_REASONS: Record<AccessTokenRefused['reason'], ReasonCode> = {
@@ -66,8 +67,9 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
     const credential = bearerCredential(event.authorizationToken);
     if (!credential) refuse('jwt_malformed');
     authenticated = credential.kind === 'secret token' ? await bySecretToken(credential.value) : await byAccessToken(credential.value);
-    const status = String(authenticated.tenant.status);
-    if (status !== 'active') refuse(status === 'paused' ? 'tenant_paused' : 'tenant_disabled', authenticated);
+    // A paused tenant is let through with its status: its handlers answer 503 + Retry-After
+    // (http/request.ts), which an authorizer cannot. Disabled and deleting tenants are refused.
+    if (!acceptsCredentials(authenticated.tenant.status)) refuse('tenant_disabled', authenticated);
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     await recordRefusal(error, pathTenant);
@@ -94,6 +96,7 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
       tenantId: tenant.tenantId,
       settingsVersion: settingsDigest(tenant.settings),
       credentialId,
+      tenantStatus: tenant.status,
       ...(clientId ? { clientId } : {}),
     },
     // Selects the tenant's usage plan (its throttle, or the shared default), see tenants/usage-key.ts.

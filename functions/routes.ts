@@ -66,8 +66,15 @@ export const AUTHORIZATION_SERVER_METADATA_PATHS = [
   '/tenants/{tenantId}/.well-known/oauth-authorization-server',
 ] as const;
 
+/**
+ * The tenant admin API (functions/admin-api.ts): one greedy resource under this path, authorized
+ * with AWS_IAM in AWS (lib/admin-api.ts) and with the admin key on the local server; never behind
+ * the SCIM authorizer.
+ */
+export const ADMIN_API_PATH = '/admin/v1';
+
 /** Lambda entry files, relative to the repository root, per function. */
-export const functionEntries: Record<FunctionName | 'authorizer' | 'token' | 'ssf', string> = {
+export const functionEntries: Record<FunctionName | 'authorizer' | 'token' | 'ssf' | 'admin', string> = {
   users: 'functions/users-api.ts',
   groups: 'functions/groups-api.ts',
   discovery: 'functions/discovery-api.ts',
@@ -76,6 +83,7 @@ export const functionEntries: Record<FunctionName | 'authorizer' | 'token' | 'ss
   authorizer: 'functions/authorizer.ts',
   token: 'functions/oauth-token-api.ts',
   ssf: 'functions/ssf-api.ts',
+  admin: 'functions/admin-api.ts',
 };
 
 /** Functions fed by the table's stream rather than by API Gateway. */

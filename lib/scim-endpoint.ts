@@ -29,6 +29,7 @@ import { TABLE_ACTIONS, type TableUser } from './table-access';
 import { addScimGatewayResponses } from './scim-gateway-responses';
 import { addEventStreams, type EventStreamResources } from './event-streams';
 import { ScimWaf, type ScimWafProps } from './waf';
+import { AdminApi } from './admin-api';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -114,6 +115,8 @@ export class ScimEndpoint extends Construct {
   readonly waf?: ScimWaf;
   /** Extra allowed JWKS hosts of federated credentials (props.federationJwksHosts). */
   readonly federationJwksHosts: readonly string[];
+  /** The tenant admin API under /admin/v1 (AWS_IAM), lib/admin-api.ts. */
+  readonly adminApi: AdminApi;
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;
   private readonly bundling: ReturnType<typeof bundlingFor>;
@@ -193,6 +196,7 @@ export class ScimEndpoint extends Construct {
       },
     );
     this.createAlarms(props.alarmActions ?? [], authorizer);
+    this.adminApi = new AdminApi(this, 'AdminApi', { endpoint: this });
   }
 
   /** The URL a tenant's admin pastes into Entra as "Tenant URL". */

@@ -87,6 +87,8 @@ export const TABLE_ACTIONS = {
    * removed with their id claims (transactions).
    */
   onboarding: RESOURCE_WRITER_WITHOUT_BATCH,
+  /** The tenant admin API: tenant items (conditional writes), the tenant registry (Query), the cursor key. */
+  admin: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableUser = keyof typeof TABLE_ACTIONS;

@@ -15,11 +15,11 @@ export type ProxyFunction = (event: APIGatewayProxyEvent, context: Context) => P
 export type TokenAuthorizerFunction = (event: APIGatewayTokenAuthorizerEvent, context: Context) => Promise<unknown>;
 
 /** In-process replacements for entry modules (tests of the server itself). */
-export type FunctionOverrides = Partial<Record<FunctionName | 'token' | 'ssf', ProxyFunction>> & {
+export type FunctionOverrides = Partial<Record<FunctionName | 'token' | 'ssf' | 'admin', ProxyFunction>> & {
   readonly authorizer?: TokenAuthorizerFunction;
 };
 
-export type LoadableFunction = FunctionName | 'authorizer' | 'token' | 'ssf';
+export type LoadableFunction = FunctionName | 'authorizer' | 'token' | 'ssf' | 'admin';
 type AnyHandler = (event: never, context: Context) => Promise<unknown>;
 
 /** The function's entry module is missing or exports no `handler`. */
@@ -44,7 +44,7 @@ export function functionLoader(overrides: FunctionOverrides = {}) {
   }
 
   return {
-    proxy: async (name: FunctionName | 'token' | 'ssf') => (await load(name)) as ProxyFunction,
+    proxy: async (name: FunctionName | 'token' | 'ssf' | 'admin') => (await load(name)) as ProxyFunction,
     authorizer: async () => (await load('authorizer')) as TokenAuthorizerFunction,
   };
 }

@@ -1,5 +1,6 @@
 /**
  * The local API Gateway: request → route (404; 405 for the token endpoint) → authorizer (401/403/503) → function → response.
+ * `/admin/v1/...` goes to the admin function behind the admin key instead (401 problem+json without it).
  * The body size (413) is checked while reading the request, in server.ts.
  * A function that throws or answers something that is not a proxy result gives 502, as in AWS.
  */
@@ -13,6 +14,7 @@ import { gatewayError } from './local-gateway-responses';
 import {
   headerValue,
   matchMetadataPath,
+  matchAdminApi,
   matchPublicRoute,
   matchRoute,
   matchTokenEndpoint,
@@ -20,6 +22,8 @@ import {
   toProxyEvent,
   type GatewayRequest,
 } from './http-event';
+import { bearsAdminKey } from './admin-key';
+import { adminUnauthorized } from './local-gateway-responses';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 export interface GatewayOptions {
@@ -32,6 +36,8 @@ export interface GatewayOptions {
   readonly log: (line: string) => void;
   /** Runs around each function invocation (the benchmark's handler CPU meter). */
   readonly aroundInvoke?: AroundInvoke;
+  /** The key `/admin/v1` requires as `Authorization: Bearer <key>` (local/admin-key.ts); absent: every admin request is refused. */
+  readonly adminKey?: string;
 }
 
 export type AroundInvoke = <T>(functionName: string, invoke: () => Promise<T>) => Promise<T>;
@@ -47,7 +53,7 @@ export function localGateway(options: GatewayOptions): Gateway {
     onFailure: options.log,
   });
 
-  const invoke = async (name: FunctionName | 'token' | 'ssf', event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const invoke = async (name: FunctionName | 'token' | 'ssf' | 'admin', event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       const handler = await functions.proxy(name);
       const context = lambdaContext(name, randomUUID());
@@ -74,6 +80,13 @@ export function localGateway(options: GatewayOptions): Gateway {
     const metadata = matchMetadataPath(request.rawPath);
     if (metadata) {
       return request.method === 'GET' ? invoke('token', toProxyEvent(request, metadata, {})) : gatewayError('MISSING_AUTHENTICATION_TOKEN');
+    }
+    // The admin API: its own gate (IAM in AWS, the admin key here), never the SCIM authorizer.
+    const admin = matchAdminApi(request.rawPath);
+    if (admin) {
+      if (!options.adminKey || !bearsAdminKey(headerValue(request.rawHeaders, 'authorization'), options.adminKey))
+        return adminUnauthorized();
+      return invoke('admin', toProxyEvent(request, admin, {}));
     }
     const match = matchRoute(request.rawPath);
     // API Gateway answers an unknown resource before any authorizer runs.

@@ -16,6 +16,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import {
   AUTHORIZATION_SERVER_METADATA_PATHS,
+  ADMIN_API_PATH,
   publicRoutes,
   routes,
   TENANT_BASE_PATH,
@@ -123,6 +124,14 @@ export function matchMetadataPath(rawPath: string): Pick<RouteMatch, 'resource' 
     if (pathParameters) return { resource, pathParameters };
   }
   return undefined;
+}
+
+/** `/admin/v1/...`: API Gateway's greedy `{proxy+}` resource, the rest of the path decoded. */
+export function matchAdminApi(rawPath: string): Pick<RouteMatch, 'resource' | 'pathParameters'> | undefined {
+  const prefix = `${ADMIN_API_PATH}/`;
+  if (!rawPath.startsWith(prefix) || rawPath.length === prefix.length) return undefined;
+  const proxy = decodeSegment(rawPath.slice(prefix.length));
+  return proxy === undefined ? undefined : { resource: `${ADMIN_API_PATH}/{proxy+}`, pathParameters: { proxy } };
 }
 
 function matchSegments(template: readonly string[], segments: readonly (string | undefined)[]): Record<string, string> | undefined {

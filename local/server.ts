@@ -31,6 +31,8 @@ import { outboxWriter } from '../functions/events/outbox-writer';
 import { eventSigner } from '../functions/events/set-signer';
 import { startEventDeliveryLoop, type EventDeliveryLoop } from './event-delivery-loop';
 import type { StormSink } from '../functions/activity/recorder';
+import { localAdminKey } from './admin-key';
+import { ADMIN_API_PATH } from '../functions/routes';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
 export const DEFAULT_PORT = 8080;
@@ -86,6 +88,11 @@ export interface LocalStackOptions {
   readonly stormSink?: StormSink;
   /** DynamoDB Local (started by this stack) exited on its own. */
   readonly onDynamoDbExit?: (code: number | null) => void;
+  /**
+   * The admin API's key (Authorization: Bearer <key> on /admin/v1). Default: the one in
+   * `<dataDir>/admin-key` (created on first start), or a fresh one for an in-memory stack.
+   */
+  readonly adminKey?: string;
 }
 
 export type AroundRequest = <T>(request: IncomingMessage, handle: () => Promise<T>) => Promise<T>;
@@ -101,6 +108,9 @@ export interface LocalStack {
   tenantUrl(tenantId: string): string;
   /** The tenant's OAuth 2.0 token endpoint. */
   tokenUrl(tenantId: string): string;
+  /** `<url>/admin/v1`, and the key it wants as `Authorization: Bearer <adminKey>`. */
+  readonly adminUrl: string;
+  readonly adminKey: string;
   /** Resolves once the stream functions have handled every change made so far. */
   drainStreams(): Promise<void>;
   /** Closes the HTTP server, then stops DynamoDB Local if this stack started it. */
@@ -164,7 +174,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       poller = await startStreamPoller({ config, tableName, functions, log });
       if (eventStreams) delivery = startEventDeliveryLoop(db, log);
     }
+    const adminKey = localAdminKey(options.adminKey, options.dataDir);
     const gateway = localGateway({
+      adminKey,
       ...(options.functions ? { functions: options.functions } : {}),
       authorizerCacheSeconds: options.authorizerCacheSeconds ?? cacheSecondsFromEnv(),
       ...(options.authorizerClock ? { authorizerClock: options.authorizerClock } : {}),
@@ -187,6 +199,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       db,
       tenantUrl: (tenantId) => `${url}/tenants/${tenantId}/scim/v2`,
       tokenUrl: (tenantId) => `${url}/tenants/${tenantId}/oauth2/token`,
+      adminUrl: `${url}${ADMIN_API_PATH}`,
+      adminKey,
       drainStreams: async () => poller?.drain(),
       stop: release,
     };

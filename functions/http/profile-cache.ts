@@ -11,10 +11,15 @@
  * handler has seen newer settings it serves its cached profile (the TTL bounds that); once it has,
  * a request with the older digest reads the tenant item again (one GetItem) rather than trusting
  * it: the digest may also be that of settings a deploy has just restored.
+ *
+ * The tenant's status (active or paused) is kept beside the profile and follows the same rules: the
+ * authorizer's `tenantStatus` differing from the cached one reads the tenant item again, so a pause
+ * or a resume takes effect at the authorizer's next evaluation and at the latest after `profileTtl`.
  */
 import { environment } from '../commons/environment';
 import type { ScimProfile } from '../scim/scim-profile';
 import type { Db } from '../store/db';
+import type { TenantStatus } from '../store/key-reads';
 import { getTenant } from '../store/tenants';
 import { profileOf } from '../tenants/profile-from-settings';
 import { settingsDigest } from '../tenants/settings-digest';
@@ -25,18 +30,37 @@ interface Entry {
   readonly profile: ScimProfile;
   /** The stored settings the profile was built from (the activity log reads its `activity` part). */
   readonly settings: Readonly<Record<string, unknown>>;
+  status: TenantStatus;
   checkedAt: number;
+}
+
+export interface TenantState {
+  readonly profile: ScimProfile;
+  readonly status: TenantStatus;
+}
+
+/** What the authorizer saw (absent from older authorizers). */
+export interface AuthorizerHints {
+  readonly settingsVersion?: string | undefined;
+  readonly status?: string | undefined;
 }
 
 const MAX_TENANTS = 1_000;
 const entries = new Map<string, Entry>();
-const pending = new Map<string, Promise<ScimProfile>>();
+const pending = new Map<string, Promise<TenantState>>();
 
 export async function tenantProfile(db: Db, tenantId: string, settingsVersion: string | undefined, now = Date.now()): Promise<ScimProfile> {
+  return (await tenantState(db, tenantId, { settingsVersion }, now)).profile;
+}
+
+export async function tenantState(db: Db, tenantId: string, hints: AuthorizerHints, now = Date.now()): Promise<TenantState> {
   const entry = entries.get(tenantId);
   // No digest (an authorizer from before digests): the cached profile, re-checked after the TTL.
-  const known = entry && (settingsVersion === undefined || settingsVersion === entry.digest);
-  if (entry && known && now - entry.checkedAt < environment.profileTtlSeconds() * 1000) return entry.profile;
+  const known =
+    entry &&
+    (hints.settingsVersion === undefined || hints.settingsVersion === entry.digest) &&
+    (hints.status === undefined || hints.status === entry.status);
+  if (entry && known && now - entry.checkedAt < environment.profileTtlSeconds() * 1000) return entry;
   const inFlight = pending.get(tenantId);
   if (inFlight) return inFlight;
   const loading = load(db, tenantId, now).finally(() => pending.delete(tenantId));
@@ -47,20 +71,23 @@ export async function tenantProfile(db: Db, tenantId: string, settingsVersion: s
 /** The tenant's stored settings as last loaded for its profile (a request of the tenant has loaded them). */
 export const cachedSettings = (tenantId: string): Readonly<Record<string, unknown>> | undefined => entries.get(tenantId)?.settings;
 
-async function load(db: Db, tenantId: string, now: number): Promise<ScimProfile> {
+async function load(db: Db, tenantId: string, now: number): Promise<TenantState> {
   const tenant = await getTenant(db, tenantId);
   const settings = tenant?.settings ?? {};
+  const status = tenant?.status ?? 'disabled';
   const digest = settingsDigest(settings);
   const known = entries.get(tenantId);
   if (known && known.digest === digest) {
     known.checkedAt = now;
-    return known.profile;
+    known.status = status;
+    return known;
   }
   const { profile, problem } = profileOf(settings, (names) =>
     logger.info('unknown attributes ignored', { tenantId, attributes: [...names] }),
   );
   if (problem) logger.error('tenant settings do not validate; serving RFC 7643 schemas only', { tenantId, problem });
   if (entries.size >= MAX_TENANTS) entries.clear();
-  entries.set(tenantId, { digest, profile, settings, checkedAt: now });
-  return profile;
+  const entry = { digest, profile, settings, status, checkedAt: now };
+  entries.set(tenantId, entry);
+  return entry;
 }

@@ -8,7 +8,8 @@ import type { Db } from '../store/db';
 import type { ScimProfile } from '../scim/scim-profile';
 import { TENANT_BASE_PATH } from '../routes';
 import { defaultDb } from '../store/db';
-import { tenantProfile } from './profile-cache';
+import { tenantState } from './profile-cache';
+import { PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';
 
 export interface ScimRequest {
   readonly tenantId: string;
@@ -41,9 +42,17 @@ export function operationOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'http
 export async function toScimRequest(event: APIGatewayProxyEvent): Promise<ScimRequest> {
   const tenantId = authorizedTenant(event);
   const headers = lowerCaseHeaders(event.headers);
+  const state = await tenantState(defaultDb(), tenantId, {
+    settingsVersion: settingsVersion(event),
+    status: contextText(event, 'tenantStatus'),
+  });
+  // A paused tenant: nothing is read or changed, the client is asked to come back (503 + Retry-After).
+  if (state.status === 'paused') throw new ScimError(503, PAUSED_DETAIL, undefined, { 'Retry-After': String(PAUSED_RETRY_AFTER_SECONDS) });
+  // Disabled or being deleted since the authorizer's (cached) decision.
+  if (state.status !== 'active') throw new ScimError(401, 'Authentication required.');
   return {
     tenantId,
-    profile: await tenantProfile(defaultDb(), tenantId, settingsVersion(event)),
+    profile: state.profile,
     method: event.httpMethod.toUpperCase(),
     route: routeOf(event),
     id: event.pathParameters?.id,
@@ -67,8 +76,10 @@ function authorizedTenant(event: APIGatewayProxyEvent): string {
 }
 
 /** The digest of the tenant's settings the authorizer saw (authorizer.ts); absent from older authorizers. */
-function settingsVersion(event: APIGatewayProxyEvent): string | undefined {
-  const raw = event.requestContext.authorizer?.settingsVersion as unknown;
+const settingsVersion = (event: APIGatewayProxyEvent): string | undefined => contextText(event, 'settingsVersion');
+
+function contextText(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const raw = event.requestContext.authorizer?.[name] as unknown;
   return typeof raw === 'string' && raw !== '' ? raw : undefined;
 }
 

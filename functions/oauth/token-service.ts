@@ -2,7 +2,7 @@
  * The token endpoint (RFC 6749 §4.4 client credentials), over the table and a signer:
  *   request errors (400/413)  →  source over its failure limit (429)  →  tenant (must exist and be
  *   active)  →  client authentication (401, counted as a failure per client id and per source)
- *   →  per-tenant limit on tokens issued (429)  →  scope  →  a signed access token (200, no-store).
+ *   →  paused tenant (503 + Retry-After)  →  per-tenant limit on tokens issued (429)  →  scope  →  a signed access token (200, no-store).
  * Only authenticated requests spend the tenant's budget, so junk (unknown clients, wrong secrets,
  * even a real client id with a wrong secret) never locks the tenant's real client out: junk is
  * throttled per source, and failures naming a client id past its limit get 429 instead of 401 while
@@ -23,6 +23,7 @@ import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { CLIENT_ID_PATTERN } from './client-credentials';
 import { AssertionRefused, verifyClientAssertion, type KeySource } from '../federation/assertion-verifier';
 import { federatedCredentialFor } from '../federation/federated-credentials';
+import { acceptsCredentials, PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';
 import { issueAccessToken } from './access-token';
 import { authenticateClientWithReason } from './oauth-clients';
 import { recordTokenOutcome, type TokenRequestContext } from './token-activity';
@@ -167,12 +168,15 @@ export async function handleTokenRequest(
 
   tenant = knownTenant ? await getTenant(deps.db, knownTenant) : undefined;
   if (!tenant) return refuse({ reason: 'tenant_unknown' });
-  if (tenant.status !== 'active') {
-    return refuse({ reason: 'tenant_inactive', activity: String(tenant.status) === 'paused' ? 'tenant_paused' : 'tenant_disabled' });
-  }
+  if (!acceptsCredentials(tenant.status)) return refuse({ reason: 'tenant_inactive', activity: 'tenant_disabled' });
   const client =
     grant.kind === 'secret' ? await bySecret(deps, tenant.tenantId, grant) : await byAssertion(deps, tenant.tenantId, grant, nowSeconds);
   if ('reason' in client) return refuse(client, tenant.tenantId);
+  // Only an authenticated client learns that its tenant is paused (docs/admin-api.md#status).
+  if (tenant.status === 'paused') {
+    const paused = { error: 'temporarily_unavailable', description: PAUSED_DETAIL, status: 503 } as const;
+    return fail(paused, { clientId: client.clientId, retryAfter: PAUSED_RETRY_AFTER_SECONDS });
+  }
   if ((await countTokenRequest(deps.db, tenant.tenantId, minute)) > deps.requestsPerMinute) {
     return tooMany('Too many token requests for this tenant; retry later.');
   }

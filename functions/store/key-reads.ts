@@ -16,7 +16,12 @@ import type { UsagePlanKind } from '../tenants/usage-key';
  */
 export type StoredSettings = Readonly<Record<string, unknown>>;
 
-export type TenantStatus = 'active' | 'disabled';
+/**
+ * `active` serves; `paused` answers every SCIM and token request 503 + Retry-After and changes
+ * nothing; `disabled` refuses its credentials; `deleting` is being removed (nothing readable).
+ */
+export type TenantStatus = 'active' | 'paused' | 'disabled' | 'deleting';
+const TENANT_STATUSES: readonly string[] = ['active', 'paused', 'disabled', 'deleting'];
 
 export interface TenantRecord {
   readonly tenantId: string;
@@ -129,7 +134,7 @@ export function toTenant(item: StoredItem): TenantRecord {
   return {
     tenantId: String(item.tenantId),
     displayName: String(item.displayName),
-    status: item.status === 'disabled' ? 'disabled' : 'active',
+    status: TENANT_STATUSES.includes(String(item.status)) ? (item.status as TenantStatus) : 'active',
     settings: typeof item.settings === 'object' && item.settings !== null ? (item.settings as StoredSettings) : {},
     usagePlan: item.usagePlan === 'own' ? 'own' : 'shared',
     ...(typeof item.rateTier === 'string' ? { rateTier: item.rateTier } : {}),

@@ -110,3 +110,86 @@ export async function expireToken(db: Db, tokenHash: string, expiresAt: number):
     }),
   );
 }
+
+/** A new tenant item; fails with ConditionalCheckFailedException when the id is taken (in any status). */
+export async function insertTenant(
+  db: Db,
+  tenant: { tenantId: string; displayName: string; settings: StoredSettings },
+): Promise<TenantRecord> {
+  const time = now();
+  const item = {
+    ...keys.tenant(tenant.tenantId),
+    entity: 'Tenant',
+    tenantId: tenant.tenantId,
+    displayName: tenant.displayName,
+    status: 'active',
+    settings: tenant.settings,
+    created: time,
+    lastModified: time,
+  };
+  await db.client.send(new PutCommand({ TableName: db.table, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
+  return toTenant(item);
+}
+
+export interface TenantChanges {
+  readonly displayName?: string;
+  readonly settings?: StoredSettings;
+  readonly rateTier?: string;
+  readonly status?: TenantStatus;
+}
+
+/**
+ * Changes the given fields of a tenant that exists and is not being deleted. On a failed condition
+ * it resolves `{ refused }` with the tenant as it is (undefined: no such tenant).
+ */
+export async function updateTenant(
+  db: Db,
+  tenantId: string,
+  changes: TenantChanges,
+): Promise<{ updated: TenantRecord } | { refused: TenantRecord | undefined }> {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':now': now(), ':deleting': 'deleting' };
+  const sets = ['lastModified = :now'];
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  try {
+    const { Attributes } = await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.tenant(tenantId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK) AND #status <> :deleting',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { updated: toTenant(Attributes ?? {}) };
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    // The error path only: one read says whether the tenant is missing or being deleted.
+    return { refused: await getTenant(db, tenantId) };
+  }
+}
+
+/** One page of the tenant registry, in tenant id order. */
+export async function listTenantPage(
+  db: Db,
+  options: { limit: number; startKey?: StartKey },
+): Promise<{ items: TenantRecord[]; lastKey?: StartKey }> {
+  const page = await db.client.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': TENANT_REGISTRY_PARTITION },
+      ConsistentRead: true,
+      Limit: options.limit,
+      ExclusiveStartKey: options.startKey,
+    }),
+  );
+  return { items: (page.Items ?? []).map(toTenant), ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
+}

@@ -15,7 +15,7 @@ const entries: [string, string, number][] = [
   ...Object.entries(functionEntries).map(([name, entry]): [string, string, number] => [
     name,
     entry,
-    name === 'authorizer' ? BUNDLE_BUDGETS.authorizer : BUNDLE_BUDGETS.resource,
+    name === 'authorizer' ? BUNDLE_BUDGETS.authorizer : name === 'admin' ? BUNDLE_BUDGETS.admin : BUNDLE_BUDGETS.resource,
   ]),
   ...Object.entries(streamFunctionEntries).map(([name, entry]): [string, string, number] => [name, entry, BUNDLE_BUDGETS.stream]),
   ['onboarding', 'functions/onboarding.ts', BUNDLE_BUDGETS.stream],

@@ -1,0 +1,26 @@
+/**
+ * Every admin operation, in one list: the router serves exactly these and the OpenAPI document
+ * declares exactly these. A feature adds its admin routes as one module (e.g. token-routes.ts)
+ * and one line here (see /work/notes/admin-api.md and docs/admin-api.md).
+ */
+import * as z from 'zod/mini';
+import { json, operation, type AdminOperation } from './operation';
+import { openApiDocument } from './openapi';
+import { tenantRoutes } from './tenant-routes';
+
+const featureRoutes: readonly AdminOperation[] = [...tenantRoutes];
+
+let document: Record<string, unknown> | undefined;
+
+const openApiRoute = operation({
+  method: 'GET',
+  path: '/openapi.json',
+  operationId: 'getOpenApiDocument',
+  summary: 'This API as an OpenAPI 3.1 document.',
+  tag: 'API',
+  responses: { 200: { description: 'The OpenAPI document.', body: z.record(z.string(), z.unknown()) } },
+  problems: [],
+  handle: async () => json(200, (document ??= openApiDocument(adminOperations))),
+});
+
+export const adminOperations: readonly AdminOperation[] = [openApiRoute, ...featureRoutes];

@@ -1,0 +1,257 @@
+/**
+ * The tenant admin API over HTTP on the local server (issue #22): tenants created, read, listed by
+ * page, changed, paused (SCIM and token requests 503 + Retry-After, data intact), resumed, disabled
+ * and deleted; problem+json for bad input; the admin key and the tenants' credentials never open
+ * each other's routes; every answer checked against the OpenAPI document at the end.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { addClient } from '../../functions/oauth/oauth-clients';
+import { adminCaller, type Observation } from '../support/admin-api';
+import { undeclared, unexercised } from '../support/admin-openapi';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { USER } from '../support/urns';
+
+let stack: TestStack;
+const observations: Observation[] = [];
+const admin = adminCaller(() => stack, observations);
+const problem = (name: string) => `tag:scim-serverless,2026:problems/${name}`;
+
+beforeAll(async () => {
+  stack = await startTestStack({ tenants: ['acme', 'other'] });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function tokenRequest(tenantId: string, clientId: string, clientSecret: string) {
+  const response = await fetch(stack.stack.tokenUrl(tenantId), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+  });
+  return { status: response.status, headers: response.headers, json: (await response.json()) as Json };
+}
+
+describe('admin authentication', () => {
+  it('refuses requests without the admin key, and with a tenant token, as 401 problems', async () => {
+    for (const authorization of [undefined, `Bearer ${stack.token('acme')}`, 'Bearer scimadm_wrong']) {
+      const response = await admin('GET', '/tenants', undefined, { authorization });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.json).toMatchObject({ type: problem('unauthorized'), status: 401 });
+    }
+  });
+
+  it('never opens a SCIM route with the admin key', async () => {
+    const response = await stack.request('acme', 'GET', '/Users', undefined, { authorization: `Bearer ${stack.stack.adminKey}` });
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('tenants', () => {
+  it('creates a tenant (201, Location), refuses a taken id (409) and reads it back', async () => {
+    const created = await admin('POST', '/tenants', { id: 'globex', displayName: 'Globex', rateTier: 'large' });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toMatch(/\/admin\/v1\/tenants\/globex$/);
+    expect(created.json).toMatchObject({ id: 'globex', displayName: 'Globex', status: 'active', rateTier: 'large' });
+    expect(created.json.settings).toMatchObject({ unknownAttributes: 'reject', externalIdUniqueness: 'none' });
+
+    const again = await admin('POST', '/tenants', { id: 'globex', displayName: 'Other' });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ type: problem('already-exists'), status: 409, title: 'Already exists' });
+    // A tenant seeded by npm start is taken too.
+    expect((await admin('POST', '/tenants', { id: 'acme', displayName: 'Acme' })).status).toBe(409);
+
+    const read = await admin('GET', '/tenants/globex');
+    expect(read.status).toBe(200);
+    expect(read.json).toEqual(created.json);
+    expect((await admin('GET', '/tenants/nobody')).json).toMatchObject({ type: problem('not-found'), status: 404 });
+  });
+
+  it('answers bad input with problems naming the failing paths, never a 500', async () => {
+    const badId = await admin('POST', '/tenants', { id: 'Not An Id', displayName: 'x' });
+    expect(badId.status).toBe(400);
+    expect(badId.json).toMatchObject({ type: problem('invalid-input'), errors: [{ path: 'id' }] });
+
+    const badSettings = await admin('POST', '/tenants', {
+      id: 'badsettings',
+      displayName: 'x',
+      settings: { requiredAttributes: { User: ['noSuchAttribute'] }, tokenLifetimeMinutes: 5 },
+    });
+    expect(badSettings.status).toBe(400);
+    const paths = (badSettings.json.errors as { path: string }[]).map((e) => e.path).sort();
+    expect(paths).toEqual(['settings.requiredAttributes.User[0]', 'settings.tokenLifetimeMinutes']);
+
+    const badRequired = await admin('POST', '/tenants', {
+      id: 'badsettings',
+      displayName: 'x',
+      settings: { requiredAttributes: { User: ['noSuchAttribute'] } },
+    });
+    expect(badRequired.json.errors).toEqual([{ path: 'settings.requiredAttributes.User[0]', detail: expect.any(String) }]);
+
+    const unknownMember = await admin('POST', '/tenants', { id: 'x1', displayName: 'x', colour: 'red' });
+    expect(unknownMember.status).toBe(400);
+    expect(unknownMember.json.type).toBe(problem('invalid-input'));
+
+    const notJson = await admin('POST', '/tenants', '{"id": ');
+    expect(notJson.json).toMatchObject({ type: problem('malformed-request'), status: 400 });
+    const notAnObject = await admin('POST', '/tenants', '[]');
+    expect(notAnObject.json).toMatchObject({ type: problem('invalid-input'), status: 400 });
+    const wrongType = await admin('POST', '/tenants', 'id=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(wrongType.json).toMatchObject({ type: problem('unsupported-media-type'), status: 415 });
+
+    const wrongMethod = await admin('PUT', '/tenants/globex', { displayName: 'x' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, PATCH, DELETE');
+    expect((await admin('GET', '/nothing/here')).json).toMatchObject({ type: problem('not-found'), status: 404 });
+    expect(badSettings.status).toBe(400);
+    expect((await admin('GET', '/tenants/acme')).status).toBe(200);
+    expect((await admin('PATCH', '/tenants/acme', { status: 'deleting' })).json.type).toBe(problem('invalid-input'));
+    expect((await admin('PATCH', '/tenants/acme', { rateTier: 'platinum' })).json.errors).toEqual([
+      { path: 'rateTier', detail: expect.any(String) },
+    ]);
+  });
+
+  it('lists every tenant exactly once by page, with a cursor that cannot be forged', async () => {
+    for (const id of ['page-a', 'page-b', 'page-c', 'page-d'])
+      expect((await admin('POST', '/tenants', { id, displayName: id })).status).toBe(201);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await admin('GET', `/tenants?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.status).toBe(200);
+      expect((page.json.items as Json[]).length).toBeLessThanOrEqual(2);
+      seen.push(...(page.json.items as Json[]).map((t) => t.id as string));
+      cursor = page.json.nextCursor as string | undefined;
+      pages += 1;
+    } while (cursor);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(['acme', 'other', 'globex', 'page-a', 'page-b', 'page-c', 'page-d']));
+    expect(pages).toBeGreaterThanOrEqual(4);
+
+    const first = await admin('GET', '/tenants?limit=1');
+    const forged = `${String(first.json.nextCursor).slice(0, -2)}xx`;
+    expect((await admin('GET', `/tenants?cursor=${encodeURIComponent(forged)}`)).json).toMatchObject({
+      type: problem('invalid-cursor'),
+      status: 400,
+    });
+    const raw = Buffer.from(JSON.stringify({ PK: 'TENANTS', SK: 'TENANT#acme' })).toString('base64url');
+    expect((await admin('GET', `/tenants?cursor=${raw}`)).status).toBe(400);
+    expect((await admin('GET', '/tenants?limit=0')).json).toMatchObject({ type: problem('invalid-input'), errors: [{ path: 'limit' }] });
+    expect((await admin('GET', '/tenants?limit=abc')).status).toBe(400);
+  });
+
+  it('changes displayName, settings and rateTier', async () => {
+    const changed = await admin('PATCH', '/tenants/globex', {
+      displayName: 'Globex Corp',
+      rateTier: 'standard',
+      settings: { dialect: 'entra' },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.json).toMatchObject({ displayName: 'Globex Corp', rateTier: 'standard', settings: { dialect: 'entra' } });
+    expect((await admin('PATCH', '/tenants/nobody', { displayName: 'x' })).status).toBe(404);
+  });
+});
+
+describe('tenant status', () => {
+  let userId: string;
+  let client: { clientId: string; clientSecret: string };
+
+  beforeAll(async () => {
+    const created = await stack.request('acme', 'POST', '/Users', { schemas: [USER], userName: 'pause@example.com', active: true });
+    userId = (created.body as Json).id as string;
+    client = await addClient(stack.stack.db, 'acme');
+  });
+
+  it('paused: every SCIM and token request answers 503 with Retry-After, nothing changes; active resumes', async () => {
+    expect((await admin('PATCH', '/tenants/acme', { status: 'paused' })).json.status).toBe('paused');
+
+    for (const [method, path, body] of [
+      ['GET', `/Users/${userId}`, undefined],
+      [
+        'PATCH',
+        `/Users/${userId}`,
+        { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] },
+      ],
+      ['DELETE', `/Users/${userId}`, undefined],
+      ['POST', '/Users', { schemas: [USER], userName: 'new@example.com' }],
+      ['GET', '/ServiceProviderConfig', undefined],
+    ] as const) {
+      const response = await stack.request('acme', method, path, body);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('60');
+      expect(response.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '503' });
+    }
+    const token = await tokenRequest('acme', client.clientId, client.clientSecret);
+    expect(token.status).toBe(503);
+    expect(token.headers.get('retry-after')).toBe('60');
+    expect(token.json.error).toBe('temporarily_unavailable');
+    // A wrong secret learns nothing about the pause.
+    expect((await tokenRequest('acme', client.clientId, `${client.clientSecret.slice(0, -1)}A`)).status).toBe(401);
+    // Other tenants are untouched.
+    expect((await stack.request('other', 'GET', '/Users')).status).toBe(200);
+
+    expect((await admin('PATCH', '/tenants/acme', { status: 'active' })).json.status).toBe('active');
+    const after = await stack.request('acme', 'GET', `/Users/${userId}`);
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ userName: 'pause@example.com', active: true });
+    expect((await stack.request('acme', 'GET', '/Users?filter=userName%20eq%20%22new@example.com%22')).body).toMatchObject({
+      totalResults: 0,
+    });
+    expect((await tokenRequest('acme', client.clientId, client.clientSecret)).status).toBe(200);
+  });
+
+  it('disabled: credentials are refused; active again restores them', async () => {
+    expect((await admin('PATCH', '/tenants/acme', { status: 'disabled' })).status).toBe(200);
+    expect((await stack.request('acme', 'GET', '/Users')).status).toBe(401);
+    expect((await tokenRequest('acme', client.clientId, client.clientSecret)).status).toBe(401);
+    expect((await admin('PATCH', '/tenants/acme', { status: 'active' })).status).toBe(200);
+    expect((await stack.request('acme', 'GET', `/Users/${userId}`)).status).toBe(200);
+  });
+
+  it('deleting: 202, credentials refused at once, the tenant shows "deleting" and cannot change or be re-created', async () => {
+    const deleted = await admin('DELETE', '/tenants/other');
+    expect(deleted.status).toBe(202);
+    expect(deleted.json).toMatchObject({ id: 'other', status: 'deleting' });
+    expect((await stack.request('other', 'GET', '/Users')).status).toBe(401);
+    expect((await admin('GET', '/tenants/other')).json.status).toBe('deleting');
+    expect((await admin('DELETE', '/tenants/other')).status).toBe(202);
+    expect((await admin('PATCH', '/tenants/other', { status: 'active' })).json).toMatchObject({
+      type: problem('invalid-state'),
+      status: 409,
+    });
+    expect((await admin('POST', '/tenants', { id: 'other', displayName: 'Other' })).status).toBe(409);
+    expect((await admin('DELETE', '/tenants/nobody')).status).toBe(404);
+    // acme is untouched.
+    expect((await stack.request('acme', 'GET', `/Users/${userId}`)).status).toBe(200);
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('is served at /admin/v1/openapi.json as OpenAPI 3.1', async () => {
+    const response = await admin('GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.json.openapi).toBe('3.1.0');
+    expect(Object.keys(response.json.paths as Json)).toEqual(expect.arrayContaining(['/admin/v1/tenants', '/admin/v1/tenants/{tenantId}']));
+  });
+
+  it('declares every operation, status and problem type this file observed, and every operation was exercised', async () => {
+    const document = (await admin('GET', '/openapi.json')).json;
+    expect(undeclared(document, observations)).toEqual([]);
+    expect(unexercised(document, observations)).toEqual([]);
+  });
+
+  it('validates every request body against its declared schema', async () => {
+    const document = (await admin('GET', '/openapi.json')).json;
+    for (const [template, item] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (!operation.requestBody) continue;
+        const path = template.replace('/admin/v1', '').replace('{tenantId}', 'acme');
+        const response = await admin(method.toUpperCase(), path, { notDeclared: true });
+        expect([method, template, response.status, response.json.type]).toEqual([method, template, 400, problem('invalid-input')]);
+      }
+    }
+  });
+});
