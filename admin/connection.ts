@@ -21,6 +21,7 @@ import { readRunningInstance } from '../local/dynamodb-local';
 import { tokenFile } from '../local/local-tenants';
 import { DEFAULT_TABLE_NAME, EVENTS_SECRETS_FILE } from '../local/server';
 import { AdminError, EXIT, usageError } from './cli-errors';
+import { errorName, errorNamed } from '../functions/commons/error-named';
 
 export interface ConnectionFlags {
   readonly table?: string;
@@ -109,7 +110,7 @@ async function stackOutputs(stackName: string, region: string | undefined): Prom
     return byKey;
   } catch (error) {
     if (error instanceof AdminError) throw error;
-    const name = (error as { name?: string }).name ?? 'Error';
+    const name = errorName(error) ?? 'Error';
     const message = (error as { message?: string }).message ?? '';
     throw new AdminError(
       /does not exist/.test(message)
@@ -127,7 +128,7 @@ async function checkReachable(config: DynamoDBClientConfig, table: string): Prom
   try {
     await client.send(new DescribeTableCommand({ TableName: table }));
   } catch (error) {
-    const name = (error as { name?: string }).name ?? 'Error';
+    const name = errorName(error) ?? 'Error';
     const why = name === 'ResourceNotFoundException' ? `table "${table}" does not exist` : `cannot reach DynamoDB (${name})`;
     throw new AdminError(why, EXIT.unreachable);
   } finally {
@@ -145,7 +146,7 @@ const fileStore: TokenSecretStore = {
   },
 };
 
-const notFound = (error: unknown): boolean => (error as { name?: string }).name === 'ResourceNotFoundException';
+const notFound = (error: unknown): boolean => errorNamed(error, 'ResourceNotFoundException');
 
 /** A secret that does not exist yet (a tenant the CLI adds) is created on the first write. */
 function secretsManagerStore(client: SecretsManagerClient): TokenSecretStore {

@@ -5,16 +5,14 @@
  * authenticates the client itself (functions/oauth/token-service.ts). Logs one line per token
  * request: tenant, client id, method, outcome, and a refusal's reason code.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { environment } from './commons/environment';
+import { logger } from './commons/logger';
 import { isMetadataRequest, metadataResponse } from './oauth/server-metadata';
 import { defaultSigner } from './oauth/signer';
 import { TOKEN_METHOD_NOT_ALLOWED } from './oauth/token-request';
 import { handleTokenRequest, type OAuthResponse } from './oauth/token-service';
 import { defaultDb } from './store/db';
-
-const logger = new Logger({ serviceName: environment.serviceName() });
 
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name && value !== undefined) return value;

@@ -1,6 +1,7 @@
 /** Creates the single table (shape from functions/store/table-definition.ts) on DynamoDB Local when absent. */
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../functions/store/table-definition';
+import { errorNamed } from '../functions/commons/error-named';
 
 const ACTIVE_TIMEOUT_MS = 30_000;
 
@@ -9,7 +10,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName)));
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+    if (!errorNamed(error, 'ResourceInUseException')) throw error;
   }
   await waitUntilActive(client, tableName);
 }

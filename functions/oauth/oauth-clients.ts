@@ -17,6 +17,7 @@ import {
 } from './client-credentials';
 
 import { readActiveClient } from './active-client';
+import { errorNamed } from '../commons/error-named';
 
 /** An operator's mistake (unknown tenant or client, malformed credentials). */
 export class ClientError extends Error {}
@@ -32,7 +33,7 @@ export interface ClientSummary {
   readonly previousSecretValidUntil?: string;
 }
 
-const isConditionFailure = (error: unknown) => (error as { name?: string }).name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown) => errorNamed(error, 'ConditionalCheckFailedException');
 
 async function requireTenant(db: Db, tenantId: string): Promise<void> {
   if (!(await getTenant(db, tenantId))) throw new ClientError(`no tenant "${tenantId}"`);

@@ -10,6 +10,7 @@ import { backoff } from '../commons/retry';
 import type { Db, StoredItem } from './db';
 import { activityKeys, activityOfResourcePartition, activityPartition, activitySortKeyBound, keys, type Key } from './keys';
 import { GSI1 } from './table-definition';
+import { errorNamed } from '../commons/error-named';
 
 const BATCH_WRITE = 25;
 const BATCH_GET = 100;
@@ -75,7 +76,7 @@ export async function putDirectActivity(db: Db, item: StoredItem, tenantUnverifi
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
+    if (errorNamed(error, 'TransactionCanceledException')) return false;
     throw error;
   }
 }

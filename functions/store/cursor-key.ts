@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
 import { keys } from './keys';
+import { errorNamed } from '../commons/error-named';
 
 const cache = new WeakMap<Db, Promise<Buffer>>();
 
@@ -34,7 +35,7 @@ async function loadOrCreate(db: Db): Promise<Buffer> {
     );
   } catch (error) {
     // Another instance created it first: use theirs.
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
   }
   const created = await read(db);
   if (!created) throw new Error('cursor key missing after creation');

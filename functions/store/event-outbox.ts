@@ -11,6 +11,7 @@ import { queryPrefix } from './partition';
 import { pages, startingAt, type StartKey } from './paging';
 import { TTL_ATTRIBUTE } from './table-definition';
 import { TransactionCancelled, transactWrite } from './transactions';
+import { errorNamed } from '../commons/error-named';
 
 export interface DeliveryError {
   /** HTTP status, or 0 for a network error or timeout. */
@@ -79,7 +80,7 @@ export async function putPendingSet(db: Db, set: OutboxSet): Promise<void> {
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
   }
 }
 
@@ -132,7 +133,7 @@ export async function recordRetry(db: Db, set: OutboxSet, nextAttemptAt: number,
       }),
     );
   } catch (err) {
-    if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+    if (!errorNamed(err, 'ConditionalCheckFailedException')) throw err;
   }
 }
 

@@ -7,6 +7,7 @@ import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk
 import { consistentReads, type Db } from './db';
 import { EVENT_STREAMS_PARTITION, eventStreamPrefix, keys } from './keys';
 import { pages, type StartKey } from './paging';
+import { errorNamed } from '../commons/error-named';
 
 export type DeliveryMethod = 'push' | 'poll';
 
@@ -66,7 +67,7 @@ export async function createEventStream(db: Db, stream: StoredEventStream): Prom
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') throw new StreamExists();
+    if (errorNamed(error, 'ConditionalCheckFailedException')) throw new StreamExists();
     throw error;
   }
 }
@@ -89,7 +90,7 @@ export async function replaceEventStream(db: Db, stream: StoredEventStream): Pro
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    if (errorNamed(error, 'ConditionalCheckFailedException')) return false;
     throw error;
   }
 }
@@ -148,7 +149,7 @@ export async function takeDeliveryLease(db: Db, tenantId: string, streamId: stri
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    if (errorNamed(error, 'ConditionalCheckFailedException')) return false;
     throw error;
   }
 }
@@ -165,6 +166,6 @@ export async function releaseDeliveryLease(db: Db, tenantId: string, streamId: s
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
   }
 }

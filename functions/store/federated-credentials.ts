@@ -10,6 +10,7 @@ import { consistentReads, type Db } from './db';
 import { readFederatedCredential, toFederatedCredential, type FederatedCredentialRecord } from './key-reads';
 import { federationPartition, keys, sortKeyPrefix } from './keys';
 import { pages, type StartKey } from './paging';
+import { errorNamed } from '../commons/error-named';
 
 export type { CredentialSource, FederatedCredentialRecord } from './key-reads';
 
@@ -18,7 +19,7 @@ export type NewFederatedCredential = Omit<FederatedCredentialRecord, 'createdAt'
 /** Why a write was refused: the id or the client id is taken (by another credential). */
 export class FederatedCredentialConflict extends Error {}
 
-const isCancelled = (error: unknown) => (error as { name?: string }).name === 'TransactionCanceledException';
+const isCancelled = (error: unknown) => errorNamed(error, 'TransactionCanceledException');
 
 /**
  * Creates the credential; `replace`: a tenants.json credential of the same id and client id is

@@ -36,6 +36,7 @@ import {
 } from './resources';
 import { TransactionCancelled, transactWrite } from './transactions';
 import { writtenBy } from '../commons/request-scope';
+import { errorNamed } from '../commons/error-named';
 
 /** TransactWriteItems takes at most 100 actions. */
 const TRANSACTION_ACTIONS = 100;
@@ -229,7 +230,7 @@ export async function lockGroup(db: Db, tenantId: string, groupId: string, owner
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') throw new VersionConflict();
+    if (errorNamed(error, 'ConditionalCheckFailedException')) throw new VersionConflict();
     throw error;
   }
 }
@@ -247,7 +248,7 @@ export async function unlockGroup(db: Db, tenantId: string, groupId: string, own
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
   }
 }
 
@@ -329,7 +330,7 @@ async function transact(db: Db, actions: Parameters<typeof transactWrite>[1], cl
       throw new VersionConflict();
     }
     // Concurrent transactions on the group item that kept conflicting: the caller reloads and retries.
-    if ((error as { name?: string }).name === 'TransactionCanceledException') throw new VersionConflict();
+    if (errorNamed(error, 'TransactionCanceledException')) throw new VersionConflict();
     throw error;
   }
 }
@@ -561,7 +562,7 @@ export async function recoverExpiredLease(
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') throw new VersionConflict();
+    if (errorNamed(error, 'ConditionalCheckFailedException')) throw new VersionConflict();
     throw error;
   }
   const intent = await readIntent(db, tenantId, groupId, lease.intent);

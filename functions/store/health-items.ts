@@ -7,6 +7,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db, StoredItem } from './db';
 import { activityKeys, healthPartition } from './keys';
+import { errorNamed } from '../commons/error-named';
 
 /** Hour items outlive the "last day" window by a day; credential and summary items stay. */
 const HOUR_TTL_SECONDS = 2 * 86_400;
@@ -86,7 +87,7 @@ async function setIfNewer(db: Db, key: Record<string, string>, name: string, at:
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
   }
 }
 

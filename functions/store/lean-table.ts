@@ -10,6 +10,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { awsJsonCall, type AwsJsonService } from '../commons/aws-json-call';
 import { environment } from '../commons/environment';
+import { errorNamed } from '../commons/error-named';
 import type { ItemReads, StoredItem } from './db';
 import { keys } from './keys';
 
@@ -75,7 +76,7 @@ export async function leanPutActivityIfTenant(item: StoredItem): Promise<boolean
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === 'TransactionCanceledException') return false;
+    if (errorNamed(error, 'TransactionCanceledException')) return false;
     throw error;
   }
 }

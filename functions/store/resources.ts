@@ -16,6 +16,7 @@ import { TransactionCancelled, transactWrite } from './transactions';
 import { backoff } from '../commons/retry';
 import { writtenBy } from '../commons/request-scope';
 import { deletionNotePut } from './activity-items';
+import { errorNamed } from '../commons/error-named';
 
 export interface StoredResource {
   readonly id: string;
@@ -326,5 +327,4 @@ function uniquenessError(error: unknown, type: ResourceTypeName, actions: (Uniqu
   return conflict(`A ${type} with this ${clash.attribute} already exists in this tenant.`);
 }
 
-const isConditionFailure = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { name?: string }).name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown) => errorNamed(error, 'ConditionalCheckFailedException');

@@ -22,6 +22,7 @@ import {
 import { environment } from '../commons/environment';
 import { checkTier, RateTierError, SHARED_RATE_TIER, type RateTiers } from './rate-tier';
 import { tenantUsageKeyOf } from './usage-key';
+import { errorNamed } from '../commons/error-named';
 
 export interface ApiGatewayRateTiersConfig {
   /** Tier name → usage plan id (the stack's tier plans; `shared` is not among them). */
@@ -37,13 +38,11 @@ const fromEnvironment = (): ApiGatewayRateTiersConfig => ({
   salt: environment.usageKeySalt(),
 });
 
-const errorName = (error: unknown): string => (error as { name?: string }).name ?? '';
-
 async function ignoring<T>(names: readonly string[], call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (error) {
-    if (names.includes(errorName(error))) return undefined;
+    if (errorNamed(error, ...names)) return undefined;
     throw error;
   }
 }
@@ -96,9 +95,9 @@ export function apiGatewayRateTiers(
       if (!key.id) throw new Error('CreateApiKey returned no id');
       return key.id;
     } catch (error) {
-      if (errorName(error) === 'LimitExceededException')
+      if (errorNamed(error, 'LimitExceededException'))
         throw new RateTierError('capacity', 'no API keys left in this account and Region (10,000, not adjustable): see docs/throttling.md');
-      if (errorName(error) !== 'ConflictException') throw error;
+      if (!errorNamed(error, 'ConflictException')) throw error;
       const id = await findKey(tenantId);
       if (!id) throw error;
       return id;

@@ -20,6 +20,7 @@ import { declaredFederatedCredentialsSchema } from '../federation/credential-sch
 import { syncDeclaredFederatedCredentials } from '../federation/federated-credentials';
 import { formatPath, tenantSettingsSchema } from './config';
 import { generateToken, hashToken, TOKEN_PATTERN } from './secret-token';
+import { errorNamed } from '../commons/error-named';
 
 /** Where a tenant's token is kept for ops to read once. */
 export interface TokenSecretStore {
@@ -111,6 +112,6 @@ async function expireCurrentToken(db: Db, secrets: TokenSecretStore, secretId: s
     await expireToken(db, hashToken(current), Math.floor(Date.now() / 1000) + seconds);
   } catch (error) {
     // The token item is already gone (TTL): nothing to expire.
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
   }
 }

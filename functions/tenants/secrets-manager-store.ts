@@ -5,6 +5,7 @@
  */
 import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TokenSecretStore } from './onboard';
+import { errorNamed } from '../commons/error-named';
 
 export function secretsManagerStore(client: SecretsManagerClient): TokenSecretStore {
   return {
@@ -12,7 +13,7 @@ export function secretsManagerStore(client: SecretsManagerClient): TokenSecretSt
       try {
         return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
       } catch (error) {
-        if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+        if (errorNamed(error, 'ResourceNotFoundException')) return undefined;
         throw error;
       }
     },
