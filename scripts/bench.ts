@@ -10,8 +10,9 @@
  *   --bulk 500               POST /Bulk of that many creates, serial and concurrent (0: skip; with
  *                            --skip cycles it runs alone, on a stack of its own)
  *   --oauth 200              token requests and authorizer evaluations per credential (0: skip)
+ *   --federation 200         token requests per client authentication method, and verifier runs (0: skip)
  *   --extensions 200         users per tenant for the schema-extension comparison (0: skip)
- *   --skip cycles,bundles,micro,oauth,extensions
+ *   --skip cycles,bundles,micro,oauth,federation,extensions
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -31,6 +32,7 @@ import { dropHandlerRecords } from './bench/handler-output';
 import { addHandlerCpu, installMeter, meterRequests } from './bench/metering';
 import { microBenchmarks, type MicroFigures } from './bench/micro';
 import { oauthBenchmark } from './bench/oauth';
+import { federationBenchmark } from './bench/federation';
 import { extensionBenchmark } from './bench/extensions';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'huge-group': { type: 'string', default: '0' },
     bulk: { type: 'string', default: '500' },
     oauth: { type: 'string', default: '200' },
+    federation: { type: 'string', default: '200' },
     extensions: { type: 'string', default: '200' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
@@ -333,6 +336,7 @@ const bulkAlone = skip.has('cycles') && number('bulk') > 0 ? await runBulkAlone(
 const bundles = skip.has('bundles') ? [] : await measureBundles();
 const micro = skip.has('micro') ? [] : await microBenchmarks();
 const oauth = skip.has('oauth') || number('oauth') === 0 ? undefined : await oauthBenchmark(number('oauth'));
+const federation = skip.has('federation') ? [] : await federationBenchmark(number('federation'));
 const extensions = skip.has('extensions') || number('extensions') === 0 ? undefined : await extensionBenchmark(number('extensions'));
 
 for (const run of runs) {
@@ -384,6 +388,6 @@ console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[
 await mkdir(dirname(String(values.out)), { recursive: true });
 await writeFile(
   String(values.out),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, extensions, targets: targetRows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, targets: targetRows }, null, 2)}\n`,
 );
 console.log(`\nwritten ${values.out}`);
