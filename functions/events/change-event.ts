@@ -12,14 +12,16 @@
  *    (deployment option SCIM_EVENT_FORM=full) carries the final representation in `data` instead.
  *  - Every payload carries the resource `version` as its ETag (§2.2).
  *  - Membership items are not resources: a membership change reaches receivers as the group's own
- *    version bump, a `prov:patch` listing `members` (a group's members can be millions; a receiver
- *    reads them with GET, as the notice form intends).
+ *    version bump, a `prov:patch` listing `members`. A write that fits one transaction records its
+ *    delta on the group item (store/group-writes.ts), and the payload carries it: `members`
+ *    `{added, removed}` (ids) in the notice form, `operations` (the PatchOp operations) in the full
+ *    form. A larger write carries no list (read the members with GET).
  *  - `toe` (RFC 8417 §2.2, time of event) keeps milliseconds: it is the resource's `lastModified`,
  *    not the stream record's ApproximateCreationDateTime, which DynamoDB rounds (to the second in
  *    AWS, to the minute in DynamoDB Local: every event of a minute read `:00.000Z`).
  */
 import { changedAttributes } from '../scim/resource/changes';
-import { describeStreamItem, type StreamItem } from '../store/stream-items';
+import { describeStreamItem, type MemberDelta, type StreamItem } from '../store/stream-items';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 
 const PROV = 'urn:ietf:params:scim:event:prov';
@@ -47,6 +49,10 @@ export interface ScimSubjectId {
 export interface EventPayload {
   readonly attributes?: readonly string[];
   readonly data?: Record<string, unknown>;
+  /** Notice form: the member ids a group write added and removed. */
+  readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  /** Full form: the same as RFC 7644 PatchOp operations on `members`. */
+  readonly operations?: readonly Record<string, unknown>[];
   /** The ETag of the resource after the event (`W/"3"`); on a delete, of the version deleted. */
   readonly version: string;
 }
@@ -69,6 +75,8 @@ export interface ScimSecurityEvent {
   /** Private claims for routing (EventBridge rules match on them). */
   readonly tenantId: string;
   readonly resourceType: ResourceTypeName;
+  /** Set when the event was reduced to fit a transport (functions/events/eventbridge.ts). */
+  readonly note?: string;
 }
 
 /** A stream record reduced to what matters: the operation and the unmarshalled images. */
@@ -127,10 +135,9 @@ function eventsOf(
       return {
         [`${PROV}:create:${form}`]: payload(
           after,
-          Object.keys(after.resource)
-            .filter((k) => k !== 'schemas')
-            .sort(),
+          [...Object.keys(after.resource).filter((k) => k !== 'schemas'), ...(hasDelta(after.memberDelta) ? ['members'] : [])].sort(),
           form,
+          after.memberDelta,
         ),
       };
     case 'REMOVE':
@@ -148,17 +155,33 @@ function modifyEvents(before: ResourceItem, after: ResourceItem, form: EventForm
   // An (de)activation is its own event URI; `active` is not repeated in the patch notice.
   let attributes = changedAttributes(after.type, before.resource, after.resource).filter((name) => !flipped || name !== 'active');
   // A version bump without attribute changes is a membership change (members are separate items).
-  if (attributes.length === 0 && !flipped && after.version !== before.version) attributes = ['members'];
+  const delta = after.version !== before.version ? after.memberDelta : undefined;
+  if ((attributes.length === 0 && !flipped && after.version !== before.version) || hasDelta(delta))
+    attributes = [...new Set([...attributes, 'members'])];
   const events: Record<string, EventPayload> = {};
-  if (attributes.length > 0) events[`${PROV}:patch:${form}`] = payload(after, attributes, form);
+  if (attributes.length > 0) events[`${PROV}:patch:${form}`] = payload(after, attributes, form, delta);
   if (flipped) events[`${PROV}:${isActive ? 'activate' : 'deactivate'}`] = { version: etagOfVersion(after.version) };
   return Object.keys(events).length > 0 ? events : undefined;
 }
 
-function payload(item: ResourceItem, attributes: readonly string[], form: EventForm): EventPayload {
+const hasDelta = (delta: MemberDelta | undefined): delta is MemberDelta =>
+  delta !== undefined && delta.added.length + delta.removed.length > 0;
+
+function payload(item: ResourceItem, attributes: readonly string[], form: EventForm, delta?: MemberDelta): EventPayload {
   const version = etagOfVersion(item.version);
-  if (form === 'notice') return { attributes, version };
-  return { data: representationOf(item, version), version };
+  const members = hasDelta(delta) ? delta : undefined;
+  if (form === 'notice')
+    return { attributes, version, ...(members ? { members: { added: members.added, removed: members.removed } } : {}) };
+  return { data: representationOf(item, version), version, ...(members ? { operations: memberOperations(members) } : {}) };
+}
+
+/** A member delta as PatchOp operations (`add` then `remove`, each with its ids as values). */
+function memberOperations(delta: MemberDelta): Record<string, unknown>[] {
+  const values = (ids: readonly string[]) => ids.map((value) => ({ value }));
+  return [
+    ...(delta.added.length > 0 ? [{ op: 'add', path: 'members', value: values(delta.added) }] : []),
+    ...(delta.removed.length > 0 ? [{ op: 'remove', path: 'members', value: values(delta.removed) }] : []),
+  ];
 }
 
 /** The final representation (RFC 9967 §2.4 "full"), as a GET returns it minus group members. */

@@ -127,7 +127,7 @@ export async function createGroup(
       {
         Put: {
           TableName: db.table,
-          Item: { ...toItem(tenantId, 'Group', stored), ...writtenBy({ added: memberIds, removed: [] }) },
+          Item: { ...toItem(tenantId, 'Group', stored), ...writtenBy({ added: memberIds, removed: [] }), ...memberDelta(memberIds, []) },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -190,7 +190,7 @@ export async function commitMemberChange(
         Update: {
           TableName: db.table,
           Key: keys.group(tenantId, groupId),
-          ...memberChangeUpdate(writtenBy({ added: put, removed: remove }).writtenBy),
+          ...memberChangeUpdate(writtenBy({ added: put, removed: remove }).writtenBy, { added: put, removed: remove }),
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(leaseOwner)',
         },
       },
@@ -200,12 +200,30 @@ export async function commitMemberChange(
   );
 }
 
-/** The version bump of a members-only change, stamped with who made it (the activity recorder reads it). */
-function memberChangeUpdate(stamp: Record<string, unknown> | undefined) {
+/**
+ * The version bump of a members-only change, stamped with who made it (the activity recorder reads it)
+ * and with the members it added and removed (the event streams read that, functions/events/).
+ */
+function memberChangeUpdate(stamp: Record<string, unknown> | undefined, delta: { added: readonly string[]; removed: readonly string[] }) {
   return {
-    UpdateExpression: `SET version = version + :one, lastModified = :now${stamp ? ', writtenBy = :stamp' : ' REMOVE writtenBy'}`,
-    ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString(), ...(stamp ? { ':stamp': stamp } : {}) },
+    UpdateExpression: `SET version = version + :one, lastModified = :now, ${MEMBER_DELTA} = :delta${stamp ? ', writtenBy = :stamp' : ' REMOVE writtenBy'}`,
+    ExpressionAttributeValues: {
+      ':one': 1,
+      ':now': new Date().toISOString(),
+      ':delta': memberDelta(delta.added, delta.removed)[MEMBER_DELTA] ?? { added: [], removed: [] },
+      ...(stamp ? { ':stamp': stamp } : {}),
+    },
   };
+}
+
+/**
+ * A group write that fits one transaction (at most 99 member ids) records on the group item exactly
+ * which members it added and removed, so the stream record of that version says who joined and who
+ * left (docs/events.md, membership deltas). A larger write (the leased path) records no list.
+ */
+const MEMBER_DELTA = 'memberDelta';
+function memberDelta(added: readonly string[], removed: readonly string[]): { memberDelta?: { added: string[]; removed: string[] } } {
+  return added.length + removed.length === 0 ? {} : { [MEMBER_DELTA]: { added: [...added], removed: [...removed] } };
 }
 
 export const memberChangeFitsOneTransaction = (put: readonly string[], remove: readonly string[]): boolean =>
@@ -289,7 +307,11 @@ async function commitSmall(db: Db, tenantId: string, change: GroupChange): Promi
     {
       Put: {
         TableName: db.table,
-        Item: { ...toItem(tenantId, 'Group', after), ...writtenBy({ added: change.put, removed: change.remove }) },
+        Item: {
+          ...toItem(tenantId, 'Group', after),
+          ...writtenBy({ added: change.put, removed: change.remove }),
+          ...memberDelta(change.put, change.remove),
+        },
         ...(change.lockedBy !== undefined
           ? { ConditionExpression: 'leaseOwner = :owner', ExpressionAttributeValues: { ':owner': change.lockedBy } }
           : {

@@ -4,6 +4,19 @@
  */
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 
+export interface MemberDelta {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+const idsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+function memberDeltaOf(value: unknown): MemberDelta | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { added, removed } = value as Record<string, unknown>;
+  return { added: idsOf(added), removed: idsOf(removed) };
+}
+
 export type StreamItem =
   | {
       readonly kind: 'resource';
@@ -13,6 +26,8 @@ export type StreamItem =
       readonly resource: ScimResource;
       readonly version: number;
       readonly lastModified: string;
+      /** A group write's added and removed member ids, when it recorded them (store/group-writes.ts). */
+      readonly memberDelta?: MemberDelta;
     }
   | { readonly kind: 'membership'; readonly tenantId: string; readonly groupId: string; readonly userId: string }
   | { readonly kind: 'eventSet'; readonly tenantId: string; readonly streamId: string }
@@ -32,6 +47,7 @@ export function describeStreamItem(image: Record<string, unknown> | undefined): 
       resource: (image.resource ?? {}) as ScimResource,
       version: Number(image.version),
       lastModified: String(image.lastModified),
+      ...(entity === 'Group' && memberDeltaOf(image.memberDelta) ? { memberDelta: memberDeltaOf(image.memberDelta) } : {}),
     };
   }
   if (entity === 'Membership' && typeof image.groupId === 'string' && typeof image.userId === 'string') {

@@ -207,6 +207,15 @@ describe('poll (RFC 8936) and push (RFC 8935) of one Entra cycle', () => {
     expect(new Set(claims.map((c) => c.jti)).size).toBe(claims.length);
     expect(byResourceVersion(claims).map(summary)).toEqual(expectedCycle(ids));
     for (const c of claims) expect(c).toMatchObject({ iat: expect.any(Number), toe: expect.any(Number), txn: expect.any(String) });
+    // Membership deltas: who joined and who left, in order.
+    const deltas = byResourceVersion(claims)
+      .filter((c) => c.sub_id.id === ids.group && `${PROV}:patch:notice` in c.events)
+      .map((c) => c.events[`${PROV}:patch:notice`].members);
+    expect(deltas).toEqual([
+      { added: ids.others, removed: [] },
+      { added: [], removed: [ids.others[0]] },
+      { added: [ids.user], removed: [ids.others[1]] },
+    ]);
     const again = await pollOnce(pollUrl, credential, { returnImmediately: true });
     expect(again.json).toEqual({ sets: {}, moreAvailable: false });
   });

@@ -74,7 +74,12 @@ describe('change events (RFC 9967 SETs)', () => {
     const after = await request('GET', `/Groups/${group.id}`);
     const sets = await eventsOf(group.id as string);
     expect(sets.map((s) => Object.keys(s.events))).toEqual([[`${PROV}:create:notice`], [`${PROV}:patch:notice`]]);
-    expect(sets[1]?.events[`${PROV}:patch:notice`]).toEqual({ attributes: ['members'], version: after.headers.get('etag') });
+    // The member delta: who joined and who left (ids only in the notice form).
+    expect(sets[1]?.events[`${PROV}:patch:notice`]).toEqual({
+      attributes: ['members'],
+      version: after.headers.get('etag'),
+      members: { added: [userId], removed: [] },
+    });
   });
 
   it('announces a delete', async () => {
