@@ -18,6 +18,7 @@ import { profileOf } from '../functions/tenants/profile-from-settings';
 import { generateToken } from '../functions/tenants/secret-token';
 import type { Connection } from './connection';
 import { streamCommands } from './stream-commands';
+import { activityCommands } from './activity-commands';
 import { AdminError, EXIT, notFoundError, usageError } from './cli-errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
 import { addClient, ClientError, listTenantClients, revokeTenantClient, rotateClient } from '../functions/oauth/oauth-clients';
@@ -39,6 +40,9 @@ export interface Flags {
   readonly form?: string;
   readonly events?: string;
   readonly aud?: string;
+  readonly user?: string;
+  readonly since?: string;
+  readonly failures?: boolean;
 }
 
 export interface Io {
@@ -49,6 +53,7 @@ export interface Io {
 type Command = (connection: Connection, args: string[], flags: Flags, io: Io) => Promise<void>;
 
 export const commands: Record<string, Command> = {
+  ...activityCommands,
   'tenants list': async ({ db }, _args, _flags, io) => {
     for (const t of await listTenants(db)) io.out(`${t.tenantId}\t${t.status}\t${t.displayName}`);
   },

@@ -26,6 +26,9 @@
  *                                                       an event stream (docs/events.md); a poll credential is shown once
  *   scim-admin streams list --tenant <t> [--json]
  *   scim-admin streams remove|redrive|dead <streamId> --tenant <t>   dead: the dead letters (--json: with the SETs)
+ *   scim-admin activity --tenant <t> [--user <userName|id>] [--since 24h] [--failures] [--limit 100] [--json]
+ *                                                       the tenant's activity log, oldest first (docs/activity.md)
+ *   scim-admin health --tenant <t> [--json]             connection health: verdict, counts, per credential
  *
  * Where: the local DynamoDB that `npm start` runs (found from SCIM_DATA_DIR or --data-dir; tokens
  * go to <dataDir>/<tenant>-token), or a deployed stack with --stack <name> [--region r] [--profile p]
@@ -78,6 +81,10 @@ const OPTIONS = {
   subject: { type: 'string' },
   audience: { type: 'string', multiple: true },
   'entra-tenant': { type: 'string' },
+  user: { type: 'string' },
+  limit: { type: 'string' },
+  since: { type: 'string' },
+  failures: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -145,10 +145,14 @@ export async function handleTokenRequest(
   const nowSeconds = Date.now() / 1000;
   const minute = Math.floor(nowSeconds / 60);
   const failureLimit = deps.failuresPerMinute ?? DEFAULT_FAILURES_PER_MINUTE;
-  const tooMany = (description: string) =>
+  const tooMany = (description: string, activityClientId?: string) =>
     fail(
       { error: 'temporarily_unavailable', description, status: 429 },
-      { retryAfter: Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds)), activity: 'rate_limited' },
+      {
+        retryAfter: Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds)),
+        activity: 'rate_limited',
+        ...(activityClientId ? { activityClientId } : {}),
+      },
     );
   const { sourceIp } = raw;
   if (sourceIp && (await failedFromSource(deps.db, sourceIp, minute)) >= failureLimit) {
@@ -178,7 +182,7 @@ export async function handleTokenRequest(
     return fail(paused, { clientId: client.clientId, retryAfter: PAUSED_RETRY_AFTER_SECONDS });
   }
   if ((await countTokenRequest(deps.db, tenant.tenantId, minute)) > deps.requestsPerMinute) {
-    return tooMany('Too many token requests for this tenant; retry later.');
+    return tooMany('Too many token requests for this tenant; retry later.', client.clientId);
   }
   if (!scopeAllowed(grant.scope)) {
     return fail(
