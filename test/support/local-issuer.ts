@@ -52,6 +52,8 @@ export interface LocalIssuer {
   mintUnsigned(options?: MintOptions): string;
   /** The JWKS answers 503 while down. */
   setDown(down: boolean): void;
+  /** How the JWKS misbehaves: `huge` (a 100 KiB JWKS), `redirect` (302 to a URL that serves the keys), `hang` (never answers), or not. */
+  setMisbehaviour(misbehaviour: 'huge' | 'redirect' | 'hang' | undefined): void;
   /** JWKS requests served so far (answered or refused). */
   readonly fetches: number;
   stop(): Promise<void>;
@@ -76,15 +78,24 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
   };
   await publish(publishedKey);
   let down = false;
+  let misbehaviour: 'huge' | 'redirect' | 'hang' | undefined;
   let fetches = 0;
 
   const server: Server = createServer((request, response) => {
     fetches += 1;
-    if (down || !/^\/[^/]+\/discovery\/v2\.0\/keys$/.test(request.url ?? '')) {
+    const url = request.url ?? '';
+    if (down || !/^(\/moved)?\/[^/]+\/discovery\/v2\.0\/keys$/.test(url)) {
       response.writeHead(down ? 503 : 404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published }));
+    if (misbehaviour === 'hang') return;
+    // To a URL that does serve the keys: a client that follows redirects would get them.
+    if (misbehaviour === 'redirect' && !url.startsWith('/moved')) {
+      response.writeHead(302, { location: `/moved${url}` }).end();
+      return;
+    }
+    const padding = misbehaviour === 'huge' ? { padding: 'x'.repeat(100 * 1024) } : {};
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published, ...padding }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -136,6 +147,9 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
     },
     setDown: (value) => {
       down = value;
+    },
+    setMisbehaviour: (value) => {
+      misbehaviour = value;
     },
     get fetches() {
       return fetches;

@@ -36,6 +36,7 @@ afterAll(async () => {
 beforeEach(() => {
   clearJwksCache();
   issuer.setDown(false);
+  issuer.setMisbehaviour(undefined);
 });
 
 async function reasonOf(assertion: string, against: FederatedCredentialRecord = credential): Promise<string> {
@@ -165,6 +166,19 @@ describe('the JWKS cache', () => {
     issuer.setDown(false);
     await signingKey(issuer.jwksUri(), issuer.publishedKey.kid, 'RS256', NOW + 86_500);
   });
+
+  it.each(['huge', 'redirect', 'hang'] as const)(
+    'treats a JWKS that is %s as unavailable (64 KiB, no redirects, 3 s)',
+    async (misbehaviour) => {
+      issuer.setMisbehaviour(misbehaviour);
+      await expect(signingKey(issuer.jwksUri(), issuer.publishedKey.kid, 'RS256', NOW)).rejects.toEqual(
+        new KeyUnavailable('jwks_unavailable'),
+      );
+      issuer.setMisbehaviour(undefined);
+      // The failed attempt counts against the refetch interval; a minute later the host is asked again.
+      await signingKey(issuer.jwksUri(), issuer.publishedKey.kid, 'RS256', NOW + 61);
+    },
+  );
 
   it('treats a JWKS URI that answers an error as unavailable', async () => {
     await expect(signingKey(`http://${issuer.host}/nothing-here`, 'k', 'RS256', NOW)).rejects.toEqual(
