@@ -54,10 +54,10 @@ export const limits = {
 } as const;
 
 /** The answer when a query would read more than the budget (RFC 7644 §3.12 tooMany). */
-export function tooMany(type: ResourceTypeName): ScimError {
+export function tooMany(type: ResourceTypeName, why?: string): ScimError {
   return badRequest(
     'tooMany',
-    `This query would read more than ${limits.scanBudget} ${type}s. Filter on id, externalId or ` +
-      `${type === 'User' ? 'userName' : 'displayName'} (served by key), or page with cursor= instead of startIndex.`,
+    `${why ? `${why}: it` : 'This query'} would read more than ${limits.scanBudget} ${type}s. Filter on id, externalId or ` +
+      `${type === 'User' ? 'userName' : 'displayName'} (served by key), page on from startIndex=1 (each page continues where the last stopped), or page with cursor=.`,
   );
 }

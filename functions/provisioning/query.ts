@@ -1,9 +1,10 @@
 /**
  * The executor of list queries (RFC 7644 §3.4.2): runs the one plan query-plan.ts chooses. A
  * filter served by key reads only the candidates the key names and evaluates the whole filter on
- * them; other filters walk the tenant's partition within a read budget: beyond it, index
- * pagination answers 400 tooMany and cursor pagination returns shorter pages, never an unbounded
- * request.
+ * them; other filters walk the tenant's partition: index pages continue where the previous page
+ * stopped (index-walk.ts), cursor pages resume from the cursor, and no request reads more than the
+ * scan budget (400 tooMany for index paging, shorter pages for cursors). Partition reads are
+ * eventually consistent (list pages); by-id and uniqueness reads strongly (store/resources.ts).
  */
 import { createHash } from 'node:crypto';
 import { badRequest } from '../scim/scim-error';
@@ -21,6 +22,7 @@ import type { ListParams } from './list-params';
 import { membershipMentions } from './membership-filter';
 import { membershipsForFilter, relatedIds } from './membership-view';
 import { membersPage } from './member-pages';
+import { indexWalk } from './index-walk';
 import { planQuery, type KeyLookup, type QueryResult } from './query-plan';
 import { represent } from './representation';
 
@@ -45,8 +47,13 @@ export async function runQuery(ctx: TenantContext, type: ResourceTypeName, param
     case 'walk':
       if (position && !('lastKey' in position)) throw badRequest('invalidCursor', 'The cursor does not fit this query.');
       return walk(ctx, type, params, secret as Buffer, binding, position?.lastKey);
-    case 'key':
-    case 'scan': {
+    case 'scan':
+    case 'key': {
+      // Index paging in storage order: each page continues where the last stopped (index-walk.ts);
+      // a sort, or count=0, reads the candidates within the budget.
+      if (plan.kind === 'scan' && !secret && !params.sortBy && params.count > 0) {
+        return indexWalk(ctx, type, params, binding, (items) => matching(ctx, type, params.filter, items));
+      }
       const keyed = plan.kind === 'key' ? await keyCandidates(ctx, type, plan.lookup) : undefined;
       const candidates = keyed?.resources ?? (await readAll(ctx, type));
       const matches = sortMatches(ctx, type, await matching(ctx, type, params.filter, candidates, keyed?.relatedTo), params);
@@ -140,7 +147,7 @@ async function keyCandidates(ctx: TenantContext, type: ResourceTypeName, lookup:
 async function readAll(ctx: TenantContext, type: ResourceTypeName): Promise<StoredResource[]> {
   const all: StoredResource[] = [];
   for await (const page of pages((startKey) =>
-    listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...startingAt(startKey) }),
+    listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...startingAt(startKey), consistent: false }),
   )) {
     all.push(...page.items);
     if (all.length > limits.scanBudget) throw tooMany(type);
@@ -162,7 +169,11 @@ async function walk(
   let read = 0;
   let resumeAt: CursorPosition | undefined;
   while (matches.length < params.count) {
-    const page = await listResources(ctx.db, ctx.tenantId, type, { limit: PAGE_READ_LIMIT, ...(startKey ? { startKey } : {}) });
+    const page = await listResources(ctx.db, ctx.tenantId, type, {
+      limit: PAGE_READ_LIMIT,
+      ...(startKey ? { startKey } : {}),
+      consistent: false,
+    });
     const found = await matching(ctx, type, params.filter, page.items);
     const room = params.count - matches.length;
     matches.push(...found.slice(0, room));

@@ -95,6 +95,14 @@ export const keys = {
     PK: outboxPartition(tenantId, streamId),
     SK: `${sortKeyPrefix.deadSet}${jti}`,
   }),
+  /**
+   * Where an index-paged list walk of one query continues: the page that starts at `startIndex`
+   * (store/list-positions.ts). `query` is a digest of tenant, type, filter and order.
+   */
+  listPosition: (tenantId: string, query: string, startIndex: number): Key => ({
+    PK: `${tenantPartition(tenantId)}#LIST`,
+    SK: `${query}#${startIndex}`,
+  }),
   /** One of a tenant's slots for a Bulk request in progress (store/bulk-slots.ts): a lease, freed at the end or by expiry. */
   bulkSlot: (tenantId: string, slot: number): Key => ({ PK: `${tenantPartition(tenantId)}#BULK`, SK: `SLOT#${slot}` }),
   /** Failed authentications naming one client id of a tenant in one minute (counted apart from issued tokens). */

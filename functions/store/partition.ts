@@ -18,12 +18,14 @@ export interface PrefixQuery {
   readonly startKey?: Record<string, unknown>;
   /** Attributes to read, e.g. `SK` when only ids are needed. */
   readonly projection?: string;
+  /** Strongly consistent (the default) or eventually consistent at half the read units (list walks). */
+  readonly consistent?: boolean;
 }
 
-const keyCondition = (query: Pick<PrefixQuery, 'partition' | 'prefix'>) => ({
+const keyCondition = (query: Pick<PrefixQuery, 'partition' | 'prefix' | 'consistent'>) => ({
   KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
   ExpressionAttributeValues: { ':pk': query.partition, ':prefix': query.prefix },
-  ConsistentRead: true,
+  ConsistentRead: query.consistent ?? true,
 });
 
 export async function queryPrefix(db: Db, query: PrefixQuery): Promise<PrefixPage> {
@@ -40,7 +42,7 @@ export async function queryPrefix(db: Db, query: PrefixQuery): Promise<PrefixPag
 }
 
 /** Number of matching items (a COUNT query: reads every item, returns none). */
-export async function countPrefix(db: Db, query: Pick<PrefixQuery, 'partition' | 'prefix'>): Promise<number> {
+export async function countPrefix(db: Db, query: Pick<PrefixQuery, 'partition' | 'prefix' | 'consistent'>): Promise<number> {
   let count = 0;
   const read = async (startKey: StartKey | undefined) => {
     const result = await db.client.send(

@@ -9,7 +9,7 @@ import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
 import { ScimError, conflict } from '../scim/scim-error';
 import type { Db } from './db';
-import { queryPrefix } from './partition';
+import { countPrefix, queryPrefix } from './partition';
 import { pages, startingAt } from './paging';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
 import { TransactionCancelled, transactWrite } from './transactions';
@@ -210,20 +210,30 @@ export interface ResourcePage {
   readonly lastKey?: Record<string, unknown>;
 }
 
-/** One page of a tenant's resources of a type, in id order (strongly consistent Query). */
+/**
+ * One page of a tenant's resources of a type, in id order. Strongly consistent unless `consistent`
+ * is false: list walks read eventually consistent (half the read units; a page a second stale is
+ * harmless there), reads a client uses to act on its own write stay strong (docs/capacity.md).
+ */
 export async function listResources(
   db: Db,
   tenantId: string,
   type: ResourceTypeName,
-  page: { limit?: number; startKey?: Record<string, unknown> } = {},
+  page: { limit?: number; startKey?: Record<string, unknown>; consistent?: boolean } = {},
 ): Promise<ResourcePage> {
   const result = await queryPrefix(db, {
     partition: tenantPartition(tenantId),
     prefix: prefixOf(type),
     ...(page.limit ? { limit: page.limit } : {}),
     ...(page.startKey ? { startKey: page.startKey } : {}),
+    ...(page.consistent === false ? { consistent: false } : {}),
   });
   return { items: result.items.map(fromItem), ...(result.lastKey ? { lastKey: result.lastKey } : {}) };
+}
+
+/** Number of a tenant's resources of a type (a COUNT Query, eventually consistent: it reads every item once). */
+export async function countResources(db: Db, tenantId: string, type: ResourceTypeName): Promise<number> {
+  return countPrefix(db, { partition: tenantPartition(tenantId), prefix: prefixOf(type), consistent: false });
 }
 
 /** The listing position just after a resource: a cursor resumes a listResources walk from it. */

@@ -30,6 +30,7 @@ const documented: Record<keyof typeof keys, { entity: string; key: () => Partial
   eventStream: { entity: 'EventStream', key: () => keys.eventStream('<t>', '<streamId>') },
   pendingSet: { entity: 'EventSet', key: () => keys.pendingSet('<t>', '<streamId>', '<jti>') },
   deadSet: { entity: 'EventSet', key: () => keys.deadSet('<t>', '<streamId>', '<jti>') },
+  listPosition: { entity: 'ListPosition', key: () => keys.listPosition('<t>', '<query digest>', placeholder('<startIndex>')) },
   bulkSlot: { entity: 'BulkSlot', key: () => keys.bulkSlot('<t>', placeholder('<n>')) },
   failedClientWindow: {
     entity: 'FailedClientWindow',
