@@ -60,7 +60,6 @@ export const declaredFederatedCredentialsSchema = z
     }),
   );
 
-export type FederatedCredentialInput = z.infer<typeof federatedCredentialInputSchema>;
 export type DeclaredFederatedCredential = z.infer<typeof declaredFederatedCredentialsSchema>[number];
 
 export interface FederatedCredential {
