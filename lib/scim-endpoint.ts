@@ -197,6 +197,11 @@ export class ScimEndpoint extends Construct {
     );
     this.createAlarms(props.alarmActions ?? [], authorizer);
     this.adminApi = new AdminApi(this, 'AdminApi', { endpoint: this });
+    // The admin API writes event streams: it seals push Authorization headers and names poll URLs.
+    const adminFunction = this.adminApi.adminFunction;
+    this.eventStreams.secretsKey.grantEncrypt(adminFunction);
+    adminFunction.addEnvironment('EVENTS_SECRETS_KEY_ARN', this.eventStreams.secretsKey.keyArn);
+    adminFunction.addEnvironment('SSF_ISSUER', this.eventStreams.issuer);
   }
 
   /** The URL a tenant's admin pastes into Entra as "Tenant URL". */

@@ -87,8 +87,11 @@ export const TABLE_ACTIONS = {
    * removed with their id claims (transactions).
    */
   onboarding: RESOURCE_WRITER_WITHOUT_BATCH,
-  /** The tenant admin API: tenant items (conditional writes), the tenant registry (Query), the cursor key. */
-  admin: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  /**
+   * The tenant admin API: tenant items (conditional writes), the tenant registry (Query), the cursor key;
+   * event streams (created, changed, deleted) and their dead letters (redriven in transactions).
+   */
+  admin: RESOURCE_WRITER_WITHOUT_BATCH,
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableUser = keyof typeof TABLE_ACTIONS;

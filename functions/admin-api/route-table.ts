@@ -7,8 +7,9 @@ import * as z from 'zod/mini';
 import { json, operation, type AdminOperation } from './operation';
 import { openApiDocument } from './openapi';
 import { tenantRoutes } from './tenant-routes';
+import { eventStreamRoutes } from './event-stream-routes';
 
-const featureRoutes: readonly AdminOperation[] = [...tenantRoutes];
+const featureRoutes: readonly AdminOperation[] = [...tenantRoutes, ...eventStreamRoutes];
 
 let document: Record<string, unknown> | undefined;
 

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { environment } from '../commons/environment';
+import { ServiceError, type ServiceErrorKind } from '../commons/service-errors';
 import type { Db } from '../store/db';
 import { listDeadLetters, redriveDeadLetters } from '../store/event-outbox';
 import {
@@ -32,14 +33,20 @@ import {
   type StreamCreate,
 } from './stream-config';
 
-/** A refused stream request: `status` 400 (invalid), 404 (no such tenant or stream) or 409 (id taken). */
-export class StreamError extends Error {
+/**
+ * A refused stream request: `status` 400 (invalid), 404 (no such tenant or stream) or 409 (id taken);
+ * a service error of the matching kind (commons/service-errors.ts), so the admin API answers the
+ * matching problem and the CLI the matching exit code.
+ */
+export class StreamError extends ServiceError {
+  readonly kind: ServiceErrorKind;
   constructor(
     readonly status: 400 | 404 | 409,
     message: string,
   ) {
     super(message);
     this.name = 'StreamError';
+    this.kind = status === 404 ? 'not-found' : status === 409 ? 'already-exists' : 'invalid-input';
   }
 }
 

@@ -69,6 +69,12 @@ describe('secrets key', () => {
     expect(resources[keyId]?.Properties).toMatchObject({ EnableKeyRotation: true });
     expect(rolesAllowed(keyId, 'kms:Decrypt')).toEqual([roleOf(functions.delivery)]);
   });
+  it('the admin API function may encrypt with it (it seals the headers) and knows the issuer', () => {
+    const adminFunction = stack.endpoint.adminApi.adminFunction;
+    expect(rolesAllowed(keyId, 'kms:Encrypt')).toEqual([roleOf(adminFunction)]);
+    const variables = (resources[idOf(adminFunction)]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining(['EVENTS_SECRETS_KEY_ARN', 'SSF_ISSUER']));
+  });
 });
 
 describe('triggers', () => {

@@ -22,6 +22,8 @@ import {
 } from '../../functions/events/stream-service';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { startSetReceiver, until, type SetReceiver } from '../support/set-receiver';
+import { adminCaller, type Observation } from '../support/admin-api';
+import { undeclared } from '../support/admin-openapi';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 
 const PROV = 'urn:ietf:params:scim:event:prov';
@@ -371,5 +373,43 @@ describe('scim-admin streams and tenants.json', () => {
     const again = await applyDeclaredStreams(stack.stack.db, 'contoso', [{ ...declared[0]!, form: 'full' as const }]);
     expect(again).toEqual({});
     expect(await getStream(stack.stack.db, 'contoso', 'declared')).toMatchObject({ form: 'full' });
+  });
+});
+
+describe('admin API /admin/v1/tenants/{id}/event-streams', () => {
+  const observations: Observation[] = [];
+  const admin = adminCaller(() => stack, observations);
+
+  it('creates, lists, reads, changes and deletes streams; a poll credential shows once; problems are RFC 9457', async () => {
+    const created = await admin('POST', '/tenants/acme/event-streams', { stream_id: 'api-poll', delivery: { method: POLL } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toMatch(/\/admin\/v1\/tenants\/acme\/event-streams\/api-poll$/);
+    const credential = /^Bearer (ssfp_\S+)$/.exec(created.json.delivery.authorization_header as string)?.[1] ?? '';
+    expect((await pollOnce(created.json.delivery.endpoint_url as string, credential, { returnImmediately: true })).status).toBe(200);
+    const read = await admin('GET', '/tenants/acme/event-streams/api-poll');
+    expect(read.status).toBe(200);
+    expect(read.text).not.toContain('ssfp_');
+    const listed = await admin('GET', '/tenants/acme/event-streams');
+    expect(listed.json.items.map((s: Json) => s.stream_id)).toContain('api-poll');
+    expect(listed.text).not.toContain('ssfp_');
+    const pushed = await admin('POST', '/tenants/acme/event-streams', {
+      stream_id: 'api-push',
+      delivery: { method: PUSH, endpoint_url: 'https://vendor.example/api', authorization_header: 'Bearer api-secret' },
+    });
+    expect(pushed.status).toBe(201);
+    expect(pushed.text).not.toContain('api-secret');
+    const changed = await admin('PATCH', '/tenants/acme/event-streams/api-push', { form: 'full' });
+    expect(changed.json).toMatchObject({ form: 'full', delivery: { authorization_header_set: true } });
+    expect((await admin('GET', '/tenants/acme/event-streams/api-push/dead-letters')).json).toEqual({ items: [] });
+    expect((await admin('POST', '/tenants/acme/event-streams/api-push/redrive')).json).toEqual({ redriven: 0 });
+    expect((await admin('POST', '/tenants/acme/event-streams', { stream_id: 'api-poll', delivery: { method: POLL } })).status).toBe(409);
+    const invalid = await admin('POST', '/tenants/acme/event-streams', { delivery: { method: PUSH, endpoint_url: 'http://example.com' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await admin('GET', '/tenants/nobody/event-streams')).status).toBe(404);
+    expect((await admin('DELETE', '/tenants/acme/event-streams/api-push')).status).toBe(204);
+    expect((await admin('DELETE', '/tenants/acme/event-streams/api-push')).status).toBe(404);
+    const document = (await admin('GET', '/openapi.json')).json;
+    expect(undeclared(document, observations)).toEqual([]);
   });
 });
