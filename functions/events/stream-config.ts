@@ -16,13 +16,13 @@ export const DEFAULT_RETENTION_DAYS = 7;
 export const DEFAULT_RETRY_HOURS = 24;
 
 const delivery = z.union([
-  z.object({
+  z.strictObject({
     method: z.literal(PUSH_METHOD),
     endpoint_url: z.string().check(z.minLength(1), z.maxLength(2048)),
     /** The value of the Authorization header of each push (e.g. `Bearer …`); stored sealed, never returned. */
     authorization_header: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
   }),
-  z.object({ method: z.literal(POLL_METHOD) }),
+  z.strictObject({ method: z.literal(POLL_METHOD) }),
 ]);
 
 const common = {
@@ -39,7 +39,8 @@ const common = {
   retry_period_hours: z.optional(z.number().check(z.gt(0), z.lte(72))),
 };
 
-export const streamCreateSchema = z.object({
+/** Unknown members are refused (400), as everywhere in the admin API. */
+export const streamCreateSchema = z.strictObject({
   stream_id: z.optional(z.string().check(z.regex(STREAM_ID_PATTERN, 'stream_id: lowercase letters, digits and dashes, 1-63 characters'))),
   delivery,
   ...common,
@@ -61,7 +62,7 @@ export const declaredStreamSchema = z.object({
 export type DeclaredStream = z.infer<typeof declaredStreamSchema>;
 
 /** PATCH: any of the members; the delivery method itself cannot change (make a new stream). */
-export const streamUpdateSchema = z.object({ delivery: z.optional(delivery), ...common });
+export const streamUpdateSchema = z.strictObject({ delivery: z.optional(delivery), ...common });
 
 export type StreamCreate = z.infer<typeof streamCreateSchema>;
 

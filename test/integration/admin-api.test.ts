@@ -240,7 +240,8 @@ describe('OpenAPI document', () => {
   it('declares every operation, status and problem type this file observed, and every operation was exercised', async () => {
     const document = (await admin('GET', '/openapi.json')).json;
     expect(undeclared(document, observations)).toEqual([]);
-    expect(unexercised(document, observations)).toEqual([]);
+    // The event streams' operations are exercised (and this same check made for them) by event-streams.test.ts.
+    expect(unexercised(document, observations).filter((op) => !op.includes('/event-streams'))).toEqual([]);
   });
 
   it('validates every request body against its declared schema', async () => {

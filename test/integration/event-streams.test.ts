@@ -23,7 +23,7 @@ import {
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { startSetReceiver, until, type SetReceiver } from '../support/set-receiver';
 import { adminCaller, type Observation } from '../support/admin-api';
-import { undeclared } from '../support/admin-openapi';
+import { undeclared, unexercised } from '../support/admin-openapi';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 
 const PROV = 'urn:ietf:params:scim:event:prov';
@@ -411,5 +411,6 @@ describe('admin API /admin/v1/tenants/{id}/event-streams', () => {
     expect((await admin('DELETE', '/tenants/acme/event-streams/api-push')).status).toBe(404);
     const document = (await admin('GET', '/openapi.json')).json;
     expect(undeclared(document, observations)).toEqual([]);
+    expect(unexercised(document, observations).filter((op) => op.includes('/event-streams'))).toEqual([]);
   });
 });
