@@ -12,7 +12,8 @@
  *   --oauth 200              token requests and authorizer evaluations per credential (0: skip)
  *   --federation 200         token requests per client authentication method, and verifier runs (0: skip)
  *   --extensions 200         users per tenant for the schema-extension comparison (0: skip)
- *   --skip cycles,bundles,micro,oauth,federation,extensions
+ *   --big-tenant 100000      users of the big tenant walked by startIndex pages of 100 (0: skip)
+ *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -34,6 +35,7 @@ import { microBenchmarks, type MicroFigures } from './bench/micro';
 import { oauthBenchmark } from './bench/oauth';
 import { federationBenchmark } from './bench/federation';
 import { extensionBenchmark } from './bench/extensions';
+import { bigTenantBenchmark } from './bench/big-tenant';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers log and publish metrics as deployed; their JSON records are dropped at stdout (handler-output.ts).
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     oauth: { type: 'string', default: '200' },
     federation: { type: 'string', default: '200' },
     extensions: { type: 'string', default: '200' },
+    'big-tenant': { type: 'string', default: '100000' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -338,6 +341,12 @@ const micro = skip.has('micro') ? [] : await microBenchmarks();
 const oauth = skip.has('oauth') || number('oauth') === 0 ? undefined : await oauthBenchmark(number('oauth'));
 const federation = skip.has('federation') ? [] : await federationBenchmark(number('federation'));
 const extensions = skip.has('extensions') || number('extensions') === 0 ? undefined : await extensionBenchmark(number('extensions'));
+const bigTenant = skip.has('big-tenant') || number('big-tenant') === 0 ? undefined : await bigTenantBenchmark(number('big-tenant'));
+if (bigTenant) {
+  console.log(
+    `\nBig tenant: ${number('big-tenant')} users (created through the store in ${bigTenant.seedSeconds} s), walked by startIndex pages of 100\n${table(bigTenant.walks as unknown as Record<string, string | number>[])}`,
+  );
+}
 
 for (const run of runs) {
   console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial, run.concurrency === 1))}`);
@@ -383,11 +392,18 @@ for (const row of extensions?.rows ?? []) {
     met: same ? 'yes' : 'no',
   });
 }
+for (const walk of bigTenant?.walks ?? []) {
+  targetRows.push({
+    target: `big tenant, ${walk.walk}: every user seen once, read units per page flat (last page ≤ 2 × second)`,
+    measured: `${walk.seen}/${walk.expected} seen; ${walk.rcuSecondPage} → ${walk.rcuMiddlePage} → ${walk.rcuLastPage} RCU`,
+    met: walk.everyUserOnce && walk.rcuLastPage <= 2 * Math.max(walk.rcuSecondPage, 1) ? 'yes' : 'no',
+  });
+}
 console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[])}`);
 
 await mkdir(dirname(String(values.out)), { recursive: true });
 await writeFile(
   String(values.out),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, targets: targetRows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), targets: targetRows }, null, 2)}\n`,
 );
 console.log(`\nwritten ${values.out}`);
