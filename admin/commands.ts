@@ -15,14 +15,14 @@ import type { ResourceTypeName } from '../functions/scim/schema/types';
 import { TENANT_ID_PATTERN } from '../functions/tenants/config';
 import { rotateToken } from '../functions/tenants/onboard';
 import { profileOf } from '../functions/tenants/profile-from-settings';
-import { generateToken } from '../functions/tenants/secret-token';
+import { generateToken } from '../functions/credentials/secret-token';
 import type { Connection } from './connection';
 import { streamCommands } from './stream-commands';
 import { activityCommands } from './activity-commands';
 import { AdminError, EXIT, notFoundError, usageError } from './cli-errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
 import { addClient, ClientError, listTenantClients, revokeTenantClient, rotateClient } from '../functions/oauth/oauth-clients';
-import type { ClientCredentials } from '../functions/oauth/client-credentials';
+import type { ClientCredentials } from '../functions/credentials/client-credentials';
 
 export interface Flags {
   readonly tenant?: string;

@@ -46,7 +46,7 @@ import { commands as baseCommands, type Flags } from '../admin/commands';
 import { federationCommands } from '../admin/federation-commands';
 import { connect } from '../admin/connection';
 import { AdminError, EXIT } from '../admin/cli-errors';
-import { generateToken } from '../functions/tenants/secret-token';
+import { generateToken } from '../functions/credentials/secret-token';
 
 const commands = { ...baseCommands, ...federationCommands } as typeof baseCommands;
 

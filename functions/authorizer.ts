@@ -25,7 +25,7 @@ import { AccessTokenRefused, verifyAccessToken } from './oauth/access-token';
 import { clientStillValid } from './oauth/active-client';
 import { verificationKey } from './oauth/verification-key';
 import { readTenant, readToken, type TenantRecord } from './store/key-reads';
-import { bearerCredential, hashesEqual, hashToken } from './tenants/secret-token';
+import { bearerCredential, hashesEqual, hashToken } from './credentials/secret-token';
 import { settingsDigest } from './tenants/settings-digest';
 import { TENANT_ID_PATTERN } from './tenants/tenant-id';
 import { randomUUID } from 'node:crypto';

@@ -22,7 +22,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionEntries, routes, streamFunctionEntries, TENANT_BASE_PATH, type FunctionName } from '../functions/routes';
 import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table-definition';
-import { AUTHORIZATION_HEADER_PATTERN } from '../functions/tenants/secret-token';
+import { AUTHORIZATION_HEADER_PATTERN } from '../functions/credentials/secret-token';
 import { sharedUsageKey, USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/tenants/usage-key';
 import { bundlingFor, type AwsSdkSource } from './bundling';
 import { TABLE_ACTIONS, type TableUser } from './table-access';

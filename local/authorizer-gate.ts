@@ -12,7 +12,7 @@
  */
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import type { GatewayErrorType } from '../functions/http/gateway-errors';
-import { AUTHORIZATION_HEADER_PATTERN } from '../functions/tenants/secret-token';
+import { AUTHORIZATION_HEADER_PATTERN } from '../functions/credentials/secret-token';
 import { policyAllows } from './policy';
 
 export type AuthorizerDecision =

@@ -2,11 +2,11 @@
 import type { DeclaredFederatedCredential } from '../functions/federation/credential-schema';
 import { syncDeclaredFederatedCredentials } from '../functions/federation/federated-credentials';
 import { addClient } from '../functions/oauth/oauth-clients';
-import type { ClientCredentials } from '../functions/oauth/client-credentials';
+import type { ClientCredentials } from '../functions/credentials/client-credentials';
 import type { Db } from '../functions/store/db';
 import { getTenant, putTenant, putToken } from '../functions/store/tenants';
 import { TENANT_ID_PATTERN, tenantSettingsSchema, type TenantSettingsInput } from '../functions/tenants/config';
-import { hashToken, TOKEN_PATTERN } from '../functions/tenants/secret-token';
+import { hashToken, TOKEN_PATTERN } from '../functions/credentials/secret-token';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyDeclaredStreams } from '../functions/events/declared-streams';

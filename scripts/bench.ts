@@ -21,7 +21,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { documentClient } from '../functions/store/dynamodb-client';
-import { generateToken } from '../functions/tenants/secret-token';
+import { generateToken } from '../functions/credentials/secret-token';
 import { BUNDLE_BUDGETS } from '../lib/bundling';
 import { startLocalStack } from '../local/server';
 import { measureBundles, type BundleFigures } from './bench/bundles';

@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 import type { Db } from '../store/db';
 import { deletePendingSet, getPendingSet, moveToDeadLetters, readPendingSets } from '../store/event-outbox';
 import { getEventStream, type StoredEventStream } from '../store/event-streams';
-import { hashesEqual } from '../tenants/secret-token';
+import { hashesEqual } from '../credentials/secret-token';
 import { describeIssues } from './stream-config';
 import { POLL_CREDENTIAL_PREFIX } from './stream-service';
 

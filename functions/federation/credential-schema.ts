@@ -6,7 +6,7 @@
  * the admin API and the CLI (federated-credentials.ts).
  */
 import * as z from 'zod/mini';
-import { CLIENT_ID_PATTERN } from '../oauth/client-credentials';
+import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
 import { checkJwksUri } from './jwks-uri';
 
 export const CREDENTIAL_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -12,7 +12,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { base64url, errors, jwtVerify } from 'jose';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
-import { CLIENT_ID_PATTERN } from './client-credentials';
+import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
 import type { AccessTokenSigner } from './signer';
 import { SIGNING_ALGORITHM } from './signing-key';
 import { isAccessTokenShape } from './token-shape';

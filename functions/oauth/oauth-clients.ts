@@ -14,7 +14,7 @@ import {
   hashClientSecret,
   secretMatches,
   type ClientCredentials,
-} from './client-credentials';
+} from '../credentials/client-credentials';
 
 import { readActiveClient } from './active-client';
 import { errorNamed } from '../commons/error-named';

@@ -11,7 +11,7 @@
 import type { Db } from '../store/db';
 import type { TokenSecretStore } from '../tenants/onboard';
 import { activeClient, addClient, ClientError, revokeTenantClient, rotateClient } from './oauth-clients';
-import { CLIENT_ID_PATTERN, type ClientCredentials } from './client-credentials';
+import { CLIENT_ID_PATTERN, type ClientCredentials } from '../credentials/client-credentials';
 
 /** The custom resource's OAuth properties (CloudFormation passes strings). */
 export interface OAuthClientDeclaration {

@@ -3,7 +3,7 @@
  * assertions), pure: the form body and the optional HTTP Basic header become a grant, or an RFC
  * 6749 §5.2 error. Parameters it does not know (Entra's `baseAddress`, `resource`) are ignored.
  */
-import { CLIENT_ID_PATTERN } from './client-credentials';
+import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
 
 /** Token requests are a few hundred bytes, with a client assertion about 2 KiB; anything larger is refused unread. */
 export const MAX_TOKEN_REQUEST_BYTES = 8192;

@@ -20,7 +20,7 @@ import { countTokenRequest } from '../store/oauth-client-items';
 import { countFailedAuthentication, failedFromSource } from '../store/token-attempts';
 import { getTenant, type TenantRecord } from '../store/tenants';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
-import { CLIENT_ID_PATTERN } from './client-credentials';
+import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
 import { AssertionRefused, verifyClientAssertion, type KeySource } from '../federation/assertion-verifier';
 import { federatedCredentialFor } from '../federation/federated-credentials';
 import { acceptsCredentials, PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';

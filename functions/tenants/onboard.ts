@@ -19,7 +19,7 @@ import { onboardOAuthClient, type OAuthClientDeclaration } from '../oauth/onboar
 import { declaredFederatedCredentialsSchema } from '../federation/credential-schema';
 import { syncDeclaredFederatedCredentials } from '../federation/federated-credentials';
 import { formatPath, tenantSettingsSchema } from './config';
-import { generateToken, hashToken, TOKEN_PATTERN } from './secret-token';
+import { generateToken, hashToken, TOKEN_PATTERN } from '../credentials/secret-token';
 import { errorNamed } from '../commons/error-named';
 
 /** Where a tenant's token is kept for ops to read once. */

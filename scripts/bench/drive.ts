@@ -12,7 +12,7 @@
  *   npx tsx scripts/bench/cpu-profile.ts bench-results/drive <profileWindowUs from the line printed>
  */
 import { performance } from 'node:perf_hooks';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { documentClient } from '../../functions/store/dynamodb-client';
 import { localGateway } from '../../local/gateway';
 import type { GatewayRequest } from '../../local/http-event';

@@ -11,7 +11,7 @@ import { documentClient } from '../../functions/store/dynamodb-client';
 import { tenantSettingsSchema, type TenantSettingsInput } from '../../functions/tenants/config';
 import { profileOf } from '../../functions/tenants/profile-from-settings';
 import { settingsDigest } from '../../functions/tenants/settings-digest';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { startLocalStack } from '../../local/server';
 import { ScimClient } from './client';
 import { cpuMeter } from './cpu';

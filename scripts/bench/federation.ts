@@ -11,7 +11,7 @@ import { clearJwksCache } from '../../functions/federation/jwks-cache';
 import { addFederatedCredential, federatedCredentialFor } from '../../functions/federation/federated-credentials';
 import { addClient } from '../../functions/oauth/oauth-clients';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../functions/oauth/token-request';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { startLocalStack } from '../../local/server';
 import { startLocalIssuer } from '../../test/support/local-issuer';
 import { percentile, round, table } from './stats';

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { addClient } from '../../functions/oauth/oauth-clients';
 import { documentClient } from '../../functions/store/dynamodb-client';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { methodArn } from '../../local/http-event';
 import { startLocalStack } from '../../local/server';
 import { ScimClient } from './client';

@@ -26,7 +26,7 @@ import { keys } from '../../functions/store/keys';
 import { PROJECT_ROOT } from '../../lib/scim-endpoint';
 import { methodArn, matchRoute, matchTokenEndpoint, toProxyEvent, type GatewayRequest } from '../../local/http-event';
 import { seedTenants } from '../../local/seed';
-import { generateToken, TOKEN_PATTERN } from '../../functions/tenants/secret-token';
+import { generateToken, TOKEN_PATTERN } from '../../functions/credentials/secret-token';
 import { dropTable, runDynamoEndpoint, testDb } from '../support/dynamodb';
 import { motoServerPath, startMoto, type Moto } from '../support/moto';
 import { USER, GROUP } from '../support/urns';

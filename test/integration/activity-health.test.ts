@@ -8,10 +8,10 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { tenantHealth } from '../../functions/activity/activity-service';
 import type { RefusalStorm } from '../../functions/activity/recorder';
-import type { ClientCredentials } from '../../functions/oauth/client-credentials';
+import type { ClientCredentials } from '../../functions/credentials/client-credentials';
 import { addClient, revokeTenantClient } from '../../functions/oauth/oauth-clients';
 import { startLocalStack, type LocalStack } from '../../local/server';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { runDynamoEndpoint, uniqueTableName, deleteTable } from '../support/dynamodb';
 import { PATCH_OP, USER } from '../support/urns';
 

@@ -11,7 +11,7 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Db } from '../../functions/store/db';
 import { getTenant } from '../../functions/store/tenants';
-import { TOKEN_PATTERN } from '../../functions/tenants/secret-token';
+import { TOKEN_PATTERN } from '../../functions/credentials/secret-token';
 import { cliTokenSecretName, STACK_OUTPUTS } from '../../lib/stack-outputs';
 import { dropTable, runDynamoEndpoint, testDb } from '../support/dynamodb';
 import { describeWithMoto, type Moto } from '../support/moto';

@@ -10,7 +10,7 @@ import type { Db } from '../../functions/store/db';
 import { parseTenantsFile } from '../../functions/tenants/config';
 import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
 import { seedTenants } from '../../local/seed';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { dropTable, testDb } from '../support/dynamodb';
 import { describeWithMoto } from '../support/moto';
 import { motoSecrets, type MotoSecrets } from '../support/moto-secrets';

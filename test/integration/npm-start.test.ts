@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instanceFile, isAlive, type RunningInstance } from '../../local/dynamodb-local';
 import { freePort } from '../../local/free-port';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { accepts, otherAddress } from '../support/connect';
 
 const token = generateToken();

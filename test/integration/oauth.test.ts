@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addClient, revokeTenantClient, rotateClient } from '../../functions/oauth/oauth-clients';
-import type { ClientCredentials } from '../../functions/oauth/client-credentials';
+import type { ClientCredentials } from '../../functions/credentials/client-credentials';
 import { setTenantStatus } from '../../functions/store/tenants';
 import { defaultSigner } from '../../functions/oauth/signer';
 import { handleTokenRequest } from '../../functions/oauth/token-service';

@@ -10,7 +10,7 @@ import type { Db } from '../../functions/store/db';
 import { createResource, getResources } from '../../functions/store/resources';
 import { getTenant } from '../../functions/store/tenants';
 import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
-import { TOKEN_PATTERN } from '../../functions/tenants/secret-token';
+import { TOKEN_PATTERN } from '../../functions/credentials/secret-token';
 import { testDb } from '../support/dynamodb';
 import { describeWithMoto } from '../support/moto';
 import { motoSecrets, type MotoSecrets } from '../support/moto-secrets';

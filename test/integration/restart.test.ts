@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive } from '../../local/dynamodb-local';
 import { freePort } from '../../local/free-port';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { USER } from '../support/urns';
 
 const token = generateToken();

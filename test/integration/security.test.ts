@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import fc from 'fast-check';
 import { documentClient } from '../../functions/store/dynamodb-client';
 import { routes } from '../../functions/routes';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { scimJson } from '../support/arbitraries';
 import { startAwsProxy } from '../support/aws-proxy';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';

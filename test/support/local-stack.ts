@@ -6,7 +6,7 @@
 import type { FunctionOverrides } from '../../local/functions';
 import { startLocalStack, type LocalStack } from '../../local/server';
 import type { LocalTenant } from '../../local/seed';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import type { EventSink, PublishedEvent } from '../../functions/events/publish';
 import { deleteTable, runDynamoEndpoint, uniqueTableName } from './dynamodb';
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { authorizerGate } from '../../../local/authorizer-gate';
 import { gatewayError } from '../../../local/local-gateway-responses';
-import { generateToken } from '../../../functions/tenants/secret-token';
+import { generateToken } from '../../../functions/credentials/secret-token';
 
 const METHOD_ARN = 'arn:aws:execute-api:local:000000000000:local/local/GET/tenants/acme/scim/v2/Users';
 const header = `Bearer ${generateToken()}`;

@@ -17,7 +17,7 @@ import {
 import { localSigner } from '../../../functions/oauth/local-signer';
 import type { AccessTokenSigner } from '../../../functions/oauth/signer';
 import { isAccessTokenShape } from '../../../functions/oauth/token-shape';
-import { AUTHORIZATION_HEADER_PATTERN, bearerCredential, generateToken } from '../../../functions/tenants/secret-token';
+import { AUTHORIZATION_HEADER_PATTERN, bearerCredential, generateToken } from '../../../functions/credentials/secret-token';
 
 const ISSUER = 'urn:scim-serverless:test';
 const NOW = 1_800_000_000;

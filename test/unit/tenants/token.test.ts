@@ -12,7 +12,7 @@ import {
   hashesEqual,
   hashToken,
   TOKEN_PATTERN,
-} from '../../../functions/tenants/secret-token';
+} from '../../../functions/credentials/secret-token';
 
 describe('tokens', () => {
   it('are 256-bit random values in a recognisable format', () => {

@@ -4,7 +4,7 @@
  * comparisons are constant-time.
  */
 import { randomBytes } from 'node:crypto';
-import { hashesEqual, hashToken } from '../tenants/secret-token';
+import { hashesEqual, hashToken } from './secret-token';
 
 /** What a client id looks like (generated ones are 24 characters). */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
