@@ -89,7 +89,8 @@ export const TABLE_ACTIONS = {
   onboarding: RESOURCE_WRITER_WITHOUT_BATCH,
   /**
    * The tenant admin API: tenant items (conditional writes), the tenant registry (Query), the cursor key;
-   * event streams (created, changed, deleted) and their dead letters (redriven in transactions).
+   * secret tokens with their listing and the tenant's counter, event streams (created, changed, deleted)
+   * and their dead letters (redriven in transactions).
    */
   admin: RESOURCE_WRITER_WITHOUT_BATCH,
 } as const satisfies Record<string, readonly string[]>;

@@ -4,7 +4,8 @@ import { syncDeclaredFederatedCredentials } from '../functions/federation/federa
 import { addClient } from '../functions/oauth/oauth-clients';
 import type { ClientCredentials } from '../functions/credentials/client-credentials';
 import type { Db } from '../functions/store/db';
-import { getTenant, putTenant, putToken } from '../functions/store/tenants';
+import { getTenant, putTenant } from '../functions/store/tenants';
+import { adoptToken } from '../functions/credentials/token-service';
 import { TENANT_ID_PATTERN, tenantSettingsSchema, type TenantSettingsInput } from '../functions/tenants/config';
 import { hashToken, TOKEN_PATTERN } from '../functions/credentials/secret-token';
 import { writeFileSync } from 'node:fs';
@@ -49,7 +50,8 @@ export async function seedTenants(db: Db, tenants: readonly LocalTenant[]): Prom
       ...(existing ? { status: existing.status } : {}),
       ...(settings ? { settings } : {}),
     });
-    await putToken(db, { tenantId: tenant.tenantId, tokenHash: hashToken(tenant.token) });
+    // Listed and counted like an issued token (admin API GET .../tokens shows its id, never the token).
+    await adoptToken(db, tenant.tenantId, hashToken(tenant.token));
     if (tenant.federatedCredentials) await syncDeclaredFederatedCredentials(db, tenant.tenantId, tenant.federatedCredentials);
   }
 }

@@ -63,3 +63,4 @@ export const operation = <S extends z.ZodMiniType | undefined = undefined>(decla
   declaration as unknown as AdminOperation;
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): AdminResult => ({ status, body, headers });
+export const noContent = (): AdminResult => ({ status: 204 });

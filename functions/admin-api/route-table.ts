@@ -8,8 +8,9 @@ import { json, operation, type AdminOperation } from './operation';
 import { openApiDocument } from './openapi';
 import { tenantRoutes } from './tenant-routes';
 import { eventStreamRoutes } from './event-stream-routes';
+import { tokenRoutes } from './token-routes';
 
-const featureRoutes: readonly AdminOperation[] = [...tenantRoutes, ...eventStreamRoutes];
+const featureRoutes: readonly AdminOperation[] = [...tenantRoutes, ...tokenRoutes, ...eventStreamRoutes];
 
 let document: Record<string, unknown> | undefined;
 

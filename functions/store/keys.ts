@@ -24,6 +24,8 @@ export const tenantPartition = (tenantId: string) => `TENANT#${tenantId}`;
 export const keys = {
   tenant: (tenantId: string): Key => ({ PK: TENANT_REGISTRY_PARTITION, SK: `TENANT#${tenantId}` }),
   token: (tokenHash: string): Key => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' }),
+  /** A tenant's secret tokens by id (ids and dates, the hash to find the token item): listing them is one Query. */
+  tenantToken: (tenantId: string, tokenId: string): Key => ({ PK: tenantTokensPartition(tenantId), SK: `TOKEN#${tokenId}` }),
 
   user: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `USER#${keyValue(id)}` }),
   group: (tenantId: string, id: string): Key => ({ PK: tenantPartition(tenantId), SK: `GROUP#${keyValue(id)}` }),
@@ -163,6 +165,7 @@ export const activityKeys = {
 };
 
 export const oauthClientsPartition = (tenantId: string) => `OAUTH_CLIENTS#${tenantId}`;
+export const tenantTokensPartition = (tenantId: string) => `TOKENS#${tenantId}`;
 export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${keyValue(groupId)}`;
 export const memberOfPartition = (tenantId: string, userId: string) => `${tenantPartition(tenantId)}#USER#${keyValue(userId)}`;
 

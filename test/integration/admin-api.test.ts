@@ -155,6 +155,57 @@ describe('tenants', () => {
   });
 });
 
+describe('secret tokens', () => {
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('issues a token shown once, lists ids and dates only, and serves SCIM with it', async () => {
+    expect((await admin('POST', '/tenants', { id: 'initech', displayName: 'Initech' })).status).toBe(201);
+    expect((await admin('GET', '/tenants/initech/tokens')).json).toEqual({ items: [] });
+    const issued = await admin('POST', '/tenants/initech/tokens');
+    expect(issued.status).toBe(201);
+    expect(issued.json).toEqual({
+      id: expect.stringMatching(/^tok_[0-9a-f]{12}$/),
+      token: expect.stringMatching(/^scim_/),
+      createdAt: expect.any(String),
+    });
+    const token = issued.json.token as string;
+    expect((await stack.request('initech', 'GET', '/Users', undefined, bearer(token))).status).toBe(200);
+    // Only its own tenant.
+    expect((await stack.request('acme', 'GET', '/Users', undefined, bearer(token))).status).toBe(403);
+    const listed = await admin('GET', '/tenants/initech/tokens');
+    expect(listed.json).toEqual({ items: [{ id: issued.json.id, createdAt: issued.json.createdAt }] });
+    expect(listed.text).not.toContain(token);
+    expect((await admin('GET', '/tenants/initech')).text).not.toContain(token);
+  });
+
+  it('rotates: a second token, a third is 409, deleting the old one stops it and keeps the new one', async () => {
+    const [first] = (await admin('GET', '/tenants/initech/tokens')).json.items as Json[];
+    const second = await admin('POST', '/tenants/initech/tokens');
+    expect(second.status).toBe(201);
+    const third = await admin('POST', '/tenants/initech/tokens');
+    expect(third.json).toMatchObject({ type: problem('limit-reached'), status: 409 });
+    expect((await admin('DELETE', `/tenants/initech/tokens/${first?.id}`)).status).toBe(204);
+    expect((await admin('DELETE', `/tenants/initech/tokens/${first?.id}`)).json).toMatchObject({ type: problem('not-found') });
+    expect((await admin('GET', '/tenants/initech/tokens')).json.items).toEqual([{ id: second.json.id, createdAt: second.json.createdAt }]);
+    expect((await stack.request('initech', 'GET', '/Users', undefined, bearer(second.json.token as string))).status).toBe(200);
+    expect((await admin('POST', '/tenants/initech/tokens')).status).toBe(201);
+  });
+
+  it('never lets concurrent issues pass the limit of two', async () => {
+    expect((await admin('POST', '/tenants', { id: 'racing', displayName: 'Racing' })).status).toBe(201);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => admin('POST', '/tenants/racing/tokens')));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
+    expect((await admin('GET', '/tenants/racing/tokens')).json.items).toHaveLength(2);
+  });
+
+  it('lists a token seeded by npm start under its derived id, and refuses tokens of unknown tenants', async () => {
+    const seeded = (await admin('GET', '/tenants/acme/tokens')).json.items as Json[];
+    expect(seeded).toEqual([{ id: expect.stringMatching(/^tok_[0-9a-f]{12}$/), createdAt: expect.any(String) }]);
+    expect((await admin('POST', '/tenants/nobody/tokens')).json).toMatchObject({ type: problem('not-found') });
+    expect((await admin('GET', '/tenants/nobody/tokens')).status).toBe(404);
+  });
+});
+
 describe('tenant status', () => {
   let userId: string;
   let client: { clientId: string; clientSecret: string };

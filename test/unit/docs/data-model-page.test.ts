@@ -14,6 +14,7 @@ const placeholder = (text: string) => text as unknown as number; // numeric key 
 const documented: Record<keyof typeof keys, { entity: string; key: () => Partial<Key> & Record<string, string> } | 'derived'> = {
   tenant: { entity: 'Tenant', key: () => keys.tenant('<t>') },
   token: { entity: 'Token', key: () => keys.token('<sha256 of token>') },
+  tenantToken: { entity: 'TenantToken', key: () => keys.tenantToken('<t>', '<token id>') },
   user: { entity: 'User', key: () => keys.user('<t>', '<id>') },
   group: { entity: 'Group', key: () => keys.group('<t>', '<id>') },
   resource: 'derived', // keys.user or keys.group

@@ -1,0 +1,82 @@
+/**
+ * Secret tokens with ids: issued (shown once), listed (ids and dates only), deleted. At most two are
+ * active per tenant, so the customer's IT rotates without a timer: issue a second, paste it into the
+ * identity provider, delete the first. A deleted token stops at the authorizer's next evaluation
+ * (within its cache TTL). Tokens from before ids keep working and are listed under their derived id
+ * (`tok_` + 12 hex digits of their hash, tenants/token-id.ts) once adopted.
+ */
+import { InvalidState, LimitReached, NotFound } from '../commons/service-errors';
+import type { Db } from '../store/db';
+import { getTenant, getToken } from '../store/tenants';
+import { deleteToken, getTokenListing, insertToken, listTokens as listTokenItems } from '../store/token-items';
+import { tokenIdOf } from '../tenants/token-id';
+import { generateToken, hashToken } from './secret-token';
+
+export const MAX_ACTIVE_TOKENS = 2;
+
+export interface IssuedToken {
+  readonly id: string;
+  /** The token itself: in this answer only, never stored, logged or shown again. */
+  readonly token: string;
+  readonly createdAt: string;
+}
+
+export interface TokenSummary {
+  readonly id: string;
+  readonly createdAt: string;
+  /** ISO time after which a token from a rotation overlap is refused. */
+  readonly expiresAt?: string;
+}
+
+export async function issueToken(db: Db, tenantId: string): Promise<IssuedToken> {
+  const token = generateToken();
+  const tokenHash = hashToken(token);
+  const issued = { id: tokenIdOf({ tokenHash }), token, createdAt: new Date().toISOString() };
+  const refusal = await insertToken(db, { tenantId, tokenId: issued.id, tokenHash, createdAt: issued.createdAt }, MAX_ACTIVE_TOKENS);
+  if (refusal === undefined) return issued;
+  // A taken id means a 48-bit prefix collision within the tenant: a fresh token does not collide.
+  if (refusal === 'taken') return issueToken(db, tenantId);
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant) throw new NotFound(`no tenant "${tenantId}"`);
+  if (tenant.status === 'deleting') throw new InvalidState(`tenant "${tenantId}" is being deleted`);
+  throw new LimitReached(`tenant "${tenantId}" has ${MAX_ACTIVE_TOKENS} active tokens: delete one first`);
+}
+
+export async function listTokens(db: Db, tenantId: string): Promise<TokenSummary[]> {
+  if (!(await getTenant(db, tenantId))) throw new NotFound(`no tenant "${tenantId}"`);
+  return (await listTokenItems(db, tenantId))
+    .map((listing) => ({
+      id: listing.tokenId,
+      createdAt: listing.createdAt,
+      ...(listing.expiresAt !== undefined ? { expiresAt: new Date(listing.expiresAt * 1000).toISOString() } : {}),
+    }))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+export async function revokeToken(db: Db, tenantId: string, tokenId: string): Promise<void> {
+  const listing = await getTokenListing(db, tenantId, tokenId);
+  if (!listing || !(await deleteToken(db, listing))) throw new NotFound(`no token "${tokenId}" in tenant "${tenantId}"`);
+}
+
+/**
+ * Registers a token that exists outside this service (npm start's SCIM_LOCAL_TENANTS, a token from
+ * before ids): its item gets its id and it is listed and counted. Idempotent; not limited (a tenant
+ * may already hold two). The token is never returned.
+ */
+export async function adoptToken(db: Db, tenantId: string, tokenHash: string): Promise<void> {
+  const tokenId = tokenIdOf({ tokenHash });
+  if (await getTokenListing(db, tenantId, tokenId)) return;
+  const existing = await getToken(db, tokenHash);
+  const refusal = await insertToken(
+    db,
+    {
+      tenantId,
+      tokenId,
+      tokenHash,
+      createdAt: existing?.created ?? new Date().toISOString(),
+      ...(existing?.expiresAt !== undefined ? { expiresAt: existing.expiresAt } : {}),
+    },
+    undefined,
+  );
+  if (refusal === 'tenant') throw new NotFound(`no tenant "${tenantId}"`);
+}
