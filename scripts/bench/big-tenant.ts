@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { documentClient } from '../../functions/store/dynamodb-client';
 import { createResource } from '../../functions/store/resources';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { startLocalStack } from '../../local/server';
 import { ScimClient, pool } from './client';
 import { installMeter, meterRequests } from './metering';
