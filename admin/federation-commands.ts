@@ -4,9 +4,9 @@
  * (functions/federation/federated-credentials.ts), so the CLI validates exactly as they do: a JWKS
  * host outside the allow-list (SCIM_FEDERATION_JWKS_HOSTS in the CLI's environment) is refused.
  */
+import { isServiceError, type ServiceErrorKind } from '../functions/commons/service-errors';
 import {
   addFederatedCredential,
-  FederationError,
   listTenantFederatedCredentials,
   removeFederatedCredential,
 } from '../functions/federation/federated-credentials';
@@ -40,9 +40,12 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (!(error instanceof FederationError)) throw error;
-    const exit = { invalid: EXIT.usage, not_found: EXIT.notFound, conflict: EXIT.failed } as const;
-    throw new AdminError(error.message, exit[error.kind]);
+    if (!isServiceError(error)) throw error;
+    const exit: Partial<Record<ServiceErrorKind, (typeof EXIT)[keyof typeof EXIT]>> = {
+      'invalid-input': EXIT.usage,
+      'not-found': EXIT.notFound,
+    };
+    throw new AdminError(error.message, exit[error.kind] ?? EXIT.failed);
   }
 }
 

@@ -20,7 +20,12 @@ export class AdminApi extends Construct {
   constructor(scope: Construct, id: string, props: { readonly endpoint: ScimEndpoint }) {
     super(scope, id);
     const { endpoint } = props;
-    this.adminFunction = endpoint.createFunction('admin', functionEntries.admin, { memorySize: 1024, timeout: Duration.seconds(29) });
+    this.adminFunction = endpoint.createFunction('admin', functionEntries.admin, {
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      // Federated credentials' JWKS hosts are checked against the deployment's list (docs/federation.md).
+      environment: endpoint.federationEnvironment(),
+    });
     endpoint.grantTableAccess(this.adminFunction, 'admin');
     const integration = new apigateway.LambdaIntegration(this.adminFunction, { proxy: true, allowTestInvoke: false });
     this.method = endpoint.api.root

@@ -90,7 +90,7 @@ export const TABLE_ACTIONS = {
   /**
    * The tenant admin API: tenant items (conditional writes), the tenant registry (Query), the cursor key;
    * secret tokens with their listing and the tenant's counter, event streams (created, changed, deleted)
-   * and their dead letters (redriven in transactions).
+   * and their dead letters (redriven in transactions), federated credentials with their id claims.
    */
   admin: RESOURCE_WRITER_WITHOUT_BATCH,
 } as const satisfies Record<string, readonly string[]>;

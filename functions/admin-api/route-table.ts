@@ -6,11 +6,12 @@
 import * as z from 'zod/mini';
 import { json, operation, type AdminOperation } from './operation';
 import { openApiDocument } from './openapi';
+import { federationRoutes } from './federation-routes';
 import { tenantRoutes } from './tenant-routes';
 import { eventStreamRoutes } from './event-stream-routes';
 import { tokenRoutes } from './token-routes';
 
-const featureRoutes: readonly AdminOperation[] = [...tenantRoutes, ...tokenRoutes, ...eventStreamRoutes];
+const featureRoutes: readonly AdminOperation[] = [...tenantRoutes, ...tokenRoutes, ...eventStreamRoutes, ...federationRoutes];
 
 let document: Record<string, unknown> | undefined;
 

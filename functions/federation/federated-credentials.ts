@@ -3,15 +3,18 @@
  * API, `scim-admin federation`) adds, lists and removes a tenant's federated credentials here, and
  * the token endpoint finds the one a `client_id` names. Input is validated by the one schema
  * (credential-schema.ts); a JWKS host outside the allow-list is refused here, before it is stored.
+ * Mistakes are the admin services' errors (commons/service-errors.ts): InvalidInput naming the path,
+ * NotFound, AlreadyExists, LimitReached. The token endpoint reads credentials from the store directly
+ * (store/federated-credentials.ts), so its bundle carries none of this.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
+import { AlreadyExists, InvalidInput, LimitReached, NotFound } from '../commons/service-errors';
 import type { Db } from '../store/db';
 import {
   clientIdOfCredential,
   deleteFederatedCredential,
   FederatedCredentialConflict,
-  getFederatedCredential,
   listFederatedCredentials,
   putFederatedCredential,
   type CredentialSource,
@@ -24,16 +27,6 @@ import {
   type DeclaredFederatedCredential,
   type FederatedCredential,
 } from './credential-schema';
-
-/** An operator's mistake: `invalid` input, an unknown tenant or credential (`not_found`), a taken id (`conflict`). */
-export class FederationError extends Error {
-  constructor(
-    readonly kind: 'invalid' | 'not_found' | 'conflict',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What the admin API and the CLI show: the declaration plus where it came from and when. */
 export interface FederatedCredentialView extends FederatedCredential {
@@ -55,11 +48,18 @@ export function viewOf(record: FederatedCredentialRecord): FederatedCredentialVi
   };
 }
 
-const describeIssues = (issues: readonly z.core.$ZodIssue[]) =>
-  issues.map((issue) => `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`).join('; ');
+/** `audiences[0]` from a zod issue path. */
+const pathOf = (path: readonly PropertyKey[]) =>
+  path.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    '',
+  );
+
+const invalidInput = (issues: readonly z.core.$ZodIssue[]) =>
+  new InvalidInput(issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message })));
 
 async function requireTenant(db: Db, tenantId: string): Promise<void> {
-  if (!(await getTenant(db, tenantId))) throw new FederationError('not_found', `no tenant "${tenantId}"`);
+  if (!(await getTenant(db, tenantId))) throw new NotFound(`no tenant "${tenantId}"`);
 }
 
 const toRecord = (tenantId: string, credential: FederatedCredential, source: CredentialSource) => ({
@@ -77,10 +77,10 @@ const toRecord = (tenantId: string, credential: FederatedCredential, source: Cre
 /** A new credential from the admin API or the CLI; `id` and `clientId` are generated when absent. */
 export async function addFederatedCredential(db: Db, tenantId: string, input: unknown): Promise<FederatedCredentialView> {
   const parsed = federatedCredentialInputSchema.safeParse(input);
-  if (!parsed.success) throw new FederationError('invalid', describeIssues(parsed.error.issues));
+  if (!parsed.success) throw invalidInput(parsed.error.issues);
   await requireTenant(db, tenantId);
   if ((await listFederatedCredentials(db, tenantId)).length >= MAX_FEDERATED_CREDENTIALS) {
-    throw new FederationError('conflict', `tenant ${tenantId} has ${MAX_FEDERATED_CREDENTIALS} federated credentials already`);
+    throw new LimitReached(`tenant ${tenantId} has ${MAX_FEDERATED_CREDENTIALS} federated credentials already`);
   }
   const credential: FederatedCredential = {
     ...parsed.data,
@@ -91,7 +91,7 @@ export async function addFederatedCredential(db: Db, tenantId: string, input: un
   try {
     await putFederatedCredential(db, toRecord(tenantId, credential, 'admin'), createdAt);
   } catch (error) {
-    if (error instanceof FederatedCredentialConflict) throw new FederationError('conflict', error.message);
+    if (error instanceof FederatedCredentialConflict) throw new AlreadyExists(error.message);
     throw error;
   }
   return { ...credential, source: 'admin', createdAt };
@@ -106,7 +106,7 @@ export async function listTenantFederatedCredentials(db: Db, tenantId: string): 
 export async function removeFederatedCredential(db: Db, tenantId: string, credentialId: string): Promise<void> {
   const clientId = await clientIdOfCredential(db, tenantId, credentialId);
   if (!clientId || !(await deleteFederatedCredential(db, tenantId, credentialId, clientId))) {
-    throw new FederationError('not_found', `no federated credential "${credentialId}" in tenant ${tenantId}`);
+    throw new NotFound(`no federated credential "${credentialId}" in tenant ${tenantId}`);
   }
 }
 
@@ -138,8 +138,7 @@ export async function syncDeclaredFederatedCredentials(
       );
     } catch (error) {
       if (error instanceof FederatedCredentialConflict) {
-        throw new FederationError(
-          'conflict',
+        throw new AlreadyExists(
           `tenant "${tenantId}": federatedCredentials "${credential.id}": ${error.message} by a credential added through the admin API`,
         );
       }
@@ -147,7 +146,3 @@ export async function syncDeclaredFederatedCredentials(
     }
   }
 }
-
-/** The credential a token request's `client_id` names, if the tenant has one. */
-export const federatedCredentialFor = (db: Db, tenantId: string, clientId: string): Promise<FederatedCredentialRecord | undefined> =>
-  getFederatedCredential(db, tenantId, clientId);

@@ -16,13 +16,13 @@
  * an assertion or a token.
  */
 import type { Db } from '../store/db';
+import { getFederatedCredential } from '../store/federated-credentials';
 import { countTokenRequest } from '../store/oauth-client-items';
 import { countFailedAuthentication, failedFromSource } from '../store/token-attempts';
 import { getTenant, type TenantRecord } from '../store/tenants';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
 import { AssertionRefused, verifyClientAssertion, type KeySource } from '../federation/assertion-verifier';
-import { federatedCredentialFor } from '../federation/federated-credentials';
 import { acceptsCredentials, PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';
 import { issueAccessToken } from './access-token';
 import { authenticateClientWithReason } from './oauth-clients';
@@ -245,7 +245,7 @@ async function byAssertion(
   nowSeconds: number,
 ): Promise<Authenticated | { reason: TokenRefusalReason; clientId?: string }> {
   if (grant.clientId === undefined) return { reason: 'assertion_no_client_id' };
-  const credential = CLIENT_ID_PATTERN.test(grant.clientId) ? await federatedCredentialFor(deps.db, tenantId, grant.clientId) : undefined;
+  const credential = CLIENT_ID_PATTERN.test(grant.clientId) ? await getFederatedCredential(deps.db, tenantId, grant.clientId) : undefined;
   if (!credential) return { reason: 'assertion_unknown_client' };
   try {
     const verified = await verifyClientAssertion(grant.assertion, credential, {

@@ -8,7 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import { verifyClientAssertion } from '../../functions/federation/assertion-verifier';
 import { clearJwksCache } from '../../functions/federation/jwks-cache';
-import { addFederatedCredential, federatedCredentialFor } from '../../functions/federation/federated-credentials';
+import { addFederatedCredential } from '../../functions/federation/federated-credentials';
+import { getFederatedCredential } from '../../functions/store/federated-credentials';
 import { addClient } from '../../functions/oauth/oauth-clients';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../functions/oauth/token-request';
 import { generateToken } from '../../functions/credentials/secret-token';
@@ -78,7 +79,7 @@ export async function federationBenchmark(requests: number): Promise<FederationR
     const http: Record<keyof typeof bodies, number[]> = { secret: [], assertion: [] };
     for (let i = 0; i < requests; i += 1) for (const kind of ['secret', 'assertion'] as const) http[kind].push(await post(bodies[kind]));
 
-    const credential = await federatedCredentialFor(stack.db, TENANT, federated.clientId);
+    const credential = await getFederatedCredential(stack.db, TENANT, federated.clientId);
     if (!credential) throw new Error('the credential is gone');
     await verifyClientAssertion(assertion, credential);
     const verify: number[] = [];

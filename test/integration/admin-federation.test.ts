@@ -75,6 +75,7 @@ afterAll(async () => {
 });
 
 describe('scim-admin federation', () => {
+  // Each CLI run is a child process that compiles the CLI (several seconds on a busy machine).
   it('add prints the client identifier (no secret); the credential gets a token; list shows it; remove stops it', async () => {
     const run = await admin(...addArgs(issuer.jwksUri()), '--id', 'entra');
     expect(run.code).toBe(0);
@@ -101,7 +102,7 @@ describe('scim-admin federation', () => {
     expect((await admin('federation', 'remove', 'entra', '--tenant', 'acme')).code).toBe(0);
     expect((await tokenFor(clientId)).status).toBe(401);
     expect((await admin('federation', 'remove', 'entra', '--tenant', 'acme')).code).toBe(3);
-  });
+  }, 180_000);
 
   it('refuses a JWKS host outside the allow-list (exit 2), a taken id (exit 1), an unknown tenant (exit 3)', async () => {
     const refused = await admin(...addArgs('https://169.254.169.254/latest/keys'));
@@ -111,5 +112,5 @@ describe('scim-admin federation', () => {
     expect((await admin(...addArgs(issuer.jwksUri()), '--id', 'twice')).code).toBe(1);
     const unknown = await admin(...addArgs(issuer.jwksUri()).map((arg) => (arg === 'acme' ? 'nobody' : arg)));
     expect(unknown.code).toBe(3);
-  });
+  }, 180_000);
 });

@@ -6,11 +6,14 @@
  * reason only in the log record), never a 5xx; the token never outlives the assertion.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addFederatedCredential, removeFederatedCredential, FederationError } from '../../functions/federation/federated-credentials';
+import { InvalidInput, NotFound } from '../../functions/commons/service-errors';
+import { addFederatedCredential, removeFederatedCredential } from '../../functions/federation/federated-credentials';
 import { defaultSigner } from '../../functions/oauth/signer';
 import { handleTokenRequest } from '../../functions/oauth/token-service';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../functions/oauth/token-request';
 import { setTenantStatus } from '../../functions/store/tenants';
+import { adminCaller, type Observation } from '../support/admin-api';
+import { undeclared, unexercised } from '../support/admin-openapi';
 import { startLocalIssuer, type LocalIssuer, type MintOptions } from '../support/local-issuer';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { requestFor, routeCases, type RouteFixtures } from '../support/route-requests';
@@ -216,7 +219,7 @@ describe('every failed check is invalid_client, the reason only in the log', () 
     process.env.SCIM_FEDERATION_JWKS_HOSTS = issuer.host;
     try {
       expect(await refusal(A, microsoftBody(A, moved.clientId, assertion))).toBe('jwks_host_not_allowed');
-      await expect(addFederatedCredential(stack.stack.db, A, credentialFor(elsewhere))).rejects.toThrow(FederationError);
+      await expect(addFederatedCredential(stack.stack.db, A, credentialFor(elsewhere))).rejects.toThrow(InvalidInput);
       await expect(
         addFederatedCredential(stack.stack.db, A, credentialFor(issuer, { jwksUri: 'https://metadata.internal/keys' })),
       ).rejects.toThrow(/not allowed/);
@@ -264,7 +267,7 @@ describe('removing a credential', () => {
     await removeFederatedCredential(stack.stack.db, A, 'short-lived');
     expect(await refusal(A, microsoftBody(A, credential.clientId, await mint()))).toBe('assertion_unknown_client');
     expect((await stack.request(A, 'GET', '/Users', undefined, withToken(token))).status).toBe(401);
-    await expect(removeFederatedCredential(stack.stack.db, A, 'short-lived')).rejects.toThrow(FederationError);
+    await expect(removeFederatedCredential(stack.stack.db, A, 'short-lived')).rejects.toThrow(NotFound);
   });
 });
 
@@ -327,5 +330,50 @@ describe('discovery', () => {
     const federation = schemes.find((scheme) => String(scheme.name).includes('workload identity federation'));
     expect(federation).toMatchObject({ type: 'oauthbearertoken', specUri: 'https://www.rfc-editor.org/rfc/rfc7523', primary: false });
     expect(federation?.description).toContain(`/tenants/${A}/.well-known/oauth-authorization-server`);
+  });
+});
+
+describe('the admin API', () => {
+  const observations: Observation[] = [];
+  const admin = adminCaller(() => stack, observations);
+  const path = `/tenants/${A}/federated-credentials`;
+
+  it('POST adds a credential (clientId generated) that gets a token; GET lists it; DELETE stops it and its token', async () => {
+    const created = await admin('POST', path, { id: 'by-api', ...credentialFor(issuer) });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ id: 'by-api', clientId: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/), source: 'admin' });
+    expect(created.headers.get('location')).toMatch(new RegExp(`/admin/v1${path}/by-api$`));
+    const clientId = String(created.json.clientId);
+    const token = await requestToken(A, microsoftBody(A, clientId, await mint()));
+    expect(token.status).toBe(200);
+
+    const listed = await admin('GET', path);
+    expect(listed.status).toBe(200);
+    expect((listed.json.items as Json[]).map((item) => item.id)).toContain('by-api');
+
+    expect((await admin('DELETE', `${path}/by-api`)).status).toBe(204);
+    expect(await refusal(A, microsoftBody(A, clientId, await mint()))).toBe('assertion_unknown_client');
+    const access = withToken(String(token.json.access_token));
+    expect((await stack.request(A, 'GET', '/Users', undefined, access)).status).toBe(401);
+  });
+
+  it('answers mistakes as problems: a JWKS host not allowed and an unknown member (400, naming the path), a taken id (409), an unknown tenant or credential (404)', async () => {
+    const badHost = await admin('POST', path, credentialFor(issuer, { jwksUri: 'https://169.254.169.254/keys' }));
+    expect(badHost.status).toBe(400);
+    expect(badHost.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(badHost.json)).toMatch(/jwksUri/);
+    expect((await admin('POST', path, { ...credentialFor(issuer), secret: 'x' })).status).toBe(400);
+    expect((await admin('POST', path, { ...credentialFor(issuer), audiences: [] })).status).toBe(400);
+    expect((await admin('POST', path, { id: 'taken', ...credentialFor(issuer) })).status).toBe(201);
+    expect((await admin('POST', path, { id: 'taken', ...credentialFor(issuer) })).status).toBe(409);
+    expect((await admin('POST', '/tenants/nobody/federated-credentials', credentialFor(issuer))).status).toBe(404);
+    expect((await admin('GET', '/tenants/nobody/federated-credentials')).status).toBe(404);
+    expect((await admin('DELETE', `${path}/never-was`)).status).toBe(404);
+  });
+
+  it('answers only what the OpenAPI document declares', async () => {
+    const document = (await admin('GET', '/openapi.json')).json;
+    expect(undeclared(document, observations)).toEqual([]);
+    expect(unexercised(document, observations).filter((operation) => operation.includes('federated-credentials'))).toEqual([]);
   });
 });
