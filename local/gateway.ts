@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { authorizerGate } from './authorizer-gate';
+import { tenantThrottle, type TenantThrottleSettings } from './tenant-throttle';
 import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
 import type { FunctionName } from '../functions/routes';
 import { functionLoader, FunctionUnavailableError, lambdaContext, type FunctionOverrides } from './functions';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   readonly log: (line: string) => void;
   /** Runs around each function invocation (the benchmark's handler CPU meter). */
   readonly aroundInvoke?: AroundInvoke;
+  /** Emulate the per-tenant usage-plan throttle (local/tenant-throttle.ts). Default: none. */
+  readonly tenantThrottle?: TenantThrottleSettings;
   /** The key `/admin/v1` requires as `Authorization: Bearer <key>` (local/admin-key.ts); absent: every admin request is refused. */
   readonly adminKey?: string;
 }
@@ -53,6 +56,7 @@ export function localGateway(options: GatewayOptions): Gateway {
     onFailure: options.log,
   });
 
+  const throttled = options.tenantThrottle ? tenantThrottle(options.tenantThrottle) : undefined;
   const invoke = async (name: FunctionName | 'token' | 'ssf' | 'admin', event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       const handler = await functions.proxy(name);
@@ -93,6 +97,8 @@ export function localGateway(options: GatewayOptions): Gateway {
     if (!match) return gatewayError('MISSING_AUTHENTICATION_TOKEN');
     const decision = await authorize(headerValue(request.rawHeaders, 'authorization'), methodArn(request.method, request.rawPath));
     if (!decision.allowed) return gatewayError(decision.response);
+    const tenantId = decision.authorizer.tenantId;
+    if (throttled && typeof tenantId === 'string' && !throttled(tenantId)) return gatewayError('THROTTLED');
     return invoke(match.route.function, toProxyEvent(request, match, decision.authorizer));
   };
 }

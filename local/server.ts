@@ -7,6 +7,7 @@
  * startLocalStack sets both before any handler is loaded. Jest (ESM) gives every test file its own
  * module registry and its own process.env copy, so each test file may start one stack on its own table.
  */
+import type { TenantThrottleSettings } from './tenant-throttle';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,6 +65,8 @@ export interface LocalStackOptions {
   readonly functions?: FunctionOverrides;
   /** Default: SCIM_AUTHORIZER_CACHE_SECONDS, else 0. */
   readonly authorizerCacheSeconds?: number;
+  /** Emulate API Gateway's per-tenant usage-plan throttle (local/tenant-throttle.ts; the load test). Default: none. */
+  readonly tenantThrottle?: TenantThrottleSettings;
   /** The authorizer cache's clock (milliseconds). Default Date.now; tests pass one they move by hand. */
   readonly authorizerClock?: () => number;
   /** One line per request and operator messages. Default console.log. */
@@ -182,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.authorizerClock ? { authorizerClock: options.authorizerClock } : {}),
       log,
       ...(options.aroundInvoke ? { aroundInvoke: options.aroundInvoke } : {}),
+      ...(options.tenantThrottle ? { tenantThrottle: options.tenantThrottle } : {}),
     });
     server = createServer(requestListener(gateway, log, options.aroundRequest ?? ((_request, handle) => handle())));
     const host = options.host ?? DEFAULT_HOST;
