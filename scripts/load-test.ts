@@ -20,10 +20,10 @@
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { ClientCredentials } from '../functions/oauth/client-credentials';
+import type { ClientCredentials } from '../functions/credentials/client-credentials';
 import { addClient } from '../functions/oauth/oauth-clients';
 import { createResource } from '../functions/store/resources';
-import { generateToken } from '../functions/tenants/secret-token';
+import { generateToken } from '../functions/credentials/secret-token';
 import { startLocalStack } from '../local/server';
 import { percentile, round, table } from './bench/stats';
 
