@@ -13,7 +13,8 @@
  *   --federation 200         token requests per client authentication method, and verifier runs (0: skip)
  *   --extensions 200         users per tenant for the schema-extension comparison (0: skip)
  *   --big-tenant 100000      users of the big tenant walked by startIndex pages of 100 (0: skip)
- *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant
+ *   --events 200             users created with a push and a poll event stream on (0: skip)
+ *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -36,6 +37,7 @@ import { oauthBenchmark } from './bench/oauth';
 import { federationBenchmark } from './bench/federation';
 import { extensionBenchmark } from './bench/extensions';
 import { bigTenantBenchmark } from './bench/big-tenant';
+import { eventDeliveryBenchmark } from './bench/event-delivery';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers log and publish metrics as deployed; their JSON records are dropped at stdout (handler-output.ts).
@@ -53,6 +55,7 @@ const { values } = parseArgs({
     federation: { type: 'string', default: '200' },
     extensions: { type: 'string', default: '200' },
     'big-tenant': { type: 'string', default: '100000' },
+    events: { type: 'string', default: '200' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -347,6 +350,7 @@ if (bigTenant) {
     `\nBig tenant: ${number('big-tenant')} users (created through the store in ${bigTenant.seedSeconds} s), walked by startIndex pages of 100\n${table(bigTenant.walks as unknown as Record<string, string | number>[])}`,
   );
 }
+const events = skip.has('events') ? [] : await eventDeliveryBenchmark(number('events'));
 
 for (const run of runs) {
   console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial, run.concurrency === 1))}`);
@@ -404,6 +408,6 @@ console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[
 await mkdir(dirname(String(values.out)), { recursive: true });
 await writeFile(
   String(values.out),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), targets: targetRows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, targets: targetRows }, null, 2)}\n`,
 );
 console.log(`\nwritten ${values.out}`);
