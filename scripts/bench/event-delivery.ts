@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { decodeJwt } from 'jose';
 import { createStream } from '../../functions/events/stream-service';
 import { POLL_METHOD, PUSH_METHOD } from '../../functions/events/stream-config';
-import { generateToken } from '../../functions/tenants/secret-token';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { startLocalStack } from '../../local/server';
 import { startSetReceiver } from '../../test/support/set-receiver';
 import { percentile, round, table } from './stats';
