@@ -6,8 +6,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { Db } from '../functions/store/db';
-import { countMembers, groupIdsOfUser, listMembers } from '../functions/store/memberships';
-import { findIdByUnique, getResource, listResources, type StoredResource } from '../functions/store/resources';
+import { groupIdsOfUser, listMembers } from '../functions/store/memberships';
+import { tenantStats } from '../functions/tenants/tenant-stats';
+import { findIdByUnique, getResource, type StoredResource } from '../functions/store/resources';
 import { pages, startingAt } from '../functions/store/paging';
 import { getTenant, listTenants, putTenant, setTenantStatus } from '../functions/store/tenants';
 import { foldUnique } from '../functions/scim/schema/uniqueness';
@@ -246,20 +247,4 @@ async function findResource(db: Db, tenantId: string, type: ResourceTypeName, ke
     if (found) return found;
   }
   throw notFoundError(`no ${type} "${key}" in tenant ${tenantId}`);
-}
-
-async function tenantStats(db: Db, tenantId: string): Promise<Record<string, number>> {
-  let users = 0;
-  let active = 0;
-  for await (const page of pages((startKey) => listResources(db, tenantId, 'User', { limit: 1000, ...startingAt(startKey) }))) {
-    users += page.items.length;
-    active += page.items.filter((u) => u.resource.active !== false).length;
-  }
-  const groups: string[] = [];
-  for await (const page of pages((startKey) => listResources(db, tenantId, 'Group', { limit: 1000, ...startingAt(startKey) }))) {
-    groups.push(...page.items.map((g) => g.id));
-  }
-  let memberships = 0;
-  for (const groupId of groups) memberships += await countMembers(db, tenantId, groupId);
-  return { users, activeUsers: active, groups: groups.length, memberships };
 }

@@ -7,6 +7,9 @@ import { InvalidInput } from '../commons/service-errors';
 import { createTenantInput, updateTenantInput } from '../tenants/tenant-input';
 import { createTenant, deleteTenant, listTenants, MAX_PAGE_SIZE, readTenant, updateTenantSettings } from '../tenants/tenant-service';
 import { json, operation, type AdminOperation } from './operation';
+import { connectionInfo, OKTA_PROVISIONING_ACTIONS } from '../tenants/connection-info';
+import { tenantStats } from '../tenants/tenant-stats';
+import { listTenantClients } from '../oauth/oauth-clients';
 
 export const tenantView = z.object({
   id: z.string(),
@@ -22,6 +25,28 @@ export const tenantView = z.object({
 const tenantPage = z.object({ items: z.array(tenantView), nextCursor: z.optional(z.string()) });
 
 const TAG = 'Tenants';
+
+const text = z.string();
+const connection = z.object({
+  tenantUrl: text,
+  entra: z.object({
+    secretToken: z.object({ 'Tenant URL': text, 'Secret Token': text }),
+    oauth2ClientCredentialsGrant: z.object({
+      'Tenant URL': text,
+      'Token Endpoint': text,
+      'Client Identifier': text,
+      'Client Secret': text,
+    }),
+  }),
+  okta: z.object({
+    'SCIM connector base URL': text,
+    'Unique identifier field for users': z.literal('userName'),
+    'Supported provisioning actions': z.array(z.enum(OKTA_PROVISIONING_ACTIONS)),
+    'Authentication Mode': text,
+  }),
+});
+const count = z.int().check(z.gte(0));
+const stats = z.object({ users: count, activeUsers: count, groups: count, memberships: count });
 
 function limitOf(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -99,5 +124,32 @@ export const tenantRoutes: readonly AdminOperation[] = [
     responses: { 202: { description: 'Deletion started (or already running).', body: tenantView } },
     problems: ['not-found'],
     handle: async ({ db, rateTiers, params }) => json(202, await deleteTenant({ db, rateTiers }, params.tenantId ?? '')),
+  }),
+  operation({
+    method: 'GET',
+    path: '/tenants/{tenantId}/connection',
+    operationId: 'getConnection',
+    summary: "What the customer's IT admin pastes into Entra or Okta, in their own words; secrets are never echoed.",
+    tag: TAG,
+    responses: { 200: { description: 'The connection values.', body: connection } },
+    problems: ['not-found'],
+    handle: async ({ db, params, apiUrl }) => {
+      const tenant = await readTenant(db, params.tenantId ?? '');
+      const clients = (await listTenantClients(db, tenant.id)).filter((c) => c.status === 'active').map((c) => c.clientId);
+      return json(200, connectionInfo(apiUrl, tenant.id, clients));
+    },
+  }),
+  operation({
+    method: 'GET',
+    path: '/tenants/{tenantId}/stats',
+    operationId: 'getStats',
+    summary: 'Users, active users, groups and memberships (read page by page, as scim-admin stats).',
+    tag: TAG,
+    responses: { 200: { description: 'The counts.', body: stats } },
+    problems: ['not-found'],
+    handle: async ({ db, params }) => {
+      const tenant = await readTenant(db, params.tenantId ?? '');
+      return json(200, await tenantStats(db, tenant.id));
+    },
   }),
 ];

@@ -178,6 +178,41 @@ describe('secret tokens', () => {
     expect((await admin('GET', '/tenants/initech')).text).not.toContain(token);
   });
 
+  it('tells what to paste into Entra and Okta, never a secret, and counts the tenant', async () => {
+    const connection = await admin('GET', '/tenants/initech/connection');
+    expect(connection.status).toBe(200);
+    const tenantUrl = `${stack.stack.url}/tenants/initech/scim/v2`;
+    expect(connection.json).toMatchObject({
+      tenantUrl,
+      entra: {
+        secretToken: { 'Tenant URL': tenantUrl, 'Secret Token': expect.stringContaining('POST') },
+        oauth2ClientCredentialsGrant: { 'Tenant URL': tenantUrl, 'Token Endpoint': `${stack.stack.url}/tenants/initech/oauth2/token` },
+      },
+      okta: { 'SCIM connector base URL': tenantUrl, 'Unique identifier field for users': 'userName' },
+    });
+    expect(connection.text).not.toMatch(/scim_[A-Za-z0-9_-]{43}/);
+    expect((await admin('GET', '/tenants/nobody/connection')).status).toBe(404);
+
+    const token = (await admin('POST', '/tenants/initech/tokens')).json.token as string;
+    const user = await stack.request(
+      'initech',
+      'POST',
+      '/Users',
+      { schemas: [USER], userName: 'milton@initech.example', active: true },
+      bearer(token),
+    );
+    const group = {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Staplers',
+      members: [{ value: (user.body as Json).id }],
+    };
+    expect((await stack.request('initech', 'POST', '/Groups', group, bearer(token))).status).toBe(201);
+    expect((await admin('GET', '/tenants/initech/stats')).json).toEqual({ users: 1, activeUsers: 1, groups: 1, memberships: 1 });
+    expect((await admin('GET', '/tenants/nobody/stats')).status).toBe(404);
+    const listed = (await admin('GET', '/tenants/initech/tokens')).json.items as Json[];
+    expect((await admin('DELETE', `/tenants/initech/tokens/${listed[1]?.id}`)).status).toBe(204);
+  });
+
   it('rotates: a second token, a third is 409, deleting the old one stops it and keeps the new one', async () => {
     const [first] = (await admin('GET', '/tenants/initech/tokens')).json.items as Json[];
     const second = await admin('POST', '/tenants/initech/tokens');

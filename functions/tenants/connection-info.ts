@@ -1,0 +1,58 @@
+/**
+ * What the customer's IT admin pastes into its identity provider, in each provider's own words:
+ * Entra's provisioning page (Admin Credentials: Tenant URL and Secret Token, or for "OAuth2 client
+ * credentials grant" Tenant URL, Token Endpoint, Client Identifier and Client Secret) and Okta's
+ * SCIM app settings (SCIM connector base URL, Unique identifier field for users, Supported
+ * provisioning actions, Authentication Mode). Secrets are never echoed: the answer says how to issue one.
+ */
+import { TENANT_BASE_PATH, TOKEN_ENDPOINT_PATH } from '../routes';
+
+export interface ConnectionInfo {
+  readonly tenantUrl: string;
+  readonly entra: {
+    readonly secretToken: { readonly 'Tenant URL': string; readonly 'Secret Token': string };
+    readonly oauth2ClientCredentialsGrant: {
+      readonly 'Tenant URL': string;
+      readonly 'Token Endpoint': string;
+      readonly 'Client Identifier': string;
+      readonly 'Client Secret': string;
+    };
+  };
+  readonly okta: {
+    readonly 'SCIM connector base URL': string;
+    readonly 'Unique identifier field for users': 'userName';
+    readonly 'Supported provisioning actions': readonly string[];
+    readonly 'Authentication Mode': string;
+  };
+}
+
+export const OKTA_PROVISIONING_ACTIONS = [
+  'Import New Users and Profile Updates',
+  'Push New Users',
+  'Push Profile Updates',
+  'Push Groups',
+] as const;
+
+export function connectionInfo(apiUrl: string, tenantId: string, clientIds: readonly string[]): ConnectionInfo {
+  const tenantUrl = apiUrl + TENANT_BASE_PATH.replace('{tenantId}', tenantId);
+  const admin = `${apiUrl}/admin/v1/tenants/${tenantId}`;
+  const issueToken = `issue one with POST ${admin}/tokens (shown once)`;
+  return {
+    tenantUrl,
+    entra: {
+      secretToken: { 'Tenant URL': tenantUrl, 'Secret Token': issueToken },
+      oauth2ClientCredentialsGrant: {
+        'Tenant URL': tenantUrl,
+        'Token Endpoint': apiUrl + TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenantId),
+        'Client Identifier': clientIds.length > 0 ? clientIds.join(' or ') : `create a client with POST ${admin}/oauth-clients`,
+        'Client Secret': `issue one with POST ${admin}/oauth-clients/{clientId}/secrets (shown once)`,
+      },
+    },
+    okta: {
+      'SCIM connector base URL': tenantUrl,
+      'Unique identifier field for users': 'userName',
+      'Supported provisioning actions': OKTA_PROVISIONING_ACTIONS,
+      'Authentication Mode': `HTTP Header (Authorization: Bearer <token>; ${issueToken})`,
+    },
+  };
+}
