@@ -63,6 +63,14 @@ export default tseslint.config(
       // A `let` a closure reads before its one assignment cannot be a const (token-service.ts's `method`).
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "TSAsExpression TSTypeLiteral[members.length=1] > TSPropertySignature[key.name='name']",
+          message:
+            "Read a thrown value's name with errorNamed(error, ...names) or errorName(error) from functions/commons/error-named.ts, not a cast.",
+        },
+      ],
       // TypeScript checks these itself (tsc --noEmit is part of npm test).
       'no-undef': 'off',
       'no-redeclare': 'off',

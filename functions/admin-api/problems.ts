@@ -5,6 +5,7 @@
  * types per operation (openapi.ts); docs/admin-api.md explains each.
  */
 import { isServiceError, type InputIssue, type ServiceErrorKind } from '../commons/service-errors';
+import { errorName } from '../commons/error-named';
 
 export const PROBLEM_TYPES = {
   'invalid-input': { status: 400, title: 'The request is not valid' },
@@ -76,7 +77,7 @@ const UNAVAILABLE = new Set(['InternalServerError', 'ServiceUnavailable', 'Inter
 export function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
   if (isServiceError(error)) return new Problem(error.kind, error.message, {}, 'issues' in error ? (error.issues as InputIssue[]) : []);
-  const name = (error as { name?: string } | null)?.name ?? '';
+  const name = errorName(error) ?? '';
   if (THROTTLING.has(name)) return new Problem('throttled', 'Too many requests; retry later.', { 'Retry-After': '1' });
   if (UNAVAILABLE.has(name)) return new Problem('unavailable', 'The service is temporarily unavailable; retry.', { 'Retry-After': '1' });
   return new Problem('internal', 'Internal error.');

@@ -4,6 +4,7 @@
  * to RFC 9457 problem types (functions/admin-api/problems.ts) and the CLI to exit codes. Anything
  * else a service throws is a fault, never the caller's.
  */
+import { errorNamed } from './error-named';
 export type ServiceErrorKind = 'invalid-input' | 'invalid-cursor' | 'not-found' | 'already-exists' | 'limit-reached' | 'invalid-state';
 
 /** One failing member of a request, e.g. `settings.requiredAttributes.User[0]`. */
@@ -53,5 +54,4 @@ export class InvalidState extends ServiceError {
 
 export const isServiceError = (error: unknown): error is ServiceError => error instanceof ServiceError;
 
-export const isConditionFailure = (error: unknown): boolean =>
-  (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+export const isConditionFailure = (error: unknown): boolean => errorNamed(error, 'ConditionalCheckFailedException');

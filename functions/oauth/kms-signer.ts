@@ -8,7 +8,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { derToJoseSignature } from './der';
 import { fetchKmsPublicKey, regionOfKey } from './kms-public-key';
-import type { AccessTokenSigner } from './signer';
+import type { AccessTokenSigner } from './signing-key';
 
 /** KMS signs RAW messages up to this size; a JWS signing input of ours is a few hundred bytes. */
 const MAX_RAW_MESSAGE_BYTES = 4096;

@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AccessTokenSigner } from './signer';
+import type { AccessTokenSigner } from './signing-key';
 
 function loadOrCreate(file: string): KeyObject {
   if (!existsSync(file)) {

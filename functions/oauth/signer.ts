@@ -7,19 +7,11 @@
  * function refuses to sign or verify. The authorizer only verifies: it takes the public key from
  * verification-key.ts, which carries no KMS client.
  */
-import type { KeyObject } from 'node:crypto';
 import { kmsSigner } from './kms-signer';
 import { localSigner } from './local-signer';
-import { signingKeySource, sourceId } from './signing-key';
+import { signingKeySource, sourceId, type AccessTokenSigner } from './signing-key';
 
-export interface AccessTokenSigner {
-  /** JOSE `kid` of the tokens this key signs. */
-  readonly keyId: string;
-  /** The ES256 signature of the JWS signing input, as JOSE wants it: raw `r || s`, 64 bytes. */
-  sign(signingInput: Uint8Array): Promise<Uint8Array>;
-  /** The public key tokens are verified with (fetched once, then kept for the container's life). */
-  publicKey(): Promise<KeyObject>;
-}
+export type { AccessTokenSigner } from './signing-key';
 
 const signers = new Map<string, AccessTokenSigner>();
 

@@ -4,10 +4,21 @@
  * Read by the token function's signer (signer.ts) and the authorizer's verification key
  * (verification-key.ts), so both always mean the same key.
  */
+import type { KeyObject } from 'node:crypto';
 import { environment } from '../commons/environment';
 
 /** JWS algorithm of every access token: ECDSA P-256 with SHA-256. */
 export const SIGNING_ALGORITHM = 'ES256';
+
+/** What signs access tokens: the KMS key or the local key file (kms-signer.ts, local-signer.ts). */
+export interface AccessTokenSigner {
+  /** JOSE `kid` of the tokens this key signs. */
+  readonly keyId: string;
+  /** The ES256 signature of the JWS signing input, as JOSE wants it: raw `r || s`, 64 bytes. */
+  sign(signingInput: Uint8Array): Promise<Uint8Array>;
+  /** The public key tokens are verified with (fetched once, then kept for the container's life). */
+  publicKey(): Promise<KeyObject>;
+}
 
 export type SigningKeySource = { readonly kind: 'kms'; readonly keyArn: string } | { readonly kind: 'file'; readonly file: string };
 

@@ -8,6 +8,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
 import { keys } from './keys';
 import { TTL_ATTRIBUTE } from './table-definition';
+import { errorNamed } from '../commons/error-named';
 
 export interface BulkSlot {
   readonly slot: number;
@@ -36,7 +37,7 @@ export async function takeBulkSlot(db: Db, tenantId: string, slots: number, owne
       );
       return { slot, owner };
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
     }
   }
   return undefined;
@@ -55,6 +56,6 @@ export async function releaseBulkSlot(db: Db, tenantId: string, held: BulkSlot):
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
   }
 }

@@ -8,6 +8,7 @@ import { readTenant, readToken, toTenant, type StoredSettings, type TenantRecord
 import { pages, type StartKey } from './paging';
 import { keys, TENANT_REGISTRY_PARTITION } from './keys';
 import type { UsagePlanKind } from '../tenants/usage-key';
+import { errorNamed } from '../commons/error-named';
 
 export type { StoredSettings, TenantRecord, TenantStatus, TokenRecord } from './key-reads';
 
@@ -170,7 +171,7 @@ export async function updateTenant(
     );
     return { updated: toTenant(Attributes ?? {}) };
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
     // The error path only: one read says whether the tenant is missing or being deleted.
     return { refused: await getTenant(db, tenantId) };
   }

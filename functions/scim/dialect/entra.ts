@@ -4,7 +4,7 @@
  * tenant URL carries the `aadOptscim062020` flag (Microsoft's "SCIM compliant" behaviour). Both
  * are accepted by the `entra` and `tolerant` dialects; each rule says which behaviour sends it.
  */
-import type { DialectRule, PatchOpName } from './dialect';
+import type { DialectRule, PatchOpName } from './forms';
 
 /** "Known issues and resolutions with SCIM 2.0 protocol compliance" (the aadOptscim062020 page). */
 export const ENTRA_KNOWN_ISSUES =

@@ -5,7 +5,7 @@
  * `active: false`). Those flows need no rule (test/integration/okta.test.ts shows them working in
  * every dialect); the forms below are where Okta departs from the RFC.
  */
-import type { DialectRule } from './dialect';
+import type { DialectRule } from './forms';
 
 export const OKTA_SCIM_GUIDE = 'https://developer.okta.com/docs/reference/scim/scim-20/';
 /** Okta's SCIM 2.0 test suite for integrations (Runscope/BlazeMeter spec), linked from the guide. */

@@ -3,7 +3,7 @@
  * leniency. A tenant set to `strict` (tenants.json `settings.dialect`) gets exactly these answers;
  * the other dialects start from them and overlay their rules (dialect.ts).
  */
-import type { DialectForms, PatchOpName } from './dialect';
+import type { DialectForms, PatchOpName } from './forms';
 
 const RFC_OPS: readonly PatchOpName[] = ['add', 'replace', 'remove'];
 

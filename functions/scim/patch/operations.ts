@@ -10,13 +10,14 @@
  *   → invalidValue ("a required value was missing").
  */
 import { badRequest, invalidPath, invalidValue } from '../scim-error';
-import type { Dialect, PatchOpName } from '../dialect/dialect';
+import type { Dialect } from '../dialect/dialect';
+import type { PatchOpName } from '../dialect/forms';
 import type { ScimProfile } from '../scim-profile';
 import { field, isObject } from '../../commons/json';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-export type { PatchOpName } from '../dialect/dialect';
+export type { PatchOpName } from '../dialect/forms';
 
 export interface PatchOperation {
   readonly op: PatchOpName;
