@@ -11,10 +11,9 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { invalidValue, ScimError } from '../scim/scim-error';
 import { firstInexactNumber, hasLoneSurrogate } from '../scim/text-values';
+import { MAX_PAYLOAD_BYTES } from '../provisioning/limits';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-/** Advertised as bulk.maxPayloadSize; well under Lambda's 6 MB and DynamoDB's 400 KB per item is checked later. */
-export const MAX_PAYLOAD_BYTES = 1_048_576;
 
 type ProxyRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult>;
 

@@ -3,10 +3,12 @@
  * provisioning code enforces them, so the two can never disagree.
  */
 import { environment } from '../commons/environment';
-import { MAX_PAYLOAD_BYTES } from '../http/body';
 import { badRequest, type ScimError } from '../scim/scim-error';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { CURSOR_TIMEOUT_SECONDS } from './cursor';
+
+/** Advertised as bulk.maxPayloadSize; well under Lambda's 6 MB and DynamoDB's 400 KB per item is checked later. */
+export const MAX_PAYLOAD_BYTES = 1_048_576;
 
 export const limits = {
   /** Page size when a query gives no `count` (the SCIM interop profile asks for at least 100). */

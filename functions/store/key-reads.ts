@@ -7,7 +7,6 @@
  */
 import type { ItemReads, StoredItem } from './db';
 import { keys } from './keys';
-import type { UsagePlanKind } from '../tenants/usage-key';
 
 /**
  * A tenant's settings as stored: the JSON tenants.json declared, validated when it was written
@@ -20,6 +19,9 @@ export type StoredSettings = Readonly<Record<string, unknown>>;
  * `active` serves; `paused` answers every SCIM and token request 503 + Retry-After and changes
  * nothing; `disabled` refuses its credentials; `deleting` is being removed (nothing readable).
  */
+/** `own`: a per-tenant plan of a stack before #22; `shared`: the stack's default plan (tenants/usage-key.ts). */
+export type UsagePlanKind = 'own' | 'shared';
+
 export type TenantStatus = 'active' | 'paused' | 'disabled' | 'deleting';
 const TENANT_STATUSES: readonly string[] = ['active', 'paused', 'disabled', 'deleting'];
 

@@ -4,10 +4,18 @@
  */
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { consistentReads, type Db } from './db';
-import { readTenant, readToken, toTenant, type StoredSettings, type TenantRecord, type TenantStatus, type TokenRecord } from './key-reads';
+import {
+  readTenant,
+  readToken,
+  toTenant,
+  type StoredSettings,
+  type TenantRecord,
+  type TenantStatus,
+  type TokenRecord,
+  type UsagePlanKind,
+} from './key-reads';
 import { pages, type StartKey } from './paging';
 import { keys, TENANT_REGISTRY_PARTITION } from './keys';
-import type { UsagePlanKind } from '../tenants/usage-key';
 import { errorNamed } from '../commons/error-named';
 
 export type { StoredSettings, TenantRecord, TenantStatus, TokenRecord } from './key-reads';

@@ -13,11 +13,9 @@
  */
 import { environment } from '../commons/environment';
 import { SHARED_RATE_TIER } from './rate-tier';
+import type { UsagePlanKind } from '../store/key-reads';
 
 export const USAGE_KEY_SALT_ENV = 'USAGE_KEY_SALT';
-
-/** `own`: a per-tenant plan of a stack before #22; `shared`: the stack's default plan. */
-export type UsagePlanKind = 'own' | 'shared';
 
 /** The key of a per-tenant usage plan deployed by stacks before #22 (kept to serve items not yet moved to a tier). */
 export const usageKeyOf = (tenantId: string, salt: string = environment.usageKeySalt()): string => `scim-usage-${salt}-${tenantId}`;
