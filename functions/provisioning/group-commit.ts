@@ -26,7 +26,8 @@ import {
   type GroupRecord,
   type LeaseTiming,
 } from '../store/group-writes';
-import { VersionConflict, type StoredResource } from '../store/resources';
+import type { StoredResource } from '../store/resources';
+import { VersionConflict } from '../store/store-errors';
 import type { TenantContext } from './context';
 import { checkIfMatch } from './representation';
 
@@ -64,21 +65,16 @@ export async function writeGroup(
 ): Promise<StoredResource> {
   const owner = randomUUID();
   for (let attempt = 1; ; attempt += 1) {
-    const record = await readGroup(ctx.db, ctx.tenantId, id);
-    if (!record) throw notFound(`Group ${id} not found.`);
-    if (record.lease) {
-      await settleLease(ctx, record, owner);
-      continue;
-    }
-    checkIfMatch(ifMatch, record.stored);
+    const current = await readUnleased(ctx, id, ifMatch, owner);
+    if (!current) continue;
     if (attempt > OPTIMISTIC_ATTEMPTS) {
       const written = await writeLocked(ctx, id, ifMatch, plan, owner);
       if (written) return written;
       continue;
     }
-    const planned = plan(record.stored);
-    const change = planned && (await changeOf(ctx, record.stored, planned));
-    if (!change) return record.stored;
+    const planned = plan(current);
+    const change = planned && (await changeOf(ctx, current, planned));
+    if (!change) return current;
     try {
       return await commitGroupChange(ctx.db, ctx.tenantId, change, owner, timingOf(ctx));
     } catch (error) {
@@ -168,20 +164,35 @@ export async function writeMembers(ctx: TenantContext, id: string, members: NetM
   return record.stored;
 }
 
+/**
+ * The group as read, checked against If-Match (404, 412); undefined when another writer's lease was
+ * in the way: it has been settled (waited for, or rolled forward), and the caller reads again.
+ */
+async function readUnleased(
+  ctx: TenantContext,
+  id: string,
+  ifMatch: string | undefined,
+  owner: string,
+): Promise<StoredResource | undefined> {
+  const record = await readGroup(ctx.db, ctx.tenantId, id);
+  if (!record) throw notFound(`Group ${id} not found.`);
+  if (record.lease) {
+    await settleLease(ctx, record, owner);
+    return undefined;
+  }
+  checkIfMatch(ifMatch, record.stored);
+  return record.stored;
+}
+
 /** Deletes the group at the version read; a lost race is re-read (404, 412 under If-Match, or retried). */
 export async function removeGroup(ctx: TenantContext, id: string, ifMatch: string | undefined): Promise<void> {
   const owner = randomUUID();
   for (let attempt = 1; ; attempt += 1) {
-    const record = await readGroup(ctx.db, ctx.tenantId, id);
-    if (!record) throw notFound(`Group ${id} not found.`);
-    if (record.lease) {
-      await settleLease(ctx, record, owner);
-      continue;
-    }
-    checkIfMatch(ifMatch, record.stored);
+    const current = await readUnleased(ctx, id, ifMatch, owner);
+    if (!current) continue;
     if (attempt > OPTIMISTIC_ATTEMPTS && (await deleteLocked(ctx, id, ifMatch, owner))) return;
     try {
-      await deleteGroup(ctx.db, ctx.tenantId, record.stored, ctx.profile.schemas);
+      await deleteGroup(ctx.db, ctx.tenantId, current, ctx.profile.schemas);
       return;
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;

@@ -22,8 +22,9 @@ import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
 import { createLargeGroup, removeGroup, writeGroup, writeMembers } from './group-commit';
 import { loadOrNotFound } from './versioned';
+import { withScimErrors } from './store-error-mapping';
 
-export const groups: ResourceService = {
+export const groups: ResourceService = withScimErrors({
   type: 'Group',
 
   async create(ctx, body, withMembers) {
@@ -83,7 +84,7 @@ export const groups: ResourceService = {
   async present(ctx, stored, withMembers) {
     return Promise.all(stored.map(async (item) => (await present(ctx, item, withMembers)).resource));
   },
-};
+});
 
 async function present(ctx: TenantContext, stored: StoredResource, withMembers: boolean): Promise<Presented> {
   if (!withMembers) return { stored, resource: represent(ctx.profile, 'Group', stored, ctx.baseUrl) };

@@ -14,13 +14,14 @@ import { groupsAttribute } from './membership-view';
 import { represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
 import { deleteVersioned, loadOrNotFound, updateVersioned } from './versioned';
+import { withScimErrors } from './store-error-mapping';
 
 async function present(ctx: TenantContext, stored: StoredResource, withGroups: boolean): Promise<Presented> {
   const groups = withGroups ? await groupsAttribute(ctx, stored.id) : {};
   return { stored, resource: represent(ctx.profile, 'User', stored, ctx.baseUrl, groups) };
 }
 
-export const users: ResourceService = {
+export const users: ResourceService = withScimErrors({
   type: 'User',
 
   async create(ctx, body, withGroups) {
@@ -61,7 +62,7 @@ export const users: ResourceService = {
   async present(ctx, stored, withGroups) {
     return Promise.all(stored.map(async (item) => (await present(ctx, item, withGroups)).resource));
   },
-};
+});
 
 /** PUT with an identical body writes nothing. */
 function unlessUnchanged(current: StoredResource, next: ScimResource): ScimResource | undefined {

@@ -5,7 +5,8 @@
  */
 import { notFound } from '../scim/scim-error';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
-import { deleteResource, getResource, replaceResource, VersionConflict, type StoredResource } from '../store/resources';
+import { deleteResource, getResource, replaceResource, type StoredResource } from '../store/resources';
+import { VersionConflict } from '../store/store-errors';
 import type { TenantContext } from './context';
 import { checkIfMatch } from './representation';
 import { ScimError } from '../scim/scim-error';

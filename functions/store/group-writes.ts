@@ -15,9 +15,8 @@
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScimResource } from '../scim/schema/types';
-import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
+import type { SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
-import { conflict } from '../scim/scim-error';
 import type { Db } from './db';
 import { keys, sortKeyPrefix } from './keys';
 import { addMembers, listMembers, membershipItem, removeMembers } from './memberships';
@@ -31,12 +30,12 @@ import {
   putUnique,
   toItem,
   uniqueChanges,
-  VersionConflict,
   type StoredResource,
 } from './resources';
 import { TransactionCancelled, transactWrite } from './transactions';
 import { writtenBy } from '../commons/request-scope';
 import { errorNamed } from '../commons/error-named';
+import { UniqueValueTaken, VersionConflict } from './store-errors';
 
 /** TransactWriteItems takes at most 100 actions. */
 const TRANSACTION_ACTIONS = 100;
@@ -72,7 +71,7 @@ export interface GroupChange {
   readonly remove: readonly string[];
   readonly members?: readonly string[];
   /** The tenant's schemas: which attributes hold unique values (RFC 7643's alone when absent). */
-  readonly registry?: SchemaRegistry;
+  readonly registry: SchemaRegistry;
   /** Set when the writer holds the group's lease (lockGroup): the change is conditional on that, not on a version. */
   readonly lockedBy?: string;
 }
@@ -97,16 +96,12 @@ export async function readGroup(db: Db, tenantId: string, id: string): Promise<G
 
 /** Whether the change fits one transaction (group item + uniqueness items + membership items). */
 export function fitsOneTransaction(change: GroupChange): boolean {
-  const { added, removed } = uniqueChanges(change.registry ?? standardRegistry, 'Group', change.before.resource, change.resource);
+  const { added, removed } = uniqueChanges(change.registry, 'Group', change.before.resource, change.resource);
   return 1 + added.length + removed.length + change.put.length + change.remove.length <= TRANSACTION_ACTIONS;
 }
 
 /** Whether a group created with these members fits one transaction (with its uniqueness items). */
-export function createFitsOneTransaction(
-  resource: ScimResource,
-  memberIds: readonly string[],
-  registry: SchemaRegistry = standardRegistry,
-): boolean {
+export function createFitsOneTransaction(resource: ScimResource, memberIds: readonly string[], registry: SchemaRegistry): boolean {
   return 1 + uniqueValuesOf(registry, 'Group', resource).length + memberIds.length <= TRANSACTION_ACTIONS;
 }
 
@@ -116,7 +111,7 @@ export async function createGroup(
   tenantId: string,
   resource: ScimResource,
   memberIds: readonly string[],
-  registry: SchemaRegistry = standardRegistry,
+  registry: SchemaRegistry,
 ): Promise<StoredResource> {
   const stored = newStoredResource(resource, 1);
   const { id } = stored;
@@ -144,7 +139,7 @@ export async function deleteGroup(
   db: Db,
   tenantId: string,
   stored: StoredResource,
-  registry: SchemaRegistry = standardRegistry,
+  registry: SchemaRegistry,
   lockedBy?: string,
 ): Promise<void> {
   await transact(
@@ -237,36 +232,36 @@ export const memberChangeFitsOneTransaction = (put: readonly string[], remove: r
  * already leased.
  */
 export async function lockGroup(db: Db, tenantId: string, groupId: string, owner: string, timing: LeaseTiming): Promise<void> {
-  try {
-    await db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.group(tenantId, groupId),
-        UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :owner',
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(leaseOwner)',
-        ExpressionAttributeValues: { ':owner': owner, ':expires': timing.writeDeadline + timing.marginMs },
-      }),
-    );
-  } catch (error) {
-    if (errorNamed(error, 'ConditionalCheckFailedException')) throw new VersionConflict();
-    throw error;
-  }
+  const locked = await updateLease(db, tenantId, groupId, {
+    UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :owner',
+    ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(leaseOwner)',
+    ExpressionAttributeValues: { ':owner': owner, ':expires': timing.writeDeadline + timing.marginMs },
+  });
+  if (!locked) throw new VersionConflict();
 }
 
 /** Releases a lease that stored no change; a lease that is no longer ours is left alone. */
 export async function unlockGroup(db: Db, tenantId: string, groupId: string, owner: string): Promise<void> {
+  await updateLease(db, tenantId, groupId, {
+    UpdateExpression: 'REMOVE leaseOwner, leaseExpires, leaseIntent',
+    ConditionExpression: 'leaseOwner = :owner',
+    ExpressionAttributeValues: { ':owner': owner },
+  });
+}
+
+/** One conditional update of the group item's lease attributes; false when the condition failed. */
+async function updateLease(
+  db: Db,
+  tenantId: string,
+  groupId: string,
+  update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+): Promise<boolean> {
   try {
-    await db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.group(tenantId, groupId),
-        UpdateExpression: 'REMOVE leaseOwner, leaseExpires, leaseIntent',
-        ConditionExpression: 'leaseOwner = :owner',
-        ExpressionAttributeValues: { ':owner': owner },
-      }),
-    );
+    await db.client.send(new UpdateCommand({ TableName: db.table, Key: keys.group(tenantId, groupId), ...update }));
+    return true;
   } catch (error) {
-    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
+    if (errorNamed(error, 'ConditionalCheckFailedException')) return false;
+    throw error;
   }
 }
 
@@ -302,7 +297,7 @@ const nextVersion = (before: StoredResource, resource: ScimResource): StoredReso
 
 async function commitSmall(db: Db, tenantId: string, change: GroupChange): Promise<StoredResource> {
   const after = nextVersion(change.before, change.resource);
-  const { added, removed } = uniqueChanges(change.registry ?? standardRegistry, 'Group', change.before.resource, change.resource);
+  const { added, removed } = uniqueChanges(change.registry, 'Group', change.before.resource, change.resource);
   const actions = [
     {
       Put: {
@@ -348,7 +343,7 @@ async function transact(db: Db, actions: Parameters<typeof transactWrite>[1], cl
   } catch (error) {
     if (error instanceof TransactionCancelled) {
       const clash = error.failed.find((i) => i >= 1 && i <= claimed.length);
-      if (clash !== undefined) throw conflict(`A Group with this ${claimed[clash - 1]?.attribute} already exists in this tenant.`);
+      if (clash !== undefined) throw new UniqueValueTaken('Group', claimed[clash - 1]?.attribute ?? 'value');
       throw new VersionConflict();
     }
     // Concurrent transactions on the group item that kept conflicting: the caller reloads and retries.
@@ -391,7 +386,7 @@ function chunksOf(put: readonly string[], remove: readonly string[], reserved: n
 
 async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner: string, timing: LeaseTiming): Promise<StoredResource> {
   const groupId = change.before.id;
-  const { added, removed } = uniqueChanges(change.registry ?? standardRegistry, 'Group', change.before.resource, change.resource);
+  const { added, removed } = uniqueChanges(change.registry, 'Group', change.before.resource, change.resource);
   const expires = timing.writeDeadline + timing.marginMs;
   const lease = {
     Update: {
@@ -432,7 +427,7 @@ export async function createGroupLeased(
   memberIds: readonly string[],
   owner: string,
   timing: LeaseTiming,
-  registry: SchemaRegistry = standardRegistry,
+  registry: SchemaRegistry,
 ): Promise<StoredResource> {
   const before = newStoredResource(resource, 0);
   const { id } = before;
@@ -573,20 +568,12 @@ export async function recoverExpiredLease(
   if (!lease) return;
   const groupId = record.stored.id;
   const expires = timing.writeDeadline + timing.marginMs;
-  try {
-    await db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.group(tenantId, groupId),
-        UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires',
-        ConditionExpression: 'leaseOwner = :old AND leaseExpires = :oldExpires',
-        ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':old': lease.owner, ':oldExpires': lease.expires },
-      }),
-    );
-  } catch (error) {
-    if (errorNamed(error, 'ConditionalCheckFailedException')) throw new VersionConflict();
-    throw error;
-  }
+  const takenOver = await updateLease(db, tenantId, groupId, {
+    UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires',
+    ConditionExpression: 'leaseOwner = :old AND leaseExpires = :oldExpires',
+    ExpressionAttributeValues: { ':owner': owner, ':expires': expires, ':old': lease.owner, ':oldExpires': lease.expires },
+  });
+  if (!takenOver) throw new VersionConflict();
   const intent = await readIntent(db, tenantId, groupId, lease.intent);
   if (!intent) {
     // Locked (lockGroup) but stopped before storing a change: nothing to finish.

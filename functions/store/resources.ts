@@ -5,9 +5,8 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
-import { standardRegistry, type SchemaRegistry } from '../scim/schema/registry';
+import type { SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
-import { ScimError, conflict } from '../scim/scim-error';
 import type { Db } from './db';
 import { countPrefix, queryPrefix } from './partition';
 import { pages, startingAt } from './paging';
@@ -17,6 +16,7 @@ import { backoff } from '../commons/retry';
 import { writtenBy } from '../commons/request-scope';
 import { deletionNotePut } from './activity-items';
 import { errorNamed } from '../commons/error-named';
+import { InvalidResourceId, ResourceTooLarge, UniqueValueTaken, VersionConflict } from './store-errors';
 
 export interface StoredResource {
   readonly id: string;
@@ -24,14 +24,6 @@ export interface StoredResource {
   readonly version: number;
   readonly created: string;
   readonly lastModified: string;
-}
-
-/** Thrown when a conditional write finds another version than the one read. */
-export class VersionConflict extends Error {
-  constructor() {
-    super('version conflict');
-    this.name = 'VersionConflict';
-  }
 }
 
 /** Top-level copies of a few attributes so an item reads at a glance in the DynamoDB console. */
@@ -109,7 +101,7 @@ export async function findIdsByValue(db: Db, tenantId: string, type: ResourceTyp
  */
 export function newStoredResource(resource: ScimResource, version: number): StoredResource {
   const id = String(resource.id);
-  if (!isStorableId(id)) throw new ScimError(400, `A resource id must be 1 to ${MAX_ID_BYTES} bytes.`, 'invalidValue');
+  if (!isStorableId(id)) throw new InvalidResourceId(MAX_ID_BYTES);
   const now = new Date().toISOString();
   return { id, resource, version, created: now, lastModified: now };
 }
@@ -120,7 +112,7 @@ export async function createResource(
   tenantId: string,
   type: ResourceTypeName,
   resource: ScimResource,
-  registry: SchemaRegistry = standardRegistry,
+  registry: SchemaRegistry,
 ): Promise<StoredResource> {
   const stored = newStoredResource(resource, 1);
   const uniques = uniqueValuesOf(registry, type, resource);
@@ -145,7 +137,7 @@ export async function replaceResource(
   type: ResourceTypeName,
   before: StoredResource,
   resource: ScimResource,
-  registry: SchemaRegistry = standardRegistry,
+  registry: SchemaRegistry,
 ): Promise<StoredResource> {
   const after: StoredResource = {
     id: before.id,
@@ -186,8 +178,8 @@ export async function deleteResource(
   tenantId: string,
   type: ResourceTypeName,
   stored: StoredResource,
-  expectedVersion?: number,
-  registry: SchemaRegistry = standardRegistry,
+  expectedVersion: number | undefined,
+  registry: SchemaRegistry,
 ): Promise<void> {
   const condition =
     expectedVersion === undefined
@@ -244,7 +236,7 @@ export function positionAfter(tenantId: string, type: ResourceTypeName, id: stri
 export function toItem(tenantId: string, type: ResourceTypeName, stored: StoredResource): Record<string, unknown> {
   const size = Buffer.byteLength(JSON.stringify(stored.resource), 'utf8');
   if (size > MAX_RESOURCE_BYTES) {
-    throw new ScimError(413, `The ${type} is ${size} bytes; a resource may be at most ${MAX_RESOURCE_BYTES} bytes.`);
+    throw new ResourceTooLarge(type, size, MAX_RESOURCE_BYTES);
   }
   const glance: Record<string, unknown> = {};
   for (const name of GLANCE_ATTRIBUTES) {
@@ -329,12 +321,12 @@ export function uniqueChanges(registry: SchemaRegistry, type: ResourceTypeName, 
   };
 }
 
-/** Maps a failed uniqueness condition (by its position in the transaction) to 409 uniqueness. */
+/** A failed uniqueness condition (by its position in the transaction) is UniqueValueTaken; another, a VersionConflict. */
 function uniquenessError(error: unknown, type: ResourceTypeName, actions: (UniqueValue | undefined)[]): unknown {
   if (!(error instanceof TransactionCancelled)) return error;
   const clash = error.failed.map((i) => actions[i]).find((u): u is UniqueValue => u !== undefined);
   if (!clash) return new VersionConflict();
-  return conflict(`A ${type} with this ${clash.attribute} already exists in this tenant.`);
+  return new UniqueValueTaken(type, clash.attribute);
 }
 
 const isConditionFailure = (error: unknown) => errorNamed(error, 'ConditionalCheckFailedException');

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { limits } from '../../functions/provisioning/limits';
 import type { Db } from '../../functions/store/db';
 import { createResource } from '../../functions/store/resources';
+import { standardRegistry } from '../../functions/scim/schema/registry';
 import { groupingWrites } from '../../functions/store/transactions';
 import type { ScimResource } from '../../functions/scim/schema/types';
 import { pool } from './client';
@@ -30,14 +31,18 @@ export async function bulkFloor(db: Db, tenantId: string, size: number, requests
   const serial = async (): Promise<number> => {
     const list = users();
     const started = performance.now();
-    for (const user of list) await createResource(db, tenantId, 'User', user);
+    for (const user of list) await createResource(db, tenantId, 'User', user, standardRegistry);
     return performance.now() - started;
   };
   const grouped = async (): Promise<number> => {
     const list = users();
     const handle = groupingWrites(db);
     const started = performance.now();
-    await pool(list, limits.bulk.concurrency, async (user) => void (await createResource(handle, tenantId, 'User', user)));
+    await pool(
+      list,
+      limits.bulk.concurrency,
+      async (user) => void (await createResource(handle, tenantId, 'User', user, standardRegistry)),
+    );
     return performance.now() - started;
   };
   // One of each first (not counted), as for the Bulk requests.

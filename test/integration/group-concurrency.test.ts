@@ -12,6 +12,7 @@ import { commitGroupChange, GroupChangeUnfinished, readGroup } from '../../funct
 import { keys } from '../../functions/store/keys';
 import { jsonCaller, startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
+import { standardRegistry } from '../../functions/scim/schema/registry';
 
 let stack: TestStack;
 const T = 'acme';
@@ -255,6 +256,7 @@ describe('an interrupted large change is finished by the next writer (roll forwa
       resource: { ...record.stored.resource, displayName: 'Rolled forward' },
       put: users.slice(5),
       remove: users.slice(0, 2),
+      registry: standardRegistry,
     };
     await expect(
       commitGroupChange(stack.stack.db, T, change, 'crashed-holder', { writeDeadline: Date.now() - 1, marginMs: 0 }),

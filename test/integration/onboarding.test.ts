@@ -8,6 +8,7 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { handler as authorize } from '../../functions/authorizer';
 import type { Db } from '../../functions/store/db';
 import { createResource, getResources } from '../../functions/store/resources';
+import { standardRegistry } from '../../functions/scim/schema/registry';
 import { getTenant } from '../../functions/store/tenants';
 import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
 import { TOKEN_PATTERN } from '../../functions/credentials/secret-token';
@@ -89,7 +90,13 @@ describeWithMoto('onboarding by deploy', {
     },
 
     'disables a removed tenant without deleting its data, and re-enables it when re-added': async () => {
-      await createResource(db, 'acme', 'User', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-kept', userName: 'kept' });
+      await createResource(
+        db,
+        'acme',
+        'User',
+        { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u-kept', userName: 'kept' },
+        standardRegistry,
+      );
       const before = await token();
       await onboard(db, secrets.store, { kind: 'delete', tenant: declaration({ tokenVersion: '3' }) });
       expect((await getTenant(db, 'acme'))?.status).toBe('disabled');

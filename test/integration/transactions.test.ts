@@ -8,8 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../../functions/store/db';
 import { createResource, getResources } from '../../functions/store/resources';
+import { standardRegistry } from '../../functions/scim/schema/registry';
 import { groupingWrites, transactWrite } from '../../functions/store/transactions';
-import { ScimError } from '../../functions/scim/scim-error';
+import { UniqueValueTaken } from '../../functions/store/store-errors';
 import { USER } from '../support/urns';
 import { dropTable, testDb } from '../support/dynamodb';
 
@@ -48,7 +49,7 @@ describe('transactions on a grouping handle', () => {
   it('puts 120 concurrent creates into a few calls of at most 100 actions, and every create lands', async () => {
     const grouped = groupingWrites(db);
     const created = await Promise.all(
-      Array.from({ length: 120 }, (_, i) => createResource(grouped, T, 'User', user(`many${i}@example.com`))),
+      Array.from({ length: 120 }, (_, i) => createResource(grouped, T, 'User', user(`many${i}@example.com`), standardRegistry)),
     );
     // Each create is 3 actions (resource, userName, externalId index): 33 of them fill a call.
     expect(calls.every((c) => c.actions <= 100)).toBe(true);
@@ -66,7 +67,9 @@ describe('transactions on a grouping handle', () => {
   it('splits calls by size: 12 creates of 300 KB never make one request over 4 MB', async () => {
     const grouped = groupingWrites(db);
     const created = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => createResource(grouped, T, 'User', user(`big${i}@example.com`, { title: 'x'.repeat(300_000) }))),
+      Array.from({ length: 12 }, (_, i) =>
+        createResource(grouped, T, 'User', user(`big${i}@example.com`, { title: 'x'.repeat(300_000) }), standardRegistry),
+      ),
     );
     expect(calls.length).toBeGreaterThan(1);
     expect(Math.max(...calls.map((c) => c.bytes))).toBeLessThan(4_000_000);
@@ -81,15 +84,15 @@ describe('transactions on a grouping handle', () => {
   });
 
   it('fails only the create whose userName is taken; the others sharing its call land', async () => {
-    await createResource(db, T, 'User', user('held@example.com'));
+    await createResource(db, T, 'User', user('held@example.com'), standardRegistry);
     const grouped = groupingWrites(db);
     const attempts = Array.from({ length: 30 }, (_, i) => user(i === 13 ? 'HELD@example.com' : `share${i}@example.com`));
-    const outcomes = await Promise.allSettled(attempts.map((u) => createResource(grouped, T, 'User', u)));
+    const outcomes = await Promise.allSettled(attempts.map((u) => createResource(grouped, T, 'User', u, standardRegistry)));
     expect(outcomes.map((o) => o.status)).toEqual(attempts.map((_, i) => (i === 13 ? 'rejected' : 'fulfilled')));
-    const reason = (outcomes[13] as PromiseRejectedResult).reason as ScimError;
-    expect(reason).toBeInstanceOf(ScimError);
-    expect(reason.status).toBe(409);
-    expect(reason.scimType).toBe('uniqueness');
+    // The store says which value is taken; the provisioning edge answers it as 409 uniqueness.
+    const reason = (outcomes[13] as PromiseRejectedResult).reason as UniqueValueTaken;
+    expect(reason).toBeInstanceOf(UniqueValueTaken);
+    expect(reason).toMatchObject({ resourceType: 'User', attribute: 'userName' });
     expect(
       await getResources(
         db,
@@ -103,12 +106,12 @@ describe('transactions on a grouping handle', () => {
   it('gives a userName to exactly one of two concurrent creates (never both in one call)', async () => {
     const grouped = groupingWrites(db);
     const [first, second] = await Promise.allSettled([
-      createResource(grouped, T, 'User', user('pair@example.com')),
-      createResource(grouped, T, 'User', user('Pair@example.com')),
+      createResource(grouped, T, 'User', user('pair@example.com'), standardRegistry),
+      createResource(grouped, T, 'User', user('Pair@example.com'), standardRegistry),
     ]);
     expect(first?.status).toBe('fulfilled');
     expect(second?.status).toBe('rejected');
-    expect(((second as PromiseRejectedResult).reason as ScimError).status).toBe(409);
+    expect((second as PromiseRejectedResult).reason).toBeInstanceOf(UniqueValueTaken);
   });
 
   it('runs two transactions naming one item in separate calls, in arrival order', async () => {
