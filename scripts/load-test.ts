@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import type { ClientCredentials } from '../functions/credentials/client-credentials';
 import { addClient } from '../functions/oauth/oauth-clients';
 import { createResource } from '../functions/store/resources';
+import { standardRegistry } from '../functions/scim/schema/registry';
 import { generateToken } from '../functions/credentials/secret-token';
 import { startLocalStack } from '../local/server';
 import { percentile, round, table } from './bench/stats';
@@ -156,7 +157,13 @@ try {
   for (const tenant of [...quiet, noisy]) {
     for (let n = 0; n < USERS_PER_TENANT; n += 1) {
       const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-      await createResource(stack.db, tenant.tenantId, 'User', { schemas: [USER], id, userName: `u${n}@${tenant.tenantId}.example` });
+      await createResource(
+        stack.db,
+        tenant.tenantId,
+        'User',
+        { schemas: [USER], id, userName: `u${n}@${tenant.tenantId}.example` },
+        standardRegistry,
+      );
       tenant.ids.push(id);
     }
   }

@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { documentClient } from '../../functions/store/dynamodb-client';
 import { createResource } from '../../functions/store/resources';
+import { standardRegistry } from '../../functions/scim/schema/registry';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { startLocalStack } from '../../local/server';
 import { ScimClient, pool } from './client';
@@ -59,14 +60,20 @@ export async function bigTenantBenchmark(users: number): Promise<{ seedSeconds: 
     const seedStarted = performance.now();
     const ids = Array.from({ length: users }, (_, i) => i);
     await pool(ids, 32, async (i) => {
-      await createResource(stack.db, tenant.tenantId, 'User', {
-        schemas: [USER],
-        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        userName: `user${i}@big.example`,
-        title: i % 2 ? 'odd' : 'even',
-        name: { givenName: `Given${i}`, familyName: `Family${i}` },
-        emails: [{ value: `user${i}@big.example`, type: 'work', primary: true }],
-      });
+      await createResource(
+        stack.db,
+        tenant.tenantId,
+        'User',
+        {
+          schemas: [USER],
+          id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          userName: `user${i}@big.example`,
+          title: i % 2 ? 'odd' : 'even',
+          name: { givenName: `Given${i}`, familyName: `Family${i}` },
+          emails: [{ value: `user${i}@big.example`, type: 'work', primary: true }],
+        },
+        standardRegistry,
+      );
     });
     const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
     const base = `${stack.url}/tenants/${tenant.tenantId}/scim/v2`;

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createResource } from '../../functions/store/resources';
+import { standardRegistry } from '../../functions/scim/schema/registry';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { USER } from '../support/urns';
 
@@ -45,12 +46,18 @@ beforeAll(async () => {
     await Promise.all(
       Array.from({ length: Math.min(26, USERS - i) }, (_, k) => {
         const n = i + k;
-        return createResource(stack.stack.db, T, 'User', {
-          schemas: [USER],
-          id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-          userName: `walker${n}@big.example`,
-          title: n % 2 ? 'odd' : 'even',
-        });
+        return createResource(
+          stack.stack.db,
+          T,
+          'User',
+          {
+            schemas: [USER],
+            id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+            userName: `walker${n}@big.example`,
+            title: n % 2 ? 'odd' : 'even',
+          },
+          standardRegistry,
+        );
       }),
     );
   }
@@ -80,11 +87,17 @@ describe('a startIndex walk across more users than the scan budget', () => {
 
   it('sees a user created during the walk after its position, and never one twice', async () => {
     const first = await call('/Users?startIndex=1&count=30&attributes=userName');
-    await createResource(stack.stack.db, T, 'User', {
-      schemas: [USER],
-      id: 'ffffffff-0000-4000-8000-000000000000',
-      userName: 'late@big.example',
-    });
+    await createResource(
+      stack.stack.db,
+      T,
+      'User',
+      {
+        schemas: [USER],
+        id: 'ffffffff-0000-4000-8000-000000000000',
+        userName: 'late@big.example',
+      },
+      standardRegistry,
+    );
     const names = (first.json.Resources as Json[]).map((r) => r.userName as string);
     for (let startIndex = 31; ; startIndex += 30) {
       const page = await call(`/Users?startIndex=${startIndex}&count=30&attributes=userName`);
