@@ -207,7 +207,15 @@ describe('every failed check is invalid_client, the reason only in the log', () 
     expect(await refusal(A, microsoftBody(A, 'nobody-of-ours', assertion))).toBe('assertion_unknown_client');
   });
 
-  it("a disabled tenant's credential", async () => {
+  it("a paused or disabled tenant's credential", async () => {
+    await setTenantStatus(stack.stack.db, DISABLED, 'paused');
+    // Paused (admin API): every credential of the tenant gets the same retryable 503 and no token.
+    const paused = await requestToken(DISABLED, microsoftBody(DISABLED, clientOf[DISABLED] as string, await mint()));
+    expect({ status: paused.status, error: paused.json.error, token: paused.json.access_token }).toEqual({
+      status: 503,
+      error: 'temporarily_unavailable',
+      token: undefined,
+    });
     await setTenantStatus(stack.stack.db, DISABLED, 'disabled');
     expect(await refusal(DISABLED, microsoftBody(DISABLED, clientOf[DISABLED] as string, await mint()))).toBe('tenant_inactive');
   });
