@@ -3,7 +3,8 @@
  * readable lines (or JSON with --json), through the activity service (functions/activity/).
  */
 import type { ActivityRecord } from '../functions/activity/activity-record';
-import { ActivityQueryError, tenantActivity, tenantHealth, type TenantHealth } from '../functions/activity/activity-service';
+import { tenantActivity, tenantHealth, type TenantHealth } from '../functions/activity/activity-service';
+import { isServiceError } from '../functions/commons/service-errors';
 import { notFoundError, usageError } from './cli-errors';
 import type { Connection } from './connection';
 
@@ -40,7 +41,7 @@ async function serviceCall<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ActivityQueryError) throw error.kind === 'not_found' ? notFoundError(error.message) : usageError(error.message);
+    if (isServiceError(error)) throw error.kind === 'not-found' ? notFoundError(error.message) : usageError(error.message);
     throw error;
   }
 }

@@ -90,9 +90,10 @@ export const TABLE_ACTIONS = {
   /**
    * The tenant admin API: tenant items (conditional writes), the tenant registry (Query), the cursor key;
    * secret tokens with their listing and the tenant's counter, event streams (created, changed, deleted)
-   * and their dead letters (redriven in transactions), federated credentials with their id claims.
+   * and their dead letters (redriven in transactions), federated credentials with their id claims;
+   * a user's activity records (GSI1, then BatchGetItem).
    */
-  admin: RESOURCE_WRITER_WITHOUT_BATCH,
+  admin: [...RESOURCE_WRITER_WITHOUT_BATCH, 'dynamodb:BatchGetItem'].sort(),
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableUser = keyof typeof TABLE_ACTIONS;

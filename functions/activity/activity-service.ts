@@ -13,19 +13,10 @@ import { getTenant } from '../store/tenants';
 import { activitySettingsOf, type ActivityRecord } from './activity-record';
 import { hashedName } from './derive';
 import { isReasonCode } from './reason-codes';
+import { InvalidCursor, InvalidInput, NotFound } from '../commons/service-errors';
 
 export const MAX_ACTIVITY_LIMIT = 500;
 export const DEFAULT_ACTIVITY_LIMIT = 50;
-
-/** An operator's or API caller's mistake (unknown tenant, malformed parameter): 404 / 400. */
-export class ActivityQueryError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'not_found' | 'invalid',
-  ) {
-    super(message);
-  }
-}
 
 export interface ActivityFilter {
   readonly resourceId?: string;
@@ -49,23 +40,23 @@ const encodeCursor = (sortKey: string) => Buffer.from(sortKey, 'utf8').toString(
 
 function decodeCursor(cursor: string): string {
   const sortKey = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^AT#\d{13}#[\w.:-]+$/.test(sortKey)) throw new ActivityQueryError('cursor is not a cursor this endpoint returned', 'invalid');
+  if (!/^AT#\d{13}#[\w.:-]+$/.test(sortKey)) throw new InvalidCursor('cursor is not a cursor this endpoint returned');
   return sortKey;
 }
 
 export async function tenantActivity(db: Db, tenantId: string, filter: ActivityFilter): Promise<ActivityResult> {
   const tenant = await getTenant(db, tenantId);
-  if (!tenant) throw new ActivityQueryError(`no tenant "${tenantId}"`, 'not_found');
+  if (!tenant) throw new NotFound(`no tenant "${tenantId}"`);
   const settings = activitySettingsOf(tenant.settings);
   const limit = filter.limit ?? DEFAULT_ACTIVITY_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ACTIVITY_LIMIT) {
-    throw new ActivityQueryError(`limit must be 1 to ${MAX_ACTIVITY_LIMIT}`, 'invalid');
+    throw new InvalidInput([{ path: 'limit', message: `an integer from 1 to ${MAX_ACTIVITY_LIMIT}` }]);
   }
   if (filter.outcome !== undefined && filter.outcome !== 'success' && filter.outcome !== 'failure') {
-    throw new ActivityQueryError('outcome must be success or failure', 'invalid');
+    throw new InvalidInput([{ path: 'outcome', message: 'success or failure' }]);
   }
   if (filter.reason !== undefined && !isReasonCode(filter.reason))
-    throw new ActivityQueryError(`unknown reason code "${filter.reason}"`, 'invalid');
+    throw new InvalidInput([{ path: 'reason', message: `"${filter.reason}" is not a reason code (docs/activity.md)` }]);
   // Never older than the tenant's retention, even before DynamoDB's TTL has deleted a record.
   const oldest = Date.now() - settings.retentionDays * 86_400_000;
   const resourceIds = await subjectIds(db, tenantId, filter, settings.hashUserName);
@@ -127,7 +118,7 @@ export interface TenantHealth {
 const iso = (value: unknown) => (typeof value === 'number' ? new Date(value).toISOString() : undefined);
 
 export async function tenantHealth(db: Db, tenantId: string, now = Date.now()): Promise<TenantHealth> {
-  if (!(await getTenant(db, tenantId))) throw new ActivityQueryError(`no tenant "${tenantId}"`, 'not_found');
+  if (!(await getTenant(db, tenantId))) throw new NotFound(`no tenant "${tenantId}"`);
   const items = await readHealthItems(db, tenantId);
   const currentHour = Math.floor(now / 3_600_000);
   const empty = (): { requests: number; '2xx': number; '4xx': number; '5xx': number; '429': number } => ({

@@ -10,8 +10,15 @@ import { federationRoutes } from './federation-routes';
 import { tenantRoutes } from './tenant-routes';
 import { eventStreamRoutes } from './event-stream-routes';
 import { tokenRoutes } from './token-routes';
+import { activityRoutes } from './activity-routes';
 
-const featureRoutes: readonly AdminOperation[] = [...tenantRoutes, ...tokenRoutes, ...eventStreamRoutes, ...federationRoutes];
+const featureRoutes: readonly AdminOperation[] = [
+  ...tenantRoutes,
+  ...tokenRoutes,
+  ...eventStreamRoutes,
+  ...federationRoutes,
+  ...activityRoutes,
+];
 
 let document: Record<string, unknown> | undefined;
 

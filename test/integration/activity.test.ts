@@ -18,6 +18,8 @@ import { generateToken, hashToken } from '../../functions/credentials/secret-tok
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { adminCaller, type Observation } from '../support/admin-api';
+import { undeclared } from '../support/admin-openapi';
 
 const A = 'acme';
 const B = 'globex';
@@ -235,5 +237,54 @@ describe('isolation and deletion', () => {
     expect(await deleteTenantActivity(stack.stack.db, B)).toBeGreaterThan(0);
     expect(await activity(B)).toEqual([]);
     expect((await activity(A)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the admin API (/admin/v1/tenants/{id}/activity and /health)', () => {
+  const observations: Observation[] = [];
+  const admin = adminCaller(() => stack, observations);
+
+  it('answers a user history by userName, newest first, paged with a cursor', async () => {
+    await stack.stack.drainStreams();
+    const all = await admin('GET', `/tenants/${A}/activity?userName=ada%40example.com`);
+    expect(all.status).toBe(200);
+    const operations = (all.json.records as Json[]).map((r) => r.operation);
+    // Newest first: the 404 read after the delete (a failure about this user), then the cycle backwards.
+    expect(operations).toEqual(['read', 'delete', 'remove_member', 'deactivate', 'add_member', 'patch', 'create']);
+    const first = await admin('GET', `/tenants/${A}/activity?userName=ada%40example.com&limit=4`);
+    expect((first.json.records as Json[]).map((r) => r.operation)).toEqual(operations.slice(0, 4));
+    const next = await admin('GET', `/tenants/${A}/activity?userName=ada%40example.com&limit=4&cursor=${String(first.json.nextCursor)}`);
+    expect((next.json.records as Json[]).map((r) => r.operation)).toEqual(operations.slice(4));
+    expect(next.json.nextCursor).toBeUndefined();
+  });
+
+  it('filters by outcome and reason, and refuses an unknown reason code or cursor', async () => {
+    const refused = await admin('GET', `/tenants/${A}/activity?outcome=failure&reason=token_unknown`);
+    expect(refused.status).toBe(200);
+    expect((refused.json.records as Json[]).length).toBeGreaterThan(0);
+    expect((refused.json.records as Json[]).every((r) => r.reason === 'token_unknown' && r.outcome === 'failure')).toBe(true);
+    const bad = await admin('GET', `/tenants/${A}/activity?reason=made_up`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await admin('GET', `/tenants/${A}/activity?cursor=nonsense`)).status).toBe(400);
+  });
+
+  it('shows health, and 404 for a tenant that does not exist', async () => {
+    const health = await admin('GET', `/tenants/${A}/health`);
+    expect(health.status).toBe(200);
+    expect(health.json).toMatchObject({ tenantId: A, verdict: expect.any(String), lastWriteAt: expect.any(String) });
+    expect((health.json.credentials as Json[]).map((c) => c.credentialId)).toContain(secretTokenId(A));
+    expect((await admin('GET', '/tenants/nosuchtenant/health')).status).toBe(404);
+    expect((await admin('GET', '/tenants/nosuchtenant/activity')).status).toBe(404);
+  });
+
+  it("never shows one tenant's records on another tenant's URL", async () => {
+    const ofB = await admin('GET', `/tenants/${B}/activity?userName=ada%40example.com`);
+    expect(ofB.json.records).toEqual([]);
+  });
+
+  it('answers only what the OpenAPI document declares', async () => {
+    const document = (await admin('GET', '/openapi.json')).json;
+    expect(undeclared(document, observations)).toEqual([]);
   });
 });
