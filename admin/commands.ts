@@ -20,6 +20,7 @@ import { generateToken } from '../functions/credentials/secret-token';
 import type { Connection } from './connection';
 import { streamCommands } from './stream-commands';
 import { activityCommands } from './activity-commands';
+import { redriveCommand } from './redrive';
 import { AdminError, EXIT, notFoundError, usageError } from './cli-errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
 import { addClient, ClientError, listTenantClients, revokeTenantClient, rotateClient } from '../functions/oauth/oauth-clients';
@@ -132,6 +133,7 @@ export const commands: Record<string, Command> = {
   },
   // Runs without a connection (bin/scim-admin.ts); listed so that usage and dispatch know it.
   'tokens generate': async (_connection, _args, _flags, io) => io.out(generateToken()),
+  'events redrive': async (connection, _args, _flags, io) => redriveCommand(connection, io),
 
   'users find': async ({ db }, [key], flags, io) =>
     io.out(JSON.stringify(await findResource(db, await tenantFlag(db, flags), 'User', key), null, 2)),

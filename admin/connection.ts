@@ -37,6 +37,11 @@ export interface Connection {
   /** Where tokens go: local token files, or Secrets Manager in AWS. */
   readonly secrets: TokenSecretStore;
   readonly local: boolean;
+  /** The stack's outputs (lib/stack-outputs.ts) with --stack; empty otherwise. */
+  readonly outputs?: Readonly<Record<string, string>>;
+  /** `npm start`'s data folder (local connections). */
+  readonly dataDir?: string;
+  readonly region?: string | undefined;
   /** The secret id of a tenant's token: its local token file, or `--secret-id` in AWS. */
   secretIdOf(tenantId: string, given: string | undefined): string;
   close(): void;
@@ -71,6 +76,9 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   return {
     db,
     local: !aws,
+    outputs,
+    dataDir,
+    region,
     secrets: secretsClient ? secretsManagerStore(secretsClient) : fileStore,
     secretIdOf(tenantId, given) {
       if (given) return given;

@@ -3,12 +3,15 @@
  *   tenantsFile  tenant config (default tenants.json)
  *   stackName    (default ScimServerless)
  * Environment: SCIM_FEDERATION_JWKS_HOSTS, extra hosts federated credentials' JWKS may be on (docs/federation.md).
- * Synthesis is offline: no lookups, local esbuild bundling, cdk-nag AwsSolutions checks.
+ *   and the operations options of lib/app-context.ts (docs/construct.md), e.g.
+ *   -c domainName=scim.vendor.example -c certificateArn=arn:aws:acm:... -c alarmEmail=ops@vendor.example
+ * Synthesis is offline: no lookups, local esbuild bundling, cdk-nag AwsSolutions and Serverless checks.
  */
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { environment } from '../functions/commons/environment';
+import { endpointPropsFromContext } from '../lib/app-context';
 import { loadTenantsFile } from '../functions/tenants/config';
 import { ScimStack } from '../lib/scim-stack';
 
@@ -18,12 +21,15 @@ const stackName = String(app.node.tryGetContext('stackName') ?? 'ScimServerless'
 
 new ScimStack(app, stackName, {
   tenants: loadTenantsFile(tenantsFile),
-  // The same list validates tenants.json (above, through the environment) and goes to the functions.
-  endpoint: { federationJwksHosts: environment.federationJwksHosts() },
+  endpoint: {
+    // The same list validates tenants.json (above, through the environment) and goes to the functions.
+    federationJwksHosts: environment.federationJwksHosts(),
+    ...endpointPropsFromContext((key) => app.node.tryGetContext(key)),
+  },
   description: 'SCIM 2.0 provisioning endpoint for Microsoft Entra ID and other IdPs',
   ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
     ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }
     : {}),
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
 app.synth();

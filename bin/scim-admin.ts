@@ -29,6 +29,7 @@
  *   scim-admin activity --tenant <t> [--user <userName|id>] [--since 24h] [--failures] [--limit 100] [--json]
  *                                                       the tenant's activity log, oldest first (docs/activity.md)
  *   scim-admin health --tenant <t> [--json]             connection health: verdict, counts, per credential
+ *   scim-admin events redrive                           replay failed stream batches (docs/operations.md)
  *
  * Where: the local DynamoDB that `npm start` runs (found from SCIM_DATA_DIR or --data-dir; tokens
  * go to <dataDir>/<tenant>-token), or a deployed stack with --stack <name> [--region r] [--profile p]

@@ -4,7 +4,15 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { BUILTIN_ALIASES, ESBUILD_TARGET, ESM_REQUIRE_SHIM, MODULE_ALIASES, RUNTIME_SDK_EXTERNALS, type AwsSdkSource } from './bundling';
+import {
+  BUILTIN_ALIASES,
+  ESBUILD_TARGET,
+  ESM_REQUIRE_SHIM,
+  MODULE_ALIASES,
+  RUNTIME_SDK_EXTERNALS,
+  sdkTracingDefine,
+  type AwsSdkSource,
+} from './bundling';
 import { PROJECT_ROOT } from './scim-endpoint';
 
 export interface BuiltBundle {
@@ -13,8 +21,8 @@ export interface BuiltBundle {
   readonly code: string;
 }
 
-/** `runtime`: the AWS SDK left external, as ScimEndpoint's `awsSdk: 'runtime'` bundles it. */
-export async function bundleEntry(entry: string, sdk: AwsSdkSource = 'bundled'): Promise<BuiltBundle> {
+/** `runtime`: the AWS SDK left external, as ScimEndpoint's `awsSdk: 'runtime'` bundles it; `sdkTracing` as ScimEndpoint's prop. */
+export async function bundleEntry(entry: string, sdk: AwsSdkSource = 'bundled', sdkTracing = false): Promise<BuiltBundle> {
   const result = await build({
     entryPoints: [join(PROJECT_ROOT, entry)],
     bundle: true,
@@ -24,6 +32,7 @@ export async function bundleEntry(entry: string, sdk: AwsSdkSource = 'bundled'):
     target: ESBUILD_TARGET,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_SHIM },
+    define: sdkTracingDefine(sdkTracing),
     ...(sdk === 'bundled' ? { alias: { ...MODULE_ALIASES } } : { alias: { ...BUILTIN_ALIASES }, external: [...RUNTIME_SDK_EXTERNALS] }),
     write: false,
     outfile: 'index.mjs',

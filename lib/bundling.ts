@@ -55,11 +55,19 @@ export const bundlingOptions: BundlingOptions = {
   esbuildArgs: aliasArgs(MODULE_ALIASES),
 };
 
-export function bundlingFor(sdk: AwsSdkSource): BundlingOptions {
+/**
+ * `SCIM_SDK_TRACING` (functions/commons/sdk-tracing.ts): `true` bundles the Powertools Tracer and
+ * instruments the SDK clients; `false` lets esbuild drop it (ScimEndpoint's `sdkTracing`).
+ */
+export const sdkTracingDefine = (on: boolean): Record<string, string> => ({ SCIM_SDK_TRACING: on ? 'true' : 'false' });
+
+export function bundlingFor(sdk: AwsSdkSource, sdkTracing = false): BundlingOptions {
   // With the runtime's SDK, its own credential chain is used: only the built-ins are replaced.
-  return sdk === 'bundled'
-    ? bundlingOptions
-    : { ...bundlingOptions, externalModules: [...RUNTIME_SDK_EXTERNALS], esbuildArgs: aliasArgs(BUILTIN_ALIASES) };
+  const options =
+    sdk === 'bundled'
+      ? bundlingOptions
+      : { ...bundlingOptions, externalModules: [...RUNTIME_SDK_EXTERNALS], esbuildArgs: aliasArgs(BUILTIN_ALIASES) };
+  return { ...options, define: sdkTracingDefine(sdkTracing) };
 }
 
 /**
@@ -75,3 +83,9 @@ export function bundlingFor(sdk: AwsSdkSource): BundlingOptions {
  * cold path.
  */
 export const BUNDLE_BUDGETS = { resource: 400 * 1024, authorizer: 96 * 1024, stream: 420 * 1024, admin: 640 * 1024 } as const;
+
+/**
+ * With `sdkTracing` on, the Powertools Tracer and the X-Ray SDK core it wraps are added to the
+ * functions with SDK clients (measured by test/cdk/bundles.test.ts; the authorizer never gets them).
+ */
+export const TRACED_BUNDLE_EXTRA = 160 * 1024;

@@ -8,17 +8,16 @@
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionEntries, routes, streamFunctionEntries, TENANT_BASE_PATH, type FunctionName } from '../functions/routes';
 import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table-definition';
@@ -30,6 +29,11 @@ import { addScimGatewayResponses } from './scim-gateway-responses';
 import { addEventStreams, type EventStreamResources } from './event-streams';
 import { ScimWaf, type ScimWafProps } from './waf';
 import { AdminApi } from './admin-api';
+import { ScimAlarms, type AlarmProps } from './alarms';
+import { ScimBackup, type BackupProps } from './backup';
+import { publicOriginOf, ScimCustomDomain, validateCustomDomain, type CustomDomainProps } from './custom-domain';
+import { ScimDashboard } from './dashboard';
+import { FailedBatchBucket } from './dead-letters';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -60,8 +64,36 @@ export interface ScimEndpointProps {
   readonly memorySize?: number;
   /** Bus for change events. @default a new bus */
   readonly eventBus?: events.IEventBus;
-  /** Where alarms notify (e.g. an SNS action). @default none */
+  /** Where alarms notify besides the alarm topic (e.g. an incident tool). @default none */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /** The alarm topic, its email subscription and thresholds (lib/alarms.ts). @default a new topic, no subscription */
+  readonly alarms?: Omit<AlarmProps, 'alarmActions'>;
+  /** A CloudWatch dashboard of the API, the functions and the stream consumers. @default true */
+  readonly dashboard?: boolean;
+  /**
+   * Tenant URLs on a domain of the vendor's (`https://<domainName>/tenants/<id>/scim/v2`), TLS 1.2
+   * minimum; every URL the service returns or prints uses it. @default none: the execute-api URL
+   */
+  readonly customDomain?: CustomDomainProps;
+  /** An AWS Backup plan for the table (snapshots, retention, copy to another account or Region). @default none */
+  readonly backup?: BackupProps;
+  /**
+   * Run on an existing table instead of creating one: the restore runbook (docs/operations.md)
+   * points the stack at a table restored from PITR or a backup. Its stream must be on (NEW_AND_OLD_IMAGES).
+   * @default a new table
+   */
+  readonly existingTable?: { readonly tableName: string; readonly tableStreamArn: string };
+  /**
+   * Create the account's Region-wide API Gateway CloudWatch role (`AWS::ApiGateway::Account`, retained,
+   * shared by every API of the account and Region). Only needed when the account has none yet and
+   * execution logs are wanted. @default false
+   */
+  readonly apiGatewayAccountLogging?: boolean;
+  /**
+   * X-Ray subsegments for the functions' AWS SDK calls (DynamoDB, KMS, EventBridge) through the
+   * Powertools Tracer: about 130 KiB more per bundle with SDK clients (not the authorizer). @default false
+   */
+  readonly sdkTracing?: boolean;
   /** @default RemovalPolicy.RETAIN: provisioning data outlives the stack */
   readonly tableRemovalPolicy?: RemovalPolicy;
   /**
@@ -102,14 +134,23 @@ export const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(26);
 const STREAM_FUNCTION_TIMEOUT = Duration.minutes(5);
 
 export class ScimEndpoint extends Construct {
-  readonly table: dynamodb.Table;
+  readonly table: dynamodb.ITable;
   readonly api: apigateway.RestApi;
   readonly eventBus: events.IEventBus;
   readonly functions: Record<FunctionName | 'authorizer' | 'ssf' | keyof typeof streamFunctionEntries, lambda.IFunction>;
-  readonly deadLetterQueue: sqs.Queue;
+  /** Stream batches the consumers failed after retries, whole (lib/dead-letters.ts). */
+  readonly failedBatches: FailedBatchBucket;
   /** The default plan of tenants without one of their own (see functions/tenants/usage-key.ts). */
   readonly sharedUsagePlan: apigateway.UsagePlan;
-  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly alarms: ScimAlarms;
+  readonly dashboard?: ScimDashboard;
+  readonly customDomain?: ScimCustomDomain;
+  readonly backup?: ScimBackup;
+  /** `https://<domain>` with a custom domain: what the functions put in the URLs they return. */
+  readonly publicOrigin?: string;
+  readonly accessLogs: logs.LogGroup;
+  /** Event source mapping ids of the stream consumers (alarms, dashboard). */
+  private readonly streamMappings: Record<string, string> = {};
   /** Event streams (docs/events.md): the SET signing key, the key sealing receivers' secrets, the SSF issuer. */
   readonly eventStreams: EventStreamResources;
   readonly waf?: ScimWaf;
@@ -120,22 +161,27 @@ export class ScimEndpoint extends Construct {
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;
   private readonly bundling: ReturnType<typeof bundlingFor>;
+  /** The authorizer makes no SDK calls: never built with the tracer. */
+  private readonly authorizerBundling: ReturnType<typeof bundlingFor>;
 
   constructor(scope: Construct, id: string, props: ScimEndpointProps = {}) {
     super(scope, id);
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.federationJwksHosts = [...(props.federationJwksHosts ?? [])];
-    this.bundling = bundlingFor(props.awsSdk ?? 'bundled');
+    this.bundling = bundlingFor(props.awsSdk ?? 'bundled', props.sdkTracing ?? false);
+    this.authorizerBundling = bundlingFor(props.awsSdk ?? 'bundled', false);
+    if (props.customDomain) {
+      validateCustomDomain(props.customDomain);
+      this.publicOrigin = publicOriginOf(props.customDomain);
+    }
     // Unique per construct instance, stable across deploys.
     this.usageKeySalt = createHash('sha256').update(Names.uniqueId(this)).digest('hex').slice(0, 12);
-    this.table = this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
+    this.table = props.existingTable
+      ? dynamodb.Table.fromTableAttributes(this, 'Table', { ...props.existingTable, globalIndexes: [GSI1.indexName] })
+      : this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
     this.eventBus = props.eventBus ?? new events.EventBus(this, 'ChangeEvents', { description: 'SCIM provisioning change events' });
-    this.deadLetterQueue = this.createQueue('StreamDeadLetters');
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue IS the dead-letter destination of the stream consumers (an event source mapping destination cdk-nag does not follow).',
-    });
+    this.failedBatches = new FailedBatchBucket(this, 'FailedBatches');
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
 
     const memorySize = props.memorySize ?? 1024;
     const resourceFunctions = {} as Record<FunctionName, NodejsFunction>;
@@ -195,7 +241,11 @@ export class ScimEndpoint extends Construct {
         key: 'Usage identifier of the SCIM tenants on the shared plan (not a credential)',
       },
     );
-    this.createAlarms(props.alarmActions ?? [], authorizer);
+    this.alarms = new ScimAlarms(this, 'Alarms', { ...props.alarms, alarmActions: props.alarmActions ?? [] }, this);
+    if (props.dashboard ?? true) this.dashboard = new ScimDashboard(this, 'Dashboard', this.api);
+    for (const [name, fn] of Object.entries(this.functions)) this.watchFunction(name, fn);
+    if (props.customDomain) this.customDomain = new ScimCustomDomain(this, 'CustomDomain', { ...props.customDomain, api: this.api });
+    if (props.backup) this.backup = new ScimBackup(this, 'Backup', { ...props.backup, table: this.table });
     this.adminApi = new AdminApi(this, 'AdminApi', { endpoint: this });
     // The admin API writes event streams: it seals push Authorization headers and names poll URLs.
     const adminFunction = this.adminApi.adminFunction;
@@ -204,9 +254,31 @@ export class ScimEndpoint extends Construct {
     adminFunction.addEnvironment('SSF_ISSUER', this.eventStreams.issuer);
   }
 
-  /** The URL a tenant's admin pastes into Entra as "Tenant URL". */
+  /** Alarms and a dashboard row for a function (the token function is added by TokenEndpoint). */
+  watchFunction(name: string, fn: lambda.IFunction): void {
+    const mapping = this.streamMappings[name as keyof typeof streamFunctionEntries];
+    if (mapping) {
+      this.alarms.watchStreamConsumer(name, fn, mapping);
+      this.dashboard?.addStreamConsumer(name, fn, mapping);
+    } else {
+      this.alarms.watchFunction(name, fn);
+      this.dashboard?.addFunction(name, fn);
+    }
+  }
+
+  /** The origin of the URLs clients see: the custom domain, else the API's execute-api URL with its stage. */
+  private get origin(): string {
+    return this.publicOrigin ?? this.api.url.replace(/\/$/, '');
+  }
+
+  /** The URL a tenant's admin pastes into Entra as "Tenant URL" (on the custom domain when there is one). */
   tenantUrl(tenantId: string): string {
-    return `${this.api.url.replace(/\/$/, '')}${TENANT_BASE_PATH.replace('{tenantId}', tenantId)}`;
+    return `${this.origin}${TENANT_BASE_PATH.replace('{tenantId}', tenantId)}`;
+  }
+
+  /** An absolute URL of a path of the API (`/tenants/acme/oauth2/token`), on the custom domain when there is one. */
+  urlForPath(path: string): string {
+    return this.publicOrigin ? `${this.publicOrigin}${path}` : this.api.urlForPath(path);
   }
 
   /**
@@ -283,11 +355,12 @@ export class ScimEndpoint extends Construct {
       ...(options.reservedConcurrentExecutions ? { reservedConcurrentExecutions: options.reservedConcurrentExecutions } : {}),
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      bundling: this.bundling,
+      bundling: name === 'authorizer' ? this.authorizerBundling : this.bundling,
       environment: {
         TABLE_NAME: this.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'scim',
         POWERTOOLS_METRICS_NAMESPACE: 'ScimServerless',
+        ...(this.publicOrigin ? { SCIM_PUBLIC_ORIGIN: this.publicOrigin } : {}),
         ...options.environment,
       },
     });
@@ -314,32 +387,26 @@ export class ScimEndpoint extends Construct {
     return table;
   }
 
-  private createQueue(id: string): sqs.Queue {
-    return new sqs.Queue(this, id, {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
-  }
-
-  /** Stream consumer: retried from the failed record, then the batch's position goes to the DLQ. */
+  /** Stream consumer: retried from the failed record, then the whole batch goes to the failed-batch bucket. */
   createStreamFunction(
     name: keyof typeof streamFunctionEntries,
     filters: Record<string, unknown>[],
     environment: Record<string, string> = {},
   ): NodejsFunction {
     const fn = this.createFunction(name, streamFunctionEntries[name], { memorySize: 512, timeout: STREAM_FUNCTION_TIMEOUT, environment });
-    fn.addEventSource(
-      new DynamoEventSource(this.table, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        ...(filters.length > 0 ? { filters } : {}),
-      }),
-    );
+    const source = new DynamoEventSource(this.table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      retryAttempts: 10,
+      reportBatchItemFailures: true,
+      onFailure: this.failedBatches.destination(),
+      // EventCount metrics: what reached the failed-batch bucket, what was dropped (alarms, dashboard).
+      metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
+      ...(filters.length > 0 ? { filters } : {}),
+    });
+    fn.addEventSource(source);
+    this.streamMappings[name] = source.eventSourceMappingId;
     return fn;
   }
 
@@ -348,14 +415,15 @@ export class ScimEndpoint extends Construct {
     resourceFunctions: Record<FunctionName, NodejsFunction>,
     authorizerFn: NodejsFunction,
   ): apigateway.RestApi {
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = this.accessLogs;
     const throttle = props.stageThrottle ?? { rateLimit: 500, burstLimit: 1000 };
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: `${Stack.of(this).stackName}-scim`,
       description: 'SCIM 2.0 provisioning endpoint (multi-tenant)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER,
-      cloudWatchRole: true,
+      cloudWatchRole: props.apiGatewayAccountLogging ?? false,
+      disableExecuteApiEndpoint: props.customDomain?.disableExecuteApiEndpoint ?? false,
       deployOptions: {
         stageName: props.stageName ?? 'v2',
         throttlingRateLimit: throttle.rateLimit,
@@ -405,61 +473,6 @@ export class ScimEndpoint extends Construct {
       base.resourceForPath(route.path.replace(/^\//, '')).addMethod('ANY', integration, { authorizer, apiKeyRequired: true });
     }
     addScimGatewayResponses(api);
-    new logs.MetricFilter(this, 'Throttled429', {
-      logGroup: accessLogs,
-      metricNamespace: 'ScimServerless',
-      metricName: 'Throttled',
-      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
-      metricValue: '1',
-    });
     return api;
-  }
-
-  private createAlarms(actions: cloudwatch.IAlarmAction[], authorizer: NodejsFunction): void {
-    const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
-      const created = new cloudwatch.Alarm(this, id, {
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(...actions);
-      this.alarms.push(created);
-    };
-    const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
-    alarm('Api5xx', this.api.metricServerError(fiveMinutes), 5, 'The SCIM API answered 5xx: Entra retries, but investigate.');
-    alarm(
-      'ApiThrottled',
-      new cloudwatch.Metric({ namespace: 'ScimServerless', metricName: 'Throttled', ...fiveMinutes }),
-      50,
-      'Tenants are being throttled (429): raise their rateLimit in tenants.json if it is legitimate traffic.',
-    );
-    alarm('AuthorizerErrors', authorizer.metricErrors(fiveMinutes), 1, 'The authorizer failed (not a refused token): every request fails.');
-    alarm(
-      'DynamoDbThrottles',
-      this.table.metricThrottledRequestsForOperations({
-        operations: [
-          dynamodb.Operation.GET_ITEM,
-          dynamodb.Operation.PUT_ITEM,
-          dynamodb.Operation.UPDATE_ITEM,
-          dynamodb.Operation.DELETE_ITEM,
-          dynamodb.Operation.QUERY,
-          dynamodb.Operation.BATCH_WRITE_ITEM,
-          dynamodb.Operation.BATCH_GET_ITEM,
-          dynamodb.Operation.TRANSACT_WRITE_ITEMS,
-        ],
-        ...fiveMinutes,
-      }),
-      1,
-      'DynamoDB throttled requests: the service retries, then answers 503.',
-    );
-    alarm(
-      'StreamDeadLettersAlarm',
-      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      1,
-      'A stream batch (membership clean-up or change events) failed after retries: redrive it.',
-    );
   }
 }

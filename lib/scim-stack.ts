@@ -32,8 +32,8 @@ export class ScimStack extends Stack {
   private addOpsOutputs(): void {
     const { endpoint } = this;
     new CfnOutput(this, STACK_OUTPUTS.apiUrl, {
-      description: 'Invoke URL of the API stage; Tenant URLs are <ApiUrl>/tenants/<id>/scim/v2',
-      value: endpoint.api.url,
+      description: 'Base URL of the API (the custom domain when there is one); Tenant URLs are <ApiUrl>/tenants/<id>/scim/v2',
+      value: endpoint.urlForPath('/'),
     });
     new CfnOutput(this, STACK_OUTPUTS.tableName, {
       description: 'The DynamoDB table (scim-admin --stack finds it here)',
@@ -51,9 +51,16 @@ export class ScimStack extends Stack {
       description: 'KMS key sealing push streams’ Authorization headers (scim-admin streams add needs kms:Encrypt on it)',
       value: endpoint.eventStreams.secretsKey.keyArn,
     });
-    new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, {
-      description: 'Stream batches (membership clean-up, change events) that failed after retries',
-      value: endpoint.deadLetterQueue.queueUrl,
+    new CfnOutput(this, STACK_OUTPUTS.failedBatchBucket, {
+      description: 'Stream batches (membership clean-up, change events) that failed after retries: scim-admin events redrive',
+      value: endpoint.failedBatches.bucket.bucketName,
     });
+    for (const consumer of ['publisher', 'janitor'] as const) {
+      new CfnOutput(this, STACK_OUTPUTS.streamConsumer(consumer), {
+        description: `Function name of the stream ${consumer} (redrive tells its failed batches by it)`,
+        value: endpoint.functions[consumer].functionName,
+      });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic every alarm notifies', value: endpoint.alarms.topic.topicArn });
   }
 }

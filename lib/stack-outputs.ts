@@ -10,8 +10,11 @@ export const STACK_OUTPUTS = {
   apiUrl: 'ApiUrl',
   tableName: 'TableName',
   eventBusName: 'EventBusName',
-  /** Stream batches that failed after retries land here (redrive them). */
-  deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  /** The S3 bucket of stream batches that failed after retries (`scim-admin events redrive` replays them). */
+  failedBatchBucket: 'FailedBatchBucket',
+  /** The function name of a stream consumer: redrive tells the failed batches of each apart by it. */
+  streamConsumer: (consumer: 'publisher' | 'janitor'): string =>
+    consumer === 'publisher' ? 'PublisherFunctionName' : 'JanitorFunctionName',
   /** Event streams: the SETs' issuer (base of poll URLs) and the key sealing push Authorization headers. */
   ssfIssuer: 'SsfIssuer',
   eventSecretsKeyArn: 'EventSecretsKeyArn',

@@ -4,7 +4,10 @@
  *    token function authenticates the client), with its own method throttle on the stage;
  *  - the signing key: a KMS ECC_NIST_P256 SIGN_VERIFY key whose policy lets ONLY the token
  *    function sign and ONLY the authorizer read the public key (the account keeps key
- *    administration, without sign or read);
+ *    administration, without sign or read). The key is retained and its policy names no role ARN
+ *    (a destroy and redeploy replaces the roles, and a policy naming a deleted role keeps only its
+ *    unique id): it allows the account's principals that carry this deployment's role tag, and the
+ *    two roles get the tag and an identity policy for the one action each;
  *  - both functions get the key's ARN and the deployment's issuer (`iss`) in their environment;
  *  - `GET` of each tenant's RFC 8414 metadata at both AUTHORIZATION_SERVER_METADATA_PATHS, public;
  *  - the token function reaches federated credentials' JWKS hosts over the internet (no VPC) and
@@ -12,7 +15,7 @@
  *  - `addTenant` outputs `TokenEndpoint<tenantId>`, the URL to paste into Entra as "Token endpoint".
  */
 import { createHash } from 'node:crypto';
-import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -66,6 +69,25 @@ export const KEY_ADMIN_ACTIONS = [
   'kms:Update*',
 ];
 
+/** The role tag the signing key's policy checks (value: `<deployment>:sign` or `<deployment>:verify`). */
+export const SIGNING_KEY_ROLE_TAG = 'scim-signing-key';
+
+/** A key policy statement for the account's principals that carry the role tag with this value. */
+const taggedRoleStatement = (sid: string, action: string, tagValue: string): iam.PolicyStatement =>
+  new iam.PolicyStatement({
+    sid,
+    principals: [new iam.AccountRootPrincipal()],
+    actions: [action],
+    resources: ['*'],
+    conditions: { StringEquals: { [`aws:PrincipalTag/${SIGNING_KEY_ROLE_TAG}`]: tagValue } },
+  });
+
+/** The role gets the tag and an identity policy for the one action on the key. */
+function grantThroughTag(role: iam.IRole, key: kms.IKey, action: string, tagValue: string): void {
+  Tags.of(role).add(SIGNING_KEY_ROLE_TAG, tagValue);
+  iam.Grant.addToPrincipal({ grantee: role, actions: [action], resourceArns: [key.keyArn] });
+}
+
 export class TokenEndpoint extends Construct {
   readonly signingKey: kms.Key;
   readonly tokenFunction: NodejsFunction;
@@ -80,7 +102,8 @@ export class TokenEndpoint extends Construct {
     super(scope, id);
     const { endpoint } = props;
     this.endpoint = endpoint;
-    this.issuer = `urn:scim-serverless:${createHash('sha256').update(Names.uniqueId(endpoint)).digest('hex').slice(0, 16)}`;
+    const deployment = createHash('sha256').update(Names.uniqueId(endpoint)).digest('hex').slice(0, 16);
+    this.issuer = `urn:scim-serverless:${deployment}`;
     const authorizer = endpoint.functions.authorizer;
     if (!(authorizer instanceof lambda.Function)) throw new Error('the endpoint authorizer must be a lambda.Function');
 
@@ -96,6 +119,7 @@ export class TokenEndpoint extends Construct {
       },
     });
     endpoint.grantTableAccess(this.tokenFunction, 'token');
+    endpoint.watchFunction('token', this.tokenFunction);
     const tokenRole = this.tokenFunction.role;
     const authorizerRole = authorizer.role;
     if (!tokenRole || !authorizerRole) throw new Error('the token function and the authorizer need execution roles');
@@ -114,21 +138,13 @@ export class TokenEndpoint extends Construct {
             actions: KEY_ADMIN_ACTIONS,
             resources: ['*'],
           }),
-          new iam.PolicyStatement({
-            sid: 'TokenFunctionSigns',
-            principals: [new iam.ArnPrincipal(tokenRole.roleArn)],
-            actions: ['kms:Sign'],
-            resources: ['*'],
-          }),
-          new iam.PolicyStatement({
-            sid: 'AuthorizerReadsPublicKey',
-            principals: [new iam.ArnPrincipal(authorizerRole.roleArn)],
-            actions: ['kms:GetPublicKey'],
-            resources: ['*'],
-          }),
+          taggedRoleStatement('TokenFunctionSigns', 'kms:Sign', `${deployment}:sign`),
+          taggedRoleStatement('AuthorizerReadsPublicKey', 'kms:GetPublicKey', `${deployment}:verify`),
         ],
       }),
     });
+    grantThroughTag(tokenRole, this.signingKey, 'kms:Sign', `${deployment}:sign`);
+    grantThroughTag(authorizerRole, this.signingKey, 'kms:GetPublicKey', `${deployment}:verify`);
     this.tokenFunction.addEnvironment('OAUTH_SIGNING_KEY_ARN', this.signingKey.keyArn);
     authorizer.addEnvironment('OAUTH_SIGNING_KEY_ARN', this.signingKey.keyArn);
     authorizer.addEnvironment('OAUTH_ISSUER', this.issuer);
@@ -178,7 +194,7 @@ export class TokenEndpoint extends Construct {
 
   /** The URL a tenant's admin pastes into Entra as "Token endpoint". */
   tokenUrl(tenantId: string): string {
-    return this.endpoint.api.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenantId));
+    return this.endpoint.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenantId));
   }
 
   /** Stack output `TokenEndpoint<tenantId>` (lib/stack-outputs.ts). */
@@ -254,6 +270,6 @@ export function oauthClientProperties(
     oauthClient: 'true',
     oauthClientVersion: String(tenant.oauthClientVersion),
     oauthSecretArn: secret.secretArn,
-    tokenEndpoint: endpoint.api.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenant.id)),
+    tokenEndpoint: endpoint.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenant.id)),
   };
 }

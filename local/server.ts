@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult, DynamoDBRecord } from 'aws-lambda';
 import { clientConfig, createDocumentClient } from '../functions/store/dynamodb-client';
 import type { Db } from '../functions/store/db';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -25,6 +25,8 @@ import { tmpdir } from 'node:os';
 import { localSigner } from '../functions/oauth/local-signer';
 import { join } from 'node:path';
 import { startStreamPoller, type StreamFunction, type StreamPoller } from './stream-poller';
+import { directoryFailedBatchStore } from './failed-batch-stores';
+import { failedBatchKey, failedBatchRecord, type FailedBatchStore } from '../functions/events/failed-batch';
 import { handler as janitor } from '../functions/membership-janitor';
 import { streamPublisher, type EventSink } from '../functions/events/publish';
 import { ensureTable } from './local-table';
@@ -36,6 +38,8 @@ import { localAdminKey } from './admin-key';
 import { ADMIN_API_PATH } from '../functions/routes';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
+/** Below the data folder: failed stream batches (`scim-admin events redrive` reads them). */
+export const FAILED_BATCHES_DIR = 'failed-batches';
 export const DEFAULT_PORT = 8080;
 /** The local access-token signing key, in the data folder. */
 export const OAUTH_KEY_FILE = 'oauth-signing-key.json';
@@ -89,6 +93,11 @@ export interface LocalStackOptions {
   readonly eventSink?: EventSink;
   /** Where refusal storms go (the bus in AWS); default: the log. */
   readonly stormSink?: StormSink;
+  /**
+   * Where stream batches a function still fails after its retries are kept for `scim-admin events
+   * redrive`. Default: `<dataDir>/failed-batches/` (local/failed-batch-stores.ts); none in memory.
+   */
+  readonly failedBatches?: FailedBatchStore;
   /** DynamoDB Local (started by this stack) exited on its own. */
   readonly onDynamoDbExit?: (code: number | null) => void;
   /**
@@ -174,7 +183,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (options.eventSink) functions.publisher = streamPublisher(options.eventSink);
       const eventStreams = options.eventStreams ?? true;
       if (eventStreams) functions.outbox = outboxWriter({ db: () => db, signer: eventSigner, log });
-      poller = await startStreamPoller({ config, tableName, functions, log });
+      const failedBatches =
+        options.failedBatches ?? (options.dataDir ? directoryFailedBatchStore(join(options.dataDir, FAILED_BATCHES_DIR)) : undefined);
+      poller = await startStreamPoller({ config, tableName, functions, log, onFailure: keepFailedBatch(failedBatches, log) });
       if (eventStreams) delivery = startEventDeliveryLoop(db, log);
     }
     const adminKey = localAdminKey(options.adminKey, options.dataDir);
@@ -330,4 +341,17 @@ function responseHeaders(result: APIGatewayProxyResult): Record<string, string[]
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) values.forEach((value) => add(name, value));
   for (const [name, value] of Object.entries(result.headers ?? {})) add(name, value);
   return Object.fromEntries([...merged.values()].map(({ name, values }) => [name, values]));
+}
+
+/** The poller's onFailure: the batch goes to the store as Lambda's invocation record, or is reported lost. */
+function keepFailedBatch(store: FailedBatchStore | undefined, log: (line: string) => void) {
+  return async (name: string, records: DynamoDBRecord[], attempts: number): Promise<void> => {
+    if (!store) {
+      log(`${name}: ${records.length} stream records failed ${attempts} attempts and are dropped (no failed-batch store)`);
+      return;
+    }
+    const record = failedBatchRecord(`arn:aws:lambda:local:000000000000:function:${name}`, records, attempts);
+    await store.put(failedBatchKey(name), JSON.stringify(record));
+    log(`${name}: ${records.length} stream records failed ${attempts} attempts; kept for scim-admin events redrive`);
+  };
 }

@@ -2,7 +2,8 @@
  * Lambda's DynamoDB event source mapping, locally: polls the table's stream on DynamoDB Local and
  * hands batches to the stream functions (the janitor), the way Lambda would. A batch the function
  * reports as failed from some record is retried from that record, as with
- * ReportBatchItemFailures in AWS.
+ * ReportBatchItemFailures in AWS; what still fails after the last attempt goes to `onFailure` with
+ * its records, like the S3 on-failure destination the stack configures (lib/dead-letters.ts).
  */
 import {
   DescribeStreamCommand,
@@ -24,6 +25,8 @@ export interface StreamPollerOptions {
   readonly functions: Readonly<Record<string, StreamFunction>>;
   readonly intervalMs?: number;
   readonly log: (line: string) => void;
+  /** Records a function still failed after its attempts (the local server stores them for redrive). */
+  readonly onFailure?: (functionName: string, records: DynamoDBRecord[], attempts: number) => Promise<void>;
 }
 
 export interface StreamPoller {
@@ -33,6 +36,8 @@ export interface StreamPoller {
 }
 
 const BATCH_SIZE = 100;
+/** Attempts per batch before its records go to `onFailure`. */
+const ATTEMPTS = 5;
 
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
   const client = new DynamoDBStreamsClient(options.config);
@@ -103,11 +108,12 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   };
 }
 
-/** Runs each function on the batch, retrying from the record it reports (at most 5 times). */
+/** Runs each function on the batch, retrying from the record it reports (at most ATTEMPTS times). */
 async function deliver(records: DynamoDBRecord[], options: StreamPollerOptions): Promise<void> {
   for (const [name, fn] of Object.entries(options.functions)) {
     let pending = records;
-    for (let attempt = 1; pending.length > 0 && attempt <= 5; attempt += 1) {
+    let attempt = 1;
+    for (; pending.length > 0 && attempt <= ATTEMPTS; attempt += 1) {
       const context = lambdaContext(name, `stream-${Date.now()}`);
       const result = await fn({ Records: pending }, context).catch((error: unknown) => {
         options.log(`${name} failed: ${error instanceof Error ? error.name : 'error'}`);
@@ -117,6 +123,7 @@ async function deliver(records: DynamoDBRecord[], options: StreamPollerOptions):
       const from = pending.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
       pending = failed === undefined || from === -1 ? [] : pending.slice(from);
     }
+    if (pending.length > 0) await options.onFailure?.(name, pending, attempt - 1);
   }
 }
 

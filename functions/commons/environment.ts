@@ -61,6 +61,12 @@ export const environment = {
       ...(expiration ? { expiration } : {}),
     };
   },
+  /**
+   * `https://<custom domain>` when the stack has one (SCIM_PUBLIC_ORIGIN, set by the construct):
+   * every absolute URL the functions return (meta.location, Location, $ref, token endpoint,
+   * metadata) starts with it instead of the host the request came in on. Unset: the request's host.
+   */
+  publicOrigin: (e: Environment = env()): string | undefined => e.SCIM_PUBLIC_ORIGIN?.replace(/\/+$/, '') || undefined,
   /** The change-event bus (publisher only). */
   eventBusName(): string {
     const name = env().EVENT_BUS_NAME;

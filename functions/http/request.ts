@@ -10,6 +10,7 @@ import { TENANT_BASE_PATH } from '../routes';
 import { defaultDb } from '../store/db';
 import { tenantState } from './profile-cache';
 import { PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';
+import { apiBaseUrlOf } from './public-origin';
 
 export interface ScimRequest {
   readonly tenantId: string;
@@ -24,7 +25,7 @@ export interface ScimRequest {
   readonly body: unknown;
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** Absolute tenant base URL (`https://host/stage/tenants/<t>/scim/v2`) for Location and meta.location. */
+  /** Absolute tenant base URL (`https://host/stage/tenants/<t>/scim/v2`, or on the custom domain) for Location and meta.location. */
   readonly baseUrl: string;
   /** The table handle when not the process's default: a bulk request's operations share one that groups their writes. */
   readonly db?: Db;
@@ -59,7 +60,7 @@ export async function toScimRequest(event: APIGatewayProxyEvent): Promise<ScimRe
     query: queryParameters(event),
     body: event.body as unknown,
     headers,
-    baseUrl: baseUrlOf(event, headers),
+    baseUrl: baseUrlOf(event),
   };
 }
 
@@ -101,13 +102,13 @@ function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers']): Record<stri
   return result;
 }
 
-/** The base URL as the client called it: requestContext.path includes the stage (or custom-domain base path). */
-function baseUrlOf(event: APIGatewayProxyEvent, headers: Record<string, string | undefined>): string {
-  const host = event.requestContext.domainName ?? headers.host ?? 'localhost';
-  const proto = headers['x-forwarded-proto'] ?? 'https';
+/** The tenant's base URL: the public origin (custom domain) or the host and stage called, then `/tenants/<t>/scim/v2` as in the path. */
+function baseUrlOf(event: APIGatewayProxyEvent): string {
   const fullPath = event.requestContext.path ?? event.path;
   const marker = '/scim/v2';
-  const cut = fullPath.indexOf(marker);
-  const basePath = cut === -1 ? `/tenants/${event.pathParameters?.tenantId ?? ''}/scim/v2` : fullPath.slice(0, cut + marker.length);
-  return `${proto}://${host}${basePath}`;
+  const start = fullPath.indexOf('/tenants/');
+  const cut = fullPath.indexOf(marker, Math.max(start, 0));
+  const tenantPath =
+    start === -1 || cut === -1 ? `/tenants/${event.pathParameters?.tenantId ?? ''}/scim/v2` : fullPath.slice(start, cut + marker.length);
+  return `${apiBaseUrlOf(event)}${tenantPath}`;
 }

@@ -9,6 +9,7 @@ import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { derToJoseSignature } from './der';
 import { fetchKmsPublicKey, regionOfKey } from './kms-public-key';
 import type { AccessTokenSigner } from './signing-key';
+import { traced } from '../commons/sdk-tracing';
 
 /** KMS signs RAW messages up to this size; a JWS signing input of ours is a few hundred bytes. */
 const MAX_RAW_MESSAGE_BYTES = 4096;
@@ -16,7 +17,7 @@ const MAX_RAW_MESSAGE_BYTES = 4096;
 /** `client` signs; the public key is fetched from the environment's KMS endpoint (kms-public-key.ts). */
 export function kmsSigner(
   keyArn: string,
-  client: KMSClient = new KMSClient({ ...(regionOfKey(keyArn) ? { region: regionOfKey(keyArn) } : {}) }),
+  client: KMSClient = traced(new KMSClient({ ...(regionOfKey(keyArn) ? { region: regionOfKey(keyArn) } : {}) })),
 ): AccessTokenSigner {
   let publicKey: Promise<KeyObject> | undefined;
   return {

@@ -5,6 +5,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { environment, type Environment } from '../commons/environment';
+import { traced } from '../commons/sdk-tracing';
 
 const UNUSED_MIDDLEWARES = ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware'] as const;
 
@@ -30,7 +31,7 @@ export function createDocumentClient(config: DynamoDBClientConfig = clientConfig
   //   S3 and Lambda use (recursive-loop detection); DynamoDB does not, and the functions' X-Ray
   //   traces come from Lambda's active tracing, not from this header.
   for (const name of UNUSED_MIDDLEWARES) client.middlewareStack.remove(name);
-  return DynamoDBDocumentClient.from(client, {
+  return DynamoDBDocumentClient.from(traced(client), {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
 }

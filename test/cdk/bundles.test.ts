@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { functionEntries, streamFunctionEntries } from '../../functions/routes';
 import { bundleEntry } from '../../lib/bundle';
-import { BUNDLE_BUDGETS } from '../../lib/bundling';
+import { BUNDLE_BUDGETS, TRACED_BUNDLE_EXTRA } from '../../lib/bundling';
 
 const entries: [string, string, number][] = [
   ...Object.entries(functionEntries).map(([name, entry]): [string, string, number] => [
@@ -29,6 +29,27 @@ describe('Lambda bundles', () => {
       console.log(`bundle ${name}: ${(bundle.bytes / 1024).toFixed(1)} KiB (budget ${(budget / 1024).toFixed(0)} KiB)`);
       expect(bundle.code).toContain('handler');
       expect(bundle.bytes).toBeLessThanOrEqual(budget);
+    },
+    60_000,
+  );
+
+  // ScimEndpoint's `sdkTracing`: the Powertools Tracer only in the builds that ask for it (functions/commons/sdk-tracing.ts).
+  it.each([
+    ['users', functionEntries.users],
+    ['token', functionEntries.token],
+    ['publisher', streamFunctionEntries.publisher],
+  ])(
+    '%s carries the SDK tracer only when built with sdkTracing, within its budget plus the tracer',
+    async (name, entry) => {
+      const plain = await bundleEntry(entry);
+      const traced = await bundleEntry(entry, 'bundled', true);
+      console.log(
+        `bundle ${name} with sdkTracing: ${(traced.bytes / 1024).toFixed(1)} KiB (+${((traced.bytes - plain.bytes) / 1024).toFixed(1)})`,
+      );
+      expect(plain.code).not.toContain('captureAWSv3Client');
+      expect(traced.code).toContain('captureAWSv3Client');
+      const budget = name === 'publisher' ? BUNDLE_BUDGETS.stream : BUNDLE_BUDGETS.resource;
+      expect(traced.bytes).toBeLessThanOrEqual(budget + TRACED_BUNDLE_EXTRA);
     },
     60_000,
   );

@@ -75,9 +75,10 @@ describe('functions', () => {
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 
-  it("answer within API Gateway's 29 s", () => {
+  it("time out a margin below API Gateway's 29 s integration timeout, above the handlers' 20 s budgets", () => {
     for (const [id, fn] of functions) {
-      if (/users|groups|search|bulk|discovery/.test(id)) expect(fn.Properties.Timeout).toBeLessThanOrEqual(29);
+      if (/users|groups|search|bulk|discovery|token|authorizer/.test(id)) expect(fn.Properties.Timeout).toBeLessThan(29);
+      if (/users|groups|search|bulk/.test(id)) expect(fn.Properties.Timeout).toBeGreaterThan(20);
     }
   });
 });
@@ -103,14 +104,15 @@ describe('table', () => {
     });
   });
 
-  it('feeds the janitor and the publisher, with partial-batch retries and a dead-letter queue', () => {
+  it('feeds the janitor and the publisher, with partial-batch retries and the failed-batch bucket', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength(2);
     for (const [, mapping] of mappings) {
       expect(mapping.Properties).toMatchObject({
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
-        DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/FailedBatches/), 'Arn'] } } },
+        MetricsConfig: { Metrics: ['EventCount'] },
       });
     }
   });
@@ -152,7 +154,9 @@ describe('tenants', () => {
     };
     expect(refersTo(STACK_OUTPUTS.tableName, 'AWS::DynamoDB::Table')).toBe(true);
     expect(refersTo(STACK_OUTPUTS.eventBusName, 'AWS::Events::EventBus')).toBe(true);
-    expect(refersTo(STACK_OUTPUTS.deadLetterQueueUrl, 'AWS::SQS::Queue')).toBe(true);
+    expect(refersTo(STACK_OUTPUTS.failedBatchBucket, 'AWS::S3::Bucket')).toBe(true);
+    expect(refersTo(STACK_OUTPUTS.streamConsumer('publisher'), 'AWS::Lambda::Function')).toBe(true);
+    expect(refersTo(STACK_OUTPUTS.streamConsumer('janitor'), 'AWS::Lambda::Function')).toBe(true);
     expect(refersTo(STACK_OUTPUTS.apiUrl, 'AWS::ApiGateway::RestApi')).toBe(true);
     for (const tenant of ['acme', 'contoso']) {
       expect(refersTo(STACK_OUTPUTS.tokenSecret(tenant), 'AWS::SecretsManager::Secret')).toBe(true);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_ENDPOINT_PATH } from '../../functions/routes';
+import { SIGNING_KEY_ROLE_TAG } from '../../lib/token-endpoint';
 import { TEST_TENANTS, testStack } from './stack-fixture';
 
 const stack = testStack();
@@ -27,6 +28,8 @@ interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
   readonly Principal?: { AWS?: unknown };
+  readonly Condition?: Record<string, Record<string, string>>;
+  readonly Resource?: unknown;
 }
 const keyStatements = (resources[keyId]?.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
 
@@ -43,12 +46,48 @@ describe('signing key', () => {
     expect((template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>)[keyId]?.DeletionPolicy).toBe('Retain');
   });
 
-  it('lets only the token function sign', () => {
-    expect(principalsAllowed('kms:Sign')).toEqual([JSON.stringify({ AWS: { 'Fn::GetAtt': [roleOf(tokenFunctionId), 'Arn'] } })]);
+  /** The tag value the key policy requires of principals for an action. */
+  const requiredTag = (action: string): string[] =>
+    keyStatements
+      .filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => covers(a, action)))
+      .map((s) => s.Condition?.StringEquals?.[`aws:PrincipalTag/${SIGNING_KEY_ROLE_TAG}`] ?? 'no tag condition');
+  const tagOf = (roleId: string): string | undefined =>
+    asList(resources[roleId]?.Properties.Tags as { Key: string; Value: string }[] | undefined).find((t) => t.Key === SIGNING_KEY_ROLE_TAG)
+      ?.Value;
+  const rolesWithTag = (value: string) =>
+    ofType('AWS::IAM::Role')
+      .filter(([id]) => tagOf(id) === value)
+      .map(([id]) => id);
+  /** Roles whose identity policies allow the action on the key. */
+  const rolesGranted = (action: string) =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, p]) =>
+        (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some(
+          (s) => asList(s.Action).includes(action) && JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] }),
+        ),
+      )
+      .flatMap(([, p]) => asList(p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref));
+
+  it('lets only the token function sign: the only role with the sign tag and the grant', () => {
+    const [tag, ...others] = requiredTag('kms:Sign');
+    expect(others).toEqual([]);
+    expect(tag).toMatch(/:sign$/);
+    expect(rolesWithTag(tag as string)).toEqual([roleOf(tokenFunctionId)]);
+    expect(rolesGranted('kms:Sign')).toEqual([roleOf(tokenFunctionId)]);
   });
 
-  it('lets only the authorizer read the public key', () => {
-    expect(principalsAllowed('kms:GetPublicKey')).toEqual([JSON.stringify({ AWS: { 'Fn::GetAtt': [roleOf(authorizerId), 'Arn'] } })]);
+  it('lets only the authorizer read the public key: the only role with the verify tag and the grant', () => {
+    const [tag, ...others] = requiredTag('kms:GetPublicKey');
+    expect(others).toEqual([]);
+    expect(tag).toMatch(/:verify$/);
+    expect(rolesWithTag(tag as string)).toEqual([roleOf(authorizerId)]);
+    expect(rolesGranted('kms:GetPublicKey')).toEqual([roleOf(authorizerId)]);
+  });
+
+  it('names no role in its policy, so a destroy and redeploy (new roles) keeps it usable', () => {
+    const policy = JSON.stringify(resources[keyId]?.Properties.KeyPolicy);
+    for (const [roleId] of ofType('AWS::IAM::Role')) expect(policy).not.toContain(`"${roleId}"`);
+    for (const statement of keyStatements) expect(JSON.stringify(statement.Principal)).not.toContain(':role/');
   });
 
   it('leaves the account key administration, and nobody verify, encrypt or decrypt with it', () => {
@@ -58,13 +97,13 @@ describe('signing key', () => {
     expect(keyStatements.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
-  it('is not reachable through identity policies either', () => {
+  it('is granted through identity policies for exactly kms:Sign and kms:GetPublicKey', () => {
     const kmsActions = ofType('AWS::IAM::Policy').flatMap(([, policy]) =>
       (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap((s) => asList(s.Action)).filter((a) =>
         a.startsWith('kms:'),
       ),
     );
-    expect(kmsActions).toEqual([]);
+    expect(kmsActions.sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
   });
 });
 

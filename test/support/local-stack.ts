@@ -8,6 +8,7 @@ import { startLocalStack, type LocalStack } from '../../local/server';
 import type { LocalTenant } from '../../local/seed';
 import { generateToken } from '../../functions/credentials/secret-token';
 import type { EventSink, PublishedEvent } from '../../functions/events/publish';
+import type { FailedBatchStore } from '../../functions/events/failed-batch';
 import { deleteTable, runDynamoEndpoint, uniqueTableName } from './dynamodb';
 
 /**
@@ -28,6 +29,10 @@ export interface TestStackOptions {
   readonly functions?: FunctionOverrides;
   /** Collects the change events the stream publisher emits (drain the streams before reading). */
   readonly events?: PublishedEvent[];
+  /** Or sends them here (instead of `events`). */
+  readonly eventSink?: EventSink;
+  /** Where stream batches that still fail after the poller's attempts are kept (redrive.test.ts). */
+  readonly failedBatches?: FailedBatchStore;
   /** Request log lines; silent by default. */
   readonly log?: (line: string) => void;
   /**
@@ -84,6 +89,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     ...(options.authorizerClock ? { authorizerClock: options.authorizerClock } : {}),
     ...(options.functions ? { functions: options.functions } : {}),
     ...(options.events ? { eventSink: collectInto(options.events) } : {}),
+    ...(options.eventSink ? { eventSink: options.eventSink } : {}),
+    ...(options.failedBatches ? { failedBatches: options.failedBatches } : {}),
   });
   const origin = `http://127.0.0.1:${stack.port}`;
   const baseUrl = (tenantId: string) => `${origin}/tenants/${tenantId}/scim/v2`;

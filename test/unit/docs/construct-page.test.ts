@@ -28,6 +28,9 @@ describe('docs/construct.md', () => {
     ['lib/scim-endpoint.ts', 'ScimEndpointProps'],
     ['lib/tenant-onboarding.ts', 'TenantOnboardingProps'],
     ['lib/token-endpoint.ts', 'TokenEndpointProps'],
+    ['lib/custom-domain.ts', 'CustomDomainProps'],
+    ['lib/alarms.ts', 'AlarmProps'],
+    ['lib/backup.ts', 'BackupProps'],
   ])('%s: every prop of %s has a row', (file, name) => {
     const declared = declaredProps(file, name);
     expect(declared.length).toBeGreaterThan(1);
