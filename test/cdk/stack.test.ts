@@ -1,7 +1,7 @@
 /** The synthesized template: routes, authorizer, functions, table, tenants, gateway responses, alarms. */
 import { describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { routes, TOKEN_ENDPOINT_PATH } from '../../functions/routes';
+import { routes } from '../../functions/routes';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../functions/credentials/secret-token';
 import { STACK_OUTPUTS } from '../../lib/stack-outputs';
 import { testStack } from './stack-fixture';
