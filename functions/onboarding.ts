@@ -1,62 +1,42 @@
 /**
- * CloudFormation custom resource `Custom::ScimTenant` (lib/tenant-onboarding.ts): one per tenant of
- * tenants.json. Translates the CloudFormation event and delegates to functions/tenants/onboard.ts;
- * tokens go to Secrets Manager and never into the response.
+ * CloudFormation custom resources of lib/tenant-onboarding.ts:
+ *  - `Custom::ScimTenantSeed`, one per stack: applies the tenants.json declarations bundled beside
+ *    this code (tenants/seed-declarations.ts; the resource carries their digest) through
+ *    tenants/tenant-seed.ts. Deleting it (stack deletion) leaves the tenants in the retained table.
+ *  - `Custom::ScimTenant`, one per tenant in stacks before #22: only their Delete still arrives, from
+ *    the upgrade's clean-up (tenants/tenant-seed.ts retireLegacyTenantResource).
+ * Nothing here creates or returns a credential.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { environment } from './commons/environment';
 import { defaultDb } from './store/db';
-import { onboard, type TenantDeclaration } from './tenants/onboard';
-import { secretsManagerStore } from './tenants/secrets-manager-store';
+import { apiGatewayRateTiers } from './tenants/api-gateway-rate-tiers';
+import { LEGACY_TENANT_RESOURCE_TYPE, parseSeedFile, SEED_FILE_NAME, SEED_RESOURCE_TYPE } from './tenants/seed-declarations';
+import { applyTenantSeed, retireLegacyTenantResource } from './tenants/tenant-seed';
 
-const secretsManager = secretsManagerStore(new SecretsManagerClient({}));
+const SEED_PHYSICAL_ID = 'tenants-json-seed';
 
-/** Resource properties as lib/tenant-onboarding.ts writes them (CloudFormation passes strings). */
-interface TenantProperties {
-  readonly tenantId: string;
-  readonly displayName: string;
-  readonly settings: string;
-  readonly tokenVersion: string;
-  readonly tokenOverlapHours: string;
-  readonly secretArn: string;
-  /** OAuth client (lib/tenant-onboarding.ts sets them when tenants.json asks for one). */
-  readonly oauthClient?: string;
-  readonly oauthClientVersion?: string;
-  readonly oauthSecretArn?: string;
-  readonly tokenEndpoint?: string;
-  /** JSON of tenants.json's federatedCredentials (lib/tenant-onboarding.ts). */
-  readonly federatedCredentials?: string;
+interface Response {
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, number | string>;
 }
 
-const declaration = (props: Record<string, unknown>): TenantDeclaration => {
-  const p = props as unknown as TenantProperties;
-  return {
-    tenantId: p.tenantId,
-    displayName: p.displayName,
-    settings: p.settings,
-    tokenVersion: p.tokenVersion,
-    tokenOverlapHours: p.tokenOverlapHours,
-    secretId: p.secretArn,
-    ...(p.oauthClient !== undefined ? { oauthClient: p.oauthClient } : {}),
-    ...(p.oauthClientVersion !== undefined ? { oauthClientVersion: p.oauthClientVersion } : {}),
-    ...(p.oauthSecretArn !== undefined ? { oauthSecretId: p.oauthSecretArn } : {}),
-    ...(p.tokenEndpoint !== undefined ? { tokenEndpoint: p.tokenEndpoint } : {}),
-    ...(p.federatedCredentials !== undefined ? { federatedCredentials: p.federatedCredentials } : {}),
-  };
-};
+export async function handler(event: CloudFormationCustomResourceEvent): Promise<Response> {
+  if (event.ResourceType === LEGACY_TENANT_RESOURCE_TYPE) return legacyTenantEvent(event);
+  if (event.ResourceType !== SEED_RESOURCE_TYPE) throw new Error(`unexpected resource type ${event.ResourceType}`);
+  if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
+  const digest = String(event.ResourceProperties.declarationsDigest ?? '');
+  const declarations = parseSeedFile(await readFile(join(environment.lambdaTaskRoot(), SEED_FILE_NAME), 'utf8'), digest);
+  const outcome = await applyTenantSeed(defaultDb(), apiGatewayRateTiers(), declarations, digest);
+  return { PhysicalResourceId: SEED_PHYSICAL_ID, Data: { ...outcome, digest } };
+}
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string }> {
-  const tenant = declaration(event.ResourceProperties);
-  const db = defaultDb();
-  switch (event.RequestType) {
-    case 'Create':
-      await onboard(db, secretsManager, { kind: 'create', tenant });
-      return { PhysicalResourceId: `tenant/${tenant.tenantId}` };
-    case 'Update':
-      await onboard(db, secretsManager, { kind: 'update', tenant, previous: declaration(event.OldResourceProperties) });
-      return { PhysicalResourceId: `tenant/${tenant.tenantId}` };
-    case 'Delete':
-      await onboard(db, secretsManager, { kind: 'delete', tenant });
-      return { PhysicalResourceId: event.PhysicalResourceId };
-  }
+async function legacyTenantEvent(event: CloudFormationCustomResourceEvent): Promise<Response> {
+  if (event.RequestType !== 'Delete')
+    throw new Error(`${LEGACY_TENANT_RESOURCE_TYPE} is no longer created or updated: tenants.json is applied by the seed`);
+  const tenantId = String(event.ResourceProperties.tenantId ?? '');
+  if (tenantId) await retireLegacyTenantResource(defaultDb(), tenantId);
+  return { PhysicalResourceId: event.PhysicalResourceId };
 }

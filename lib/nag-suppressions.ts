@@ -36,11 +36,6 @@ const ACKNOWLEDGED: { id: string; reason: string }[] = [
       'Node.js 22 is the runtime this service is built and tested for (its ESM bundles target node22); moving runtimes is a tested change, not an automatic one.',
   },
   {
-    id: 'AwsSolutions-SMG4',
-    reason:
-      'Tenant tokens are rotated by deploy (bump tokenVersion in tenants.json): the old token stays valid for tokenOverlapHours so the admin can paste the new one into Entra. Automatic rotation would break provisioning until someone pasted it.',
-  },
-  {
     id: 'AwsSolutions-APIG2',
     reason:
       "No request validator: the methods declare no required parameters and no body models, so one would validate nothing. The functions validate every body against the tenant's SCIM schemas and answer SCIM errors (400 invalidSyntax/invalidValue).",

@@ -3,7 +3,8 @@
  * functions/store), per-resource Lambda functions behind an API Gateway REST API at
  * `/tenants/{tenantId}/scim/v2/...` (routes from functions/routes.ts), a TOKEN authorizer, the
  * stream consumers (membership janitor, change-event publisher to EventBridge), SCIM gateway
- * responses, access logs and alarms. Tenants are added with `addTenant` (see TenantOnboarding).
+ * responses, access logs and alarms, and the rate-tier usage plans (lib/rate-tiers.ts). Tenants are data
+ * in the table (the admin API, `scim-admin`, the tenants.json seed of TenantOnboarding), never resources.
  */
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -22,8 +23,10 @@ import { Construct } from 'constructs';
 import { functionEntries, routes, streamFunctionEntries, TENANT_BASE_PATH, type FunctionName } from '../functions/routes';
 import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table-definition';
 import { AUTHORIZATION_HEADER_PATTERN } from '../functions/credentials/secret-token';
-import { sharedUsageKey, USAGE_KEY_SALT_ENV, usageKeyOf } from '../functions/tenants/usage-key';
+import { USAGE_KEY_SALT_ENV } from '../functions/tenants/usage-key';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { bundlingFor, type AwsSdkSource } from './bundling';
+import { DEFAULT_RATE_TIERS, RateTierPlans, type ThrottleSettings } from './rate-tiers';
 import { TABLE_ACTIONS, type TableUser } from './table-access';
 import { addScimGatewayResponses } from './scim-gateway-responses';
 import { addEventStreams, type EventStreamResources } from './event-streams';
@@ -37,11 +40,7 @@ import { FailedBatchBucket } from './dead-letters';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface ThrottleSettings {
-  /** Steady-state requests per second. */
-  readonly rateLimit: number;
-  readonly burstLimit: number;
-}
+export type { ThrottleSettings } from './rate-tiers';
 
 export interface ScimEndpointProps {
   /** API Gateway stage; the tenant URL is `https://<api>/<stage>/tenants/<id>/scim/v2`. @default 'v2' */
@@ -52,11 +51,23 @@ export interface ScimEndpointProps {
    */
   readonly authorizerCacheTtl?: Duration;
   /**
-   * Throttle of the shared default usage plan: the tenants without a plan of their own (added with
-   * `scim-admin tenants add`) share this one bucket. @default 100 rps, burst 200
+   * Rate tiers (docs/throttling.md): each tenant gets its own bucket of its tier's size (its own API
+   * key in the tier's usage plan, created by the tenant service). Every rate at least 25 (Entra).
+   * @default { standard: 50 rps / burst 100, large: 200 rps / burst 400 }
+   */
+  readonly rateTiers?: Readonly<Record<string, ThrottleSettings>>;
+  /** The tier of a tenant created without `rateTier`: one of `rateTiers`, or `shared`. @default 'standard' */
+  readonly defaultRateTier?: string;
+  /**
+   * Throttle of the shared usage plan: ONE bucket for the tenants without a key of their own (items
+   * from before rate tiers, tenants on the `shared` tier). @default 100 rps, burst 200
    */
   readonly sharedTenantThrottle?: ThrottleSettings;
-  /** Stage-wide throttle, above the sum of busy tenants. @default 500 rps, burst 1000 */
+  /**
+   * Stage-wide throttle, for all tenants together: a ceiling for the whole API, sized for many busy
+   * tenants at once (the account's default is 10,000 rps with a 5,000 burst, shared by every API of
+   * the account in the Region). @default 5,000 rps, burst 5,000
+   */
   readonly stageThrottle?: ThrottleSettings;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
@@ -140,8 +151,8 @@ export class ScimEndpoint extends Construct {
   readonly functions: Record<FunctionName | 'authorizer' | 'ssf' | keyof typeof streamFunctionEntries, lambda.IFunction>;
   /** Stream batches the consumers failed after retries, whole (lib/dead-letters.ts). */
   readonly failedBatches: FailedBatchBucket;
-  /** The default plan of tenants without one of their own (see functions/tenants/usage-key.ts). */
-  readonly sharedUsagePlan: apigateway.UsagePlan;
+  /** The tier usage plans and the shared plan (lib/rate-tiers.ts); `rateTiers.grantManage(fn)` for the tenant service's functions. */
+  readonly rateTiers: RateTierPlans;
   readonly alarms: ScimAlarms;
   readonly dashboard?: ScimDashboard;
   readonly customDomain?: ScimCustomDomain;
@@ -232,15 +243,13 @@ export class ScimEndpoint extends Construct {
     const eventForm = props.changeEvents?.form ?? 'notice';
     for (const fn of [publisher, resourceFunctions.discovery]) fn.addEnvironment('SCIM_EVENT_FORM', eventForm);
     if (props.changeEvents?.issuer) publisher.addEnvironment('SCIM_EVENT_ISSUER', props.changeEvents.issuer);
-    this.sharedUsagePlan = this.addUsagePlan(
-      'Shared',
-      sharedUsageKey(this.usageKeySalt),
-      props.sharedTenantThrottle ?? { rateLimit: 100, burstLimit: 200 },
-      {
-        plan: 'SCIM tenants without a usage plan of their own (added with scim-admin)',
-        key: 'Usage identifier of the SCIM tenants on the shared plan (not a credential)',
-      },
-    );
+    this.rateTiers = new RateTierPlans(this, 'RateTiers', {
+      api: this.api,
+      tiers: props.rateTiers ?? DEFAULT_RATE_TIERS,
+      defaultTier: props.defaultRateTier ?? 'standard',
+      sharedThrottle: props.sharedTenantThrottle ?? { rateLimit: 100, burstLimit: 200 },
+      salt: this.usageKeySalt,
+    });
     this.alarms = new ScimAlarms(this, 'Alarms', { ...props.alarms, alarmActions: props.alarmActions ?? [] }, this);
     if (props.dashboard ?? true) this.dashboard = new ScimDashboard(this, 'Dashboard', this.api);
     for (const [name, fn] of Object.entries(this.functions)) this.watchFunction(name, fn);
@@ -282,33 +291,6 @@ export class ScimEndpoint extends Construct {
   }
 
   /**
-   * The tenant's own throttle: a usage plan whose key the authorizer names for that tenant (the
-   * tenant item says `usagePlan: own`, written by onboarding). Entra needs at least 25 requests/s per tenant.
-   */
-  addTenantThrottle(tenantId: string, throttle: ThrottleSettings): apigateway.UsagePlan {
-    return this.addUsagePlan(tenantId, usageKeyOf(tenantId, this.usageKeySalt), throttle, {
-      plan: `SCIM tenant ${tenantId}`,
-      key: `Usage identifier of SCIM tenant ${tenantId} (not a credential)`,
-    });
-  }
-
-  private addUsagePlan(
-    id: string,
-    keyValue: string,
-    throttle: ThrottleSettings,
-    descriptions: { plan: string; key: string },
-  ): apigateway.UsagePlan {
-    if (throttle.rateLimit < 25) throw new Error(`usage plan ${id}: Entra needs a rate limit of at least 25 requests/s`);
-    const plan = this.api.addUsagePlan(`UsagePlan-${id}`, {
-      description: descriptions.plan,
-      throttle,
-      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
-    });
-    plan.addApiKey(this.api.addApiKey(`UsageKey-${id}`, { value: keyValue, description: descriptions.key }));
-    return plan;
-  }
-
-  /**
    * Exactly the table actions `TABLE_ACTIONS[name]` lists (see lib/table-access.ts): on the table,
    * and on its indexes only for the actions that read indexes (Query, Scan).
    */
@@ -341,6 +323,7 @@ export class ScimEndpoint extends Construct {
       environment?: Record<string, string>;
       /** Reserved concurrency (also the function's cap); `false` or absent: none. */
       reservedConcurrentExecutions?: number | false;
+      commandHooks?: BundlingOptions['commandHooks'];
     },
   ): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
@@ -355,7 +338,12 @@ export class ScimEndpoint extends Construct {
       ...(options.reservedConcurrentExecutions ? { reservedConcurrentExecutions: options.reservedConcurrentExecutions } : {}),
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      bundling: name === 'authorizer' ? this.authorizerBundling : this.bundling,
+      bundling:
+        name === 'authorizer'
+          ? this.authorizerBundling
+          : options.commandHooks
+            ? { ...this.bundling, commandHooks: options.commandHooks }
+            : this.bundling,
       environment: {
         TABLE_NAME: this.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'scim',
@@ -416,7 +404,7 @@ export class ScimEndpoint extends Construct {
     authorizerFn: NodejsFunction,
   ): apigateway.RestApi {
     const accessLogs = this.accessLogs;
-    const throttle = props.stageThrottle ?? { rateLimit: 500, burstLimit: 1000 };
+    const throttle = props.stageThrottle ?? { rateLimit: 5000, burstLimit: 5000 };
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: `${Stack.of(this).stackName}-scim`,
       description: 'SCIM 2.0 provisioning endpoint (multi-tenant)',

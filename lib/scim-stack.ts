@@ -1,4 +1,7 @@
-/** The application stack: one ScimEndpoint and the tenants of tenants.json onboarded on it. */
+/**
+ * The application stack: one ScimEndpoint, the tenants.json seed (TenantOnboarding) and the token
+ * endpoint. Its resources and outputs do not depend on the number of tenants (test/cdk/tenant-scale.test.ts).
+ */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TenantConfig } from '../functions/tenants/config';
@@ -23,7 +26,6 @@ export class ScimStack extends Stack {
     this.endpoint = new ScimEndpoint(this, 'Scim', props.endpoint);
     this.onboarding = new TenantOnboarding(this, 'Tenants', { endpoint: this.endpoint, tenants: props.tenants });
     this.tokenEndpoint = new TokenEndpoint(this, 'OAuth', { endpoint: this.endpoint });
-    for (const tenant of props.tenants) this.tokenEndpoint.addTenant(tenant.id);
     this.addOpsOutputs();
     suppressKnownFindings(this);
   }

@@ -1,6 +1,6 @@
 /**
  * The stack's output keys, in one place: the CDK stack writes them and `scim-admin --stack <name>`
- * reads them (CloudFormation DescribeStacks) to find the table and the tenants' token secrets.
+ * reads them (CloudFormation DescribeStacks) to find the table.
  * No CDK imports here: the admin CLI loads this module.
  */
 const outputIdOf = (tenantId: string): string => tenantId.replace(/[^A-Za-z0-9]/g, '');
@@ -18,12 +18,11 @@ export const STACK_OUTPUTS = {
   /** Event streams: the SETs' issuer (base of poll URLs) and the key sealing push Authorization headers. */
   ssfIssuer: 'SsfIssuer',
   eventSecretsKeyArn: 'EventSecretsKeyArn',
-  /** A tenants.json tenant's Tenant URL and the secret holding its token. */
-  tenantUrl: (tenantId: string): string => `TenantUrl${outputIdOf(tenantId)}`,
+  /**
+   * The secret holding a tenants.json tenant's token, an output of stacks before #22 only (a stack no
+   * longer has an output per tenant); `scim-admin --stack` still finds it on a stack not yet upgraded.
+   */
   tokenSecret: (tenantId: string): string => `TokenSecret${outputIdOf(tenantId)}`,
-  /** A tenants.json tenant's OAuth 2.0 token endpoint, and the secret of its OAuth client (`oauthClient: true`). */
-  tokenEndpoint: (tenantId: string): string => `TokenEndpoint${outputIdOf(tenantId)}`,
-  oauthClientSecret: (tenantId: string): string => `OAuthClientSecret${outputIdOf(tenantId)}`,
 } as const;
 
 /** Where `scim-admin --stack` keeps the token of a tenant it added (not one of tenants.json). */

@@ -1,77 +1,118 @@
 /**
- * TenantOnboarding: tenants declared in config (tenants.json) become tenants by deploy. Each gets
- * a Secrets Manager secret holding its token (written by the onboarding function, never by the
- * template), a custom resource that keeps the tenant item and token hash in the table, its own
- * throttle, and outputs with the Tenant URL and the secret's name.
+ * TenantOnboarding: tenants.json as data. ONE custom resource (`Custom::ScimTenantSeed`) applies the
+ * declared tenants to the table through functions/tenants/tenant-seed.ts: create, update settings
+ * and tier, disable when dropped. The declarations travel in the seed function's own bundle
+ * (written beside its code at synth); the resource carries only their digest, so the template has the
+ * same resources, outputs and about the same size for 0, 3 or 1,000 tenants, and a change of
+ * tenants.json changes the digest, which re-runs the seed. No credential is made here: the vendor
+ * issues tokens and OAuth clients through the admin API or `scim-admin`.
+ *
+ * The provider and the function keep the construct ids of the per-tenant stacks before #22, so their
+ * per-tenant `Custom::ScimTenant` resources still reach this function when an upgrade deletes them
+ * (docs/deploying.md, "Upgrading from per-tenant stacks").
  */
-import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Annotations, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { TenantConfig } from '../functions/tenants/config';
+import { LEGACY_TENANT_FIELDS, type TenantConfig } from '../functions/tenants/config';
+import { SHARED_RATE_TIER } from '../functions/tenants/rate-tier';
+import { SEED_FILE_NAME, SEED_RESOURCE_TYPE, seedFileOf, type TenantSeedDeclaration } from '../functions/tenants/seed-declarations';
+import { MAX_SEEDED_TENANTS } from '../functions/store/seeded-tenants';
 import type { ScimEndpoint } from './scim-endpoint';
-import { STACK_OUTPUTS } from './stack-outputs';
-import { oauthClientProperties } from './token-endpoint';
 
 export interface TenantOnboardingProps {
   readonly endpoint: ScimEndpoint;
+  /** tenants.json, validated (functions/tenants/config.ts); each `rateTier` must be one of the endpoint's tiers. */
   readonly tenants: readonly TenantConfig[];
 }
 
 export class TenantOnboarding extends Construct {
-  /** Each tenant's token secret, by tenant id. */
-  readonly secrets: Record<string, secretsmanager.Secret> = {};
+  readonly seedFunction: NodejsFunction;
+  readonly seed: CustomResource;
+  /** What the seed function applies, and the digest the resource carries. */
+  readonly declarations: readonly TenantSeedDeclaration[];
+  readonly declarationsDigest: string;
 
   constructor(scope: Construct, id: string, props: TenantOnboardingProps) {
     super(scope, id);
     const { endpoint } = props;
-    const onEvent = endpoint.createFunction('onboarding', 'functions/onboarding.ts', {
-      memorySize: 256,
-      timeout: Duration.minutes(1),
-      // Declared federated credentials' JWKS hosts are checked again here (functions/tenants/onboard.ts).
+    this.declarations = declarationsOf(
+      props.tenants,
+      [...Object.keys(endpoint.rateTiers.plans), SHARED_RATE_TIER],
+      endpoint.rateTiers.defaultTier,
+    );
+    this.warnLegacyFields(props.tenants);
+    const file = seedFileOf(this.declarations);
+    this.declarationsDigest = file.digest;
+    const seedFile = writeSeedFile(JSON.stringify(file), file.digest);
+
+    this.seedFunction = endpoint.createFunction('onboarding', 'functions/onboarding.ts', {
+      memorySize: 512,
+      // A first seed of many tenants is bound by CreateApiKey's 5 requests/s (docs/throttling.md).
+      timeout: Duration.minutes(15),
+      // Declared federated credentials' JWKS hosts are checked again by the seed (functions/tenants/tenant-seed.ts).
       environment: endpoint.federationEnvironment(),
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_inputDir: string, outputDir: string) => [`cp "${seedFile}" "${join(outputDir, SEED_FILE_NAME)}"`],
+      },
     });
-    endpoint.grantTableAccess(onEvent, 'onboarding');
+    endpoint.grantTableAccess(this.seedFunction, 'onboarding');
+    endpoint.rateTiers.grantManage(this.seedFunction);
     const provider = new Provider(this, 'Provider', {
-      onEventHandler: onEvent,
+      onEventHandler: this.seedFunction,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
     });
+    this.seed = new CustomResource(this, 'Seed', {
+      serviceToken: provider.serviceToken,
+      resourceType: SEED_RESOURCE_TYPE,
+      properties: { declarationsDigest: file.digest },
+    });
+    this.seed.node.addDependency(endpoint.table);
+  }
 
-    for (const tenant of props.tenants) {
-      const secret = new secretsmanager.Secret(this, `Token-${tenant.id}`, {
-        description: `SCIM secret token of tenant ${tenant.id}: paste it into Entra as "Secret Token". Rotate by bumping tokenVersion.`,
-      });
-      secret.grantRead(onEvent);
-      secret.grantWrite(onEvent);
-      this.secrets[tenant.id] = secret;
-      const resource = new CustomResource(this, `Tenant-${tenant.id}`, {
-        serviceToken: provider.serviceToken,
-        resourceType: 'Custom::ScimTenant',
-        properties: {
-          tenantId: tenant.id,
-          displayName: tenant.displayName,
-          settings: JSON.stringify(tenant.settings),
-          tokenVersion: String(tenant.tokenVersion),
-          tokenOverlapHours: String(tenant.tokenOverlapHours),
-          secretArn: secret.secretArn,
-          // Tells the tenant item that this deploy gives it a usage plan of its own (created below).
-          usagePlan: 'own',
-          ...(tenant.federatedCredentials.length > 0 ? { federatedCredentials: JSON.stringify(tenant.federatedCredentials) } : {}),
-          ...oauthClientProperties(this, endpoint, tenant, onEvent),
-        },
-      });
-      resource.node.addDependency(endpoint.table);
-      endpoint.addTenantThrottle(tenant.id, { rateLimit: tenant.rateLimit.rps, burstLimit: tenant.rateLimit.burst });
-      // Stack-level ids, so the output keys are exactly STACK_OUTPUTS' (scim-admin --stack reads them).
-      new CfnOutput(Stack.of(this), STACK_OUTPUTS.tenantUrl(tenant.id), {
-        description: `Tenant URL of ${tenant.id}`,
-        value: endpoint.tenantUrl(tenant.id),
-      });
-      new CfnOutput(Stack.of(this), STACK_OUTPUTS.tokenSecret(tenant.id), {
-        description: `Secret holding the token of ${tenant.id}`,
-        value: secret.secretArn,
-      });
+  private warnLegacyFields(tenants: readonly TenantConfig[]): void {
+    for (const tenant of tenants) {
+      const legacy = LEGACY_TENANT_FIELDS.filter((field) => tenant[field] !== undefined);
+      if (legacy.length > 0)
+        Annotations.of(this).addWarningV2(
+          `scim:legacy-tenant-fields:${tenant.id}`,
+          `tenant "${tenant.id}": ${legacy.join(', ')} no longer apply (docs/deploying.md#upgrading-from-per-tenant-stacks): ` +
+            "the throttle is the tenant's rateTier, credentials are issued and rotated through the admin API or scim-admin",
+        );
     }
   }
+}
+
+/** The declarations the seed applies; a tier the stack does not have fails the synth, naming the tenant. */
+export function declarationsOf(tenants: readonly TenantConfig[], tiers: readonly string[], defaultTier: string): TenantSeedDeclaration[] {
+  if (tenants.length > MAX_SEEDED_TENANTS)
+    throw new Error(`tenants.json declares ${tenants.length} tenants; at most ${MAX_SEEDED_TENANTS} (onboard more through the admin API)`);
+  return tenants.map((tenant) => {
+    const rateTier = tenant.rateTier ?? defaultTier;
+    if (!tiers.includes(rateTier))
+      throw new Error(`tenant "${tenant.id}": rateTier: "${rateTier}" is not a tier of this stack (${tiers.join(', ')})`);
+    return {
+      id: tenant.id,
+      displayName: tenant.displayName,
+      settings: tenant.settings,
+      rateTier,
+      ...(tenant.federatedCredentials.length > 0 ? { federatedCredentials: tenant.federatedCredentials } : {}),
+    };
+  });
+}
+
+/** One file per content, under the OS temp folder: the bundling step copies it next to the seed function's code. */
+function writeSeedFile(content: string, digest: string): string {
+  const dir = join(tmpdir(), `scim-tenant-seed-${digest.slice(0, 16)}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, SEED_FILE_NAME);
+  writeFileSync(file, content);
+  return file;
 }

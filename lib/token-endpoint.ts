@@ -12,22 +12,19 @@
  *  - `GET` of each tenant's RFC 8414 metadata at both AUTHORIZATION_SERVER_METADATA_PATHS, public;
  *  - the token function reaches federated credentials' JWKS hosts over the internet (no VPC) and
  *    gets the deployment's extra allowed hosts (ScimEndpointProps.federationJwksHosts); no new grant;
- *  - `addTenant` outputs `TokenEndpoint<tenantId>`, the URL to paste into Entra as "Token endpoint".
+ *  - no output per tenant: a tenant's token URL is `tokenUrl(tenantId)` (the admin API's connection info).
  */
 import { createHash } from 'node:crypto';
-import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { TenantConfig } from '../functions/tenants/config';
 import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
 import { AUTHORIZATION_SERVER_METADATA_PATHS, functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
 import type { ScimEndpoint, ThrottleSettings } from './scim-endpoint';
-import { STACK_OUTPUTS } from './stack-outputs';
 
 export interface TokenEndpointProps {
   readonly endpoint: ScimEndpoint;
@@ -197,14 +194,6 @@ export class TokenEndpoint extends Construct {
     return this.endpoint.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenantId));
   }
 
-  /** Stack output `TokenEndpoint<tenantId>` (lib/stack-outputs.ts). */
-  addTenant(tenantId: string): CfnOutput {
-    return new CfnOutput(Stack.of(this), STACK_OUTPUTS.tokenEndpoint(tenantId), {
-      description: `OAuth 2.0 token endpoint of tenant ${tenantId}`,
-      value: this.tokenUrl(tenantId),
-    });
-  }
-
   /** A stage method setting for the token method, next to the stage-wide `/*` settings. */
   private throttleMethod(throttle: ThrottleSettings): void {
     const stage = this.endpoint.api.deploymentStage.node.defaultChild as apigateway.CfnStage;
@@ -242,34 +231,4 @@ function methodNotAllowedIntegration(): apigateway.MockIntegration {
       },
     ],
   });
-}
-
-/**
- * The onboarding custom resource's OAuth properties for one tenant (functions/oauth/onboard-client.ts).
- * A tenant with `oauthClient: true` gets a secret of its own for the client's credentials (the
- * onboarding function writes it; the template never holds them) and an `OAuthClientSecret<id>`
- * output naming that secret.
- */
-export function oauthClientProperties(
-  scope: Construct,
-  endpoint: ScimEndpoint,
-  tenant: TenantConfig,
-  onboarding: lambda.IFunction,
-): Record<string, string> {
-  if (!tenant.oauthClient) return { oauthClient: 'false' };
-  const secret = new secretsmanager.Secret(scope, `OAuthClient-${tenant.id}`, {
-    description: `OAuth 2.0 client of SCIM tenant ${tenant.id} (JSON: clientId, clientSecret, tokenEndpoint) for Entra. Rotate by bumping oauthClientVersion.`,
-  });
-  secret.grantRead(onboarding);
-  secret.grantWrite(onboarding);
-  new CfnOutput(Stack.of(scope), STACK_OUTPUTS.oauthClientSecret(tenant.id), {
-    description: `Secret holding the OAuth client credentials of ${tenant.id}`,
-    value: secret.secretName,
-  });
-  return {
-    oauthClient: 'true',
-    oauthClientVersion: String(tenant.oauthClientVersion),
-    oauthSecretArn: secret.secretArn,
-    tokenEndpoint: endpoint.urlForPath(TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenant.id)),
-  };
 }

@@ -12,11 +12,16 @@ export interface RecordingRateTiers extends RateTiers {
 
 export const LOCAL_RATE_TIERS = ['standard', 'large', SHARED_RATE_TIER] as const;
 
-export function recordingRateTiers(names: readonly string[] = LOCAL_RATE_TIERS, defaultTier = 'standard'): RecordingRateTiers {
+export function recordingRateTiers(
+  names: readonly string[] = LOCAL_RATE_TIERS,
+  defaultTier = 'standard',
+  placement = 'local',
+): RecordingRateTiers {
   const keys = new Map<string, string>();
   return {
     names,
     defaultTier,
+    placement,
     keys,
     async assign(tenantId, tier) {
       checkTier({ names }, tier);

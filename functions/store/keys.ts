@@ -66,6 +66,8 @@ export const keys = {
   }),
 
   cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),
+  /** The tenant ids the tenants.json seed applied last (store/seeded-tenants.ts). */
+  seededTenants: (): Key => ({ PK: 'CONFIG', SK: 'TENANTS_SEED' }),
 
   /** A tenant's OAuth clients share a partition of their own: listing them is one Query. */
   oauthClient: (tenantId: string, clientId: string): Key => ({ PK: oauthClientsPartition(tenantId), SK: `CLIENT#${clientId}` }),

@@ -123,6 +123,7 @@ export function apiGatewayRateTiers(
   return {
     names,
     defaultTier: config.defaultTier,
+    placement: JSON.stringify(Object.entries(plans).sort()),
     async assign(tenantId, tier) {
       checkTier({ names }, tier);
       if (tier === SHARED_RATE_TIER) return release(tenantId);

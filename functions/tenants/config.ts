@@ -14,6 +14,7 @@ import { defaultProfile } from '../scim/scim-profile';
 import { SchemaRegistry } from '../scim/schema/registry';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { schemaExtensionsSchema, toSchemaExtensions } from './schema-extensions';
+import { RATE_TIER_PATTERN } from './rate-tier';
 import { TENANT_ID_PATTERN } from './tenant-id';
 import { declaredStreamSchema } from '../events/stream-config';
 
@@ -90,37 +91,39 @@ export const tenantSettingsSchema = z
 export const tenantConfigSchema = z.object({
   id: z.string().check(z.regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, 1-63 characters')),
   displayName: z.string().check(z.minLength(1)),
-  /** Per-tenant API Gateway throttle; identity providers need at least 25 requests/s (docs/capacity.md). */
-  rateLimit: z._default(z.object({ rps: z._default(z.number().check(z.gte(25)), 50), burst: z._default(z.int().check(z.gte(25)), 100) }), {
-    rps: 50,
-    burst: 100,
-  }),
-  /** Bump to rotate the tenant's token on the next deploy. */
-  tokenVersion: z._default(z.int().check(z.gte(1)), 1),
-  /** How long the previous token stays valid after a rotation. */
-  tokenOverlapHours: z._default(z.number().check(z.gte(0), z.lte(24 * 30)), 24),
+  /**
+   * The tenant's rate tier: one of the stack's `rateTiers` or `shared` (docs/throttling.md), checked
+   * against the stack at synth. Absent: the stack's default tier.
+   */
+  rateTier: z.optional(z.string().check(z.regex(RATE_TIER_PATTERN, 'rate tier: lowercase letters, digits and dashes, 1-32 characters'))),
   settings: z._default(tenantSettingsSchema, () => tenantSettingsSchema.parse({})),
   /**
-   * Create an OAuth 2.0 client for the tenant on deploy (its credentials go to the tenant's
-   * OAuth client secret, functions/oauth/onboard-client.ts).
+   * `npm start` creates an OAuth 2.0 client for the tenant and prints it. A deploy issues no
+   * credentials: the vendor issues them through the admin API or `scim-admin` (docs/throttling.md).
    */
   oauthClient: z._default(z.boolean(), false),
-  /** Bump to rotate the OAuth client's secret on the next deploy (previous one valid for tokenOverlapHours). */
-  oauthClientVersion: z._default(z.int().check(z.gte(1)), 1),
   /**
    * Workload identity federation (docs/federation.md): the client ids whose RFC 7523 client
    * assertions the token endpoint accepts, and what those assertions must show. Kept in the table
    * exactly as declared here (credentials added with the admin API or CLI are left alone).
    */
   federatedCredentials: z._default(declaredFederatedCredentialsSchema, []),
-  /** Event streams (docs/events.md), created or updated on start/deploy; streams added by the CLI or API are left alone. */
+  /** Event streams (docs/events.md), created or updated on `npm start` (a deploy's seed does not apply them yet); streams added by the CLI or API are left alone. */
   eventStreams: z._default(
     z
       .array(declaredStreamSchema)
       .check(z.refine((list) => new Set(list.map((s) => s.stream_id)).size === list.length, { message: 'stream ids must be unique' })),
     [],
   ),
+  /** Before #22 (per-tenant stacks): accepted so old files still synth, ignored with a warning (lib/tenant-onboarding.ts). */
+  rateLimit: z.optional(z.object({ rps: z.optional(z.number()), burst: z.optional(z.number()) })),
+  tokenVersion: z.optional(z.int().check(z.gte(1))),
+  tokenOverlapHours: z.optional(z.number().check(z.gte(0), z.lte(24 * 30))),
+  oauthClientVersion: z.optional(z.int().check(z.gte(1))),
 });
+
+/** Fields of tenants.json that stacks before #22 read and the seed ignores. */
+export const LEGACY_TENANT_FIELDS = ['rateLimit', 'tokenVersion', 'tokenOverlapHours', 'oauthClientVersion'] as const;
 
 export const tenantsFileSchema = z.object({
   tenants: z

@@ -15,6 +15,7 @@ export function unplannedRateTiers(defaultTier: string = environment.defaultRate
   return {
     names,
     defaultTier,
+    placement: 'unplanned',
     assign: async (_tenantId, tier) => checkTier({ names }, tier),
     release: async () => undefined,
   };

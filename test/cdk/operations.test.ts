@@ -166,13 +166,8 @@ describe('custom domain', () => {
   });
 
   it('is in every URL the stack prints and the functions return', () => {
-    expect(withDomain.outputs[STACK_OUTPUTS.tenantUrl('acme')]?.Value).toBe('https://scim.vendor.example/tenants/acme/scim/v2');
-    expect(withDomain.outputs[STACK_OUTPUTS.tokenEndpoint('acme')]?.Value).toBe('https://scim.vendor.example/tenants/acme/oauth2/token');
+    // No output per tenant since #22 (tenants are data): a Tenant URL is <ApiUrl>tenants/<id>/scim/v2.
     expect(withDomain.outputs[STACK_OUTPUTS.apiUrl]?.Value).toBe('https://scim.vendor.example/');
-    withDomain.template.hasResourceProperties('Custom::ScimTenant', {
-      tenantId: 'acme',
-      tokenEndpoint: 'https://scim.vendor.example/tenants/acme/oauth2/token',
-    });
     const functions = withDomain.ofType('AWS::Lambda::Function').filter(([id]) => !id.includes('Provider'));
     for (const [id, fn] of functions) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;

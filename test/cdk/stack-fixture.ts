@@ -1,11 +1,11 @@
-/** The app stack as tests synthesize it: bundling skipped (`aws:cdk:bundling-stacks: []`), two tenants. */
+/** The app stack as tests synthesize it: bundling skipped (`aws:cdk:bundling-stacks: []`), two tenants (acme on the `large` tier). */
 import { App } from 'aws-cdk-lib';
 import { parseTenantsFile } from '../../functions/tenants/config';
 import { ScimStack } from '../../lib/scim-stack';
 
 export const TEST_TENANTS = parseTenantsFile({
   tenants: [
-    { id: 'acme', displayName: 'Acme', rateLimit: { rps: 40, burst: 80 }, oauthClient: true },
+    { id: 'acme', displayName: 'Acme', rateTier: 'large', oauthClient: true },
     { id: 'contoso', displayName: 'Contoso', settings: { requiredAttributes: { User: ['phoneNumbers'] } } },
   ],
 });

@@ -4,7 +4,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { routes } from '../../functions/routes';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../functions/credentials/secret-token';
 import { STACK_OUTPUTS } from '../../lib/stack-outputs';
-import { testStack } from './stack-fixture';
+import { ScimStack } from '../../lib/scim-stack';
+import { testApp, testStack } from './stack-fixture';
 
 const stack = testStack();
 const template = Template.fromStack(stack);
@@ -120,22 +121,36 @@ describe('table', () => {
 });
 
 describe('tenants', () => {
-  it('creates one custom resource and one secret per tenant, with no token in the template', () => {
-    template.resourceCountIs('Custom::ScimTenant', 2);
-    template.hasResourceProperties('Custom::ScimTenant', { tenantId: 'acme', tokenVersion: '1' });
-    // Plus the OAuth client secret of acme (`oauthClient: true`, test/cdk/token-endpoint.test.ts).
-    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
-    for (const [, secret] of ofType('AWS::SecretsManager::Secret')) expect(secret.Properties.SecretString).toBeUndefined();
+  it('applies tenants.json with ONE custom resource carrying only the digest of the declarations, and no secret', () => {
+    template.resourceCountIs('Custom::ScimTenant', 0);
+    template.resourceCountIs('Custom::ScimTenantSeed', 1);
+    const [, seed] = ofType('Custom::ScimTenantSeed')[0] ?? [];
+    expect(Object.keys(seed?.Properties ?? {}).sort()).toEqual(['ServiceToken', 'declarationsDigest']);
+    expect(seed?.Properties.declarationsDigest).toBe(stack.onboarding.declarationsDigest);
+    // The declarations themselves are not in the template (they travel in the seed function's bundle).
+    expect(json).not.toContain('phoneNumbers');
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     expect(json).not.toMatch(/scim_[A-Za-z0-9_-]{43}/);
   });
 
-  it("throttles each tenant at or above Entra's 25 requests/s", () => {
-    // One per tenants.json tenant, and the shared plan of tenants added with scim-admin.
+  it("throttles per tenant with tier plans at or above Entra's 25 requests/s, and one shared plan", () => {
+    // The tiers (standard, large) and the shared plan; no plan or key per tenant.
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 3);
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 40, BurstLimit: 80 } });
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 50, BurstLimit: 100 } });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 200, BurstLimit: 400 } });
     for (const [, plan] of ofType('AWS::ApiGateway::UsagePlan')) {
       expect((plan.Properties.Throttle as { RateLimit: number }).RateLimit).toBeGreaterThanOrEqual(25);
     }
+  });
+
+  it('sizes the stage throttle for many tenants', () => {
+    const [, stage] = ofType('AWS::ApiGateway::Stage')[0] ?? [];
+    expect(stage?.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 5000, ThrottlingBurstLimit: 5000 }),
+      ]),
+    );
   });
 
   it('needs a bootstrapped environment, version 6 or newer (docs/deploying.md: npx cdk bootstrap)', () => {
@@ -159,16 +174,16 @@ describe('tenants', () => {
     expect(refersTo(STACK_OUTPUTS.streamConsumer('publisher'), 'AWS::Lambda::Function')).toBe(true);
     expect(refersTo(STACK_OUTPUTS.streamConsumer('janitor'), 'AWS::Lambda::Function')).toBe(true);
     expect(refersTo(STACK_OUTPUTS.apiUrl, 'AWS::ApiGateway::RestApi')).toBe(true);
-    for (const tenant of ['acme', 'contoso']) {
-      expect(refersTo(STACK_OUTPUTS.tokenSecret(tenant), 'AWS::SecretsManager::Secret')).toBe(true);
-      expect(outputs[STACK_OUTPUTS.tenantUrl(tenant)]).toBeDefined();
-    }
   });
 
-  it('outputs each Tenant URL and secret name', () => {
-    const outputs = Object.keys(template.toJSON().Outputs as object);
-    expect(outputs.filter((o) => o.includes('TenantUrl'))).toHaveLength(2);
-    expect(outputs.filter((o) => o.includes('TokenSecret'))).toHaveLength(2);
+  it('has no output per tenant: the outputs of a stack without tenants', () => {
+    const outputs = Object.keys(template.toJSON().Outputs as object).sort();
+    const withoutTenants = Object.keys(
+      Template.fromStack(new ScimStack(testApp(), 'NoTenants', { tenants: [] })).toJSON().Outputs as object,
+    );
+    expect(outputs).toEqual(withoutTenants.sort());
+    for (const tenant of ['acme', 'contoso']) expect(outputs.filter((name) => name.toLowerCase().includes(tenant))).toEqual([]);
+    for (const name of [STACK_OUTPUTS.apiUrl, STACK_OUTPUTS.tableName, STACK_OUTPUTS.eventBusName]) expect(outputs).toContain(name);
   });
 });
 

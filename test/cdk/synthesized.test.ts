@@ -5,7 +5,7 @@
  *  - every bundled function from the cloud assembly's asset folders loaded and invoked once in a
  *    fresh Node 22 process (Lambda's nodejs22.x; scripts/node22.mjs fetches Node 22 when this
  *    process runs another version) with a realistic event, against DynamoDB Local (jest's global
- *    setup) and moto_server for EventBridge, Secrets Manager and KMS. A bundle that cannot start
+ *    setup) and moto_server for EventBridge, KMS and API Gateway. A bundle that cannot start
  *    on Lambda's runtime, or answers wrongly, fails here.
  * A tool that is missing turns its tests into named `todo`s and a warning: nothing passes silently.
  */
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { APIGatewayClient, CreateUsagePlanCommand, GetUsagePlanKeysCommand } from '@aws-sdk/client-api-gateway';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Db } from '../../functions/store/db';
 import { addClient } from '../../functions/oauth/oauth-clients';
@@ -26,7 +26,8 @@ import { keys } from '../../functions/store/keys';
 import { PROJECT_ROOT } from '../../lib/scim-endpoint';
 import { methodArn, matchRoute, matchTokenEndpoint, toProxyEvent, type GatewayRequest } from '../../local/http-event';
 import { seedTenants } from '../../local/seed';
-import { generateToken, TOKEN_PATTERN } from '../../functions/credentials/secret-token';
+import { getTenant } from '../../functions/store/tenants';
+import { generateToken } from '../../functions/credentials/secret-token';
 import { dropTable, runDynamoEndpoint, testDb } from '../support/dynamodb';
 import { motoServerPath, startMoto, type Moto } from '../support/moto';
 import { USER, GROUP } from '../support/urns';
@@ -182,6 +183,8 @@ describe('bundled functions on Node 22', () => {
     let node: string;
     let busName: string;
     let keyArn: string;
+    /** The tier usage plans, created on moto: what SCIM_RATE_TIERS names in AWS. */
+    const tierPlans: Record<string, string> = {};
     const token = generateToken();
     const tenantId = 'acme';
     let authorizerContext: Record<string, string> = {};
@@ -199,6 +202,10 @@ describe('bundled functions on Node 22', () => {
       const kms = new KMSClient(aws());
       keyArn = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata?.Arn ?? '';
       kms.destroy();
+      const apiGateway = new APIGatewayClient(aws());
+      for (const tier of ['standard', 'large'])
+        tierPlans[tier] = String((await apiGateway.send(new CreateUsagePlanCommand({ name: `scim-bundle-check-${tier}` }))).id);
+      apiGateway.destroy();
     }, 180_000);
     afterAll(async () => {
       await dropTable(db);
@@ -208,7 +215,12 @@ describe('bundled functions on Node 22', () => {
     /** The template's environment with its references resolved to this run's resources. */
     function environmentOf(fn: CfnFunction): Record<string, string> {
       const resolved: Record<string, string> = {};
-      const references: Record<string, string> = { TABLE_NAME: db.table, EVENT_BUS_NAME: busName, OAUTH_SIGNING_KEY_ARN: keyArn };
+      const references: Record<string, string> = {
+        TABLE_NAME: db.table,
+        EVENT_BUS_NAME: busName,
+        OAUTH_SIGNING_KEY_ARN: keyArn,
+        SCIM_RATE_TIERS: JSON.stringify(tierPlans),
+      };
       for (const [name, value] of Object.entries(fn.environment)) {
         if (typeof value === 'string') resolved[name] = value;
         else if (references[name] !== undefined) resolved[name] = references[name];
@@ -242,6 +254,7 @@ describe('bundled functions on Node 22', () => {
           AWS_ENDPOINT_URL_EVENTBRIDGE: server.endpoint,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: server.endpoint,
           AWS_ENDPOINT_URL_KMS: server.endpoint,
+          AWS_ENDPOINT_URL_API_GATEWAY: server.endpoint,
           POWERTOOLS_LOG_LEVEL: 'WARN',
           POWERTOOLS_METRICS_DISABLED: 'true',
         };
@@ -389,33 +402,31 @@ describe('bundled functions on Node 22', () => {
       expect(result).toEqual({ batchItemFailures: [] });
     });
 
-    it("onboarding: a CloudFormation Create puts a token into the tenant's secret", async () => {
-      const secrets = new SecretsManagerClient(aws());
-      const { ARN } = await secrets.send(
-        new CreateSecretCommand({ Name: `scim-bundle-check-${randomUUID().slice(0, 8)}`, SecretString: 'placeholder' }),
-      );
+    it('onboarding: the seed applies the tenants.json declarations bundled with it, and issues no credential', async () => {
+      const template = JSON.parse(readFileSync(templates[0] ?? '', 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      };
+      const seed = Object.entries(template.Resources).find(([, r]) => r.Type === 'Custom::ScimTenantSeed');
+      if (!seed) throw new Error('no Custom::ScimTenantSeed in the template');
+      const [logicalId, resource] = seed;
       const result = await invoke('onboarding', {
         RequestType: 'Create',
         ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
         ResponseURL: 'https://cloudformation-custom-resource-response.example/',
         StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/ScimServerless/1',
         RequestId: randomUUID(),
-        LogicalResourceId: 'TenantsTenantnewcomer',
-        ResourceType: 'Custom::ScimTenant',
-        ResourceProperties: {
-          ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
-          tenantId: 'newcomer',
-          displayName: 'Newcomer',
-          settings: JSON.stringify({ requiredAttributes: {} }),
-          tokenVersion: '1',
-          tokenOverlapHours: '24',
-          secretArn: ARN,
-          usagePlan: 'own',
-        },
+        LogicalResourceId: logicalId,
+        ResourceType: 'Custom::ScimTenantSeed',
+        ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider', ...resource.Properties },
       });
-      expect(result).toEqual({ PhysicalResourceId: 'tenant/newcomer' });
-      expect((await secrets.send(new GetSecretValueCommand({ SecretId: ARN }))).SecretString).toMatch(TOKEN_PATTERN);
-      secrets.destroy();
+      expect(result).toMatchObject({ PhysicalResourceId: 'tenants-json-seed', Data: { created: 2, tiered: 2 } });
+      const declared = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'tenants.json'), 'utf8')) as { tenants: { id: string }[] }).tenants;
+      for (const { id } of declared) expect(await getTenant(db, id)).toMatchObject({ status: 'active', rateTier: 'standard' });
+      const apiGateway = new APIGatewayClient(aws());
+      const { items } = await apiGateway.send(new GetUsagePlanKeysCommand({ usagePlanId: tierPlans.standard }));
+      apiGateway.destroy();
+      expect(items?.map((key) => key.name?.replace(/^scim-tenant-\w+-/, '')).sort()).toEqual(declared.map((t) => t.id).sort());
+      expect(JSON.stringify(result)).not.toMatch(/scim_[A-Za-z0-9_-]{43}|clientSecret/);
     });
 
     it('token: client credentials get an access token signed by KMS', async () => {

@@ -1,10 +1,14 @@
 /**
  * Every method requires an API key from the authorizer (API key source AUTHORIZER), so a tenant
- * works only if the key the authorizer names for it belongs to a usage plan on the stage. Both ways
- * of onboarding are checked against the synthesized template with the real authorizer on DynamoDB
- * Local: a tenant deployed from tenants.json gets its own plan, one added with
- * `scim-admin tenants add` the stack's shared plan — and a tenant removed from tenants.json (its
- * plan deleted with it) falls back to the shared one when re-enabled.
+ * works only if the key the authorizer names for it sits in a usage plan on the deployed stage.
+ * Checked against the synthesized template with the real authorizer on DynamoDB Local:
+ *  - the template's plans are the rate tiers and the shared plan, all on the stage, and the only key
+ *    it holds is the shared one; the tier plans are the ones the seed function is told to put keys in;
+ *  - a tenant seeded from tenants.json is named its own key, which the seed put in its tier's plan;
+ *  - a tenant added with `scim-admin tenants add` is named the shared key;
+ *  - an item of a per-tenant stack before #22 (`usagePlan: own`) is named its old key until the
+ *    seed moves it to its tier (docs/deploying.md, "Upgrading from per-tenant stacks").
+ * The API Gateway side of the keys is test/integration/rate-tiers.test.ts (moto).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
@@ -13,107 +17,143 @@ import { commands } from '../../admin/commands';
 import type { Connection } from '../../admin/connection';
 import { handler as authorize } from '../../functions/authorizer';
 import type { Db } from '../../functions/store/db';
-import { onboard, type TenantDeclaration, type TokenSecretStore } from '../../functions/tenants/onboard';
-import { USAGE_KEY_SALT_ENV } from '../../functions/tenants/usage-key';
+import { putTenant, putToken } from '../../functions/store/tenants';
+import { generateToken, hashToken } from '../../functions/credentials/secret-token';
+import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
+import { sharedUsageKey, tenantUsageKeyOf, USAGE_KEY_SALT_ENV, usageKeyOf } from '../../functions/tenants/usage-key';
+import { recordingRateTiers } from '../../local/rate-tiers';
 import { dropTable, testDb } from '../support/dynamodb';
 import { testStack } from './stack-fixture';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
-const resources = Template.fromStack(testStack()).toJSON().Resources as Resources;
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const stack = testStack();
+const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const [stageId] = ofType('AWS::ApiGateway::Stage').map(([id]) => id);
 
-/** Key values of the API keys that a usage plan on the deployed stage includes. */
-function keysWithPlanOnStage(): Set<string> {
-  const [stageId] = ofType('AWS::ApiGateway::Stage').map(([id]) => id);
-  const plansOnStage = new Set(
-    ofType('AWS::ApiGateway::UsagePlan')
-      .filter(([, plan]) => (plan.Properties.ApiStages as { Stage: { Ref: string } }[]).some((s) => s.Stage.Ref === stageId))
-      .map(([id]) => id),
-  );
-  const values = new Set<string>();
+const plansOnStage = new Set(
+  ofType('AWS::ApiGateway::UsagePlan')
+    .filter(([, plan]) => (plan.Properties.ApiStages as { Stage: { Ref: string } }[]).some((s) => s.Stage.Ref === stageId))
+    .map(([id]) => id),
+);
+
+/** Usage plan id → the values of the keys the template puts in it. */
+function templateKeysByPlan(): Map<string, string[]> {
+  const byPlan = new Map<string, string[]>();
   for (const [, link] of ofType('AWS::ApiGateway::UsagePlanKey')) {
     const plan = (link.Properties.UsagePlanId as { Ref: string }).Ref;
     const key = resources[(link.Properties.KeyId as { Ref: string }).Ref];
-    if (plansOnStage.has(plan) && key) values.add(String(key.Properties.Value));
+    byPlan.set(plan, [...(byPlan.get(plan) ?? []), String(key?.Properties.Value)]);
   }
-  return values;
+  return byPlan;
 }
 
-const authorizerSalt = (): string => {
-  const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('ScimauthorizerFunction')) ?? [];
-  return String((fn?.Properties.Environment as { Variables: Record<string, string> }).Variables[USAGE_KEY_SALT_ENV]);
-};
-
-class MemorySecrets implements TokenSecretStore {
-  readonly values = new Map<string, string>();
-  async read(id: string) {
-    return this.values.get(id);
-  }
-  async write(id: string, token: string) {
-    this.values.set(id, token);
-  }
-}
-
-const declaration: TenantDeclaration = {
-  tenantId: 'acme',
-  displayName: 'Acme',
-  settings: JSON.stringify({ requiredAttributes: {} }),
-  tokenVersion: '1',
-  tokenOverlapHours: '24',
-  secretId: 'secret-acme',
-};
+const seedFunction = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('ScimonboardingFunction'))?.[1];
+const seedEnvironment = (seedFunction?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+const salt = String(seedEnvironment[USAGE_KEY_SALT_ENV]);
+/** SCIM_RATE_TIERS as CloudFormation resolves it: tier → the logical id of the plan it names. */
+const tierPlans: Record<string, string> = (() => {
+  const joined = seedEnvironment.SCIM_RATE_TIERS as { 'Fn::Join': [string, (string | { Ref: string })[]] };
+  const text = joined['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `"${part.Ref}"`)).join('');
+  return JSON.parse(text.replace(/""/g, '"')) as Record<string, string>;
+})();
 
 let db: Db;
-const secrets = new MemorySecrets();
+const tiers = recordingRateTiers([...Object.keys(tierPlans), 'shared'], String(seedEnvironment.SCIM_DEFAULT_RATE_TIER));
+const tokens = new Map<string, string>();
 
-async function usageKeyFor(tenantId: string, token: string): Promise<string | undefined> {
+async function withToken(tenantId: string): Promise<void> {
+  const token = generateToken();
+  tokens.set(tenantId, token);
+  await putToken(db, { tenantId, tokenHash: hashToken(token) });
+}
+
+async function usageKeyFor(tenantId: string): Promise<string | undefined> {
   const result: APIGatewayAuthorizerResult = await authorize({
     type: 'TOKEN',
-    authorizationToken: `Bearer ${token}`,
+    authorizationToken: `Bearer ${tokens.get(tenantId) ?? ''}`,
     methodArn: `arn:aws:execute-api:eu-west-1:123456789012:abc123/v2/GET/tenants/${tenantId}/scim/v2/Users`,
   });
   return result.usageIdentifierKey ?? undefined;
 }
 
+/** The template plan (logical id) that holds a key value at run time: the template's own keys, or the seed's. */
+function planHolding(key: string): string | undefined {
+  for (const [plan, values] of templateKeysByPlan()) if (values.includes(key)) return plan;
+  for (const [tenantId, tier] of tiers.keys) if (tenantUsageKeyOf(tenantId, salt) === key) return tierPlans[tier];
+  return undefined;
+}
+
+const seed = (...declarations: { id: string; rateTier: string }[]) =>
+  applyTenantSeed(
+    db,
+    tiers,
+    declarations.map((d) => ({ ...d, displayName: d.id, settings: {} })),
+    `digest-${declarations.length}`,
+  );
+
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   db = await testDb('usage-plans');
-  process.env[USAGE_KEY_SALT_ENV] = authorizerSalt();
+  process.env[USAGE_KEY_SALT_ENV] = salt;
 });
 afterAll(async () => dropTable(db));
 
-describe('usage plans for both ways of onboarding', () => {
-  it('the template has a shared plan besides one plan per tenants.json tenant', () => {
+describe('usage plans in the template', () => {
+  it('are the rate tiers and the shared plan, all on the stage; the only key in the template is the shared one', () => {
     expect(ofType('AWS::ApiGateway::UsagePlan')).toHaveLength(3);
-    expect(keysWithPlanOnStage().size).toBe(3);
+    expect(plansOnStage.size).toBe(3);
+    expect([...templateKeysByPlan().values()].flat()).toEqual([sharedUsageKey(salt)]);
   });
 
-  it("a tenant deployed from tenants.json is named its own plan's key", async () => {
-    await onboard(db, secrets, { kind: 'create', tenant: declaration });
-    const key = await usageKeyFor('acme', secrets.values.get('secret-acme') ?? '');
-    expect(key).toMatch(/-acme$/);
-    expect(keysWithPlanOnStage().has(key ?? '')).toBe(true);
+  it('tell the seed function exactly the tier plans, each on the stage', () => {
+    expect(Object.keys(tierPlans).sort()).toEqual(['large', 'standard']);
+    for (const plan of Object.values(tierPlans)) expect(plansOnStage.has(plan)).toBe(true);
+    expect(new Set([...Object.values(tierPlans), ...templateKeysByPlan().keys()]).size).toBe(3);
+  });
+});
+
+describe('the key the authorizer names is in a plan on the stage', () => {
+  it("a tenant seeded from tenants.json: its own key, in its tier's plan", async () => {
+    await seed({ id: 'acme', rateTier: 'large' }, { id: 'contoso', rateTier: 'standard' });
+    await withToken('acme');
+    await withToken('contoso');
+    expect(await usageKeyFor('acme')).toBe(tenantUsageKeyOf('acme', salt));
+    expect(planHolding(tenantUsageKeyOf('acme', salt))).toBe(tierPlans.large);
+    expect(planHolding((await usageKeyFor('contoso')) ?? '')).toBe(tierPlans.standard);
   });
 
-  it("a tenant added with scim-admin is named the shared plan's key", async () => {
+  it('two tenants never share a key (each its own bucket)', async () => {
+    expect(await usageKeyFor('acme')).not.toBe(await usageKeyFor('contoso'));
+  });
+
+  it("a tenant added with scim-admin: the shared plan's key", async () => {
+    // The CLI's secret store is not the subject here: the token it writes is kept in memory.
+    const written = new Map<string, string>();
+    const secrets = {
+      read: async (id: string) => written.get(id),
+      write: async (id: string, token: string) => void written.set(id, token),
+    };
     const connection: Connection = { db, secrets, local: false, secretIdOf: (id) => `secret-${id}`, close: () => undefined };
-    const lines: string[] = [];
-    await commands['tenants add']?.(connection, ['walk-in'], {}, { out: (line) => lines.push(line), progress: () => undefined });
-    const key = await usageKeyFor('walk-in', secrets.values.get('secret-walk-in') ?? '');
-    // Not a key of its own (no plan would cover it): the shared one, which a plan covers.
-    expect(key).not.toMatch(/walk-in/);
-    expect(keysWithPlanOnStage().has(key ?? '')).toBe(true);
-    expect(lines.join('\n')).toMatch(/shared usage plan/);
+    await commands['tenants add']?.(connection, ['walk-in'], {}, { out: () => undefined, progress: () => undefined });
+    tokens.set('walk-in', written.get('secret-walk-in') ?? '');
+    const key = await usageKeyFor('walk-in');
+    expect(key).toBe(sharedUsageKey(salt));
+    expect(plansOnStage.has(planHolding(key ?? '') ?? '')).toBe(true);
   });
 
-  it('a tenant removed from tenants.json and re-enabled falls back to the shared plan', async () => {
-    await onboard(db, secrets, { kind: 'delete', tenant: declaration });
-    const connection: Connection = { db, secrets, local: false, secretIdOf: (id) => `secret-${id}`, close: () => undefined };
-    const io = { out: () => undefined, progress: () => undefined };
-    await commands['tenants enable']?.(connection, ['acme'], {}, io);
-    await commands['tenants rotate-token']?.(connection, ['acme'], { 'overlap-hours': '0' }, io);
-    const key = await usageKeyFor('acme', secrets.values.get('secret-acme') ?? '');
-    expect(key).not.toMatch(/-acme$/);
-    expect(keysWithPlanOnStage().has(key ?? '')).toBe(true);
+  it('an item of a per-tenant stack: its old key until the seed moves it to its tier', async () => {
+    await putTenant(db, { tenantId: 'legacy', displayName: 'Legacy', usagePlan: 'own' });
+    await withToken('legacy');
+    expect(await usageKeyFor('legacy')).toBe(usageKeyOf('legacy', salt));
+    await seed({ id: 'acme', rateTier: 'large' }, { id: 'contoso', rateTier: 'standard' }, { id: 'legacy', rateTier: 'standard' });
+    expect(await usageKeyFor('legacy')).toBe(tenantUsageKeyOf('legacy', salt));
+    expect(planHolding(tenantUsageKeyOf('legacy', salt))).toBe(tierPlans.standard);
+  });
+
+  it('a tier change moves the key; the authorizer keeps naming the same key', async () => {
+    await seed({ id: 'acme', rateTier: 'standard' }, { id: 'contoso', rateTier: 'standard' }, { id: 'legacy', rateTier: 'standard' });
+    expect(await usageKeyFor('acme')).toBe(tenantUsageKeyOf('acme', salt));
+    expect(planHolding(tenantUsageKeyOf('acme', salt))).toBe(tierPlans.standard);
   });
 });

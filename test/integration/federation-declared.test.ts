@@ -1,19 +1,19 @@
 /**
  * Federated credentials declared in tenants.json: validated with errors naming the tenant and the
- * path (synth and `npm start` parse the file with parseTenantsFile; onboarding parses the custom
- * resource's property again), and kept in the table exactly as declared by `npm start`'s seeding
- * and by onboarding on deploy, leaving credentials added through the admin API or CLI alone.
+ * path (synth and `npm start` parse the file with parseTenantsFile; the deploy's seed parses them
+ * again with its own allowed JWKS hosts), and kept in the table exactly as declared by `npm start`'s seeding
+ * and by the tenants.json seed on deploy, leaving credentials added through the admin API or CLI alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addFederatedCredential, listTenantFederatedCredentials } from '../../functions/federation/federated-credentials';
 import type { Db } from '../../functions/store/db';
 import { parseTenantsFile } from '../../functions/tenants/config';
-import { onboard, type TenantDeclaration } from '../../functions/tenants/onboard';
+import type { TenantSeedDeclaration } from '../../functions/tenants/seed-declarations';
+import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
+import { recordingRateTiers } from '../../local/rate-tiers';
 import { seedTenants } from '../../local/seed';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { dropTable, testDb } from '../support/dynamodb';
-import { describeWithMoto } from '../support/moto';
-import { motoSecrets, type MotoSecrets } from '../support/moto-secrets';
 
 const ENTRA = '11111111-2222-3333-4444-555555555555';
 const credential = (overrides: Record<string, unknown> = {}) => ({
@@ -94,40 +94,32 @@ describe('kept in the table as declared', () => {
   });
 });
 
-let onboardingDb: Db;
-let secrets: MotoSecrets;
+let seedDb: Db;
 
-// The custom resource's path, with the production Secrets Manager store on moto_server.
-describeWithMoto('kept in the table as declared, by onboarding', {
-  setup: async (moto) => {
-    onboardingDb = await testDb('federation-onboarding');
-    secrets = motoSecrets(moto);
-  },
-  teardown: async () => {
-    secrets?.destroy();
-    if (onboardingDb) await dropTable(onboardingDb);
-  },
-  tests: {
-    'created, updated, and all removed when the declaration goes; a bad property fails naming the path': async () => {
-      const db = onboardingDb;
-      const tenant: TenantDeclaration = {
-        tenantId: 'globex',
-        displayName: 'Globex',
-        settings: '{}',
-        tokenVersion: '1',
-        tokenOverlapHours: '24',
-        secretId: await secrets.create('globex-secret', 'placeholder-from-cloudformation'),
-        federatedCredentials: JSON.stringify([credential({ clientId: 'globex-entra-wif' })]),
-      };
-      await onboard(db, secrets.store, { kind: 'create', tenant });
-      expect(await declared(db, 'globex')).toEqual([{ id: 'entra', clientId: 'globex-entra-wif', source: 'config' }]);
-      const { federatedCredentials: _gone, ...without } = tenant;
-      await onboard(db, secrets.store, { kind: 'update', tenant: without, previous: tenant });
-      expect(await declared(db, 'globex')).toEqual([]);
-      const bad = { ...tenant, federatedCredentials: JSON.stringify([credential({ jwksUri: 'https://169.254.169.254/keys' })]) };
-      await expect(onboard(db, secrets.store, { kind: 'update', tenant: bad, previous: without })).rejects.toThrow(
-        /^tenant "globex": federatedCredentials\[0\]\.jwksUri: jwksUri host "169\.254\.169\.254" is not allowed/,
-      );
-    },
-  },
+// The deploy's path: tenants.json applied as data by the seed custom resource's logic.
+describe('kept in the table as declared, by the tenants.json seed on deploy', () => {
+  beforeAll(async () => {
+    seedDb = await testDb('federation-seed');
+  });
+  afterAll(async () => {
+    if (seedDb) await dropTable(seedDb);
+  });
+
+  it('created, updated, and all removed when the declaration goes; a bad declaration fails naming the path', async () => {
+    const tiers = recordingRateTiers();
+    const globex = (federatedCredentials?: unknown[]): TenantSeedDeclaration => ({
+      id: 'globex',
+      displayName: 'Globex',
+      settings: {},
+      rateTier: 'standard',
+      ...(federatedCredentials ? { federatedCredentials } : {}),
+    });
+    await applyTenantSeed(seedDb, tiers, [globex([credential({ clientId: 'globex-entra-wif' })])], 'd1');
+    expect(await declared(seedDb, 'globex')).toEqual([{ id: 'entra', clientId: 'globex-entra-wif', source: 'config' }]);
+    await applyTenantSeed(seedDb, tiers, [globex()], 'd2');
+    expect(await declared(seedDb, 'globex')).toEqual([]);
+    await expect(applyTenantSeed(seedDb, tiers, [globex([credential({ jwksUri: 'https://169.254.169.254/keys' })])], 'd3')).rejects.toThrow(
+      /^tenant "globex": federatedCredentials\[0\]\.jwksUri: jwksUri host "169\.254\.169\.254" is not allowed/,
+    );
+  });
 });

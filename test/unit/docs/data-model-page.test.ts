@@ -24,6 +24,7 @@ const documented: Record<keyof typeof keys, { entity: string; key: () => Partial
   membershipIndex: { entity: 'Membership', key: () => keys.membershipIndex('<t>', '<groupId>', '<userId>') },
   groupIntent: { entity: 'GroupIntent', key: () => keys.groupIntent('<t>', '<groupId>', '<lease>', 0) },
   cursorKey: { entity: 'CursorKey', key: () => keys.cursorKey() },
+  seededTenants: { entity: 'SeededTenants', key: () => keys.seededTenants() },
   oauthClient: { entity: 'OAuthClient', key: () => keys.oauthClient('<t>', '<clientId>') },
   tokenRequestWindow: { entity: 'TokenRequestWindow', key: () => keys.tokenRequestWindow('<t>', placeholder('<epoch minute>')) },
   federatedCredential: { entity: 'FederatedCredential', key: () => keys.federatedCredential('<t>', '<clientId>') },

@@ -57,10 +57,11 @@ describe('unset', () => {
 describe('tenants.json OAuth fields', () => {
   const file = (tenant: Record<string, unknown>) => ({ tenants: [{ id: 'acme', displayName: 'Acme', ...tenant }] });
 
-  it('defaults: no client, version 1, lifetime left to the token endpoint (60 minutes)', async () => {
+  it('defaults: no client, no version (deploys issue no clients since #22), lifetime left to the token endpoint (60 minutes)', async () => {
     const { parseTenantsFile } = await import('../../../functions/tenants/config');
     const [acme] = parseTenantsFile(file({}));
-    expect(acme).toMatchObject({ oauthClient: false, oauthClientVersion: 1 });
+    expect(acme).toMatchObject({ oauthClient: false });
+    expect(acme?.oauthClientVersion).toBeUndefined();
     expect(acme?.settings.tokenLifetimeMinutes).toBeUndefined();
   });
 

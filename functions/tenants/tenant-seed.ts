@@ -1,0 +1,119 @@
+/**
+ * tenants.json as data: the seed custom resource (functions/onboarding.ts) applies the declarations
+ * of a deploy to the table, idempotently, so a small vendor can still onboard by deploy while the
+ * template stays the same size for any number of tenants.
+ *
+ *  declared, new to the file   created, or (re-added) set active again; put on its tier
+ *  declared, already seeded    displayName, settings, tier and declared federated credentials
+ *                              follow the file; its status is the
+ *                              vendor's (a tenant paused or disabled through the API stays so)
+ *  dropped from the file       disabled: credentials refused, data kept (delete it through the API)
+ *
+ * The seed issues no credentials: the vendor issues a tenant's token or OAuth client through the
+ * admin API or `scim-admin`, so none is ever in a template, an output or a log.
+ * A tenant's tier is recorded on its item only after its key is in the tier's plan (rate-tier.ts).
+ */
+import { logger } from '../commons/logger';
+import type { Db } from '../store/db';
+import { readSeededTenants, writeSeededTenants } from '../store/seeded-tenants';
+import { getTenant, putTenant, setTenantRateTier, setTenantStatus, type TenantRecord } from '../store/tenants';
+import { declaredFederatedCredentialsSchema } from '../federation/credential-schema';
+import { syncDeclaredFederatedCredentials } from '../federation/federated-credentials';
+import { formatPath, tenantSettingsSchema } from './config';
+import type { RateTiers } from './rate-tier';
+import type { TenantSeedDeclaration } from './seed-declarations';
+import { settingsDigest } from './settings-digest';
+
+export interface SeedOutcome {
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** Tenants whose key moved to (or was created in) their declared tier's plan. */
+  readonly tiered: number;
+  readonly disabled: number;
+}
+
+type Change = 'created' | 'updated' | 'unchanged';
+
+export async function applyTenantSeed(
+  db: Db,
+  tiers: RateTiers,
+  declarations: readonly TenantSeedDeclaration[],
+  digest: string,
+): Promise<SeedOutcome> {
+  const last = await readSeededTenants(db);
+  const previous = new Set(last?.tenantIds ?? []);
+  // The tier plans were replaced since the last seed (a rolled-back update retried): place every key again.
+  const replaced = last?.placement !== undefined && last.placement !== tiers.placement;
+  const declared = new Set(declarations.map((d) => d.id));
+  const counts = { created: 0, updated: 0, unchanged: 0, tiered: 0, disabled: 0 };
+  for (const declaration of declarations) {
+    const existing = await getTenant(db, declaration.id);
+    counts[await applyDeclaration(db, declaration, existing, !previous.has(declaration.id))]++;
+    await syncFederatedCredentials(db, declaration);
+    if (replaced || existing?.rateTier !== declaration.rateTier) {
+      await tiers.assign(declaration.id, declaration.rateTier);
+      await setTenantRateTier(db, declaration.id, declaration.rateTier);
+      counts.tiered++;
+    }
+  }
+  for (const tenantId of previous) {
+    if (!declared.has(tenantId) && (await disableDropped(db, tenantId))) counts.disabled++;
+  }
+  await writeSeededTenants(db, { tenantIds: [...declared], placement: tiers.placement }, digest);
+  logger.info('tenants.json applied', { ...counts, tenants: declarations.length });
+  return counts;
+}
+
+async function applyDeclaration(
+  db: Db,
+  declaration: TenantSeedDeclaration,
+  existing: TenantRecord | undefined,
+  added: boolean,
+): Promise<Change> {
+  const settings = tenantSettingsSchema.parse(declaration.settings);
+  // Added to the file (or seeded for the first time, e.g. right after an upgrade): active.
+  const status = added || !existing ? 'active' : existing.status;
+  const same =
+    existing &&
+    existing.displayName === declaration.displayName &&
+    existing.status === status &&
+    settingsDigest(existing.settings) === settingsDigest(settings);
+  if (same) return 'unchanged';
+  await putTenant(db, { tenantId: declaration.id, displayName: declaration.displayName, status, settings });
+  return existing ? 'updated' : 'created';
+}
+
+/**
+ * The tenant's declared federated credentials become exactly the file's (an empty list removes the
+ * ones tenants.json declared before; those added through the admin API or CLI are left alone).
+ * Validated again here, where the allowed JWKS hosts are this function's, with errors naming the path.
+ */
+async function syncFederatedCredentials(db: Db, declaration: TenantSeedDeclaration): Promise<void> {
+  const parsed = declaredFederatedCredentialsSchema.safeParse(declaration.federatedCredentials ?? []);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${formatPath(['federatedCredentials', ...issue.path])}: ${issue.message}`);
+    throw new Error(`tenant "${declaration.id}": ${issues.join('; ')}`);
+  }
+  await syncDeclaredFederatedCredentials(db, declaration.id, parsed.data);
+}
+
+/** A tenant dropped from tenants.json stops authenticating; its data and usage key stay (re-adding it resumes it). */
+export async function disableDropped(db: Db, tenantId: string): Promise<boolean> {
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant || tenant.status === 'disabled') return false;
+  await setTenantStatus(db, tenantId, 'disabled');
+  return true;
+}
+
+/**
+ * A per-tenant `Custom::ScimTenant` of a stack before #22, deleted by the upgrade's clean-up: the
+ * seed has taken the tenant over when tenants.json still declares it (nothing changes: its items
+ * and tokens stay); one dropped from the file in the same deploy is disabled, as it was before.
+ */
+export async function retireLegacyTenantResource(db: Db, tenantId: string): Promise<'kept' | 'disabled'> {
+  const seeded = (await readSeededTenants(db))?.tenantIds ?? [];
+  if (seeded.includes(tenantId)) return 'kept';
+  await disableDropped(db, tenantId);
+  return 'disabled';
+}
