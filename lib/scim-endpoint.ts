@@ -261,6 +261,8 @@ export class ScimEndpoint extends Construct {
     this.eventStreams.secretsKey.grantEncrypt(adminFunction);
     adminFunction.addEnvironment('EVENTS_SECRETS_KEY_ARN', this.eventStreams.secretsKey.keyArn);
     adminFunction.addEnvironment('SSF_ISSUER', this.eventStreams.issuer);
+    // The tenant service gives each tenant its own key in its tier's plan (docs/throttling.md).
+    this.rateTiers.grantManage(this.adminApi.adminFunction);
   }
 
   /** Alarms and a dashboard row for a function (the token function is added by TokenEndpoint). */

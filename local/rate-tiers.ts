@@ -21,7 +21,7 @@ export function recordingRateTiers(
   return {
     names,
     defaultTier,
-    placement,
+    placement: async () => placement,
     keys,
     async assign(tenantId, tier) {
       checkTier({ names }, tier);

@@ -87,11 +87,11 @@ export const environment = {
   profileTtlSeconds: (): number => positiveInteger(env().SCIM_PROFILE_TTL_SECONDS) ?? 30,
   /** Per-deployment salt of the usage-plan keys; `local` on the local server. */
   usageKeySalt: (): string => env().USAGE_KEY_SALT ?? 'local',
-  /** The tier usage plans (docs/throttling.md): JSON `{"<tier>": "<usage plan id>"}` (SCIM_RATE_TIERS), set by lib/rate-tiers.ts. */
+  /** The tier usage plans (docs/throttling.md): JSON `{"<tier>": "<usage plan name>"}` (SCIM_RATE_TIERS), set by lib/rate-tiers.ts. */
   rateTierPlans(e: Environment = env()): Readonly<Record<string, string>> {
     const parsed: unknown = JSON.parse(e.SCIM_RATE_TIERS || '{}');
-    if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((id) => typeof id !== 'string'))
-      throw new Error('SCIM_RATE_TIERS must be a JSON object of tier names to usage plan ids');
+    if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((name) => typeof name !== 'string'))
+      throw new Error('SCIM_RATE_TIERS must be a JSON object of tier names to usage plan names');
     return parsed as Record<string, string>;
   },
   /** The tier of a tenant created without one (SCIM_DEFAULT_RATE_TIER). */

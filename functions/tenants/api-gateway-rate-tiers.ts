@@ -18,6 +18,7 @@ import {
   DeleteUsagePlanKeyCommand,
   GetApiKeysCommand,
   GetUsagePlanKeysCommand,
+  GetUsagePlansCommand,
 } from '@aws-sdk/client-api-gateway';
 import { environment } from '../commons/environment';
 import { checkTier, RateTierError, SHARED_RATE_TIER, type RateTiers } from './rate-tier';
@@ -25,7 +26,11 @@ import { tenantUsageKeyOf } from './usage-key';
 import { errorNamed } from '../commons/error-named';
 
 export interface ApiGatewayRateTiersConfig {
-  /** Tier name → usage plan id (the stack's tier plans; `shared` is not among them). */
+  /**
+   * Tier name → usage plan NAME (the stack's tier plans; `shared` is not among them). Names, not ids:
+   * an id in the admin function's environment would make the API's deployment depend on itself
+   * (deployment → admin method → function → plan → stage → deployment). Ids are looked up once.
+   */
   readonly plans: Readonly<Record<string, string>>;
   readonly defaultTier: string;
   /** The deployment's usage key salt (tenants/usage-key.ts). */
@@ -51,8 +56,16 @@ export function apiGatewayRateTiers(
   config: ApiGatewayRateTiersConfig = fromEnvironment(),
   client: APIGatewayClient = new APIGatewayClient({ retryMode: 'adaptive', maxAttempts: 10 }),
 ): RateTiers {
-  const plans = config.plans;
-  const names = [...Object.keys(plans), SHARED_RATE_TIER];
+  const names = [...Object.keys(config.plans), SHARED_RATE_TIER];
+  let resolved: Promise<Record<string, string>> | undefined;
+  /** Tier → usage plan id, from the plans' names (GetUsagePlans, once per container). */
+  const planIds = (): Promise<Record<string, string>> => {
+    resolved ??= resolvePlanIds(client, config.plans).catch((error: unknown) => {
+      resolved = undefined;
+      throw error;
+    });
+    return resolved;
+  };
   if (!names.includes(config.defaultTier))
     throw new Error(`the default rate tier "${config.defaultTier}" is not one of ${names.join(', ')}`);
 
@@ -73,7 +86,7 @@ export function apiGatewayRateTiers(
   async function plansHolding(tenantId: string): Promise<string[]> {
     const name = tenantUsageKeyOf(tenantId, config.salt);
     const holding: string[] = [];
-    for (const [tier, usagePlanId] of Object.entries(plans)) {
+    for (const [tier, usagePlanId] of Object.entries(await planIds())) {
       const { items } = await client.send(new GetUsagePlanKeysCommand({ usagePlanId, nameQuery: name, limit: 500 }));
       if (items?.some((key) => key.name === name)) holding.push(tier);
     }
@@ -105,6 +118,7 @@ export function apiGatewayRateTiers(
   }
 
   async function leavePlans(tenantId: string, keyId: string, keep?: string): Promise<string[]> {
+    const plans = await planIds();
     const holding = await plansHolding(tenantId);
     for (const tier of holding.filter((name) => name !== keep)) {
       await ignoring(['NotFoundException'], () => client.send(new DeleteUsagePlanKeyCommand({ usagePlanId: plans[tier] ?? '', keyId })));
@@ -123,7 +137,7 @@ export function apiGatewayRateTiers(
   return {
     names,
     defaultTier: config.defaultTier,
-    placement: JSON.stringify(Object.entries(plans).sort()),
+    placement: async () => JSON.stringify(Object.entries(await planIds()).sort()),
     async assign(tenantId, tier) {
       checkTier({ names }, tier);
       if (tier === SHARED_RATE_TIER) return release(tenantId);
@@ -132,10 +146,28 @@ export function apiGatewayRateTiers(
       // A key that existed may sit in another tier's plan: out of it first (a key belongs to one plan per stage).
       const holding = existing ? await leavePlans(tenantId, key, tier) : [];
       if (holding.includes(tier)) return;
+      const plans = await planIds();
       await ignoring(['ConflictException'], () =>
         client.send(new CreateUsagePlanKeyCommand({ usagePlanId: plans[tier] ?? '', keyId: key, keyType: 'API_KEY' })),
       );
     },
     release,
   };
+}
+
+async function resolvePlanIds(client: APIGatewayClient, planNames: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+  const byName = new Map<string, string>();
+  let position: string | undefined;
+  do {
+    const page = await client.send(new GetUsagePlansCommand({ limit: 500, ...(position ? { position } : {}) }));
+    for (const plan of page.items ?? []) if (plan.name && plan.id) byName.set(plan.name, plan.id);
+    position = page.position;
+  } while (position);
+  return Object.fromEntries(
+    Object.entries(planNames).map(([tier, name]) => {
+      const id = byName.get(name);
+      if (!id) throw new Error(`the usage plan "${name}" of rate tier ${tier} does not exist`);
+      return [tier, id];
+    }),
+  );
 }

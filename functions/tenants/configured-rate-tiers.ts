@@ -15,7 +15,7 @@ export function unplannedRateTiers(defaultTier: string = environment.defaultRate
   return {
     names,
     defaultTier,
-    placement: 'unplanned',
+    placement: async () => 'unplanned',
     assign: async (_tenantId, tier) => checkTier({ names }, tier),
     release: async () => undefined,
   };

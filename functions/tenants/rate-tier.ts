@@ -24,7 +24,7 @@ export interface RateTiers {
    * Identifies the plans keys are put in (their ids): it changes when a plan is replaced (e.g. an
    * update rolled back and retried), and then every tenant's key must be placed again.
    */
-  readonly placement: string;
+  placement(): Promise<string>;
   /**
    * Puts the tenant's own key into `tier`'s plan (creating the key when it has none, taking it out of
    * any other tier's plan); `shared` deletes its key. Idempotent, so a failed call is simply retried.

@@ -44,7 +44,8 @@ export async function applyTenantSeed(
   const last = await readSeededTenants(db);
   const previous = new Set(last?.tenantIds ?? []);
   // The tier plans were replaced since the last seed (a rolled-back update retried): place every key again.
-  const replaced = last?.placement !== undefined && last.placement !== tiers.placement;
+  const placement = await tiers.placement();
+  const replaced = last?.placement !== undefined && last.placement !== placement;
   const declared = new Set(declarations.map((d) => d.id));
   const counts = { created: 0, updated: 0, unchanged: 0, tiered: 0, disabled: 0 };
   for (const declaration of declarations) {
@@ -60,7 +61,7 @@ export async function applyTenantSeed(
   for (const tenantId of previous) {
     if (!declared.has(tenantId) && (await disableDropped(db, tenantId))) counts.disabled++;
   }
-  await writeSeededTenants(db, { tenantIds: [...declared], placement: tiers.placement }, digest);
+  await writeSeededTenants(db, { tenantIds: [...declared], placement }, digest);
   logger.info('tenants.json applied', { ...counts, tenants: declarations.length });
   return counts;
 }

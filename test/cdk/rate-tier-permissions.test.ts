@@ -2,7 +2,7 @@
  * Rate tiers in the template (lib/rate-tiers.ts, docs/throttling.md): one usage plan per tier with the
  * props' throttle, on the stage, without keys; tiers checked at synth; and the IAM of the functions that
  * give tenants their keys: API keys and the keys of THIS stack's tier plans only, for the seed function
- * only (and whatever function `rateTiers.grantManage` is called for).
+ * and the admin API function only (`rateTiers.grantManage`).
  */
 import { describe, expect, it } from '@jest/globals';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -37,7 +37,10 @@ function apiGatewayStatements(): Map<string, Statement[]> {
   return new Map([...byRole].filter(([, statements]) => statements.length > 0));
 }
 
-const seedRole = (resources[idOf(stack.onboarding.seedFunction)]?.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+const roleOf = (fn: { node: { defaultChild?: unknown } }) =>
+  (resources[idOf(fn)]?.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+const seedRole = roleOf(stack.onboarding.seedFunction);
+const adminRole = roleOf(stack.endpoint.adminApi.adminFunction);
 
 describe('tier usage plans', () => {
   it('one per tier, on the stage, with the throttle of the props, and no key in the template', () => {
@@ -69,11 +72,13 @@ describe('tier usage plans', () => {
 describe('who may manage tenant keys', () => {
   const statements = apiGatewayStatements();
 
-  it('only the seed function role has any API Gateway permission', () => {
-    expect([...statements.keys()]).toEqual([seedRole]);
+  it("only the tenant service's functions (the seed and the admin API) have any API Gateway permission, the same", () => {
+    expect([...statements.keys()].sort()).toEqual([seedRole, adminRole].sort());
+    const shape = (role: string) => JSON.stringify((statements.get(role) ?? []).map((s) => [s.Action, s.Resource]));
+    expect(shape(adminRole)).toBe(shape(seedRole));
   });
 
-  it('API keys: list and create on /apikeys, delete on /apikeys/*; plan keys: of the tier plans only', () => {
+  it('API keys: list and create on /apikeys, delete on /apikeys/*; plan keys: of the tier plans only; plans: list only', () => {
     const rows = (statements.get(seedRole) ?? []).map((s) => ({ actions: asList(s.Action).sort(), resources: JSON.stringify(s.Resource) }));
     const apiKeys = rows.filter((r) => r.resources.includes('/apikeys'));
     expect(apiKeys.map((r) => [r.actions, r.resources.includes('/apikeys/*')])).toEqual(
@@ -89,14 +94,19 @@ describe('who may manage tenant keys', () => {
       expect(row.resources).not.toContain(sharedPlanId);
       expect(row.resources).toMatch(/\/keys/);
     }
-    for (const row of rows) expect(row.resources).not.toMatch(/"\*"|::\/\*|restapis|usageplans"/);
-    expect(rows).toHaveLength(4);
+    // Listing the plans (GetUsagePlans, to find the tier plans' ids by name) is the one read beyond them.
+    expect(rows.filter((r) => /usageplans"/.test(r.resources))).toEqual([{ actions: ['apigateway:GET'], resources: expect.any(String) }]);
+    for (const row of rows) expect(row.resources).not.toMatch(/"\*"|::\/\*|restapis/);
+    expect(rows).toHaveLength(5);
   });
 
   it('gives the seed function the tier plans, the default tier and the salt the authorizer uses', () => {
     const env = (resources[idOf(stack.onboarding.seedFunction)]?.Properties.Environment as { Variables: Record<string, unknown> })
       .Variables;
-    for (const plan of tierPlanIds) expect(JSON.stringify(env.SCIM_RATE_TIERS)).toContain(plan);
+    const names = JSON.parse(String(env.SCIM_RATE_TIERS)) as Record<string, string>;
+    expect(Object.keys(names).sort()).toEqual(['large', 'standard']);
+    for (const [tier, name] of Object.entries(names))
+      expect(resources[idOf(stack.endpoint.rateTiers.plans[tier] as never)]?.Properties.UsagePlanName).toBe(name);
     expect(env.SCIM_DEFAULT_RATE_TIER).toBe('standard');
     const authorizerEnv = (
       resources[idOf(stack.endpoint.functions.authorizer as never)]?.Properties.Environment as { Variables: Record<string, unknown> }

@@ -183,7 +183,7 @@ describe('bundled functions on Node 22', () => {
     let node: string;
     let busName: string;
     let keyArn: string;
-    /** The tier usage plans, created on moto: what SCIM_RATE_TIERS names in AWS. */
+    /** The tier usage plans, created on moto with the names SCIM_RATE_TIERS gives: tier → id. */
     const tierPlans: Record<string, string> = {};
     const token = generateToken();
     const tenantId = 'acme';
@@ -202,9 +202,11 @@ describe('bundled functions on Node 22', () => {
       const kms = new KMSClient(aws());
       keyArn = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata?.Arn ?? '';
       kms.destroy();
+      // The tier plans under the names the template gives the seed function (it looks their ids up).
+      const seedFunction = functions.find((fn) => nameOf(fn) === 'onboarding');
       const apiGateway = new APIGatewayClient(aws());
-      for (const tier of ['standard', 'large'])
-        tierPlans[tier] = String((await apiGateway.send(new CreateUsagePlanCommand({ name: `scim-bundle-check-${tier}` }))).id);
+      for (const [tier, name] of Object.entries(JSON.parse(String(seedFunction?.environment.SCIM_RATE_TIERS)) as Record<string, string>))
+        tierPlans[tier] = String((await apiGateway.send(new CreateUsagePlanCommand({ name }))).id);
       apiGateway.destroy();
     }, 180_000);
     afterAll(async () => {
@@ -219,7 +221,6 @@ describe('bundled functions on Node 22', () => {
         TABLE_NAME: db.table,
         EVENT_BUS_NAME: busName,
         OAUTH_SIGNING_KEY_ARN: keyArn,
-        SCIM_RATE_TIERS: JSON.stringify(tierPlans),
       };
       for (const [name, value] of Object.entries(fn.environment)) {
         if (typeof value === 'string') resolved[name] = value;

@@ -51,12 +51,13 @@ function templateKeysByPlan(): Map<string, string[]> {
 const seedFunction = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('ScimonboardingFunction'))?.[1];
 const seedEnvironment = (seedFunction?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 const salt = String(seedEnvironment[USAGE_KEY_SALT_ENV]);
-/** SCIM_RATE_TIERS as CloudFormation resolves it: tier → the logical id of the plan it names. */
-const tierPlans: Record<string, string> = (() => {
-  const joined = seedEnvironment.SCIM_RATE_TIERS as { 'Fn::Join': [string, (string | { Ref: string })[]] };
-  const text = joined['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `"${part.Ref}"`)).join('');
-  return JSON.parse(text.replace(/""/g, '"')) as Record<string, string>;
-})();
+/** SCIM_RATE_TIERS (tier → plan name) with each name resolved to the logical id of the template's plan of that name. */
+const tierPlans: Record<string, string> = Object.fromEntries(
+  Object.entries(JSON.parse(String(seedEnvironment.SCIM_RATE_TIERS)) as Record<string, string>).map(([tier, name]) => [
+    tier,
+    ofType('AWS::ApiGateway::UsagePlan').find(([, plan]) => plan.Properties.UsagePlanName === name)?.[0] ?? `no plan named ${name}`,
+  ]),
+);
 
 let db: Db;
 const tiers = recordingRateTiers([...Object.keys(tierPlans), 'shared'], String(seedEnvironment.SCIM_DEFAULT_RATE_TIER));

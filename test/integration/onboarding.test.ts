@@ -203,12 +203,13 @@ describeWithMoto('the custom resource handler (API Gateway on moto)', {
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
     standardPlan = String(
-      (await apiGateway.send(new CreateUsagePlanCommand({ name: 'standard', throttle: { rateLimit: 50, burstLimit: 100 } }))).id,
+      (await apiGateway.send(new CreateUsagePlanCommand({ name: 'Scim-scim-tier-standard', throttle: { rateLimit: 50, burstLimit: 100 } })))
+        .id,
     );
     Object.assign(process.env, {
       TABLE_NAME: handlerDb.table,
       LAMBDA_TASK_ROOT: taskRoot,
-      SCIM_RATE_TIERS: JSON.stringify({ standard: standardPlan }),
+      SCIM_RATE_TIERS: JSON.stringify({ standard: 'Scim-scim-tier-standard' }),
       SCIM_DEFAULT_RATE_TIER: 'standard',
       USAGE_KEY_SALT: 'salt12',
       AWS_REGION: 'eu-west-1',

@@ -68,7 +68,8 @@ describeWithMoto('rate tiers on API Gateway', {
       );
       plans[tier] = String(plan.id);
     }
-    tiers = apiGatewayRateTiers({ plans, defaultTier: 'standard', salt: SALT }, client);
+    // The port is given the plans' names, as the stack gives them (it looks the ids up).
+    tiers = apiGatewayRateTiers({ plans: { standard: 'standard', large: 'large' }, defaultTier: 'standard', salt: SALT }, client);
   },
   async teardown() {
     client?.destroy();
@@ -115,6 +116,11 @@ describeWithMoto('rate tiers on API Gateway', {
       await tiers.assign('walk-in', 'standard');
       expect((await tenantKeys()).filter((value) => value === keyOf('walk-in'))).toHaveLength(1);
       expect(await keysOf(plans.standard ?? '')).toEqual([keyOf('walk-in')]);
+    },
+    async "names where the keys are placed by the plans' ids, and refuses a plan name that does not exist"() {
+      expect(JSON.parse(await tiers.placement())).toEqual(Object.entries(plans).sort());
+      const missing = apiGatewayRateTiers({ plans: { standard: 'no-such-plan' }, defaultTier: 'standard', salt: SALT }, client);
+      await expect(missing.assign('acme', 'standard')).rejects.toThrow(/usage plan "no-such-plan" of rate tier standard does not exist/);
     },
     async 'refuses a tier the stack does not have'() {
       await expect(tiers.assign('acme', 'platinum')).rejects.toThrow(RateTierError);
