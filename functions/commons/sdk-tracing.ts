@@ -17,6 +17,7 @@ let tracer: PowertoolsTracer | undefined;
 /** The client, instrumented when the build has SDK tracing on. */
 export function traced<T extends object>(client: T): T {
   if (typeof SCIM_SDK_TRACING !== 'undefined' && SCIM_SDK_TRACING) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when sdkTracing is on, so untraced bundles never carry it
     const { Tracer } = require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
     tracer ??= new Tracer({ serviceName: environment.serviceName() });
     return tracer.captureAWSv3Client(client);
