@@ -4,7 +4,7 @@
  * Secrets are returned once by add/rotate and never stored or logged.
  */
 import { getClient, listClients, putClient, revokeClient, rotateClientSecret, type ClientRecord } from '../store/oauth-client-items';
-import { consistentReads, type Db } from '../store/db';
+import { type Db } from '../store/db';
 import { getTenant } from '../store/tenants';
 import {
   CLIENT_ID_PATTERN,
@@ -16,7 +16,6 @@ import {
   type ClientCredentials,
 } from '../credentials/client-credentials';
 
-import { readActiveClient } from './active-client';
 import { errorNamed } from '../commons/error-named';
 
 /** An operator's mistake (unknown tenant or client, malformed credentials). */
@@ -113,13 +112,3 @@ export async function authenticateClientWithReason(
   if (active && (current || previous)) return { client: active };
   return { refused: !client ? 'client_unknown' : !active ? 'client_revoked' : 'client_secret_mismatch' };
 }
-
-/** The authenticated client, or undefined (see authenticateClientWithReason). */
-export async function authenticateClient(db: Db, tenantId: string, clientId: string, secret: string): Promise<ClientRecord | undefined> {
-  const result = await authenticateClientWithReason(db, tenantId, clientId, secret);
-  return 'client' in result ? result.client : undefined;
-}
-
-/** The active client of a verified access token (the authorizer's revocation check, active-client.ts). */
-export const activeClient = (db: Db, tenantId: string, clientId: string): Promise<ClientRecord | undefined> =>
-  readActiveClient(consistentReads(db), tenantId, clientId);
