@@ -21,9 +21,17 @@ import type { Connection } from './connection';
 import { streamCommands } from './stream-commands';
 import { activityCommands } from './activity-commands';
 import { redriveCommand } from './redrive';
-import { AdminError, EXIT, notFoundError, usageError } from './cli-errors';
+import { AdminError, EXIT, notFoundError, serviceCall, usageError } from './cli-errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
-import { addClient, ClientError, listTenantClients, revokeTenantClient, rotateClient } from '../functions/oauth/oauth-clients';
+import {
+  addClient,
+  addClientSecret,
+  listTenantClients,
+  readTenantClient,
+  revokeClientSecret,
+  revokeTenantClient,
+  type ClientView,
+} from '../functions/credentials/client-service';
 import type { ClientCredentials } from '../functions/credentials/client-credentials';
 
 export interface Flags {
@@ -89,44 +97,45 @@ export const commands: Record<string, Command> = {
     io.out(`New token for ${id} is in ${secretId}; the previous one works for ${hours} more hour(s).`);
   },
   'clients add': async (connection, _args, flags, io) => {
-    const tenantId = await tenantFlag(connection.db, flags);
-    const credentials = await addClient(connection.db, tenantId);
-    await showCredentials(connection, credentials, flags, io, `OAuth client ${credentials.clientId} added to ${tenantId}.`);
-  },
-  'clients list': async ({ db }, _args, flags, io) => {
-    const clients = await listTenantClients(db, await tenantFlag(db, flags));
-    if (flags.json) return io.out(JSON.stringify(clients, null, 2));
-    for (const c of clients) {
-      io.out(
-        [
-          c.clientId,
-          c.status,
-          `created ${c.createdAt}`,
-          c.rotatedAt ? `rotated ${c.rotatedAt}` : '',
-          c.previousSecretValidUntil ? `previous secret until ${c.previousSecretValidUntil}` : '',
-          c.revokedAt ? `revoked ${c.revokedAt}` : '',
-        ]
-          .filter(Boolean)
-          .join('\t'),
-      );
-    }
-  },
-  'clients rotate': async (connection, [clientId], flags, io) => {
-    const tenantId = await tenantFlag(connection.db, flags);
-    const hours = Number(flags['overlap-hours'] ?? 24);
-    if (!Number.isFinite(hours) || hours < 0) throw usageError('--overlap-hours must be a number of hours >= 0');
-    const credentials = await clientCall(() => rotateClient(connection.db, tenantId, clientIdOf(clientId), hours * 3600));
+    const tenantId = tenantIdOf(flags.tenant);
+    const client = await serviceCall(() => addClient(connection.db, tenantId));
     await showCredentials(
       connection,
-      credentials,
+      client,
       flags,
       io,
-      `New secret for OAuth client ${credentials.clientId}; the previous one works for ${hours} more hour(s).`,
+      `OAuth client ${client.clientId} added to ${tenantId} (secret ${client.secretId}).`,
     );
   },
+  'clients list': async ({ db }, _args, flags, io) => {
+    const clients = await serviceCall(() => listTenantClients(db, tenantIdOf(flags.tenant)));
+    if (flags.json) return io.out(JSON.stringify(clients, null, 2));
+    for (const c of clients) io.out(clientLine(c));
+  },
+  'clients get': async ({ db }, [clientId], flags, io) => {
+    const client = await serviceCall(() => readTenantClient(db, tenantIdOf(flags.tenant), clientIdOf(clientId)));
+    io.out(flags.json ? JSON.stringify(client, null, 2) : clientLine(client));
+  },
+  'clients rotate': async (connection, [clientId], flags, io) => {
+    const tenantId = tenantIdOf(flags.tenant);
+    const secret = await serviceCall(() => addClientSecret(connection.db, tenantId, clientIdOf(clientId)));
+    await showCredentials(
+      connection,
+      secret,
+      flags,
+      io,
+      `New secret ${secret.id} for OAuth client ${secret.clientId}; both secrets work until you revoke the old one (clients revoke-secret).`,
+    );
+  },
+  'clients revoke-secret': async ({ db }, [clientId, secretId], flags, io) => {
+    const tenantId = tenantIdOf(flags.tenant);
+    if (!secretId) throw usageError('clients revoke-secret <clientId> <secretId> --tenant <tenantId>');
+    await serviceCall(() => revokeClientSecret(db, tenantId, clientIdOf(clientId), secretId));
+    io.out(`Secret ${secretId} of OAuth client ${clientId} revoked: it gets no more tokens; the client's other secret keeps working.`);
+  },
   'clients revoke': async ({ db }, [clientId], flags, io) => {
-    const tenantId = await tenantFlag(db, flags);
-    await clientCall(() => revokeTenantClient(db, tenantId, clientIdOf(clientId)));
+    const tenantId = tenantIdOf(flags.tenant);
+    await serviceCall(() => revokeTenantClient(db, tenantId, clientIdOf(clientId)));
     io.out(
       `OAuth client ${clientId} of ${tenantId} revoked: it gets no tokens, and its tokens are refused (within the authorizer cache TTL in AWS).`,
     );
@@ -186,14 +195,16 @@ const clientIdOf = (value: string | undefined): string => {
   return value;
 };
 
-async function clientCall<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ClientError) throw notFoundError(error.message);
-    throw error;
-  }
-}
+const clientLine = (c: ClientView): string =>
+  [
+    c.clientId,
+    c.status,
+    `created ${c.createdAt}`,
+    ...c.secrets.map((s) => `secret ${s.id} ${s.createdAt}`),
+    c.revokedAt ? `revoked ${c.revokedAt}` : '',
+  ]
+    .filter(Boolean)
+    .join('\t');
 
 /**
  * A client secret is shown once: printed (for the admin to paste into Entra), or with

@@ -4,13 +4,12 @@
  * (functions/federation/federated-credentials.ts), so the CLI validates exactly as they do: a JWKS
  * host outside the allow-list (SCIM_FEDERATION_JWKS_HOSTS in the CLI's environment) is refused.
  */
-import { isServiceError, type ServiceErrorKind } from '../functions/commons/service-errors';
 import {
   addFederatedCredential,
   listTenantFederatedCredentials,
   removeFederatedCredential,
 } from '../functions/federation/federated-credentials';
-import { AdminError, EXIT, usageError } from './cli-errors';
+import { serviceCall as call, usageError } from './cli-errors';
 import type { Connection } from './connection';
 
 export interface FederationFlags {
@@ -35,19 +34,6 @@ const tenantOf = (flags: FederationFlags): string => {
   if (!flags.tenant) throw usageError('--tenant <tenantId> is required');
   return flags.tenant;
 };
-
-async function call<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!isServiceError(error)) throw error;
-    const exit: Partial<Record<ServiceErrorKind, (typeof EXIT)[keyof typeof EXIT]>> = {
-      'invalid-input': EXIT.usage,
-      'not-found': EXIT.notFound,
-    };
-    throw new AdminError(error.message, exit[error.kind] ?? EXIT.failed);
-  }
-}
 
 export const federationCommands: Record<string, FederationCommand> = {
   'federation add': async ({ db }, _args, flags, io) => {

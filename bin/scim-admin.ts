@@ -7,8 +7,10 @@
  *   scim-admin tenants rotate-token <tenantId> [--overlap-hours 24] [--secret-id <id>]
  *   scim-admin tokens generate                          a token for SCIM_LOCAL_TENANTS
  *   scim-admin clients add --tenant <t> [--secret-id <id>]  an OAuth client; its secret is shown once
- *   scim-admin clients list --tenant <t> [--json]       ids, status and dates (never secrets)
- *   scim-admin clients rotate <clientId> --tenant <t> [--overlap-hours 24] [--secret-id <id>]
+ *   scim-admin clients list --tenant <t> [--json]       ids, status, secret ids and dates (never secrets)
+ *   scim-admin clients get <clientId> --tenant <t> [--json]
+ *   scim-admin clients rotate <clientId> --tenant <t> [--secret-id <id>]   a second secret (at most two), shown once
+ *   scim-admin clients revoke-secret <clientId> <secretId> --tenant <t>   that secret stops at once
  *   scim-admin clients revoke <clientId> --tenant <t>
  *   scim-admin federation add --tenant <t> --issuer <iss> --jwks-uri <url> --subject <sub> --audience <aud> [--audience <aud>]
  *              [--entra-tenant <tid>] [--id <id>] [--client-id <id>] [--json]   a federated credential (no secret)

@@ -1,7 +1,7 @@
 /** Writes the local tenants and their token hashes, OAuth clients and federated credentials, as onboarding does in AWS. */
 import type { DeclaredFederatedCredential } from '../functions/federation/credential-schema';
 import { syncDeclaredFederatedCredentials } from '../functions/federation/federated-credentials';
-import { addClient } from '../functions/oauth/oauth-clients';
+import { addClient } from '../functions/credentials/client-service';
 import type { ClientCredentials } from '../functions/credentials/client-credentials';
 import type { Db } from '../functions/store/db';
 import { getTenant, putTenant } from '../functions/store/tenants';

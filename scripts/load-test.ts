@@ -21,7 +21,7 @@ import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { ClientCredentials } from '../functions/credentials/client-credentials';
-import { addClient } from '../functions/oauth/oauth-clients';
+import { addClient } from '../functions/credentials/client-service';
 import { createResource } from '../functions/store/resources';
 import { standardRegistry } from '../functions/scim/schema/registry';
 import { generateToken } from '../functions/credentials/secret-token';

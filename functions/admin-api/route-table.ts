@@ -10,11 +10,13 @@ import { federationRoutes } from './federation-routes';
 import { tenantRoutes } from './tenant-routes';
 import { eventStreamRoutes } from './event-stream-routes';
 import { tokenRoutes } from './token-routes';
+import { oauthClientRoutes } from './oauth-client-routes';
 import { activityRoutes } from './activity-routes';
 
 const featureRoutes: readonly AdminOperation[] = [
   ...tenantRoutes,
   ...tokenRoutes,
+  ...oauthClientRoutes,
   ...eventStreamRoutes,
   ...federationRoutes,
   ...activityRoutes,

@@ -9,7 +9,7 @@ import { createTenant, deleteTenant, listTenants, MAX_PAGE_SIZE, readTenant, upd
 import { json, operation, type AdminOperation } from './operation';
 import { connectionInfo, OKTA_PROVISIONING_ACTIONS } from '../tenants/connection-info';
 import { tenantStats } from '../tenants/tenant-stats';
-import { listTenantClients } from '../oauth/oauth-clients';
+import { listTenantClients } from '../credentials/client-service';
 
 export const tenantView = z.object({
   id: z.string(),

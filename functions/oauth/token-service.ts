@@ -25,7 +25,7 @@ import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
 import { AssertionRefused, verifyClientAssertion, type KeySource } from '../federation/assertion-verifier';
 import { acceptsCredentials, PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';
 import { issueAccessToken } from './access-token';
-import { authenticateClientWithReason } from './oauth-clients';
+import { authenticateClientWithReason } from '../credentials/client-service';
 import { recordTokenOutcome, type TokenRequestContext } from './token-activity';
 import type { ReasonCode } from '../activity/reason-codes';
 import type { TokenRefusalReason } from './refusal-reasons';

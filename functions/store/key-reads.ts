@@ -56,14 +56,24 @@ export interface ClientRecord {
   readonly tenantId: string;
   readonly clientId: string;
   readonly status: ClientStatus;
-  readonly secretHash?: string;
-  readonly previousSecretHash?: string;
-  /** Epoch seconds until which `previousSecretHash` is accepted. */
-  readonly previousSecretValidUntil?: number;
+  /** Its secrets' hashes (none once revoked); a secret from an old timed rotation carries `expiresAt`. */
+  readonly secrets: readonly ClientSecretRecord[];
   readonly createdAt: string;
   readonly rotatedAt?: string;
   readonly revokedAt?: string;
 }
+
+export interface ClientSecretRecord {
+  /** `sec_` and the first 12 hex digits of the secret's SHA-256 (clientSecretIdOf). */
+  readonly id: string;
+  readonly hash: string;
+  readonly createdAt: string;
+  /** Epoch seconds after which the secret is refused (secrets from a rotation with overlap, before ids). */
+  readonly expiresAt?: number;
+}
+
+/** A client secret's id: it names the secret without revealing anything that helps to guess it. */
+export const clientSecretIdOf = (hash: string): string => `sec_${hash.slice(0, 12)}`;
 
 /** Where a federated credential came from: tenants.json (kept in step with it) or the admin API/CLI. */
 export type CredentialSource = 'config' | 'admin';
@@ -148,15 +158,40 @@ export function toTenant(item: StoredItem): TenantRecord {
 export function toClient(item: StoredItem): ClientRecord {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  const createdAt = String(item.createdAt);
   return {
     tenantId: String(item.tenantId),
     clientId: String(item.clientId),
     status: item.status === 'active' ? 'active' : 'revoked',
-    createdAt: String(item.createdAt),
-    ...optional('secretHash', text(item.secretHash)),
-    ...optional('previousSecretHash', text(item.previousSecretHash)),
-    ...optional('previousSecretValidUntil', typeof item.previousSecretValidUntil === 'number' ? item.previousSecretValidUntil : undefined),
+    secrets: item.status === 'active' ? secretsOf(item, createdAt) : [],
+    createdAt,
     ...optional('rotatedAt', text(item.rotatedAt)),
     ...optional('revokedAt', text(item.revokedAt)),
   };
+}
+
+/**
+ * The `secrets` map (id → hash, createdAt), or on an item from before secret ids its `secretHash`
+ * and, within its overlap, `previousSecretHash` (read as secrets with derived ids; the next secret
+ * write moves them into the map, store/oauth-client-items.ts).
+ */
+function secretsOf(item: StoredItem, createdAt: string): ClientSecretRecord[] {
+  if (typeof item.secrets === 'object' && item.secrets !== null) {
+    return Object.entries(item.secrets as Record<string, StoredItem>).map(([id, secret]) => ({
+      id,
+      hash: String(secret.hash),
+      createdAt: String(secret.createdAt),
+      ...(typeof secret.expiresAt === 'number' ? { expiresAt: secret.expiresAt } : {}),
+    }));
+  }
+  const secrets: ClientSecretRecord[] = [];
+  if (typeof item.secretHash === 'string') {
+    const rotatedAt = typeof item.rotatedAt === 'string' ? item.rotatedAt : createdAt;
+    secrets.push({ id: clientSecretIdOf(item.secretHash), hash: item.secretHash, createdAt: rotatedAt });
+  }
+  if (typeof item.previousSecretHash === 'string' && typeof item.previousSecretValidUntil === 'number') {
+    const hash = item.previousSecretHash;
+    secrets.push({ id: clientSecretIdOf(hash), hash, createdAt, expiresAt: item.previousSecretValidUntil });
+  }
+  return secrets;
 }

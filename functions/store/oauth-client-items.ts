@@ -1,64 +1,89 @@
 /**
- * OAuth client items: one per client, in its tenant's client partition. An item holds the
- * client's ids and dates and the SHA-256 of its secret (never the secret); after a rotation also
- * the previous secret's hash and when it stops working. A revoked client keeps its item (ids and
- * dates, for the operator) without any hash. Plus the token endpoint's per-tenant request counter.
+ * OAuth client items: one per client, in its tenant's client partition. An item holds the client's
+ * ids and dates and a map of its secrets (id → SHA-256 and creation date; never a secret): at most
+ * two, so the customer rotates without a timer. A revoked client keeps its item (ids and dates, for
+ * the operator) without any secret. Plus the token endpoint's per-tenant request counter.
  */
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { errorNamed } from '../commons/error-named';
 import { consistentReads, type Db } from './db';
-import { readClient, toClient, type ClientRecord } from './key-reads';
+import { clientSecretIdOf, readClient, toClient, type ClientRecord } from './key-reads';
 import { keys, oauthClientsPartition } from './keys';
 import { pages, type StartKey } from './paging';
 import { TTL_ATTRIBUTE } from './table-definition';
+import { transactWrite, TransactionCancelled } from './transactions';
 
 export type { ClientRecord } from './key-reads';
 
+const isConditionFailure = (error: unknown) => errorNamed(error, 'ConditionalCheckFailedException');
+
 const now = () => new Date().toISOString();
 
+/** Why a write was refused: the tenant (missing or being deleted), or the client (missing, revoked, id taken, secrets full). */
+export type ClientRefusal = 'tenant' | 'client';
+
+const LEGACY_SECRET_ATTRIBUTES = 'secretHash, previousSecretHash, previousSecretValidUntil';
+
 /**
- * Creates a client. `replace`: overwrite one of the same id (seeding fixed local credentials),
- * keeping its creation date; otherwise an existing id fails with ConditionalCheckFailedException.
+ * Creates a client with one secret, while its tenant exists and is not being deleted; refused when
+ * the tenant is not there or the client id is taken.
  */
-export async function putClient(
+export async function insertClient(
   db: Db,
-  client: { tenantId: string; clientId: string; secretHash: string },
-  options: { replace?: boolean } = {},
-): Promise<void> {
-  const key = keys.oauthClient(client.tenantId, client.clientId);
-  if (options.replace) {
-    await db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: key,
-        UpdateExpression:
-          'SET entity = :entity, tenantId = :t, clientId = :c, #status = :active, secretHash = :hash, createdAt = if_not_exists(createdAt, :now) ' +
-          'REMOVE previousSecretHash, previousSecretValidUntil, revokedAt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':entity': 'OAuthClient',
-          ':t': client.tenantId,
-          ':c': client.clientId,
-          ':active': 'active',
-          ':hash': client.secretHash,
-          ':now': now(),
+  client: { tenantId: string; clientId: string; secretHash: string; createdAt: string },
+): Promise<ClientRefusal | undefined> {
+  const table = { TableName: db.table };
+  const item = {
+    ...keys.oauthClient(client.tenantId, client.clientId),
+    entity: 'OAuthClient',
+    tenantId: client.tenantId,
+    clientId: client.clientId,
+    status: 'active',
+    secrets: { [clientSecretIdOf(client.secretHash)]: { hash: client.secretHash, createdAt: client.createdAt } },
+    createdAt: client.createdAt,
+  };
+  try {
+    await transactWrite(db, [
+      {
+        ConditionCheck: {
+          ...table,
+          Key: keys.tenant(client.tenantId),
+          ConditionExpression: 'attribute_exists(PK) AND #status <> :deleting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':deleting': 'deleting' },
         },
-      }),
-    );
-    return;
-  }
-  await db.client.send(
-    new PutCommand({
-      TableName: db.table,
-      Item: {
-        ...key,
-        entity: 'OAuthClient',
-        tenantId: client.tenantId,
-        clientId: client.clientId,
-        status: 'active',
-        secretHash: client.secretHash,
-        createdAt: now(),
       },
-      ConditionExpression: 'attribute_not_exists(PK)',
+      { Put: { ...table, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } },
+    ]);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TransactionCancelled)) throw error;
+    return error.failed.includes(0) ? 'tenant' : 'client';
+  }
+}
+
+/**
+ * Creates or replaces a client with exactly this one secret (seeding fixed local credentials),
+ * keeping its creation date.
+ */
+export async function putClient(db: Db, client: { tenantId: string; clientId: string; secretHash: string }): Promise<void> {
+  const at = now();
+  await db.client.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: keys.oauthClient(client.tenantId, client.clientId),
+      UpdateExpression:
+        'SET entity = :entity, tenantId = :t, clientId = :c, #status = :active, secrets = :secrets, createdAt = if_not_exists(createdAt, :now) ' +
+        `REMOVE ${LEGACY_SECRET_ATTRIBUTES}, revokedAt`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':entity': 'OAuthClient',
+        ':t': client.tenantId,
+        ':c': client.clientId,
+        ':active': 'active',
+        ':secrets': { [clientSecretIdOf(client.secretHash)]: { hash: client.secretHash, createdAt: at } },
+        ':now': at,
+      },
     }),
   );
 }
@@ -85,40 +110,103 @@ export async function listClients(db: Db, tenantId: string): Promise<ClientRecor
 }
 
 /**
- * New secret hash; the current one becomes the previous, accepted until `previousValidUntil`
- * (epoch seconds). Only an active client rotates (ConditionalCheckFailedException otherwise).
+ * Adds a secret to an active client holding fewer than `max`: one conditional update, so two
+ * concurrent adds cannot both take the last place. An item from before secret ids gets its map first.
+ * False when refused (no such active client, or `max` secrets already).
  */
-export async function rotateClientSecret(
+export async function insertClientSecret(
   db: Db,
   tenantId: string,
   clientId: string,
-  secretHash: string,
-  previousValidUntil: number,
-): Promise<void> {
-  await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: keys.oauthClient(tenantId, clientId),
-      UpdateExpression: 'SET previousSecretHash = secretHash, previousSecretValidUntil = :until, secretHash = :hash, rotatedAt = :now',
-      ConditionExpression: 'attribute_exists(PK) AND #status = :active',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':until': previousValidUntil, ':hash': secretHash, ':now': now(), ':active': 'active' },
-    }),
-  );
+  secret: { hash: string; createdAt: string },
+  max: number,
+): Promise<boolean> {
+  await moveLegacySecrets(db, tenantId, clientId);
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.oauthClient(tenantId, clientId),
+        UpdateExpression: 'SET secrets.#id = :secret, rotatedAt = :at',
+        ConditionExpression: 'attribute_exists(PK) AND #status = :active AND size(secrets) < :max AND attribute_not_exists(secrets.#id)',
+        ExpressionAttributeNames: { '#status': 'status', '#id': clientSecretIdOf(secret.hash) },
+        ExpressionAttributeValues: { ':secret': secret, ':at': secret.createdAt, ':active': 'active', ':max': max },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
-/** Revoked: no secret works, and the authorizer refuses the client's tokens. */
-export async function revokeClient(db: Db, tenantId: string, clientId: string): Promise<void> {
-  await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: keys.oauthClient(tenantId, clientId),
-      UpdateExpression: 'SET #status = :revoked, revokedAt = :now REMOVE secretHash, previousSecretHash, previousSecretValidUntil',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':revoked': 'revoked', ':now': now() },
-    }),
+/** Removes one secret of an active client; false when it has no secret of that id. */
+export async function deleteClientSecret(db: Db, tenantId: string, clientId: string, secretId: string): Promise<boolean> {
+  await moveLegacySecrets(db, tenantId, clientId);
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.oauthClient(tenantId, clientId),
+        UpdateExpression: 'REMOVE secrets.#id',
+        ConditionExpression: '#status = :active AND attribute_exists(secrets.#id)',
+        ExpressionAttributeNames: { '#status': 'status', '#id': secretId },
+        ExpressionAttributeValues: { ':active': 'active' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * An item from before secret ids (`secretHash`, `previousSecretHash` within its overlap): its
+ * secrets move into the map under their derived ids, once (conditional: a concurrent move wins).
+ */
+async function moveLegacySecrets(db: Db, tenantId: string, clientId: string): Promise<void> {
+  const client = await getClient(db, tenantId, clientId);
+  if (!client || client.status !== 'active' || client.secrets.length === 0) return;
+  const nowSeconds = Date.now() / 1000;
+  const secrets = Object.fromEntries(
+    client.secrets
+      .filter((s) => s.expiresAt === undefined || s.expiresAt > nowSeconds)
+      .map((s) => [s.id, { hash: s.hash, createdAt: s.createdAt, ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}) }]),
   );
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.oauthClient(tenantId, clientId),
+        UpdateExpression: `SET secrets = :secrets REMOVE ${LEGACY_SECRET_ATTRIBUTES}`,
+        ConditionExpression: 'attribute_not_exists(secrets) AND attribute_exists(secretHash)',
+        ExpressionAttributeValues: { ':secrets': secrets },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Revoked: no secret works, and the authorizer refuses the client's tokens. False when there is no active client of that id. */
+export async function revokeClient(db: Db, tenantId: string, clientId: string): Promise<boolean> {
+  try {
+    await db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.oauthClient(tenantId, clientId),
+        UpdateExpression: `SET #status = :revoked, revokedAt = :now REMOVE secrets, ${LEGACY_SECRET_ATTRIBUTES}`,
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': now() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 /** Counts one token request of the tenant in the minute `epochMinute`; returns the count so far. */

@@ -10,7 +10,7 @@ import { verifyClientAssertion } from '../../functions/federation/assertion-veri
 import { clearJwksCache } from '../../functions/federation/jwks-cache';
 import { addFederatedCredential } from '../../functions/federation/federated-credentials';
 import { getFederatedCredential } from '../../functions/store/federated-credentials';
-import { addClient } from '../../functions/oauth/oauth-clients';
+import { addClient } from '../../functions/credentials/client-service';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../functions/oauth/token-request';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { startLocalStack } from '../../local/server';

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { addClient } from '../../functions/oauth/oauth-clients';
+import { addClient } from '../../functions/credentials/client-service';
 import { documentClient } from '../../functions/store/dynamodb-client';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { methodArn } from '../../local/http-event';

@@ -21,7 +21,7 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { APIGatewayClient, CreateUsagePlanCommand, GetUsagePlanKeysCommand } from '@aws-sdk/client-api-gateway';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Db } from '../../functions/store/db';
-import { addClient } from '../../functions/oauth/oauth-clients';
+import { addClient } from '../../functions/credentials/client-service';
 import { keys } from '../../functions/store/keys';
 import { PROJECT_ROOT } from '../../lib/scim-endpoint';
 import { methodArn, matchRoute, matchTokenEndpoint, toProxyEvent, type GatewayRequest } from '../../local/http-event';

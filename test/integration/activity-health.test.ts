@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { tenantHealth } from '../../functions/activity/activity-service';
 import type { RefusalStorm } from '../../functions/activity/recorder';
 import type { ClientCredentials } from '../../functions/credentials/client-credentials';
-import { addClient, revokeTenantClient } from '../../functions/oauth/oauth-clients';
+import { addClient, revokeTenantClient } from '../../functions/credentials/client-service';
 import { startLocalStack, type LocalStack } from '../../local/server';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { runDynamoEndpoint, uniqueTableName, deleteTable } from '../support/dynamodb';

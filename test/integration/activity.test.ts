@@ -10,7 +10,7 @@ import { deleteTenantActivity, tenantActivity } from '../../functions/activity/a
 import { issueAccessToken } from '../../functions/oauth/access-token';
 import type { ClientCredentials } from '../../functions/credentials/client-credentials';
 import { localSigner } from '../../functions/oauth/local-signer';
-import { addClient, revokeTenantClient } from '../../functions/oauth/oauth-clients';
+import { addClient, revokeTenantClient } from '../../functions/credentials/client-service';
 import { activityPartition } from '../../functions/store/keys';
 import { putToken, setTenantStatus } from '../../functions/store/tenants';
 import { environment } from '../../functions/commons/environment';

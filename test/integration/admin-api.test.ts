@@ -5,7 +5,7 @@
  * each other's routes; every answer checked against the OpenAPI document at the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addClient } from '../../functions/oauth/oauth-clients';
+import { addClient } from '../../functions/credentials/client-service';
 import { adminCaller, type Observation } from '../support/admin-api';
 import { undeclared, unexercised } from '../support/admin-openapi';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';

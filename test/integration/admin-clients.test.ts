@@ -1,5 +1,5 @@
 /** `scim-admin clients add|list|rotate|revoke` as operators run them (a child process), checked over HTTP. */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 
 const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
+// Each CLI run is a child process that loads TypeScript through tsx (1-2 s of CPU; more on a busy machine): room for a dozen runs per test.
+jest.setTimeout(120_000);
 
 let stack: TestStack;
 let dataDir: string;
@@ -61,19 +63,29 @@ describe('scim-admin clients', () => {
     expect(list.stdout).not.toContain(clientSecret);
   });
 
-  it('rotate keeps the old secret for the overlap; revoke stops the client and its tokens', async () => {
+  it('rotate adds a second secret (a third is refused), revoke-secret stops the old one; revoke stops the client and its tokens', async () => {
     const added = JSON.parse((await admin('clients', 'add', '--tenant', 'acme', '--json')).stdout) as {
       clientId: string;
       clientSecret: string;
+      secretId: string;
     };
     const { token } = await tokenStatus('acme', added.clientId, added.clientSecret);
-    const rotated = await admin('clients', 'rotate', added.clientId, '--tenant', 'acme', '--overlap-hours', '1');
+    const rotated = await admin('clients', 'rotate', added.clientId, '--tenant', 'acme');
     expect(rotated.code).toBe(0);
     const fresh = credentialsOf(rotated.stdout);
     expect(fresh.clientId).toBe(added.clientId);
     expect((await tokenStatus('acme', added.clientId, added.clientSecret)).status).toBe(200);
     expect((await tokenStatus('acme', added.clientId, fresh.clientSecret)).status).toBe(200);
-    expect((await admin('clients', 'list', '--tenant', 'acme', '--json')).stdout).toContain('previousSecretValidUntil');
+    const third = await admin('clients', 'rotate', added.clientId, '--tenant', 'acme');
+    expect([third.code, third.stderr]).toEqual([1, expect.stringContaining('revoke one first')]);
+    const listed = JSON.parse((await admin('clients', 'get', added.clientId, '--tenant', 'acme', '--json')).stdout) as Json;
+    expect((listed.secrets as Json[]).map((s) => s.id)).toContain(added.secretId);
+    expect(JSON.stringify(listed)).not.toContain(fresh.clientSecret);
+
+    expect((await admin('clients', 'revoke-secret', added.clientId, added.secretId, '--tenant', 'acme')).code).toBe(0);
+    expect((await tokenStatus('acme', added.clientId, added.clientSecret)).status).toBe(401);
+    expect((await tokenStatus('acme', added.clientId, fresh.clientSecret)).status).toBe(200);
+    expect((await admin('clients', 'revoke-secret', added.clientId, added.secretId, '--tenant', 'acme')).code).toBe(3);
 
     const revoked = await admin('clients', 'revoke', added.clientId, '--tenant', 'acme');
     expect(revoked.code).toBe(0);
@@ -87,5 +99,7 @@ describe('scim-admin clients', () => {
     expect((await admin('clients', 'rotate', 'nosuchclient', '--tenant', 'acme')).code).toBe(3);
     expect((await admin('clients', 'revoke', 'nosuchclient', '--tenant', 'acme')).code).toBe(3);
     expect((await admin('clients', 'rotate', '--tenant', 'acme')).code).toBe(2);
+    expect((await admin('clients', 'revoke-secret', 'nosuchclient', '--tenant', 'acme')).code).toBe(2);
+    expect((await admin('clients', 'get', 'nosuchclient', '--tenant', 'acme')).code).toBe(3);
   });
 });

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
-import { addClient } from '../../functions/oauth/oauth-clients';
+import { addClient } from '../../functions/credentials/client-service';
 import { routes, TENANT_BASE_PATH } from '../../functions/routes';
 import { functionLoader, lambdaContext } from '../../local/functions';
 import { methodArn, toProxyEvent, type GatewayRequest } from '../../local/http-event';

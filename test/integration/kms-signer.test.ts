@@ -6,7 +6,7 @@
  */
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { expect } from '@jest/globals';
-import { addClient } from '../../functions/oauth/oauth-clients';
+import { addClient } from '../../functions/credentials/client-service';
 import { AccessTokenRefused, issueAccessToken, verifyAccessToken } from '../../functions/oauth/access-token';
 import { kmsSigner } from '../../functions/oauth/kms-signer';
 import { startAwsProxy, type AwsProxy } from '../support/aws-proxy';

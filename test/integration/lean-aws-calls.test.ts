@@ -57,7 +57,10 @@ describe('lean GetItem (the authorizer)', () => {
     expect(await readToken(lean, 'a'.repeat(64))).toEqual(await getToken(db, 'a'.repeat(64)));
     expect(await readToken(lean, 'a'.repeat(64))).toMatchObject({ tenantId: 'acme', expiresAt: 1_900_000_000 });
     expect(await readClient(lean, 'acme', 'client-0001')).toEqual(await getClient(db, 'acme', 'client-0001'));
-    expect(await readClient(lean, 'acme', 'client-0001')).toMatchObject({ status: 'active', secretHash: 'b'.repeat(64) });
+    expect(await readClient(lean, 'acme', 'client-0001')).toMatchObject({
+      status: 'active',
+      secrets: [expect.objectContaining({ hash: 'b'.repeat(64) })],
+    });
     expect(await readTenant(lean, 'nobody')).toBeUndefined();
     expect(await readToken(lean, 'c'.repeat(64))).toBeUndefined();
   });

@@ -5,7 +5,7 @@
  * runs on a clock this test moves by hand, so nothing sleeps.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addClient, revokeTenantClient } from '../../functions/oauth/oauth-clients';
+import { addClient, revokeTenantClient } from '../../functions/credentials/client-service';
 import { setTenantStatus } from '../../functions/store/tenants';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 

@@ -8,7 +8,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ClientCredentials } from '../../functions/credentials/client-credentials';
-import { addClient } from '../../functions/oauth/oauth-clients';
+import { addClient } from '../../functions/credentials/client-service';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 const TENANT = 'acme';
