@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { localSigner } from '../functions/oauth/local-signer';
 import { join } from 'node:path';
 import { startStreamPoller, type StreamFunction, type StreamPoller } from './stream-poller';
+import { CHECKPOINT_FILE } from './stream-checkpoints';
 import { directoryFailedBatchStore } from './failed-batch-stores';
 import { failedBatchKey, failedBatchRecord, type FailedBatchStore } from '../functions/events/failed-batch';
 import { handler as janitor } from '../functions/membership-janitor';
@@ -185,7 +186,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (eventStreams) functions.outbox = outboxWriter({ db: () => db, signer: eventSigner, log });
       const failedBatches =
         options.failedBatches ?? (options.dataDir ? directoryFailedBatchStore(join(options.dataDir, FAILED_BATCHES_DIR)) : undefined);
-      poller = await startStreamPoller({ config, tableName, functions, log, onFailure: keepFailedBatch(failedBatches, log) });
+      poller = await startStreamPoller({
+        config,
+        tableName,
+        functions,
+        log,
+        onFailure: keepFailedBatch(failedBatches, log),
+        ...(options.dataDir ? { checkpointFile: join(options.dataDir, CHECKPOINT_FILE) } : {}),
+      });
       if (eventStreams) delivery = startEventDeliveryLoop(db, log);
     }
     const adminKey = localAdminKey(options.adminKey, options.dataDir);

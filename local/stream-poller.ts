@@ -4,6 +4,8 @@
  * reports as failed from some record is retried from that record, as with
  * ReportBatchItemFailures in AWS; what still fails after the last attempt goes to `onFailure` with
  * its records, like the S3 on-failure destination the stack configures (lib/dead-letters.ts).
+ * Like the event source mapping, it keeps its position per shard (local/stream-checkpoints.ts): a
+ * restarted server resumes after the last batch handled, not at the stream's trim horizon.
  */
 import {
   DescribeStreamCommand,
@@ -15,7 +17,9 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { errorName, errorNamed } from '../functions/commons/error-named';
 import { lambdaContext } from './functions';
+import { fileCheckpoints, memoryCheckpoints, type StreamCheckpoints } from './stream-checkpoints';
 
 export type StreamFunction = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
@@ -27,6 +31,8 @@ export interface StreamPollerOptions {
   readonly log: (line: string) => void;
   /** Records a function still failed after its attempts (the local server stores them for redrive). */
   readonly onFailure?: (functionName: string, records: DynamoDBRecord[], attempts: number) => Promise<void>;
+  /** Keep the per-shard position in this file and resume from it (`npm start`); default: memory only. */
+  readonly checkpointFile?: string;
 }
 
 export interface StreamPoller {
@@ -48,14 +54,13 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const iterators = new Map<string, string | null>();
   let stopped = false;
 
+  const checkpoints: StreamCheckpoints = options.checkpointFile ? fileCheckpoints(options.checkpointFile, streamArn) : memoryCheckpoints();
+
   const discoverShards = async () => {
     const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      const { ShardIterator } = await client.send(
-        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-      );
-      iterators.set(shard.ShardId, ShardIterator ?? null);
+      iterators.set(shard.ShardId, await firstIterator(client, streamArn, shard.ShardId, checkpoints, options.log));
     }
   };
 
@@ -69,6 +74,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       if (Records && Records.length > 0) {
         any = true;
         await deliver(Records.map(toLambdaRecord), options);
+      }
+      // Handled (or kept as a failed batch) by every function: only now is the position moved on.
+      const last = Records?.at(-1)?.dynamodb?.SequenceNumber ?? checkpoints.get(shardId)?.sequenceNumber;
+      if (Records?.length || !NextShardIterator) {
+        checkpoints.set(shardId, { ...(last ? { sequenceNumber: last } : {}), ...(NextShardIterator ? {} : { closed: true }) });
       }
       iterators.set(shardId, NextShardIterator ?? null);
     }
@@ -106,6 +116,42 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       client.destroy();
     },
   };
+}
+
+/**
+ * Where reading a shard starts: after its checkpoint; at its trim horizon when it has none or the
+ * checkpoint's record is no longer in the stream (then what lies between is gone, and the log says so).
+ */
+async function firstIterator(
+  client: DynamoDBStreamsClient,
+  streamArn: string,
+  shardId: string,
+  checkpoints: StreamCheckpoints,
+  log: (line: string) => void,
+): Promise<string | null> {
+  const checkpoint = checkpoints.get(shardId);
+  if (checkpoint?.closed) return null;
+  if (checkpoint?.sequenceNumber) {
+    try {
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+          SequenceNumber: checkpoint.sequenceNumber,
+        }),
+      );
+      return ShardIterator ?? null;
+    } catch (error) {
+      // Anything else (DynamoDB Local not answering) fails this pass; the next one tries again.
+      if (!errorNamed(error, 'TrimmedDataAccessException', 'ValidationException')) throw error;
+      log(`stream poller: shard ${shardId} cannot resume after its checkpoint (${errorName(error)}); reading from its trim horizon`);
+    }
+  }
+  const { ShardIterator } = await client.send(
+    new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+  );
+  return ShardIterator ?? null;
 }
 
 /** Runs each function on the batch, retrying from the record it reports (at most ATTEMPTS times). */

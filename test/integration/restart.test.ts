@@ -4,7 +4,7 @@
  * over), and SIGTERM stops the server and DynamoDB Local.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,41 +12,15 @@ import { isAlive } from '../../local/dynamodb-local';
 import { freePort } from '../../local/free-port';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { USER } from '../support/urns';
+import { exited, startServerProcess } from '../support/server-process';
 
 const token = generateToken();
 let dataDir: string;
 let port: number;
 
 /** `ownGroup`: the server leads a process group of its own, which a test can kill as a whole. */
-function startServer(ownGroup = false): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-server.ts'], {
-    detached: ownGroup,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      PORT: String(port),
-      SCIM_DATA_DIR: dataDir,
-      SCIM_LOCAL_TENANTS: `acme=${token}`,
-      SCIM_TENANTS_FILE: join(dataDir, 'no-tenants.json'),
-      SCIM_EVENTS: 'off',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('SCIM server listening')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
+const startServer = async (ownGroup = false): Promise<ChildProcess> =>
+  (await startServerProcess({ port, dataDir, tenants: `acme=${token}`, ownGroup })).child;
 
 const request = (method: string, path: string, body?: unknown) =>
   fetch(`http://127.0.0.1:${port}/tenants/acme/scim/v2${path}`, {
@@ -54,9 +28,6 @@ const request = (method: string, path: string, body?: unknown) =>
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'scim-restart-'));

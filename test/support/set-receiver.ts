@@ -23,7 +23,8 @@ export interface SetReceiver {
   readonly received: ReceivedPush[];
   /** Bodies answered 2xx, in order of arrival. */
   readonly accepted: string[];
-  answer: (push: ReceivedPush, index: number) => Answer;
+  /** May answer later (a promise): the push stays in flight until it settles. */
+  answer: (push: ReceivedPush, index: number) => Answer | Promise<Answer>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +43,7 @@ export async function startSetReceiver(path = '/events'): Promise<SetReceiver> {
     answer: (() => ({ status: 202 })) as SetReceiver['answer'],
   };
   const server: Server = createServer((req, res) => {
-    void read(req).then((body) => {
+    void read(req).then(async (body) => {
       const push: ReceivedPush = {
         contentType: req.headers['content-type'],
         accept: req.headers.accept,
@@ -51,7 +52,7 @@ export async function startSetReceiver(path = '/events'): Promise<SetReceiver> {
         at: Date.now(),
       };
       const index = receiver.received.push(push) - 1;
-      const answer = receiver.answer(push, index);
+      const answer = await receiver.answer(push, index);
       if (answer.status >= 200 && answer.status < 300) receiver.accepted.push(body);
       const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
       res.writeHead(answer.status, text ? { 'Content-Type': 'application/json' } : {});
