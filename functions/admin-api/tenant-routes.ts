@@ -7,7 +7,8 @@ import { InvalidInput } from '../commons/service-errors';
 import { createTenantInput, updateTenantInput } from '../tenants/tenant-input';
 import { createTenant, deleteTenant, listTenants, MAX_PAGE_SIZE, readTenant, updateTenantSettings } from '../tenants/tenant-service';
 import { json, operation, type AdminOperation } from './operation';
-import { connectionInfo, OKTA_PROVISIONING_ACTIONS } from '../tenants/connection-info';
+import { connectionInfo, OKTA_PROVISIONING_ACTIONS, WORKLOAD_IDENTITY_METHOD } from '../tenants/connection-info';
+import { listTenantFederatedCredentials } from '../federation/federated-credentials';
 import { tenantStats } from '../tenants/tenant-stats';
 import { listTenantClients } from '../credentials/client-service';
 
@@ -37,6 +38,24 @@ const connection = z.object({
       'Client Identifier': text,
       'Client Secret': text,
     }),
+  }),
+  workloadIdentity: z.object({
+    authenticationMethod: z.literal(WORKLOAD_IDENTITY_METHOD),
+    tenantUrl: text,
+    tokenEndpoint: text,
+    /** RFC 8414 authorization-server metadata of the tenant. */
+    metadata: text,
+    /** Per federated credential: the Client Identifier to give the customer, and what the customer's Entra showed. */
+    credentials: z.array(
+      z.object({
+        id: text,
+        clientIdentifier: text,
+        issuer: text,
+        subject: text,
+        audiences: z.array(text),
+        tenantId: z.optional(text),
+      }),
+    ),
   }),
   okta: z.object({
     'SCIM connector base URL': text,
@@ -129,14 +148,16 @@ export const tenantRoutes: readonly AdminOperation[] = [
     method: 'GET',
     path: '/tenants/{tenantId}/connection',
     operationId: 'getConnection',
-    summary: "What the customer's IT admin pastes into Entra or Okta, in their own words; secrets are never echoed.",
+    summary:
+      "What the customer's IT admin pastes into Entra or Okta, in their own words, and the workload identity federation values; secrets are never echoed.",
     tag: TAG,
     responses: { 200: { description: 'The connection values.', body: connection } },
     problems: ['not-found'],
     handle: async ({ db, params, apiUrl }) => {
       const tenant = await readTenant(db, params.tenantId ?? '');
-      const clients = (await listTenantClients(db, tenant.id)).filter((c) => c.status === 'active').map((c) => c.clientId);
-      return json(200, connectionInfo(apiUrl, tenant.id, clients));
+      const [clients, federated] = await Promise.all([listTenantClients(db, tenant.id), listTenantFederatedCredentials(db, tenant.id)]);
+      const active = clients.filter((c) => c.status === 'active').map((c) => c.clientId);
+      return json(200, connectionInfo(apiUrl, tenant.id, active, federated));
     },
   }),
   operation({

@@ -4,8 +4,23 @@
  * credentials grant" Tenant URL, Token Endpoint, Client Identifier and Client Secret) and Okta's
  * SCIM app settings (SCIM connector base URL, Unique identifier field for users, Supported
  * provisioning actions, Authentication Mode). Secrets are never echoed: the answer says how to issue one.
+ * For workload identity federation (Entra's "Workload Identity based authentication", docs/federation.md)
+ * the fields the customer enters and, per federated credential, the values the customer's Entra showed
+ * that the vendor trusts: no secret exists there at all.
  */
-import { TENANT_BASE_PATH, TOKEN_ENDPOINT_PATH } from '../routes';
+import { AUTHORIZATION_SERVER_METADATA_PATHS, TENANT_BASE_PATH, TOKEN_ENDPOINT_PATH } from '../routes';
+
+/** A federated credential as the connection answer shows it (what federation/federated-credentials.ts lists). */
+export interface TrustedCredential {
+  readonly id: string;
+  readonly clientId: string;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
+  readonly tenantId?: string;
+}
+
+export const WORKLOAD_IDENTITY_METHOD = 'Workload Identity based authentication';
 
 export interface ConnectionInfo {
   readonly tenantUrl: string;
@@ -17,6 +32,21 @@ export interface ConnectionInfo {
       readonly 'Client Identifier': string;
       readonly 'Client Secret': string;
     };
+  };
+  /** Empty `credentials`: WIF is not set up for the tenant (add a federated credential). */
+  readonly workloadIdentity: {
+    readonly authenticationMethod: typeof WORKLOAD_IDENTITY_METHOD;
+    readonly tenantUrl: string;
+    readonly tokenEndpoint: string;
+    readonly metadata: string;
+    readonly credentials: readonly {
+      readonly id: string;
+      readonly clientIdentifier: string;
+      readonly issuer: string;
+      readonly subject: string;
+      readonly audiences: readonly string[];
+      readonly tenantId?: string;
+    }[];
   };
   readonly okta: {
     readonly 'SCIM connector base URL': string;
@@ -33,8 +63,14 @@ export const OKTA_PROVISIONING_ACTIONS = [
   'Push Groups',
 ] as const;
 
-export function connectionInfo(apiUrl: string, tenantId: string, clientIds: readonly string[]): ConnectionInfo {
+export function connectionInfo(
+  apiUrl: string,
+  tenantId: string,
+  clientIds: readonly string[],
+  federated: readonly TrustedCredential[],
+): ConnectionInfo {
   const tenantUrl = apiUrl + TENANT_BASE_PATH.replace('{tenantId}', tenantId);
+  const tokenEndpoint = apiUrl + TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenantId);
   const admin = `${apiUrl}/admin/v1/tenants/${tenantId}`;
   const issueToken = `issue one with POST ${admin}/tokens (shown once)`;
   return {
@@ -43,10 +79,24 @@ export function connectionInfo(apiUrl: string, tenantId: string, clientIds: read
       secretToken: { 'Tenant URL': tenantUrl, 'Secret Token': issueToken },
       oauth2ClientCredentialsGrant: {
         'Tenant URL': tenantUrl,
-        'Token Endpoint': apiUrl + TOKEN_ENDPOINT_PATH.replace('{tenantId}', tenantId),
+        'Token Endpoint': tokenEndpoint,
         'Client Identifier': clientIds.length > 0 ? clientIds.join(' or ') : `create a client with POST ${admin}/oauth-clients`,
         'Client Secret': `issue one with POST ${admin}/oauth-clients/{clientId}/secrets (shown once)`,
       },
+    },
+    workloadIdentity: {
+      authenticationMethod: WORKLOAD_IDENTITY_METHOD,
+      tenantUrl,
+      tokenEndpoint,
+      metadata: apiUrl + (AUTHORIZATION_SERVER_METADATA_PATHS[1] ?? '').replace('{tenantId}', tenantId),
+      credentials: federated.map((c) => ({
+        id: c.id,
+        clientIdentifier: c.clientId,
+        issuer: c.issuer,
+        subject: c.subject,
+        audiences: c.audiences,
+        ...(c.tenantId !== undefined ? { tenantId: c.tenantId } : {}),
+      })),
     },
     okta: {
       'SCIM connector base URL': tenantUrl,

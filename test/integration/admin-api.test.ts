@@ -213,6 +213,44 @@ describe('secret tokens', () => {
     expect((await admin('DELETE', `/tenants/initech/tokens/${listed[1]?.id}`)).status).toBe(204);
   });
 
+  it('tells the workload identity federation values: Tenant URL, Token Endpoint, metadata, and per credential what Entra showed', async () => {
+    const none = (await admin('GET', '/tenants/initech/connection')).json.workloadIdentity as Json;
+    const tenantUrl = `${stack.stack.url}/tenants/initech/scim/v2`;
+    const tokenEndpoint = `${stack.stack.url}/tenants/initech/oauth2/token`;
+    expect(none).toEqual({
+      authenticationMethod: 'Workload Identity based authentication',
+      tenantUrl,
+      tokenEndpoint,
+      metadata: `${stack.stack.url}/tenants/initech/.well-known/oauth-authorization-server`,
+      credentials: [],
+    });
+    // The metadata URL answers, and names the same token endpoint.
+    const metadata = await fetch(String(none.metadata));
+    expect(metadata.status).toBe(200);
+    expect(((await metadata.json()) as Json).token_endpoint).toBe(tokenEndpoint);
+
+    const entraTenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    const declared = {
+      issuer: `https://login.microsoftonline.com/${entraTenant}/v2.0`,
+      jwksUri: `https://login.microsoftonline.com/${entraTenant}/discovery/v2.0/keys`,
+      subject: '5d9c1a52-8f3e-4c1b-9a7d-2f6e0b3c4d5e',
+      audiences: ['c0ffee00-1111-2222-3333-444455556666', 'api://c0ffee00-1111-2222-3333-444455556666'],
+      tenantId: entraTenant,
+    };
+    const credential = await admin('POST', '/tenants/initech/federated-credentials', declared);
+    expect(credential.status).toBe(201);
+    const { jwksUri: _jwksUri, ...shown } = declared;
+    const connection = await admin('GET', '/tenants/initech/connection');
+    expect(connection.json.workloadIdentity).toEqual({
+      ...none,
+      credentials: [{ id: credential.json.id, clientIdentifier: credential.json.clientId, ...shown }],
+    });
+    // Another tenant's connection shows none of it.
+    expect(((await admin('GET', '/tenants/acme/connection')).json.workloadIdentity as Json).credentials).toEqual([]);
+    expect((await admin('DELETE', `/tenants/initech/federated-credentials/${credential.json.id}`)).status).toBe(204);
+    expect(((await admin('GET', '/tenants/initech/connection')).json.workloadIdentity as Json).credentials).toEqual([]);
+  });
+
   it('rotates: a second token, a third is 409, deleting the old one stops it and keeps the new one', async () => {
     const [first] = (await admin('GET', '/tenants/initech/tokens')).json.items as Json[];
     const second = await admin('POST', '/tenants/initech/tokens');
