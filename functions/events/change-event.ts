@@ -13,7 +13,7 @@
  *  - Every payload carries the resource `version` as its ETag (§2.2).
  *  - Membership items are not resources: a membership change reaches receivers as the group's own
  *    version bump, a `prov:patch` listing `members`. A write that fits one transaction records its
- *    delta on the group item (store/group-writes.ts), and the payload carries it: `members`
+ *    delta on the group item (store/group-writes/transact.ts), and the payload carries it: `members`
  *    `{added, removed}` (ids) in the notice form, `operations` (the PatchOp operations) in the full
  *    form. A larger write carries no list (read the members with GET).
  *  - `toe` (RFC 8417 §2.2, time of event) keeps milliseconds: it is the resource's `lastModified`,

@@ -1,8 +1,9 @@
 /**
  * The Groups resource. Members are membership items (functions/store/memberships.ts), never a
  * list on the group item: a group of 100,000 members stays a small item. Every write is atomic and
- * serializable against the group's other writes (provisioning/group-commit.ts): one transaction
- * for up to ~95 item writes, a leased change of ⌈k/25⌉ batch writes beyond.
+ * serializable against the group's other writes: this service computes each change (pure, from
+ * the group as read) and store/group-writes/ applies it — one transaction for up to ~95 item writes,
+ * a leased change of ⌈k/25⌉ batch writes beyond.
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest, invalidValue } from '../scim/scim-error';
@@ -12,15 +13,18 @@ import { parsePatchBody } from '../scim/patch/operations';
 import { replaceResource as replaceAttributes } from '../scim/resource/replace';
 import { assertRequired, parseResource } from '../scim/resource/validate';
 import type { ScimResource } from '../scim/schema/types';
-import { createFitsOneTransaction, createGroup } from '../store/group-writes';
+import { createGroup } from '../store/group-writes/create';
+import { removeGroup } from '../store/group-writes/remove';
+import type { GroupWriteScope } from '../store/group-writes/scope';
+import { writeGroup } from '../store/group-writes/write';
+import { writeMembers } from '../store/group-writes/write-members';
 import { deleteAllMembers, existingUserIds, memberIdsWithin } from '../store/memberships';
 import type { StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
 import { limits } from './limits';
 import { memberValue } from './membership-view';
-import { represent } from './representation';
+import { checkIfMatch, represent } from './representation';
 import type { Presented, ResourceService } from './resource-service';
-import { createLargeGroup, removeGroup, writeGroup, writeMembers } from './group-commit';
 import { loadOrNotFound } from './versioned';
 import { withScimErrors } from './store-error-mapping';
 
@@ -31,11 +35,7 @@ export const groups: ResourceService = withScimErrors({
     const { attributes, memberIds } = splitMembers(parseResource(ctx.profile, 'Group', body));
     await assertUsers(ctx, memberIds);
     const resource = { ...attributes, id: randomUUID() };
-    if (createFitsOneTransaction(resource, memberIds, ctx.profile.schemas)) {
-      return present(ctx, await createGroup(ctx.db, ctx.tenantId, resource, memberIds, ctx.profile.schemas), withMembers);
-    }
-    // More members than one transaction holds: created leased, then filled (store/group-writes.ts).
-    return present(ctx, await createLargeGroup(ctx, resource, memberIds), withMembers);
+    return present(ctx, await createGroup(scopeOf(ctx), resource, memberIds), withMembers);
   },
 
   async get(ctx, id, withMembers) {
@@ -46,10 +46,10 @@ export const groups: ResourceService = withScimErrors({
     const { attributes, memberIds } = splitMembers(parseResource(ctx.profile, 'Group', body));
     await assertUsers(ctx, memberIds);
     const members = { exact: true, put: new Set(memberIds), remove: new Set<string>() };
-    const stored = await writeGroup(ctx, id, ifMatch, (current) => ({
-      resource: replaceAttributes(ctx.profile, 'Group', current.resource, { ...attributes, id }),
-      members,
-    }));
+    const stored = await writeGroup(scopeOf(ctx), id, (current) => {
+      checkIfMatch(ifMatch, current);
+      return { resource: replaceAttributes(ctx.profile, 'Group', current.resource, { ...attributes, id }), members };
+    });
     return present(ctx, stored, withMembers);
   },
 
@@ -59,9 +59,10 @@ export const groups: ResourceService = withScimErrors({
     await assertUsers(ctx, addedMemberIds(memberChanges));
     const members = netMemberChange(memberChanges);
     if (attributeOperations.length === 0 && (ifMatch === undefined || ifMatch.trim() === '*')) {
-      return present(ctx, await writeMembers(ctx, id, members), withMembers);
+      return present(ctx, await writeMembers(scopeOf(ctx), id, members), withMembers);
     }
-    const stored = await writeGroup(ctx, id, ifMatch, (current) => {
+    const stored = await writeGroup(scopeOf(ctx), id, (current) => {
+      checkIfMatch(ifMatch, current);
       let resource = current.resource;
       if (attributeOperations.length > 0) {
         const patched = applyPatch(ctx.profile, 'Group', current.resource, attributeOperations);
@@ -76,7 +77,7 @@ export const groups: ResourceService = withScimErrors({
   },
 
   async remove(ctx, id, ifMatch) {
-    await removeGroup(ctx, id, ifMatch);
+    await removeGroup(scopeOf(ctx), id, (current) => checkIfMatch(ifMatch, current));
     // As many membership items as the time budget allows; the stream janitor deletes the rest.
     await deleteAllMembers(ctx.db, ctx.tenantId, id, { deadline: Math.min(ctx.deadline, Date.now() + limits.deleteCleanupMs) });
   },
@@ -84,6 +85,14 @@ export const groups: ResourceService = withScimErrors({
   async present(ctx, stored, withMembers) {
     return Promise.all(stored.map(async (item) => (await present(ctx, item, withMembers)).resource));
   },
+});
+
+/** What the store's group writes need of the request: the tenant, its schemas, the deadline. */
+const scopeOf = (ctx: TenantContext): GroupWriteScope => ({
+  db: ctx.db,
+  tenantId: ctx.tenantId,
+  registry: ctx.profile.schemas,
+  deadline: ctx.deadline,
 });
 
 async function present(ctx: TenantContext, stored: StoredResource, withMembers: boolean): Promise<Presented> {

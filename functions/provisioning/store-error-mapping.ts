@@ -2,10 +2,11 @@
  * The provisioning edge of the store: what the store throws in its own words (store/store-errors.ts)
  * becomes the SCIM error a client is answered with (RFC 7644 §3.12). The Users and Groups services
  * are wrapped with `withScimErrors`, so no store error reaches the HTTP layer unmapped. VersionConflict
- * is not mapped: the services handle it themselves (recompute and retry, or 412 under If-Match).
+ * is not mapped: the User service handles it itself (retry, or 412 under If-Match), and the group
+ * writes inside the store (store/group-writes/).
  */
-import { conflict, ScimError } from '../scim/scim-error';
-import { InvalidResourceId, ResourceTooLarge, UniqueValueTaken } from '../store/store-errors';
+import { conflict, notFound, ScimError } from '../scim/scim-error';
+import { GroupBusy, InvalidResourceId, ResourceNotFound, ResourceTooLarge, UniqueValueTaken } from '../store/store-errors';
 import type { ResourceService } from './resource-service';
 
 /** The SCIM error a store error means; anything else unchanged. */
@@ -13,8 +14,16 @@ export function scimErrorOf(error: unknown): unknown {
   if (error instanceof UniqueValueTaken) return conflict(error.message);
   if (error instanceof InvalidResourceId) return new ScimError(400, error.message, 'invalidValue');
   if (error instanceof ResourceTooLarge) return new ScimError(413, error.message);
+  if (error instanceof ResourceNotFound) return notFound(error.message);
+  if (error instanceof GroupBusy) return busy(error.retryAt - Date.now());
   return error;
 }
+
+/** 503 with Retry-After: another writer holds the group (RFC 7644 §3.12 leaves 503 to the service). */
+const busy = (retryAfterMs: number) =>
+  new ScimError(503, 'The group is being changed by another request; retry shortly.', undefined, {
+    'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
 
 async function mapped<T>(work: () => Promise<T>): Promise<T> {
   try {

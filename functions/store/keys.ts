@@ -59,7 +59,7 @@ export const keys = {
     GSI1SK: `GROUP#${keyValue(groupId)}`,
   }),
 
-  /** Chunk `index` of the change a group's lease holder is applying (store/group-writes.ts). */
+  /** Chunk `index` of the change a group's lease holder is applying (store/group-writes/intent.ts). */
   groupIntent: (tenantId: string, groupId: string, intentId: string, index: number): Key => ({
     PK: membersPartition(tenantId, groupId),
     SK: `${sortKeyPrefix.intent}${intentId}#${String(index).padStart(4, '0')}`,

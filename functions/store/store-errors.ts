@@ -42,3 +42,33 @@ export class ResourceTooLarge extends Error {
     this.name = 'ResourceTooLarge';
   }
 }
+
+/** The resource to change is not there (never was, or was deleted meanwhile). */
+export class ResourceNotFound extends Error {
+  constructor(
+    readonly resourceType: string,
+    readonly id: string,
+  ) {
+    super(`${resourceType} ${id} not found.`);
+    this.name = 'ResourceNotFound';
+  }
+}
+
+/** Another writer holds the group's lease past what this request may wait: retry at `retryAt` (epoch ms). */
+export class GroupBusy extends Error {
+  constructor(
+    readonly retryAt: number,
+    message = 'group busy',
+  ) {
+    super(message);
+    this.name = 'GroupBusy';
+  }
+}
+
+/** A lease holder ran out of time: its change is stored and will be finished by the next writer. */
+export class GroupChangeUnfinished extends GroupBusy {
+  constructor(retryAt: number) {
+    super(retryAt, 'group change unfinished');
+    this.name = 'GroupChangeUnfinished';
+  }
+}

@@ -26,7 +26,7 @@ export type StreamItem =
       readonly resource: ScimResource;
       readonly version: number;
       readonly lastModified: string;
-      /** A group write's added and removed member ids, when it recorded them (store/group-writes.ts). */
+      /** A group write's added and removed member ids, when it recorded them (store/group-writes/transact.ts). */
       readonly memberDelta?: MemberDelta;
     }
   | { readonly kind: 'membership'; readonly tenantId: string; readonly groupId: string; readonly userId: string }

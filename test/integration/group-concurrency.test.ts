@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { commitGroupChange, GroupChangeUnfinished, readGroup } from '../../functions/store/group-writes';
+import { commitGroupChange } from '../../functions/store/group-writes/commit';
+import { readGroup } from '../../functions/store/group-writes/read';
+import { GroupChangeUnfinished } from '../../functions/store/store-errors';
 import { keys } from '../../functions/store/keys';
 import { jsonCaller, startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
