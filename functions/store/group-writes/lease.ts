@@ -24,16 +24,14 @@ export const leaseExpiry = (timing: LeaseTiming): number => timing.writeDeadline
  * Takes the group's lease before reading it (no version condition), so a writer whose optimistic
  * attempts keep losing to a stream of member adds is certain to get its turn: while it holds the
  * lease, every other write waits. It then reads the group, computes its change and commits it with
- * `lockedBy` (or releases the lease with unlockGroup). Throws VersionConflict when the group is gone or
- * already leased.
+ * `lockedBy` (or releases the lease with unlockGroup). False when the group is gone or already leased.
  */
-export async function lockGroup(db: Db, tenantId: string, groupId: string, owner: string, timing: LeaseTiming): Promise<void> {
-  const locked = await updateLease(db, tenantId, groupId, {
+export async function lockGroup(db: Db, tenantId: string, groupId: string, owner: string, timing: LeaseTiming): Promise<boolean> {
+  return updateLease(db, tenantId, groupId, {
     UpdateExpression: 'SET leaseOwner = :owner, leaseExpires = :expires, leaseIntent = :owner',
     ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(leaseOwner)',
     ExpressionAttributeValues: { ':owner': owner, ':expires': leaseExpiry(timing) },
   });
-  if (!locked) throw new VersionConflict();
 }
 
 /** Releases a lease that stored no change; a lease that is no longer ours is left alone. */

@@ -35,12 +35,7 @@ export async function removeGroup(scope: GroupWriteScope, id: string, check: (cu
 /** DELETE under the lease (see write.ts, writeLocked); false when the lease could not be taken. */
 async function deleteLocked(scope: GroupWriteScope, id: string, check: (current: StoredResource) => void, owner: string): Promise<boolean> {
   const { db, tenantId } = scope;
-  try {
-    await lockGroup(db, tenantId, id, owner, timingOf(scope));
-  } catch (error) {
-    if (error instanceof VersionConflict) return false;
-    throw error;
-  }
+  if (!(await lockGroup(db, tenantId, id, owner, timingOf(scope)))) return false;
   try {
     const record = await readGroup(db, tenantId, id);
     if (!record) throw new ResourceNotFound('Group', id);

@@ -59,12 +59,7 @@ export async function writeGroup(scope: GroupWriteScope, id: string, plan: PlanG
  */
 async function writeLocked(scope: GroupWriteScope, id: string, plan: PlanGroupChange, owner: string): Promise<StoredResource | undefined> {
   const { db, tenantId } = scope;
-  try {
-    await lockGroup(db, tenantId, id, owner, timingOf(scope));
-  } catch (error) {
-    if (error instanceof VersionConflict) return undefined;
-    throw error;
-  }
+  if (!(await lockGroup(db, tenantId, id, owner, timingOf(scope)))) return undefined;
   let committing = false;
   try {
     const record = await readGroup(db, tenantId, id);
