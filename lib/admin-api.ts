@@ -11,13 +11,13 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { ADMIN_API_PATH, functionEntries } from '../functions/routes';
-import type { ScimEndpoint } from './scim-endpoint';
+import type { EndpointServices } from './endpoint-services';
 
 export class AdminApi extends Construct {
   readonly adminFunction: NodejsFunction;
   readonly method: apigateway.Method;
 
-  constructor(scope: Construct, id: string, props: { readonly endpoint: ScimEndpoint }) {
+  constructor(scope: Construct, id: string, props: { readonly endpoint: EndpointServices }) {
     super(scope, id);
     const { endpoint } = props;
     this.adminFunction = endpoint.createFunction('admin', functionEntries.admin, {
@@ -35,7 +35,7 @@ export class AdminApi extends Construct {
   }
 
   /** The IAM resource a vendor's backend role needs `execute-api:Invoke` on. */
-  invokeArn(endpoint: ScimEndpoint): string {
+  invokeArn(endpoint: EndpointServices): string {
     return endpoint.api.arnForExecuteApi('*', `${ADMIN_API_PATH}/*`, endpoint.api.deploymentStage.stageName);
   }
 }

@@ -19,7 +19,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { functionEntries, publicRoutes } from '../functions/routes';
-import type { ScimEndpoint } from './scim-endpoint';
+import type { EndpointServices } from './endpoint-services';
 import { KEY_ADMIN_ACTIONS } from './token-endpoint';
 
 export interface EventStreamResources {
@@ -36,7 +36,7 @@ const roleArnOf = (fn: NodejsFunction): string => {
   return fn.role.roleArn;
 };
 
-export function addEventStreams(endpoint: ScimEndpoint, stageName: string): EventStreamResources {
+export function addEventStreams(endpoint: EndpointServices, stageName: string): EventStreamResources {
   const stack = Stack.of(endpoint);
   const issuer = `https://${endpoint.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
   const resourceImage = (image: 'NewImage' | 'OldImage') =>

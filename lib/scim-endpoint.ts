@@ -24,7 +24,6 @@ import { functionEntries, routes, streamFunctionEntries, TENANT_BASE_PATH, type 
 import { GSI1, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/store/table-definition';
 import { AUTHORIZATION_HEADER_PATTERN } from '../functions/credentials/secret-token';
 import { USAGE_KEY_SALT_ENV } from '../functions/tenants/usage-key';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { bundlingFor, type AwsSdkSource } from './bundling';
 import { DEFAULT_RATE_TIERS, RateTierPlans, type ThrottleSettings } from './rate-tiers';
 import { TABLE_ACTIONS, type TableUser } from './table-access';
@@ -37,6 +36,7 @@ import { ScimBackup, type BackupProps } from './backup';
 import { publicOriginOf, ScimCustomDomain, validateCustomDomain, type CustomDomainProps } from './custom-domain';
 import { ScimDashboard } from './dashboard';
 import { FailedBatchBucket } from './dead-letters';
+import type { EndpointServices, FunctionOptions } from './endpoint-services';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -144,7 +144,7 @@ export interface ScimEndpointProps {
 export const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(26);
 const STREAM_FUNCTION_TIMEOUT = Duration.minutes(5);
 
-export class ScimEndpoint extends Construct {
+export class ScimEndpoint extends Construct implements EndpointServices {
   readonly table: dynamodb.ITable;
   readonly api: apigateway.RestApi;
   readonly eventBus: events.IEventBus;
@@ -316,18 +316,7 @@ export class ScimEndpoint extends Construct {
   }
 
   /** A NodejsFunction with this service's defaults (Node 22, arm64, ESM bundle, log retention). */
-  createFunction(
-    name: string,
-    entry: string,
-    options: {
-      memorySize: number;
-      timeout: Duration;
-      environment?: Record<string, string>;
-      /** Reserved concurrency (also the function's cap); `false` or absent: none. */
-      reservedConcurrentExecutions?: number | false;
-      commandHooks?: BundlingOptions['commandHooks'];
-    },
-  ): NodejsFunction {
+  createFunction(name: string, entry: string, options: FunctionOptions): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     return new NodejsFunction(this, `${name}Function`, {
       entry: join(PROJECT_ROOT, entry),

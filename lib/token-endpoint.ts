@@ -24,10 +24,11 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
 import { AUTHORIZATION_SERVER_METADATA_PATHS, functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
-import type { ScimEndpoint, ThrottleSettings } from './scim-endpoint';
+import type { EndpointServices } from './endpoint-services';
+import type { ThrottleSettings } from './rate-tiers';
 
 export interface TokenEndpointProps {
-  readonly endpoint: ScimEndpoint;
+  readonly endpoint: EndpointServices;
   /**
    * API Gateway throttle of the token method, for all tenants together. A client needs one token
    * per hour or so; this only bounds a flood. @default 20 rps, burst 40
@@ -93,7 +94,7 @@ export class TokenEndpoint extends Construct {
   readonly metadataMethods: apigateway.Method[];
   /** `iss` of this deployment's access tokens. */
   readonly issuer: string;
-  private readonly endpoint: ScimEndpoint;
+  private readonly endpoint: EndpointServices;
 
   constructor(scope: Construct, id: string, props: TokenEndpointProps) {
     super(scope, id);

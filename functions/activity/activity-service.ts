@@ -61,7 +61,7 @@ export async function tenantActivity(db: Db, tenantId: string, filter: ActivityF
   const oldest = Date.now() - settings.retentionDays * 86_400_000;
   const resourceIds = await subjectIds(db, tenantId, filter, settings.hashUserName);
   if (resourceIds && resourceIds.length === 0) return { records: [] };
-  const page = await queryActivity(db, tenantId, {
+  const page = await queryActivity<ActivityRecord>(db, tenantId, {
     ...(resourceIds ? { resourceIds } : {}),
     since: Math.max(oldest, filter.since ?? 0),
     ...(filter.until !== undefined ? { until: filter.until } : {}),

@@ -4,8 +4,7 @@
  * newest-first queries (the tenant's log, or one resource's history through GSI1, never a scan).
  */
 import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ActivityRecord } from '../activity/activity-record';
-import { recordOfItem } from './activity-layout';
+import { recordOfItem, type ActivityFields } from './activity-layout';
 import { backoff } from '../commons/retry';
 import type { Db, StoredItem } from './db';
 import { activityKeys, activityOfResourcePartition, activityPartition, activitySortKeyBound, keys, type Key } from './keys';
@@ -93,8 +92,8 @@ export interface ActivityQuery {
   readonly reason?: string;
 }
 
-export interface ActivityPage {
-  readonly records: ActivityRecord[];
+export interface ActivityPage<R extends ActivityFields> {
+  readonly records: R[];
   /** Sort key to continue from (older records exist, or the read budget ran out). */
   readonly next?: string;
 }
@@ -113,9 +112,9 @@ function sortKeyRange(query: ActivityQuery): { lo: string; hi: string } {
 const matches = (query: ActivityQuery, item: StoredItem) =>
   (query.outcome === undefined || item.outcome === query.outcome) && (query.reason === undefined || item.reason === query.reason);
 
-/** Newest first. */
-export async function queryActivity(db: Db, tenantId: string, query: ActivityQuery): Promise<ActivityPage> {
-  if (query.resourceIds && query.resourceIds.length > 0) return queryResources(db, tenantId, query, query.resourceIds);
+/** Newest first, as the caller's record type `R` (activity/activity-record.ts). */
+export async function queryActivity<R extends ActivityFields>(db: Db, tenantId: string, query: ActivityQuery): Promise<ActivityPage<R>> {
+  if (query.resourceIds && query.resourceIds.length > 0) return queryResources<R>(db, tenantId, query, query.resourceIds);
   const { lo, hi } = sortKeyRange(query);
   const found: StoredItem[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -133,16 +132,21 @@ export async function queryActivity(db: Db, tenantId: string, query: ActivityQue
     for (const item of result.Items ?? []) {
       if (item.SK === query.before || item.entity !== 'Activity' || !matches(query, item)) continue;
       found.push(item);
-      if (found.length === query.limit) return { records: found.map(recordOfItem), next: String(item.SK) };
+      if (found.length === query.limit) return { records: found.map((item) => recordOfItem<R>(item)), next: String(item.SK) };
     }
     startKey = result.LastEvaluatedKey;
-    if (!startKey) return { records: found.map(recordOfItem) };
+    if (!startKey) return { records: found.map((item) => recordOfItem<R>(item)) };
   }
-  return { records: found.map(recordOfItem), next: String(startKey?.SK ?? found.at(-1)?.SK) };
+  return { records: found.map((item) => recordOfItem<R>(item)), next: String(startKey?.SK ?? found.at(-1)?.SK) };
 }
 
 /** Through GSI1 (keys only), then the items themselves (BatchGetItem), merged newest first. */
-async function queryResources(db: Db, tenantId: string, query: ActivityQuery, ids: readonly string[]): Promise<ActivityPage> {
+async function queryResources<R extends ActivityFields>(
+  db: Db,
+  tenantId: string,
+  query: ActivityQuery,
+  ids: readonly string[],
+): Promise<ActivityPage<R>> {
   const { lo, hi } = sortKeyRange(query);
   const found: StoredItem[] = [];
   let more = false;
@@ -177,7 +181,7 @@ async function queryResources(db: Db, tenantId: string, query: ActivityQuery, id
   found.sort((a, b) => (String(a.SK) < String(b.SK) ? 1 : -1));
   const page = found.slice(0, query.limit);
   const next = found.length > query.limit || more ? page.at(-1)?.SK : undefined;
-  return { records: page.map(recordOfItem), ...(next !== undefined ? { next: String(next) } : {}) };
+  return { records: page.map((item) => recordOfItem<R>(item)), ...(next !== undefined ? { next: String(next) } : {}) };
 }
 
 async function getItems(db: Db, itemKeys: readonly Key[]): Promise<StoredItem[]> {

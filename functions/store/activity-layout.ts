@@ -1,8 +1,9 @@
 /**
  * How an activity record is laid out as an item (keys from keys.ts) and read back. No SDK import:
  * the authorizer writes refusal records with it through its lean table (store/lean-table.ts).
+ * The record's type is the activity service's (activity/activity-record.ts); the store knows only
+ * the names of the fields it keeps, and what it needs to lay the item out (`ActivityFields`).
  */
-import type { ActivityRecord } from '../activity/activity-record';
 import type { StoredItem } from './db';
 import { activityKeys } from './keys';
 
@@ -24,14 +25,19 @@ const RECORD_FIELDS = [
   'client',
   'bulk',
   'memberCount',
-] as const satisfies readonly (keyof ActivityRecord)[];
+] as const;
+
+/** What the layout reads of a record: when it happened and whom it is about; the other fields are kept by name. */
+export type ActivityFields = { readonly at: number; readonly resourceId?: string; readonly memberId?: string } & {
+  readonly [F in (typeof RECORD_FIELDS)[number]]?: unknown;
+};
 
 /**
  * The item of a record. `unique` makes the sort key unique among records of the same millisecond
  * (a stream record id, a request id); `direct` marks records written on a request's path (refusals,
  * failures, tokens), whose health counters the recorder applies when it sees them on the stream.
  */
-export function activityItem(tenantId: string, record: ActivityRecord, unique: string, expiresAt: number, direct = false): StoredItem {
+export function activityItem(tenantId: string, record: ActivityFields, unique: string, expiresAt: number, direct = false): StoredItem {
   const key = activityKeys.record(tenantId, record.at, unique);
   const indexed = record.memberId ?? record.resourceId;
   const fields: Record<string, unknown> = {};
@@ -47,10 +53,11 @@ export function activityItem(tenantId: string, record: ActivityRecord, unique: s
   };
 }
 
-export function recordOfItem(item: StoredItem): ActivityRecord {
+/** The record an item holds, as the caller's record type `R` (the fields it wrote with activityItem). */
+export function recordOfItem<R extends ActivityFields>(item: StoredItem): R {
   const record: Record<string, unknown> = {};
   for (const name of RECORD_FIELDS) if (item[name] !== undefined && item[name] !== null) record[name] = item[name];
-  return record as unknown as ActivityRecord;
+  return record as unknown as R;
 }
 
 /** A name → id alias item: finds a deleted or renamed user's history by the userName it had. */

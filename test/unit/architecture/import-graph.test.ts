@@ -1,31 +1,13 @@
 /**
  * The import graph of functions/ and lib/, read from the source (value and type imports alike):
- * no import cycle, and no import that runs up the layers of docs/architecture.md. The few edges
- * still waiting for their fix are listed below with the reason; a new one fails here, and a listed
- * one may only shrink.
+ * no import cycle, and no import that runs up the layers of docs/architecture.md. None is tolerated:
+ * the last known ones were removed in #27 (lib/endpoint-services.ts, store/activity-layout.ts).
  */
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
 const ROOTS = ['functions', 'lib'];
-
-/** Cycles that exist today and who is removing them. Each is the sorted list of its files. */
-const KNOWN_CYCLES: ReadonlyArray<{ readonly files: readonly string[]; readonly why: string }> = [
-  {
-    files: ['functions/oauth/onboard-client.ts', 'functions/tenants/onboard.ts'],
-    why: 'the secret-store port moves to functions/credentials/ (#22), which both then import',
-  },
-  {
-    files: ['lib/admin-api.ts', 'lib/event-streams.ts', 'lib/scim-endpoint.ts', 'lib/token-endpoint.ts'],
-    why: 'the construct calls its feature hooks, which take the construct as a type: type-only back edges (and KEY_ADMIN_ACTIONS)',
-  },
-];
-
-/** Upward imports that exist today, as "from -> to" folders, and why they are still there. */
-const KNOWN_UPWARD: Readonly<Record<string, string>> = {
-  'store -> activity': 'store/activity-items.ts and activity-layout.ts take the ActivityRecord type from activity/ (#25)',
-};
 
 /** Layers from the ground up (docs/architecture.md, "Layers"). A folder not named is a service (3). */
 const LAYER: Readonly<Record<string, number>> = { commons: 0, routes: 0, scim: 1, store: 2, http: 4, 'admin-api': 4, entry: 5 };
@@ -99,9 +81,8 @@ describe('import graph of functions/ and lib/', () => {
     expect([...graph.values()].flat().length).toBeGreaterThan(300);
   });
 
-  it('has no import cycle (but the known ones, which may only shrink)', () => {
-    const unknown = cycles().filter((cycle) => !KNOWN_CYCLES.some((known) => cycle.every((file) => known.files.includes(file))));
-    expect(unknown).toEqual([]);
+  it('has no import cycle', () => {
+    expect(cycles()).toEqual([]);
   });
 
   it('has no import that runs up the layers', () => {
@@ -114,7 +95,6 @@ describe('import graph of functions/ and lib/', () => {
         if (to !== undefined && to !== from && layerOf(to) > layerOf(from)) upward.add(`${from} -> ${to}: ${file} imports ${target}`);
       }
     }
-    const unexplained = [...upward].filter((edge) => !(edge.slice(0, edge.indexOf(':')) in KNOWN_UPWARD));
-    expect(unexplained).toEqual([]);
+    expect([...upward]).toEqual([]);
   });
 });
