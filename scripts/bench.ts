@@ -14,7 +14,8 @@
  *   --extensions 200         users per tenant for the schema-extension comparison (0: skip)
  *   --big-tenant 100000      users of the big tenant walked by startIndex pages of 100 (0: skip)
  *   --events 200             users created with a push and a poll event stream on (0: skip)
- *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events
+ *   --event-cost 200         users created per stream kind, DynamoDB units and signatures counted per SET (0: skip)
+ *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -38,6 +39,7 @@ import { federationBenchmark } from './bench/federation';
 import { extensionBenchmark } from './bench/extensions';
 import { bigTenantBenchmark } from './bench/big-tenant';
 import { eventDeliveryBenchmark } from './bench/event-delivery';
+import { eventCostBenchmark } from './bench/events';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers log and publish metrics as deployed; their JSON records are dropped at stdout (handler-output.ts).
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     extensions: { type: 'string', default: '200' },
     'big-tenant': { type: 'string', default: '100000' },
     events: { type: 'string', default: '200' },
+    'event-cost': { type: 'string', default: '200' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -351,6 +354,7 @@ if (bigTenant) {
   );
 }
 const events = skip.has('events') ? [] : await eventDeliveryBenchmark(number('events'));
+const eventCost = skip.has('event-cost') ? undefined : await eventCostBenchmark(number('event-cost'));
 
 for (const run of runs) {
   console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial, run.concurrency === 1))}`);
@@ -408,6 +412,6 @@ console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[
 await mkdir(dirname(String(values.out)), { recursive: true });
 await writeFile(
   String(values.out),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, targets: targetRows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, ...(eventCost ? { eventCost } : {}), targets: targetRows }, null, 2)}\n`,
 );
 console.log(`\nwritten ${values.out}`);
