@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyResult, DynamoDBRecord } from 'aws-lambda';
+import type { APIGatewayProxyResult, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { clientConfig, createDocumentClient } from '../functions/store/dynamodb-client';
 import type { Db } from '../functions/store/db';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -85,6 +85,8 @@ export interface LocalStackOptions {
   readonly aroundRequest?: AroundRequest;
   /** Runs around each Lambda handler invocation (the benchmark measures handler CPU with it). Default: none. */
   readonly aroundInvoke?: AroundInvoke;
+  /** Runs around each stream function's batch (the cost script counts invocations, records and ms with it). Default: none. */
+  readonly aroundStreamInvoke?: AroundStreamInvoke;
   /**
    * Run the event streams (docs/events.md): the outbox writer on the table's stream and the push
    * delivery loop. Default: the same as `streams`.
@@ -107,6 +109,12 @@ export interface LocalStackOptions {
    */
   readonly adminKey?: string;
 }
+
+export type AroundStreamInvoke = (
+  functionName: string,
+  event: DynamoDBStreamEvent,
+  invoke: () => Promise<DynamoDBBatchResponse>,
+) => Promise<DynamoDBBatchResponse>;
 
 export type AroundRequest = <T>(request: IncomingMessage, handle: () => Promise<T>) => Promise<T>;
 
@@ -186,10 +194,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (eventStreams) functions.outbox = outboxWriter({ db: () => db, signer: eventSigner, log });
       const failedBatches =
         options.failedBatches ?? (options.dataDir ? directoryFailedBatchStore(join(options.dataDir, FAILED_BATCHES_DIR)) : undefined);
+      const around = options.aroundStreamInvoke;
+      const wrapped: Record<string, StreamFunction> = around
+        ? Object.fromEntries(
+            Object.entries(functions).map(([name, fn]) => [name, (event, context) => around(name, event, () => fn(event, context))]),
+          )
+        : functions;
       poller = await startStreamPoller({
         config,
         tableName,
-        functions,
+        functions: wrapped,
         log,
         onFailure: keepFailedBatch(failedBatches, log),
         ...(options.dataDir ? { checkpointFile: join(options.dataDir, CHECKPOINT_FILE) } : {}),
