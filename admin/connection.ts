@@ -19,7 +19,7 @@ import type { Db } from '../functions/store/db';
 import type { TokenSecretStore } from '../functions/tenants/onboard';
 import { readRunningInstance } from '../local/dynamodb-local';
 import { tokenFile } from '../local/local-tenants';
-import { DEFAULT_TABLE_NAME, EVENTS_SECRETS_FILE } from '../local/server';
+import { DEFAULT_TABLE_NAME, EVENTS_KEY_FILE, EVENTS_SECRETS_FILE } from '../local/server';
 import { AdminError, EXIT, usageError } from './cli-errors';
 import { errorName, errorNamed } from '../functions/commons/error-named';
 
@@ -95,11 +95,13 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
 
 /**
  * What the event stream service needs (functions/events/stream-service.ts): locally the data folder's
- * key that seals push Authorization headers (as npm start uses it); in AWS the stack's SSF issuer and
+ * keys that seal push Authorization headers and sign SETs (as npm start uses them); in AWS the stack's SSF issuer and
  * secrets key. Values already in the environment win.
  */
 function eventStreamEnvironment(env: NodeJS.ProcessEnv, dataDir: string | undefined, outputs: Record<string, string>): void {
   if (dataDir) env.EVENTS_LOCAL_SECRETS_FILE ??= join(dataDir, EVENTS_SECRETS_FILE);
+  // The SETs' signing key (a replayed outbox batch signs with it: admin/redrive-consumers.ts).
+  if (dataDir) env.EVENTS_LOCAL_KEY_FILE ??= join(dataDir, EVENTS_KEY_FILE);
   const issuer = outputs[STACK_OUTPUTS.ssfIssuer];
   const secretsKey = outputs[STACK_OUTPUTS.eventSecretsKeyArn];
   if (issuer) env.SSF_ISSUER ??= issuer;

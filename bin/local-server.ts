@@ -24,6 +24,7 @@ import { eventsModeFromEnv, localEventSink } from '../local/event-sinks';
 import type { EventSink } from '../functions/events/publish';
 import type { LocalOAuthClient, LocalTenant } from '../local/seed';
 import { DEFAULT_PORT, startLocalStack, type LocalStack } from '../local/server';
+import { environment } from '../functions/commons/environment';
 
 const eventSinkOption = (sink: EventSink | undefined) => (sink ? { eventSink: sink } : {});
 
@@ -90,7 +91,7 @@ try {
     tenants,
     oauthClients,
     ...(process.env.SCIM_LOCAL_ADMIN_KEY ? { adminKey: process.env.SCIM_LOCAL_ADMIN_KEY } : {}),
-    ...eventSinkOption(localEventSink(eventsModeFromEnv(process.env.SCIM_EVENTS), dataDir)),
+    ...eventSinkOption(localEventSink(eventsModeFromEnv(environment.localEventsMode()), dataDir)),
     onDynamoDbExit: (code) => {
       console.error(`DynamoDB Local exited unexpectedly (code ${code}); stopping.`);
       process.exit(1);

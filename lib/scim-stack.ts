@@ -9,7 +9,7 @@ import { ScimEndpoint, type ScimEndpointProps } from './scim-endpoint';
 import { TenantOnboarding } from './tenant-onboarding';
 import { TokenEndpoint } from './token-endpoint';
 import { suppressKnownFindings } from './nag-suppressions';
-import { STACK_OUTPUTS } from './stack-outputs';
+import { STACK_OUTPUTS, STREAM_CONSUMERS } from './stack-outputs';
 
 export interface ScimStackProps extends StackProps {
   readonly tenants: readonly TenantConfig[];
@@ -54,10 +54,10 @@ export class ScimStack extends Stack {
       value: endpoint.eventStreams.secretsKey.keyArn,
     });
     new CfnOutput(this, STACK_OUTPUTS.failedBatchBucket, {
-      description: 'Stream batches (membership clean-up, change events) that failed after retries: scim-admin events redrive',
+      description: 'Stream batches every stream consumer failed after retries: scim-admin events redrive',
       value: endpoint.failedBatches.bucket.bucketName,
     });
-    for (const consumer of ['publisher', 'janitor'] as const) {
+    for (const consumer of STREAM_CONSUMERS) {
       new CfnOutput(this, STACK_OUTPUTS.streamConsumer(consumer), {
         description: `Function name of the stream ${consumer} (redrive tells its failed batches by it)`,
         value: endpoint.functions[consumer].functionName,

@@ -3,6 +3,10 @@
  * reads them (CloudFormation DescribeStacks) to find the table.
  * No CDK imports here: the admin CLI loads this module.
  */
+/** The stream consumers (keys of functions/routes.ts streamFunctionEntries; this module imports nothing). */
+export const STREAM_CONSUMERS = ['publisher', 'janitor', 'recorder', 'outbox', 'delivery'] as const;
+export type StreamConsumerName = (typeof STREAM_CONSUMERS)[number];
+
 const outputIdOf = (tenantId: string): string => tenantId.replace(/[^A-Za-z0-9]/g, '');
 
 export const STACK_OUTPUTS = {
@@ -12,9 +16,8 @@ export const STACK_OUTPUTS = {
   eventBusName: 'EventBusName',
   /** The S3 bucket of stream batches that failed after retries (`scim-admin events redrive` replays them). */
   failedBatchBucket: 'FailedBatchBucket',
-  /** The function name of a stream consumer: redrive tells the failed batches of each apart by it. */
-  streamConsumer: (consumer: 'publisher' | 'janitor'): string =>
-    consumer === 'publisher' ? 'PublisherFunctionName' : 'JanitorFunctionName',
+  /** The function name of a stream consumer (functions/routes.ts streamFunctionEntries): redrive invokes it with its failed batches. */
+  streamConsumer: (consumer: StreamConsumerName): string => `${consumer.charAt(0).toUpperCase()}${consumer.slice(1)}FunctionName`,
   /** Event streams: the SETs' issuer (base of poll URLs) and the key sealing push Authorization headers. */
   ssfIssuer: 'SsfIssuer',
   eventSecretsKeyArn: 'EventSecretsKeyArn',

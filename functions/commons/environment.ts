@@ -116,6 +116,8 @@ export const environment = {
    * The SSF transmitter's issuer: the SETs' `iss` and the base of the metadata, JWKS and poll URLs
    * (the API's URL in AWS, the local server's URL locally).
    */
+  /** `npm start`'s change events (SCIM_EVENTS: file, print, off); read by the local server and `scim-admin events redrive`. */
+  localEventsMode: (e: Environment = env()): string | undefined => e.SCIM_EVENTS || undefined,
   ssfIssuer: (): string => (env().SSF_ISSUER || 'http://localhost:8080').replace(/\/$/, ''),
   /** Upper bound of the first push retry's wait (ms); each later one doubles, capped at 15 minutes. */
   eventsRetryBaseMs: (): number => positiveInteger(env().EVENTS_RETRY_BASE_MS) ?? 5_000,

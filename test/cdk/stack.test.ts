@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { routes } from '../../functions/routes';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../functions/credentials/secret-token';
-import { STACK_OUTPUTS } from '../../lib/stack-outputs';
+import { STACK_OUTPUTS, STREAM_CONSUMERS } from '../../lib/stack-outputs';
 import { ScimStack } from '../../lib/scim-stack';
 import { testApp, testStack } from './stack-fixture';
 
@@ -171,8 +171,13 @@ describe('tenants', () => {
     expect(refersTo(STACK_OUTPUTS.tableName, 'AWS::DynamoDB::Table')).toBe(true);
     expect(refersTo(STACK_OUTPUTS.eventBusName, 'AWS::Events::EventBus')).toBe(true);
     expect(refersTo(STACK_OUTPUTS.failedBatchBucket, 'AWS::S3::Bucket')).toBe(true);
-    expect(refersTo(STACK_OUTPUTS.streamConsumer('publisher'), 'AWS::Lambda::Function')).toBe(true);
-    expect(refersTo(STACK_OUTPUTS.streamConsumer('janitor'), 'AWS::Lambda::Function')).toBe(true);
+    // Every stream consumer's function (scim-admin events redrive invokes it with its failed batches), and no other.
+    const consumers = ofType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => JSON.stringify(mapping.Properties?.FunctionName));
+    expect(consumers).toHaveLength(STREAM_CONSUMERS.length);
+    for (const consumer of STREAM_CONSUMERS) {
+      expect(refersTo(STACK_OUTPUTS.streamConsumer(consumer), 'AWS::Lambda::Function')).toBe(true);
+      expect(consumers).toContain(JSON.stringify(outputs[STACK_OUTPUTS.streamConsumer(consumer)]?.Value));
+    }
     expect(refersTo(STACK_OUTPUTS.apiUrl, 'AWS::ApiGateway::RestApi')).toBe(true);
   });
 

@@ -4,7 +4,7 @@
  * local/server.ts for why).
  */
 import type { FunctionOverrides } from '../../local/functions';
-import { startLocalStack, type LocalStack } from '../../local/server';
+import { startLocalStack, type AroundStreamInvoke, type LocalStack } from '../../local/server';
 import type { LocalTenant } from '../../local/seed';
 import { generateToken } from '../../functions/credentials/secret-token';
 import type { EventSink, PublishedEvent } from '../../functions/events/publish';
@@ -33,6 +33,8 @@ export interface TestStackOptions {
   readonly eventSink?: EventSink;
   /** Where stream batches that still fail after the poller's attempts are kept (redrive.test.ts). */
   readonly failedBatches?: FailedBatchStore;
+  /** Around each stream function's batch (redrive-consumers.test.ts fails consumers with it). */
+  readonly aroundStreamInvoke?: AroundStreamInvoke;
   /** Request log lines; silent by default. */
   readonly log?: (line: string) => void;
   /**
@@ -91,6 +93,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     ...(options.events ? { eventSink: collectInto(options.events) } : {}),
     ...(options.eventSink ? { eventSink: options.eventSink } : {}),
     ...(options.failedBatches ? { failedBatches: options.failedBatches } : {}),
+    ...(options.aroundStreamInvoke ? { aroundStreamInvoke: options.aroundStreamInvoke } : {}),
   });
   const origin = `http://127.0.0.1:${stack.port}`;
   const baseUrl = (tenantId: string) => `${origin}/tenants/${tenantId}/scim/v2`;
