@@ -1,11 +1,22 @@
 /**
  * The one hierarchy of errors the admin services (tenants, credentials, and what other features add
- * behind the admin API) throw for a caller's mistake. Each names its `kind`; the HTTP edge maps kinds
- * to RFC 9457 problem types (functions/admin-api/problems.ts) and the CLI to exit codes. Anything
- * else a service throws is a fault, never the caller's.
+ * behind the admin API, and the OAuth token service: oauth/oauth-error.ts) throw for a caller's
+ * mistake or for a refusal. Each names its `kind`; the admin HTTP edge maps kinds to RFC 9457
+ * problem types (functions/admin-api/problems.ts), the token endpoint's edge to RFC 6749 §5.2 answers
+ * (oauth/token-service.ts), and the CLI to exit codes. Anything else a service throws is a fault,
+ * never the caller's.
  */
 import { errorNamed } from './error-named';
-export type ServiceErrorKind = 'invalid-input' | 'invalid-cursor' | 'not-found' | 'already-exists' | 'limit-reached' | 'invalid-state';
+export type ServiceErrorKind =
+  | 'invalid-input'
+  | 'invalid-cursor'
+  | 'unauthorized'
+  | 'not-found'
+  | 'already-exists'
+  | 'limit-reached'
+  | 'invalid-state'
+  | 'throttled'
+  | 'unavailable';
 
 /** One failing member of a request, e.g. `settings.requiredAttributes.User[0]`. */
 export interface InputIssue {

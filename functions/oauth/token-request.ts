@@ -1,25 +1,17 @@
 /**
  * Reading a token request (RFC 6749 §4.4.2, client authentication §2.3.1, and RFC 7523 §2.2 client
- * assertions), pure: the form body and the optional HTTP Basic header become a grant, or an RFC
- * 6749 §5.2 error. Parameters it does not know (Entra's `baseAddress`, `resource`) are ignored.
+ * assertions), pure: the form body and the optional HTTP Basic header become a grant, or it throws
+ * an RFC 6749 §5.2 error (oauth-error.ts). Parameters it does not know (Entra's `baseAddress`,
+ * `resource`) are ignored.
  */
 import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
+import { invalidClient, invalidRequest, OAuthError } from './oauth-error';
 
 /** Token requests are a few hundred bytes, with a client assertion about 2 KiB; anything larger is refused unread. */
 export const MAX_TOKEN_REQUEST_BYTES = 8192;
 /** RFC 7523 §2.2: the only `client_assertion_type` there is. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
-
-export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable';
-
-export interface OAuthError {
-  readonly error: OAuthErrorCode;
-  readonly description: string;
-  readonly status: number;
-  /** The client authenticated with HTTP Basic: a 401 carries `WWW-Authenticate: Basic`. */
-  readonly basic?: boolean;
-}
 
 export interface SecretGrant {
   readonly kind: 'secret';
@@ -59,62 +51,54 @@ export const TOKEN_METHOD_NOT_ALLOWED = {
   body: { error: 'invalid_request', error_description: 'The token endpoint accepts POST only.' },
 } as const;
 
-const invalidRequest = (description: string, status = 400): OAuthError => ({ error: 'invalid_request', description, status });
-export const invalidClient = (basic: boolean): OAuthError => ({
-  error: 'invalid_client',
-  description: 'Client authentication failed.',
-  status: 401,
-  basic,
-});
-
 const PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope', 'client_assertion', 'client_assertion_type'] as const;
 type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
 
-export function readTokenRequest(request: RawTokenRequest): TokenGrant | OAuthError {
+export function readTokenRequest(request: RawTokenRequest): TokenGrant {
   if (Buffer.byteLength(request.body, 'utf8') > MAX_TOKEN_REQUEST_BYTES) {
-    return invalidRequest(`The request body exceeds ${MAX_TOKEN_REQUEST_BYTES} bytes.`, 413);
+    throw invalidRequest(`The request body exceeds ${MAX_TOKEN_REQUEST_BYTES} bytes.`, 413);
   }
   const mediaType = (request.contentType ?? '').split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== FORM_CONTENT_TYPE) return invalidRequest(`Content-Type must be ${FORM_CONTENT_TYPE}.`);
+  if (mediaType !== FORM_CONTENT_TYPE) throw invalidRequest(`Content-Type must be ${FORM_CONTENT_TYPE}.`);
   const form = new URLSearchParams(request.body);
   const values: Parameters = {};
   for (const name of PARAMETERS) {
     const all = form.getAll(name);
     // RFC 6749 §3.2: parameters MUST NOT be included more than once.
-    if (all.length > 1) return invalidRequest(`The parameter ${name} is repeated.`);
+    if (all.length > 1) throw invalidRequest(`The parameter ${name} is repeated.`);
     if (all[0] !== undefined && all[0] !== '') values[name] = all[0];
   }
-  if (!values.grant_type) return invalidRequest('The parameter grant_type is missing.');
+  if (!values.grant_type) throw invalidRequest('The parameter grant_type is missing.');
   if (values.grant_type !== 'client_credentials') {
-    return { error: 'unsupported_grant_type', description: 'Only grant_type=client_credentials is supported.', status: 400 };
+    throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.', 400);
   }
 
   if (values.client_assertion !== undefined || values.client_assertion_type !== undefined) {
     return assertionGrant(values, request.authorization);
   }
   const basic = basicCredentials(request.authorization);
-  if (basic === 'malformed') return invalidClient(true);
+  if (basic === 'malformed') throw invalidClient(true);
   if (basic) {
     // §2.3: one authentication method per request.
-    if (values.client_secret !== undefined) return invalidRequest('Use HTTP Basic or client_secret in the body, not both.');
+    if (values.client_secret !== undefined) throw invalidRequest('Use HTTP Basic or client_secret in the body, not both.');
     if (values.client_id !== undefined && values.client_id !== basic.clientId)
-      return invalidRequest('client_id differs from the HTTP Basic user.');
+      throw invalidRequest('client_id differs from the HTTP Basic user.');
     return { kind: 'secret', clientId: basic.clientId, clientSecret: basic.clientSecret, scope: values.scope, basic: true };
   }
-  if (values.client_id === undefined || values.client_secret === undefined) return invalidClient(false);
+  if (values.client_id === undefined || values.client_secret === undefined) throw invalidClient(false);
   return { kind: 'secret', clientId: values.client_id, clientSecret: values.client_secret, scope: values.scope, basic: false };
 }
 
 /** RFC 7523 §2.2: both assertion parameters, the jwt-bearer type, and no other client authentication (RFC 6749 §2.3). */
-function assertionGrant(values: Parameters, authorization: string | undefined): AssertionGrant | OAuthError {
+function assertionGrant(values: Parameters, authorization: string | undefined): AssertionGrant {
   if (values.client_assertion === undefined || values.client_assertion_type === undefined) {
-    return invalidRequest('client_assertion and client_assertion_type go together.');
+    throw invalidRequest('client_assertion and client_assertion_type go together.');
   }
   if (values.client_assertion_type !== JWT_BEARER_ASSERTION_TYPE) {
-    return invalidRequest(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}.`);
+    throw invalidRequest(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}.`);
   }
   if (values.client_secret !== undefined || /^Basic\s/i.test(authorization ?? '')) {
-    return invalidRequest('Use one client authentication method: a client assertion or a client secret.');
+    throw invalidRequest('Use one client authentication method: a client assertion or a client secret.');
   }
   return { kind: 'assertion', clientId: values.client_id, assertion: values.client_assertion, scope: values.scope, basic: false };
 }

@@ -1,61 +1,19 @@
 /**
- * The token endpoint (RFC 6749 §4.4 client credentials), over the table and a signer:
- *   request errors (400/413)  →  source over its failure limit (429)  →  tenant (must exist and be
- *   active)  →  client authentication (401, counted as a failure per client id and per source)
- *   →  paused tenant (503 + Retry-After)  →  per-tenant limit on tokens issued (429)  →  scope  →  a signed access token (200, no-store).
- * Only authenticated requests spend the tenant's budget, so junk (unknown clients, wrong secrets,
- * even a real client id with a wrong secret) never locks the tenant's real client out: junk is
- * throttled per source, and failures naming a client id past its limit get 429 instead of 401 while
- * the right credential still gets its token (secrets are 256-bit random: the limit is about cost).
- * A client authenticates with its secret (form or HTTP Basic) or with an RFC 7523 client
- * assertion checked against the federated credential its `client_id` names (functions/federation/);
- * such a token never outlives the assertion. An unknown tenant, an unknown client, a revoked
- * client, a disabled tenant, a wrong secret and every failed assertion check all give the same
- * `invalid_client`. Returns the response and one log record (tenant, client id when it names a real
- * client, method, outcome, and for a refusal its reason code, refusal-reasons.ts): never a secret,
- * an assertion or a token.
+ * The token endpoint's edge: runs a token request through the token service (client-credentials-grant.ts) and
+ * answers it. A refusal the service throws (an OAuthError, oauth-error.ts) becomes its RFC 6749 §5.2
+ * answer here, once: the error code and description, no-store, `WWW-Authenticate` on a Basic 401,
+ * `Retry-After` on a 429 or 503; and its activity record in the tenant whose URL was called. Returns
+ * the response and one log record (tenant, client id when it names a real client, method, outcome,
+ * and for a refusal its reason code, refusal-reasons.ts): never a secret, an assertion or a token.
+ * Anything else thrown is a fault, answered 503 by the Lambda entry (oauth-token-api.ts).
  */
-import type { Db } from '../store/db';
-import { getFederatedCredential } from '../store/federated-credentials';
-import { countTokenRequest } from '../store/oauth-client-items';
-import { countFailedAuthentication, failedFromSource } from '../store/token-attempts';
-import { getTenant, type TenantRecord } from '../store/tenants';
-import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
-import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
-import { AssertionRefused, verifyClientAssertion, type KeySource } from '../federation/assertion-verifier';
-import { acceptsCredentials, PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';
-import { issueAccessToken } from './access-token';
-import { authenticateClientWithReason } from '../credentials/client-service';
-import { recordTokenOutcome, type TokenRequestContext } from './token-activity';
 import type { ReasonCode } from '../activity/reason-codes';
+import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
+import { grantToken, type ClientAuthMethod, type TokenRequestProgress, type TokenServiceDeps } from './client-credentials-grant';
+import { OAuthError, type OAuthErrorCode } from './oauth-error';
 import type { TokenRefusalReason } from './refusal-reasons';
-import type { AccessTokenSigner } from './signer';
-import {
-  invalidClient,
-  readTokenRequest,
-  scopeAllowed,
-  type AssertionGrant,
-  type OAuthError,
-  type RawTokenRequest,
-  type SecretGrant,
-} from './token-request';
-
-export const DEFAULT_TOKEN_LIFETIME_MINUTES = 60;
-export const DEFAULT_FAILURES_PER_MINUTE = 30;
-
-export interface TokenServiceDeps {
-  readonly db: Db;
-  readonly signer: AccessTokenSigner;
-  readonly issuer: string;
-  /** Tokens issued per tenant and minute (authenticated requests only). */
-  readonly requestsPerMinute: number;
-  /** Failed authentications per source IP, and per client id, and minute. @default 30 */
-  readonly failuresPerMinute?: number;
-  /** Where client assertions' keys come from; the cached JWKS fetcher (federation/jwks-cache.ts) by default. */
-  readonly assertionKeys?: KeySource;
-  /** The request's id and User-Agent, for the tenant's activity log (absent: not recorded). */
-  readonly request?: TokenRequestContext;
-}
+import { recordTokenOutcome } from './token-activity';
+import type { RawTokenRequest } from './token-request';
 
 export interface OAuthResponse {
   readonly status: number;
@@ -63,12 +21,9 @@ export interface OAuthResponse {
   readonly body: Record<string, unknown>;
 }
 
-export type TokenOutcome = 'issued' | OAuthError['error'];
+type TokenOutcome = 'issued' | OAuthErrorCode;
 
-/** How the client authenticated (RFC 8414 `token_endpoint_auth_methods_supported` names). */
-export type ClientAuthMethod = 'client_secret' | 'private_key_jwt';
-
-export interface TokenLogRecord {
+interface TokenLogRecord {
   readonly tenantId?: string;
   readonly clientId?: string;
   readonly method?: ClientAuthMethod;
@@ -77,35 +32,7 @@ export interface TokenLogRecord {
   readonly reason?: TokenRefusalReason;
 }
 
-/** What a refusal logs and records: the log's reason, and the activity record's finer one and client. */
-interface RefusalDetails {
-  readonly clientId?: string;
-  readonly reason?: TokenRefusalReason;
-  readonly retryAfter?: number;
-  readonly activity?: ReasonCode;
-  readonly activityClientId?: string;
-}
-
-/** Who authenticated, and until when its token may live (epoch seconds; undefined: no cap). */
-interface Authenticated {
-  readonly clientId: string;
-  readonly federated: boolean;
-  readonly notAfter?: number;
-}
-
 const NO_STORE = { 'Content-Type': 'application/json;charset=UTF-8', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
-
-function errorResponse(error: OAuthError, retryAfter?: number): OAuthResponse {
-  return {
-    status: error.status,
-    headers: {
-      ...NO_STORE,
-      ...(error.status === 401 && error.basic ? { 'WWW-Authenticate': 'Basic realm="oauth2", charset="UTF-8"' } : {}),
-      ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}),
-    },
-    body: { error: error.error, error_description: error.description },
-  };
-}
 
 export async function handleTokenRequest(
   deps: TokenServiceDeps,
@@ -113,155 +40,69 @@ export async function handleTokenRequest(
   raw: RawTokenRequest,
 ): Promise<{ response: OAuthResponse; log: TokenLogRecord }> {
   const knownTenant = tenantId !== undefined && TENANT_ID_PATTERN.test(tenantId) ? tenantId : undefined;
-  let method: ClientAuthMethod | undefined;
-  let tenant: TenantRecord | undefined;
-  const fail = async (error: OAuthError, details: RefusalDetails = {}) => {
-    // The activity record: in the tenant whose URL was called (one write; none for an unknown tenant),
-    // with the finer reason when there is one (the log keeps the token endpoint's own codes).
-    if (knownTenant && details.reason !== 'tenant_unknown') {
-      const clientId = details.activityClientId ?? details.clientId;
-      await recordTokenOutcome(deps, knownTenant, tenant, {
-        status: error.status,
-        reason: details.activity ?? details.reason ?? requestReason(error),
-        ...(clientId ? { clientId } : {}),
-      });
-    }
+  const progress: TokenRequestProgress = {};
+  try {
+    const token = await grantToken(deps, knownTenant, raw, progress);
     return {
-      response: errorResponse(error, details.retryAfter),
+      response: {
+        status: 200,
+        headers: NO_STORE,
+        body: { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: 'scim' },
+      },
       log: {
-        ...(knownTenant ? { tenantId: knownTenant } : {}),
-        ...(details.clientId ? { clientId: details.clientId } : {}),
-        ...(method ? { method } : {}),
-        outcome: error.error,
-        ...(details.reason ? { reason: details.reason } : {}),
+        tenantId: token.tenantId,
+        clientId: token.clientId,
+        ...(progress.method ? { method: progress.method } : {}),
+        outcome: 'issued',
       },
     };
-  };
-
-  const grant = readTokenRequest(raw);
-  if ('error' in grant) return fail(grant);
-  method = grant.kind === 'secret' ? 'client_secret' : 'private_key_jwt';
-
-  const nowSeconds = Date.now() / 1000;
-  const minute = Math.floor(nowSeconds / 60);
-  const failureLimit = deps.failuresPerMinute ?? DEFAULT_FAILURES_PER_MINUTE;
-  const tooMany = (description: string, activityClientId?: string) =>
-    fail(
-      { error: 'temporarily_unavailable', description, status: 429 },
-      {
-        retryAfter: Math.max(1, Math.ceil((minute + 1) * 60 - nowSeconds)),
-        activity: 'rate_limited',
-        ...(activityClientId ? { activityClientId } : {}),
-      },
-    );
-  const { sourceIp } = raw;
-  if (sourceIp && (await failedFromSource(deps.db, sourceIp, minute)) >= failureLimit) {
-    return tooMany('Too many failed token requests from this address; retry later.');
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    return refused(deps, knownTenant, progress, error);
   }
-  /** A failed authentication: counted per source and per client id (apart from issued tokens), then 401 — or 429 past the limit. */
-  const refuse = async (details: RefusalDetails & { reason: TokenRefusalReason }, tenantId?: string) => {
-    const named = tenantId && grant.clientId !== undefined && CLIENT_ID_PATTERN.test(grant.clientId) ? grant.clientId : undefined;
-    const failures = await countFailedAuthentication(
-      deps.db,
-      { ...(named && tenantId ? { tenantId, clientId: named } : {}), ...(sourceIp ? { sourceIp } : {}) },
-      minute,
-    );
-    if (failures.client > failureLimit) return tooMany('Too many failed token requests for this client; retry later.');
-    return fail(invalidClient(grant.basic), details);
-  };
+}
 
-  tenant = knownTenant ? await getTenant(deps.db, knownTenant) : undefined;
-  if (!tenant) return refuse({ reason: 'tenant_unknown' });
-  if (!acceptsCredentials(tenant.status)) return refuse({ reason: 'tenant_inactive', activity: 'tenant_disabled' });
-  const client =
-    grant.kind === 'secret' ? await bySecret(deps, tenant.tenantId, grant) : await byAssertion(deps, tenant.tenantId, grant, nowSeconds);
-  if ('reason' in client) return refuse(client, tenant.tenantId);
-  // Only an authenticated client learns that its tenant is paused (docs/admin-api.md#status).
-  if (tenant.status === 'paused') {
-    const paused = { error: 'temporarily_unavailable', description: PAUSED_DETAIL, status: 503 } as const;
-    return fail(paused, { clientId: client.clientId, retryAfter: PAUSED_RETRY_AFTER_SECONDS });
+/** The answer, log record and activity record of a refusal. */
+async function refused(
+  deps: TokenServiceDeps,
+  knownTenant: string | undefined,
+  progress: TokenRequestProgress,
+  error: OAuthError,
+): Promise<{ response: OAuthResponse; log: TokenLogRecord }> {
+  const { details } = error;
+  // The activity record: in the tenant whose URL was called (one write; none for an unknown tenant),
+  // with the finer reason when there is one (the log keeps the token endpoint's own codes).
+  if (knownTenant && details.reason !== 'tenant_unknown') {
+    const clientId = details.activityClientId ?? details.clientId;
+    await recordTokenOutcome(deps, knownTenant, progress.tenant, {
+      status: error.status,
+      reason: details.activity ?? details.reason ?? requestReason(error.code),
+      ...(clientId ? { clientId } : {}),
+    });
   }
-  if ((await countTokenRequest(deps.db, tenant.tenantId, minute)) > deps.requestsPerMinute) {
-    return tooMany('Too many token requests for this tenant; retry later.', client.clientId);
-  }
-  if (!scopeAllowed(grant.scope)) {
-    return fail(
-      { error: 'invalid_scope', description: 'The only scope is "scim".', status: 400 },
-      { clientId: client.clientId, activity: 'invalid_scope' },
-    );
-  }
-
-  // Stored settings were validated on write (tenants/config.ts); the store hands them over untyped.
-  const configured = tenant.settings.tokenLifetimeMinutes;
-  const lifetimeMinutes = typeof configured === 'number' ? configured : DEFAULT_TOKEN_LIFETIME_MINUTES;
-  // A federated client's token ends when its assertion does (a 10-minute assertion: at most 10 minutes).
-  const lifetimeSeconds = Math.min(
-    lifetimeMinutes * 60,
-    client.notAfter === undefined ? Infinity : Math.floor(client.notAfter - nowSeconds),
-  );
-  if (lifetimeSeconds <= 0) return fail(invalidClient(false), { clientId: client.clientId, reason: 'jwt_expired' });
-  // The issue is recorded while the token is signed: no added latency.
-  const [token] = await Promise.all([
-    issueAccessToken(deps.signer, {
-      issuer: deps.issuer,
-      tenantId: tenant.tenantId,
-      clientId: client.clientId,
-      lifetimeSeconds,
-      ...(client.federated ? { federated: true } : {}),
-    }),
-    recordTokenOutcome(deps, tenant.tenantId, tenant, { status: 200, clientId: client.clientId }),
-  ]);
   return {
     response: {
-      status: 200,
-      headers: NO_STORE,
-      body: { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: 'scim' },
+      status: error.status,
+      headers: {
+        ...NO_STORE,
+        ...(error.status === 401 && details.basic ? { 'WWW-Authenticate': 'Basic realm="oauth2", charset="UTF-8"' } : {}),
+        ...(details.retryAfter !== undefined ? { 'Retry-After': String(details.retryAfter) } : {}),
+      },
+      body: { error: error.code, error_description: error.message },
     },
-    log: { tenantId: tenant.tenantId, clientId: client.clientId, method, outcome: 'issued' },
+    log: {
+      ...(knownTenant ? { tenantId: knownTenant } : {}),
+      ...(details.clientId ? { clientId: details.clientId } : {}),
+      ...(progress.method ? { method: progress.method } : {}),
+      outcome: error.code,
+      ...(details.reason ? { reason: details.reason } : {}),
+    },
   };
-}
-
-async function bySecret(
-  deps: TokenServiceDeps,
-  tenantId: string,
-  grant: SecretGrant,
-): Promise<Authenticated | (RefusalDetails & { reason: TokenRefusalReason })> {
-  const result = await authenticateClientWithReason(deps.db, tenantId, grant.clientId, grant.clientSecret);
-  if ('client' in result) return { clientId: result.client.clientId, federated: false };
-  // The log does not tell these apart (on purpose); the tenant's activity record does, naming the
-  // client only when it is one of the tenant's (an id that names no client may be a pasted secret).
-  return {
-    reason: 'client_secret_invalid',
-    activity: result.refused,
-    ...(result.refused !== 'client_unknown' ? { activityClientId: grant.clientId } : {}),
-  };
-}
-
-/** The federated credential `client_id` names, and the assertion checked against it. */
-async function byAssertion(
-  deps: TokenServiceDeps,
-  tenantId: string,
-  grant: AssertionGrant,
-  nowSeconds: number,
-): Promise<Authenticated | { reason: TokenRefusalReason; clientId?: string }> {
-  if (grant.clientId === undefined) return { reason: 'assertion_no_client_id' };
-  const credential = CLIENT_ID_PATTERN.test(grant.clientId) ? await getFederatedCredential(deps.db, tenantId, grant.clientId) : undefined;
-  if (!credential) return { reason: 'assertion_unknown_client' };
-  try {
-    const verified = await verifyClientAssertion(grant.assertion, credential, {
-      now: nowSeconds,
-      ...(deps.assertionKeys ? { keys: deps.assertionKeys } : {}),
-    });
-    return { clientId: credential.clientId, federated: true, notAfter: verified.expiresAt };
-  } catch (error) {
-    if (error instanceof AssertionRefused) return { reason: error.reason, clientId: credential.clientId };
-    throw error;
-  }
 }
 
 /** The activity reason of a token request refused before a client was authenticated. */
-function requestReason(error: OAuthError): ReasonCode {
-  if (error.error === 'invalid_client') return 'client_auth_malformed';
-  if (error.error === 'unsupported_grant_type' || error.error === 'invalid_scope') return error.error;
+function requestReason(code: OAuthErrorCode): ReasonCode {
+  if (code === 'invalid_client') return 'client_auth_malformed';
+  if (code === 'unsupported_grant_type' || code === 'invalid_scope') return code;
   return 'invalid_request';
 }
