@@ -36,6 +36,8 @@ export interface EndpointServices extends IConstruct {
   grantTableAccess(fn: lambda.IFunction, name: TableUser): void;
   /** The environment of a function that verifies or stores federated credentials. */
   federationEnvironment(): Record<string, string>;
+  /** `https://<domain>` with a custom domain (the stage mapped at its root); absent without one. */
+  readonly publicOrigin?: string;
   /** An absolute URL of a path of the API, on the custom domain when there is one. */
   urlForPath(path: string): string;
   /** Alarms and a dashboard row for a function. */

@@ -2,13 +2,15 @@
  * Event streams on a ScimEndpoint (docs/events.md):
  *  - `outbox`: a stream consumer (users and groups only) that signs SETs into the streams' outboxes,
  *    with a KMS ECC_NIST_P256 key used for events only (it alone may kms:Sign; the `ssf` function
- *    alone may kms:GetPublicKey, to publish the JWKS);
+ *    alone may kms:GetPublicKey, to publish the JWKS), whose policy names no role ARN but this
+ *    deployment's role tags (lib/role-tagged-key.ts, as the access-token key);
  *  - `delivery`: RFC 8935 push, run by the outbox INSERTs on the table's stream and by a one-minute
  *    schedule (retries), the only function that may kms:Decrypt receivers' Authorization headers
  *    (sealed by a symmetric key of their own);
  *  - `ssf`: the public routes (functions/routes.ts `publicRoutes`): SSF metadata, JWKS, RFC 8936 poll.
- * The SSF issuer is the API's default URL, built from the API id so that no function depends on the
- * stage (which depends on the methods, which depend on the functions).
+ * The SSF issuer is the custom domain's origin when there is one (docs/operations.md), else the API's
+ * default URL, built from the API id so that no function depends on the stage (which depends on the
+ * methods, which depend on the functions).
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -20,7 +22,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { functionEntries, publicRoutes } from '../functions/routes';
 import type { EndpointServices } from './endpoint-services';
-import { KEY_ADMIN_ACTIONS } from './token-endpoint';
+import { deploymentId, roleTaggedSigningKey } from './role-tagged-key';
 
 export interface EventStreamResources {
   readonly signingKey: kms.Key;
@@ -31,14 +33,15 @@ export interface EventStreamResources {
   readonly schedule: events.Rule;
 }
 
-const roleArnOf = (fn: NodejsFunction): string => {
+const roleOf = (fn: NodejsFunction): iam.IRole => {
   if (!fn.role) throw new Error(`${fn.node.id} needs an execution role`);
-  return fn.role.roleArn;
+  return fn.role;
 };
 
 export function addEventStreams(endpoint: EndpointServices, stageName: string): EventStreamResources {
   const stack = Stack.of(endpoint);
-  const issuer = `https://${endpoint.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
+  // With a custom domain the stage is mapped at its root: the issuer is the domain's origin.
+  const issuer = endpoint.publicOrigin ?? `https://${endpoint.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
   const resourceImage = (image: 'NewImage' | 'OldImage') =>
     lambda.FilterCriteria.filter({ dynamodb: { [image]: { entity: { S: lambda.FilterRule.or('User', 'Group') } } } });
   const outbox = endpoint.createStreamFunction('outbox', [resourceImage('NewImage'), resourceImage('OldImage')], { SSF_ISSUER: issuer });
@@ -57,34 +60,13 @@ export function addEventStreams(endpoint: EndpointServices, stageName: string): 
   });
   endpoint.grantTableAccess(ssf, 'ssf');
 
-  const signingKey = new kms.Key(endpoint, 'EventSigningKey', {
-    keySpec: kms.KeySpec.ECC_NIST_P256,
-    keyUsage: kms.KeyUsage.SIGN_VERIFY,
+  const signingKey = roleTaggedSigningKey(endpoint, 'EventSigningKey', {
     description: 'Signs the SCIM event streams’ Security Event Tokens (ES256); used for events only',
-    // Receivers verify SETs in their retention with it; it is scheduled for deletion by hand.
-    removalPolicy: RemovalPolicy.RETAIN,
-    policy: new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'KeyAdministration',
-          principals: [new iam.AccountRootPrincipal()],
-          actions: KEY_ADMIN_ACTIONS,
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'OutboxSigns',
-          principals: [new iam.ArnPrincipal(roleArnOf(outbox))],
-          actions: ['kms:Sign'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'SsfPublishesPublicKey',
-          principals: [new iam.ArnPrincipal(roleArnOf(ssf))],
-          actions: ['kms:GetPublicKey'],
-          resources: ['*'],
-        }),
-      ],
-    }),
+    deployment: deploymentId(endpoint),
+    uses: [
+      { sid: 'OutboxSigns', action: 'kms:Sign', role: roleOf(outbox), tag: 'events-sign' },
+      { sid: 'SsfPublishesPublicKey', action: 'kms:GetPublicKey', role: roleOf(ssf), tag: 'events-public-key' },
+    ],
   });
   for (const fn of [outbox, ssf]) fn.addEnvironment('EVENTS_SIGNING_KEY_ARN', signingKey.keyArn);
 

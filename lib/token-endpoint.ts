@@ -5,19 +5,15 @@
  *  - the signing key: a KMS ECC_NIST_P256 SIGN_VERIFY key whose policy lets ONLY the token
  *    function sign and ONLY the authorizer read the public key (the account keeps key
  *    administration, without sign or read). The key is retained and its policy names no role ARN
- *    (a destroy and redeploy replaces the roles, and a policy naming a deleted role keeps only its
- *    unique id): it allows the account's principals that carry this deployment's role tag, and the
- *    two roles get the tag and an identity policy for the one action each;
+ *    (lib/role-tagged-key.ts, shared with the events signing key);
  *  - both functions get the key's ARN and the deployment's issuer (`iss`) in their environment;
  *  - `GET` of each tenant's RFC 8414 metadata at both AUTHORIZATION_SERVER_METADATA_PATHS, public;
  *  - the token function reaches federated credentials' JWKS hosts over the internet (no VPC) and
  *    gets the deployment's extra allowed hosts (ScimEndpointProps.federationJwksHosts); no new grant;
  *  - no output per tenant: a tenant's token URL is `tokenUrl(tenantId)` (the admin API's connection info).
  */
-import { createHash } from 'node:crypto';
-import { Duration, Names, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -26,6 +22,7 @@ import { TOKEN_METHOD_NOT_ALLOWED } from '../functions/oauth/token-request';
 import { AUTHORIZATION_SERVER_METADATA_PATHS, functionEntries, TOKEN_ENDPOINT_PATH } from '../functions/routes';
 import type { EndpointServices } from './endpoint-services';
 import type { ThrottleSettings } from './rate-tiers';
+import { deploymentId, roleTaggedSigningKey } from './role-tagged-key';
 
 export interface TokenEndpointProps {
   readonly endpoint: EndpointServices;
@@ -46,46 +43,6 @@ export interface TokenEndpointProps {
   readonly reservedConcurrency?: number | false;
 }
 
-/**
- * Key administration for the account (so the key is never unmanageable), without using it: no
- * Sign, Verify or GetPublicKey, and no CreateGrant (a grant would hand out Sign beside this policy).
- */
-export const KEY_ADMIN_ACTIONS = [
-  'kms:CancelKeyDeletion',
-  'kms:CreateAlias',
-  'kms:Delete*',
-  'kms:Describe*',
-  'kms:Disable*',
-  'kms:Enable*',
-  'kms:GetKeyPolicy',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Revoke*',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:Update*',
-];
-
-/** The role tag the signing key's policy checks (value: `<deployment>:sign` or `<deployment>:verify`). */
-export const SIGNING_KEY_ROLE_TAG = 'scim-signing-key';
-
-/** A key policy statement for the account's principals that carry the role tag with this value. */
-const taggedRoleStatement = (sid: string, action: string, tagValue: string): iam.PolicyStatement =>
-  new iam.PolicyStatement({
-    sid,
-    principals: [new iam.AccountRootPrincipal()],
-    actions: [action],
-    resources: ['*'],
-    conditions: { StringEquals: { [`aws:PrincipalTag/${SIGNING_KEY_ROLE_TAG}`]: tagValue } },
-  });
-
-/** The role gets the tag and an identity policy for the one action on the key. */
-function grantThroughTag(role: iam.IRole, key: kms.IKey, action: string, tagValue: string): void {
-  Tags.of(role).add(SIGNING_KEY_ROLE_TAG, tagValue);
-  iam.Grant.addToPrincipal({ grantee: role, actions: [action], resourceArns: [key.keyArn] });
-}
-
 export class TokenEndpoint extends Construct {
   readonly signingKey: kms.Key;
   readonly tokenFunction: NodejsFunction;
@@ -100,7 +57,7 @@ export class TokenEndpoint extends Construct {
     super(scope, id);
     const { endpoint } = props;
     this.endpoint = endpoint;
-    const deployment = createHash('sha256').update(Names.uniqueId(endpoint)).digest('hex').slice(0, 16);
+    const deployment = deploymentId(endpoint);
     this.issuer = `urn:scim-serverless:${deployment}`;
     const authorizer = endpoint.functions.authorizer;
     if (!(authorizer instanceof lambda.Function)) throw new Error('the endpoint authorizer must be a lambda.Function');
@@ -122,27 +79,14 @@ export class TokenEndpoint extends Construct {
     const authorizerRole = authorizer.role;
     if (!tokenRole || !authorizerRole) throw new Error('the token function and the authorizer need execution roles');
 
-    this.signingKey = new kms.Key(this, 'SigningKey', {
-      keySpec: kms.KeySpec.ECC_NIST_P256,
-      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+    this.signingKey = roleTaggedSigningKey(this, 'SigningKey', {
       description: 'Signs the OAuth 2.0 access tokens of the SCIM endpoint (ES256)',
-      // Deleting the key would invalidate every issued token; it is scheduled for deletion by hand.
-      removalPolicy: RemovalPolicy.RETAIN,
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'KeyAdministration',
-            principals: [new iam.AccountRootPrincipal()],
-            actions: KEY_ADMIN_ACTIONS,
-            resources: ['*'],
-          }),
-          taggedRoleStatement('TokenFunctionSigns', 'kms:Sign', `${deployment}:sign`),
-          taggedRoleStatement('AuthorizerReadsPublicKey', 'kms:GetPublicKey', `${deployment}:verify`),
-        ],
-      }),
+      deployment,
+      uses: [
+        { sid: 'TokenFunctionSigns', action: 'kms:Sign', role: tokenRole, tag: 'sign' },
+        { sid: 'AuthorizerReadsPublicKey', action: 'kms:GetPublicKey', role: authorizerRole, tag: 'verify' },
+      ],
     });
-    grantThroughTag(tokenRole, this.signingKey, 'kms:Sign', `${deployment}:sign`);
-    grantThroughTag(authorizerRole, this.signingKey, 'kms:GetPublicKey', `${deployment}:verify`);
     this.tokenFunction.addEnvironment('OAUTH_SIGNING_KEY_ARN', this.signingKey.keyArn);
     authorizer.addEnvironment('OAUTH_SIGNING_KEY_ARN', this.signingKey.keyArn);
     authorizer.addEnvironment('OAUTH_ISSUER', this.issuer);

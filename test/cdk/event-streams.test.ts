@@ -7,7 +7,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Template } from 'aws-cdk-lib/assertions';
 import { publicRoutes } from '../../functions/routes';
-import { testStack } from './stack-fixture';
+import { SIGNING_KEY_ROLE_TAG } from '../../lib/role-tagged-key';
+import { ScimStack } from '../../lib/scim-stack';
+import { TEST_TENANTS, testApp, testStack } from './stack-fixture';
 
 const stack = testStack();
 const template = Template.fromStack(stack);
@@ -19,19 +21,29 @@ const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogic
 const { signingKey, secretsKey, functions } = stack.endpoint.eventStreams;
 const roleOf = (fn: { node: { defaultChild?: unknown } }) =>
   (resources[idOf(fn)]?.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
-const rolePrincipal = (fn: { node: { defaultChild?: unknown } }) => JSON.stringify({ AWS: { 'Fn::GetAtt': [roleOf(fn), 'Arn'] } });
+/** The value of the signing-key role tag on a role. */
+const tagOf = (roleId: string): string | undefined =>
+  asList(resources[roleId]?.Properties.Tags as { Key: string; Value: string }[] | undefined).find((t) => t.Key === SIGNING_KEY_ROLE_TAG)
+    ?.Value;
 
 interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
   readonly Principal?: { AWS?: unknown };
   readonly Resource?: unknown;
+  readonly Condition?: { StringEquals?: Record<string, string> };
 }
 const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
 const keyPrincipals = (keyId: string, action: string) =>
   ((resources[keyId]?.Properties.KeyPolicy as { Statement: Statement[] }).Statement ?? [])
     .filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => covers(a, action)))
     .map((s) => JSON.stringify(s.Principal));
+
+/** The role tag value the key policy asks of the account's principals for `action`. */
+const requiredTag = (keyId: string, action: string) =>
+  ((resources[keyId]?.Properties.KeyPolicy as { Statement: Statement[] }).Statement ?? [])
+    .filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => covers(a, action)))
+    .map((s) => s.Condition?.StringEquals?.[`aws:PrincipalTag/${SIGNING_KEY_ROLE_TAG}`] ?? 'no tag condition');
 
 /** Roles whose IAM policies allow `action` on the key. */
 const rolesAllowed = (keyId: string, action: string) =>
@@ -50,10 +62,20 @@ describe('event signing key', () => {
     expect(resources[keyId]?.DeletionPolicy).toBe('Retain');
     expect(keyId).not.toBe(idOf(stack.tokenEndpoint.signingKey));
   });
-  it('lets only the outbox function sign and only the ssf function read the public key', () => {
-    expect(keyPrincipals(keyId, 'kms:Sign')).toEqual([rolePrincipal(functions.outbox)]);
-    expect(keyPrincipals(keyId, 'kms:GetPublicKey')).toEqual([rolePrincipal(functions.ssf)]);
+  it('lets only the outbox function sign and only the ssf function read the public key, naming no role ARN', () => {
+    const statements = (resources[keyId]?.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+    // A destroy and redeploy replaces the roles; the retained key's policy must not name them.
+    expect(JSON.stringify(statements)).not.toMatch(/Role/);
+    expect(requiredTag(keyId, 'kms:Sign')).toEqual([tagOf(roleOf(functions.outbox))]);
+    expect(requiredTag(keyId, 'kms:GetPublicKey')).toEqual([tagOf(roleOf(functions.ssf))]);
+    expect(rolesAllowed(keyId, 'kms:Sign')).toEqual([roleOf(functions.outbox)]);
+    expect(rolesAllowed(keyId, 'kms:GetPublicKey')).toEqual([roleOf(functions.ssf)]);
     for (const action of ['kms:Verify', 'kms:Decrypt', 'kms:CreateGrant']) expect(keyPrincipals(keyId, action)).toEqual([]);
+    // The tags are this deployment's, for this key's uses only: no other role carries them.
+    const tagged = ofType('AWS::IAM::Role').filter(
+      ([id]) => tagOf(id)?.endsWith(':events-sign') || tagOf(id)?.endsWith(':events-public-key'),
+    );
+    expect(tagged.map(([id]) => id).sort()).toEqual([roleOf(functions.outbox), roleOf(functions.ssf)].sort());
   });
   it('is named to exactly those functions', () => {
     const withKey = ofType('AWS::Lambda::Function').filter(([, f]) =>
@@ -102,6 +124,25 @@ describe('triggers', () => {
       );
       expect(issuer).toContain(stack.getLogicalId(stack.endpoint.api.node.defaultChild as never));
       expect(issuer).toContain('/v2');
+    }
+  });
+
+  it('with a custom domain the issuer is its origin, for the SET writers, the SSF routes and the admin API', () => {
+    const certificateArn = 'arn:aws:acm:eu-west-1:111122223333:certificate/00000000-0000-0000-0000-000000000000';
+    const domain = new ScimStack(testApp(), 'DomainEvents', {
+      tenants: TEST_TENANTS,
+      endpoint: { customDomain: { domainName: 'scim.vendor.example', certificateArn } },
+    });
+    expect(domain.endpoint.eventStreams.issuer).toBe('https://scim.vendor.example');
+    const domainResources = Template.fromStack(domain).toJSON().Resources as Record<string, Resource>;
+    const { outbox, ssf } = domain.endpoint.eventStreams.functions;
+    for (const fn of [outbox, ssf, domain.endpoint.adminApi.adminFunction]) {
+      const variables = (
+        domainResources[domain.getLogicalId(fn.node.defaultChild as never)]?.Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      expect(variables.SSF_ISSUER).toBe('https://scim.vendor.example');
     }
   });
 });

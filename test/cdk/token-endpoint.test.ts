@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_ENDPOINT_PATH } from '../../functions/routes';
-import { SIGNING_KEY_ROLE_TAG } from '../../lib/token-endpoint';
+import { SIGNING_KEY_ROLE_TAG } from '../../lib/role-tagged-key';
 import { TEST_TENANTS, testStack } from './stack-fixture';
 
 const stack = testStack();
