@@ -4,8 +4,7 @@
  */
 import type { ActivityRecord } from '../functions/activity/activity-record';
 import { tenantActivity, tenantHealth, type TenantHealth } from '../functions/activity/activity-service';
-import { isServiceError } from '../functions/commons/service-errors';
-import { notFoundError, usageError } from './cli-errors';
+import { serviceCall, tenantFlagOf, usageError } from './cli-errors';
 import type { Connection } from './connection';
 
 export interface ActivityFlags {
@@ -36,20 +35,6 @@ export function sinceOf(value: string, now = Date.now()): number {
 
 /** A user id looks like a UUID; anything else is a userName. */
 const isId = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-
-async function serviceCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isServiceError(error)) throw error.kind === 'not-found' ? notFoundError(error.message) : usageError(error.message);
-    throw error;
-  }
-}
-
-function tenantOf(flags: ActivityFlags): string {
-  if (!flags.tenant) throw usageError('give --tenant <tenantId>');
-  return flags.tenant;
-}
 
 /** One line per record: time, operation, outcome and status, reason, resource, changed attributes, credential, client. */
 export function activityLine(record: ActivityRecord): string {
@@ -91,7 +76,7 @@ export const activityCommands: Record<string, Command> = {
     const limit = flags.limit === undefined ? 100 : Number(flags.limit);
     const user = flags.user;
     const result = await serviceCall(() =>
-      tenantActivity(db, tenantOf(flags), {
+      tenantActivity(db, tenantFlagOf(flags), {
         limit,
         ...(user !== undefined ? (isId(user) ? { resourceId: user } : { userName: user }) : {}),
         ...(flags.since !== undefined ? { since: sinceOf(flags.since) } : {}),
@@ -104,7 +89,7 @@ export const activityCommands: Record<string, Command> = {
     if (result.nextCursor) io.out(`(older records exist: narrow with --since or raise --limit)`);
   },
   health: async ({ db }, _args, flags, io) => {
-    const health = await serviceCall(() => tenantHealth(db, tenantOf(flags)));
+    const health = await serviceCall(() => tenantHealth(db, tenantFlagOf(flags)));
     if (flags.json) return io.out(JSON.stringify(health, null, 2));
     healthLines(health).forEach((line) => io.out(line));
   },

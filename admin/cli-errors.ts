@@ -30,3 +30,9 @@ export async function serviceCall<T>(run: () => Promise<T>): Promise<T> {
     throw new AdminError(error.message, exit[error.kind] ?? EXIT.failed);
   }
 }
+
+/** The tenant a command names with --tenant (its existence is the service's to check: not found, exit 3). */
+export function tenantFlagOf(flags: { readonly tenant?: string }): string {
+  if (!flags.tenant) throw usageError('give the tenant with --tenant <tenantId>');
+  return flags.tenant;
+}

@@ -10,18 +10,18 @@ import { groupIdsOfUser, listMembers } from '../functions/store/memberships';
 import { tenantStats } from '../functions/tenants/tenant-stats';
 import { findIdByUnique, getResource, type StoredResource } from '../functions/store/resources';
 import { pages, startingAt } from '../functions/store/paging';
-import { getTenant, listTenants, putTenant, setTenantStatus } from '../functions/store/tenants';
+import { getTenant } from '../functions/store/tenants';
 import { foldUnique } from '../functions/scim/schema/uniqueness';
 import type { ResourceTypeName } from '../functions/scim/schema/types';
-import { TENANT_ID_PATTERN } from '../functions/tenants/config';
-import { rotateToken } from '../functions/tenants/onboard';
+import { readTenant } from '../functions/tenants/tenant-service';
 import { profileOf } from '../functions/tenants/profile-from-settings';
 import { generateToken } from '../functions/credentials/secret-token';
 import type { Connection } from './connection';
 import { streamCommands } from './stream-commands';
+import { tenantCommands } from './tenant-commands';
 import { activityCommands } from './activity-commands';
 import { redriveCommand } from './redrive';
-import { AdminError, EXIT, notFoundError, serviceCall, usageError } from './cli-errors';
+import { AdminError, EXIT, notFoundError, serviceCall, tenantFlagOf, usageError } from './cli-errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
 import {
   addClient,
@@ -38,7 +38,9 @@ export interface Flags {
   readonly tenant?: string;
   readonly name?: string;
   readonly 'secret-id'?: string;
-  readonly 'overlap-hours'?: string;
+  readonly 'rate-tier'?: string;
+  readonly 'settings-file'?: string;
+  readonly 'api-url'?: string;
   readonly file?: string;
   readonly limit?: string;
   readonly json?: boolean;
@@ -64,40 +66,8 @@ type Command = (connection: Connection, args: string[], flags: Flags, io: Io) =>
 
 export const commands: Record<string, Command> = {
   ...activityCommands,
-  'tenants list': async ({ db }, _args, _flags, io) => {
-    for (const t of await listTenants(db)) io.out(`${t.tenantId}\t${t.status}\t${t.displayName}`);
-  },
-  'tenants add': async (connection, [tenantId], flags, io) => {
-    const id = tenantIdOf(tenantId);
-    if (await getTenant(connection.db, id)) throw new AdminError(`tenant "${id}" exists; use "tenants rotate-token"`, EXIT.failed);
-    await putTenant(connection.db, { tenantId: id, displayName: flags.name ?? id });
-    const secretId = connection.secretIdOf(id, flags['secret-id']);
-    await rotateToken(connection.db, connection.secrets, id, secretId, undefined);
-    io.out(`Tenant ${id} created; its token is in ${secretId}.`);
-    // In AWS the authorizer names the stack's shared usage plan for it (it has no plan of its own).
-    if (!connection.local)
-      io.out("It is throttled by the stack's shared usage plan; declare it in tenants.json and deploy for a throttle of its own.");
-  },
-  'tenants disable': async ({ db }, [tenantId], _flags, io) => {
-    const id = await existingTenant(db, tenantId);
-    await setTenantStatus(db, id, 'disabled');
-    io.out(`Tenant ${id} disabled: its tokens are refused (within the authorizer cache TTL in AWS); its data stays.`);
-  },
-  'tenants enable': async ({ db }, [tenantId], _flags, io) => {
-    const id = await existingTenant(db, tenantId);
-    await setTenantStatus(db, id, 'active');
-    io.out(`Tenant ${id} enabled.`);
-  },
-  'tenants rotate-token': async (connection, [tenantId], flags, io) => {
-    const id = await existingTenant(connection.db, tenantId);
-    const hours = Number(flags['overlap-hours'] ?? 24);
-    if (!Number.isFinite(hours) || hours < 0) throw usageError('--overlap-hours must be a number of hours >= 0');
-    const secretId = connection.secretIdOf(id, flags['secret-id']);
-    await rotateToken(connection.db, connection.secrets, id, secretId, hours * 3600);
-    io.out(`New token for ${id} is in ${secretId}; the previous one works for ${hours} more hour(s).`);
-  },
   'clients add': async (connection, _args, flags, io) => {
-    const tenantId = tenantIdOf(flags.tenant);
+    const tenantId = tenantFlagOf(flags);
     const client = await serviceCall(() => addClient(connection.db, tenantId));
     await showCredentials(
       connection,
@@ -108,16 +78,16 @@ export const commands: Record<string, Command> = {
     );
   },
   'clients list': async ({ db }, _args, flags, io) => {
-    const clients = await serviceCall(() => listTenantClients(db, tenantIdOf(flags.tenant)));
+    const clients = await serviceCall(() => listTenantClients(db, tenantFlagOf(flags)));
     if (flags.json) return io.out(JSON.stringify(clients, null, 2));
     for (const c of clients) io.out(clientLine(c));
   },
   'clients get': async ({ db }, [clientId], flags, io) => {
-    const client = await serviceCall(() => readTenantClient(db, tenantIdOf(flags.tenant), clientIdOf(clientId)));
+    const client = await serviceCall(() => readTenantClient(db, tenantFlagOf(flags), clientIdOf(clientId)));
     io.out(flags.json ? JSON.stringify(client, null, 2) : clientLine(client));
   },
   'clients rotate': async (connection, [clientId], flags, io) => {
-    const tenantId = tenantIdOf(flags.tenant);
+    const tenantId = tenantFlagOf(flags);
     const secret = await serviceCall(() => addClientSecret(connection.db, tenantId, clientIdOf(clientId)));
     await showCredentials(
       connection,
@@ -128,13 +98,13 @@ export const commands: Record<string, Command> = {
     );
   },
   'clients revoke-secret': async ({ db }, [clientId, secretId], flags, io) => {
-    const tenantId = tenantIdOf(flags.tenant);
+    const tenantId = tenantFlagOf(flags);
     if (!secretId) throw usageError('clients revoke-secret <clientId> <secretId> --tenant <tenantId>');
     await serviceCall(() => revokeClientSecret(db, tenantId, clientIdOf(clientId), secretId));
     io.out(`Secret ${secretId} of OAuth client ${clientId} revoked: it gets no more tokens; the client's other secret keeps working.`);
   },
   'clients revoke': async ({ db }, [clientId], flags, io) => {
-    const tenantId = tenantIdOf(flags.tenant);
+    const tenantId = tenantFlagOf(flags);
     await serviceCall(() => revokeTenantClient(db, tenantId, clientIdOf(clientId)));
     io.out(
       `OAuth client ${clientId} of ${tenantId} revoked: it gets no tokens, and its tokens are refused (within the authorizer cache TTL in AWS).`,
@@ -188,6 +158,7 @@ export const commands: Record<string, Command> = {
     if (result.failures.length > 0) throw new AdminError(`${result.failures.length} line(s) failed`, EXIT.failed);
   },
   ...(streamCommands as Record<string, Command>),
+  ...(tenantCommands as Record<string, Command>),
 };
 
 const clientIdOf = (value: string | undefined): string => {
@@ -228,15 +199,9 @@ async function showCredentials(
   io.out(`Client Secret: ${credentials.clientSecret}   (shown once: only its hash is stored)`);
 }
 
-function tenantIdOf(value: string | undefined): string {
-  if (!value || !TENANT_ID_PATTERN.test(value)) throw usageError('give a tenant id (lowercase letters, digits and dashes)');
-  return value;
-}
-
+/** The tenant's id once the tenant service found it (not found: exit 3). */
 async function existingTenant(db: Db, value: string | undefined): Promise<string> {
-  const id = tenantIdOf(value);
-  if (!(await getTenant(db, id))) throw notFoundError(`no tenant "${id}"`);
-  return id;
+  return (await serviceCall(() => readTenant(db, tenantFlagOf({ tenant: value })))).id;
 }
 
 const tenantFlag = (db: Db, flags: Flags) => existingTenant(db, flags.tenant);

@@ -12,16 +12,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cliTokenSecretName, STACK_OUTPUTS } from '../lib/stack-outputs';
 import { clientConfig, createDocumentClient } from '../functions/store/dynamodb-client';
 import type { Db } from '../functions/store/db';
-import type { TokenSecretStore } from '../functions/tenants/onboard';
+import { secretsManagerStore, type TokenSecretStore } from '../functions/credentials/token-secret-store';
 import { readRunningInstance } from '../local/dynamodb-local';
 import { tokenFile } from '../local/local-tenants';
 import { DEFAULT_TABLE_NAME, EVENTS_KEY_FILE, EVENTS_SECRETS_FILE } from '../local/server';
 import { AdminError, EXIT, usageError } from './cli-errors';
-import { errorName, errorNamed } from '../functions/commons/error-named';
+import { errorName } from '../functions/commons/error-named';
 
 export interface ConnectionFlags {
   readonly table?: string;
@@ -155,33 +155,3 @@ const fileStore: TokenSecretStore = {
     await writeFile(file, `${token}\n`, { mode: 0o600 });
   },
 };
-
-const notFound = (error: unknown): boolean => errorNamed(error, 'ResourceNotFoundException');
-
-/** A secret that does not exist yet (a tenant the CLI adds) is created on the first write. */
-function secretsManagerStore(client: SecretsManagerClient): TokenSecretStore {
-  return {
-    async read(secretId) {
-      try {
-        return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-      } catch (error) {
-        if (notFound(error)) return undefined;
-        throw error;
-      }
-    },
-    async write(secretId, token) {
-      try {
-        await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: token }));
-      } catch (error) {
-        if (!notFound(error)) throw error;
-        await client.send(
-          new CreateSecretCommand({
-            Name: secretId,
-            SecretString: token,
-            Description: 'SCIM secret token of a tenant added with scim-admin',
-          }),
-        );
-      }
-    },
-  };
-}

@@ -9,7 +9,7 @@ import {
   listTenantFederatedCredentials,
   removeFederatedCredential,
 } from '../functions/federation/federated-credentials';
-import { serviceCall as call, usageError } from './cli-errors';
+import { serviceCall as call, tenantFlagOf, usageError } from './cli-errors';
 import type { Connection } from './connection';
 
 export interface FederationFlags {
@@ -30,11 +30,6 @@ interface Io {
 
 type FederationCommand = (connection: Connection, args: string[], flags: FederationFlags, io: Io) => Promise<void>;
 
-const tenantOf = (flags: FederationFlags): string => {
-  if (!flags.tenant) throw usageError('--tenant <tenantId> is required');
-  return flags.tenant;
-};
-
 export const federationCommands: Record<string, FederationCommand> = {
   'federation add': async ({ db }, _args, flags, io) => {
     const input = {
@@ -46,14 +41,14 @@ export const federationCommands: Record<string, FederationCommand> = {
       audiences: flags.audience ?? [],
       ...(flags['entra-tenant'] ? { tenantId: flags['entra-tenant'] } : {}),
     };
-    const credential = await call(() => addFederatedCredential(db, tenantOf(flags), input));
+    const credential = await call(() => addFederatedCredential(db, tenantFlagOf(flags), input));
     if (flags.json) return io.out(JSON.stringify(credential, null, 2));
-    io.out(`Federated credential ${credential.id} added to ${tenantOf(flags)}.`);
+    io.out(`Federated credential ${credential.id} added to ${tenantFlagOf(flags)}.`);
     io.out(`Client Identifier:\t${credential.clientId}`);
     io.out('Give the customer the Tenant URL, the Token Endpoint and this Client Identifier (no secret).');
   },
   'federation list': async ({ db }, _args, flags, io) => {
-    const credentials = await call(() => listTenantFederatedCredentials(db, tenantOf(flags)));
+    const credentials = await call(() => listTenantFederatedCredentials(db, tenantFlagOf(flags)));
     if (flags.json) return io.out(JSON.stringify(credentials, null, 2));
     for (const c of credentials) {
       io.out(
@@ -63,9 +58,9 @@ export const federationCommands: Record<string, FederationCommand> = {
   },
   'federation remove': async ({ db }, [credentialId], flags, io) => {
     if (!credentialId) throw usageError('federation remove <credentialId> --tenant <tenantId>');
-    await call(() => removeFederatedCredential(db, tenantOf(flags), credentialId));
+    await call(() => removeFederatedCredential(db, tenantFlagOf(flags), credentialId));
     io.out(
-      `Federated credential ${credentialId} of ${tenantOf(flags)} removed: it gets no tokens, and its tokens are refused (within the authorizer cache TTL in AWS).`,
+      `Federated credential ${credentialId} of ${tenantFlagOf(flags)} removed: it gets no tokens, and its tokens are refused (within the authorizer cache TTL in AWS).`,
     );
   },
 };

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { POLL_METHOD, PUSH_METHOD } from '../functions/events/stream-config';
 import { createStream, deadLetters, deleteStream, listStreams, redriveStream, StreamError } from '../functions/events/stream-service';
 import type { Connection } from './connection';
-import { AdminError, EXIT, notFoundError, usageError } from './cli-errors';
+import { AdminError, EXIT, notFoundError, tenantFlagOf, usageError } from './cli-errors';
 
 export interface StreamFlags {
   readonly tenant?: string;
@@ -27,11 +27,6 @@ interface Io {
 }
 
 type StreamCommand = (connection: Connection, args: string[], flags: StreamFlags, io: Io) => Promise<void>;
-
-const tenantOf = (flags: StreamFlags): string => {
-  if (!flags.tenant) throw usageError('give the tenant with --tenant <t>');
-  return flags.tenant;
-};
 
 const streamIdOf = (id: string | undefined): string => {
   if (!id) throw usageError('give the stream id');
@@ -65,7 +60,7 @@ export const streamCommands: Record<string, StreamCommand> = {
       ...(flags.events ? { events_requested: flags.events.split(',').map((uri) => uri.trim()) } : {}),
       ...(flags.aud ? { aud: flags.aud } : {}),
     };
-    const created = await mapped(() => createStream(db, tenantOf(flags), body));
+    const created = await mapped(() => createStream(db, tenantFlagOf(flags), body));
     io.out(JSON.stringify(created.stream, null, 2));
     if (created.pollCredential) {
       io.out(`Poll credential (shown once; the receiver sends it as "Authorization: Bearer <credential>"):`);
@@ -73,7 +68,7 @@ export const streamCommands: Record<string, StreamCommand> = {
     }
   },
   'streams list': async ({ db }, _args, flags, io) => {
-    const streams = await mapped(() => listStreams(db, tenantOf(flags)));
+    const streams = await mapped(() => listStreams(db, tenantFlagOf(flags)));
     if (flags.json) return io.out(JSON.stringify(streams, null, 2));
     for (const s of streams) {
       const delivery = s.delivery as { method: string; endpoint_url: string };
@@ -81,16 +76,16 @@ export const streamCommands: Record<string, StreamCommand> = {
     }
   },
   'streams remove': async ({ db }, [id], flags, io) => {
-    await mapped(() => deleteStream(db, tenantOf(flags), streamIdOf(id)));
+    await mapped(() => deleteStream(db, tenantFlagOf(flags), streamIdOf(id)));
     io.out(`Stream ${String(id)} removed; its undelivered SETs expire with its retention.`);
   },
   'streams dead': async ({ db }, [id], flags, io) => {
-    const dead = await mapped(() => deadLetters(db, tenantOf(flags), streamIdOf(id), flags.json === true));
+    const dead = await mapped(() => deadLetters(db, tenantFlagOf(flags), streamIdOf(id), flags.json === true));
     if (flags.json) return io.out(JSON.stringify(dead, null, 2));
     for (const d of dead) io.out(`${String(d.jti)}\t${String(d.resource)}\t${JSON.stringify(d.error)}`);
   },
   'streams redrive': async ({ db }, [id], flags, io) => {
-    const count = await mapped(() => redriveStream(db, tenantOf(flags), streamIdOf(id)));
+    const count = await mapped(() => redriveStream(db, tenantFlagOf(flags), streamIdOf(id)));
     io.out(`${count} dead letter(s) of stream ${String(id)} back to delivery.`);
   },
 };

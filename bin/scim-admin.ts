@@ -1,10 +1,17 @@
 /**
  * `scim-admin`: operator tasks on a SCIM table, local or in AWS.
  *
- *   scim-admin tenants list
- *   scim-admin tenants add <tenantId> [--name "Display name"] [--secret-id <id>]
- *   scim-admin tenants disable|enable <tenantId>
- *   scim-admin tenants rotate-token <tenantId> [--overlap-hours 24] [--secret-id <id>]
+ * The tenant admin API's operations, one command each (docs/admin-api.md; the same service functions):
+ *   scim-admin tenants create <tenantId> [--name "Display name"] [--rate-tier t] [--settings-file f.json] [--json]
+ *   scim-admin tenants get <tenantId> [--json]
+ *   scim-admin tenants list [--json]                    every tenant, read page by page
+ *   scim-admin tenants update <tenantId> [--name n] [--rate-tier t] [--settings-file f.json] [--json]
+ *   scim-admin tenants pause|resume|disable <tenantId>  status paused (503 + Retry-After), active, disabled
+ *   scim-admin tenants delete <tenantId>                credentials refused at once; data removed in the background
+ *   scim-admin tokens issue --tenant <t> [--secret-id <id>] [--json]   a secret token (at most two) into the token file or secret
+ *   scim-admin tokens list --tenant <t> [--json]        ids and dates, never a token
+ *   scim-admin tokens revoke <tokenId> --tenant <t>
+ *   scim-admin connection <tenantId> [--api-url <url>]  what to paste into Entra or Okta (JSON), WIF values included
  *   scim-admin tokens generate                          a token for SCIM_LOCAL_TENANTS
  *   scim-admin clients add --tenant <t> [--secret-id <id>]  an OAuth client; its secret is shown once
  *   scim-admin clients list --tenant <t> [--json]       ids, status, secret ids and dates (never secrets)
@@ -35,9 +42,11 @@
  *
  * Where: the local DynamoDB that `npm start` runs (found from SCIM_DATA_DIR or --data-dir; tokens
  * go to <dataDir>/<tenant>-token), or a deployed stack with --stack <name> [--region r] [--profile p]
- * (table and tenants.json token secrets from the stack's outputs; a tenant added here keeps its
- * token in the secret <stack>/tenants/<id>/token, created for it), or AWS with --region/--profile
+ * (table and tenants.json token secrets from the stack's outputs; `tokens issue` puts another
+ * tenant's token in the secret <stack>/tenants/<id>/token, created for it), or AWS with --region/--profile
  * and --table (tokens go to the secret named by --secret-id). --endpoint names any DynamoDB endpoint.
+ * In AWS a tenant created here stays on the stack's shared usage plan unless SCIM_RATE_TIERS is set as
+ * the admin function has it (admin/cli-rate-tiers.ts); give it a tier with the admin API.
  *
  * Exit codes: 0 done, 1 failed, 2 bad usage, 3 not found, 4 table unreachable.
  * Tokens are printed only by `tokens generate`; others go to the token file or secret. An OAuth
@@ -62,7 +71,9 @@ const OPTIONS = {
   tenant: { type: 'string' },
   name: { type: 'string' },
   'secret-id': { type: 'string' },
-  'overlap-hours': { type: 'string' },
+  'rate-tier': { type: 'string' },
+  'settings-file': { type: 'string' },
+  'api-url': { type: 'string' },
   file: { type: 'string' },
   table: { type: 'string' },
   stack: { type: 'string' },

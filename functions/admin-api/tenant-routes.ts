@@ -7,10 +7,8 @@ import { InvalidInput } from '../commons/service-errors';
 import { createTenantInput, updateTenantInput } from '../tenants/tenant-input';
 import { createTenant, deleteTenant, listTenants, MAX_PAGE_SIZE, readTenant, updateTenantSettings } from '../tenants/tenant-service';
 import { json, operation, type AdminOperation } from './operation';
-import { connectionInfo, OKTA_PROVISIONING_ACTIONS, WORKLOAD_IDENTITY_METHOD } from '../tenants/connection-info';
-import { listTenantFederatedCredentials } from '../federation/federated-credentials';
+import { OKTA_PROVISIONING_ACTIONS, readConnection, WORKLOAD_IDENTITY_METHOD } from '../tenants/connection-info';
 import { tenantStats } from '../tenants/tenant-stats';
-import { listTenantClients } from '../credentials/client-service';
 
 export const tenantView = z.object({
   id: z.string(),
@@ -153,12 +151,7 @@ export const tenantRoutes: readonly AdminOperation[] = [
     tag: TAG,
     responses: { 200: { description: 'The connection values.', body: connection } },
     problems: ['not-found'],
-    handle: async ({ db, params, apiUrl }) => {
-      const tenant = await readTenant(db, params.tenantId ?? '');
-      const [clients, federated] = await Promise.all([listTenantClients(db, tenant.id), listTenantFederatedCredentials(db, tenant.id)]);
-      const active = clients.filter((c) => c.status === 'active').map((c) => c.clientId);
-      return json(200, connectionInfo(apiUrl, tenant.id, active, federated));
-    },
+    handle: async ({ db, params, apiUrl }) => json(200, await readConnection(db, apiUrl, params.tenantId ?? '')),
   }),
   operation({
     method: 'GET',

@@ -14,7 +14,7 @@ import {
   type TokenRecord,
   type UsagePlanKind,
 } from './key-reads';
-import { pages, type StartKey } from './paging';
+import type { StartKey } from './paging';
 import { keys, TENANT_REGISTRY_PARTITION } from './keys';
 import { errorNamed } from '../commons/error-named';
 
@@ -72,25 +72,6 @@ export async function setTenantStatus(db: Db, tenantId: string, status: TenantSt
   );
 }
 
-/** All tenants: one Query over the tenant registry partition. */
-export async function listTenants(db: Db): Promise<TenantRecord[]> {
-  const tenants: TenantRecord[] = [];
-  const read = async (start: StartKey | undefined) => {
-    const page = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': TENANT_REGISTRY_PARTITION },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
-  };
-  for await (const page of pages(read)) for (const item of page.items) tenants.push(toTenant(item));
-  return tenants;
-}
-
 export async function putToken(db: Db, token: { tenantId: string; tokenHash: string; expiresAt?: number }): Promise<void> {
   await db.client.send(
     new PutCommand({
@@ -103,19 +84,6 @@ export async function putToken(db: Db, token: { tenantId: string; tokenHash: str
         created: now(),
         ...(token.expiresAt !== undefined ? { expiresAt: token.expiresAt } : {}),
       },
-    }),
-  );
-}
-
-/** Marks a token to expire (rotation overlap); expired tokens are refused and removed by TTL. */
-export async function expireToken(db: Db, tokenHash: string, expiresAt: number): Promise<void> {
-  await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: keys.token(tokenHash),
-      UpdateExpression: 'SET expiresAt = :at',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':at': expiresAt },
     }),
   );
 }

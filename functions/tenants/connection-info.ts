@@ -8,7 +8,11 @@
  * the fields the customer enters and, per federated credential, the values the customer's Entra showed
  * that the vendor trusts: no secret exists there at all.
  */
+import { listTenantClients } from '../credentials/client-service';
+import { listTenantFederatedCredentials } from '../federation/federated-credentials';
 import { AUTHORIZATION_SERVER_METADATA_PATHS, TENANT_BASE_PATH, TOKEN_ENDPOINT_PATH } from '../routes';
+import type { Db } from '../store/db';
+import { readTenant } from './tenant-service';
 
 /** A federated credential as the connection answer shows it (what federation/federated-credentials.ts lists). */
 export interface TrustedCredential {
@@ -63,7 +67,15 @@ export const OKTA_PROVISIONING_ACTIONS = [
   'Push Groups',
 ] as const;
 
-export function connectionInfo(
+/** The tenant's connection values (NotFound for an unknown tenant): the admin API's and `scim-admin connection`'s one source. */
+export async function readConnection(db: Db, apiUrl: string, tenantId: string): Promise<ConnectionInfo> {
+  const tenant = await readTenant(db, tenantId);
+  const [clients, federated] = await Promise.all([listTenantClients(db, tenant.id), listTenantFederatedCredentials(db, tenant.id)]);
+  const active = clients.filter((c) => c.status === 'active').map((c) => c.clientId);
+  return connectionInfo(apiUrl, tenant.id, active, federated);
+}
+
+function connectionInfo(
   apiUrl: string,
   tenantId: string,
   clientIds: readonly string[],

@@ -5,7 +5,7 @@
  *  - the template's plans are the rate tiers and the shared plan, all on the stage, and the only key
  *    it holds is the shared one; the tier plans are the ones the seed function is told to put keys in;
  *  - a tenant seeded from tenants.json is named its own key, which the seed put in its tier's plan;
- *  - a tenant added with `scim-admin tenants add` is named the shared key;
+ *  - a tenant created with `scim-admin tenants create` (no tier plans in its environment) is named the shared key;
  *  - an item of a per-tenant stack before #22 (`usagePlan: own`) is named its old key until the
  *    seed moves it to its tier (docs/deploying.md, "Upgrading from per-tenant stacks").
  * The API Gateway side of the keys is test/integration/rate-tiers.test.ts (moto).
@@ -136,7 +136,9 @@ describe('the key the authorizer names is in a plan on the stage', () => {
       write: async (id: string, token: string) => void written.set(id, token),
     };
     const connection: Connection = { db, secrets, local: false, secretIdOf: (id) => `secret-${id}`, close: () => undefined };
-    await commands['tenants add']?.(connection, ['walk-in'], {}, { out: () => undefined, progress: () => undefined });
+    const io = { out: () => undefined, progress: () => undefined };
+    await commands['tenants create']?.(connection, ['walk-in'], {}, io);
+    await commands['tokens issue']?.(connection, [], { tenant: 'walk-in' }, io);
     tokens.set('walk-in', written.get('secret-walk-in') ?? '');
     const key = await usageKeyFor('walk-in');
     expect(key).toBe(sharedUsageKey(salt));

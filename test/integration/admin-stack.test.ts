@@ -87,20 +87,22 @@ describeWithMoto('scim-admin --stack', {
     await dropTable(db);
   },
   tests: {
-    async 'finds the table from the stack and adds a tenant of tenants.json with its secret from the outputs'() {
-      const run = await admin('tenants', 'add', 'acme', '--stack', STACK);
+    async 'finds the table from the stack, creates a tenant of tenants.json and issues its token into the secret from the outputs'() {
+      expect((await admin('tenants', 'create', 'acme', '--stack', STACK)).code).toBe(0);
+      const run = await admin('tokens', 'issue', '--tenant', 'acme', '--stack', STACK);
       expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining(acmeSecretArn) });
       expect(await secretValue(acmeSecretArn)).toMatch(TOKEN_PATTERN);
       expect(await getTenant(db, 'acme')).toMatchObject({ tenantId: 'acme', status: 'active' });
     },
-    async 'adds another tenant with a secret of its own, created for it'() {
-      const run = await admin('tenants', 'add', 'walk-in', '--stack', STACK);
+    async 'creates another tenant on the shared plan, its token in a secret of its own created for it'() {
+      const created = await admin('tenants', 'create', 'walk-in', '--stack', STACK);
+      expect(created).toMatchObject({ code: 0, stdout: expect.stringContaining('rate tier shared') });
+      const run = await admin('tokens', 'issue', '--tenant', 'walk-in', '--stack', STACK);
       const secretId = cliTokenSecretName(STACK, 'walk-in');
       expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining(secretId) });
-      expect(run.stdout).toMatch(/shared usage plan/);
       const first = await secretValue(secretId);
       expect(first).toMatch(TOKEN_PATTERN);
-      expect((await admin('tenants', 'rotate-token', 'walk-in', '--stack', STACK, '--overlap-hours', '0')).code).toBe(0);
+      expect((await admin('tokens', 'issue', '--tenant', 'walk-in', '--stack', STACK)).code).toBe(0);
       expect(await secretValue(secretId)).not.toBe(first);
       const list = await admin('tenants', 'list', '--stack', STACK);
       expect(list.stdout).toMatch(/^acme\tactive\t/m);

@@ -1,5 +1,5 @@
 /** The scim-admin CLI as operators run it (a child process), against DynamoDB Local and the local server. */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,8 @@ import { startTestStack, type Json, type TestStack } from '../support/local-stac
 import { GROUP, USER } from '../support/urns';
 
 const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
+// Each CLI run is a child process that loads TypeScript through tsx (1-2 s of CPU; more on a busy machine).
+jest.setTimeout(120_000);
 
 let stack: TestStack;
 let dataDir: string;
@@ -121,29 +123,76 @@ describe('scim-admin', () => {
     expect((await stack.request('other', 'GET', `/Groups/${groupId}`)).headers.get('etag')).toBe(before.headers.get('etag'));
   });
 
-  it('adds a tenant whose token is kept in a private file and works at once', async () => {
-    expect((await admin('tenants', 'add', 'fresh', '--name', 'Fresh Co')).code).toBe(0);
-    const file = join(dataDir, 'fresh-token');
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(await withToken('fresh', (await readFile(file, 'utf8')).trim())).toBe(200);
+  it('tenants create|get|update|list call the tenant service: its validation, its 409, its answers', async () => {
+    const created = await admin('tenants', 'create', 'fresh', '--name', 'Fresh Co', '--rate-tier', 'large');
+    expect(created).toMatchObject({ code: 0, stdout: expect.stringContaining('Tenant fresh created') });
+    expect(JSON.parse((await admin('tenants', 'get', 'fresh', '--json')).stdout)).toMatchObject({
+      id: 'fresh',
+      displayName: 'Fresh Co',
+      status: 'active',
+      rateTier: 'large',
+    });
+    expect(await admin('tenants', 'create', 'fresh')).toMatchObject({ code: 1, stderr: expect.stringContaining('exists') });
+    expect((await admin('tenants', 'create', 'Not_An_Id')).code).toBe(2);
+    const settings = join(dataDir, 'bad-settings.json');
+    await writeFile(settings, JSON.stringify({ requiredAttributes: { User: [42] } }));
+    const refused = await admin('tenants', 'update', 'fresh', '--settings-file', settings);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('settings.requiredAttributes.User[0]') });
+    const renamed = JSON.parse((await admin('tenants', 'update', 'fresh', '--name', 'Fresh Corp', '--json')).stdout) as Json;
+    expect(renamed).toMatchObject({ id: 'fresh', displayName: 'Fresh Corp' });
+    expect((await admin('tenants', 'list')).stdout).toMatch(/^fresh\tactive\tFresh Corp\tlarge$/m);
+    expect((await admin('tenants', 'get', 'nobody')).code).toBe(3);
   });
 
-  it('rotates a token with an overlap, and disables and enables a tenant', async () => {
+  it('tokens issue|list|revoke: at most two, each kept in a private file, revoked by id', async () => {
     const file = join(dataDir, 'fresh-token');
-    const first = (await readFile(file, 'utf8')).trim();
-    expect((await admin('tenants', 'rotate-token', 'fresh', '--overlap-hours', '1')).code).toBe(0);
-    const second = (await readFile(file, 'utf8')).trim();
-    expect(second).not.toBe(first);
-    expect(await withToken('fresh', first)).toBe(200);
-    expect(await withToken('fresh', second)).toBe(200);
-    expect((await admin('tenants', 'rotate-token', 'fresh', '--overlap-hours', '0')).code).toBe(0);
-    expect(await withToken('fresh', second)).toBe(401);
-    const third = (await readFile(file, 'utf8')).trim();
-    const disabled = await admin('tenants', 'disable', 'fresh');
-    expect(disabled).toMatchObject({ code: 0, stdout: expect.stringContaining('Tenant fresh disabled') });
-    expect(await withToken('fresh', third)).toBe(401);
-    expect(await admin('tenants', 'enable', 'fresh')).toMatchObject({ code: 0, stdout: expect.stringContaining('Tenant fresh enabled') });
-    expect(await withToken('fresh', third)).toBe(200);
+    const first = JSON.parse((await admin('tokens', 'issue', '--tenant', 'fresh', '--json')).stdout) as Json;
+    expect(first).toMatchObject({ id: expect.stringMatching(/^tok_[0-9a-f]{12}$/), secretId: file });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const firstToken = (await readFile(file, 'utf8')).trim();
+    expect(await withToken('fresh', firstToken)).toBe(200);
+    expect((await admin('tokens', 'issue', '--tenant', 'fresh')).code).toBe(0);
+    const secondToken = (await readFile(file, 'utf8')).trim();
+    expect(await withToken('fresh', firstToken)).toBe(200);
+    expect(await withToken('fresh', secondToken)).toBe(200);
+    expect(await admin('tokens', 'issue', '--tenant', 'fresh')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('delete one first'),
+    });
+    const listed = JSON.parse((await admin('tokens', 'list', '--tenant', 'fresh', '--json')).stdout) as Json[];
+    expect(listed.map((t) => t.id)).toContain(first.id);
+    expect(JSON.stringify(listed)).not.toContain(secondToken);
+    expect((await admin('tokens', 'revoke', String(first.id), '--tenant', 'fresh')).code).toBe(0);
+    expect(await withToken('fresh', firstToken)).toBe(401);
+    expect(await withToken('fresh', secondToken)).toBe(200);
+    expect((await admin('tokens', 'revoke', String(first.id), '--tenant', 'fresh')).code).toBe(3);
+  });
+
+  it('tenants pause|resume|disable|delete change the status as the API does', async () => {
+    const token = (await readFile(join(dataDir, 'fresh-token'), 'utf8')).trim();
+    expect((await admin('tenants', 'pause', 'fresh')).code).toBe(0);
+    const paused = await stack.request('fresh', 'GET', '/Users?count=1', undefined, { authorization: `Bearer ${token}` });
+    expect([paused.status, paused.headers.get('retry-after')]).toEqual([503, '60']);
+    expect((await admin('tenants', 'resume', 'fresh')).code).toBe(0);
+    expect(await withToken('fresh', token)).toBe(200);
+    expect(await admin('tenants', 'disable', 'fresh')).toMatchObject({ code: 0, stdout: expect.stringContaining('Tenant fresh disabled') });
+    expect(await withToken('fresh', token)).toBe(401);
+    expect((await admin('tenants', 'resume', 'fresh')).code).toBe(0);
+    expect(await withToken('fresh', token)).toBe(200);
+    expect((await admin('tenants', 'delete', 'fresh')).code).toBe(0);
+    expect(await withToken('fresh', token)).toBe(401);
+    expect(JSON.parse((await admin('tenants', 'get', 'fresh', '--json')).stdout)).toMatchObject({ status: 'deleting' });
+    expect((await admin('tenants', 'resume', 'fresh')).code).toBe(1);
+  });
+
+  it('connection prints exactly what the admin API answers', async () => {
+    const run = await admin('connection', 'acme', '--api-url', stack.stack.url);
+    expect(run.code).toBe(0);
+    const api = await fetch(`${stack.stack.adminUrl}/tenants/acme/connection`, {
+      headers: { authorization: `Bearer ${stack.stack.adminKey}` },
+    });
+    expect(JSON.parse(run.stdout)).toEqual(await api.json());
+    expect((await admin('connection', 'nobody')).code).toBe(3);
   });
 
   it('fails with exit codes scripts can rely on', async () => {

@@ -4,8 +4,7 @@
  * custom resource runs (create each secret with a placeholder) and a plain read of a secret.
  */
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { TokenSecretStore } from '../../functions/tenants/onboard';
-import { secretsManagerStore } from '../../functions/tenants/secrets-manager-store';
+import { secretsManagerStore, type TokenSecretStore } from '../../functions/credentials/token-secret-store';
 import type { Moto } from './moto';
 
 export interface MotoSecrets {
