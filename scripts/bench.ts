@@ -15,7 +15,8 @@
  *   --big-tenant 100000      users of the big tenant walked by startIndex pages of 100 (0: skip)
  *   --events 200             users created with a push and a poll event stream on (0: skip)
  *   --event-cost 200         users created per stream kind, DynamoDB units and signatures counted per SET (0: skip)
- *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost
+ *   --admin 100              tenants created and listed through the admin API (0: skip; docs: 1000)
+ *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -40,6 +41,7 @@ import { extensionBenchmark } from './bench/extensions';
 import { bigTenantBenchmark } from './bench/big-tenant';
 import { eventDeliveryBenchmark } from './bench/event-delivery';
 import { eventCostBenchmark } from './bench/events';
+import { adminBenchmark, adminReport } from './bench/admin';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers log and publish metrics as deployed; their JSON records are dropped at stdout (handler-output.ts).
@@ -59,6 +61,7 @@ const { values } = parseArgs({
     'big-tenant': { type: 'string', default: '100000' },
     events: { type: 'string', default: '200' },
     'event-cost': { type: 'string', default: '200' },
+    admin: { type: 'string', default: '100' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -355,6 +358,7 @@ if (bigTenant) {
 }
 const events = skip.has('events') ? [] : await eventDeliveryBenchmark(number('events'));
 const eventCost = skip.has('event-cost') ? undefined : await eventCostBenchmark(number('event-cost'));
+const admin = skip.has('admin') || number('admin') === 0 ? undefined : await adminBenchmark(number('admin'));
 
 for (const run of runs) {
   console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial, run.concurrency === 1))}`);
@@ -407,11 +411,12 @@ for (const walk of bigTenant?.walks ?? []) {
     met: walk.everyUserOnce && walk.rcuLastPage <= 2 * Math.max(walk.rcuSecondPage, 1) ? 'yes' : 'no',
   });
 }
+if (admin) console.log(adminReport(admin));
 console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[])}`);
 
 await mkdir(dirname(String(values.out)), { recursive: true });
 await writeFile(
   String(values.out),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, ...(eventCost ? { eventCost } : {}), targets: targetRows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, ...(eventCost ? { eventCost } : {}), ...(admin ? { admin } : {}), targets: targetRows }, null, 2)}\n`,
 );
 console.log(`\nwritten ${values.out}`);
