@@ -156,6 +156,8 @@ async function recordRefusal(refusal: Refused, pathTenant: string | undefined): 
   logger.info('authorization refused', { outcome: reason, ...(pathTenant ? { tenantId: pathTenant } : {}) });
   if (pathTenant === undefined) return;
   const settings = activitySettingsOf(own ? refusal.credential?.tenant?.settings : undefined);
+  // A tenant that turned recording off (known when the credential is its own; other refusals are not read for it).
+  if (!settings.enabled) return;
   const record: ActivityRecord = {
     at: Date.now(),
     operation: 'authenticate',

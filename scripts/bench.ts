@@ -16,7 +16,9 @@
  *   --events 200             users created with a push and a poll event stream on (0: skip)
  *   --event-cost 200         users created per stream kind, DynamoDB units and signatures counted per SET (0: skip)
  *   --admin 100              tenants created and listed through the admin API (0: skip; docs: 1000)
- *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin
+ *   --activity 100           writes per tenant, recording on and off (0: skip)
+ *   --activity-records 10000 activity records in the tenant asked for one user's history (0: skip; docs: 100000)
+ *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,activity
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -42,6 +44,7 @@ import { bigTenantBenchmark } from './bench/big-tenant';
 import { eventDeliveryBenchmark } from './bench/event-delivery';
 import { eventCostBenchmark } from './bench/events';
 import { adminBenchmark, adminReport } from './bench/admin';
+import { activityBenchmark, activityReport } from './bench/activity';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers log and publish metrics as deployed; their JSON records are dropped at stdout (handler-output.ts).
@@ -62,6 +65,8 @@ const { values } = parseArgs({
     events: { type: 'string', default: '200' },
     'event-cost': { type: 'string', default: '200' },
     admin: { type: 'string', default: '100' },
+    activity: { type: 'string', default: '100' },
+    'activity-records': { type: 'string', default: '10000' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -359,6 +364,8 @@ if (bigTenant) {
 const events = skip.has('events') ? [] : await eventDeliveryBenchmark(number('events'));
 const eventCost = skip.has('event-cost') ? undefined : await eventCostBenchmark(number('event-cost'));
 const admin = skip.has('admin') || number('admin') === 0 ? undefined : await adminBenchmark(number('admin'));
+const activity =
+  skip.has('activity') || number('activity') === 0 ? undefined : await activityBenchmark(number('activity'), number('activity-records'));
 
 for (const run of runs) {
   console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial, run.concurrency === 1))}`);
@@ -412,11 +419,12 @@ for (const walk of bigTenant?.walks ?? []) {
   });
 }
 if (admin) console.log(adminReport(admin));
+if (activity) console.log(activityReport(activity));
 console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[])}`);
 
 await mkdir(dirname(String(values.out)), { recursive: true });
 await writeFile(
   String(values.out),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, ...(eventCost ? { eventCost } : {}), ...(admin ? { admin } : {}), targets: targetRows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, ...(eventCost ? { eventCost } : {}), ...(admin ? { admin } : {}), ...(activity ? { activity } : {}), targets: targetRows }, null, 2)}\n`,
 );
 console.log(`\nwritten ${values.out}`);

@@ -53,6 +53,8 @@ export interface ActivityRecord {
 
 /** Per-tenant activity settings (tenant settings `activity`, docs/activity.md). */
 export interface ActivitySettings {
+  /** false: nothing of the tenant is recorded (no records, no health counters). */
+  readonly enabled: boolean;
   readonly retentionDays: number;
   /** Share of successful reads recorded (0: none). */
   readonly readSampleRate: number;
@@ -63,6 +65,7 @@ export interface ActivitySettings {
 
 export const DEFAULT_RETENTION_DAYS = 30;
 export const DEFAULT_ACTIVITY_SETTINGS: ActivitySettings = {
+  enabled: true,
   retentionDays: DEFAULT_RETENTION_DAYS,
   readSampleRate: 0,
   hashUserName: false,
@@ -72,8 +75,9 @@ export const DEFAULT_ACTIVITY_SETTINGS: ActivitySettings = {
 export function activitySettingsOf(settings: Readonly<Record<string, unknown>> | undefined): ActivitySettings {
   const raw = settings?.activity;
   if (typeof raw !== 'object' || raw === null) return DEFAULT_ACTIVITY_SETTINGS;
-  const { retentionDays, readSampleRate, hashUserName, refusalStormThreshold } = raw as Record<string, unknown>;
+  const { enabled, retentionDays, readSampleRate, hashUserName, refusalStormThreshold } = raw as Record<string, unknown>;
   return {
+    enabled: enabled !== false,
     retentionDays: typeof retentionDays === 'number' && retentionDays > 0 ? retentionDays : DEFAULT_RETENTION_DAYS,
     readSampleRate: typeof readSampleRate === 'number' && readSampleRate > 0 ? Math.min(1, readSampleRate) : 0,
     hashUserName: hashUserName === true,

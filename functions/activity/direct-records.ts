@@ -19,6 +19,7 @@ export interface DirectOptions {
 }
 
 export async function recordDirect(db: Db, tenantId: string, record: ActivityRecord, options: DirectOptions): Promise<void> {
+  if (options.settings?.enabled === false) return;
   const item = activityItem(
     tenantId,
     record,

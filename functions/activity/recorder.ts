@@ -72,7 +72,9 @@ async function recordBatch(db: Db, changes: NonNullable<ReturnType<typeof itemCh
   const settings = new Map<string, ActivitySettings>();
   for (const tenantId of tenants) settings.set(tenantId, await settingsOf(db, tenantId));
   const hash = (tenantId: string) => settings.get(tenantId)?.hashUserName ?? false;
-  const derived = changes.map((change) => deriveActivity(change, hash)).filter((d): d is Derived => d !== undefined);
+  const derived = changes
+    .map((change) => deriveActivity(change, hash))
+    .filter((d): d is Derived => d !== undefined && settings.get(d.tenantId)?.enabled !== false);
 
   const items: StoredItem[] = [];
   const counted = new Map<string, ActivityRecord[]>();

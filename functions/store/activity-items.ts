@@ -4,7 +4,7 @@
  * newest-first queries (the tenant's log, or one resource's history through GSI1, never a scan).
  */
 import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { recordOfItem, type ActivityFields } from './activity-layout';
+import { recordOfItem, RECORDING_TENANT, type ActivityFields } from './activity-layout';
 import { backoff } from '../commons/retry';
 import type { Db, StoredItem } from './db';
 import { activityKeys, activityOfResourcePartition, activityPartition, activitySortKeyBound, keys, type Key } from './keys';
@@ -68,7 +68,15 @@ export async function putDirectActivity(db: Db, item: StoredItem, tenantUnverifi
     await db.client.send(
       new TransactWriteCommand({
         TransactItems: [
-          { ConditionCheck: { TableName: db.table, Key: keys.tenant(String(item.tenantId)), ConditionExpression: 'attribute_exists(PK)' } },
+          {
+            ConditionCheck: {
+              TableName: db.table,
+              Key: keys.tenant(String(item.tenantId)),
+              ConditionExpression: RECORDING_TENANT.expression,
+              ExpressionAttributeNames: RECORDING_TENANT.names,
+              ExpressionAttributeValues: { ':off': false },
+            },
+          },
           { Put: { TableName: db.table, Item: item } },
         ],
       }),

@@ -37,6 +37,15 @@ export type ActivityFields = { readonly at: number; readonly resourceId?: string
  * (a stream record id, a request id); `direct` marks records written on a request's path (refusals,
  * failures, tokens), whose health counters the recorder applies when it sees them on the stream.
  */
+/**
+ * The condition on the tenant item under which a refusal's record is written when the writer has not
+ * read the tenant: it exists and has not turned recording off (`settings.activity.enabled: false`).
+ */
+export const RECORDING_TENANT = {
+  expression: 'attribute_exists(PK) AND NOT (#settings.#activity.#enabled = :off)',
+  names: { '#settings': 'settings', '#activity': 'activity', '#enabled': 'enabled' },
+} as const;
+
 export function activityItem(tenantId: string, record: ActivityFields, unique: string, expiresAt: number, direct = false): StoredItem {
   const key = activityKeys.record(tenantId, record.at, unique);
   const indexed = record.memberId ?? record.resourceId;

@@ -13,6 +13,7 @@ import { environment } from '../commons/environment';
 import { errorNamed } from '../commons/error-named';
 import type { ItemReads, StoredItem } from './db';
 import { keys } from './keys';
+import { RECORDING_TENANT } from './activity-layout';
 
 const DYNAMODB: AwsJsonService = { name: 'dynamodb', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' };
 
@@ -51,8 +52,8 @@ export function leanTable(): ItemReads {
 
 /**
  * The authorizer's one write: a refusal's activity record, in ONE TransactWriteItems that also
- * checks the tenant exists (a refusal on an unknown tenant's URL writes nothing). The item has a
- * stable key, so the retry of an unanswered attempt writes the same item again. False when not written.
+ * checks the tenant exists and records (a refusal on an unknown tenant's URL, or on one that turned
+ * recording off, writes nothing). The item has a stable key, so the retry of an unanswered attempt writes the same item again. False when not written.
  */
 export async function leanPutActivityIfTenant(item: StoredItem): Promise<boolean> {
   const table = environment.tableName();
@@ -66,7 +67,9 @@ export async function leanPutActivityIfTenant(item: StoredItem): Promise<boolean
             ConditionCheck: {
               TableName: table,
               Key: marshall(keys.tenant(String(item.tenantId))),
-              ConditionExpression: 'attribute_exists(PK)',
+              ConditionExpression: RECORDING_TENANT.expression,
+              ExpressionAttributeNames: RECORDING_TENANT.names,
+              ExpressionAttributeValues: { ':off': { BOOL: false } },
             },
           },
           { Put: { TableName: table, Item: marshall(item, { removeUndefinedValues: true }) } },

@@ -59,6 +59,8 @@ export const tenantSettingsSchema = z
     /** The tenant's activity log and connection health (docs/activity.md). */
     activity: z.optional(
       z.object({
+        /** false: nothing of the tenant is recorded (no records, no health counters, no refusal records). @default true */
+        enabled: z.optional(z.boolean()),
         /** Days a record is kept (DynamoDB TTL; never shown after). @default 30 */
         retentionDays: z.optional(z.int().check(z.gte(1), z.lte(400))),
         /** Share of successful reads recorded, 0 to 1 (each sampled read costs one PutItem). @default 0 */
