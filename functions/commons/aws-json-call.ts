@@ -108,7 +108,7 @@ const bytes = (data: HashInput) =>
       : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 /** node:crypto behind the signer's hash interface (the SDK's own Node hash, without its package). */
-class NodeSha256 {
+export class NodeSha256 {
   private readonly hash;
   constructor(secret?: HashInput) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
