@@ -37,6 +37,6 @@ async function legacyTenantEvent(event: CloudFormationCustomResourceEvent): Prom
   if (event.RequestType !== 'Delete')
     throw new Error(`${LEGACY_TENANT_RESOURCE_TYPE} is no longer created or updated: tenants.json is applied by the seed`);
   const tenantId = String(event.ResourceProperties.tenantId ?? '');
-  if (tenantId) await retireLegacyTenantResource(defaultDb(), tenantId);
+  if (tenantId) await retireLegacyTenantResource({ db: defaultDb(), rateTiers: apiGatewayRateTiers() }, tenantId);
   return { PhysicalResourceId: event.PhysicalResourceId };
 }

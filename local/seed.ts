@@ -1,12 +1,13 @@
-/** Writes the local tenants and their token hashes, OAuth clients and federated credentials, as onboarding does in AWS. */
+/** Writes the local tenants (through the tenant service) and their token hashes, OAuth clients and federated credentials, as the seed does in AWS. */
 import type { DeclaredFederatedCredential } from '../functions/federation/credential-schema';
 import { syncDeclaredFederatedCredentials } from '../functions/federation/federated-credentials';
 import { addClient } from '../functions/credentials/client-service';
 import type { ClientCredentials } from '../functions/credentials/client-credentials';
 import type { Db } from '../functions/store/db';
-import { getTenant, putTenant } from '../functions/store/tenants';
+import { AlreadyExists, InvalidInput, InvalidState } from '../functions/commons/service-errors';
+import { createTenant, updateTenantSettings, type TenantServiceDeps } from '../functions/tenants/tenant-service';
 import { adoptToken } from '../functions/credentials/token-service';
-import { TENANT_ID_PATTERN, tenantSettingsSchema, type TenantSettingsInput } from '../functions/tenants/config';
+import { TENANT_ID_PATTERN, type TenantSettingsInput } from '../functions/tenants/config';
 import { hashToken, TOKEN_PATTERN } from '../functions/credentials/secret-token';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,23 +37,46 @@ export function validateLocalTenant(tenant: Pick<LocalTenant, 'tenantId' | 'toke
 }
 
 /**
- * Idempotent across restarts: a tenant keeps its status (a tenant disabled with the admin CLI stays
- * disabled), its settings unless new ones are given, and its display name unless one is given.
+ * Through the tenant service, as the admin API and the tenants.json seed: a new tenant is created;
+ * an existing one (across restarts) keeps its status (a tenant paused or disabled through the API or
+ * CLI stays so), its settings unless new ones are given, and its display name unless one is given.
  */
-export async function seedTenants(db: Db, tenants: readonly LocalTenant[]): Promise<void> {
+export async function seedTenants(deps: TenantServiceDeps, tenants: readonly LocalTenant[]): Promise<void> {
   tenants.forEach(validateLocalTenant);
   for (const tenant of tenants) {
-    const existing = await getTenant(db, tenant.tenantId);
-    const settings = tenant.settings === undefined ? existing?.settings : validSettings(tenant.tenantId, tenant.settings);
-    await putTenant(db, {
-      tenantId: tenant.tenantId,
-      displayName: tenant.displayName ?? existing?.displayName ?? tenant.tenantId,
-      ...(existing ? { status: existing.status } : {}),
-      ...(settings ? { settings } : {}),
-    });
+    const given = {
+      ...(tenant.displayName !== undefined ? { displayName: tenant.displayName } : {}),
+      ...(tenant.settings !== undefined ? { settings: tenant.settings } : {}),
+    };
+    await named(tenant.tenantId, () => createOrUpdate(deps, tenant.tenantId, given));
     // Listed and counted like an issued token (admin API GET .../tokens shows its id, never the token).
-    await adoptToken(db, tenant.tenantId, hashToken(tenant.token));
-    if (tenant.federatedCredentials) await syncDeclaredFederatedCredentials(db, tenant.tenantId, tenant.federatedCredentials);
+    await adoptToken(deps.db, tenant.tenantId, hashToken(tenant.token));
+    if (tenant.federatedCredentials) await syncDeclaredFederatedCredentials(deps.db, tenant.tenantId, tenant.federatedCredentials);
+  }
+}
+
+async function createOrUpdate(deps: TenantServiceDeps, id: string, given: { displayName?: string; settings?: unknown }): Promise<void> {
+  try {
+    await createTenant(deps, { id, displayName: id, ...given });
+    return;
+  } catch (error) {
+    if (!(error instanceof AlreadyExists)) throw error;
+  }
+  try {
+    if (Object.keys(given).length > 0) await updateTenantSettings(deps, id, given);
+  } catch (error) {
+    // A tenant being deleted (through the API or CLI) stays so: its credentials are refused anyway.
+    if (!(error instanceof InvalidState)) throw error;
+  }
+}
+
+/** Settings are validated at start, as at synth: a bad one stops the server (naming the tenant and the path), not a request. */
+async function named(tenantId: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new Error(`tenant "${tenantId}": settings are invalid: ${error.message}`, { cause: error });
+    throw error;
   }
 }
 
@@ -79,12 +103,4 @@ export interface LocalOAuthClient extends ClientCredentials {
 /** Each client with exactly its credentials (replacing a client of the same id): idempotent across restarts. */
 export async function seedOAuthClients(db: Db, clients: readonly LocalOAuthClient[]): Promise<void> {
   for (const client of clients) await addClient(db, client.tenantId, { clientId: client.clientId, clientSecret: client.clientSecret });
-}
-
-/** Settings are validated at start, as at synth: a bad extension stops the server, not a request. */
-function validSettings(tenantId: string, settings: TenantSettingsInput) {
-  const parsed = tenantSettingsSchema.safeParse(settings);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-  throw new Error(`tenant "${tenantId}": settings are invalid: ${issues}`);
 }

@@ -20,6 +20,7 @@ import type { FunctionOverrides } from './functions';
 import { localGateway, type AroundInvoke, type Gateway } from './gateway';
 import { gatewayError } from './local-gateway-responses';
 import { seedEventStreams, seedOAuthClients, seedTenants, type LocalOAuthClient, type LocalTenant } from './seed';
+import { configuredRateTiers } from '../functions/tenants/configured-rate-tiers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { localSigner } from '../functions/oauth/local-signer';
@@ -181,7 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   try {
     await ensureTable(admin, tableName);
-    await seedTenants(db, options.tenants ?? []);
+    await seedTenants({ db, rateTiers: configuredRateTiers() }, options.tenants ?? []);
     await seedOAuthClients(db, options.oauthClients ?? []);
     if (options.streams ?? true) {
       const stormSink: StormSink =

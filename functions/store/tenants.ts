@@ -170,16 +170,3 @@ export async function listTenantPage(
   );
   return { items: (page.Items ?? []).map(toTenant), ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
 }
-
-/** Records the tier whose usage plan holds the tenant's key (tenants/rate-tier.ts): written only after the key is there. */
-export async function setTenantRateTier(db: Db, tenantId: string, rateTier: string): Promise<void> {
-  await db.client.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: keys.tenant(tenantId),
-      UpdateExpression: 'SET rateTier = :tier, lastModified = :now',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':tier': rateTier, ':now': now() },
-    }),
-  );
-}

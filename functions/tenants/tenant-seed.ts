@@ -9,6 +9,7 @@
  *                              vendor's (a tenant paused or disabled through the API stays so)
  *  dropped from the file       disabled: credentials refused, data kept (delete it through the API)
  *
+ * Every write goes through the tenant service (tenant-service.ts), as the admin API's and the CLI's.
  * The seed issues no credentials: the vendor issues a tenant's token or OAuth client through the
  * admin API or `scim-admin`, so none is ever in a template, an output or a log.
  * A tenant's tier is recorded on its item only after its key is in the tier's plan (rate-tier.ts).
@@ -16,13 +17,15 @@
 import { logger } from '../commons/logger';
 import type { Db } from '../store/db';
 import { readSeededTenants, writeSeededTenants } from '../store/seeded-tenants';
-import { getTenant, putTenant, setTenantRateTier, setTenantStatus, type TenantRecord } from '../store/tenants';
+import { AlreadyExists, InvalidState } from '../commons/service-errors';
+import { getTenant, type TenantRecord } from '../store/tenants';
 import { declaredFederatedCredentialsSchema } from '../federation/credential-schema';
 import { syncDeclaredFederatedCredentials } from '../federation/federated-credentials';
 import { formatPath, tenantSettingsSchema } from './config';
 import type { RateTiers } from './rate-tier';
 import type { TenantSeedDeclaration } from './seed-declarations';
 import { settingsDigest } from './settings-digest';
+import { createTenant, updateTenantSettings, type TenantServiceDeps } from './tenant-service';
 
 export interface SeedOutcome {
   readonly created: number;
@@ -41,6 +44,7 @@ export async function applyTenantSeed(
   declarations: readonly TenantSeedDeclaration[],
   digest: string,
 ): Promise<SeedOutcome> {
+  const deps: TenantServiceDeps = { db, rateTiers: tiers };
   const last = await readSeededTenants(db);
   const previous = new Set(last?.tenantIds ?? []);
   // The tier plans were replaced since the last seed (a rolled-back update retried): place every key again.
@@ -50,39 +54,62 @@ export async function applyTenantSeed(
   const counts = { created: 0, updated: 0, unchanged: 0, tiered: 0, disabled: 0 };
   for (const declaration of declarations) {
     const existing = await getTenant(db, declaration.id);
-    counts[await applyDeclaration(db, declaration, existing, !previous.has(declaration.id))]++;
+    const change = await applyDeclaration(deps, declaration, existing, !previous.has(declaration.id));
+    counts[change]++;
     await syncFederatedCredentials(db, declaration);
-    if (replaced || existing?.rateTier !== declaration.rateTier) {
+    if (change === 'created' || existing?.rateTier !== declaration.rateTier) counts.tiered++;
+    else if (replaced) {
+      // Same tier, new plans: the key goes into the new plan; the item already names the tier.
       await tiers.assign(declaration.id, declaration.rateTier);
-      await setTenantRateTier(db, declaration.id, declaration.rateTier);
       counts.tiered++;
     }
   }
   for (const tenantId of previous) {
-    if (!declared.has(tenantId) && (await disableDropped(db, tenantId))) counts.disabled++;
+    if (!declared.has(tenantId) && (await disableDropped(deps, tenantId))) counts.disabled++;
   }
   await writeSeededTenants(db, { tenantIds: [...declared], placement }, digest);
   logger.info('tenants.json applied', { ...counts, tenants: declarations.length });
   return counts;
 }
 
+/**
+ * Through the tenant service, as the admin API: created when new (its key put in its tier's plan);
+ * otherwise displayName, settings and tier follow the file, and status becomes active when the tenant
+ * was (re-)added to the file. A tenant being deleted through the API is left to its deletion.
+ */
 async function applyDeclaration(
-  db: Db,
+  deps: TenantServiceDeps,
   declaration: TenantSeedDeclaration,
   existing: TenantRecord | undefined,
   added: boolean,
 ): Promise<Change> {
-  const settings = tenantSettingsSchema.parse(declaration.settings);
-  // Added to the file (or seeded for the first time, e.g. right after an upgrade): active.
+  // The service parses the declared settings as given; the comparison uses the same single parse.
+  const { id, displayName, rateTier, settings: declared } = declaration;
+  const settings = tenantSettingsSchema.parse(declared);
+  if (!existing) {
+    try {
+      await createTenant(deps, { id, displayName, settings: declared, rateTier });
+      return 'created';
+    } catch (error) {
+      if (!(error instanceof AlreadyExists)) throw error;
+    }
+  }
   const status = added || !existing ? 'active' : existing.status;
   const same =
     existing &&
-    existing.displayName === declaration.displayName &&
+    existing.displayName === displayName &&
     existing.status === status &&
+    existing.rateTier === rateTier &&
     settingsDigest(existing.settings) === settingsDigest(settings);
   if (same) return 'unchanged';
-  await putTenant(db, { tenantId: declaration.id, displayName: declaration.displayName, status, settings });
-  return existing ? 'updated' : 'created';
+  try {
+    await updateTenantSettings(deps, id, { displayName, settings: declared, rateTier, ...(status === 'deleting' ? {} : { status }) });
+  } catch (error) {
+    if (!(error instanceof InvalidState)) throw error;
+    logger.warn('tenants.json declares a tenant being deleted: left to its deletion', { tenantId: id });
+    return 'unchanged';
+  }
+  return 'updated';
 }
 
 /**
@@ -100,10 +127,10 @@ async function syncFederatedCredentials(db: Db, declaration: TenantSeedDeclarati
 }
 
 /** A tenant dropped from tenants.json stops authenticating; its data and usage key stay (re-adding it resumes it). */
-export async function disableDropped(db: Db, tenantId: string): Promise<boolean> {
-  const tenant = await getTenant(db, tenantId);
-  if (!tenant || tenant.status === 'disabled') return false;
-  await setTenantStatus(db, tenantId, 'disabled');
+export async function disableDropped(deps: TenantServiceDeps, tenantId: string): Promise<boolean> {
+  const tenant = await getTenant(deps.db, tenantId);
+  if (!tenant || tenant.status === 'disabled' || tenant.status === 'deleting') return false;
+  await updateTenantSettings(deps, tenantId, { status: 'disabled' });
   return true;
 }
 
@@ -112,9 +139,9 @@ export async function disableDropped(db: Db, tenantId: string): Promise<boolean>
  * seed has taken the tenant over when tenants.json still declares it (nothing changes: its items
  * and tokens stay); one dropped from the file in the same deploy is disabled, as it was before.
  */
-export async function retireLegacyTenantResource(db: Db, tenantId: string): Promise<'kept' | 'disabled'> {
-  const seeded = (await readSeededTenants(db))?.tenantIds ?? [];
+export async function retireLegacyTenantResource(deps: TenantServiceDeps, tenantId: string): Promise<'kept' | 'disabled'> {
+  const seeded = (await readSeededTenants(deps.db))?.tenantIds ?? [];
   if (seeded.includes(tenantId)) return 'kept';
-  await disableDropped(db, tenantId);
+  await disableDropped(deps, tenantId);
   return 'disabled';
 }

@@ -26,6 +26,7 @@ import { keys } from '../../functions/store/keys';
 import { PROJECT_ROOT } from '../../lib/scim-endpoint';
 import { methodArn, matchRoute, matchTokenEndpoint, toProxyEvent, type GatewayRequest } from '../../local/http-event';
 import { seedTenants } from '../../local/seed';
+import { unplannedRateTiers } from '../../functions/tenants/configured-rate-tiers';
 import { getTenant } from '../../functions/store/tenants';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { dropTable, runDynamoEndpoint, testDb } from '../support/dynamodb';
@@ -194,7 +195,7 @@ describe('bundled functions on Node 22', () => {
       node = await fetchedNode22OrCurrent();
       server = await startMoto(moto);
       db = await testDb('bundles');
-      await seedTenants(db, [{ tenantId, token, displayName: 'Acme' }]);
+      await seedTenants({ db, rateTiers: unplannedRateTiers() }, [{ tenantId, token, displayName: 'Acme' }]);
       busName = `scim-bundle-check-${randomUUID().slice(0, 8)}`;
       const events = new EventBridgeClient(aws());
       await events.send(new CreateEventBusCommand({ Name: busName }));

@@ -12,6 +12,7 @@ import type { TenantSeedDeclaration } from '../../functions/tenants/seed-declara
 import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { recordingRateTiers } from '../../local/rate-tiers';
 import { seedTenants } from '../../local/seed';
+import { unplannedRateTiers } from '../../functions/tenants/configured-rate-tiers';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { dropTable, testDb } from '../support/dynamodb';
 
@@ -68,7 +69,7 @@ describe('kept in the table as declared', () => {
 
   it('by npm start: seeded, changed, removed; credentials added by the admin API stay', async () => {
     const token = generateToken();
-    await seedTenants(db, [
+    await seedTenants({ db, rateTiers: unplannedRateTiers() }, [
       { tenantId: 'acme', token, federatedCredentials: [credential(), credential({ id: 'second', clientId: 'acme-second-wif' })] },
     ]);
     await addFederatedCredential(db, 'acme', credential({ id: 'by-admin', clientId: 'acme-admin-wif' }));
@@ -78,7 +79,7 @@ describe('kept in the table as declared', () => {
       { id: 'second', clientId: 'acme-second-wif', source: 'config' },
     ]);
     // A restart with the file changed: `entra` gets another client id, `second` is gone.
-    await seedTenants(db, [
+    await seedTenants({ db, rateTiers: unplannedRateTiers() }, [
       { tenantId: 'acme', token, federatedCredentials: [credential({ clientId: 'acme-renamed-wif', subject: 'new-subject' })] },
     ]);
     expect(await declared(db)).toEqual([
@@ -88,7 +89,9 @@ describe('kept in the table as declared', () => {
     expect((await listTenantFederatedCredentials(db, 'acme')).find((c) => c.id === 'entra')?.subject).toBe('new-subject');
     // A declared id the admin API holds is a conflict, not an overwrite.
     await expect(
-      seedTenants(db, [{ tenantId: 'acme', token, federatedCredentials: [credential({ id: 'by-admin', clientId: 'acme-other-wif' })] }]),
+      seedTenants({ db, rateTiers: unplannedRateTiers() }, [
+        { tenantId: 'acme', token, federatedCredentials: [credential({ id: 'by-admin', clientId: 'acme-other-wif' })] },
+      ]),
     ).rejects.toThrow(/federatedCredentials "by-admin"/);
     expect(await declared(db)).toContainEqual({ id: 'by-admin', clientId: 'acme-admin-wif', source: 'admin' });
   });

@@ -21,6 +21,7 @@ import { getTenant, putTenant, putToken, setTenantStatus } from '../../functions
 import { SEED_FILE_NAME, seedFileOf, type TenantSeedDeclaration } from '../../functions/tenants/seed-declarations';
 import { generateToken, hashToken } from '../../functions/credentials/secret-token';
 import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
+import { deleteTenant } from '../../functions/tenants/tenant-service';
 import { tenantUsageKeyOf } from '../../functions/tenants/usage-key';
 import { recordingRateTiers } from '../../local/rate-tiers';
 import { testDb } from '../support/dynamodb';
@@ -124,6 +125,22 @@ describe('tenants.json applied as data', () => {
     expect(await seed(acme({ rateTier: 'large' }), contoso)).toMatchObject({ updated: 1, tiered: 0 });
     expect((await getTenant(db, 'acme'))?.status).toBe('active');
     expect(await allowed(token)).toBe(true);
+  });
+
+  it('goes through the tenant service: a tenant being deleted through the API stays so, and the deploy goes on', async () => {
+    await applyTenantSeed(db, tiers, [acme({ rateTier: 'large' }), contoso, { ...contoso, id: 'leaving' }], 'with-leaving');
+    await deleteTenant({ db, rateTiers: tiers }, 'leaving');
+    const outcome = await applyTenantSeed(
+      db,
+      tiers,
+      [acme({ rateTier: 'large' }), contoso, { ...contoso, id: 'leaving', displayName: 'Renamed' }],
+      'leaving-renamed',
+    );
+    expect(outcome).toMatchObject({ created: 0, updated: 0 });
+    expect(await getTenant(db, 'leaving')).toMatchObject({ status: 'deleting', displayName: 'Contoso' });
+    // Dropped from the file: nothing to disable either (still being deleted).
+    expect(await seed(acme({ rateTier: 'large' }), contoso)).toMatchObject({ disabled: 0 });
+    expect((await getTenant(db, 'leaving'))?.status).toBe('deleting');
   });
 
   it('places every key again when the tier plans were replaced since the last seed (an update rolled back and retried)', async () => {
