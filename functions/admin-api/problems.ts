@@ -5,7 +5,7 @@
  * types per operation (openapi.ts); docs/admin-api.md explains each.
  */
 import { isServiceError, type InputIssue, type ServiceErrorKind } from '../commons/service-errors';
-import { errorName } from '../commons/error-named';
+import { awsFaultOf, FAULT_RETRY_AFTER } from '../commons/aws-faults';
 
 export const PROBLEM_TYPES = {
   'invalid-input': { status: 400, title: 'The request is not valid' },
@@ -65,20 +65,13 @@ export class Problem extends Error {
   }
 }
 
-const THROTTLING = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'LimitExceededException',
-]);
-const UNAVAILABLE = new Set(['InternalServerError', 'ServiceUnavailable', 'InternalFailure', 'TimeoutError']);
-
 /** Service errors by kind; DynamoDB throttling and outages as retryable problems; anything else `internal`. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
   if (isServiceError(error)) return new Problem(error.kind, error.message, {}, 'issues' in error ? (error.issues as InputIssue[]) : []);
-  const name = errorName(error) ?? '';
-  if (THROTTLING.has(name)) return new Problem('throttled', 'Too many requests; retry later.', { 'Retry-After': '1' });
-  if (UNAVAILABLE.has(name)) return new Problem('unavailable', 'The service is temporarily unavailable; retry.', { 'Retry-After': '1' });
+  const fault = awsFaultOf(error);
+  if (fault === 'throttled') return new Problem('throttled', 'Too many requests; retry later.', { 'Retry-After': FAULT_RETRY_AFTER });
+  if (fault === 'unavailable')
+    return new Problem('unavailable', 'The service is temporarily unavailable; retry.', { 'Retry-After': FAULT_RETRY_AFTER });
   return new Problem('internal', 'Internal error.');
 }

@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
 import { checkJwksUri } from './jwks-uri';
+import type { FederatedCredentialRecord } from '../store/key-reads';
 
 export const CREDENTIAL_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** A tenant's federated credentials, at most (each token request reads one by its client id). */
@@ -62,12 +63,7 @@ export const declaredFederatedCredentialsSchema = z
 
 export type DeclaredFederatedCredential = z.infer<typeof declaredFederatedCredentialsSchema>[number];
 
-export interface FederatedCredential {
-  readonly id: string;
-  readonly clientId: string;
-  readonly issuer: string;
-  readonly jwksUri: string;
-  readonly subject: string;
-  readonly audiences: readonly string[];
+/** A federated credential as tenants.json and the admin API show it: the stored record's fields, with the Entra tenant as `tenantId`. */
+export type FederatedCredential = Pick<FederatedCredentialRecord, 'id' | 'clientId' | 'issuer' | 'jwksUri' | 'subject' | 'audiences'> & {
   readonly tenantId?: string;
-}
+};

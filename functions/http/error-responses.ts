@@ -6,17 +6,10 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { awsFaultOf, FAULT_RETRY_AFTER } from '../commons/aws-faults';
 import { ScimError, isScimError } from '../scim/scim-error';
 import { errorResult, toProxyResult } from './response';
 import { logger } from './observability';
-
-const THROTTLING = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'LimitExceededException',
-]);
-const UNAVAILABLE = new Set(['InternalServerError', 'ServiceUnavailable', 'InternalFailure', 'TimeoutError']);
 
 interface HttpLikeError {
   readonly name?: string;
@@ -27,13 +20,12 @@ interface HttpLikeError {
 
 export function toScimError(error: unknown): ScimError {
   if (isScimError(error)) return error;
+  const fault = awsFaultOf(error);
+  if (fault === 'throttled') return new ScimError(429, 'Too many requests; retry later.', undefined, { 'Retry-After': FAULT_RETRY_AFTER });
+  if (fault === 'unavailable') {
+    return new ScimError(503, 'The service is temporarily unavailable; retry later.', undefined, { 'Retry-After': FAULT_RETRY_AFTER });
+  }
   const e = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
-  if (e.name && THROTTLING.has(e.name)) {
-    return new ScimError(429, 'Too many requests; retry later.', undefined, { 'Retry-After': '1' });
-  }
-  if (e.name && UNAVAILABLE.has(e.name)) {
-    return new ScimError(503, 'The service is temporarily unavailable; retry later.', undefined, { 'Retry-After': '1' });
-  }
   // middy's http errors (body parser): 415/422 for unparsable bodies.
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && e.expose !== false) {
     return new ScimError(400, `The request body is not valid JSON${e.message ? `: ${e.message}` : ''}.`, 'invalidSyntax');

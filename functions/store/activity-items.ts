@@ -3,17 +3,17 @@
  * becomes an item and back, the recorder's batch writes, the one-call write of a refusal, and the
  * newest-first queries (the tenant's log, or one resource's history through GSI1, never a scan).
  */
-import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { recordOfItem, RECORDING_TENANT, type ActivityFields } from './activity-layout';
+import { batchWrite, UNPROCESSED_RETRY } from './batch-write';
+import { partitionPages } from './partition';
 import { backoff } from '../commons/retry';
 import type { Db, StoredItem } from './db';
 import { activityKeys, activityOfResourcePartition, activityPartition, activitySortKeyBound, keys, type Key } from './keys';
 import { GSI1 } from './table-definition';
 import { errorNamed } from '../commons/error-named';
 
-const BATCH_WRITE = 25;
 const BATCH_GET = 100;
-const unprocessedRetry = { baseMs: 50, capMs: 3_200 };
 
 /** Written in a delete's own transaction: who deleted (the item itself is gone from the stream's new image). */
 export function deletionNotePut(
@@ -45,14 +45,10 @@ export function deletionNotePut(
 
 /** Items in BatchWriteItem calls of 25; unprocessed ones go again with backoff. */
 export async function writeActivityItems(db: Db, items: readonly StoredItem[]): Promise<void> {
-  for (let i = 0; i < items.length; i += BATCH_WRITE) {
-    let pending: Record<string, unknown>[] = items.slice(i, i + BATCH_WRITE).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt, unprocessedRetry);
-      const result = await db.client.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
-      pending = (result.UnprocessedItems?.[db.table] ?? []) as Record<string, unknown>[];
-    }
-  }
+  await batchWrite(
+    db,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
 }
 
 /**
@@ -197,7 +193,7 @@ async function getItems(db: Db, itemKeys: readonly Key[]): Promise<StoredItem[]>
   for (let i = 0; i < itemKeys.length; i += BATCH_GET) {
     let pending: Record<string, unknown>[] = itemKeys.slice(i, i + BATCH_GET).map((k) => ({ ...k }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt, unprocessedRetry);
+      if (attempt > 0) await backoff(attempt, UNPROCESSED_RETRY);
       const result = await db.client.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending } } }));
       found.push(...(result.Responses?.[db.table] ?? []));
       pending = (result.UnprocessedKeys?.[db.table]?.Keys ?? []) as Record<string, unknown>[];
@@ -222,28 +218,12 @@ export async function idsByName(db: Db, tenantId: string, name: string): Promise
 /** Deletes every item of a partition (a tenant's activity or health; the caller names which). */
 export async function deletePartition(db: Db, partition: string): Promise<number> {
   let deleted = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ProjectionExpression: 'PK, SK',
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
+  for await (const items of partitionPages(db, partition, { projection: 'PK, SK' })) {
+    await batchWrite(
+      db,
+      items.map((item) => ({ DeleteRequest: { Key: { PK: item.PK, SK: item.SK } } })),
     );
-    const itemKeys = (result.Items ?? []).map((item) => ({ PK: item.PK, SK: item.SK }));
-    for (let i = 0; i < itemKeys.length; i += BATCH_WRITE) {
-      let pending: Record<string, unknown>[] = itemKeys.slice(i, i + BATCH_WRITE).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt > 0) await backoff(attempt, unprocessedRetry);
-        const out = await db.client.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
-        pending = (out.UnprocessedItems?.[db.table] ?? []) as Record<string, unknown>[];
-      }
-    }
-    deleted += itemKeys.length;
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+    deleted += items.length;
+  }
   return deleted;
 }

@@ -8,6 +8,7 @@ import { consistentReads, type Db } from './db';
 import { EVENT_STREAMS_PARTITION, eventStreamPrefix, keys } from './keys';
 import { pages, type StartKey } from './paging';
 import { errorNamed } from '../commons/error-named';
+import { conditionally } from './conditional-write';
 
 export type DeliveryMethod = 'push' | 'poll';
 
@@ -77,8 +78,8 @@ export async function replaceEventStream(db: Db, stream: StoredEventStream): Pro
   const fields = STREAM_FIELDS.filter((f) => f !== 'tenantId' && f !== 'streamId' && f !== 'created');
   const set = fields.filter((f) => stream[f] !== undefined);
   const remove = fields.filter((f) => stream[f] === undefined);
-  try {
-    await db.client.send(
+  return conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.eventStream(stream.tenantId, stream.streamId),
@@ -87,12 +88,8 @@ export async function replaceEventStream(db: Db, stream: StoredEventStream): Pro
         ExpressionAttributeNames: Object.fromEntries([...set, ...remove].map((f) => [`#${f}`, f])),
         ExpressionAttributeValues: Object.fromEntries(set.map((f) => [`:${f}`, stream[f]])),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (errorNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function getEventStream(db: Db, tenantId: string, streamId: string): Promise<StoredEventStream | undefined> {
@@ -137,8 +134,8 @@ export const listAllEventStreams = (db: Db): Promise<StoredEventStream[]> => que
  * another pass holds it. The lease is what keeps one resource's SETs in order across drivers.
  */
 export async function takeDeliveryLease(db: Db, tenantId: string, streamId: string, owner: string, until: number): Promise<boolean> {
-  try {
-    await db.client.send(
+  return conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.eventStream(tenantId, streamId),
@@ -146,17 +143,14 @@ export async function takeDeliveryLease(db: Db, tenantId: string, streamId: stri
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(deliveryLease) OR deliveryLeaseUntil < :now)',
         ExpressionAttributeValues: { ':owner': owner, ':until': until, ':now': Date.now() },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (errorNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
+/** Releases the lease if it is still `owner`'s (one that expired and was taken over is left alone). */
 export async function releaseDeliveryLease(db: Db, tenantId: string, streamId: string, owner: string): Promise<void> {
-  try {
-    await db.client.send(
+  await conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.eventStream(tenantId, streamId),
@@ -164,8 +158,6 @@ export async function releaseDeliveryLease(db: Db, tenantId: string, streamId: s
         ConditionExpression: 'deliveryLease = :owner',
         ExpressionAttributeValues: { ':owner': owner },
       }),
-    );
-  } catch (error) {
-    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
-  }
+    ),
+  );
 }

@@ -4,10 +4,11 @@
  * and 5-minute refusal windows for storm detection. Written by the activity recorder once per stream
  * batch and tenant (never on a request's path); read back with ONE Query.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db, StoredItem } from './db';
 import { activityKeys, healthPartition } from './keys';
-import { errorNamed } from '../commons/error-named';
+import { partitionPages } from './partition';
+import { conditionally } from './conditional-write';
 
 /** Hour items outlive the "last day" window by a day; credential and summary items stay. */
 const HOUR_TTL_SECONDS = 2 * 86_400;
@@ -75,8 +76,8 @@ export async function markSummary(db: Db, tenantId: string, mark: SummaryMark): 
 
 async function setIfNewer(db: Db, key: Record<string, string>, name: string, at: number, also: Record<string, unknown>): Promise<void> {
   const extra = Object.keys(also);
-  try {
-    await db.client.send(
+  await conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: key,
@@ -85,10 +86,8 @@ async function setIfNewer(db: Db, key: Record<string, string>, name: string, at:
         ExpressionAttributeNames: { '#at': name, ...Object.fromEntries(extra.map((n, i) => [`#x${i}`, n])) },
         ExpressionAttributeValues: { ':at': at, ...Object.fromEntries(extra.map((n, i) => [`:x${i}`, also[n]])) },
       }),
-    );
-  } catch (error) {
-    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
-  }
+    ),
+  );
 }
 
 /** Adds refusals to the credential's 5-minute window; returns the window's count before and after. */
@@ -108,18 +107,6 @@ export async function countRefusals(db: Db, tenantId: string, credentialId: stri
 /** Every health item of the tenant: one Query (hours are TTL-bounded, credentials are few). */
 export async function readHealthItems(db: Db, tenantId: string): Promise<StoredItem[]> {
   const items: StoredItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await db.client.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': healthPartition(tenantId) },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...(result.Items ?? []));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of partitionPages(db, healthPartition(tenantId))) items.push(...page);
   return items;
 }

@@ -6,7 +6,8 @@
  * Writes go in BatchWriteItem calls of 25 (⌈k/25⌉ calls for k members); unprocessed items are
  * retried with backoff. Puts and deletes are idempotent, so re-adding or re-removing is harmless.
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, UNPROCESSED_RETRY } from './batch-write';
 import type { Db } from './db';
 import { GSI1 } from './table-definition';
 import { pages, startingAt, type StartKey } from './paging';
@@ -14,15 +15,9 @@ import { countPrefix, queryPrefix } from './partition';
 import { idFromSortKey, keys, memberOfPartition, membersPartition, sortKeyPrefix } from './keys';
 import { backoff } from '../commons/retry';
 
-const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
 /** Membership items per Query page: about 100 bytes each, far below the 1 MB page limit. */
 const MEMBER_PAGE = 1000;
-
-type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
-
-/** Unprocessed batch items go again after a jittered wait (commons/retry.ts). */
-const unprocessedRetry = { baseMs: 50, capMs: 3_200 };
 
 /** A membership item as ops see it in the table (keys, entity, both ids, when it was added). */
 export function membershipItem(
@@ -58,17 +53,6 @@ export async function removeMembers(db: Db, tenantId: string, groupId: string, u
   );
 }
 
-async function batchWrite(db: Db, requests: WriteRequest[]): Promise<void> {
-  for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
-    let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt, unprocessedRetry);
-      const result = await db.client.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
-      pending = (result.UnprocessedItems?.[db.table] ?? []) as WriteRequest[];
-    }
-  }
-}
-
 /** The ids among `userIds` that are users of this tenant (BatchGetItem, keys only). */
 export async function existingUserIds(db: Db, tenantId: string, userIds: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
@@ -76,7 +60,7 @@ export async function existingUserIds(db: Db, tenantId: string, userIds: readonl
   for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
     let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => keys.user(tenantId, id));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt, unprocessedRetry);
+      if (attempt > 0) await backoff(attempt, UNPROCESSED_RETRY);
       const result = await db.client.send(
         new BatchGetCommand({
           RequestItems: { [db.table]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'id' } },

@@ -1,6 +1,7 @@
 /**
- * The one Query shape the repository repeats: the items of a partition whose sort key starts with
- * a prefix (a tenant's users, a group's members), strongly consistent, paged or counted.
+ * The Query shapes the repository repeats: the items of a partition whose sort key starts with
+ * a prefix (a tenant's users, a group's members), strongly consistent, paged or counted; and every
+ * item of a small partition (a tenant's health, its activity when it is deleted).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
@@ -27,6 +28,28 @@ const keyCondition = (query: Pick<PrefixQuery, 'partition' | 'prefix' | 'consist
   ExpressionAttributeValues: { ':pk': query.partition, ':prefix': query.prefix },
   ConsistentRead: query.consistent ?? true,
 });
+
+/** Every page of a whole partition (`projection`: the attributes to read), to read or delete a small one. */
+export async function* partitionPages(
+  db: Db,
+  partition: string,
+  options: { readonly projection?: string; readonly consistent?: boolean } = {},
+): AsyncGenerator<Record<string, unknown>[]> {
+  const read = async (startKey: StartKey | undefined) => {
+    const result = await db.client.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    return { items: result.Items ?? [], ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+  };
+  for await (const page of pages(read)) yield page.items;
+}
 
 export async function queryPrefix(db: Db, query: PrefixQuery): Promise<PrefixPage> {
   const result = await db.client.send(

@@ -5,7 +5,7 @@
  * over and its stored change finished (recover.ts).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { errorNamed } from '../../commons/error-named';
+import { conditionally } from '../conditional-write';
 import type { Db } from '../db';
 import { keys } from '../keys';
 import { VersionConflict } from '../store-errors';
@@ -60,11 +60,5 @@ async function updateLease(
   groupId: string,
   update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> },
 ): Promise<boolean> {
-  try {
-    await db.client.send(new UpdateCommand({ TableName: db.table, Key: keys.group(tenantId, groupId), ...update }));
-    return true;
-  } catch (error) {
-    if (errorNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
+  return conditionally(db.client.send(new UpdateCommand({ TableName: db.table, Key: keys.group(tenantId, groupId), ...update })));
 }
