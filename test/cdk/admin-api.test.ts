@@ -4,11 +4,10 @@
  * credentials alone open none of them; the token endpoint alone authenticates in its function.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Template } from 'aws-cdk-lib/assertions';
-import { testStack } from './stack-fixture';
+import { testStack, testTemplate } from './stack-fixture';
 
 const stack = testStack();
-const template = Template.fromStack(stack);
+const template = testTemplate(stack);
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const resources = template.toJSON().Resources as Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);

@@ -5,14 +5,13 @@
  * public SSF routes without the authorizer.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Template } from 'aws-cdk-lib/assertions';
 import { publicRoutes } from '../../functions/routes';
 import { SIGNING_KEY_ROLE_TAG } from '../../lib/role-tagged-key';
 import { ScimStack } from '../../lib/scim-stack';
-import { TEST_TENANTS, testApp, testStack } from './stack-fixture';
+import { TEST_TENANTS, testApp, testStack, testTemplate } from './stack-fixture';
 
 const stack = testStack();
-const template = Template.fromStack(stack);
+const template = testTemplate(stack);
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 const resources = template.toJSON().Resources as Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -134,7 +133,7 @@ describe('triggers', () => {
       endpoint: { customDomain: { domainName: 'scim.vendor.example', certificateArn } },
     });
     expect(domain.endpoint.eventStreams.issuer).toBe('https://scim.vendor.example');
-    const domainResources = Template.fromStack(domain).toJSON().Resources as Record<string, Resource>;
+    const domainResources = testTemplate(domain).toJSON().Resources as Record<string, Resource>;
     const { outbox, ssf } = domain.endpoint.eventStreams.functions;
     for (const fn of [outbox, ssf, domain.endpoint.adminApi.adminFunction]) {
       const variables = (

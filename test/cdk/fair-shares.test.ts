@@ -4,9 +4,8 @@
  * behind API Gateway time out before its 29 s integration timeout.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Template } from 'aws-cdk-lib/assertions';
 import { ScimStack } from '../../lib/scim-stack';
-import { TEST_TENANTS, testApp, testStack } from './stack-fixture';
+import { TEST_TENANTS, testApp, testStack, testTemplate } from './stack-fixture';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const functionsOf = (resources: Resources) =>
@@ -14,7 +13,7 @@ const functionsOf = (resources: Resources) =>
 const find = (resources: Resources, name: RegExp) => functionsOf(resources).find(([id]) => name.test(id))?.[1].Properties;
 
 describe('fair shares', () => {
-  const resources = Template.fromStack(testStack()).toJSON().Resources as Resources;
+  const resources = testTemplate(testStack()).toJSON().Resources as Resources;
 
   it('reserves concurrency for the authorizer (50) and the token function (10) by default', () => {
     expect(find(resources, /authorizerFunction/)?.ReservedConcurrentExecutions).toBe(50);
@@ -40,7 +39,7 @@ describe('fair shares', () => {
 
   it('reserves nothing when told not to (accounts below 150 concurrent executions)', () => {
     const stack = new ScimStack(testApp(), 'NoReserve', { tenants: TEST_TENANTS, endpoint: { authorizerReservedConcurrency: false } });
-    const own = Template.fromStack(stack).toJSON().Resources as Resources;
+    const own = testTemplate(stack).toJSON().Resources as Resources;
     expect(find(own, /authorizerFunction/)?.ReservedConcurrentExecutions).toBeUndefined();
   });
 });

@@ -6,13 +6,12 @@
  * with the same role as before.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Template } from 'aws-cdk-lib/assertions';
 import { AUTHORIZATION_SERVER_METADATA_PATHS } from '../../functions/routes';
 import { ScimStack } from '../../lib/scim-stack';
-import { TEST_TENANTS, testApp, testStack } from './stack-fixture';
+import { TEST_TENANTS, testApp, testStack, testTemplate } from './stack-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
-const resourcesOf = (stack: ScimStack) => Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+const resourcesOf = (stack: ScimStack) => testTemplate(stack).toJSON().Resources as Record<string, Resource>;
 const idOf = (stack: ScimStack, construct: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(construct.node.defaultChild as never);
 const environmentOf = (resources: Record<string, Resource>, id: string) =>

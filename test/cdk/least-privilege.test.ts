@@ -4,14 +4,13 @@
  * exactly what the function's tree-shaken bundle can call (test/support/table-calls.ts).
  */
 import { describe, expect, it } from '@jest/globals';
-import { Template } from 'aws-cdk-lib/assertions';
 import { functionEntries, streamFunctionEntries } from '../../functions/routes';
 import { TABLE_ACTIONS, type TableUser } from '../../lib/table-access';
 import { tableActionsOf } from '../support/table-calls';
-import { testStack } from './stack-fixture';
+import { testStack, testTemplate } from './stack-fixture';
 
 const stack = testStack();
-const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+const template = testTemplate(stack).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 const resources = template.Resources;
 const tableId = stack.getLogicalId(stack.endpoint.table.node.defaultChild as never);
 

@@ -5,9 +5,8 @@
  * and the admin API function only (`rateTiers.grantManage`).
  */
 import { describe, expect, it } from '@jest/globals';
-import { Template } from 'aws-cdk-lib/assertions';
 import { ScimStack } from '../../lib/scim-stack';
-import { testApp, testStack, TEST_TENANTS } from './stack-fixture';
+import { testApp, testStack, TEST_TENANTS, testTemplate } from './stack-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 interface Statement {
@@ -19,7 +18,7 @@ interface Statement {
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 const stack = testStack();
-const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+const resources = testTemplate(stack).toJSON().Resources as Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
 const tierPlanIds = Object.values(stack.endpoint.rateTiers.plans).map(idOf);

@@ -4,13 +4,12 @@
  * with its own throttle, the functions' configuration, and nothing per tenant (no output, no secret).
  */
 import { describe, expect, it } from '@jest/globals';
-import { Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_ENDPOINT_PATH } from '../../functions/routes';
 import { SIGNING_KEY_ROLE_TAG } from '../../lib/role-tagged-key';
-import { TEST_TENANTS, testStack } from './stack-fixture';
+import { TEST_TENANTS, testStack, testTemplate } from './stack-fixture';
 
 const stack = testStack();
-const template = Template.fromStack(stack);
+const template = testTemplate(stack);
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const resources = template.toJSON().Resources as Record<string, Resource>;
 const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;

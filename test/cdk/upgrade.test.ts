@@ -8,9 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { Template } from 'aws-cdk-lib/assertions';
 import { sharedUsageKey, tenantUsageKeyOf, USAGE_KEY_SALT_ENV, usageKeyOf } from '../../functions/tenants/usage-key';
-import { testStack } from './stack-fixture';
+import { testStack, testTemplate } from './stack-fixture';
 
 interface Resource {
   readonly Type: string;
@@ -23,7 +22,7 @@ interface CfnTemplate {
 }
 
 const before = JSON.parse(readFileSync('test/cdk/fixtures/per-tenant-stack-058ee32.template.json', 'utf8')) as CfnTemplate;
-const after = Template.fromStack(testStack()).toJSON() as CfnTemplate;
+const after = testTemplate(testStack()).toJSON() as CfnTemplate;
 
 /** A Deployment's logical id changes with any change of the API (CDK's hash of its methods): CloudFormation creates the new one, the stage moves to it. */
 const isDeployment = ([, r]: [string, Resource]) => r.Type === 'AWS::ApiGateway::Deployment';

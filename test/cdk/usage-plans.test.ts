@@ -12,7 +12,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { Template } from 'aws-cdk-lib/assertions';
 import { commands } from '../../admin/commands';
 import type { Connection } from '../../admin/connection';
 import { handler as authorize } from '../../functions/authorizer';
@@ -23,11 +22,11 @@ import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { sharedUsageKey, tenantUsageKeyOf, USAGE_KEY_SALT_ENV, usageKeyOf } from '../../functions/tenants/usage-key';
 import { recordingRateTiers } from '../../local/rate-tiers';
 import { dropTable, testDb } from '../support/dynamodb';
-import { testStack } from './stack-fixture';
+import { testStack, testTemplate } from './stack-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const stack = testStack();
-const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+const resources = testTemplate(stack).toJSON().Resources as Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const [stageId] = ofType('AWS::ApiGateway::Stage').map(([id]) => id);
 

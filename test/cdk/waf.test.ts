@@ -4,13 +4,13 @@
  * one on the whole API, and AWS's managed common rule set with its 8 KB body rule only counting.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { ScimStack } from '../../lib/scim-stack';
-import { TEST_TENANTS, testApp, testStack } from './stack-fixture';
+import { TEST_TENANTS, testApp, testStack, testTemplate } from './stack-fixture';
 
 describe('WAF', () => {
   it('is not there by default', () => {
-    const template = Template.fromStack(testStack());
+    const template = testTemplate(testStack());
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
@@ -19,7 +19,7 @@ describe('WAF', () => {
       tenants: TEST_TENANTS,
       endpoint: { waf: { requestsPerSourcePer5Minutes: 20_000 } },
     });
-    const template = Template.fromStack(stack);
+    const template = testTemplate(stack);
     template.resourceCountIs('AWS::WAFv2::WebACL', 1);
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
