@@ -8,6 +8,8 @@ import { once } from 'node:events';
 import type { Db } from '../functions/store/db';
 import { groupIdsOfUser, listMembers } from '../functions/store/memberships';
 import { tenantStats } from '../functions/tenants/tenant-stats';
+import { COUNTED_TYPES } from '../functions/store/resource-counts';
+import { recountResources } from '../functions/store/resources';
 import { findIdByUnique, getResource, type StoredResource } from '../functions/store/resources';
 import { pages, startingAt } from '../functions/store/paging';
 import { getTenant } from '../functions/store/tenants';
@@ -134,6 +136,14 @@ export const commands: Record<string, Command> = {
     const tenantId = await existingTenant(db, flags.tenant ?? positional);
     const stats = await tenantStats(db, tenantId);
     for (const [name, value] of Object.entries(stats)) io.out(`${name}\t${value}`);
+  },
+  /** The repair of docs/operations.md#resource-counts: each counted type's counters set to a COUNT of its items. */
+  'counts recount': async ({ db }, [positional], flags, io) => {
+    const tenantId = await existingTenant(db, flags.tenant ?? positional);
+    for (const type of COUNTED_TYPES) {
+      const { before, after } = await recountResources(db, tenantId, type);
+      io.out(`${type}\t${before}\t${after}`);
+    }
   },
   export: async ({ db }, _args, flags, io) => {
     const tenantId = await tenantFlag(db, flags);

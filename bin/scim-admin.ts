@@ -28,6 +28,7 @@
  *   scim-admin groups members <groupId> --tenant <t>    member ids, read page by page
  *   scim-admin user groups <userId> --tenant <t>
  *   scim-admin stats --tenant <t>                       users, active users, groups, memberships
+ *   scim-admin counts recount --tenant <t>              repair the exact counts: <type> <before> <after> (docs/operations.md)
  *   scim-admin export --tenant <t> [--file out.jsonl]   JSON Lines (stdout by default)
  *   scim-admin import --tenant <t> [--file in.jsonl]    idempotent (stdin by default)
  *   scim-admin streams add --tenant <t> (--push <https url> [--authorization-file f] | --poll)

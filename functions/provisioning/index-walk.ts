@@ -4,8 +4,10 @@
  * 201, …`. Each page reads about one page of items (eventually consistent) from where the previous
  * page stopped (store/list-positions.ts), instead of re-reading everything before it:
  *  - a page that follows one this server served continues from the stored position;
- *  - `startIndex=1` starts at the beginning; no filter: the walk's totalResults is counted once there
- *    (one COUNT Query) and carried from page to page;
+ *  - `startIndex=1` starts at the beginning; no filter: the walk's totalResults is read there from the
+ *    tenant's exact counters (store/resource-counts.ts: one Query of a few items, whatever the tenant's
+ *    size; counts not yet complete, one COUNT Query: store/resources.ts totalResources) and carried
+ *    from page to page;
  *  - any other startIndex (a far jump, a position older than an hour) walks from the beginning within
  *    the scan budget, beyond it `400 tooMany` saying how to page instead;
  *  - a filter no key serves is judged page by page; totalResults is then what the walk knows: exact
@@ -16,7 +18,7 @@
  */
 import type { ResourceTypeName } from '../scim/schema/types';
 import { loadPosition, savePosition, type ListPosition } from '../store/list-positions';
-import { countResources, listResources, positionAfter, type StoredResource } from '../store/resources';
+import { listResources, positionAfter, totalResources, type StoredResource } from '../store/resources';
 import type { TenantContext } from './context';
 import { limits, tooMany } from './limits';
 import type { ListParams } from './list-params';
@@ -36,7 +38,7 @@ export async function indexWalk(
 ): Promise<QueryResult> {
   const stored = params.startIndex > 1 ? await loadPosition(ctx.db, ctx.tenantId, query, params.startIndex) : undefined;
   // Without a filter the walk knows its total: counted once where it starts, then carried page to page.
-  const total = stored ? stored.total : params.filter ? undefined : await countResources(ctx.db, ctx.tenantId, type);
+  const total = stored ? stored.total : params.filter ? undefined : await totalResources(ctx.db, ctx.tenantId, type);
   const page = stored
     ? await readPage(ctx, type, params.count, 0, matching, stored.lastKey)
     : params.startIndex === 1

@@ -50,6 +50,15 @@ export const keys = {
     SK: `UNIQUE#${resourceType}.${attribute}#${keyValue(value)}#${keyValue(ownerId)}`,
   }),
 
+  /**
+   * One of the shards of a tenant's count of users or groups (store/resource-counts.ts): the count is
+   * their sum, changed in the transaction of every create and delete.
+   */
+  resourceCount: (tenantId: string, resourceType: 'User' | 'Group', shard: number): Key => ({
+    PK: resourceCountsPartition(tenantId),
+    SK: `${resourceType}#${String(shard).padStart(2, '0')}`,
+  }),
+
   membership: (tenantId: string, groupId: string, userId: string): Key => ({
     PK: membersPartition(tenantId, groupId),
     SK: `MEMBER#${keyValue(userId)}`,
@@ -166,6 +175,8 @@ export const activityKeys = {
   }),
 };
 
+/** The partition of a tenant's count shards (keys.resourceCount): the total is one Query of it. */
+export const resourceCountsPartition = (tenantId: string) => `${tenantPartition(tenantId)}#COUNTS`;
 export const oauthClientsPartition = (tenantId: string) => `OAUTH_CLIENTS#${tenantId}`;
 export const tenantTokensPartition = (tenantId: string) => `TOKENS#${tenantId}`;
 export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${keyValue(groupId)}`;

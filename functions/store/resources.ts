@@ -12,6 +12,7 @@ import { countPrefix, queryPrefix } from './partition';
 import { pages, startingAt } from './paging';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
 import { TransactionCancelled, transactWrite } from './transactions';
+import { COUNTED_TYPES, countChange, readResourceCount, settleCount } from './resource-counts';
 import { backoff } from '../commons/retry';
 import { writtenBy } from '../commons/request-scope';
 import { deletionNotePut } from './activity-items';
@@ -120,6 +121,8 @@ export async function createResource(
     await transactWrite(db, [
       { Put: { TableName: db.table, Item: toItem(tenantId, type, stored), ConditionExpression: 'attribute_not_exists(PK)' } },
       ...uniques.map((u) => putUnique(db, tenantId, type, u, stored.id)),
+      // Last: the positions of the conditional actions above are what uniquenessError maps.
+      countChange(db, tenantId, type, 1),
     ]);
   } catch (error) {
     throw uniquenessError(error, type, [undefined, ...uniques]);
@@ -190,6 +193,7 @@ export async function deleteResource(
       { Delete: { TableName: db.table, Key: keys.resource(tenantId, type, stored.id), ...condition } },
       ...uniqueValuesOf(registry, type, stored.resource).map((u) => deleteUnique(db, tenantId, type, u, stored.id)),
       ...deletionNoteOf(db, tenantId, type, stored),
+      countChange(db, tenantId, type, -1),
     ]);
   } catch (error) {
     if (error instanceof TransactionCancelled) throw new VersionConflict();
@@ -227,6 +231,43 @@ export async function listResources(
 export async function countResources(db: Db, tenantId: string, type: ResourceTypeName): Promise<number> {
   return countPrefix(db, { partition: tenantPartition(tenantId), prefix: prefixOf(type), consistent: false });
 }
+
+/**
+ * The tenant's exact number of resources of `type`, for an unfiltered list's totalResults: the counters
+ * (store/resource-counts.ts) once complete. Until then (a type the writes do not count yet, or a tenant
+ * with resources from before the counters) one COUNT Query, which also settles the counters when no
+ * write ran meanwhile, so the next walk reads them.
+ */
+export async function totalResources(db: Db, tenantId: string, type: ResourceTypeName): Promise<number> {
+  if (!COUNTED_TYPES.includes(type)) return countResources(db, tenantId, type);
+  const counted = await readResourceCount(db, tenantId, type);
+  if (counted.complete) return counted.total;
+  const read = await readResourceCount(db, tenantId, type, true);
+  const items = await countItems(db, tenantId, type);
+  await settleCount(db, tenantId, type, read, items);
+  return items;
+}
+
+/**
+ * Repair (docs/operations.md#resource-counts): counts the tenant's items of `type` and sets the counters
+ * to it, retried until no write runs between the count and the settling. Returns the counters' total
+ * before and after.
+ */
+export async function recountResources(db: Db, tenantId: string, type: ResourceTypeName): Promise<{ before: number; after: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const read = await readResourceCount(db, tenantId, type, true);
+    const items = await countItems(db, tenantId, type);
+    if (await settleCount(db, tenantId, type, read, items)) return { before: read.total, after: items };
+    if (attempt >= RECOUNT_ATTEMPTS)
+      throw new Error(`${tenantId}: the ${type} count changed during ${RECOUNT_ATTEMPTS} recounts; pause the tenant and retry`);
+    await backoff(attempt, unprocessedRetry);
+  }
+}
+
+const RECOUNT_ATTEMPTS = 10;
+
+const countItems = (db: Db, tenantId: string, type: ResourceTypeName) =>
+  countPrefix(db, { partition: tenantPartition(tenantId), prefix: prefixOf(type), consistent: true });
 
 /** The listing position just after a resource: a cursor resumes a listResources walk from it. */
 export function positionAfter(tenantId: string, type: ResourceTypeName, id: string): Record<string, unknown> {

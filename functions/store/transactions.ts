@@ -8,10 +8,13 @@
  * into shared TransactWriteItems calls (transaction coalescing): POST /Bulk gives its operations such a
  * handle, so 500 independent creates take a few dozen calls instead of 500. Each caller still sees
  * its own outcome: a failed condition rejects only the caller that owns it, the others go again.
+ * Their count changes (store/resource-counts.ts: one per create or delete) are merged per counter shard
+ * at the end of the shared call, since one call may not name an item twice.
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { backoff } from '../commons/retry';
 import type { Db } from './db';
+import { isCountChange, mergeCountChanges } from './resource-counts';
 
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 type TransactItem = TransactItems[number];
@@ -66,8 +69,12 @@ export function groupingWrites(db: Db): Db {
 }
 
 interface Pending {
+  /** The caller's own actions (their cancellation reasons are the caller's). */
   readonly items: TransactItems;
+  /** The caller's count changes, merged with the others' in a shared call. */
+  readonly counts: TransactItems;
   readonly keys: readonly string[];
+  readonly countKeys: readonly string[];
   readonly bytes: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -86,7 +93,10 @@ export class CoalescedTransactions {
 
   submit(items: TransactItems): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ items, keys: items.map(itemKey), bytes: JSON.stringify(items).length, resolve, reject });
+      const own = items.filter((item) => !isCountChange(item));
+      const counts = items.filter(isCountChange);
+      const [keys, countKeys] = [own.map(itemKey), counts.map(itemKey)];
+      this.queue.push({ items: own, counts, keys, countKeys, bytes: JSON.stringify(items).length, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -105,12 +115,17 @@ export class CoalescedTransactions {
     const batch: Pending[] = [];
     const rest: Pending[] = [];
     const keys = new Set<string>();
+    const countKeys = new Set<string>();
     let actions = 0;
     let bytes = 0;
     for (const pending of this.queue) {
+      const merged = new Set([...countKeys, ...pending.countKeys]).size;
       const fits =
         batch.length === 0 ||
-        (actions + pending.items.length <= MAX_ACTIONS && bytes + pending.bytes <= MAX_BYTES && pending.keys.every((k) => !keys.has(k)));
+        (actions + pending.items.length + merged <= MAX_ACTIONS &&
+          bytes + pending.bytes <= MAX_BYTES &&
+          pending.keys.every((k) => !keys.has(k) && !countKeys.has(k)) &&
+          pending.countKeys.every((k) => !keys.has(k)));
       if (!fits) {
         rest.push(pending);
         continue;
@@ -119,6 +134,7 @@ export class CoalescedTransactions {
       actions += pending.items.length;
       bytes += pending.bytes;
       for (const key of pending.keys) keys.add(key);
+      for (const key of pending.countKeys) countKeys.add(key);
     }
     this.queue = rest;
     return batch;
@@ -127,19 +143,21 @@ export class CoalescedTransactions {
   private async commit(batch: Pending[]): Promise<void> {
     if (batch.length === 1) {
       const only = batch[0] as Pending;
-      await transactWrite(this.db, only.items).then(only.resolve, only.reject);
+      await transactWrite(this.db, whole(only)).then(only.resolve, only.reject);
       return;
     }
+    // The callers' own actions in order (reasons are read by position), then the merged count changes.
+    const items = [...batch.flatMap((p) => p.items), ...mergeCountChanges(batch.flatMap((p) => p.counts))];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db.client.send(new TransactWriteCommand({ TransactItems: batch.flatMap((p) => p.items) }));
+        await this.db.client.send(new TransactWriteCommand({ TransactItems: items }));
         for (const pending of batch) pending.resolve();
         return;
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) {
           // Not about one caller's conditions (e.g. a validation error): each caller on its own.
-          await Promise.all(batch.map((p) => transactWrite(this.db, p.items).then(p.resolve, p.reject)));
+          await Promise.all(batch.map((p) => transactWrite(this.db, whole(p)).then(p.resolve, p.reject)));
           return;
         }
         let offset = 0;
@@ -158,7 +176,7 @@ export class CoalescedTransactions {
           return;
         }
         if (!reasons.some((r) => RETRYABLE.has(r.Code ?? ''))) {
-          await Promise.all(batch.map((p) => transactWrite(this.db, p.items).then(p.resolve, p.reject)));
+          await Promise.all(batch.map((p) => transactWrite(this.db, whole(p)).then(p.resolve, p.reject)));
           return;
         }
         if (attempt >= MAX_ATTEMPTS) {
@@ -170,6 +188,9 @@ export class CoalescedTransactions {
     }
   }
 }
+
+/** A caller's transaction as it submitted it (own actions, then its count changes). */
+const whole = (pending: Pending): TransactItems => [...pending.items, ...pending.counts];
 
 /** Table and primary key of the item an action names. */
 function itemKey(item: TransactItem): string {

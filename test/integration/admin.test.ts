@@ -74,6 +74,13 @@ describe('scim-admin', () => {
     expect(run.stdout).toBe('users\t2\nactiveUsers\t1\ngroups\t1\nmemberships\t1\n');
   });
 
+  it('recounts a tenant: the exact user count repaired from a COUNT (docs/operations.md#resource-counts)', async () => {
+    const run = await admin('counts', 'recount', '--tenant', 'acme');
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    // acme's two users were counted by their creates: before and after agree.
+    expect(run.stdout).toBe('User\t2\t2\n');
+  });
+
   it('exports a tenant and imports it idempotently', async () => {
     const file = join(dataDir, 'acme.jsonl');
     expect((await admin('export', '--tenant', 'acme', '--file', file)).code).toBe(0);

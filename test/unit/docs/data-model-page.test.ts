@@ -33,6 +33,7 @@ const documented: Record<keyof typeof keys, { entity: string; key: () => Partial
   pendingSet: { entity: 'EventSet', key: () => keys.pendingSet('<t>', '<streamId>', '<jti>') },
   deadSet: { entity: 'EventSet', key: () => keys.deadSet('<t>', '<streamId>', '<jti>') },
   listPosition: { entity: 'ListPosition', key: () => keys.listPosition('<t>', '<query digest>', placeholder('<startIndex>')) },
+  resourceCount: { entity: 'ResourceCount', key: () => keys.resourceCount('<t>', 'User', placeholder('<nn>')) },
   bulkSlot: { entity: 'BulkSlot', key: () => keys.bulkSlot('<t>', placeholder('<n>')) },
   failedClientWindow: {
     entity: 'FailedClientWindow',
