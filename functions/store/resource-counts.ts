@@ -23,11 +23,11 @@ import { keys, resourceCountsPartition } from './keys';
 export const COUNT_SHARDS = 16;
 
 /**
- * The types whose every create and delete carries a count change. Users: store/resources.ts. Groups are
- * created and deleted in the group writes (store/group-writes*), which carry it once this lists 'Group';
- * until then an unfiltered /Groups walk counts its total with a COUNT Query (provisioning/index-walk.ts).
+ * The types whose every create and delete carries a count change: users in store/resources.ts, groups in
+ * store/group-writes/ (create.ts, the leased create's intent transaction, remove.ts). A type not listed
+ * would count its walks' totals with a COUNT Query (store/resources.ts totalResources).
  */
-export const COUNTED_TYPES: readonly ResourceTypeName[] = ['User'];
+export const COUNTED_TYPES: readonly ResourceTypeName[] = ['User', 'Group'];
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

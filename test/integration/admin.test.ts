@@ -77,8 +77,8 @@ describe('scim-admin', () => {
   it('recounts a tenant: the exact user count repaired from a COUNT (docs/operations.md#resource-counts)', async () => {
     const run = await admin('counts', 'recount', '--tenant', 'acme');
     expect([run.code, run.stderr]).toEqual([0, '']);
-    // acme's two users were counted by their creates: before and after agree.
-    expect(run.stdout).toBe('User\t2\t2\n');
+    // acme's two users and its group were counted by their creates: before and after agree.
+    expect(run.stdout).toBe('User\t2\t2\nGroup\t1\t1\n');
   });
 
   it('exports a tenant and imports it idempotently', async () => {

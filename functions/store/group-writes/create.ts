@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { writtenBy } from '../../commons/request-scope';
 import type { ScimResource } from '../../scim/schema/types';
 import { uniqueValuesOf } from '../../scim/schema/uniqueness';
+import { countChange } from '../resource-counts';
 import { newStoredResource, putUnique, toItem, type StoredResource } from '../resources';
 import { fillMembers } from './fill';
 import { finishLeased } from './finish';
@@ -18,7 +19,8 @@ import { memberDelta, membershipActions, transact, TRANSACTION_ACTIONS } from '.
 
 export async function createGroup(scope: GroupWriteScope, resource: ScimResource, memberIds: readonly string[]): Promise<StoredResource> {
   const uniques = uniqueValuesOf(scope.registry, 'Group', resource);
-  return 1 + uniques.length + memberIds.length <= TRANSACTION_ACTIONS
+  // One action more: the count change.
+  return 2 + uniques.length + memberIds.length <= TRANSACTION_ACTIONS
     ? createInOneTransaction(scope, resource, memberIds)
     : createLeased(scope, resource, memberIds);
 }
@@ -44,6 +46,8 @@ async function createInOneTransaction(
       },
       ...uniques.map((u) => putUnique(db, tenantId, 'Group', u, id)),
       ...membershipActions(db, tenantId, id, memberIds, []),
+      // Last, after the positional actions transact() maps (store/resource-counts.ts).
+      countChange(db, tenantId, 'Group', 1),
     ],
     uniques,
   );
@@ -66,7 +70,8 @@ async function createLeased(scope: GroupWriteScope, resource: ScimResource, memb
     },
   };
   const intent = { exact: false, put: memberIds, remove: [], resource, removedUniques: [] };
-  const chunks = await storeIntent(db, tenantId, id, lease, uniques, owner, intent);
+  // The group item exists from this transaction on: it carries the count change.
+  const chunks = await storeIntent(db, tenantId, id, lease, uniques, owner, intent, [countChange(db, tenantId, 'Group', 1)]);
   await fillMembers(db, tenantId, id, { put: memberIds, remove: [] }, timing.writeDeadline, expires);
   return finishLeased(db, tenantId, { before, owner, intentId: owner, chunks, resource, removedUniques: [] });
 }

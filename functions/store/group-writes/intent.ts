@@ -49,7 +49,7 @@ function chunksOf(put: readonly string[], remove: readonly string[], reserved: n
 
 /**
  * One transaction: the lease on the group (`leaseAction`), new unique values (`claimed`), the intent
- * items under `intentId`. Returns the chunk count.
+ * items under `intentId`, then `extra` (a create's count change). Returns the chunk count.
  */
 export async function storeIntent(
   db: Db,
@@ -59,6 +59,7 @@ export async function storeIntent(
   claimed: readonly UniqueValue[],
   intentId: string,
   intent: Intent,
+  extra: readonly TransactAction[] = [],
 ): Promise<number> {
   const reserved = Buffer.byteLength(JSON.stringify(intent.resource), 'utf8');
   const chunks = chunksOf(intent.put, intent.remove, reserved);
@@ -82,6 +83,7 @@ export async function storeIntent(
           },
         },
       })),
+      ...extra,
     ],
     claimed,
   );

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { uniqueValuesOf } from '../../scim/schema/uniqueness';
+import { countChange } from '../resource-counts';
 import { keys } from '../keys';
 import { deleteUnique, deletionNoteOf, type StoredResource } from '../resources';
 import { ResourceNotFound, VersionConflict } from '../store-errors';
@@ -58,6 +59,7 @@ async function deleteGroup(scope: GroupWriteScope, stored: StoredResource, locke
       { Delete: { TableName: db.table, Key: keys.group(tenantId, stored.id), ...groupItemCondition(lockedBy, stored.version) } },
       ...uniqueValuesOf(scope.registry, 'Group', stored.resource).map((u) => deleteUnique(db, tenantId, 'Group', u, stored.id)),
       ...deletionNoteOf(db, tenantId, 'Group', stored),
+      countChange(db, tenantId, 'Group', -1),
     ],
     [],
   );
