@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../commons/logger';
 import { activityItem } from '../store/activity-layout';
-import { putDirectActivity } from '../store/activity-items';
+import { putDirectActivity, writeActivityItems } from '../store/activity-items';
 import type { Db } from '../store/db';
 import { DEFAULT_ACTIVITY_SETTINGS, expiryOf, type ActivityRecord, type ActivitySettings } from './activity-record';
 
@@ -32,5 +32,30 @@ export async function recordDirect(db: Db, tenantId: string, record: ActivityRec
     if (!written) logger.info('refusal not recorded: no such tenant', { reason: record.reason, status: record.status });
   } catch (error) {
     logger.warn('activity record not written', { errorName: error instanceof Error ? error.name : 'unknown', tenantId });
+  }
+}
+
+/**
+ * The failed operations of one POST /Bulk, each its own record, in BatchWriteItem calls of 25 (one call
+ * for up to 25 failures) after the operations ran: the tenant is the request's own, read on its path.
+ */
+export async function recordDirectMany(
+  db: Db,
+  tenantId: string,
+  records: readonly ActivityRecord[],
+  settings: ActivitySettings,
+): Promise<void> {
+  if (!settings.enabled || records.length === 0) return;
+  const items = records.map((record, index) =>
+    activityItem(tenantId, record, `${record.requestId ?? randomUUID()}-${index}`, expiryOf(record.at, settings), true),
+  );
+  try {
+    await writeActivityItems(db, items);
+  } catch (error) {
+    logger.warn('activity records not written', {
+      errorName: error instanceof Error ? error.name : 'unknown',
+      tenantId,
+      count: records.length,
+    });
   }
 }

@@ -96,7 +96,11 @@ function scimTypeOf(body: string | undefined): string | undefined {
 
 /** A failed create names what it tried to create (userName or displayName only). */
 function identifierInBody(event: Event, type: 'User' | 'Group' | undefined, tenantId: string, hash: boolean): string | undefined {
-  const body = event.body as unknown;
+  return identifierOf(event.body as unknown, type, tenantId, hash);
+}
+
+/** userName (User) or displayName (Group) in a request body, hashed when the tenant asks. */
+export function identifierOf(body: unknown, type: 'User' | 'Group' | undefined, tenantId: string, hash: boolean): string | undefined {
   if (!type || !isObject(body)) return undefined;
   const name = type === 'User' ? body.userName : body.displayName;
   if (typeof name !== 'string' || name.length > 256) return undefined;

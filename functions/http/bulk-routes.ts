@@ -20,6 +20,7 @@ import { claimsOf, clash, type Claim } from './bulk-claims';
 import type { RouteTable } from './handler';
 import type { ScimRequest } from './request';
 import { errorResult, type ScimResult } from './response';
+import { recordFailedOperations, type FailedOperation } from './bulk-activity';
 
 export const BULK_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 export const BULK_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
@@ -78,6 +79,7 @@ export function bulkRoute(routes: RouteTable) {
     } finally {
       await releaseBulkSlot(db, request.tenantId, slot);
     }
+    await recordFailedOperations(db, request.tenantId, failuresOf(operations, outcomes));
     return {
       status: 200,
       body: { schemas: [BULK_RESPONSE_SCHEMA], Operations: [...outcomes.entries()].sort(([a], [b]) => a - b).map(([, o]) => o) },
@@ -340,11 +342,34 @@ function referencedBulkIds(path: string, data: unknown): Set<string> {
   return found;
 }
 
-async function run(routes: RouteTable, request: ScimRequest, operation: BulkOperation): Promise<BulkOutcome> {
+/** The operation's endpoint (`/Users`), id and route path (`/Users/{id}`); none for a path no route serves. */
+function routeOf(operation: BulkOperation): { endpoint?: string; id?: string; routePath?: string } {
   const match = /^\/(Users|Groups)(?:\/([^/]+))?$/i.exec(operation.path);
   const endpoint = match ? `/${(match[1] as string).toLowerCase() === 'users' ? 'Users' : 'Groups'}` : undefined;
   const id = match?.[2];
-  const routePath = endpoint && (id ? `${endpoint}/{id}` : endpoint);
+  return { ...(endpoint ? { endpoint, routePath: id ? `${endpoint}/{id}` : endpoint } : {}), ...(id ? { id } : {}) };
+}
+
+/** What the activity log records of the operations that failed (bulk-activity.ts). */
+function failuresOf(operations: readonly BulkOperation[], outcomes: ReadonlyMap<number, BulkOutcome>): FailedOperation[] {
+  return operations.flatMap((operation) => {
+    const outcome = outcomes.get(operation.index);
+    if (!outcome || Number(outcome.status) < 400) return [];
+    const { id, routePath } = routeOf(operation);
+    return [
+      {
+        route: routePath ? `${operation.method} ${routePath}` : 'POST /Bulk',
+        id,
+        status: Number(outcome.status),
+        response: outcome.response,
+        data: operation.data,
+      },
+    ];
+  });
+}
+
+async function run(routes: RouteTable, request: ScimRequest, operation: BulkOperation): Promise<BulkOutcome> {
+  const { endpoint, id, routePath } = routeOf(operation);
   const handler = routePath ? routes[`${operation.method} ${routePath}`] : undefined;
   if (!handler || !routePath)
     return failed(
