@@ -1,6 +1,6 @@
 /**
  * Records written on a request's own path: a refused or failed request (at most ONE DynamoDB call,
- * never on a successful SCIM request), a token issued, a sampled read. The recorder counts them for
+ * never on a successful SCIM request; a Bulk's failed operations: one call per 25), a token issued, a sampled read. The recorder counts them for
  * health when they come back on the stream. Writing one never fails the request it describes: a
  * failure to record is logged and dropped.
  */
