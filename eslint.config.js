@@ -60,8 +60,7 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      // A `let` a closure reads before its one assignment cannot be a const (token-service.ts's `method`).
-      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      'prefer-const': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       'no-restricted-syntax': [
         'error',

@@ -2,7 +2,7 @@
  * Lambda entry: `POST /tenants/{tenantId}/oauth2/token`, the OAuth 2.0 token endpoint (client
  * credentials, with a client secret or an RFC 7523 client assertion), and `GET` of the tenant's
  * RFC 8414 metadata (functions/oauth/server-metadata.ts). Not behind the SCIM authorizer: it
- * authenticates the client itself (functions/oauth/token-service.ts). Logs one line per token
+ * authenticates the client itself (functions/oauth/token-responses.ts). Logs one line per token
  * request: tenant, client id, method, outcome, and a refusal's reason code.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -11,7 +11,7 @@ import { logger } from './commons/logger';
 import { isMetadataRequest, metadataResponse } from './oauth/server-metadata';
 import { defaultSigner } from './oauth/signer';
 import { TOKEN_METHOD_NOT_ALLOWED } from './oauth/token-request';
-import { handleTokenRequest, type OAuthResponse } from './oauth/token-service';
+import { handleTokenRequest, type OAuthResponse } from './oauth/token-responses';
 import { defaultDb } from './store/db';
 
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {

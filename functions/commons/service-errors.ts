@@ -3,7 +3,7 @@
  * behind the admin API, and the OAuth token service: oauth/oauth-error.ts) throw for a caller's
  * mistake or for a refusal. Each names its `kind`; the admin HTTP edge maps kinds to RFC 9457
  * problem types (functions/admin-api/problems.ts), the token endpoint's edge to RFC 6749 §5.2 answers
- * (oauth/token-service.ts), and the CLI to exit codes. Anything else a service throws is a fault,
+ * (oauth/token-responses.ts), and the CLI to exit codes. Anything else a service throws is a fault,
  * never the caller's.
  */
 import { errorNamed } from './error-named';

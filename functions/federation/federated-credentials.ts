@@ -5,7 +5,7 @@
  * (credential-schema.ts); a JWKS host outside the allow-list is refused here, before it is stored.
  * Mistakes are the admin services' errors (commons/service-errors.ts): InvalidInput naming the path,
  * NotFound, AlreadyExists, LimitReached. The token endpoint reads credentials from the store directly
- * (store/federated-credentials.ts), so its bundle carries none of this.
+ * (store/federated-credential-items.ts), so its bundle carries none of this.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
@@ -19,7 +19,7 @@ import {
   putFederatedCredential,
   type CredentialSource,
   type FederatedCredentialRecord,
-} from '../store/federated-credentials';
+} from '../store/federated-credential-items';
 import { getTenant } from '../store/tenants';
 import {
   federatedCredentialInputSchema,

@@ -12,10 +12,10 @@
  * such a token never outlives the assertion. An unknown tenant, an unknown client, a revoked
  * client, a disabled tenant, a wrong secret and every failed assertion check all give the same
  * `invalid_client`. Every refusal is THROWN as an OAuthError (oauth-error.ts) with its log reason;
- * the token endpoint's edge (token-service.ts) answers, logs and records it.
+ * the token endpoint's edge (token-responses.ts) answers, logs and records it.
  */
 import type { Db } from '../store/db';
-import { getFederatedCredential } from '../store/federated-credentials';
+import { getFederatedCredential } from '../store/federated-credential-items';
 import { countTokenRequest } from '../store/oauth-client-items';
 import { countFailedAuthentication, failedFromSource } from '../store/token-attempts';
 import { getTenant, type TenantRecord } from '../store/tenants';

@@ -2,7 +2,7 @@
  * What the token service throws when it refuses a token request: an RFC 6749 §5.2 error code, the
  * status it is answered with, and what the answer, the log line and the activity record say of it.
  * It is a ServiceError of the one hierarchy (commons/service-errors.ts), its kind following from the
- * code; the token endpoint's edge (token-service.ts, handleTokenRequest) turns it into the answer.
+ * code; the token endpoint's edge (token-responses.ts, handleTokenRequest) turns it into the answer.
  */
 import type { ReasonCode } from '../activity/reason-codes';
 import { ServiceError, type ServiceErrorKind } from '../commons/service-errors';

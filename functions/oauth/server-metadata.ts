@@ -10,7 +10,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { AUTHORIZATION_SERVER_METADATA_PATHS } from '../routes';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { ASSERTION_ALGORITHMS } from '../federation/assertion-verifier';
-import type { OAuthResponse } from './token-service';
+import type { OAuthResponse } from './token-responses';
 
 export const isMetadataRequest = (event: APIGatewayProxyEvent): boolean =>
   (AUTHORIZATION_SERVER_METADATA_PATHS as readonly string[]).includes(event.resource);

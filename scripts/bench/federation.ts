@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { verifyClientAssertion } from '../../functions/federation/assertion-verifier';
 import { clearJwksCache } from '../../functions/federation/jwks-cache';
 import { addFederatedCredential } from '../../functions/federation/federated-credentials';
-import { getFederatedCredential } from '../../functions/store/federated-credentials';
+import { getFederatedCredential } from '../../functions/store/federated-credential-items';
 import { addClient } from '../../functions/credentials/client-service';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../functions/oauth/token-request';
 import { generateToken } from '../../functions/credentials/secret-token';

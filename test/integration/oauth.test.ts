@@ -8,7 +8,7 @@ import { addClient, addClientSecret, revokeClientSecret, revokeTenantClient } fr
 import type { ClientCredentials } from '../../functions/credentials/client-credentials';
 import { setTenantStatus } from '../../functions/store/tenants';
 import { defaultSigner } from '../../functions/oauth/signer';
-import { handleTokenRequest } from '../../functions/oauth/token-service';
+import { handleTokenRequest } from '../../functions/oauth/token-responses';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { requestFor as requestForRoute, routeCases } from '../support/route-requests';
 import { GROUP, USER } from '../support/urns';
