@@ -21,6 +21,8 @@ export interface TenantSeedDeclaration {
   readonly rateTier: string;
   /** tenants.json `federatedCredentials` as declared (validated at synth, again by the seed with this function's JWKS hosts). */
   readonly federatedCredentials?: readonly unknown[];
+  /** tenants.json `eventStreams` as declared (push streams only: validated at synth, again by the seed). */
+  readonly eventStreams?: readonly unknown[];
 }
 
 export interface TenantSeedFile {

@@ -25,6 +25,9 @@ import { formatPath, tenantSettingsSchema } from './config';
 import type { RateTiers } from './rate-tier';
 import type { TenantSeedDeclaration } from './seed-declarations';
 import { settingsDigest } from './settings-digest';
+import * as z from 'zod/mini';
+import { applyDeclaredStreams } from '../events/declared-streams';
+import { declaredStreamSchema, POLL_METHOD } from '../events/stream-config';
 import { createTenant, updateTenantSettings, type TenantServiceDeps } from './tenant-service';
 
 export interface SeedOutcome {
@@ -57,6 +60,7 @@ export async function applyTenantSeed(
     const change = await applyDeclaration(deps, declaration, existing, !previous.has(declaration.id));
     counts[change]++;
     await syncFederatedCredentials(db, declaration);
+    await applyEventStreams(db, declaration);
     if (change === 'created' || existing?.rateTier !== declaration.rateTier) counts.tiered++;
     else if (replaced) {
       // Same tier, new plans: the key goes into the new plan; the item already names the tier.
@@ -124,6 +128,22 @@ async function syncFederatedCredentials(db: Db, declaration: TenantSeedDeclarati
     throw new Error(`tenant "${declaration.id}": ${issues.join('; ')}`);
   }
   await syncDeclaredFederatedCredentials(db, declaration.id, parsed.data);
+}
+
+/**
+ * The tenant's declared event streams: created when missing, updated to the declaration otherwise
+ * (streams added through the API or CLI are left alone). Push streams only: a new poll stream's
+ * credential would have nowhere to be shown once (the synth refuses them, and so does this).
+ */
+async function applyEventStreams(db: Db, declaration: TenantSeedDeclaration): Promise<void> {
+  const parsed = z.array(declaredStreamSchema).safeParse(declaration.eventStreams ?? []);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${formatPath(['eventStreams', ...issue.path])}: ${issue.message}`);
+    throw new Error(`tenant "${declaration.id}": ${issues.join('; ')}`);
+  }
+  const poll = parsed.data.findIndex((stream) => stream.delivery.method === POLL_METHOD);
+  if (poll !== -1) throw new Error(`tenant "${declaration.id}": eventStreams[${poll}]: poll streams are not declared for a deploy`);
+  await applyDeclaredStreams(db, declaration.id, parsed.data);
 }
 
 /** A tenant dropped from tenants.json stops authenticating; its data and usage key stay (re-adding it resumes it). */

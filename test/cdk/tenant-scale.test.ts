@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { parseTenantsFile, type TenantConfig } from '../../functions/tenants/config';
 import { ScimStack } from '../../lib/scim-stack';
 import { testApp } from './stack-fixture';
@@ -92,6 +93,25 @@ describe('tenants.json is validated at synth', () => {
     const tenants = parseTenantsFile({ tenants: [{ id: 'acme', displayName: 'Acme', rateTier: 'platinum' }] });
     expect(() => new ScimStack(testApp(), 'BadTier', { tenants })).toThrow(
       /tenant "acme": rateTier: "platinum" is not a tier of this stack/,
+    );
+  });
+
+  it("carries declared push streams to the seed (with the SETs' issuer) and refuses a poll stream, naming the path", () => {
+    const push = { stream_id: 'hr', delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: 'https://hr.example/events' } };
+    const stack = new ScimStack(testApp(), 'Streams', {
+      tenants: parseTenantsFile({ tenants: [{ id: 'acme', displayName: 'A', eventStreams: [push] }] }),
+    });
+    expect(stack.onboarding.declarations[0]?.eventStreams).toEqual([expect.objectContaining(push)]);
+    const seedId = stack.getLogicalId(stack.onboarding.seedFunction.node.defaultChild as CfnFunction);
+    const seed = Template.fromStack(stack).toJSON().Resources[seedId] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    expect(Object.keys(seed.Properties.Environment.Variables)).toContain('SSF_ISSUER');
+    const poll = parseTenantsFile({
+      tenants: [{ id: 'acme', displayName: 'A', eventStreams: [{ stream_id: 'pull', delivery: { method: 'urn:ietf:rfc:8936' } }] }],
+    });
+    expect(() => new ScimStack(testApp(), 'PollStream', { tenants: poll })).toThrow(
+      /tenant "acme": eventStreams\[0\]: a poll stream cannot be declared/,
     );
   });
 

@@ -22,6 +22,8 @@ import { SEED_FILE_NAME, seedFileOf, type TenantSeedDeclaration } from '../../fu
 import { generateToken, hashToken } from '../../functions/credentials/secret-token';
 import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { deleteTenant } from '../../functions/tenants/tenant-service';
+import { getEventStream } from '../../functions/store/event-streams';
+import { POLL_METHOD, PUSH_METHOD } from '../../functions/events/stream-config';
 import { tenantUsageKeyOf } from '../../functions/tenants/usage-key';
 import { recordingRateTiers } from '../../local/rate-tiers';
 import { testDb } from '../support/dynamodb';
@@ -141,6 +143,23 @@ describe('tenants.json applied as data', () => {
     // Dropped from the file: nothing to disable either (still being deleted).
     expect(await seed(acme({ rateTier: 'large' }), contoso)).toMatchObject({ disabled: 0 });
     expect((await getTenant(db, 'leaving'))?.status).toBe('deleting');
+  });
+
+  it("applies the tenants' declared push streams (created, then following the file) and refuses poll streams", async () => {
+    const push = (endpoint_url: string) => ({ stream_id: 'hr-feed', delivery: { method: PUSH_METHOD, endpoint_url } });
+    await applyTenantSeed(
+      db,
+      tiers,
+      [acme({ rateTier: 'large', eventStreams: [push('https://hr.example/events')] }), contoso],
+      'streams-1',
+    );
+    expect(await getEventStream(db, 'acme', 'hr-feed')).toMatchObject({ method: 'push', endpointUrl: 'https://hr.example/events' });
+    await applyTenantSeed(db, tiers, [acme({ rateTier: 'large', eventStreams: [push('https://hr.example/v2')] }), contoso], 'streams-2');
+    expect((await getEventStream(db, 'acme', 'hr-feed'))?.endpointUrl).toBe('https://hr.example/v2');
+    expect(await getEventStream(db, 'contoso', 'hr-feed')).toBeUndefined();
+    const poll = acme({ rateTier: 'large', eventStreams: [{ stream_id: 'pull', delivery: { method: POLL_METHOD } }] });
+    await expect(applyTenantSeed(db, tiers, [poll, contoso], 'streams-poll')).rejects.toThrow(/eventStreams\[0\]: poll streams/);
+    expect(await getEventStream(db, 'acme', 'pull')).toBeUndefined();
   });
 
   it('places every key again when the tier plans were replaced since the last seed (an update rolled back and retried)', async () => {
