@@ -5,7 +5,8 @@
  *  - the template's plans are the rate tiers and the shared plan, all on the stage, and the only key
  *    it holds is the shared one; the tier plans are the ones the seed function is told to put keys in;
  *  - a tenant seeded from tenants.json is named its own key, which the seed put in its tier's plan;
- *  - a tenant created with `scim-admin tenants create` (no tier plans in its environment) is named the shared key;
+ *  - a tenant created with `scim-admin tenants create` (no tier plans in its environment; its token
+ *    written to Secrets Manager on moto) is named the shared key;
  *  - an item of a per-tenant stack before #22 (`usagePlan: own`) is named its old key until the
  *    seed moves it to its tier (docs/deploying.md, "Upgrading from per-tenant stacks").
  * The API Gateway side of the keys is test/integration/rate-tiers.test.ts (moto).
@@ -22,6 +23,8 @@ import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { sharedUsageKey, tenantUsageKeyOf, USAGE_KEY_SALT_ENV, usageKeyOf } from '../../functions/tenants/usage-key';
 import { recordingRateTiers } from '../../local/rate-tiers';
 import { dropTable, testDb } from '../support/dynamodb';
+import { describeWithMoto } from '../support/moto';
+import { motoSecrets, type MotoSecrets } from '../support/moto-secrets';
 import { testStack, testTemplate } from './stack-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -59,6 +62,7 @@ const tierPlans: Record<string, string> = Object.fromEntries(
 );
 
 let db: Db;
+let secrets: MotoSecrets | undefined;
 const tiers = recordingRateTiers([...Object.keys(tierPlans), 'shared'], String(seedEnvironment.SCIM_DEFAULT_RATE_TIER));
 const tokens = new Map<string, string>();
 
@@ -127,23 +131,6 @@ describe('the key the authorizer names is in a plan on the stage', () => {
     expect(await usageKeyFor('acme')).not.toBe(await usageKeyFor('contoso'));
   });
 
-  it("a tenant added with scim-admin: the shared plan's key", async () => {
-    // The CLI's secret store is not the subject here: the token it writes is kept in memory.
-    const written = new Map<string, string>();
-    const secrets = {
-      read: async (id: string) => written.get(id),
-      write: async (id: string, token: string) => void written.set(id, token),
-    };
-    const connection: Connection = { db, secrets, local: false, secretIdOf: (id) => `secret-${id}`, close: () => undefined };
-    const io = { out: () => undefined, progress: () => undefined };
-    await commands['tenants create']?.(connection, ['walk-in'], {}, io);
-    await commands['tokens issue']?.(connection, [], { tenant: 'walk-in' }, io);
-    tokens.set('walk-in', written.get('secret-walk-in') ?? '');
-    const key = await usageKeyFor('walk-in');
-    expect(key).toBe(sharedUsageKey(salt));
-    expect(plansOnStage.has(planHolding(key ?? '') ?? '')).toBe(true);
-  });
-
   it('an item of a per-tenant stack: its old key until the seed moves it to its tier', async () => {
     await putTenant(db, { tenantId: 'legacy', displayName: 'Legacy', usagePlan: 'own' });
     await withToken('legacy');
@@ -158,4 +145,32 @@ describe('the key the authorizer names is in a plan on the stage', () => {
     expect(await usageKeyFor('acme')).toBe(tenantUsageKeyOf('acme', salt));
     expect(planHolding(tenantUsageKeyOf('acme', salt))).toBe(tierPlans.standard);
   });
+});
+
+describeWithMoto('a tenant added with scim-admin (its token in Secrets Manager on moto)', {
+  async setup(moto) {
+    secrets = motoSecrets(moto);
+  },
+  async teardown() {
+    secrets?.destroy();
+  },
+  tests: {
+    "the shared plan's key": async () => {
+      if (!secrets) throw new Error('no secrets store');
+      const connection: Connection = {
+        db,
+        secrets: secrets.store,
+        local: false,
+        secretIdOf: (id) => `secret-${id}`,
+        close: () => undefined,
+      };
+      const io = { out: () => undefined, progress: () => undefined };
+      await commands['tenants create']?.(connection, ['walk-in'], {}, io);
+      await commands['tokens issue']?.(connection, [], { tenant: 'walk-in' }, io);
+      tokens.set('walk-in', await secrets.value('secret-walk-in'));
+      const key = await usageKeyFor('walk-in');
+      expect(key).toBe(sharedUsageKey(salt));
+      expect(plansOnStage.has(planHolding(key ?? '') ?? '')).toBe(true);
+    },
+  },
 });
