@@ -123,8 +123,14 @@ async function bySecretToken(token: string): Promise<Authenticated> {
   if (record.expiresAt !== undefined && record.expiresAt <= Date.now() / 1000) refuse('token_expired', credential);
   const tenant = await readTenant(table, record.tenantId);
   if (!tenant) refuse('tenant_unknown', credential);
+  // A token older than its tenant belongs to an earlier tenant of the same id, deleted since (a
+  // purge frees the id only a quarantine after the DELETE): never a credential of this one.
+  if (Date.parse(record.created) < Date.parse(tenant.created) - EARLIER_TENANT_MARGIN_MS) refuse('token_unknown');
   return { tenant, tenantId: tenant.tenantId, credentialId };
 }
+
+/** Onboarding may write a token a moment before its tenant item; a re-created tenant is younger than any old token by the whole quarantine (6 s locally, minutes on AWS). */
+const EARLIER_TENANT_MARGIN_MS = 5_000;
 
 async function byAccessToken(token: string): Promise<Authenticated> {
   let claims;

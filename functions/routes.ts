@@ -86,6 +86,11 @@ export const functionEntries: Record<FunctionName | 'authorizer' | 'token' | 'ss
   admin: 'functions/admin-api.ts',
 };
 
+/** Functions fed by a queue: the background removal of a deleted tenant's data (lib/tenant-purge.ts). */
+export const jobFunctionEntries = {
+  purge: 'functions/tenant-purge-job.ts',
+} as const;
+
 /** Functions fed by the table's stream rather than by API Gateway. */
 export const streamFunctionEntries = {
   /** Deletes memberships left behind by deleted users and groups. */

@@ -13,6 +13,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, type IConstruct } from 'constructs';
 
@@ -54,6 +55,7 @@ export const RUNBOOK_ENTRIES = [
   'stream-iterator-age',
   'failed-stream-batches',
   'dropped-stream-records',
+  'tenant-purge-dead-letters',
 ] as const;
 export type RunbookEntry = (typeof RUNBOOK_ENTRIES)[number];
 
@@ -139,6 +141,17 @@ export class ScimAlarms extends Construct {
       1,
       'dropped-stream-records',
       `Stream records of the ${name} were dropped: not even the failed-batch bucket took them.`,
+    );
+  }
+
+  /** A dead-letter queue that holds any message: work that failed every retry and waits for a fix and a redrive. */
+  watchDeadLetters(name: string, queue: sqs.IQueue, entry: RunbookEntry, what: string): void {
+    this.add(
+      `${name}DeadLetters`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      1,
+      entry,
+      `${what}: its message is in the dead-letter queue.`,
     );
   }
 

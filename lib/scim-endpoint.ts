@@ -32,6 +32,7 @@ import { addEventStreams, type EventStreamResources } from './event-streams';
 import { ScimWaf, type ScimWafProps } from './waf';
 import { AdminApi } from './admin-api';
 import { ScimAlarms, type AlarmProps } from './alarms';
+import { TenantPurge } from './tenant-purge';
 import { ScimBackup, type BackupProps } from './backup';
 import { publicOriginOf, ScimCustomDomain, validateCustomDomain, type CustomDomainProps } from './custom-domain';
 import { ScimDashboard } from './dashboard';
@@ -143,12 +144,14 @@ export interface ScimEndpointProps {
  */
 export const RESOURCE_FUNCTION_TIMEOUT = Duration.seconds(26);
 const STREAM_FUNCTION_TIMEOUT = Duration.minutes(5);
+/** Beyond the authorizer cache TTL: the handlers' profile TTL (30 s) and a minute of stream-consumer lag. */
+const PURGE_QUARANTINE_EXTRA_SECONDS = 90;
 
 export class ScimEndpoint extends Construct implements EndpointServices {
   readonly table: dynamodb.ITable;
   readonly api: apigateway.RestApi;
   readonly eventBus: events.IEventBus;
-  readonly functions: Record<FunctionName | 'authorizer' | 'ssf' | keyof typeof streamFunctionEntries, lambda.IFunction>;
+  readonly functions: Record<FunctionName | 'authorizer' | 'ssf' | 'purge' | keyof typeof streamFunctionEntries, lambda.IFunction>;
   /** Stream batches the consumers failed after retries, whole (lib/dead-letters.ts). */
   readonly failedBatches: FailedBatchBucket;
   /** The tier usage plans and the shared plan (lib/rate-tiers.ts); `rateTiers.grantManage(fn)` for the tenant service's functions. */
@@ -169,6 +172,8 @@ export class ScimEndpoint extends Construct implements EndpointServices {
   readonly federationJwksHosts: readonly string[];
   /** The tenant admin API under /admin/v1 (AWS_IAM), lib/admin-api.ts. */
   readonly adminApi: AdminApi;
+  /** The background removal of deleted tenants' data: its queue, dead letters and function (lib/tenant-purge.ts). */
+  readonly tenantPurge: TenantPurge;
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;
   private readonly bundling: ReturnType<typeof bundlingFor>;
@@ -237,7 +242,11 @@ export class ScimEndpoint extends Construct implements EndpointServices {
     this.api = this.createApi(props, resourceFunctions, authorizer);
     this.eventStreams = addEventStreams(this, props.stageName ?? 'v2');
     const { outbox, delivery, ssf } = this.eventStreams.functions;
-    this.functions = { ...resourceFunctions, authorizer, janitor, publisher, recorder, outbox, delivery, ssf };
+    // A deleted tenant's last sweep waits out cached authorizer decisions, the handlers' profile TTL and stream lag.
+    const quarantine = Duration.seconds((props.authorizerCacheTtl ?? Duration.minutes(5)).toSeconds() + PURGE_QUARANTINE_EXTRA_SECONDS);
+    this.tenantPurge = new TenantPurge(this, 'TenantPurge', { endpoint: this, quarantine });
+    const purge = this.tenantPurge.purgeFunction;
+    this.functions = { ...resourceFunctions, authorizer, janitor, publisher, recorder, outbox, delivery, ssf, purge };
     if (props.waf) this.waf = new ScimWaf(this, 'Waf', { ...props.waf, stage: this.api.deploymentStage });
     // The publisher writes the SETs; discovery advertises their URIs (ServiceProviderConfig securityEvents).
     const eventForm = props.changeEvents?.form ?? 'notice';
@@ -251,6 +260,7 @@ export class ScimEndpoint extends Construct implements EndpointServices {
       salt: this.usageKeySalt,
     });
     this.alarms = new ScimAlarms(this, 'Alarms', { ...props.alarms, alarmActions: props.alarmActions ?? [] }, this);
+    this.alarms.watchDeadLetters('tenantPurge', this.tenantPurge.deadLetters, 'tenant-purge-dead-letters', 'A tenant purge failed 5 times');
     if (props.dashboard ?? true) this.dashboard = new ScimDashboard(this, 'Dashboard', this.api);
     for (const [name, fn] of Object.entries(this.functions)) this.watchFunction(name, fn);
     if (props.customDomain) this.customDomain = new ScimCustomDomain(this, 'CustomDomain', { ...props.customDomain, api: this.api });
@@ -263,6 +273,8 @@ export class ScimEndpoint extends Construct implements EndpointServices {
     adminFunction.addEnvironment('SSF_ISSUER', this.eventStreams.issuer);
     // The tenant service gives each tenant its own key in its tier's plan (docs/throttling.md).
     this.rateTiers.grantManage(this.adminApi.adminFunction);
+    // DELETE /admin/v1/tenants/{id} asks for the tenant's purge.
+    this.tenantPurge.grantRequest(this.adminApi.adminFunction);
   }
 
   /** Alarms and a dashboard row for a function (the token function is added by TokenEndpoint). */

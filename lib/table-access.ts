@@ -94,6 +94,11 @@ export const TABLE_ACTIONS = {
    * a user's activity records (GSI1, then BatchGetItem).
    */
   admin: [...RESOURCE_WRITER_WITHOUT_BATCH, 'dynamodb:BatchGetItem'].sort(),
+  /**
+   * The tenant purge: a deleted tenant's partitions read (Query) and deleted in batches, its progress
+   * and lease on the tenant item (conditional UpdateItem), the tenant item last (conditional DeleteItem).
+   */
+  purge: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableUser = keyof typeof TABLE_ACTIONS;

@@ -27,6 +27,8 @@ import { localSigner } from '../functions/oauth/local-signer';
 import { join } from 'node:path';
 import { startStreamPoller, type StreamFunction, type StreamPoller } from './stream-poller';
 import { CHECKPOINT_FILE } from './stream-checkpoints';
+import { startTenantPurgeLoop, type TenantPurgeLoop } from './tenant-purge-loop';
+import { environment } from '../functions/commons/environment';
 import { directoryFailedBatchStore } from './failed-batch-stores';
 import { failedBatchKey, failedBatchRecord, type FailedBatchStore } from '../functions/events/failed-batch';
 import { handler as janitor } from '../functions/membership-janitor';
@@ -109,6 +111,11 @@ export interface LocalStackOptions {
    * `<dataDir>/admin-key` (created on first start), or a fresh one for an in-memory stack.
    */
   readonly adminKey?: string;
+  /**
+   * Purge deleted tenants' data in the background (local/tenant-purge-loop.ts). Default true;
+   * `quarantineMs` (default: the authorizer cache and profile TTL when caching, + 6 s) is how long after `DELETE` the last sweep waits.
+   */
+  readonly tenantPurge?: boolean | { readonly quarantineMs?: number };
 }
 
 export type AroundStreamInvoke = (
@@ -170,8 +177,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let server: Server | undefined;
   let poller: StreamPoller | undefined;
   let delivery: EventDeliveryLoop | undefined;
+  let purges: TenantPurgeLoop | undefined;
   const release = async () => {
     if (server) await close(server);
+    await purges?.stop();
     await delivery?.stop();
     await poller?.stop();
     db.client.destroy();
@@ -212,10 +221,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (eventStreams) delivery = startEventDeliveryLoop(db, log);
     }
     const adminKey = localAdminKey(options.adminKey, options.dataDir);
+    const cacheSeconds = options.authorizerCacheSeconds ?? cacheSecondsFromEnv();
+    if (options.tenantPurge !== false) {
+      const quarantineMs = typeof options.tenantPurge === 'object' ? options.tenantPurge.quarantineMs : undefined;
+      purges = startTenantPurgeLoop(db, log, { quarantineMs: quarantineMs ?? localQuarantineMs(cacheSeconds) });
+    }
     const gateway = localGateway({
       adminKey,
       ...(options.functions ? { functions: options.functions } : {}),
-      authorizerCacheSeconds: options.authorizerCacheSeconds ?? cacheSecondsFromEnv(),
+      authorizerCacheSeconds: cacheSeconds,
       ...(options.authorizerClock ? { authorizerClock: options.authorizerClock } : {}),
       log,
       ...(options.aroundInvoke ? { aroundInvoke: options.aroundInvoke } : {}),
@@ -247,6 +261,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
 }
+
+/** A cached authorizer decision (and the handler's profile after it) outlives a DELETE by this much; the stream poller lags ~1 s; more than the authorizer's 5 s margin for tokens older than their tenant. */
+const localQuarantineMs = (cacheSeconds: number): number =>
+  (cacheSeconds > 0 ? (cacheSeconds + environment.profileTtlSeconds()) * 1000 : 0) + 6_000;
 
 function cacheSecondsFromEnv(): number {
   const raw = process.env.SCIM_AUTHORIZER_CACHE_SECONDS;

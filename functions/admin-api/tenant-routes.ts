@@ -19,6 +19,8 @@ export const tenantView = z.object({
   rateTier: z.string(),
   createdAt: z.string(),
   lastModified: z.string(),
+  /** While `deleting`: the background purge's phase and the items it has deleted so far. */
+  deletion: z.optional(z.object({ phase: z.string(), itemsDeleted: z.int().check(z.gte(0)), updatedAt: z.optional(z.string()) })),
 });
 
 const tenantPage = z.object({ items: z.array(tenantView), nextCursor: z.optional(z.string()) });

@@ -34,7 +34,7 @@ export const environment = {
    * AWS_ENDPOINT_URL, none with AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true): moto in the tests. The
    * authorizer's lean calls (commons/aws-json-call.ts) read it the same way.
    */
-  awsEndpointUrl: (service: 'DYNAMODB' | 'KMS', e: Environment = env()): string | undefined =>
+  awsEndpointUrl: (service: 'DYNAMODB' | 'KMS' | 'SQS', e: Environment = env()): string | undefined =>
     e.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true' ? undefined : e[`AWS_ENDPOINT_URL_${service}`] || e.AWS_ENDPOINT_URL || undefined,
   /** SDK attempts per DynamoDB call (first try included). */
   dynamoMaxAttempts: (e: Environment = env()): number => positiveInteger(e.DYNAMODB_MAX_ATTEMPTS) ?? 4,
@@ -143,4 +143,11 @@ export const environment = {
   federationJwksMaxStaleSeconds: (): number => positiveInteger(env().SCIM_FEDERATION_JWKS_MAX_STALE_SECONDS) ?? 86_400,
   /** Failed client authentications per source IP (and per client id) and minute before the token endpoint answers 429. */
   oauthFailedAuthenticationsPerMinute: (): number => positiveInteger(env().OAUTH_FAILED_AUTHENTICATIONS_PER_MINUTE) ?? 30,
+  /** The SQS queue of tenant purges (set by the construct); unset: no queue (the local server's loop finds deleting tenants itself). */
+  tenantPurgeQueueUrl: (): string | undefined => env().TENANT_PURGE_QUEUE_URL || undefined,
+  /**
+   * How long after a tenant was marked `deleting` its purge sweeps a last time and frees the id: the
+   * authorizer's cache TTL, the handlers' profile TTL and the stream consumers' lag (set by the construct).
+   */
+  tenantPurgeQuarantineSeconds: (): number => positiveInteger(env().TENANT_PURGE_QUARANTINE_SECONDS) ?? 390,
 } as const;

@@ -36,6 +36,8 @@ export interface TenantRecord {
   readonly rateTier?: string;
   readonly created: string;
   readonly lastModified: string;
+  /** A `deleting` tenant's purge so far (store/tenant-purge-items.ts): the phase reached and the items deleted. */
+  readonly purge?: { readonly phase: string; readonly deleted: number; readonly updatedAt?: string };
 }
 
 export interface TokenRecord {
@@ -152,6 +154,15 @@ export function toTenant(item: StoredItem): TenantRecord {
     ...(typeof item.rateTier === 'string' ? { rateTier: item.rateTier } : {}),
     created: String(item.created),
     lastModified: String(item.lastModified),
+    ...(item.status === 'deleting' && typeof item.purgePhase === 'string'
+      ? {
+          purge: {
+            phase: item.purgePhase,
+            deleted: typeof item.purgeDeleted === 'number' ? item.purgeDeleted : 0,
+            ...(typeof item.purgeUpdatedAt === 'string' ? { updatedAt: item.purgeUpdatedAt } : {}),
+          },
+        }
+      : {}),
   };
 }
 

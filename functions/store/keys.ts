@@ -81,7 +81,7 @@ export const keys = {
   /** A tenant's OAuth clients share a partition of their own: listing them is one Query. */
   oauthClient: (tenantId: string, clientId: string): Key => ({ PK: oauthClientsPartition(tenantId), SK: `CLIENT#${clientId}` }),
   /** Token requests of one tenant in one minute (the token endpoint's per-tenant throttle). */
-  tokenRequestWindow: (tenantId: string, epochMinute: number): Key => ({ PK: `OAUTH_RATE#${tenantId}`, SK: `WINDOW#${epochMinute}` }),
+  tokenRequestWindow: (tenantId: string, epochMinute: number): Key => ({ PK: oauthRatePartition(tenantId), SK: `WINDOW#${epochMinute}` }),
 
   /** A tenant's federated credential, by the OAuth client id its token requests name (functions/federation/). */
   federatedCredential: (tenantId: string, clientId: string): Key => ({
@@ -113,14 +113,14 @@ export const keys = {
    * (store/list-positions.ts). `query` is a digest of tenant, type, filter and order.
    */
   listPosition: (tenantId: string, query: string, startIndex: number): Key => ({
-    PK: `${tenantPartition(tenantId)}#LIST`,
+    PK: listPositionsPartition(tenantId),
     SK: `${query}#${startIndex}`,
   }),
   /** One of a tenant's slots for a Bulk request in progress (store/bulk-slots.ts): a lease, freed at the end or by expiry. */
-  bulkSlot: (tenantId: string, slot: number): Key => ({ PK: `${tenantPartition(tenantId)}#BULK`, SK: `SLOT#${slot}` }),
+  bulkSlot: (tenantId: string, slot: number): Key => ({ PK: bulkSlotsPartition(tenantId), SK: `SLOT#${slot}` }),
   /** Failed authentications naming one client id of a tenant in one minute (counted apart from issued tokens). */
   failedClientWindow: (tenantId: string, clientId: string, epochMinute: number): Key => ({
-    PK: `OAUTH_RATE#${tenantId}`,
+    PK: oauthRatePartition(tenantId),
     SK: `FAILED#${keyValue(clientId)}#${epochMinute}`,
   }),
   /** Failed authentications from one source IP in one minute, whatever tenant they named. */
@@ -178,6 +178,22 @@ export const activityKeys = {
 /** The partition of a tenant's count shards (keys.resourceCount): the total is one Query of it. */
 export const resourceCountsPartition = (tenantId: string) => `${tenantPartition(tenantId)}#COUNTS`;
 export const oauthClientsPartition = (tenantId: string) => `OAUTH_CLIENTS#${tenantId}`;
+const oauthRatePartition = (tenantId: string) => `OAUTH_RATE#${tenantId}`;
+const listPositionsPartition = (tenantId: string) => `${tenantPartition(tenantId)}#LIST`;
+const bulkSlotsPartition = (tenantId: string) => `${tenantPartition(tenantId)}#BULK`;
+/**
+ * The partitions a tenant owns whole besides its resources, tokens, event streams and activity:
+ * OAuth clients, federated credentials, token-endpoint counters, Bulk slots and list positions.
+ * Deleting them deletes all of it (tenants/tenant-purge.ts). Every one ends in the tenant id or
+ * `#<suffix>` after it, and ids hold no `#`: no other tenant's partition is among them.
+ */
+export const tenantOwnedPartitions = (tenantId: string): string[] => [
+  oauthClientsPartition(tenantId),
+  federationPartition(tenantId),
+  oauthRatePartition(tenantId),
+  bulkSlotsPartition(tenantId),
+  listPositionsPartition(tenantId),
+];
 export const tenantTokensPartition = (tenantId: string) => `TOKENS#${tenantId}`;
 export const membersPartition = (tenantId: string, groupId: string) => `${tenantPartition(tenantId)}#GROUP#${keyValue(groupId)}`;
 export const memberOfPartition = (tenantId: string, userId: string) => `${tenantPartition(tenantId)}#USER#${keyValue(userId)}`;

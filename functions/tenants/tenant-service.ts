@@ -19,6 +19,7 @@ import { cursorKey } from '../store/cursor-key';
 import type { Db } from '../store/db';
 import { getTenant, insertTenant, listTenantPage, updateTenant, type TenantRecord } from '../store/tenants';
 import { tenantSettingsSchema } from './config';
+import { configuredPurgeQueue, type PurgeQueue } from './purge-queue';
 import { RateTierError, SHARED_RATE_TIER, type RateTiers } from './rate-tier';
 import { createTenantInput, parseInput, updateTenantInput } from './tenant-input';
 
@@ -26,6 +27,8 @@ import { createTenantInput, parseInput, updateTenantInput } from './tenant-input
 export interface TenantServiceDeps {
   readonly db: Db;
   readonly rateTiers: RateTiers;
+  /** Where a deleted tenant's purge is asked for (default: the environment's, tenants/purge-queue.ts). */
+  readonly purgeQueue?: PurgeQueue;
 }
 
 /** A tenant as the admin API shows it. */
@@ -37,6 +40,8 @@ export interface TenantView {
   readonly rateTier: string;
   readonly createdAt: string;
   readonly lastModified: string;
+  /** While `deleting`: how far the background purge has come (tenants/tenant-purge.ts). */
+  readonly deletion?: { readonly phase: string; readonly itemsDeleted: number; readonly updatedAt?: string };
 }
 
 export interface TenantPage {
@@ -57,6 +62,15 @@ export function toTenantView(tenant: TenantRecord): TenantView {
     rateTier: tenant.rateTier ?? SHARED_RATE_TIER,
     createdAt: tenant.created,
     lastModified: tenant.lastModified,
+    ...(tenant.purge
+      ? {
+          deletion: {
+            phase: tenant.purge.phase,
+            itemsDeleted: tenant.purge.deleted,
+            ...(tenant.purge.updatedAt ? { updatedAt: tenant.purge.updatedAt } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -137,13 +151,16 @@ export async function updateTenantSettings(deps: TenantServiceDeps, tenantId: st
 
 /**
  * Marks the tenant `deleting`: from then on its credentials are refused and nothing of it is
- * served. Idempotent: a tenant already being deleted is returned as it is.
+ * served; then asks for its purge (tenants/tenant-purge.ts), which removes its data and finally the
+ * tenant item. Idempotent: a tenant already being deleted is returned as it is and its purge asked
+ * for again (how a stalled purge is resumed; a second message finds the work leased or done).
  */
 export async function deleteTenant(deps: TenantServiceDeps, tenantId: string): Promise<TenantView> {
   const result = await updateTenant(deps.db, tenantId, { status: 'deleting' });
   if (!('updated' in result) && !result.refused) throw new NotFound(`no tenant "${tenantId}"`);
   // Its key goes now (idempotent: a retried delete releases again); the tenant is refused anyway.
   await deps.rateTiers.release(tenantId);
+  await (deps.purgeQueue ?? configuredPurgeQueue()).request(tenantId);
   return toTenantView('updated' in result ? result.updated : (result.refused as TenantRecord));
 }
 

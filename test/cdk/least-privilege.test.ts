@@ -4,7 +4,7 @@
  * exactly what the function's tree-shaken bundle can call (test/support/table-calls.ts).
  */
 import { describe, expect, it } from '@jest/globals';
-import { functionEntries, streamFunctionEntries } from '../../functions/routes';
+import { functionEntries, jobFunctionEntries, streamFunctionEntries } from '../../functions/routes';
 import { TABLE_ACTIONS, type TableUser } from '../../lib/table-access';
 import { tableActionsOf } from '../support/table-calls';
 import { testStack, testTemplate } from './stack-fixture';
@@ -14,7 +14,12 @@ const template = testTemplate(stack).toJSON() as { Resources: Record<string, { T
 const resources = template.Resources;
 const tableId = stack.getLogicalId(stack.endpoint.table.node.defaultChild as never);
 
-const entries: Record<TableUser, string> = { ...functionEntries, ...streamFunctionEntries, onboarding: 'functions/onboarding.ts' };
+const entries: Record<TableUser, string> = {
+  ...functionEntries,
+  ...streamFunctionEntries,
+  ...jobFunctionEntries,
+  onboarding: 'functions/onboarding.ts',
+};
 
 interface Statement {
   readonly Action: string | string[];

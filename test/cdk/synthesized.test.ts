@@ -33,6 +33,7 @@ import { dropTable, runDynamoEndpoint, testDb } from '../support/dynamodb';
 import { motoServerPath, startMoto, type Moto } from '../support/moto';
 import { USER, GROUP } from '../support/urns';
 import { fetchedNode22 } from '../../scripts/node22.mjs';
+import { awsJsonCall } from '../../functions/commons/aws-json-call';
 
 const HARNESS = join(PROJECT_ROOT, 'test/support/lambda-harness.mjs');
 const REGION = 'us-east-1';
@@ -184,6 +185,8 @@ describe('bundled functions on Node 22', () => {
     let node: string;
     let busName: string;
     let keyArn: string;
+    /** The tenant purge queue, created on moto (the purge function sends its next message there). */
+    let purgeQueueUrl: string;
     /** The tier usage plans, created on moto with the names SCIM_RATE_TIERS gives: tier → id. */
     const tierPlans: Record<string, string> = {};
     const token = generateToken();
@@ -203,6 +206,8 @@ describe('bundled functions on Node 22', () => {
       const kms = new KMSClient(aws());
       keyArn = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata?.Arn ?? '';
       kms.destroy();
+      purgeQueueUrl = (await sqsCall<{ QueueUrl: string }>('CreateQueue', { QueueName: `scim-purge-${randomUUID().slice(0, 8)}` }))
+        .QueueUrl;
       // The tier plans under the names the template gives the seed function (it looks their ids up).
       const seedFunction = functions.find((fn) => nameOf(fn) === 'onboarding');
       const apiGateway = new APIGatewayClient(aws());
@@ -222,6 +227,7 @@ describe('bundled functions on Node 22', () => {
         TABLE_NAME: db.table,
         EVENT_BUS_NAME: busName,
         OAUTH_SIGNING_KEY_ARN: keyArn,
+        TENANT_PURGE_QUEUE_URL: purgeQueueUrl,
       };
       for (const [name, value] of Object.entries(fn.environment)) {
         if (typeof value === 'string') resolved[name] = value;
@@ -257,6 +263,7 @@ describe('bundled functions on Node 22', () => {
           AWS_ENDPOINT_URL_SECRETS_MANAGER: server.endpoint,
           AWS_ENDPOINT_URL_KMS: server.endpoint,
           AWS_ENDPOINT_URL_API_GATEWAY: server.endpoint,
+          AWS_ENDPOINT_URL_SQS: server.endpoint,
           POWERTOOLS_LOG_LEVEL: 'WARN',
           POWERTOOLS_METRICS_DISABLED: 'true',
         };
@@ -444,6 +451,54 @@ describe('bundled functions on Node 22', () => {
       expect(bodyOf(result)).toMatchObject({ token_type: 'Bearer', access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) });
     });
 
+    it('purge: a deleting tenant loses its data, keeps its place on the tenant item and asks for its last sweep later', async () => {
+      const gone = 'gone';
+      await seedTenants(db, [{ tenantId: gone, token: generateToken(), displayName: 'Gone' }]);
+      const { PutCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+      for (const id of ['u1', 'u2', 'u3'])
+        await db.client.send(new PutCommand({ TableName: db.table, Item: { ...keys.user(gone, id), entity: 'User', tenantId: gone, id } }));
+      await db.client.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: keys.tenant(gone),
+          UpdateExpression: 'SET #status = :deleting, lastModified = :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':deleting': 'deleting', ':now': new Date().toISOString() },
+        }),
+      );
+      const result = await invoke('purge', {
+        Records: [{ messageId: randomUUID(), body: JSON.stringify({ tenantId: gone }), eventSource: 'aws:sqs', awsRegion: REGION }],
+      });
+      expect(result).toEqual({ batchItemFailures: [] });
+      const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+      const left = await db.client.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': `TENANT#${gone}` },
+        }),
+      );
+      expect(left.Items).toEqual([]);
+      // The template's quarantine (the authorizer cache TTL and more) has not passed: the last sweep is a delayed message.
+      expect(await getTenant(db, gone)).toMatchObject({ status: 'deleting', purge: { phase: 'settle' } });
+      const attributes = await sqsCall<{ Attributes: Record<string, string> }>('GetQueueAttributes', {
+        QueueUrl: purgeQueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
+      });
+      expect(attributes.Attributes.ApproximateNumberOfMessagesDelayed).toBe('1');
+      // The tenant acme, whose id the test's other functions use, is untouched.
+      expect(await getTenant(db, tenantId)).toMatchObject({ status: 'active' });
+    });
+
+    async function sqsCall<T>(operation: string, input: object): Promise<T> {
+      return awsJsonCall<T>({ name: 'sqs', targetPrefix: 'AmazonSQS', jsonVersion: '1.0' }, operation, input, {
+        region: REGION,
+        endpoint: server.endpoint,
+        credentials: () => ({ accessKeyId: 'testing', secretAccessKey: 'testing' }),
+        maxAttempts: 1,
+      });
+    }
+
     it('invoked every bundled function of ours', () => {
       const ours = functions
         .map(nameOf)
@@ -462,6 +517,7 @@ describe('bundled functions on Node 22', () => {
         'janitor',
         'onboarding',
         'publisher',
+        'purge',
         'search',
         'token',
         'users',

@@ -17,7 +17,8 @@ const admin = adminCaller(() => stack, observations);
 const problem = (name: string) => `tag:scim-serverless,2026:problems/${name}`;
 
 beforeAll(async () => {
-  stack = await startTestStack({ tenants: ['acme', 'other'] });
+  // The tenant deleted here stays `deleting`: the purge that follows is tenant-purge.test.ts's.
+  stack = await startTestStack({ tenants: ['acme', 'other'], tenantPurge: false });
 });
 afterAll(async () => {
   await stack.stop();

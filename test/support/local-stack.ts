@@ -42,6 +42,8 @@ export interface TestStackOptions {
    * same table is a restart on the same data. The caller deletes it (`deleteTable`).
    */
   readonly tableName?: string;
+  /** The deleted-tenant purge loop (local/server.ts `tenantPurge`); default on. */
+  readonly tenantPurge?: boolean | { readonly quarantineMs?: number };
 }
 
 export interface TestResponse {
@@ -94,6 +96,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     ...(options.eventSink ? { eventSink: options.eventSink } : {}),
     ...(options.failedBatches ? { failedBatches: options.failedBatches } : {}),
     ...(options.aroundStreamInvoke ? { aroundStreamInvoke: options.aroundStreamInvoke } : {}),
+    ...(options.tenantPurge !== undefined ? { tenantPurge: options.tenantPurge } : {}),
   });
   const origin = `http://127.0.0.1:${stack.port}`;
   const baseUrl = (tenantId: string) => `${origin}/tenants/${tenantId}/scim/v2`;
