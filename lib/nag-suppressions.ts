@@ -95,6 +95,16 @@ const ACKNOWLEDGED: { id: string; reason: string }[] = [
       "The event streams' delivery schedule invokes the delivery function every minute; an invocation EventBridge fails to make is made by the next tick (the outbox keeps the SETs), so a DLQ would hold nothing to act on.",
   },
   {
+    id: 'Serverless-SQSRedrivePolicy',
+    reason:
+      "The tenant purge's dead-letter queue (lib/tenant-purge.ts) is itself the end of the redrive: its messages wait, alarmed, for an operator to fix the cause and redrive them to the purge queue.",
+  },
+  {
+    id: 'Serverless-LambdaEventSourceMappingDestination',
+    reason:
+      "The tenant purge's SQS event source: a message that keeps failing goes to the queue's own dead-letter queue (redrive policy, alarmed); SQS event sources take no on-failure destination. The stream consumers have theirs (the failed-batch bucket).",
+  },
+  {
     id: 'Serverless-SNSRedrivePolicy',
     reason:
       "The alarm topic's email subscription: SNS retries email delivery itself, and an alarm stays in ALARM (visible on the dashboard) whether or not the mail arrived.",
