@@ -18,7 +18,8 @@
  *   --admin 100              tenants created and listed through the admin API (0: skip; docs: 1000)
  *   --activity 100           writes per tenant, recording on and off (0: skip)
  *   --activity-records 10000 activity records in the tenant asked for one user's history (0: skip; docs: 100000)
- *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,activity
+ *   --purge 20000            users of a deleted tenant the purge removes, items deleted per second (0: skip)
+ *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,activity,purge
  *   --out bench-results/bench.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -45,6 +46,7 @@ import { eventDeliveryBenchmark } from './bench/event-delivery';
 import { eventCostBenchmark } from './bench/events';
 import { adminBenchmark, adminReport } from './bench/admin';
 import { activityBenchmark, activityReport } from './bench/activity';
+import { purgeBenchmark } from './bench/purge';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers log and publish metrics as deployed; their JSON records are dropped at stdout (handler-output.ts).
@@ -67,6 +69,7 @@ const { values } = parseArgs({
     admin: { type: 'string', default: '100' },
     activity: { type: 'string', default: '100' },
     'activity-records': { type: 'string', default: '10000' },
+    purge: { type: 'string', default: '20000' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -366,6 +369,7 @@ const eventCost = skip.has('event-cost') ? undefined : await eventCostBenchmark(
 const admin = skip.has('admin') || number('admin') === 0 ? undefined : await adminBenchmark(number('admin'));
 const activity =
   skip.has('activity') || number('activity') === 0 ? undefined : await activityBenchmark(number('activity'), number('activity-records'));
+const purge = skip.has('purge') ? [] : await purgeBenchmark(number('purge'));
 
 for (const run of runs) {
   console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial, run.concurrency === 1))}`);
@@ -425,6 +429,6 @@ console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[
 await mkdir(dirname(String(values.out)), { recursive: true });
 await writeFile(
   String(values.out),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, ...(eventCost ? { eventCost } : {}), ...(admin ? { admin } : {}), ...(activity ? { activity } : {}), targets: targetRows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, ...(eventCost ? { eventCost } : {}), ...(admin ? { admin } : {}), ...(activity ? { activity } : {}), purge, targets: targetRows }, null, 2)}\n`,
 );
 console.log(`\nwritten ${values.out}`);
