@@ -4,7 +4,6 @@
  * `tableItemsOf` scans the whole table for a tenant's items (tests only: production never scans).
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { addClient } from '../../functions/oauth/oauth-clients';
 import type { Db } from '../../functions/store/db';
 import { adminCaller } from './admin-api';
 import type { Json, TestStack } from './local-stack';
@@ -40,7 +39,9 @@ export async function populateTenant(stack: TestStack, tenantId: string, users =
     audiences: ['api://scim'],
   });
   expectStatus('federated credential', federated.status, 201);
-  const client = await addClient(stack.stack.db, tenantId);
+  const issuedClient = await admin('POST', `/tenants/${tenantId}/oauth-clients`);
+  expectStatus('OAuth client', issuedClient.status, 201);
+  const client = { clientId: String(issuedClient.json.clientId), clientSecret: String(issuedClient.json.clientSecret) };
   const accessToken = await clientCredentialsToken(stack, tenantId, client.clientId, client.clientSecret);
 
   const scim = (method: string, path: string, body?: unknown) =>
