@@ -17,7 +17,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { jobFunctionEntries } from '../functions/routes';
-import type { ScimEndpoint } from './scim-endpoint';
+import type { EndpointServices } from './endpoint-services';
 
 /** Each invocation stops starting pages 15 s before this (functions/tenant-purge-job.ts). */
 const PURGE_TIMEOUT = Duration.minutes(2);
@@ -29,7 +29,7 @@ export class TenantPurge extends Construct {
   readonly deadLetters: sqs.Queue;
   readonly purgeFunction: NodejsFunction;
 
-  constructor(scope: Construct, id: string, props: { readonly endpoint: ScimEndpoint; readonly quarantine: Duration }) {
+  constructor(scope: Construct, id: string, props: { readonly endpoint: EndpointServices; readonly quarantine: Duration }) {
     super(scope, id);
     const encrypted = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', { ...encrypted, retentionPeriod: Duration.days(14) });
