@@ -25,6 +25,7 @@ import { DEFAULT_PORT } from '../local/server';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { serviceCall, usageError } from './cli-errors';
 import { cliRateTiers } from './cli-rate-tiers';
+import { cliPurgeQueue } from './cli-purge-queue';
 import type { Connection } from './connection';
 
 export interface TenantFlags {
@@ -43,7 +44,10 @@ interface Io {
 
 type TenantCommand = (connection: Connection, args: string[], flags: TenantFlags, io: Io) => Promise<void>;
 
-const deps = (connection: Connection): TenantServiceDeps => ({ db: connection.db, rateTiers: cliRateTiers(connection.local) });
+const deps = (connection: Connection): TenantServiceDeps => {
+  const purgeQueue = cliPurgeQueue(connection);
+  return { db: connection.db, rateTiers: cliRateTiers(connection.local), ...(purgeQueue ? { purgeQueue } : {}) };
+};
 
 function required(value: string | undefined, what: string): string {
   if (!value) throw usageError(`give ${what}`);

@@ -53,6 +53,10 @@ export class ScimStack extends Stack {
       description: 'KMS key sealing push streams’ Authorization headers (scim-admin streams add needs kms:Encrypt on it)',
       value: endpoint.eventStreams.secretsKey.keyArn,
     });
+    new CfnOutput(this, STACK_OUTPUTS.tenantPurgeQueueUrl, {
+      description: 'Queue of tenant purges: scim-admin tenants delete asks for one there (needs sqs:SendMessage on it)',
+      value: endpoint.tenantPurge.queue.queueUrl,
+    });
     new CfnOutput(this, STACK_OUTPUTS.failedBatchBucket, {
       description: 'Stream batches every stream consumer failed after retries: scim-admin events redrive',
       value: endpoint.failedBatches.bucket.bucketName,

@@ -21,6 +21,8 @@ export const STACK_OUTPUTS = {
   /** Event streams: the SETs' issuer (base of poll URLs) and the key sealing push Authorization headers. */
   ssfIssuer: 'SsfIssuer',
   eventSecretsKeyArn: 'EventSecretsKeyArn',
+  /** The tenant purge queue: `scim-admin tenants delete --stack` asks for the purge there, as the admin API does. */
+  tenantPurgeQueueUrl: 'TenantPurgeQueueUrl',
   /**
    * The secret holding a tenants.json tenant's token, an output of stacks before #22 only (a stack no
    * longer has an output per tenant); `scim-admin --stack` still finds it on a stack not yet upgraded.

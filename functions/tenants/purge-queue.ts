@@ -6,7 +6,7 @@
  * deliver twice: harmless, the purge takes a lease and a second message finds it taken or the work done.
  * The local server has no queue: its loop (local/tenant-purge-loop.ts) finds deleting tenants itself.
  */
-import { awsJsonCall, type AwsJsonService } from '../commons/aws-json-call';
+import { awsJsonCall, type AwsCredentials, type AwsJsonService } from '../commons/aws-json-call';
 import { environment } from '../commons/environment';
 
 export interface PurgeQueue {
@@ -22,7 +22,8 @@ const MAX_ATTEMPTS = 3;
 /** The queue's region, from its URL (`https://sqs.<region>.amazonaws.com/...`); else AWS_REGION. */
 const regionOfQueue = (url: string): string | undefined => /^https:\/\/sqs\.([a-z0-9-]+)\./.exec(url)?.[1] ?? environment.region();
 
-export function sqsPurgeQueue(queueUrl: string): PurgeQueue {
+/** The queue at `queueUrl`, signed with `credentials` (default: the function's role, from the environment). */
+export function sqsPurgeQueue(queueUrl: string, credentials: () => AwsCredentials = () => environment.awsCredentials()): PurgeQueue {
   return {
     async request(tenantId, delaySeconds = 0) {
       const region = regionOfQueue(queueUrl);
@@ -36,7 +37,7 @@ export function sqsPurgeQueue(queueUrl: string): PurgeQueue {
           MessageBody: JSON.stringify({ tenantId }),
           DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))),
         },
-        { region, ...(endpoint ? { endpoint } : {}), credentials: () => environment.awsCredentials(), maxAttempts: MAX_ATTEMPTS },
+        { region, ...(endpoint ? { endpoint } : {}), credentials, maxAttempts: MAX_ATTEMPTS },
       );
     },
   };

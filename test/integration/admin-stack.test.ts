@@ -15,6 +15,7 @@ import { TOKEN_PATTERN } from '../../functions/credentials/secret-token';
 import { cliTokenSecretName, STACK_OUTPUTS } from '../../lib/stack-outputs';
 import { dropTable, runDynamoEndpoint, testDb } from '../support/dynamodb';
 import { describeWithMoto, type Moto } from '../support/moto';
+import { awsJsonCall } from '../../functions/commons/aws-json-call';
 
 const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
 const REGION = 'eu-west-1';
@@ -24,6 +25,16 @@ const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 let db: Db;
 let endpoint: string;
 let acmeSecretArn: string;
+/** The stack's tenant purge queue (on moto). */
+let purgeQueueUrl: string;
+
+const sqs = <T>(operation: string, input: object) =>
+  awsJsonCall<T>({ name: 'sqs', targetPrefix: 'AmazonSQS', jsonVersion: '1.0' }, operation, input, {
+    region: REGION,
+    endpoint,
+    credentials: () => credentials,
+    maxAttempts: 1,
+  });
 
 interface Run {
   code: number;
@@ -41,6 +52,7 @@ function admin(...args: string[]): Promise<Run> {
     AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: runDynamoEndpoint(),
+    AWS_ENDPOINT_URL_SQS: endpoint,
   };
   // As on an operator's machine: no local endpoint or table, only the stack's name.
   for (const name of ['DYNAMODB_ENDPOINT', 'TABLE_NAME', 'SCIM_DATA_DIR']) delete env[name];
@@ -67,6 +79,7 @@ describeWithMoto('scim-admin --stack', {
     const secrets = new SecretsManagerClient({ region: REGION, endpoint, credentials });
     acmeSecretArn = (await secrets.send(new CreateSecretCommand({ Name: 'ScimOps-TokenAcme', SecretString: 'placeholder' }))).ARN ?? '';
     secrets.destroy();
+    purgeQueueUrl = (await sqs<{ QueueUrl: string }>('CreateQueue', { QueueName: 'ScimOps-TenantPurge' })).QueueUrl;
     const cloudFormation = new CloudFormationClient({ region: REGION, endpoint, credentials });
     await cloudFormation.send(
       new CreateStackCommand({
@@ -77,6 +90,7 @@ describeWithMoto('scim-admin --stack', {
             [STACK_OUTPUTS.tableName]: { Value: db.table },
             [STACK_OUTPUTS.tokenSecret('acme')]: { Value: acmeSecretArn },
             [STACK_OUTPUTS.eventBusName]: { Value: 'ScimOpsChangeEvents' },
+            [STACK_OUTPUTS.tenantPurgeQueueUrl]: { Value: purgeQueueUrl },
           },
         }),
       }),
@@ -107,6 +121,16 @@ describeWithMoto('scim-admin --stack', {
       const list = await admin('tenants', 'list', '--stack', STACK);
       expect(list.stdout).toMatch(/^acme\tactive\t/m);
       expect(list.stdout).toMatch(/^walk-in\tactive\t/m);
+    },
+    async 'tenants delete marks the tenant deleting and asks for its purge on the stack queue, as the admin API does'() {
+      expect((await admin('tenants', 'create', 'leaving', '--stack', STACK)).code).toBe(0);
+      expect((await admin('tenants', 'delete', 'leaving', '--stack', STACK)).code).toBe(0);
+      expect(await getTenant(db, 'leaving')).toMatchObject({ status: 'deleting' });
+      const { Messages } = await sqs<{ Messages?: { Body: string }[] }>('ReceiveMessage', {
+        QueueUrl: purgeQueueUrl,
+        MaxNumberOfMessages: 10,
+      });
+      expect((Messages ?? []).map((message) => JSON.parse(message.Body) as unknown)).toEqual([{ tenantId: 'leaving' }]);
     },
     async 'says so when the stack does not exist'() {
       const run = await admin('tenants', 'list', '--stack', 'NoSuchStack');
