@@ -9,16 +9,15 @@
  * (`purgeLease`, `purgeLeaseUntil`): one invocation works on a tenant at a time, and a duplicate
  * or late message finds the lease taken, or the tenant gone or re-created, and does nothing.
  */
-import { BatchWriteCommand, DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { backoff } from '../commons/retry';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { errorNamed } from '../commons/error-named';
+import { batchWrite } from './batch-write';
 import type { Db, StoredItem } from './db';
 import { keys, tenantTokensPartition, type Key } from './keys';
 
 const BATCH_WRITE = 25;
-/** Batch calls of one page in flight together. */
+/** Batch calls of one page in flight together (each share goes as calls of 25, one after another). */
 const PARALLEL_BATCHES = 4;
-const unprocessedRetry = { baseMs: 50, capMs: 3_200 };
 
 /** Where a purge stands, as the tenant item records it. */
 export interface PurgeProgress {
@@ -183,20 +182,18 @@ export async function deleteTokenPage(db: Db, tenantId: string, limit: number): 
   return { deleted: listings.length * 2, more: result.LastEvaluatedKey !== undefined };
 }
 
-/** BatchWriteItem deletes, 25 keys a call, a few calls at once; unprocessed keys go again with backoff. */
+/** BatchWriteItem deletes (store/batch-write.ts), a few calls of 25 keys at once. */
 export async function deleteKeys(db: Db, itemKeys: readonly Key[]): Promise<void> {
-  const batches: Key[][] = [];
-  for (let i = 0; i < itemKeys.length; i += BATCH_WRITE) batches.push(itemKeys.slice(i, i + BATCH_WRITE));
-  for (let i = 0; i < batches.length; i += PARALLEL_BATCHES) {
-    await Promise.all(batches.slice(i, i + PARALLEL_BATCHES).map((batch) => deleteBatch(db, batch)));
-  }
-}
-
-async function deleteBatch(db: Db, batch: readonly Key[]): Promise<void> {
-  let pending: Record<string, unknown>[] = batch.map((Key) => ({ DeleteRequest: { Key } }));
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt > 0) await backoff(attempt, unprocessedRetry);
-    const result = await db.client.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
-    pending = (result.UnprocessedItems?.[db.table] ?? []) as Record<string, unknown>[];
-  }
+  if (itemKeys.length === 0) return;
+  const share = Math.ceil(itemKeys.length / PARALLEL_BATCHES / BATCH_WRITE) * BATCH_WRITE;
+  const shares: Key[][] = [];
+  for (let i = 0; i < itemKeys.length; i += share) shares.push(itemKeys.slice(i, i + share));
+  await Promise.all(
+    shares.map((keysOfShare) =>
+      batchWrite(
+        db,
+        keysOfShare.map((Key) => ({ DeleteRequest: { Key } })),
+      ),
+    ),
+  );
 }

@@ -453,7 +453,7 @@ describe('bundled functions on Node 22', () => {
 
     it('purge: a deleting tenant loses its data, keeps its place on the tenant item and asks for its last sweep later', async () => {
       const gone = 'gone';
-      await seedTenants(db, [{ tenantId: gone, token: generateToken(), displayName: 'Gone' }]);
+      await seedTenants({ db, rateTiers: unplannedRateTiers() }, [{ tenantId: gone, token: generateToken(), displayName: 'Gone' }]);
       const { PutCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
       for (const id of ['u1', 'u2', 'u3'])
         await db.client.send(new PutCommand({ TableName: db.table, Item: { ...keys.user(gone, id), entity: 'User', tenantId: gone, id } }));

@@ -58,11 +58,13 @@ describe('a purge stopped and resumed', () => {
   it('stops after one page, shows where it is, and carries on from there to the end', async () => {
     const before = await scanTable(stack.stack.db);
     const beta2 = itemsOf(before, 'beta-2').map(keyOf).sort();
-    const total = itemsOf(before, 'beta').length;
-    expect(total).toBeGreaterThan(60);
     expect((await stack.request('beta', 'GET', '/Users', undefined, { authorization: `Bearer ${legacyToken}` })).status).toBe(200);
     expect((await admin('DELETE', '/tenants/beta')).status).toBe(202);
     expect((await stack.request('beta', 'GET', '/Users', undefined, { authorization: `Bearer ${legacyToken}` })).status).toBe(401);
+    // The refusal just recorded is the tenant's too: counted once the recorder has written it.
+    await stack.stack.drainStreams();
+    const total = itemsOf(await scanTable(stack.stack.db), 'beta').length;
+    expect(total).toBeGreaterThan(60);
 
     const first = await run('first', { maxPages: 1 });
     expect(first).toMatchObject({ state: 'more', retryAfterMs: 0 });
