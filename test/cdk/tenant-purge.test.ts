@@ -8,10 +8,10 @@ import { describe, expect, it } from '@jest/globals';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ScimEndpoint } from '../../lib/scim-endpoint';
-import { testApp, testStack } from './stack-fixture';
+import { testApp, testStack, testTemplate } from './stack-fixture';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
-const resources = (Template.fromStack(testStack()).toJSON() as { Resources: Resources }).Resources;
+const resources = (testTemplate(testStack()).toJSON() as { Resources: Resources }).Resources;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const idStarting = (prefix: string, type: string) => ofType(type).find(([id]) => id.startsWith(prefix))?.[0] ?? '';
 const variablesOf = (id: string) => (resources[id]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
