@@ -183,11 +183,12 @@ const listPositionsPartition = (tenantId: string) => `${tenantPartition(tenantId
 const bulkSlotsPartition = (tenantId: string) => `${tenantPartition(tenantId)}#BULK`;
 /**
  * The partitions a tenant owns whole besides its resources, tokens, event streams and activity:
- * OAuth clients, federated credentials, token-endpoint counters, Bulk slots and list positions.
+ * its resource counts, OAuth clients, federated credentials, token-endpoint counters, Bulk slots and list positions.
  * Deleting them deletes all of it (tenants/tenant-purge.ts). Every one ends in the tenant id or
  * `#<suffix>` after it, and ids hold no `#`: no other tenant's partition is among them.
  */
 export const tenantOwnedPartitions = (tenantId: string): string[] => [
+  resourceCountsPartition(tenantId),
   oauthClientsPartition(tenantId),
   federationPartition(tenantId),
   oauthRatePartition(tenantId),
