@@ -1,7 +1,7 @@
 /**
  * Stream record → activity records, pure. A user or group item written inside a request's scope
  * carries `writtenBy` (commons/request-scope.ts): who (credential, client), which request, which
- * operation, and on a group the members it added or removed. The change's attribute NAMES come from
+ * operation; a group its `memberDelta`, the members it added or removed. The change's attribute NAMES come from
  * comparing the old and new images. A delete leaves a deletion note (store/activity-items.ts) in
  * its own transaction. Records written directly on a request's path (refusals, failures, tokens)
  * come back here only for the health counters.
@@ -53,6 +53,17 @@ function identifierOf(tenantId: string, type: 'User' | 'Group', resource: Image 
   return type === 'User' && hash ? hashedName(tenantId, name) : name;
 }
 
+/**
+ * Who joined and who left: the group item's `memberDelta` (store/group-writes/transact.ts; a large
+ * write's chunks are read into it by the recorder first). Items written before it served both
+ * consumers listed them on the stamp (`writtenBy.added/removed`): read there when it is absent.
+ */
+function memberListsOf(value: unknown): { added: string[]; removed: string[] } | undefined {
+  if (typeof value !== 'object' || value === null || !('added' in value)) return undefined;
+  const { added, removed } = value as Image;
+  return { added: strings(added), removed: strings(removed) };
+}
+
 function stampOf(stamp: unknown) {
   const s = (stamp ?? {}) as Image;
   return {
@@ -80,7 +91,9 @@ function write(tenantId: string, change: ItemChange, hash: boolean): Derived | u
   const after = change.newImage as Image;
   const before = change.oldImage;
   const created = change.eventName === 'INSERT';
-  if (!created && before && before.version === after.version) return undefined; // a lease taken or released: no change
+  // A lease taken or released: no change. (A group created leased commits its members at version 1, with a new delta.)
+  if (!created && before && before.version === after.version && JSON.stringify(before.memberDelta) === JSON.stringify(after.memberDelta))
+    return undefined;
   const type = after.entity as 'User' | 'Group';
   const id = String(after.id);
   const stamp = stampOf(after.writtenBy);
@@ -88,7 +101,8 @@ function write(tenantId: string, change: ItemChange, hash: boolean): Derived | u
   const resource = after.resource as ScimResource | undefined;
   const previous = before?.resource as ScimResource | undefined;
   const changed = changedAttributes(type, created ? undefined : previous, resource);
-  const membersChanged = stamp.addedCount + stamp.removedCount > 0;
+  const delta = memberListsOf(after.memberDelta) ?? { added: stamp.added, removed: stamp.removed };
+  const membersChanged = delta.added.length + delta.removed.length + stamp.addedCount + stamp.removedCount > 0;
   if (membersChanged && !changed.includes('members')) changed.push('members');
   const identifier = identifierOf(tenantId, type, resource, hash);
   const base = {
@@ -114,8 +128,8 @@ function write(tenantId: string, change: ItemChange, hash: boolean): Derived | u
     record: { ...base, operation, memberId, status: 200 },
     unique: `${change.recordId}.${operation === 'add_member' ? 'a' : 'r'}${index}`,
   });
-  stamp.added.forEach((memberId, i) => records.push(member(memberId, 'add_member', i)));
-  stamp.removed.forEach((memberId, i) => records.push(member(memberId, 'remove_member', i)));
+  delta.added.forEach((memberId, i) => records.push(member(memberId, 'add_member', i)));
+  delta.removed.forEach((memberId, i) => records.push(member(memberId, 'remove_member', i)));
   const aliases =
     type === 'User' && identifier !== undefined && (created || identifierOf(tenantId, type, previous, hash) !== identifier)
       ? [{ name: identifier.startsWith('sha256:') ? identifier : identifier.toLowerCase(), id }]

@@ -10,6 +10,8 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { itemChangeOf } from '../events/stream';
+import type { ItemChange } from '../events/change-event';
+import { deltaChunksOfWrite } from '../store/group-deltas';
 import { writeActivityItems } from '../store/activity-items';
 import { activityItem, nameAliasItem } from '../store/activity-layout';
 import type { Db, StoredItem } from '../store/db';
@@ -72,7 +74,8 @@ async function recordBatch(db: Db, changes: NonNullable<ReturnType<typeof itemCh
   const settings = new Map<string, ActivitySettings>();
   for (const tenantId of tenants) settings.set(tenantId, await settingsOf(db, tenantId));
   const hash = (tenantId: string) => settings.get(tenantId)?.hashUserName ?? false;
-  const derived = changes
+  const expanded = await Promise.all(changes.map((change) => withMemberLists(db, change)));
+  const derived = expanded
     .map((change) => deriveActivity(change, hash))
     .filter((d): d is Derived => d !== undefined && settings.get(d.tenantId)?.enabled !== false);
 
@@ -87,6 +90,17 @@ async function recordBatch(db: Db, changes: NonNullable<ReturnType<typeof itemCh
   }
   await writeActivityItems(db, items);
   for (const [tenantId, records] of counted) await applyHealth(db, tenantId, records, settings.get(tenantId), storms);
+}
+
+/**
+ * A large group write names its member delta's chunk items instead of listing it
+ * (store/group-deltas.ts): read them, so that every member added or removed gets its record.
+ */
+async function withMemberLists(db: Db, change: ItemChange): Promise<ItemChange> {
+  const chunks = await deltaChunksOfWrite(db, change.newImage, change.oldImage);
+  if (!chunks) return change;
+  const memberDelta = { added: chunks.flatMap((c) => c.added), removed: chunks.flatMap((c) => c.removed) };
+  return { ...change, newImage: { ...change.newImage, memberDelta } };
 }
 
 const statusClass = (status: number) => (status >= 500 ? 'c5xx' : status >= 400 ? 'c4xx' : 'c2xx');

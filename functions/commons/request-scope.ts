@@ -35,20 +35,13 @@ export function clientClassOf(userAgent: string | undefined): ClientClass {
   return 'other';
 }
 
-/** Member ids listed on a group's stamp at most; a larger change lists counts only. */
-const LISTED_MEMBERS = 100;
-
 /**
  * The `writtenBy` attribute of an item written in the current scope (nothing outside one: the
- * admin CLI, imports, the janitor). A group write also names the members it added and removed.
+ * admin CLI, imports, the janitor). Who joined or left a group is the group item's `memberDelta`.
  */
-export function writtenBy(members?: { readonly added: readonly string[]; readonly removed: readonly string[] }): {
-  writtenBy?: Record<string, unknown>;
-} {
+export function writtenBy(): { writtenBy?: Record<string, unknown> } {
   const scope = currentScope();
   if (!scope) return {};
-  const list = (ids: readonly string[], name: 'added' | 'removed') =>
-    ids.length === 0 ? {} : { [name]: ids.slice(0, LISTED_MEMBERS), [`${name}Count`]: ids.length };
   return {
     writtenBy: {
       requestId: scope.requestId,
@@ -56,7 +49,6 @@ export function writtenBy(members?: { readonly added: readonly string[]; readonl
       client: scope.client,
       operation: scope.operation,
       ...(scope.bulk ? { bulk: true } : {}),
-      ...(members ? { ...list(members.added, 'added'), ...list(members.removed, 'removed') } : {}),
     },
   };
 }

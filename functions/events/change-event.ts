@@ -53,6 +53,8 @@ export interface EventPayload {
   readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
   /** Full form: the same as RFC 7644 PatchOp operations on `members`. */
   readonly operations?: readonly Record<string, unknown>[];
+  /** A large write's delta comes in several SETs of one version: this one's place (1-based) and their number (event streams only). */
+  readonly chunk?: { readonly index: number; readonly count: number };
   /** The ETag of the resource after the event (`W/"3"`); on a delete, of the version deleted. */
   readonly version: string;
 }
@@ -154,15 +156,20 @@ function modifyEvents(before: ResourceItem, after: ResourceItem, form: EventForm
   const flipped = after.type === 'User' && wasActive !== isActive;
   // An (de)activation is its own event URI; `active` is not repeated in the patch notice.
   let attributes = changedAttributes(after.type, before.resource, after.resource).filter((name) => !flipped || name !== 'active');
-  // A version bump without attribute changes is a membership change (members are separate items).
-  const delta = after.version !== before.version ? after.memberDelta : undefined;
-  if ((attributes.length === 0 && !flipped && after.version !== before.version) || hasDelta(delta))
-    attributes = [...new Set([...attributes, 'members'])];
+  // A version bump without attribute changes is a membership change (members are separate items). A
+  // delta is this write's when the version moved or the delta is new (a group created leased commits
+  // its members at version 1); a lease taken or released keeps both. A chunked delta's ids come in
+  // the event streams' SETs (stream-sets.ts), not here.
+  const fresh = after.version !== before.version || deltaKey(after) !== deltaKey(before);
+  const delta = fresh ? after.memberDelta : undefined;
+  if ((attributes.length === 0 && !flipped && fresh) || hasDelta(delta)) attributes = [...new Set([...attributes, 'members'])];
   const events: Record<string, EventPayload> = {};
   if (attributes.length > 0) events[`${PROV}:patch:${form}`] = payload(after, attributes, form, delta);
   if (flipped) events[`${PROV}:${isActive ? 'activate' : 'deactivate'}`] = { version: etagOfVersion(after.version) };
   return Object.keys(events).length > 0 ? events : undefined;
 }
+
+const deltaKey = (item: ResourceItem) => JSON.stringify(item.memberDelta ?? item.chunkedDelta ?? null);
 
 const hasDelta = (delta: MemberDelta | undefined): delta is MemberDelta =>
   delta !== undefined && delta.added.length + delta.removed.length > 0;

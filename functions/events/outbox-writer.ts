@@ -12,6 +12,7 @@ import { putPendingSet } from '../store/event-outbox';
 import { listEventStreams, type StoredEventStream } from '../store/event-streams';
 import { signSet } from './set-signer';
 import { setsForStream, tenantOfChange } from './stream-sets';
+import { deltaChunksOfWrite } from '../store/group-deltas';
 import { itemChangeOf } from './stream';
 
 export interface OutboxWriterDeps {
@@ -36,9 +37,13 @@ export function outboxWriter(deps: OutboxWriterDeps) {
         const change = itemChangeOf(record);
         const tenantId = change ? tenantOfChange(change) : undefined;
         if (!change || !tenantId) continue;
+        const tenantStreams = await streamsOf(tenantId);
+        // A large group write's member delta: its chunks read once for all the tenant's streams.
+        const chunks = tenantStreams.length > 0 ? await deltaChunksOfWrite(db, change.newImage, change.oldImage) : undefined;
+        const delta = chunks ? { chunks } : undefined;
         await Promise.all(
-          (await streamsOf(tenantId)).map(async (stream) => {
-            for (const set of setsForStream(change, stream, issuer)) {
+          tenantStreams.map(async (stream) => {
+            for (const set of setsForStream(change, stream, issuer, Date.now(), delta)) {
               await putPendingSet(db, {
                 tenantId,
                 streamId: stream.streamId,

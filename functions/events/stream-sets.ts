@@ -1,11 +1,12 @@
 /**
  * The SETs one change means for one event stream: the RFC 9967 claim set in the stream's form
  * (change-event.ts), reduced to the events the stream asked for, addressed to the stream's audience,
- * with a jti that is stable across redeliveries of the stream record and sorts by time of event.
+ * with a jti that is stable across redeliveries of the stream record and sorts by time of event; a
+ * large group write's member delta is split into chunks, a SET each (docs/events.md).
  */
 import { createHash } from 'node:crypto';
 import type { StoredEventStream } from '../store/event-streams';
-import { describeStreamItem } from '../store/stream-items';
+import { describeStreamItem, type MemberDelta } from '../store/stream-items';
 import { securityEventFor, type EventPayload, type ItemChange, type ScimSubjectId } from './change-event';
 
 /** The signed claims (RFC 8417 §2.2 with RFC 9967's `sub_id`). */
@@ -28,10 +29,15 @@ export interface StreamSet {
   readonly chunk: number;
 }
 
-/** `<toe ms, 13 digits>-<16 base64url>`: sortable by time of event, unique per stream, record and chunk. */
-export function jtiOf(toeSeconds: number, streamId: string, recordId: string, chunk: number): string {
-  const digest = createHash('sha256').update(`${streamId}\n${recordId}\n${chunk}`).digest('base64url').slice(0, 16);
-  return `${String(Math.round(toeSeconds * 1000)).padStart(13, '0')}-${digest}`;
+/**
+ * `<toe ms, 13 digits>-<16 base64url>`: sortable by time of event, unique per stream, record and
+ * chunk; the chunks of a large write's delta share the digest and end in `-<chunk, 4 digits>`, so
+ * they sort in order (a poll returns them oldest first).
+ */
+export function jtiOf(toeSeconds: number, streamId: string, recordId: string, chunk: number, chunked = false): string {
+  const toe = String(Math.round(toeSeconds * 1000)).padStart(13, '0');
+  const digest = (n: number) => createHash('sha256').update(`${streamId}\n${recordId}\n${n}`).digest('base64url').slice(0, 16);
+  return chunked ? `${toe}-${digest(0)}-${String(chunk).padStart(4, '0')}` : `${toe}-${digest(chunk)}`;
 }
 
 /** The tenant whose user or group the change is about; undefined for other items. */
@@ -40,10 +46,48 @@ export function tenantOfChange(change: ItemChange): string | undefined {
   return item?.kind === 'resource' ? item.tenantId : undefined;
 }
 
-export function setsForStream(change: ItemChange, stream: StoredEventStream, issuer: string, now: number = Date.now()): StreamSet[] {
+/** A large group write's delta, read from its chunk items (store/group-deltas.ts): one SET per chunk. */
+interface DeltaChunks {
+  readonly chunks: readonly MemberDelta[];
+}
+
+/**
+ * The SETs of one change for one stream: one, or for a large group write one per chunk of its
+ * member delta (each with that chunk's ids and its place, all of the same version, in order).
+ */
+export function setsForStream(
+  change: ItemChange,
+  stream: StoredEventStream,
+  issuer: string,
+  now: number = Date.now(),
+  delta?: DeltaChunks,
+): StreamSet[] {
+  if (!delta || delta.chunks.length === 0) return setsOfChunk(change, stream, issuer, now, 0);
+  // Every chunk of one write: the same version, ordered by chunk (push-delivery.ts sends them in that order).
+  return delta.chunks.flatMap((chunk, index) =>
+    setsOfChunk({ ...change, newImage: { ...change.newImage, memberDelta: chunk } }, stream, issuer, now, index, delta.chunks.length),
+  );
+}
+
+function setsOfChunk(
+  change: ItemChange,
+  stream: StoredEventStream,
+  issuer: string,
+  now: number,
+  chunk: number,
+  chunks?: number,
+): StreamSet[] {
+  const chunked = chunks !== undefined;
   const claimSet = securityEventFor(change, { form: stream.form, issuer, now });
   if (!claimSet || claimSet.tenantId !== stream.tenantId) return [];
-  const events = Object.fromEntries(Object.entries(claimSet.events).filter(([uri]) => stream.eventsRequested.includes(uri)));
+  const events = Object.fromEntries(
+    Object.entries(claimSet.events)
+      .filter(([uri]) => stream.eventsRequested.includes(uri))
+      .map(([uri, payload]) => [
+        uri,
+        chunked && (payload.members || payload.operations) ? { ...payload, chunk: { index: chunk + 1, count: chunks } } : payload,
+      ]),
+  );
   if (Object.keys(events).length === 0) return [];
   const item = [describeStreamItem(change.newImage), describeStreamItem(change.oldImage)].find((i) => i.kind === 'resource');
   const version = item?.kind === 'resource' ? item.version : 0;
@@ -51,7 +95,7 @@ export function setsForStream(change: ItemChange, stream: StoredEventStream, iss
     {
       claims: {
         iss: issuer,
-        jti: jtiOf(claimSet.toe, stream.streamId, change.recordId, 0),
+        jti: jtiOf(claimSet.toe, stream.streamId, change.recordId, chunk, chunked),
         iat: claimSet.iat,
         toe: claimSet.toe,
         txn: claimSet.txn,
@@ -61,7 +105,7 @@ export function setsForStream(change: ItemChange, stream: StoredEventStream, iss
       },
       resource: `${claimSet.resourceType}/${claimSet.sub_id.id}`,
       version,
-      chunk: 0,
+      chunk,
     },
   ];
 }

@@ -74,6 +74,12 @@ export const keys = {
     SK: `${sortKeyPrefix.intent}${intentId}#${String(index).padStart(4, '0')}`,
   }),
 
+  /** Chunk `index` of the member delta of a large group write, read by the event and activity consumers (store/group-deltas.ts). */
+  groupDelta: (tenantId: string, groupId: string, deltaId: string, index: number): Key => ({
+    PK: membersPartition(tenantId, groupId),
+    SK: `${sortKeyPrefix.delta}${deltaId}#${String(index).padStart(4, '0')}`,
+  }),
+
   cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),
   /** The tenant ids the tenants.json seed applied last (store/seeded-tenants.ts). */
   seededTenants: (): Key => ({ PK: 'CONFIG', SK: 'TENANTS_SEED' }),
@@ -212,6 +218,7 @@ export const sortKeyPrefix = {
   group: 'GROUP#',
   member: 'MEMBER#',
   intent: 'INTENT#',
+  delta: 'DELTA#',
   federatedClient: 'CLIENT#',
   pendingSet: 'SET#',
   deadSet: 'DEAD#',

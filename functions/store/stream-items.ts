@@ -9,12 +9,28 @@ export interface MemberDelta {
   readonly removed: readonly string[];
 }
 
+/** A large write's delta, written as chunk items (store/group-deltas.ts); the group version names them. */
+export interface ChunkedDelta {
+  readonly deltaId: string;
+  readonly chunks: number;
+  readonly addedCount: number;
+  readonly removedCount: number;
+}
+
 const idsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 function memberDeltaOf(value: unknown): MemberDelta | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || 'deltaId' in value) return undefined;
   const { added, removed } = value as Record<string, unknown>;
   return { added: idsOf(added), removed: idsOf(removed) };
+}
+
+function chunkedDeltaOf(value: unknown): ChunkedDelta | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { deltaId, chunks, addedCount, removedCount } = value as Record<string, unknown>;
+  return typeof deltaId === 'string' && typeof chunks === 'number'
+    ? { deltaId, chunks, addedCount: Number(addedCount) || 0, removedCount: Number(removedCount) || 0 }
+    : undefined;
 }
 
 export type StreamItem =
@@ -28,6 +44,8 @@ export type StreamItem =
       readonly lastModified: string;
       /** A group write's added and removed member ids, when it recorded them (store/group-writes/transact.ts). */
       readonly memberDelta?: MemberDelta;
+      /** A large group write's delta, in chunk items to read (store/group-deltas.ts). */
+      readonly chunkedDelta?: ChunkedDelta;
     }
   | { readonly kind: 'membership'; readonly tenantId: string; readonly groupId: string; readonly userId: string }
   | { readonly kind: 'eventSet'; readonly tenantId: string; readonly streamId: string }
@@ -48,6 +66,7 @@ export function describeStreamItem(image: Record<string, unknown> | undefined): 
       version: Number(image.version),
       lastModified: String(image.lastModified),
       ...(entity === 'Group' && memberDeltaOf(image.memberDelta) ? { memberDelta: memberDeltaOf(image.memberDelta) } : {}),
+      ...(entity === 'Group' && chunkedDeltaOf(image.memberDelta) ? { chunkedDelta: chunkedDeltaOf(image.memberDelta) } : {}),
     };
   }
   if (entity === 'Membership' && typeof image.groupId === 'string' && typeof image.userId === 'string') {

@@ -68,7 +68,7 @@ async function commitSmall(db: Db, tenantId: string, change: GroupChange): Promi
         TableName: db.table,
         Item: {
           ...toItem(tenantId, 'Group', after),
-          ...writtenBy({ added: change.put, removed: change.remove }),
+          ...writtenBy(),
           ...memberDelta(change.put, change.remove),
         },
         ...groupItemCondition(change.lockedBy, change.before.version),
@@ -111,5 +111,6 @@ async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner:
     chunks,
     resource: change.resource,
     removedUniques: removed,
+    delta: { added: change.put, removed: change.remove },
   });
 }

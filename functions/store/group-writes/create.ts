@@ -40,7 +40,7 @@ async function createInOneTransaction(
       {
         Put: {
           TableName: db.table,
-          Item: { ...toItem(tenantId, 'Group', stored), ...writtenBy({ added: memberIds, removed: [] }), ...memberDelta(memberIds, []) },
+          Item: { ...toItem(tenantId, 'Group', stored), ...writtenBy(), ...memberDelta(memberIds, []) },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -73,5 +73,13 @@ async function createLeased(scope: GroupWriteScope, resource: ScimResource, memb
   // The group item exists from this transaction on: it carries the count change.
   const chunks = await storeIntent(db, tenantId, id, lease, uniques, owner, intent, [countChange(db, tenantId, 'Group', 1)]);
   await fillMembers(db, tenantId, id, { put: memberIds, remove: [] }, timing.writeDeadline, expires);
-  return finishLeased(db, tenantId, { before, owner, intentId: owner, chunks, resource, removedUniques: [] });
+  return finishLeased(db, tenantId, {
+    before,
+    owner,
+    intentId: owner,
+    chunks,
+    resource,
+    removedUniques: [],
+    delta: { added: memberIds, removed: [] },
+  });
 }

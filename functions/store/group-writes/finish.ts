@@ -1,14 +1,20 @@
 /**
  * Finishing a leased change: one transaction that writes the group's next version, drops the lease
  * and the intent items, and deletes the unique values the change gave up. Conditional on the lease
- * being still the finisher's.
+ * being still the finisher's. When the finisher knows exactly who joined and who left, it first writes
+ * that delta as chunk items (store/group-deltas.ts) and the version names them; a writer rolling
+ * forward a replacement it did not compute (recover.ts) does not know it, and the version says only
+ * that the members changed.
  */
 import type { ScimResource } from '../../scim/schema/types';
 import type { UniqueValue } from '../../scim/schema/uniqueness';
 import type { Db } from '../db';
+import { writtenBy } from '../../commons/request-scope';
+import { writeDeltaChunks } from '../group-deltas';
 import { deleteUnique, toItem, type StoredResource } from '../resources';
+import type { MemberDelta } from '../stream-items';
 import { intentDeletes } from './intent';
-import { nextVersion, transact } from './transact';
+import { MEMBER_DELTA, nextVersion, transact } from './transact';
 
 export interface LeasedChange {
   /** The group as it was when the change was computed (its next version is written). */
@@ -20,18 +26,24 @@ export interface LeasedChange {
   readonly chunks: number;
   readonly resource: ScimResource;
   readonly removedUniques: readonly UniqueValue[];
+  /** Who joined and who left, when known. */
+  readonly delta?: MemberDelta;
 }
 
 export async function finishLeased(db: Db, tenantId: string, change: LeasedChange): Promise<StoredResource> {
   const { before, owner } = change;
   const after = nextVersion(before, change.resource);
+  const delta =
+    change.delta && change.delta.added.length + change.delta.removed.length > 0
+      ? await writeDeltaChunks(db, tenantId, before.id, change.intentId, change.delta)
+      : undefined;
   await transact(
     db,
     [
       {
         Put: {
           TableName: db.table,
-          Item: toItem(tenantId, 'Group', after),
+          Item: { ...toItem(tenantId, 'Group', after), ...writtenBy(), ...(delta ? { [MEMBER_DELTA]: delta } : {}) },
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeValues: { ':owner': owner },
         },

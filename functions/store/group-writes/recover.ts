@@ -42,5 +42,7 @@ export async function recoverExpiredLease(
     chunks: intent.chunks,
     resource: intent.resource,
     removedUniques: intent.removedUniques,
+    // A replacement's stored form is the resulting list, not who joined: unknown once partly applied.
+    ...(intent.exact ? {} : { delta: { added: intent.put, removed: intent.remove } }),
   });
 }

@@ -45,9 +45,10 @@ export function membershipActions(db: Db, tenantId: string, groupId: string, put
 }
 
 /**
- * A group write that fits one transaction (at most 99 member ids) records on the group item exactly
- * which members it added and removed, so the stream record of that version says who joined and who
- * left (docs/events.md, membership deltas). A larger write (the leased path) records no list.
+ * A group write records on the group item which members it added and removed, so the stream record
+ * of that version says who joined and who left, for the event streams (docs/events.md, membership
+ * deltas) and the activity log alike: the lists when the write fits one transaction (at most 99
+ * ids), else the chunk items that hold them (finish.ts, store/group-deltas.ts).
  */
 export const MEMBER_DELTA = 'memberDelta';
 export function memberDelta(

@@ -54,7 +54,7 @@ async function commitMemberChange(db: Db, tenantId: string, groupId: string, put
         Update: {
           TableName: db.table,
           Key: keys.group(tenantId, groupId),
-          ...memberChangeUpdate(writtenBy({ added: put, removed: remove }).writtenBy, { added: put, removed: remove }),
+          ...memberChangeUpdate(writtenBy().writtenBy, { added: put, removed: remove }),
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(leaseOwner)',
         },
       },

@@ -23,6 +23,7 @@ const documented: Record<keyof typeof keys, { entity: string; key: () => Partial
   membership: { entity: 'Membership', key: () => keys.membership('<t>', '<groupId>', '<userId>') },
   membershipIndex: { entity: 'Membership', key: () => keys.membershipIndex('<t>', '<groupId>', '<userId>') },
   groupIntent: { entity: 'GroupIntent', key: () => keys.groupIntent('<t>', '<groupId>', '<lease>', 0) },
+  groupDelta: { entity: 'GroupDelta', key: () => keys.groupDelta('<t>', '<groupId>', '<lease>', 0) },
   cursorKey: { entity: 'CursorKey', key: () => keys.cursorKey() },
   seededTenants: { entity: 'SeededTenants', key: () => keys.seededTenants() },
   oauthClient: { entity: 'OAuthClient', key: () => keys.oauthClient('<t>', '<clientId>') },

@@ -1,0 +1,127 @@
+/**
+ * Membership deltas of group writes too large for one transaction (the leased path, docs/events.md):
+ * a group created with 2,000 members, then its members replaced (1,000 leave, 500 join), over HTTP.
+ * Each write's `prov:patch` reaches an event stream as SETs of at most DELTA_CHUNK_IDS ids, one
+ * version, chunks 1..n in order, that together name exactly who joined and who left; the activity
+ * log (the same `memberDelta` field) has a record for every member added and removed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { decodeJwt } from 'jose';
+import { createStream } from '../../functions/events/stream-service';
+import { tenantActivity } from '../../functions/activity/activity-service';
+import { DELTA_CHUNK_IDS } from '../../functions/store/group-deltas';
+import { createResource } from '../../functions/store/resources';
+import { standardRegistry } from '../../functions/scim/schema/registry';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { GROUP, USER } from '../support/urns';
+
+const T = 'big';
+const USERS = 2_500;
+const PATCH = 'urn:ietf:params:scim:event:prov:patch:notice';
+let stack: TestStack;
+let pollUrl: string;
+let credential: string;
+const userIds = Array.from({ length: USERS }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+
+interface Payload {
+  readonly version: string;
+  readonly attributes?: string[];
+  readonly members?: { added: string[]; removed: string[] };
+  readonly chunk?: { index: number; count: number };
+}
+
+/** Polls with ack until nothing is left; every SET, in the order received. */
+async function drain(): Promise<string[]> {
+  const all: string[] = [];
+  let ack: string[] = [];
+  for (;;) {
+    const response = await fetch(pollUrl, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${credential}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ maxEvents: 50, returnImmediately: true, ack }),
+    });
+    const { sets } = (await response.json()) as { sets: Record<string, string> };
+    ack = Object.keys(sets);
+    all.push(...Object.values(sets));
+    if (ack.length === 0) return all.sort((a, b) => String(decodeJwt(a).jti).localeCompare(String(decodeJwt(b).jti)));
+  }
+}
+
+/** The patch SETs of the group, by chunk: their payloads and sizes. */
+function patchesOf(sets: string[], groupId: string) {
+  return sets
+    .map((set) => ({ set, claims: decodeJwt(set) as { sub_id: { id: string }; events: Record<string, Payload> } }))
+    .filter(({ claims }) => claims.sub_id.id === groupId && claims.events[PATCH])
+    .map(({ set, claims }) => ({ bytes: set.length, payload: claims.events[PATCH] as Payload }));
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ tenants: [T] });
+  const poll = await createStream(stack.stack.db, T, { stream_id: 'poller', delivery: { method: 'urn:ietf:rfc:8936' } });
+  pollUrl = (poll.stream.delivery as Json).endpoint_url as string;
+  credential = poll.pollCredential as string;
+  for (let i = 0; i < USERS; i += 25) {
+    await Promise.all(
+      userIds
+        .slice(i, i + 25)
+        .map((id, k) =>
+          createResource(stack.stack.db, T, 'User', { schemas: [USER], id, userName: `member${i + k}@big.example` }, standardRegistry),
+        ),
+    );
+  }
+  await stack.stack.drainStreams();
+  await drain();
+}, 300_000);
+afterAll(async () => stack.stop());
+
+describe('membership deltas of large group writes', () => {
+  let groupId: string;
+
+  it('a group created with 2,000 members: chunked SETs of one version, in order, naming exactly its members', async () => {
+    const created = await stack.request(T, 'POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Everyone',
+      members: userIds.slice(0, 2_000).map((value) => ({ value })),
+    });
+    expect(created.status).toBe(201);
+    groupId = (created.body as Json).id as string;
+    await stack.stack.drainStreams();
+    const patches = patchesOf(await drain(), groupId);
+    expect(patches).toHaveLength(2_000 / DELTA_CHUNK_IDS);
+    expect(patches.map((p) => p.payload.chunk)).toEqual(patches.map((_, i) => ({ index: i + 1, count: patches.length })));
+    expect(new Set(patches.map((p) => p.payload.version)).size).toBe(1);
+    const added = patches.flatMap((p) => p.payload.members?.added ?? []);
+    expect(added).toHaveLength(2_000);
+    expect(new Set(added)).toEqual(new Set(userIds.slice(0, 2_000)));
+    expect(patches.flatMap((p) => p.payload.members?.removed ?? [])).toEqual([]);
+    for (const p of patches) {
+      expect(p.payload.attributes).toContain('members');
+      expect(p.bytes).toBeLessThan(40_000);
+    }
+  }, 240_000);
+
+  it('a replacement of its members: who left and who joined, exactly, in chunks', async () => {
+    const members = userIds.slice(1_000, 2_500).map((value) => ({ value }));
+    const replaced = await stack.request(T, 'PUT', `/Groups/${groupId}`, { schemas: [GROUP], displayName: 'Everyone', members });
+    expect(replaced.status).toBe(200);
+    await stack.stack.drainStreams();
+    const patches = patchesOf(await drain(), groupId);
+    expect(patches).toHaveLength(Math.ceil(1_500 / DELTA_CHUNK_IDS));
+    expect(patches.map((p) => p.payload.chunk?.index)).toEqual([1, 2, 3]);
+    expect(new Set(patches.flatMap((p) => p.payload.members?.added ?? []))).toEqual(new Set(userIds.slice(2_000, 2_500)));
+    expect(new Set(patches.flatMap((p) => p.payload.members?.removed ?? []))).toEqual(new Set(userIds.slice(0, 1_000)));
+    expect(patches.flatMap((p) => [...(p.payload.members?.added ?? []), ...(p.payload.members?.removed ?? [])])).toHaveLength(1_500);
+  }, 240_000);
+
+  it('the activity log has each member’s joining and leaving (the same delta field)', async () => {
+    const history = async (userId: string) =>
+      (await tenantActivity(stack.stack.db, T, { resourceId: userId })).records
+        .filter((r) => r.resourceId === groupId || r.memberId === userId)
+        .map((r) => r.operation)
+        .reverse();
+    expect(await history(userIds[0] as string)).toEqual(['add_member', 'remove_member']);
+    expect(await history(userIds[1_999] as string)).toEqual(['add_member']);
+    expect(await history(userIds[2_499] as string)).toEqual(['add_member']);
+    expect(await history(userIds[2_000] as string)).toEqual(['add_member']);
+  }, 60_000);
+});
