@@ -19,7 +19,7 @@ import type { Db } from '../functions/store/db';
 import { secretsManagerStore, type TokenSecretStore } from '../functions/credentials/token-secret-store';
 import { readRunningInstance } from '../local/dynamodb-local';
 import { tokenFile } from '../local/local-tenants';
-import { DEFAULT_TABLE_NAME, EVENTS_KEY_FILE, EVENTS_SECRETS_FILE } from '../local/server';
+import { DEFAULT_TABLE_NAME, EVENTS_KEY_FILE, EVENTS_SECRETS_FILE } from '../local/data-folder';
 import { AdminError, EXIT, usageError } from './cli-errors';
 import { errorName } from '../functions/commons/error-named';
 

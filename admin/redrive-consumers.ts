@@ -23,7 +23,7 @@ import { itemChangeOf } from '../functions/events/stream';
 import { STACK_OUTPUTS, STREAM_CONSUMERS } from '../lib/stack-outputs';
 import { eventsModeFromEnv, localEventSink } from '../local/event-sinks';
 import { directoryFailedBatchStore, s3FailedBatchStore } from '../local/failed-batch-stores';
-import { FAILED_BATCHES_DIR } from '../local/server';
+import { FAILED_BATCHES_DIR } from '../local/data-folder';
 import { usageError } from './cli-errors';
 import type { Connection } from './connection';
 

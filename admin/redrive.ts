@@ -14,7 +14,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { AdminError, EXIT } from './cli-errors';
 import type { Connection } from './connection';
 import { functionNameOf, parseFailedBatch, type FailedBatchStore } from '../functions/events/failed-batch';
-import { awsConsumers, localConsumers, type StreamConsumers } from './redrive-consumers';
+import type { StreamConsumers } from './redrive-consumers';
 
 export interface RedriveResult {
   readonly replayed: string[];
@@ -56,6 +56,8 @@ const consumerOf = (consumers: StreamConsumers, name: string) =>
 
 /** The CLI command: the stack's bucket and functions with --stack, `npm start`'s folder and handlers otherwise. */
 export async function redriveCommand(connection: Connection, io: { out(line: string): void }): Promise<void> {
+  // Loaded here, not with the CLI: the consumers bring every stream handler, which no other command needs.
+  const { awsConsumers, localConsumers } = await import('./redrive-consumers');
   const targets = connection.local ? localConsumers(connection, io.out) : awsConsumers(connection);
   try {
     const result = await redrive({ ...targets, log: (line) => io.out(line) });

@@ -21,7 +21,7 @@ import {
   type TenantServiceDeps,
   type TenantView,
 } from '../functions/tenants/tenant-service';
-import { DEFAULT_PORT } from '../local/server';
+import { DEFAULT_PORT } from '../local/data-folder';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { serviceCall, usageError } from './cli-errors';
 import { cliRateTiers } from './cli-rate-tiers';

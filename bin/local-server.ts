@@ -23,7 +23,8 @@ import { localOAuthClients, localTenants } from '../local/local-tenants';
 import { eventsModeFromEnv, localEventSink } from '../local/event-sinks';
 import type { EventSink } from '../functions/events/publish';
 import type { LocalOAuthClient, LocalTenant } from '../local/seed';
-import { DEFAULT_PORT, startLocalStack, type LocalStack } from '../local/server';
+import { DEFAULT_PORT } from '../local/data-folder';
+import { startLocalStack, type LocalStack } from '../local/server';
 import { environment } from '../functions/commons/environment';
 
 const eventSinkOption = (sink: EventSink | undefined) => (sink ? { eventSink: sink } : {});

@@ -40,16 +40,8 @@ import { startEventDeliveryLoop, type EventDeliveryLoop } from './event-delivery
 import type { StormSink } from '../functions/activity/recorder';
 import { localAdminKey } from './admin-key';
 import { ADMIN_API_PATH } from '../functions/routes';
+import { DEFAULT_PORT, DEFAULT_TABLE_NAME, EVENTS_KEY_FILE, EVENTS_SECRETS_FILE, FAILED_BATCHES_DIR, OAUTH_KEY_FILE } from './data-folder';
 
-export const DEFAULT_TABLE_NAME = 'scim-local';
-/** Below the data folder: failed stream batches (`scim-admin events redrive` reads them). */
-export const FAILED_BATCHES_DIR = 'failed-batches';
-export const DEFAULT_PORT = 8080;
-/** The local access-token signing key, in the data folder. */
-export const OAUTH_KEY_FILE = 'oauth-signing-key.json';
-/** The local SET signing key and the key that seals push streams' Authorization headers (docs/events.md). */
-export const EVENTS_KEY_FILE = 'events-signing-key.json';
-export const EVENTS_SECRETS_FILE = 'events-secrets.key';
 export const DEFAULT_HOST = '127.0.0.1';
 /** API Gateway's request payload limit. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;

@@ -22,7 +22,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { generateAdminKey } from '../../local/admin-key';
 import { freePort } from '../../local/free-port';
 import { CHECKPOINT_FILE } from '../../local/stream-checkpoints';
-import { DEFAULT_TABLE_NAME } from '../../local/server';
+import { DEFAULT_TABLE_NAME } from '../../local/data-folder';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { exited, startServerProcess, type ServerProcess } from '../support/server-process';
 import { startSetReceiver, until, type Answer, type SetReceiver } from '../support/set-receiver';
