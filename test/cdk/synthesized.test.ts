@@ -228,6 +228,8 @@ describe('bundled functions on Node 22', () => {
         EVENT_BUS_NAME: busName,
         OAUTH_SIGNING_KEY_ARN: keyArn,
         TENANT_PURGE_QUEUE_URL: purgeQueueUrl,
+        // The SETs' issuer (the API's URL): the seed creates declared push streams with it.
+        SSF_ISSUER: 'https://api.example/v2',
       };
       for (const [name, value] of Object.entries(fn.environment)) {
         if (typeof value === 'string') resolved[name] = value;
@@ -319,7 +321,8 @@ describe('bundled functions on Node 22', () => {
       };
       expect(result.principalId).toBe(tenantId);
       expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
-      expect(result.usageIdentifierKey).toMatch(/^scim-usage-/);
+      // Seeded through the tenant service, the tenant is on a tier: the authorizer names its own key.
+      expect(result.usageIdentifierKey).toMatch(new RegExp(`^scim-tenant-[0-9a-z]+-${tenantId}$`));
       authorizerContext = result.context;
     });
 
