@@ -68,7 +68,7 @@ export const AUTHORIZATION_SERVER_METADATA_PATHS = [
 
 /**
  * The tenant admin API (functions/admin-api.ts): one greedy resource under this path, authorized
- * with AWS_IAM in AWS (lib/admin-api.ts) and with the admin key on the local server; never behind
+ * with AWS_IAM in AWS (lib/tenant-admin-api.ts) and with the admin key on the local server; never behind
  * the SCIM authorizer.
  */
 export const ADMIN_API_PATH = '/admin/v1';
@@ -86,7 +86,7 @@ export const functionEntries: Record<FunctionName | 'authorizer' | 'token' | 'ss
   admin: 'functions/admin-api.ts',
 };
 
-/** Functions fed by a queue: the background removal of a deleted tenant's data (lib/tenant-purge.ts). */
+/** Functions fed by a queue: the background removal of a deleted tenant's data (lib/tenant-purge-queue.ts). */
 export const jobFunctionEntries = {
   purge: 'functions/tenant-purge-job.ts',
 } as const;

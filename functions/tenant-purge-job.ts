@@ -1,5 +1,5 @@
 /**
- * Lambda entry: the tenant purge queue (SQS, lib/tenant-purge.ts) → functions/tenants/tenant-purge.ts.
+ * Lambda entry: the tenant purge queue (SQS, lib/tenant-purge-queue.ts) → functions/tenants/tenant-purge.ts.
  * Each message names one tenant being deleted; the invocation purges it until shortly before its own
  * timeout and, when work is left, sends the next message itself. A failed message is retried by SQS
  * (its visibility timeout), then kept in the dead-letter queue, which is alarmed (docs/operations.md).

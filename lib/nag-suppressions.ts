@@ -97,7 +97,7 @@ const ACKNOWLEDGED: { id: string; reason: string }[] = [
   {
     id: 'Serverless-SQSRedrivePolicy',
     reason:
-      "The tenant purge's dead-letter queue (lib/tenant-purge.ts) is itself the end of the redrive: its messages wait, alarmed, for an operator to fix the cause and redrive them to the purge queue.",
+      "The tenant purge's dead-letter queue (lib/tenant-purge-queue.ts) is itself the end of the redrive: its messages wait, alarmed, for an operator to fix the cause and redrive them to the purge queue.",
   },
   {
     id: 'Serverless-LambdaEventSourceMappingDestination',

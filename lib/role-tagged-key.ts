@@ -1,6 +1,6 @@
 /**
  * The two signing keys of the stack (access tokens: lib/token-endpoint.ts; event SETs:
- * lib/event-streams.ts) are retained KMS ECC_NIST_P256 SIGN_VERIFY keys whose policy names no role
+ * lib/event-transmitter.ts) are retained KMS ECC_NIST_P256 SIGN_VERIFY keys whose policy names no role
  * ARN: a destroy and redeploy replaces the functions' roles, and a key policy naming a deleted role
  * keeps only its unique id, so the new roles would be locked out of a key that lives on. Instead each
  * use is allowed to the account's principals carrying this deployment's role tag with that use's

@@ -28,11 +28,11 @@ import { bundlingFor, type AwsSdkSource } from './bundling';
 import { DEFAULT_RATE_TIERS, RateTierPlans, type ThrottleSettings } from './rate-tiers';
 import { TABLE_ACTIONS, type TableUser } from './table-access';
 import { addScimGatewayResponses } from './scim-gateway-responses';
-import { addEventStreams, type EventStreamResources } from './event-streams';
+import { addEventStreams, type EventStreamResources } from './event-transmitter';
 import { ScimWaf, type ScimWafProps } from './waf';
-import { AdminApi } from './admin-api';
+import { AdminApi } from './tenant-admin-api';
 import { ScimAlarms, type AlarmProps } from './alarms';
-import { TenantPurge } from './tenant-purge';
+import { TenantPurge } from './tenant-purge-queue';
 import { ScimBackup, type BackupProps } from './backup';
 import { publicOriginOf, ScimCustomDomain, validateCustomDomain, type CustomDomainProps } from './custom-domain';
 import { ScimDashboard } from './dashboard';
@@ -170,9 +170,9 @@ export class ScimEndpoint extends Construct implements EndpointServices {
   readonly waf?: ScimWaf;
   /** Extra allowed JWKS hosts of federated credentials (props.federationJwksHosts). */
   readonly federationJwksHosts: readonly string[];
-  /** The tenant admin API under /admin/v1 (AWS_IAM), lib/admin-api.ts. */
+  /** The tenant admin API under /admin/v1 (AWS_IAM), lib/tenant-admin-api.ts. */
   readonly adminApi: AdminApi;
-  /** The background removal of deleted tenants' data: its queue, dead letters and function (lib/tenant-purge.ts). */
+  /** The background removal of deleted tenants' data: its queue, dead letters and function (lib/tenant-purge-queue.ts). */
   readonly tenantPurge: TenantPurge;
   private readonly logRetention: logs.RetentionDays;
   private readonly usageKeySalt: string;

@@ -42,7 +42,7 @@ import { oauthBenchmark } from './bench/oauth';
 import { federationBenchmark } from './bench/federation';
 import { extensionBenchmark } from './bench/extensions';
 import { bigTenantBenchmark } from './bench/big-tenant';
-import { eventDeliveryBenchmark } from './bench/event-delivery';
+import { eventDeliveryBenchmark } from './bench/event-delivery-rate';
 import { eventCostBenchmark } from './bench/events';
 import { adminBenchmark, adminReport } from './bench/admin';
 import { activityBenchmark, activityReport } from './bench/activity';

@@ -5,7 +5,7 @@
  * the admin API are left alone: the file only adds and changes what it names.
  */
 import type { Db } from '../store/db';
-import { getEventStream } from '../store/event-streams';
+import { getEventStream } from '../store/event-stream-items';
 import type { DeclaredStream } from './stream-config';
 import { createStream, updateStream } from './stream-service';
 

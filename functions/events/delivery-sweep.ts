@@ -5,7 +5,7 @@
  * on the schedule) and by the local server's delivery loop.
  */
 import type { Db } from '../store/db';
-import { getEventStream, listAllEventStreams, type StoredEventStream } from '../store/event-streams';
+import { getEventStream, listAllEventStreams, type StoredEventStream } from '../store/event-stream-items';
 import { deliverStream, type PassResult, type PushOptions } from './push-delivery';
 
 export interface StreamRef {

@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Db } from '../store/db';
-import { deletePendingSet, getPendingSet, moveToDeadLetters, readPendingSets } from '../store/event-outbox';
-import { getEventStream, type StoredEventStream } from '../store/event-streams';
+import { deletePendingSet, getPendingSet, moveToDeadLetters, readPendingSets } from '../store/outbox-items';
+import { getEventStream, type StoredEventStream } from '../store/event-stream-items';
 import { hashesEqual } from '../credentials/secret-token';
 import { describeIssues } from './stream-config';
 import { POLL_CREDENTIAL_PREFIX } from './stream-service';

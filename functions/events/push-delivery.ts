@@ -19,8 +19,8 @@ import {
   recordRetry,
   type DeliveryError,
   type OutboxSet,
-} from '../store/event-outbox';
-import { releaseDeliveryLease, takeDeliveryLease, type StoredEventStream } from '../store/event-streams';
+} from '../store/outbox-items';
+import { releaseDeliveryLease, takeDeliveryLease, type StoredEventStream } from '../store/event-stream-items';
 import type { StartKey } from '../store/paging';
 import { checkPushUrl } from './push-url';
 import { openSecret } from './sealed-secret';

@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { environment } from '../commons/environment';
 import { ServiceError, type ServiceErrorKind } from '../commons/service-errors';
 import type { Db } from '../store/db';
-import { listDeadLetters, redriveDeadLetters } from '../store/event-outbox';
+import { listDeadLetters, redriveDeadLetters } from '../store/outbox-items';
 import {
   createEventStream,
   deleteEventStream,
@@ -17,7 +17,7 @@ import {
   replaceEventStream,
   StreamExists,
   type StoredEventStream,
-} from '../store/event-streams';
+} from '../store/event-stream-items';
 import { getTenant } from '../store/tenants';
 import { sealSecret } from './sealed-secret';
 import { checkPushUrl } from './push-url';

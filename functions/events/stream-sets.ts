@@ -5,7 +5,7 @@
  * large group write's member delta is split into chunks, a SET each (docs/events.md).
  */
 import { createHash } from 'node:crypto';
-import type { StoredEventStream } from '../store/event-streams';
+import type { StoredEventStream } from '../store/event-stream-items';
 import { describeStreamItem, type MemberDelta } from '../store/stream-items';
 import { securityEventFor, type EventPayload, type ItemChange, type ScimSubjectId } from './change-event';
 

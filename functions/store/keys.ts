@@ -99,12 +99,12 @@ export const keys = {
     PK: federationPartition(tenantId),
     SK: `FEDERATED_ID#${credentialId}`,
   }),
-  /** A tenant's event stream configuration (functions/store/event-streams.ts). */
+  /** A tenant's event stream configuration (functions/store/event-stream-items.ts). */
   eventStream: (tenantId: string, streamId: string): Key => ({
     PK: EVENT_STREAMS_PARTITION,
     SK: `${eventStreamPrefix(tenantId)}${streamId}`,
   }),
-  /** A SET waiting in a stream's outbox (functions/store/event-outbox.ts). */
+  /** A SET waiting in a stream's outbox (functions/store/outbox-items.ts). */
   pendingSet: (tenantId: string, streamId: string, jti: string): Key => ({
     PK: outboxPartition(tenantId, streamId),
     SK: `${sortKeyPrefix.pendingSet}${jti}`,

@@ -7,7 +7,7 @@ import { environment } from '../commons/environment';
 import { apiGatewayRateTiers } from './api-gateway-rate-tiers';
 import { checkTier, SHARED_RATE_TIER, type RateTiers } from './rate-tier';
 
-/** The tier names of a deployment without plans (npm start): local/rate-tiers.ts offers the same. */
+/** The tier names of a deployment without plans (npm start): local/local-rate-tiers.ts offers the same. */
 export const UNPLANNED_TIERS = ['standard', 'large', SHARED_RATE_TIER] as const;
 
 export function unplannedRateTiers(defaultTier: string = environment.defaultRateTier()): RateTiers {

@@ -7,7 +7,7 @@
  * tenant item only once `assign` resolved: the item's `rateTier` says which plan holds its key.
  *
  * Pure (no AWS imports): functions/tenants/api-gateway-rate-tiers.ts implements it on API Gateway,
- * local/rate-tiers.ts records calls for `npm start` and tests.
+ * local/local-rate-tiers.ts records calls for `npm start` and tests.
  */
 
 /** The stack's shared plan: one key for every tenant without its own (items from before tiers, or no keys left). */

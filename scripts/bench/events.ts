@@ -84,7 +84,7 @@ const invocations =
     return fn(event, context);
   };
 
-/** As the stack's Lambda filters select them (lib/event-streams.ts): users and groups for the outbox, outbox INSERTs for delivery. */
+/** As the stack's Lambda filters select them (lib/event-transmitter.ts): users and groups for the outbox, outbox INSERTs for delivery. */
 const entityOf = (record: DynamoDBStreamEvent['Records'][number]) => (record.dynamodb?.NewImage ?? record.dynamodb?.OldImage)?.entity?.S;
 const resourceRecords = (event: DynamoDBStreamEvent) => event.Records.some((r) => ['User', 'Group'].includes(entityOf(r) ?? ''));
 const outboxInserts = (event: DynamoDBStreamEvent) => event.Records.some((r) => r.eventName === 'INSERT' && entityOf(r) === 'EventSet');

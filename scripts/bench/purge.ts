@@ -16,7 +16,7 @@ import { countPrefix } from '../../functions/store/partition';
 import { deleteTenant } from '../../functions/tenants/tenant-service';
 import { purgeTenant } from '../../functions/tenants/tenant-purge';
 import { generateToken } from '../../functions/credentials/secret-token';
-import { recordingRateTiers } from '../../local/rate-tiers';
+import { recordingRateTiers } from '../../local/local-rate-tiers';
 import { startLocalStack } from '../../local/server';
 import { round, table } from './stats';
 

@@ -1,5 +1,5 @@
 /**
- * The tenant purge in the template (lib/tenant-purge.ts): one queue with a dead-letter queue for
+ * The tenant purge in the template (lib/tenant-purge-queue.ts): one queue with a dead-letter queue for
  * every tenant, the purge function fed one message at a time, allowed to send to its own queue (as
  * the admin API is) and nothing else of SQS, its quarantine derived from the authorizer cache TTL,
  * and an alarm on the dead letters naming its runbook entry.

@@ -21,7 +21,7 @@ import { putTenant, putToken } from '../../functions/store/tenants';
 import { generateToken, hashToken } from '../../functions/credentials/secret-token';
 import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { sharedUsageKey, tenantUsageKeyOf, USAGE_KEY_SALT_ENV, usageKeyOf } from '../../functions/tenants/usage-key';
-import { recordingRateTiers } from '../../local/rate-tiers';
+import { recordingRateTiers } from '../../local/local-rate-tiers';
 import { dropTable, testDb } from '../support/dynamodb';
 import { describeWithMoto } from '../support/moto';
 import { motoSecrets, type MotoSecrets } from '../support/moto-secrets';

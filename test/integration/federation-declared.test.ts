@@ -10,7 +10,7 @@ import type { Db } from '../../functions/store/db';
 import { parseTenantsFile } from '../../functions/tenants/config';
 import type { TenantSeedDeclaration } from '../../functions/tenants/seed-declarations';
 import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
-import { recordingRateTiers } from '../../local/rate-tiers';
+import { recordingRateTiers } from '../../local/local-rate-tiers';
 import { seedTenants } from '../../local/seed';
 import { unplannedRateTiers } from '../../functions/tenants/configured-rate-tiers';
 import { generateToken } from '../../functions/credentials/secret-token';

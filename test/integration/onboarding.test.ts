@@ -22,10 +22,10 @@ import { SEED_FILE_NAME, seedFileOf, type TenantSeedDeclaration } from '../../fu
 import { generateToken, hashToken } from '../../functions/credentials/secret-token';
 import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { deleteTenant } from '../../functions/tenants/tenant-service';
-import { getEventStream } from '../../functions/store/event-streams';
+import { getEventStream } from '../../functions/store/event-stream-items';
 import { POLL_METHOD, PUSH_METHOD } from '../../functions/events/stream-config';
 import { tenantUsageKeyOf } from '../../functions/tenants/usage-key';
-import { recordingRateTiers } from '../../local/rate-tiers';
+import { recordingRateTiers } from '../../local/local-rate-tiers';
 import { testDb } from '../support/dynamodb';
 import { describeWithMoto, type Moto } from '../support/moto';
 

@@ -1,7 +1,7 @@
 /** Which usage key the authorizer names for a tenant item (functions/tenants/usage-key.ts, docs/throttling.md). */
 import { describe, expect, it } from '@jest/globals';
 import { sharedUsageKey, tenantUsageKeyOf, usageKeyOf, usageKeyOfTenant } from '../../../functions/tenants/usage-key';
-import { recordingRateTiers } from '../../../local/rate-tiers';
+import { recordingRateTiers } from '../../../local/local-rate-tiers';
 
 const SALT = 'salt12';
 
