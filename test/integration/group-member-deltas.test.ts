@@ -3,17 +3,21 @@
  * a group created with 2,000 members, then its members replaced (1,000 leave, 500 join), over HTTP.
  * Each write's `prov:patch` reaches an event stream as SETs of at most DELTA_CHUNK_IDS ids, one
  * version, chunks 1..n in order, that together name exactly who joined and who left; the activity
- * log (the same `memberDelta` field) has a record for every member added and removed.
+ * log (the same `memberDelta` field) has a record for every member added and removed. A replacement
+ * whose holder died after storing its intent is rolled forward by the next writer with the same delta.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import { createStream } from '../../functions/events/stream-service';
 import { tenantActivity } from '../../functions/activity/activity-service';
 import { DELTA_CHUNK_IDS } from '../../functions/store/group-deltas';
+import { commitGroupChange } from '../../functions/store/group-writes/commit';
+import { readGroup } from '../../functions/store/group-writes/read';
 import { createResource } from '../../functions/store/resources';
+import { GroupChangeUnfinished } from '../../functions/store/store-errors';
 import { standardRegistry } from '../../functions/scim/schema/registry';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
-import { GROUP, USER } from '../support/urns';
+import { GROUP, PATCH_OP, USER } from '../support/urns';
 
 const T = 'big';
 const USERS = 2_500;
@@ -124,4 +128,51 @@ describe('membership deltas of large group writes', () => {
     expect(await history(userIds[2_499] as string)).toEqual(['add_member']);
     expect(await history(userIds[2_000] as string)).toEqual(['add_member']);
   }, 60_000);
+
+  it('a replacement rolled forward after its holder died: the same chunked delta, exactly', async () => {
+    const db = stack.stack.db;
+    const record = await readGroup(db, T, groupId);
+    if (!record) throw new Error('group missing');
+    // A holder whose time ran out right after storing its intent (lease, list and delta), before any member write.
+    const change = {
+      before: record.stored,
+      resource: { ...record.stored.resource, displayName: 'Rolled forward' },
+      put: userIds.slice(0, 1_000),
+      remove: userIds.slice(1_200, 2_500),
+      members: userIds.slice(0, 1_200),
+      registry: standardRegistry,
+    };
+    await expect(commitGroupChange(db, T, change, 'dead-holder', { writeDeadline: Date.now() - 1, marginMs: 0 })).rejects.toBeInstanceOf(
+      GroupChangeUnfinished,
+    );
+    expect((await readGroup(db, T, groupId))?.lease?.owner).toBe('dead-holder');
+    // The next writer (a rename over HTTP) finds the lease expired and finishes the replacement first.
+    const renamed = await stack.request(T, 'PATCH', `/Groups/${groupId}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'After recovery' }],
+    });
+    expect(renamed.status).toBe(204);
+    await stack.stack.drainStreams();
+    const patches = patchesOf(await drain(), groupId).filter((p) => p.payload.members);
+    expect(patches).toHaveLength(Math.ceil(2_300 / DELTA_CHUNK_IDS));
+    expect(patches.map((p) => p.payload.chunk)).toEqual(patches.map((_, i) => ({ index: i + 1, count: patches.length })));
+    expect(new Set(patches.map((p) => p.payload.version)).size).toBe(1);
+    const added = patches.flatMap((p) => p.payload.members?.added ?? []);
+    const removed = patches.flatMap((p) => p.payload.members?.removed ?? []);
+    expect([added.length, removed.length]).toEqual([1_000, 1_300]);
+    expect(new Set(added)).toEqual(new Set(userIds.slice(0, 1_000)));
+    expect(new Set(removed)).toEqual(new Set(userIds.slice(1_200, 2_500)));
+    const group = await stack.request(T, 'GET', `/Groups/${groupId}`);
+    expect((group.body as Json).displayName).toBe('After recovery');
+    const members = ((group.body as Json).members as { value: string }[]).map((m) => m.value);
+    expect(new Set(members)).toEqual(new Set(userIds.slice(0, 1_200)));
+    const history = async (userId: string) =>
+      (await tenantActivity(db, T, { resourceId: userId })).records
+        .filter((r) => r.resourceId === groupId || r.memberId === userId)
+        .map((r) => r.operation)
+        .reverse();
+    expect(await history(userIds[0] as string)).toEqual(['add_member', 'remove_member', 'add_member']);
+    expect(await history(userIds[2_499] as string)).toEqual(['add_member', 'remove_member']);
+    expect(await history(userIds[1_100] as string)).toEqual(['add_member']);
+  }, 240_000);
 });

@@ -97,10 +97,17 @@ async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner:
     },
   };
   // The stored change: for a replacement the resulting member list (a recovering writer recomputes
-  // the removals from the members it finds), else the puts and removes. Either is bounded by the body.
+  // the removals from the members it finds) and its delta, else the puts and removes.
   const intent: Intent =
     change.members !== undefined
-      ? { exact: true, put: change.members, remove: [], resource: change.resource, removedUniques: removed }
+      ? {
+          exact: true,
+          put: change.members,
+          remove: [],
+          resource: change.resource,
+          removedUniques: removed,
+          delta: { added: change.put, removed: change.remove },
+        }
       : { exact: false, put: change.put, remove: change.remove, resource: change.resource, removedUniques: removed };
   const chunks = await storeIntent(db, tenantId, groupId, lease, added, owner, intent);
   await fillMembers(db, tenantId, groupId, change, timing.writeDeadline, expires);

@@ -3,8 +3,8 @@
  * and the intent items, and deletes the unique values the change gave up. Conditional on the lease
  * being still the finisher's. When the finisher knows exactly who joined and who left, it first writes
  * that delta as chunk items (store/group-deltas.ts) and the version names them; a writer rolling
- * forward a replacement it did not compute (recover.ts) does not know it, and the version says only
- * that the members changed.
+ * forward someone else's change (recover.ts) reads it from the intent, except for a replacement too
+ * large to store its delta (intent.ts): then the version says only that the members changed.
  */
 import type { ScimResource } from '../../scim/schema/types';
 import type { UniqueValue } from '../../scim/schema/uniqueness';

@@ -1,7 +1,8 @@
 /**
  * Finishing the change of an expired lease (its holder is gone): take the lease over, apply the
  * stored change again (membership writes are idempotent) and commit it. This is why a change too
- * large for one transaction is never left half-applied.
+ * large for one transaction is never left half-applied. Its version carries the same member delta
+ * as the holder's would have (group-deltas.ts), from the intent.
  */
 import type { Db } from '../db';
 import { fillMembers } from './fill';
@@ -42,7 +43,8 @@ export async function recoverExpiredLease(
     chunks: intent.chunks,
     resource: intent.resource,
     removedUniques: intent.removedUniques,
-    // A replacement's stored form is the resulting list, not who joined: unknown once partly applied.
-    ...(intent.exact ? {} : { delta: { added: intent.put, removed: intent.remove } }),
+    // The delta the holder would have written (same chunk keys: the intent id); a replacement whose
+    // delta did not fit its intent (intent.ts) says only that the members changed.
+    delta: intent.exact ? intent.delta : { added: intent.put, removed: intent.remove },
   });
 }
