@@ -19,6 +19,7 @@ import { addHourCounts, countRefusals, markCredential, markSummary, type HourDel
 import { getTenant } from '../store/tenants';
 import { activitySettingsOf, expiryOf, type ActivityRecord, type ActivitySettings } from './activity-record';
 import { deriveActivity, type Derived } from './derive';
+import { departedMembers } from './departed-members';
 import { logger } from '../commons/logger';
 
 /** What the bus carries when one credential is refused more than the tenant's threshold in 5 minutes. */
@@ -77,6 +78,7 @@ async function recordBatch(db: Db, changes: NonNullable<ReturnType<typeof itemCh
   const expanded = await Promise.all(changes.map((change) => withMemberLists(db, change)));
   const derived = expanded
     .map((change) => deriveActivity(change, hash))
+    .concat(await departedMembers(db, changes))
     .filter((d): d is Derived => d !== undefined && settings.get(d.tenantId)?.enabled !== false);
 
   const items: StoredItem[] = [];

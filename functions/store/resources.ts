@@ -7,7 +7,7 @@ import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ResourceTypeName, ScimResource } from '../scim/schema/types';
 import type { SchemaRegistry } from '../scim/schema/registry';
 import { uniqueValuesOf, type UniqueValue } from '../scim/schema/uniqueness';
-import type { Db } from './db';
+import type { Db, StoredItem } from './db';
 import { countPrefix, queryPrefix } from './partition';
 import { pages, startingAt } from './paging';
 import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type Key } from './keys';
@@ -47,19 +47,24 @@ export async function getResource(db: Db, tenantId: string, type: ResourceTypeNa
 
 /** Resources by id (BatchGetItem, 100 keys per call, consistent); missing ids are simply absent. */
 export async function getResources(db: Db, tenantId: string, type: ResourceTypeName, ids: readonly string[]): Promise<StoredResource[]> {
-  const found: StoredResource[] = [];
+  return (await getResourceItems(db, tenantId, type, ids)).map(fromItem);
+}
+
+/** The resources' items as stored (with a group's `memberDelta`), in the order of `ids`; missing ones left out. */
+export async function getResourceItems(db: Db, tenantId: string, type: ResourceTypeName, ids: readonly string[]): Promise<StoredItem[]> {
+  const found: StoredItem[] = [];
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
     let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => keys.resource(tenantId, type, id));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > 0) await backoff(attempt, unprocessedRetry);
       const result = await db.client.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending, ConsistentRead: true } } }));
-      found.push(...(result.Responses?.[db.table] ?? []).map(fromItem));
+      found.push(...(result.Responses?.[db.table] ?? []));
       pending = (result.UnprocessedKeys?.[db.table]?.Keys ?? []) as Record<string, unknown>[];
     }
   }
   const order = new Map(unique.map((id, index) => [id, index]));
-  return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  return found.sort((a, b) => (order.get(String(a.id)) ?? 0) - (order.get(String(b.id)) ?? 0));
 }
 
 /**
