@@ -80,8 +80,8 @@ export const TABLE_ACTIONS = {
   delivery: RESOURCE_WRITER_WITHOUT_BATCH,
   /** Poll: the stream item, its outbox read, SETs deleted or moved to the dead letters. */
   ssf: RESOURCE_WRITER_WITHOUT_BATCH,
-  /** Activity records in batches, health counters, the tenant item (its activity settings), a large group write's member delta chunks. */
-  recorder: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  /** Activity records in batches, health counters, the tenant item (its activity settings), a large group write's member delta chunks, the groups and users a deleted membership names (BatchGetItem: a user's deletion records remove_member). */
+  recorder: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   /**
    * Tenant and token items; the tenant's declared federated credentials: listed (Query), written and
    * removed with their id claims (transactions).
