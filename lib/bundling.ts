@@ -82,9 +82,11 @@ export function bundlingFor(sdk: AwsSdkSource, sdkTracing = false): BundlingOpti
  * keys through the API Gateway client, …) and serves a vendor's backend, not a provisioning client's
  * cold path.
  */
-// resource: 400 KiB until this session; the tenants.json schema's federated credentials and the activity
-// request scope brought bulk to 405 KiB. Moving the tenants.json schema out of tenants/config.ts would win it back.
-export const BUNDLE_BUDGETS = { resource: 410 * 1024, authorizer: 96 * 1024, stream: 420 * 1024, admin: 640 * 1024 } as const;
+// resource: 400 KiB until #22-#28; the tenants.json schema's federated credentials, the activity request scope,
+// Bulk's per-operation activity records and the exact per-tenant counters brought bulk to 412.6 KiB (the others
+// stay under 400). Moving the tenants.json schema out of tenants/config.ts (only synth, local and onboarding
+// need it) would win most of it back: the next step, then this budget goes down again.
+export const BUNDLE_BUDGETS = { resource: 416 * 1024, authorizer: 96 * 1024, stream: 420 * 1024, admin: 640 * 1024 } as const;
 
 /**
  * With `sdkTracing` on, the Powertools Tracer and the X-Ray SDK core it wraps are added to the
