@@ -17,7 +17,18 @@ export interface ClientCredentials {
 }
 
 export function generateClientCredentials(): ClientCredentials {
-  return { clientId: randomBytes(18).toString('base64url'), clientSecret: generateClientSecret() };
+  return { clientId: generateClientId(), clientSecret: generateClientSecret() };
+}
+
+/**
+ * 18 random bytes, base64url, drawn again when the first character is `-` or `_` (1 in 32): an id
+ * starting with `-` reads as an option to `scim-admin clients rotate <id>` and to most shells' tools.
+ */
+function generateClientId(): string {
+  for (;;) {
+    const id = randomBytes(18).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
 }
 
 export const generateClientSecret = (): string => randomBytes(32).toString('base64url');

@@ -355,7 +355,8 @@ describe('POST /Bulk runs independent operations side by side, with the serial o
       ),
       { numRuns: 25 },
     );
-  });
+    // 25 rounds of two Bulk requests and two listings: about 7 s on an idle machine, 4x that on a busy one.
+  }, 180_000);
 });
 
 describe('methods a route does not serve', () => {
