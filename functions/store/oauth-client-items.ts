@@ -5,7 +5,7 @@
  * the operator) without any secret. Plus the token endpoint's per-tenant request counter.
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { errorNamed } from '../commons/error-named';
+import { conditionally } from './conditional-write';
 import { consistentReads, type Db } from './db';
 import { clientSecretIdOf, readClient, toClient, type ClientRecord } from './key-reads';
 import { keys, oauthClientsPartition } from './keys';
@@ -14,8 +14,6 @@ import { TTL_ATTRIBUTE } from './table-definition';
 import { transactWrite, TransactionCancelled } from './transactions';
 
 export type { ClientRecord } from './key-reads';
-
-const isConditionFailure = (error: unknown) => errorNamed(error, 'ConditionalCheckFailedException');
 
 const now = () => new Date().toISOString();
 
@@ -122,8 +120,8 @@ export async function insertClientSecret(
   max: number,
 ): Promise<boolean> {
   await moveLegacySecrets(db, tenantId, clientId);
-  try {
-    await db.client.send(
+  return conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.oauthClient(tenantId, clientId),
@@ -132,19 +130,15 @@ export async function insertClientSecret(
         ExpressionAttributeNames: { '#status': 'status', '#id': clientSecretIdOf(secret.hash) },
         ExpressionAttributeValues: { ':secret': secret, ':at': secret.createdAt, ':active': 'active', ':max': max },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Removes one secret of an active client; false when it has no secret of that id. */
 export async function deleteClientSecret(db: Db, tenantId: string, clientId: string, secretId: string): Promise<boolean> {
   await moveLegacySecrets(db, tenantId, clientId);
-  try {
-    await db.client.send(
+  return conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.oauthClient(tenantId, clientId),
@@ -153,12 +147,8 @@ export async function deleteClientSecret(db: Db, tenantId: string, clientId: str
         ExpressionAttributeNames: { '#status': 'status', '#id': secretId },
         ExpressionAttributeValues: { ':active': 'active' },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -174,8 +164,8 @@ async function moveLegacySecrets(db: Db, tenantId: string, clientId: string): Pr
       .filter((s) => s.expiresAt === undefined || s.expiresAt > nowSeconds)
       .map((s) => [s.id, { hash: s.hash, createdAt: s.createdAt, ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}) }]),
   );
-  try {
-    await db.client.send(
+  await conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.oauthClient(tenantId, clientId),
@@ -183,16 +173,14 @@ async function moveLegacySecrets(db: Db, tenantId: string, clientId: string): Pr
         ConditionExpression: 'attribute_not_exists(secrets) AND attribute_exists(secretHash)',
         ExpressionAttributeValues: { ':secrets': secrets },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** Revoked: no secret works, and the authorizer refuses the client's tokens. False when there is no active client of that id. */
 export async function revokeClient(db: Db, tenantId: string, clientId: string): Promise<boolean> {
-  try {
-    await db.client.send(
+  return conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.oauthClient(tenantId, clientId),
@@ -201,12 +189,8 @@ export async function revokeClient(db: Db, tenantId: string, clientId: string): 
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': now() },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Counts one token request of the tenant in the minute `epochMinute`; returns the count so far. */

@@ -12,6 +12,7 @@
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { errorNamed } from '../commons/error-named';
 import { batchWrite } from './batch-write';
+import { conditionally } from './conditional-write';
 import type { Db, StoredItem } from './db';
 import { keys, tenantTokensPartition, type Key } from './keys';
 
@@ -83,8 +84,8 @@ export class PurgeLeaseLost extends Error {}
 
 /** Records the phase and adds `deleted` to the count, while `owner` holds the lease. */
 export async function recordPurgeProgress(db: Db, tenantId: string, owner: string, phase: string, deleted: number): Promise<void> {
-  try {
-    await db.client.send(
+  const recorded = await conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.tenant(tenantId),
@@ -92,17 +93,15 @@ export async function recordPurgeProgress(db: Db, tenantId: string, owner: strin
         ConditionExpression: 'purgeLease = :owner',
         ExpressionAttributeValues: { ':phase': phase, ':now': new Date().toISOString(), ':deleted': deleted, ':owner': owner },
       }),
-    );
-  } catch (error) {
-    if (errorNamed(error, 'ConditionalCheckFailedException')) throw new PurgeLeaseLost(`purge lease of ${tenantId} lost`);
-    throw error;
-  }
+    ),
+  );
+  if (!recorded) throw new PurgeLeaseLost(`purge lease of ${tenantId} lost`);
 }
 
 /** Gives the lease back (the next message takes it at once); nothing when another owner has it. */
 export async function releasePurge(db: Db, tenantId: string, owner: string): Promise<void> {
-  try {
-    await db.client.send(
+  await conditionally(
+    db.client.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.tenant(tenantId),
@@ -110,16 +109,14 @@ export async function releasePurge(db: Db, tenantId: string, owner: string): Pro
         ConditionExpression: 'purgeLease = :owner',
         ExpressionAttributeValues: { ':owner': owner },
       }),
-    );
-  } catch (error) {
-    if (!errorNamed(error, 'ConditionalCheckFailedException')) throw error;
-  }
+    ),
+  );
 }
 
 /** The last step: the tenant item itself, only while still `deleting` under this lease. Frees the id. */
 export async function deletePurgedTenant(db: Db, tenantId: string, owner: string): Promise<void> {
-  try {
-    await db.client.send(
+  const deleted = await conditionally(
+    db.client.send(
       new DeleteCommand({
         TableName: db.table,
         Key: keys.tenant(tenantId),
@@ -127,11 +124,9 @@ export async function deletePurgedTenant(db: Db, tenantId: string, owner: string
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':deleting': 'deleting', ':owner': owner },
       }),
-    );
-  } catch (error) {
-    if (errorNamed(error, 'ConditionalCheckFailedException')) throw new PurgeLeaseLost(`purge lease of ${tenantId} lost`);
-    throw error;
-  }
+    ),
+  );
+  if (!deleted) throw new PurgeLeaseLost(`purge lease of ${tenantId} lost`);
 }
 
 /** Keys of up to `limit` items of one partition (whose sort key starts with `prefix`, when given). */
