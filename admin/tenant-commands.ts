@@ -46,7 +46,7 @@ type TenantCommand = (connection: Connection, args: string[], flags: TenantFlags
 
 const deps = (connection: Connection): TenantServiceDeps => {
   const purgeQueue = cliPurgeQueue(connection);
-  return { db: connection.db, rateTiers: cliRateTiers(connection.local), ...(purgeQueue ? { purgeQueue } : {}) };
+  return { db: connection.db, rateTiers: cliRateTiers(connection), ...(purgeQueue ? { purgeQueue } : {}) };
 };
 
 function required(value: string | undefined, what: string): string {

@@ -46,8 +46,8 @@
  * (table and tenants.json token secrets from the stack's outputs; `tokens issue` puts another
  * tenant's token in the secret <stack>/tenants/<id>/token, created for it), or AWS with --region/--profile
  * and --table (tokens go to the secret named by --secret-id). --endpoint names any DynamoDB endpoint.
- * In AWS a tenant created here stays on the stack's shared usage plan unless SCIM_RATE_TIERS is set as
- * the admin function has it (admin/cli-rate-tiers.ts); give it a tier with the admin API.
+ * With --stack, a tenant created here gets its own API key in its tier's usage plan, as through the admin
+ * API: the plans and the usage key salt come from the stack's RateTiers output (admin/cli-rate-tiers.ts).
  *
  * Exit codes: 0 done, 1 failed, 2 bad usage, 3 not found, 4 table unreachable.
  * Tokens are printed only by `tokens generate`; others go to the token file or secret. An OAuth

@@ -7,7 +7,8 @@
  * their own: items written before tiers, and the `shared` tier.
  *
  * `grantManage(fn)` gives a function what managing tenants' keys needs and nothing more: the plans'
- * ids in its environment, and IAM for the API keys and for the keys of these plans only.
+ * names in its environment, and IAM for the API keys and for the keys of these plans only. `portConfig()`
+ * is the same for `scim-admin --stack` (the stack's RateTiers output).
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -16,6 +17,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { RATE_TIER_PATTERN, SHARED_RATE_TIER } from '../functions/tenants/rate-tier';
 import { sharedUsageKey, USAGE_KEY_SALT_ENV } from '../functions/tenants/usage-key';
+import type { ApiGatewayRateTiersConfig } from '../functions/tenants/api-gateway-rate-tiers';
 
 export interface ThrottleSettings {
   /** Steady-state requests per second. */
@@ -94,6 +96,15 @@ export class RateTierPlans extends Construct {
     return `${Stack.of(this).stackName}-scim-tier-${tier}`;
   }
 
+  /** What a tenant service outside the stack needs (the stack's RateTiers output, read by `scim-admin --stack`): the port's config. */
+  portConfig(): ApiGatewayRateTiersConfig {
+    return {
+      plans: Object.fromEntries(Object.keys(this.plans).map((tier) => [tier, this.planName(tier)])),
+      defaultTier: this.defaultTier,
+      salt: this.salt,
+    };
+  }
+
   /**
    * The environment and IAM a function needs to give tenants their keys (functions/tenants/api-gateway-rate-tiers.ts).
    * The environment names the plans (no reference), and the IAM is a policy of its own that the function
@@ -102,12 +113,10 @@ export class RateTierPlans extends Construct {
    */
   grantManage(fn: lambda.Function): void {
     const stack = Stack.of(this);
-    fn.addEnvironment(
-      'SCIM_RATE_TIERS',
-      JSON.stringify(Object.fromEntries(Object.keys(this.plans).map((tier) => [tier, this.planName(tier)]))),
-    );
-    fn.addEnvironment('SCIM_DEFAULT_RATE_TIER', this.defaultTier);
-    fn.addEnvironment(USAGE_KEY_SALT_ENV, this.salt);
+    const config = this.portConfig();
+    fn.addEnvironment('SCIM_RATE_TIERS', JSON.stringify(config.plans));
+    fn.addEnvironment('SCIM_DEFAULT_RATE_TIER', config.defaultTier);
+    fn.addEnvironment(USAGE_KEY_SALT_ENV, config.salt);
     if (!fn.role) throw new Error('grantManage: the function needs an execution role');
     const arn = (path: string) => `arn:${stack.partition}:apigateway:${stack.region}::${path}`;
     const planKeys = Object.values(this.plans).map((plan) => arn(`/usageplans/${plan.usagePlanId}/keys`));

@@ -57,6 +57,11 @@ export class ScimStack extends Stack {
       description: 'Queue of tenant purges: scim-admin tenants delete asks for one there (needs sqs:SendMessage on it)',
       value: endpoint.tenantPurge.queue.queueUrl,
     });
+    new CfnOutput(this, STACK_OUTPUTS.rateTiers, {
+      description:
+        'Rate tiers (tier usage plan names, default tier, usage key salt; no secret): scim-admin --stack gives tenants their keys with it',
+      value: this.toJsonString(endpoint.rateTiers.portConfig()),
+    });
     new CfnOutput(this, STACK_OUTPUTS.failedBatchBucket, {
       description: 'Stream batches every stream consumer failed after retries: scim-admin events redrive',
       value: endpoint.failedBatches.bucket.bucketName,

@@ -24,6 +24,14 @@ export const STACK_OUTPUTS = {
   /** The tenant purge queue: `scim-admin tenants delete --stack` asks for the purge there, as the admin API does. */
   tenantPurgeQueueUrl: 'TenantPurgeQueueUrl',
   /**
+   * The rate tiers as the tenant service's API Gateway port takes them (functions/tenants/api-gateway-rate-tiers.ts
+   * ApiGatewayRateTiersConfig, JSON): tier → usage plan name, the default tier, the usage key salt. `scim-admin --stack`
+   * gives a tenant its own key in its tier's plan with it, as the admin API function does from its environment.
+   * No secret: the salt only keeps key values apart between deployments, and a key is an identifier the
+   * authorizer names, never a credential (docs/throttling.md).
+   */
+  rateTiers: 'RateTiers',
+  /**
    * The secret holding a tenants.json tenant's token, an output of stacks before #22 only (a stack no
    * longer has an output per tenant); `scim-admin --stack` still finds it on a stack not yet upgraded.
    */

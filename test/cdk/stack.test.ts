@@ -184,6 +184,24 @@ describe('tenants', () => {
     expect(refersTo(STACK_OUTPUTS.apiUrl, 'AWS::ApiGateway::RestApi')).toBe(true);
   });
 
+  it("outputs the rate tiers scim-admin --stack manages keys with: the tier plans' names, the default tier, the authorizer's salt", () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const value = outputs[STACK_OUTPUTS.rateTiers]?.Value;
+    expect(typeof value).toBe('string');
+    const config = JSON.parse(String(value)) as { plans: Record<string, string>; defaultTier: string; salt: string };
+    const planNames = ofType('AWS::ApiGateway::UsagePlan').map(([, plan]) => plan.Properties.UsagePlanName);
+    expect(Object.keys(config.plans).sort()).toEqual(['large', 'standard']);
+    for (const name of Object.values(config.plans)) expect(planNames).toContain(name);
+    expect(config.defaultTier).toBe('standard');
+    // The salt of the key values the authorizer names (USAGE_KEY_SALT in its environment).
+    const salts = ofType('AWS::Lambda::Function').flatMap(([, fn]) => {
+      const variables = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      return variables.USAGE_KEY_SALT === undefined ? [] : [variables.USAGE_KEY_SALT];
+    });
+    expect(salts.length).toBeGreaterThan(0);
+    expect(new Set([...salts, config.salt])).toEqual(new Set([config.salt]));
+  });
+
   it('has no output per tenant: the outputs of a stack without tenants', () => {
     const outputs = Object.keys(template.toJSON().Outputs as object).sort();
     const withoutTenants = Object.keys(testTemplate(new ScimStack(testApp(), 'NoTenants', { tenants: [] })).toJSON().Outputs as object);
