@@ -57,7 +57,8 @@ const ACTIVITY_WRITER = [
  * resource functions share services that write (search's cursor key, Bulk's writes), so they share one list.
  */
 export const TABLE_ACTIONS = {
-  users: RESOURCE_WRITER,
+  /** As the others but no BatchWriteItem: a deleted user's memberships go in transactions (with their departure notes). */
+  users: RESOURCE_WRITER.filter((action) => action !== 'dynamodb:BatchWriteItem'),
   groups: RESOURCE_WRITER,
   search: RESOURCE_WRITER,
   bulk: RESOURCE_WRITER,
@@ -70,8 +71,19 @@ export const TABLE_ACTIONS = {
   authorizer: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
   /** OAuth token endpoint: tenant and client items, the per-tenant request counter, the activity record. */
   token: ACTIVITY_WRITER,
-  /** Reads memberships and deletes them in batches. */
-  janitor: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
+  /**
+   * Reads memberships and deletes them in batches; a deleted user's in transactions, each with its
+   * departure note (conditional Delete + Put: the activity log's remove_member).
+   */
+  janitor: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ],
   /** Reads the stream only (grantStreamRead), never the table. */
   publisher: [],
   /** Reads the tenant's event streams, writes SETs to their outboxes (conditional put). */
@@ -80,7 +92,7 @@ export const TABLE_ACTIONS = {
   delivery: RESOURCE_WRITER_WITHOUT_BATCH,
   /** Poll: the stream item, its outbox read, SETs deleted or moved to the dead letters. */
   ssf: RESOURCE_WRITER_WITHOUT_BATCH,
-  /** Activity records in batches, health counters, the tenant item (its activity settings), a large group write's member delta chunks, the groups and users a deleted membership names (BatchGetItem: a user's deletion records remove_member). */
+  /** Activity records in batches, health counters, the tenant item (its activity settings), a large group write's member delta chunks, the groups a departure note names (BatchGetItem: a user's deletion records remove_member). */
   recorder: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   /**
    * Tenant and token items; the tenant's declared federated credentials: listed (Query), written and

@@ -1,82 +1,72 @@
 /**
  * A user's deletion removes its memberships (the request, then the janitor) without a group write,
- * so no `memberDelta` names them. A membership's REMOVE whose group still exists but whose user no
- * longer does is such a removal: it becomes the group's `remove_member` record for that user. Not
- * recorded twice: a group's deletion (the group is gone; its `delete` record says it), and a group
- * write's removal (its `memberDelta` names the user; also when the user was deleted right after).
- * Off the request path: the recorder reads the groups of a batch's removed memberships, then users.
+ * so no `memberDelta` names them. Each such removal is written in one transaction with a departure
+ * note (store/memberships.ts departMemberships), and only if the membership still existed: the note
+ * is the removal's own cause. Its INSERT becomes the group's `remove_member` record for that user.
+ * A group write's removal (its `memberDelta` records it) and a group's deletion (its `delete` record)
+ * write no note, so nothing is recorded twice, whatever else the group did before the recorder ran.
+ * Off the request path: the recorder reads the groups the batch's notes name, for their displayName.
  */
 import type { ItemChange } from '../events/change-event';
 import type { Db } from '../store/db';
-import { getResourceItems, getResources } from '../store/resources';
+import { getResourceItems } from '../store/resources';
 import { describeStreamItem, type StreamItem } from '../store/stream-items';
 import type { Derived } from './derive';
 
-type Membership = Extract<StreamItem, { kind: 'membership' }> & { readonly recordId: string; readonly at: number };
-type Group = Extract<StreamItem, { kind: 'resource' }>;
+type Departure = Extract<StreamItem, { kind: 'departure' }> & { readonly recordId: string };
 
-function removedMemberships(changes: readonly ItemChange[]): Membership[] {
+function departures(changes: readonly ItemChange[]): Departure[] {
   return changes.flatMap((change) => {
-    if (change.eventName !== 'REMOVE') return [];
-    const item = describeStreamItem(change.oldImage);
-    return item.kind === 'membership' ? [{ ...item, recordId: change.recordId, at: Date.parse(change.timestamp) || Date.now() }] : [];
+    if (change.eventName !== 'INSERT') return [];
+    const item = describeStreamItem(change.newImage);
+    return item.kind === 'departure' ? [{ ...item, recordId: change.recordId }] : [];
   });
 }
 
-function byTenant(memberships: readonly Membership[]): Map<string, Membership[]> {
-  const tenants = new Map<string, Membership[]>();
-  for (const m of memberships) tenants.set(m.tenantId, [...(tenants.get(m.tenantId) ?? []), m]);
+function byTenant(notes: readonly Departure[]): Map<string, Departure[]> {
+  const tenants = new Map<string, Departure[]>();
+  for (const note of notes) tenants.set(note.tenantId, [...(tenants.get(note.tenantId) ?? []), note]);
   return tenants;
 }
 
-async function groupsOf(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, Group>> {
-  const groups = new Map<string, Group>();
+/** displayName of each group that still exists (one BatchGetItem per 100 groups). */
+async function groupNames(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, string | undefined>> {
+  const names = new Map<string, string | undefined>();
   for (const item of await getResourceItems(db, tenantId, 'Group', [...new Set(ids)])) {
     const group = describeStreamItem(item);
-    if (group.kind === 'resource') groups.set(group.id, group);
+    if (group.kind !== 'resource') continue;
+    const name = group.resource.displayName;
+    names.set(group.id, typeof name === 'string' ? name : undefined);
   }
-  return groups;
+  return names;
 }
 
-const removedByGroupWrite = (group: Group, userId: string) => group.memberDelta?.removed.includes(userId) === true;
-
-function removal(m: Membership, group: Group) {
-  const name = group.resource.displayName;
+function removal(note: Departure, name: string | undefined) {
   return {
     record: {
-      at: m.at,
+      at: Number.isFinite(note.at) ? note.at : Date.now(),
       operation: 'remove_member' as const,
       resourceType: 'Group' as const,
-      resourceId: m.groupId,
-      ...(typeof name === 'string' ? { identifier: name } : {}),
-      memberId: m.userId,
+      resourceId: note.groupId,
+      ...(name !== undefined ? { identifier: name } : {}),
+      memberId: note.userId,
       status: 200,
       outcome: 'success' as const,
     },
-    unique: m.recordId,
+    unique: note.recordId,
   };
 }
 
-/** `remove_member` records for the memberships a batch removed because their user was deleted. */
+/** `remove_member` records for the memberships a batch's departure notes say a user's deletion removed. */
 export async function departedMembers(db: Db, changes: readonly ItemChange[]): Promise<Derived[]> {
   const derived: Derived[] = [];
-  for (const [tenantId, memberships] of byTenant(removedMemberships(changes))) {
-    const groups = await groupsOf(
+  for (const [tenantId, notes] of byTenant(departures(changes))) {
+    const names = await groupNames(
       db,
       tenantId,
-      memberships.map((m) => m.groupId),
+      notes.map((note) => note.groupId),
     );
-    const candidates = memberships.filter((m) => {
-      const group = groups.get(m.groupId);
-      return group !== undefined && !removedByGroupWrite(group, m.userId);
-    });
-    if (candidates.length === 0) continue;
-    const users = new Set((await getResources(db, tenantId, 'User', [...new Set(candidates.map((m) => m.userId))])).map((u) => u.id));
-    const records = candidates.flatMap((m) => {
-      const group = groups.get(m.groupId);
-      return group && !users.has(m.userId) ? [removal(m, group)] : [];
-    });
-    if (records.length > 0) derived.push({ tenantId, records, aliases: [] });
+    derived.push({ tenantId, records: notes.map((note) => removal(note, names.get(note.groupId))), aliases: [] });
   }
   return derived;
 }

@@ -4,13 +4,13 @@
  *  - a Group REMOVE record → every membership item of that group;
  *  - a User REMOVE record → that user's memberships in every group;
  *  - a Membership INSERT whose group or user no longer exists (a member added while the group or
- *    user was being deleted) → that membership.
+ *    user was being deleted) → that membership (with a departure note when only the user is gone).
  * Work is idempotent, so at-least-once delivery and retries are safe.
  */
 import type { ItemChange } from '../events/change-event';
 import type { ResourceTypeName } from '../scim/schema/types';
 import type { Db } from '../store/db';
-import { deleteAllMembers, deleteMembershipsOfUser, removeMembers } from '../store/memberships';
+import { deleteAllMembers, deleteMembershipsOfUser, departMemberships, removeMembers } from '../store/memberships';
 import { getResources } from '../store/resources';
 import { describeStreamItem, type StreamItem } from '../store/stream-items';
 
@@ -73,8 +73,12 @@ async function existingResources(db: Db, memberships: readonly Membership[]): Pr
   return found;
 }
 
+/** A member whose user is gone departs its still existing group with a note (the user's `remove_member`). */
 async function dropOrphan(db: Db, m: Membership, existing: Set<string>): Promise<number> {
-  if (existing.has(resourceKey(m.tenantId, 'Group', m.groupId)) && existing.has(resourceKey(m.tenantId, 'User', m.userId))) return 0;
+  const group = existing.has(resourceKey(m.tenantId, 'Group', m.groupId));
+  const user = existing.has(resourceKey(m.tenantId, 'User', m.userId));
+  if (group && user) return 0;
+  if (group) return departMemberships(db, m.tenantId, m.userId, [m.groupId]);
   await removeMembers(db, m.tenantId, m.groupId, [m.userId]);
   return 1;
 }

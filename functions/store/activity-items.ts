@@ -1,5 +1,5 @@
 /**
- * Activity records, name aliases and deletion notes in the table (keys in keys.ts): how a record
+ * Activity records, name aliases, deletion and departure notes in the table (keys in keys.ts): how a record
  * becomes an item and back, the recorder's batch writes, the one-call write of a refusal, and the
  * newest-first queries (the tenant's log, or one resource's history through GSI1, never a scan).
  */
@@ -38,6 +38,24 @@ export function deletionNotePut(
         writtenBy,
         at: Date.now(),
         expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+      },
+    },
+  };
+}
+
+/** Written in the transaction that deletes a deleted user's membership: that removal, and its cause. */
+export function departureNotePut(db: Db, tenantId: string, groupId: string, userId: string, at: number) {
+  return {
+    Put: {
+      TableName: db.table,
+      Item: {
+        ...activityKeys.departureNote(tenantId, groupId, userId, at),
+        entity: 'MemberDeparture',
+        tenantId,
+        groupId,
+        userId,
+        at,
+        expiresAt: Math.floor(at / 1000) + 86_400,
       },
     },
   };

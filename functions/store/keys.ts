@@ -166,6 +166,14 @@ export const activityKeys = {
     PK: activityPartition(tenantId),
     SK: `DELETED#${type}#${keyValue(id)}#${requestId}`,
   }),
+  /**
+   * Written in the transaction that deletes a deleted user's membership (store/memberships.ts): the
+   * removal's own cause, read from the stream by the activity recorder (its `remove_member` record).
+   */
+  departureNote: (tenantId: string, groupId: string, userId: string, atMs: number): Key => ({
+    PK: activityPartition(tenantId),
+    SK: `DEPARTED#${keyValue(groupId)}#${keyValue(userId)}#${atMs}`,
+  }),
   healthHour: (tenantId: string, epochHour: number): Key => ({
     PK: healthPartition(tenantId),
     SK: `HOUR#${String(epochHour).padStart(8, '0')}`,

@@ -5,6 +5,7 @@
  *
  * Writes go in BatchWriteItem calls of 25 (⌈k/25⌉ calls for k members); unprocessed items are
  * retried with backoff. Puts and deletes are idempotent, so re-adding or re-removing is harmless.
+ * A deleted user's memberships go one transaction per 50 instead, each with its departure note.
  */
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWrite, UNPROCESSED_RETRY } from './batch-write';
@@ -14,6 +15,8 @@ import { pages, startingAt, type StartKey } from './paging';
 import { countPrefix, queryPrefix } from './partition';
 import { idFromSortKey, keys, memberOfPartition, membersPartition, sortKeyPrefix } from './keys';
 import { backoff } from '../commons/retry';
+import { departureNotePut } from './activity-items';
+import { transactWrite, TransactionCancelled } from './transactions';
 
 const BATCH_GET_LIMIT = 100;
 /** Membership items per Query page: about 100 bytes each, far below the 1 MB page limit. */
@@ -179,7 +182,10 @@ export async function deleteAllMembers(db: Db, tenantId: string, groupId: string
   return { complete: false, deleted };
 }
 
-/** Removes a deleted user from every group, until `deadline`; the janitor finishes any rest. */
+/**
+ * Removes a deleted user from every group, until `deadline`; the janitor finishes any rest. Each
+ * removal carries its departure note (departMemberships): the activity log's `remove_member`.
+ */
 export async function deleteMembershipsOfUser(
   db: Db,
   tenantId: string,
@@ -191,11 +197,50 @@ export async function deleteMembershipsOfUser(
     // The index lags the table a little: ids already deleted may still show; they are done.
     const groupIds = (await groupIdsOfUser(db, tenantId, userId)).filter((id) => !done.has(id));
     if (groupIds.length === 0) return { complete: true, deleted: done.size };
-    await batchWrite(
-      db,
-      groupIds.map((groupId) => ({ DeleteRequest: { Key: keys.membership(tenantId, groupId, userId) } })),
-    );
+    await departMemberships(db, tenantId, userId, groupIds);
     groupIds.forEach((id) => done.add(id));
   }
   return { complete: false, deleted: done.size };
+}
+
+/** Memberships per TransactWriteItems: each is two actions (its Delete and its note), 100 at most. */
+const DEPARTURES_PER_CALL = 50;
+
+/**
+ * Deletes a deleted user's memberships of these groups, each in one transaction with a departure
+ * note (store/activity-items.ts) that the activity recorder turns into the group's `remove_member`.
+ * The Delete requires the membership to exist: one a group write removed first (its `memberDelta`
+ * records it), or another clean-up of the same user, fails its condition and leaves no note, so each
+ * removal is recorded once, by the write that made it. Returns how many this call removed.
+ */
+export async function departMemberships(db: Db, tenantId: string, userId: string, groupIds: readonly string[]): Promise<number> {
+  const plain: Db = { client: db.client, table: db.table };
+  let removed = 0;
+  const unique = [...new Set(groupIds)];
+  for (let i = 0; i < unique.length; i += DEPARTURES_PER_CALL) {
+    let pending = unique.slice(i, i + DEPARTURES_PER_CALL);
+    while (pending.length > 0) {
+      const at = Date.now();
+      const items = pending.flatMap((groupId) => [
+        {
+          Delete: {
+            TableName: db.table,
+            Key: keys.membership(tenantId, groupId, userId),
+            ConditionExpression: 'attribute_exists(PK)',
+          },
+        },
+        departureNotePut(db, tenantId, groupId, userId, at),
+      ]);
+      try {
+        await transactWrite(plain, items);
+        removed += pending.length;
+        pending = [];
+      } catch (error) {
+        if (!(error instanceof TransactionCancelled)) throw error;
+        const gone = new Set(error.failed.map((index) => pending[Math.floor(index / 2)]));
+        pending = pending.filter((groupId) => !gone.has(groupId));
+      }
+    }
+  }
+  return removed;
 }

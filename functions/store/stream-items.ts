@@ -48,6 +48,8 @@ export type StreamItem =
       readonly chunkedDelta?: ChunkedDelta;
     }
   | { readonly kind: 'membership'; readonly tenantId: string; readonly groupId: string; readonly userId: string }
+  /** A deleted user's membership removed with its note (store/memberships.ts departMemberships); `at` in ms. */
+  | { readonly kind: 'departure'; readonly tenantId: string; readonly groupId: string; readonly userId: string; readonly at: number }
   | { readonly kind: 'eventSet'; readonly tenantId: string; readonly streamId: string }
   | { readonly kind: 'other' };
 
@@ -71,6 +73,9 @@ export function describeStreamItem(image: Record<string, unknown> | undefined): 
   }
   if (entity === 'Membership' && typeof image.groupId === 'string' && typeof image.userId === 'string') {
     return { kind: 'membership', tenantId, groupId: image.groupId, userId: image.userId };
+  }
+  if (entity === 'MemberDeparture' && typeof image.groupId === 'string' && typeof image.userId === 'string') {
+    return { kind: 'departure', tenantId, groupId: image.groupId, userId: image.userId, at: Number(image.at) };
   }
   if (entity === 'EventSet' && typeof image.streamId === 'string') return { kind: 'eventSet', tenantId, streamId: image.streamId };
   return { kind: 'other' };

@@ -96,6 +96,31 @@ describe("a user's deletion", () => {
     expect((await removals(A, `resourceId=${memberId}`)).map((r) => r.group)).toEqual([group]);
   });
 
+  it('records a PATCH removal once when another write lands on the group before the user is deleted', async () => {
+    const memberId = await newUser(A, 'niklaus@example.com');
+    const otherId = await newUser(A, 'tony@example.com');
+    const group = await newGroup(A, 'Pascal', [memberId]);
+    const remove = { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: memberId }] }] };
+    const add = { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: otherId }] }] };
+    const rename = { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'Modula' }] };
+    expect((await stack.request(A, 'PATCH', `/Groups/${group}`, remove)).status).toBe(204);
+    expect((await stack.request(A, 'PATCH', `/Groups/${group}`, add)).status).toBe(204);
+    expect((await stack.request(A, 'PATCH', `/Groups/${group}`, rename)).status).toBe(204);
+    expect((await stack.request(A, 'DELETE', `/Users/${memberId}`)).status).toBe(204);
+    expect((await removals(A, `resourceId=${memberId}`)).map((r) => r.group)).toEqual([group]);
+  });
+
+  it('records a removal by the deletion whatever the group did before', async () => {
+    const memberId = await newUser(A, 'ole-johan@example.com');
+    const otherId = await newUser(A, 'kristen@example.com');
+    const group = await newGroup(A, 'Simula', [memberId, otherId]);
+    const remove = { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: otherId }] }] };
+    expect((await stack.request(A, 'PATCH', `/Groups/${group}`, remove)).status).toBe(204);
+    expect((await stack.request(A, 'DELETE', `/Users/${memberId}`)).status).toBe(204);
+    expect((await removals(A, `resourceId=${memberId}`)).map((r) => r.group)).toEqual([group]);
+    expect((await removals(A, `resourceId=${otherId}`)).map((r) => r.group)).toEqual([group]);
+  });
+
   it("shows none of it on another tenant's URL", async () => {
     expect(await records(B, `resourceId=${userId}`)).toEqual([]);
     expect(await records(B, 'userName=grace%40example.com')).toEqual([]);
