@@ -40,6 +40,11 @@ export const environment = {
   dynamoMaxAttempts: (e: Environment = env()): number => positiveInteger(e.DYNAMODB_MAX_ATTEMPTS) ?? 4,
   /** Resources a non-key-backed query may read (SCIM_SCAN_BUDGET). */
   scanBudget: (): number => positiveInteger(env().SCIM_SCAN_BUDGET) ?? 20_000,
+  /**
+   * Member ids per chunk item of a large group write's delta, and so per SET (SCIM_GROUP_DELTA_CHUNK_IDS):
+   * 500 keeps a SET near 25 KB (docs/events.md); a larger value is taken as 500. Tests use small chunks.
+   */
+  groupDeltaChunkIds: (): number => Math.min(positiveInteger(env().SCIM_GROUP_DELTA_CHUNK_IDS) ?? 500, 500),
   /** Independent POST /Bulk operations run at once (SCIM_BULK_CONCURRENCY); 1 runs them one by one. */
   bulkConcurrency: (): number => positiveInteger(env().SCIM_BULK_CONCURRENCY) ?? 32,
   /** `POST /Bulk` requests one tenant may have in progress at once; more are answered 429 with Retry-After. */

@@ -7,6 +7,7 @@
  * one record per member) read the chunks when they see that version. Chunks expire after the longest
  * time a consumer may still need them (stream retention plus redrive).
  */
+import { environment } from '../commons/environment';
 import type { Db } from './db';
 import { keys, sortKeyPrefix } from './keys';
 import { batchWrite } from './batch-write';
@@ -15,17 +16,19 @@ import { queryPrefix } from './partition';
 import { describeStreamItem, type ChunkedDelta, type MemberDelta } from './stream-items';
 import { TTL_ATTRIBUTE } from './table-definition';
 
-/** Member ids per chunk: a chunk is one SET, which stays near 25 KB (docs/events.md). */
-export const DELTA_CHUNK_IDS = 500;
 /** Chunks are kept this long: longer than a stream's retention (24 h) and a failed batch's redrive window. */
 const DELTA_RETENTION_SECONDS = 15 * 86_400;
 
-/** The ids in order, added first, `DELTA_CHUNK_IDS` a chunk. */
+/**
+ * The ids in order, added first, `environment.groupDeltaChunkIds()` a chunk (500: a chunk is one SET,
+ * which stays near 25 KB, docs/events.md).
+ */
 function deltaChunks(added: readonly string[], removed: readonly string[]): MemberDelta[] {
+  const size = environment.groupDeltaChunkIds();
   const all = [...added.map((id) => ({ id, added: true })), ...removed.map((id) => ({ id, added: false }))];
   const chunks: MemberDelta[] = [];
-  for (let i = 0; i < all.length; i += DELTA_CHUNK_IDS) {
-    const part = all.slice(i, i + DELTA_CHUNK_IDS);
+  for (let i = 0; i < all.length; i += size) {
+    const part = all.slice(i, i + size);
     chunks.push({ added: part.filter((m) => m.added).map((m) => m.id), removed: part.filter((m) => !m.added).map((m) => m.id) });
   }
   return chunks;
