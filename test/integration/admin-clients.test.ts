@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { tokenRequest } from '../support/token-request';
 
 const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
 // Each CLI run is a child process that loads TypeScript through tsx (1-2 s of CPU; more on a busy machine): room for a dozen runs per test.
@@ -23,13 +24,8 @@ function admin(...args: string[]): Promise<{ code: number; stdout: string; stder
 }
 
 async function tokenStatus(tenantId: string, clientId: string, clientSecret: string): Promise<{ status: number; token?: string }> {
-  const response = await fetch(`http://127.0.0.1:${stack.stack.port}/tenants/${tenantId}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
-  });
-  const body = (await response.json()) as Json;
-  return { status: response.status, ...(typeof body.access_token === 'string' ? { token: body.access_token } : {}) };
+  const { status, json } = await tokenRequest(stack, tenantId, clientId, clientSecret);
+  return { status, ...(typeof json.access_token === 'string' ? { token: json.access_token } : {}) };
 }
 
 const credentialsOf = (stdout: string) => ({

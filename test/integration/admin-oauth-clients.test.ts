@@ -12,6 +12,7 @@ import { keys } from '../../functions/store/keys';
 import { adminCaller, type Observation } from '../support/admin-api';
 import { undeclared, unexercised } from '../support/admin-openapi';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { tokenRequest } from '../support/token-request';
 
 let stack: TestStack;
 const observations: Observation[] = [];
@@ -25,15 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.stop();
 });
-
-async function tokenRequest(tenantId: string, clientId: string, clientSecret: string) {
-  const response = await fetch(stack.stack.tokenUrl(tenantId), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
-  });
-  return { status: response.status, json: (await response.json()) as Json };
-}
 
 const usersWith = async (tenantId: string, accessToken: unknown) =>
   (await stack.request(tenantId, 'GET', '/Users', undefined, { authorization: `Bearer ${String(accessToken)}` })).status;
@@ -63,11 +55,11 @@ describe('OAuth clients', () => {
     const { clientId, clientSecret, secretId } = created.json as unknown as Issued;
     expect(created.headers.get('location')).toMatch(new RegExp(`/admin/v1/tenants/acme/oauth-clients/${clientId}$`));
 
-    const token = await tokenRequest('acme', clientId, clientSecret);
+    const token = await tokenRequest(stack, 'acme', clientId, clientSecret);
     expect(token.status).toBe(200);
     expect(await usersWith('acme', token.json.access_token)).toBe(200);
     expect(await usersWith('other', token.json.access_token)).not.toBe(200);
-    expect((await tokenRequest('other', clientId, clientSecret)).json.error).toBe('invalid_client');
+    expect((await tokenRequest(stack, 'other', clientId, clientSecret)).json.error).toBe('invalid_client');
 
     const one = await admin('GET', `/tenants/acme/oauth-clients/${clientId}`);
     expect(one.json).toEqual({
@@ -89,7 +81,7 @@ describe('OAuth clients', () => {
 
   it('rotates: a second secret, a third is 409, both get tokens, revoking the old one stops it and frees its place', async () => {
     const client = await createClient('acme');
-    const before = (await tokenRequest('acme', client.clientId, client.clientSecret)).json.access_token;
+    const before = (await tokenRequest(stack, 'acme', client.clientId, client.clientSecret)).json.access_token;
     const second = await admin('POST', `/tenants/acme/oauth-clients/${client.clientId}/secrets`);
     expect(second.status).toBe(201);
     expect(second.json).toEqual({
@@ -101,13 +93,13 @@ describe('OAuth clients', () => {
     const third = await admin('POST', `/tenants/acme/oauth-clients/${client.clientId}/secrets`);
     expect(third.status).toBe(409);
     expect(third.json).toMatchObject({ type: problem('limit-reached'), status: 409 });
-    expect((await tokenRequest('acme', client.clientId, client.clientSecret)).status).toBe(200);
-    expect((await tokenRequest('acme', client.clientId, String(second.json.clientSecret))).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', client.clientId, client.clientSecret)).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', client.clientId, String(second.json.clientSecret))).status).toBe(200);
 
     expect((await admin('DELETE', `/tenants/acme/oauth-clients/${client.clientId}/secrets/${client.secretId}`)).status).toBe(204);
-    const old = await tokenRequest('acme', client.clientId, client.clientSecret);
+    const old = await tokenRequest(stack, 'acme', client.clientId, client.clientSecret);
     expect([old.status, old.json.error]).toEqual([401, 'invalid_client']);
-    expect((await tokenRequest('acme', client.clientId, String(second.json.clientSecret))).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', client.clientId, String(second.json.clientSecret))).status).toBe(200);
     // Access tokens already issued keep working: only the secret stopped.
     expect(await usersWith('acme', before)).toBe(200);
     const again = await admin('DELETE', `/tenants/acme/oauth-clients/${client.clientId}/secrets/${client.secretId}`);
@@ -128,15 +120,15 @@ describe('OAuth clients', () => {
     expect(((await admin('GET', `/tenants/acme/oauth-clients/${client.clientId}`)).json.secrets as Json[]).map((s) => s.id).sort()).toEqual(
       [client.secretId, added?.id].sort(),
     );
-    expect((await tokenRequest('acme', client.clientId, String(added?.clientSecret))).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', client.clientId, String(added?.clientSecret))).status).toBe(200);
   });
 
   it('revokes a client: no secret works, its access tokens are refused, it stays listed as revoked', async () => {
     const client = await createClient('acme');
-    const token = (await tokenRequest('acme', client.clientId, client.clientSecret)).json.access_token;
+    const token = (await tokenRequest(stack, 'acme', client.clientId, client.clientSecret)).json.access_token;
     expect(await usersWith('acme', token)).toBe(200);
     expect((await admin('DELETE', `/tenants/acme/oauth-clients/${client.clientId}`)).status).toBe(204);
-    expect((await tokenRequest('acme', client.clientId, client.clientSecret)).json.error).toBe('invalid_client');
+    expect((await tokenRequest(stack, 'acme', client.clientId, client.clientSecret)).json.error).toBe('invalid_client');
     expect(await usersWith('acme', token)).toBe(401);
     expect((await admin('GET', `/tenants/acme/oauth-clients/${client.clientId}`)).json).toMatchObject({
       status: 'revoked',
@@ -168,7 +160,7 @@ describe('OAuth clients', () => {
       expect([method, path, answer.status, answer.json.type]).toEqual([method, path, 404, problem('not-found')]);
     }
     // Nothing above touched acme's client.
-    expect((await tokenRequest('acme', acmes.clientId, acmes.clientSecret)).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', acmes.clientId, acmes.clientSecret)).status).toBe(200);
 
     expect((await admin('POST', '/tenants', { id: 'leaving', displayName: 'Leaving' })).status).toBe(201);
     expect((await admin('DELETE', '/tenants/leaving')).status).toBe(202);
@@ -195,8 +187,8 @@ describe('OAuth clients', () => {
         },
       }),
     );
-    expect((await tokenRequest('acme', 'legacy-client-01', current)).status).toBe(200);
-    expect((await tokenRequest('acme', 'legacy-client-01', previous)).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', 'legacy-client-01', current)).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', 'legacy-client-01', previous)).status).toBe(200);
     const secrets = (await admin('GET', '/tenants/acme/oauth-clients/legacy-client-01')).json.secrets as Json[];
     expect(secrets).toEqual([
       { id: `sec_${hashClientSecret(previous).slice(0, 12)}`, createdAt: '2026-01-01T00:00:00.000Z', expiresAt: expect.any(String) },
@@ -206,9 +198,9 @@ describe('OAuth clients', () => {
     expect((await admin('DELETE', `/tenants/acme/oauth-clients/legacy-client-01/secrets/${secrets[0]?.id}`)).status).toBe(204);
     const fresh = await admin('POST', '/tenants/acme/oauth-clients/legacy-client-01/secrets');
     expect(fresh.status).toBe(201);
-    expect((await tokenRequest('acme', 'legacy-client-01', previous)).status).toBe(401);
-    expect((await tokenRequest('acme', 'legacy-client-01', current)).status).toBe(200);
-    expect((await tokenRequest('acme', 'legacy-client-01', String(fresh.json.clientSecret))).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', 'legacy-client-01', previous)).status).toBe(401);
+    expect((await tokenRequest(stack, 'acme', 'legacy-client-01', current)).status).toBe(200);
+    expect((await tokenRequest(stack, 'acme', 'legacy-client-01', String(fresh.json.clientSecret))).status).toBe(200);
   });
 });
 

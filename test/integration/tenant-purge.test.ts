@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { adminCaller } from '../support/admin-api';
 import { startTestStack, type TestStack } from '../support/local-stack';
-import { itemsOf, keyOf, kindOf, populateTenant, scanTable, tokenRequest, type PopulatedTenant } from '../support/tenant-population';
+import { itemsOf, keyOf, kindOf, populateTenant, scanTable, type PopulatedTenant } from '../support/tenant-population';
+import { tokenRequest } from '../support/token-request';
 
 let stack: TestStack;
 const admin = adminCaller(() => stack);

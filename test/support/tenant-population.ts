@@ -7,6 +7,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../../functions/store/db';
 import { adminCaller } from './admin-api';
 import type { Json, TestStack } from './local-stack';
+import { clientCredentialsToken } from './token-request';
 import { BULK, GROUP, USER } from './urns';
 
 const POLL = 'urn:ietf:rfc:8936';
@@ -67,21 +68,6 @@ export async function populateTenant(stack: TestStack, tenantId: string, users =
   await stack.request(tenantId, 'GET', '/Users', undefined, { authorization: 'Bearer scim_not-a-real-token' });
   await stack.stack.drainStreams();
   return { tenantId, token, clientId: client.clientId, clientSecret: client.clientSecret, accessToken, userIds };
-}
-
-export async function clientCredentialsToken(stack: TestStack, tenantId: string, clientId: string, clientSecret: string): Promise<string> {
-  const response = await tokenRequest(stack, tenantId, clientId, clientSecret);
-  if (response.status !== 200) throw new Error(`token request: ${response.status}`);
-  return String(response.json.access_token);
-}
-
-export async function tokenRequest(stack: TestStack, tenantId: string, clientId: string, clientSecret: string) {
-  const response = await fetch(stack.stack.tokenUrl(tenantId), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
-  });
-  return { status: response.status, json: (await response.json()) as Json };
 }
 
 /** Every item of the table. */
