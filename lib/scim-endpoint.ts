@@ -231,7 +231,7 @@ export class ScimEndpoint extends Construct implements EndpointServices {
         lambda.FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('User', 'Group') } } } }),
         lambda.FilterCriteria.filter({
           eventName: lambda.FilterRule.isEqual('INSERT'),
-          dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('DeletionNote', 'Activity') } } },
+          dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('DeletionNote', 'MemberDeparture', 'Activity') } } },
         }),
       ],
       { EVENT_BUS_NAME: this.eventBus.eventBusName },
