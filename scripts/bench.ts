@@ -22,9 +22,7 @@
  *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,activity,purge
  *   --out bench-results/bench.json
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { documentClient } from '../functions/store/dynamodb-client';
 import { generateToken } from '../functions/credentials/secret-token';
@@ -47,6 +45,7 @@ import { eventCostBenchmark } from './bench/events';
 import { adminBenchmark, adminReport } from './bench/admin';
 import { activityBenchmark, activityReport } from './bench/activity';
 import { purgeBenchmark } from './bench/purge';
+import { wholeNumber, writeReport } from './bench/script-options';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
 // Handlers log and publish metrics as deployed; their JSON records are dropped at stdout (handler-output.ts).
@@ -74,11 +73,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
 });
-const number = (name: keyof typeof values) => {
-  const value = Number(values[name]);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
-  return value;
-};
+const number = (name: keyof typeof values) => wholeNumber(values, name);
 const skip = new Set(String(values.skip).split(',').filter(Boolean));
 const inFlight = String(values['in-flight'])
   .split(',')
@@ -426,9 +421,22 @@ if (admin) console.log(adminReport(admin));
 if (activity) console.log(activityReport(activity));
 console.log(`\nTargets\n${table(targetRows as unknown as Record<string, string>[])}`);
 
-await mkdir(dirname(String(values.out)), { recursive: true });
-await writeFile(
-  String(values.out),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, sizes: { ...baseSizes, inFlight }, runs, ...(bulkAlone ? { bulkAlone } : {}), bundles, micro, oauth, federation, extensions, ...(bigTenant ? { bigTenant } : {}), events, ...(eventCost ? { eventCost } : {}), ...(admin ? { admin } : {}), ...(activity ? { activity } : {}), purge, targets: targetRows }, null, 2)}\n`,
-);
-console.log(`\nwritten ${values.out}`);
+await writeReport(String(values.out), {
+  date: new Date().toISOString(),
+  machine,
+  sizes: { ...baseSizes, inFlight },
+  runs,
+  ...(bulkAlone ? { bulkAlone } : {}),
+  bundles,
+  micro,
+  oauth,
+  federation,
+  extensions,
+  ...(bigTenant ? { bigTenant } : {}),
+  events,
+  ...(eventCost ? { eventCost } : {}),
+  ...(admin ? { admin } : {}),
+  ...(activity ? { activity } : {}),
+  purge,
+  targets: targetRows,
+});

@@ -10,10 +10,9 @@
  *   --template cdk.out/ScimServerless.template.json   read this template instead of synthesizing
  *   --out bench-results/cost.json
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { routes } from '../functions/routes';
+import { wholeNumber, writeReport } from './bench/script-options';
 import { table } from './bench/stats';
 import { PRICES, PRICES_AS_OF } from './cost/prices';
 import { loadTemplate, passesFilters, templateSettings, type TemplateSettings } from './cost/template-settings';
@@ -188,11 +187,7 @@ const printable = (rows: Row[]) => {
   return [...rows.map((r) => ({ ...r, usd: round(r.usd) })), { part: 'Total', basis: '', usd: round(total) }];
 };
 
-const size = (name: 'users' | 'groups' | 'memberships') => {
-  const value = Number(values[name]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
-  return value;
-};
+const size = (name: 'users' | 'groups' | 'memberships') => wholeNumber(values, name, 1);
 
 const settings = templateSettings(await loadTemplate(values.template));
 if (!settings.onDemandTable) console.log('note: the table is not on-demand; the DynamoDB rows assume on-demand prices');
@@ -213,6 +208,4 @@ for (const phase of phases) {
 const fixed = printable(floor(settings));
 console.log(`\nFixed monthly floor (no requests)\n${table(fixed as unknown as Record<string, string | number>[])}`);
 report.floor = fixed;
-await mkdir(dirname(String(values.out)), { recursive: true });
-await writeFile(String(values.out), `${JSON.stringify(report, null, 2)}\n`);
-console.log(`\nwritten ${values.out}`);
+await writeReport(String(values.out), report);

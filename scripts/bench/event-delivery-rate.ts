@@ -8,10 +8,11 @@
 import { performance } from 'node:perf_hooks';
 import { decodeJwt } from 'jose';
 import { createStream } from '../../functions/events/stream-service';
-import { POLL_METHOD, PUSH_METHOD } from '../../functions/events/stream-config';
+import { PUSH_METHOD } from '../../functions/events/stream-config';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { startLocalStack } from '../../local/server';
 import { startSetReceiver } from '../../test/support/set-receiver';
+import { createPollStream, createUsers, pollSets } from './event-traffic';
 import { percentile, round, table } from './stats';
 
 const TENANT = 'events';
@@ -49,19 +50,13 @@ export async function eventDeliveryBenchmark(users: number): Promise<EventDelive
   let polling = true;
   try {
     await createStream(stack.db, TENANT, { stream_id: 'push', delivery: { method: PUSH_METHOD, endpoint_url: receiver.url } });
-    const poll = await createStream(stack.db, TENANT, { stream_id: 'poll', delivery: { method: POLL_METHOD } });
-    const pollUrl = (poll.stream.delivery as { endpoint_url: string }).endpoint_url;
+    const poll = await createPollStream(stack.db, TENANT, 'poll');
     const acked = new Map<string, number>();
     const polled = new Map<string, number>();
     const poller = (async () => {
       let ack: string[] = [];
       while (polling || ack.length > 0) {
-        const response = await fetch(pollUrl, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${poll.pollCredential}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ maxEvents: 100, returnImmediately: false, ack }),
-        });
-        const { sets } = (await response.json()) as { sets: Record<string, string> };
+        const sets = await pollSets(poll, ack, false);
         const now = performance.now();
         ack = Object.keys(sets);
         for (const set of Object.values(sets)) polled.set(String((decodeJwt(set).sub_id as { id: string }).id), now);
@@ -69,15 +64,7 @@ export async function eventDeliveryBenchmark(users: number): Promise<EventDelive
       }
     })();
     const started = performance.now();
-    for (let i = 0; i < users; i += 1) {
-      const response = await fetch(`${stack.tenantUrl(TENANT)}/Users`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
-        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `bench.${i}@events.example` }),
-      });
-      const body = (await response.json()) as { id: string };
-      acked.set(body.id, performance.now());
-    }
+    await createUsers(stack, { tenantId: TENANT, token }, 'bench', users, (id) => acked.set(id, performance.now()));
     const deadline = Date.now() + 120_000;
     while ((receiver.accepted.length < users || polled.size < users) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     polling = false;

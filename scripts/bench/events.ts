@@ -15,7 +15,7 @@
 import { decodeJwt } from 'jose';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createStream, deleteStream } from '../../functions/events/stream-service';
-import { POLL_METHOD, PUSH_METHOD } from '../../functions/events/stream-config';
+import { PUSH_METHOD } from '../../functions/events/stream-config';
 import { outboxWriter } from '../../functions/events/outbox-writer';
 import { eventSigner } from '../../functions/events/set-signer';
 import { handler as deliveryHandler } from '../../functions/event-delivery';
@@ -24,9 +24,10 @@ import { clientConfig } from '../../functions/store/dynamodb-client';
 import { generateToken } from '../../functions/credentials/secret-token';
 import type { AccessTokenSigner } from '../../functions/oauth/signer';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
-import { startLocalStack, type LocalStack } from '../../local/server';
+import { startLocalStack } from '../../local/server';
 import { startStreamPoller, type StreamFunction } from '../../local/stream-poller';
 import { startSetReceiver } from '../../test/support/set-receiver';
+import { createPollStream, createUsers, pollSets } from './event-traffic';
 import { round, table } from './stats';
 import { startTableMeter, type FamilyFigures, type TableMeter } from './table-meter';
 
@@ -88,17 +89,6 @@ const invocations =
 const entityOf = (record: DynamoDBStreamEvent['Records'][number]) => (record.dynamodb?.NewImage ?? record.dynamodb?.OldImage)?.entity?.S;
 const resourceRecords = (event: DynamoDBStreamEvent) => event.Records.some((r) => ['User', 'Group'].includes(entityOf(r) ?? ''));
 const outboxInserts = (event: DynamoDBStreamEvent) => event.Records.some((r) => r.eventName === 'INSERT' && entityOf(r) === 'EventSet');
-
-async function createUsers(stack: LocalStack, token: string, prefix: string, users: number): Promise<void> {
-  for (let i = 0; i < users; i += 1) {
-    const response = await fetch(`${stack.tenantUrl(TENANT)}/Users`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${prefix}.${i}@costs.example` }),
-    });
-    if (response.status !== 201) throw new Error(`create answered ${response.status}`);
-  }
-}
 
 async function until(done: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 180_000;
@@ -181,28 +171,22 @@ export async function eventCostBenchmark(users: number): Promise<EventCostFigure
       delivery: { method: PUSH_METHOD, endpoint_url: receiver.url, authorization_header: 'Bearer receiver-secret' },
     });
     const push = await phase(meter, counters, async () => {
-      await createUsers(stack, token, 'push', users);
+      await createUsers(stack, { tenantId: TENANT, token }, 'push', users);
       await until(() => new Set(receiver.accepted.map((set) => decodeJwt(set).jti)).size >= users, 'the pushes');
       // The passes that POSTed the last SETs delete them after the 202.
       await consumers.drain();
     });
     await deleteStream(stack.db, TENANT, 'push');
-    const created = await createStream(stack.db, TENANT, { stream_id: 'poll', delivery: { method: POLL_METHOD } });
-    const url = (created.stream.delivery as { endpoint_url: string }).endpoint_url;
+    const pollStream = await createPollStream(stack.db, TENANT, 'poll');
     const poll = await phase(meter, counters, async () => {
-      await createUsers(stack, token, 'poll', users);
+      await createUsers(stack, { tenantId: TENANT, token }, 'poll', users);
       await consumers.drain();
       let received = 0;
       let ack: string[] = [];
       // A receiver catching up: 100 SETs a request, acknowledging the previous ones with the next request.
       await until(async () => {
         counters.polls += 1;
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${created.pollCredential as string}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ maxEvents: 100, returnImmediately: true, ack }),
-        });
-        const { sets } = (await response.json()) as { sets: Record<string, string> };
+        const sets = await pollSets(pollStream, ack, true);
         ack = Object.keys(sets);
         received += ack.length;
         return received >= users && ack.length === 0;
