@@ -159,7 +159,8 @@ export const tenantRoutes: readonly AdminOperation[] = [
     method: 'GET',
     path: '/tenants/{tenantId}/stats',
     operationId: 'getStats',
-    summary: 'Users, active users, groups and memberships (read page by page, as scim-admin stats).',
+    summary:
+      'Users and groups (the exact counters, as GET /Users totalResults), active users and memberships (counted), as scim-admin stats.',
     tag: TAG,
     responses: { 200: { description: 'The counts.', body: stats } },
     problems: ['not-found'],

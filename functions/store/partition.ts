@@ -64,14 +64,28 @@ export async function queryPrefix(db: Db, query: PrefixQuery): Promise<PrefixPag
   return { items: result.Items ?? [], ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
 }
 
-/** Number of matching items (a COUNT query: reads every item, returns none). */
-export async function countPrefix(db: Db, query: Pick<PrefixQuery, 'partition' | 'prefix' | 'consistent'>): Promise<number> {
+/** A condition on the items' attributes (a FilterExpression): it narrows what is counted, not what is read. */
+interface ItemFilter {
+  readonly expression: string;
+  readonly names: Readonly<Record<string, string>>;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** Number of matching items (a COUNT query: reads every item, returns none; `filter` counts only the items it holds for). */
+export async function countPrefix(
+  db: Db,
+  query: Pick<PrefixQuery, 'partition' | 'prefix' | 'consistent'> & { readonly filter?: ItemFilter },
+): Promise<number> {
   let count = 0;
+  const { KeyConditionExpression, ExpressionAttributeValues, ConsistentRead } = keyCondition(query);
   const read = async (startKey: StartKey | undefined) => {
     const result = await db.client.send(
       new QueryCommand({
         TableName: db.table,
-        ...keyCondition(query),
+        KeyConditionExpression,
+        ExpressionAttributeValues: { ...ExpressionAttributeValues, ...query.filter?.values },
+        ConsistentRead,
+        ...(query.filter ? { FilterExpression: query.filter.expression, ExpressionAttributeNames: { ...query.filter.names } } : {}),
         Select: 'COUNT',
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),

@@ -238,6 +238,15 @@ export async function countResources(db: Db, tenantId: string, type: ResourceTyp
 }
 
 /**
+ * Number of the tenant's users with `active: false` (a glance attribute of the item): one COUNT Query,
+ * eventually consistent, that reads every user item and returns none. An operator's look (stats), not a request path.
+ */
+export async function countInactiveUsers(db: Db, tenantId: string): Promise<number> {
+  const filter = { expression: '#active = :inactive', names: { '#active': 'active' }, values: { ':inactive': false } };
+  return countPrefix(db, { partition: tenantPartition(tenantId), prefix: prefixOf('User'), consistent: false, filter });
+}
+
+/**
  * The tenant's exact number of resources of `type`, for an unfiltered list's totalResults: the counters
  * (store/resource-counts.ts) once complete. Until then (a type the writes do not count yet, or a tenant
  * with resources from before the counters) one COUNT Query, which also settles the counters when no

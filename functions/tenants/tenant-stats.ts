@@ -1,12 +1,16 @@
 /**
  * A tenant's counts — users, active users, groups, memberships — for `GET /admin/v1/tenants/{id}/stats`
- * and `scim-admin stats`. Read page by page (1,000 items a Query), so its cost grows with the
- * tenant's size: an operator's look, not a request path.
+ * and `scim-admin stats` (both call tenantStats). Users and groups are the exact per-tenant counters, read
+ * as an unfiltered list's totalResults reads them (store/resources.ts totalResources: the counter shards,
+ * or, while a tenant's counters are not yet settled, one COUNT Query that settles them), so stats and
+ * `GET /Users` never disagree. Active users and memberships have no counter: the inactive users are one
+ * COUNT Query over the tenant's users, the memberships one COUNT per group, so their cost grows with the
+ * tenant's size (docs/admin-api.md#connection-values-and-counts): an operator's look, not a request path.
  */
 import type { Db } from '../store/db';
 import { countMembers } from '../store/memberships';
 import { pages, startingAt } from '../store/paging';
-import { listResources } from '../store/resources';
+import { countInactiveUsers, listResources, totalResources } from '../store/resources';
 
 export interface TenantStats {
   readonly users: number;
@@ -16,17 +20,24 @@ export interface TenantStats {
 }
 
 export async function tenantStats(db: Db, tenantId: string): Promise<TenantStats> {
-  let users = 0;
-  let activeUsers = 0;
-  for await (const page of pages((startKey) => listResources(db, tenantId, 'User', { limit: 1000, ...startingAt(startKey) }))) {
-    users += page.items.length;
-    activeUsers += page.items.filter((u) => u.resource.active !== false).length;
-  }
-  const groups: string[] = [];
-  for await (const page of pages((startKey) => listResources(db, tenantId, 'Group', { limit: 1000, ...startingAt(startKey) }))) {
-    groups.push(...page.items.map((g) => g.id));
-  }
+  const [users, groups, inactive, memberships] = await Promise.all([
+    totalResources(db, tenantId, 'User'),
+    totalResources(db, tenantId, 'Group'),
+    countInactiveUsers(db, tenantId),
+    countMemberships(db, tenantId),
+  ]);
+  // The inactive count is read a moment apart from the counter: a deletion in between must not make it negative.
+  const activeUsers = Math.max(0, users - inactive);
+  return { users, activeUsers, groups, memberships };
+}
+
+/** Every group's member count (the group ids page by page, then one COUNT Query per group). */
+async function countMemberships(db: Db, tenantId: string): Promise<number> {
   let memberships = 0;
-  for (const groupId of groups) memberships += await countMembers(db, tenantId, groupId);
-  return { users, activeUsers, groups: groups.length, memberships };
+  for await (const page of pages((startKey) =>
+    listResources(db, tenantId, 'Group', { limit: 1000, consistent: false, ...startingAt(startKey) }),
+  )) {
+    for (const group of page.items) memberships += await countMembers(db, tenantId, group.id);
+  }
+  return memberships;
 }
