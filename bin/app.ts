@@ -12,7 +12,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { environment } from '../functions/commons/environment';
 import { endpointPropsFromContext } from '../lib/app-context';
-import { loadTenantsFile } from '../functions/tenants/config';
+import { loadTenantsFile } from '../functions/tenants/tenants-file';
 import { ScimStack } from '../lib/scim-stack';
 
 const app = new App();

@@ -4,7 +4,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { TenantConfig } from '../functions/tenants/config';
+import type { TenantConfig } from '../functions/tenants/tenants-file';
 import { ScimEndpoint, type ScimEndpointProps } from './scim-endpoint';
 import { TenantOnboarding } from './tenant-onboarding';
 import { TokenEndpoint } from './token-endpoint';

@@ -19,7 +19,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { LEGACY_TENANT_FIELDS, type TenantConfig } from '../functions/tenants/config';
+import { LEGACY_TENANT_FIELDS, type TenantConfig } from '../functions/tenants/tenants-file';
 import { SHARED_RATE_TIER } from '../functions/tenants/rate-tier';
 import { SEED_FILE_NAME, SEED_RESOURCE_TYPE, seedFileOf, type TenantSeedDeclaration } from '../functions/tenants/seed-declarations';
 import { POLL_METHOD } from '../functions/events/stream-config';
@@ -28,7 +28,7 @@ import type { ScimEndpoint } from './scim-endpoint';
 
 export interface TenantOnboardingProps {
   readonly endpoint: ScimEndpoint;
-  /** tenants.json, validated (functions/tenants/config.ts); each `rateTier` must be one of the endpoint's tiers. */
+  /** tenants.json, validated (functions/tenants/tenants-file.ts); each `rateTier` must be one of the endpoint's tiers. */
   readonly tenants: readonly TenantConfig[];
 }
 

@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLIENT_ID_PATTERN, CLIENT_SECRET_PATTERN, generateClientCredentials } from '../functions/credentials/client-credentials';
-import { loadTenantsFile, TENANT_ID_PATTERN, type TenantConfig } from '../functions/tenants/config';
+import { TENANT_ID_PATTERN } from '../functions/tenants/tenant-id';
+import { loadTenantsFile, type TenantConfig } from '../functions/tenants/tenants-file';
 import { generateToken, TOKEN_PATTERN } from '../functions/credentials/secret-token';
 import { validateLocalTenant, type LocalOAuthClient, type LocalTenant } from './seed';
 

@@ -1,25 +1,19 @@
 /**
- * Tenant configuration (tenants.json): read by the CDK app to onboard tenants by deploy and by the
- * local server to seed the same tenants. Validated with zod so a typo fails the synth, not a request.
- * The resource functions parse stored settings with tenantSettingsSchema (tenants/profile-from-settings.ts): it is
- * written with `zod/mini`, whose functions (not methods) let their bundles drop what they do not use.
+ * Tenant settings: the zod schema every writer validates a tenant's `settings` with (tenants.json,
+ * the admin API, the CLI), and the schema registry they declare. Resource functions parse stored
+ * settings with it (tenants/profile-from-settings.ts), so it is written with `zod/mini`, whose
+ * functions (not methods) let their bundles drop what they do not use, and it holds nothing else:
+ * the tenants.json file's own schema (ids, rate tier, credentials, streams) is tenants/tenants-file.ts,
+ * which only the CDK app and the local server load.
  */
-import { readFileSync } from 'node:fs';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { declaredFederatedCredentialsSchema } from '../federation/credential-schema';
 import { DIALECT_NAMES, dialectNamed } from '../scim/dialect/dialect';
 import { parsePatchPath } from '../scim/filter/path';
 import { defaultProfile } from '../scim/scim-profile';
 import { SchemaRegistry } from '../scim/schema/registry';
 import type { ResourceTypeName } from '../scim/schema/types';
 import { schemaExtensionsSchema, toSchemaExtensions } from './schema-extensions';
-import { RATE_TIER_PATTERN } from './rate-tier';
-import { TENANT_ID_PATTERN } from './tenant-id';
-import { declaredStreamSchema } from '../events/stream-config';
-
-export { TENANT_ID_PATTERN };
-
 // zod/mini ships no messages (zod classic loads English on import): without them every issue reads
 // "Invalid input", in synth errors and in the problem a resource function logs for bad settings.
 z.config(en());
@@ -90,50 +84,6 @@ export const tenantSettingsSchema = z
     }),
   );
 
-export const tenantConfigSchema = z.object({
-  id: z.string().check(z.regex(TENANT_ID_PATTERN, 'tenant id: lowercase letters, digits and dashes, 1-63 characters')),
-  displayName: z.string().check(z.minLength(1)),
-  /**
-   * The tenant's rate tier: one of the stack's `rateTiers` or `shared` (docs/throttling.md), checked
-   * against the stack at synth. Absent: the stack's default tier.
-   */
-  rateTier: z.optional(z.string().check(z.regex(RATE_TIER_PATTERN, 'rate tier: lowercase letters, digits and dashes, 1-32 characters'))),
-  settings: z._default(tenantSettingsSchema, () => tenantSettingsSchema.parse({})),
-  /**
-   * `npm start` creates an OAuth 2.0 client for the tenant and prints it. A deploy issues no
-   * credentials: the vendor issues them through the admin API or `scim-admin` (docs/throttling.md).
-   */
-  oauthClient: z._default(z.boolean(), false),
-  /**
-   * Workload identity federation (docs/federation.md): the client ids whose RFC 7523 client
-   * assertions the token endpoint accepts, and what those assertions must show. Kept in the table
-   * exactly as declared here (credentials added with the admin API or CLI are left alone).
-   */
-  federatedCredentials: z._default(declaredFederatedCredentialsSchema, []),
-  /** Event streams (docs/events.md), created or updated on `npm start` (a deploy's seed does not apply them yet); streams added by the CLI or API are left alone. */
-  eventStreams: z._default(
-    z
-      .array(declaredStreamSchema)
-      .check(z.refine((list) => new Set(list.map((s) => s.stream_id)).size === list.length, { message: 'stream ids must be unique' })),
-    [],
-  ),
-  /** Before #22 (per-tenant stacks): accepted so old files still synth, ignored with a warning (lib/tenant-onboarding.ts). */
-  rateLimit: z.optional(z.object({ rps: z.optional(z.number()), burst: z.optional(z.number()) })),
-  tokenVersion: z.optional(z.int().check(z.gte(1))),
-  tokenOverlapHours: z.optional(z.number().check(z.gte(0), z.lte(24 * 30))),
-  oauthClientVersion: z.optional(z.int().check(z.gte(1))),
-});
-
-/** Fields of tenants.json that stacks before #22 read and the seed ignores. */
-export const LEGACY_TENANT_FIELDS = ['rateLimit', 'tokenVersion', 'tokenOverlapHours', 'oauthClientVersion'] as const;
-
-export const tenantsFileSchema = z.object({
-  tenants: z
-    .array(tenantConfigSchema)
-    .check(z.refine((list) => new Set(list.map((t) => t.id)).size === list.length, { message: 'tenant ids must be unique' })),
-});
-
-export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 /** Settings as written in tenants.json: every member optional (defaults fill them). */
 export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;
@@ -150,30 +100,10 @@ export function registryOf(
   });
 }
 
-/** Validates a tenants file; errors name the tenant and the path, e.g. `tenant "acme": settings.schemaExtensions[0].id: ...`. */
-export function parseTenantsFile(json: unknown): TenantConfig[] {
-  const parsed = tenantsFileSchema.safeParse(json);
-  if (parsed.success) return parsed.data.tenants;
-  throw new Error(parsed.error.issues.map((issue) => describeIssue(json, issue)).join('\n'));
-}
-
-function describeIssue(json: unknown, issue: z.core.$ZodIssue): string {
-  const [root, index, ...rest] = issue.path;
-  const tenants = (json as { tenants?: unknown } | null)?.tenants;
-  if (root !== 'tenants' || typeof index !== 'number' || !Array.isArray(tenants)) return `${formatPath(issue.path)}: ${issue.message}`;
-  const id = (tenants[index] as { id?: unknown } | undefined)?.id;
-  const tenant = typeof id === 'string' ? `tenant "${id}"` : `tenants[${index}]`;
-  return `${tenant}: ${rest.length > 0 ? `${formatPath(rest)}: ` : ''}${issue.message}`;
-}
-
 /** `a.b[0].c` from a zod issue path. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
     '',
   );
-}
-
-export function loadTenantsFile(path: string): TenantConfig[] {
-  return parseTenantsFile(JSON.parse(readFileSync(path, 'utf8')));
 }

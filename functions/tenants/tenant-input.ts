@@ -5,7 +5,8 @@
  */
 import * as z from 'zod/mini';
 import { RATE_TIER_PATTERN } from './rate-tier';
-import { formatPath, TENANT_ID_PATTERN, tenantSettingsSchema } from './config';
+import { formatPath, tenantSettingsSchema } from './config';
+import { TENANT_ID_PATTERN } from './tenant-id';
 import { InvalidInput } from '../commons/service-errors';
 
 const tenantId = z.string().check(z.regex(TENANT_ID_PATTERN, 'lowercase letters, digits and dashes, 1-63 characters'));

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadTenantsFile } from '../../functions/tenants/config';
+import { loadTenantsFile } from '../../functions/tenants/tenants-file';
 import { ScimStack } from '../../lib/scim-stack';
 
 interface Resource {

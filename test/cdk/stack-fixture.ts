@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseTenantsFile } from '../../functions/tenants/config';
+import { parseTenantsFile } from '../../functions/tenants/tenants-file';
 import { ScimStack } from '../../lib/scim-stack';
 
 export const TEST_TENANTS = parseTenantsFile({

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { parseTenantsFile, type TenantConfig } from '../../functions/tenants/config';
+import { parseTenantsFile, type TenantConfig } from '../../functions/tenants/tenants-file';
 import { ScimStack } from '../../lib/scim-stack';
 import { testApp } from './stack-fixture';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applyDeclaredStreams } from '../../functions/events/declared-streams';
-import { parseTenantsFile } from '../../functions/tenants/config';
+import { parseTenantsFile } from '../../functions/tenants/tenants-file';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import {
   createStream,

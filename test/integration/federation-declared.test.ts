@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addFederatedCredential, listTenantFederatedCredentials } from '../../functions/federation/federated-credentials';
 import type { Db } from '../../functions/store/db';
-import { parseTenantsFile } from '../../functions/tenants/config';
+import { parseTenantsFile } from '../../functions/tenants/tenants-file';
 import type { TenantSeedDeclaration } from '../../functions/tenants/seed-declarations';
 import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { recordingRateTiers } from '../../local/local-rate-tiers';

@@ -1,7 +1,8 @@
 /**
  * The import graph of functions/ and lib/, read from the source (value and type imports alike):
  * no import cycle, and no import that runs up the layers of docs/architecture.md. None is tolerated:
- * the last known ones were removed in #27 (lib/endpoint-services.ts, store/activity-layout.ts).
+ * the last known ones were removed in #27 (lib/endpoint-services.ts, store/activity-layout.ts). And no
+ * Lambda function reaches tenants/tenants-file.ts (tenants.json's schema: the CDK app's and npm start's).
  */
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -75,6 +76,20 @@ function folderOf(file: string): string | undefined {
 }
 const layerOf = (folder: string) => LAYER[folder] ?? SERVICES;
 
+/** Every file `file` imports, directly or through others. */
+function reachable(file: string): Set<string> {
+  const seen = new Set<string>();
+  const walk = (from: string): void => {
+    for (const target of graph.get(from) ?? []) {
+      if (seen.has(target)) continue;
+      seen.add(target);
+      walk(target);
+    }
+  };
+  walk(file);
+  return seen;
+}
+
 describe('import graph of functions/ and lib/', () => {
   it('reads the tree', () => {
     expect(files.length).toBeGreaterThan(100);
@@ -96,5 +111,12 @@ describe('import graph of functions/ and lib/', () => {
       }
     }
     expect([...upward]).toEqual([]);
+  });
+
+  // Only the CDK app and npm start read tenants.json; in a function the file's schema is bundle weight (lib/bundling.ts BUNDLE_BUDGETS).
+  it("reaches the tenants.json file schema from no Lambda function's entry", () => {
+    const entries = files.filter((file) => folderOf(file) === 'entry');
+    expect(entries.length).toBeGreaterThan(10);
+    expect(entries.filter((entry) => reachable(entry).has(join('functions', 'tenants', 'tenants-file.ts')))).toEqual([]);
   });
 });

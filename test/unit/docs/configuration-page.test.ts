@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { tenantConfigSchema, tenantSettingsSchema } from '../../../functions/tenants/config';
+import { tenantSettingsSchema } from '../../../functions/tenants/config';
+import { tenantConfigSchema } from '../../../functions/tenants/tenants-file';
 
 const page = readFileSync('docs/configuration.md', 'utf8');
 

@@ -58,7 +58,7 @@ describe('tenants.json OAuth fields', () => {
   const file = (tenant: Record<string, unknown>) => ({ tenants: [{ id: 'acme', displayName: 'Acme', ...tenant }] });
 
   it('defaults: no client, no version (deploys issue no clients since #22), lifetime left to the token endpoint (60 minutes)', async () => {
-    const { parseTenantsFile } = await import('../../../functions/tenants/config');
+    const { parseTenantsFile } = await import('../../../functions/tenants/tenants-file');
     const [acme] = parseTenantsFile(file({}));
     expect(acme).toMatchObject({ oauthClient: false });
     expect(acme?.oauthClientVersion).toBeUndefined();
@@ -66,12 +66,12 @@ describe('tenants.json OAuth fields', () => {
   });
 
   it.each([59, 361, 90.5])('refuses a token lifetime of %s minutes (60 to 360)', async (minutes) => {
-    const { parseTenantsFile } = await import('../../../functions/tenants/config');
+    const { parseTenantsFile } = await import('../../../functions/tenants/tenants-file');
     expect(() => parseTenantsFile(file({ settings: { tokenLifetimeMinutes: minutes } }))).toThrow();
   });
 
   it('accepts 60 and 360 minutes', async () => {
-    const { parseTenantsFile } = await import('../../../functions/tenants/config');
+    const { parseTenantsFile } = await import('../../../functions/tenants/tenants-file');
     for (const minutes of [60, 360])
       expect(parseTenantsFile(file({ settings: { tokenLifetimeMinutes: minutes } }))[0]?.settings.tokenLifetimeMinutes).toBe(minutes);
   });

@@ -1,6 +1,7 @@
 /** tenants.json `settings.schemaExtensions`: validation messages and the per-tenant registry they build. */
 import { describe, expect, it } from '@jest/globals';
-import { loadTenantsFile, parseTenantsFile, registryOf, tenantSettingsSchema } from '../../../functions/tenants/config';
+import { registryOf, tenantSettingsSchema } from '../../../functions/tenants/config';
+import { loadTenantsFile, parseTenantsFile } from '../../../functions/tenants/tenants-file';
 import { changedAttributes } from '../../../functions/scim/resource/changes';
 import { profileOf } from '../../../functions/tenants/profile-from-settings';
 import { parseResource } from '../../../functions/scim/resource/validate';
