@@ -17,7 +17,7 @@ import type { ItemChange } from '../functions/events/change-event';
 import { allPushStreams, deliverAll } from '../functions/events/delivery-sweep';
 import type { FailedBatchStore } from '../functions/events/failed-batch';
 import { outboxWriter } from '../functions/events/outbox-writer';
-import { streamPublisher } from '../functions/events/publish';
+import { deploymentEventOptions, streamPublisher } from '../functions/events/publish';
 import { eventSigner } from '../functions/events/set-signer';
 import { itemChangeOf } from '../functions/events/stream';
 import { STACK_OUTPUTS, STREAM_CONSUMERS } from '../lib/stack-outputs';
@@ -67,7 +67,7 @@ export function localConsumers(connection: Pick<Connection, 'db' | 'dataDir'>, l
       return true;
     },
   };
-  if (sink) consumers.publisher = async (event) => handled(await streamPublisher(sink)(event));
+  if (sink) consumers.publisher = async (event) => handled(await streamPublisher(sink, deploymentEventOptions, () => db)(event));
   return { store: directoryFailedBatchStore(join(dataDir, FAILED_BATCHES_DIR)), consumers, close: () => undefined };
 }
 

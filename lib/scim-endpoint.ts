@@ -221,7 +221,7 @@ export class ScimEndpoint extends Construct implements EndpointServices {
     ]);
     this.grantTableAccess(janitor, 'janitor');
     const publisher = this.createStreamFunction('publisher', [], { EVENT_BUS_NAME: this.eventBus.eventBusName });
-    // The event source mapping grants the stream read; the publisher never reads the table itself.
+    // The event source mapping grants the stream read; from the table the publisher only Queries a large write's delta chunks.
     this.grantTableAccess(publisher, 'publisher');
     this.eventBus.grantPutEventsTo(publisher);
     // Activity records and health counters (docs/activity.md): only the items that mean activity reach it.

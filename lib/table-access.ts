@@ -84,8 +84,8 @@ export const TABLE_ACTIONS = {
     'dynamodb:Query',
     'dynamodb:UpdateItem',
   ],
-  /** Reads the stream only (grantStreamRead), never the table. */
-  publisher: [],
+  /** Reads the stream (grantStreamRead), and from the table only a large group write's member delta chunks (one Query). */
+  publisher: ['dynamodb:Query'],
   /** Reads the tenant's event streams, writes SETs to their outboxes (conditional put). */
   outbox: ['dynamodb:PutItem', 'dynamodb:Query'],
   /** Push: streams and outboxes read, SETs deleted, retried, moved to the dead letters (a transaction), the stream's lease. */

@@ -32,7 +32,7 @@ import { environment } from '../functions/commons/environment';
 import { directoryFailedBatchStore } from './failed-batch-stores';
 import { failedBatchKey, failedBatchRecord, type FailedBatchStore } from '../functions/events/failed-batch';
 import { handler as janitor } from '../functions/membership-janitor';
-import { streamPublisher, type EventSink } from '../functions/events/publish';
+import { deploymentEventOptions, streamPublisher, type EventSink } from '../functions/events/publish';
 import { ensureTable } from './local-table';
 import { outboxWriter } from '../functions/events/outbox-writer';
 import { eventSigner } from '../functions/events/set-signer';
@@ -191,7 +191,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Imported now, not with this module: its logger must see the log level the caller has set by now.
       const { activityRecorder } = await import('../functions/activity/recorder');
       const functions: Record<string, StreamFunction> = { janitor, recorder: activityRecorder(() => db, stormSink) };
-      if (options.eventSink) functions.publisher = streamPublisher(options.eventSink);
+      if (options.eventSink) functions.publisher = streamPublisher(options.eventSink, deploymentEventOptions, () => db);
       const eventStreams = options.eventStreams ?? true;
       if (eventStreams) functions.outbox = outboxWriter({ db: () => db, signer: eventSigner, log });
       const failedBatches =

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { StoredEventStream } from '../store/event-stream-items';
 import { describeStreamItem, type MemberDelta } from '../store/stream-items';
-import { securityEventFor, type EventPayload, type ItemChange, type ScimSubjectId } from './change-event';
+import { securityEventFor, type EventPayload, type ItemChange, type ScimSecurityEvent, type ScimSubjectId } from './change-event';
+import { eventsPerChunk } from './chunked-events';
 
 /** The signed claims (RFC 8417 §2.2 with RFC 9967's `sub_id`). */
 export interface SetClaims {
@@ -53,7 +54,7 @@ interface DeltaChunks {
 
 /**
  * The SETs of one change for one stream: one, or for a large group write one per chunk of its
- * member delta (each with that chunk's ids and its place, all of the same version, in order).
+ * member delta (chunked-events.ts: each with that chunk's ids and its place, all of the same version, in order).
  */
 export function setsForStream(
   change: ItemChange,
@@ -62,39 +63,23 @@ export function setsForStream(
   now: number = Date.now(),
   delta?: DeltaChunks,
 ): StreamSet[] {
-  if (!delta || delta.chunks.length === 0) return setsOfChunk(change, stream, issuer, now, 0);
+  const options = { form: stream.form, issuer, now };
+  const chunked = delta !== undefined && delta.chunks.length > 0;
+  const claimSets = chunked ? eventsPerChunk(change, options, delta.chunks) : [securityEventFor(change, options)];
   // Every chunk of one write: the same version, ordered by chunk (push-delivery.ts sends them in that order).
-  return delta.chunks.flatMap((chunk, index) =>
-    setsOfChunk({ ...change, newImage: { ...change.newImage, memberDelta: chunk } }, stream, issuer, now, index, delta.chunks.length),
-  );
+  return claimSets.flatMap((claimSet, chunk) => (claimSet ? setOf(change, stream, claimSet, chunk, chunked) : []));
 }
 
-function setsOfChunk(
-  change: ItemChange,
-  stream: StoredEventStream,
-  issuer: string,
-  now: number,
-  chunk: number,
-  chunks?: number,
-): StreamSet[] {
-  const chunked = chunks !== undefined;
-  const claimSet = securityEventFor(change, { form: stream.form, issuer, now });
-  if (!claimSet || claimSet.tenantId !== stream.tenantId) return [];
-  const events = Object.fromEntries(
-    Object.entries(claimSet.events)
-      .filter(([uri]) => stream.eventsRequested.includes(uri))
-      .map(([uri, payload]) => [
-        uri,
-        chunked && (payload.members || payload.operations) ? { ...payload, chunk: { index: chunk + 1, count: chunks } } : payload,
-      ]),
-  );
+function setOf(change: ItemChange, stream: StoredEventStream, claimSet: ScimSecurityEvent, chunk: number, chunked: boolean): StreamSet[] {
+  if (claimSet.tenantId !== stream.tenantId) return [];
+  const events = Object.fromEntries(Object.entries(claimSet.events).filter(([uri]) => stream.eventsRequested.includes(uri)));
   if (Object.keys(events).length === 0) return [];
   const item = [describeStreamItem(change.newImage), describeStreamItem(change.oldImage)].find((i) => i.kind === 'resource');
   const version = item?.kind === 'resource' ? item.version : 0;
   return [
     {
       claims: {
-        iss: issuer,
+        iss: claimSet.iss,
         jti: jtiOf(claimSet.toe, stream.streamId, change.recordId, chunk, chunked),
         iat: claimSet.iat,
         toe: claimSet.toe,

@@ -75,8 +75,8 @@ describe('table access per function', () => {
     60_000,
   );
 
-  it('the publisher cannot touch the table; the authorizer reads and writes only a refusal record (Put under a tenant check)', () => {
-    expect(tableActionsOfRole(roleOf('publisher')).actions).toEqual([]);
+  it('the publisher only Queries (the delta chunks of a large write); the authorizer reads and writes only a refusal record (Put under a tenant check)', () => {
+    expect(tableActionsOfRole(roleOf('publisher')).actions).toEqual(['dynamodb:Query']);
     expect(tableActionsOfRole(roleOf('authorizer')).actions).toEqual([
       'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
