@@ -1,6 +1,7 @@
 /**
  * The tests' environment: Node's, with the functions' JSON log lines (Powertools logs and EMF metric
- * records, which they write straight to stdout) held back instead of printed among jest's output.
+ * records, which they write straight to the process's streams: stdout, and stderr for WARN and ERROR,
+ * as Powertools' own Console does) held back instead of printed among jest's output.
  * A test that fails gets the lines logged since it started printed under its failure, so a passing
  * run is quiet and a failing one still shows what the functions said.
  */
@@ -15,14 +16,24 @@ type TestEvent = { readonly name: string; readonly test?: { readonly name: strin
 
 export default class QuietEnvironment extends TestEnvironment {
   private held: string[] = [];
-  private originalWrite: Write | undefined;
+  private restore: (() => void)[] = [];
 
   override async setup(): Promise<void> {
     await super.setup();
-    const stdout = process.stdout;
-    const original = stdout.write.bind(stdout) as Write;
-    this.originalWrite = stdout.write;
-    stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    this.restore = [this.holdFunctionLines(process.stdout), this.holdFunctionLines(process.stderr)];
+  }
+
+  override async teardown(): Promise<void> {
+    for (const restore of this.restore) restore();
+    this.restore = [];
+    await super.teardown();
+  }
+
+  /** Writes made only of function log lines are held; any other write goes through. Returns the undo. */
+  private holdFunctionLines(stream: NodeJS.WriteStream): () => void {
+    const originalWrite = stream.write;
+    const original = stream.write.bind(stream) as Write;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       const lines = text.split('\n').filter((line) => line !== '');
       if (lines.length > 0 && lines.every((line) => FUNCTION_LOG_LINE.test(line))) {
@@ -33,11 +44,9 @@ export default class QuietEnvironment extends TestEnvironment {
       }
       return (original as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
     }) as Write;
-  }
-
-  override async teardown(): Promise<void> {
-    if (this.originalWrite) process.stdout.write = this.originalWrite;
-    await super.teardown();
+    return () => {
+      stream.write = originalWrite;
+    };
   }
 
   handleTestEvent(event: TestEvent): void {
