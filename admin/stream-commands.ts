@@ -1,12 +1,22 @@
 /**
- * `scim-admin streams add|list|remove|redrive|dead`: a tenant's event streams (docs/events.md) through
+ * `scim-admin streams add|list|rotate|remove|redrive|dead`: a tenant's event streams (docs/events.md) through
  * the same stream service as the admin API and tenants.json. A push stream's Authorization header is
  * read from a file (never a command-line argument, which other users of the machine can see) and never
- * printed; a poll stream's credential is printed once, by `streams add`.
+ * printed; a poll stream's credential is printed once, by `streams add` or `streams rotate` (a new one,
+ * replacing the old: the first of a poll stream a deploy created from tenants.json).
  */
 import { readFile } from 'node:fs/promises';
 import { POLL_METHOD, PUSH_METHOD } from '../functions/events/stream-config';
-import { createStream, deadLetters, deleteStream, listStreams, redriveStream, StreamError } from '../functions/events/stream-service';
+import {
+  createStream,
+  deadLetters,
+  deleteStream,
+  issuePollCredential,
+  listStreams,
+  redriveStream,
+  StreamError,
+  type CreatedStream,
+} from '../functions/events/stream-service';
 import type { Connection } from './connection';
 import { AdminError, EXIT, notFoundError, tenantFlagOf, usageError } from './cli-errors';
 
@@ -51,6 +61,14 @@ async function deliveryOf(flags: StreamFlags): Promise<Record<string, unknown>> 
   return { method: PUSH_METHOD, endpoint_url: flags.push, ...(header ? { authorization_header: header } : {}) };
 }
 
+/** The stream, then its poll credential when it has a new one: printed this once. */
+function showOnce(io: Io, { stream, pollCredential }: CreatedStream): void {
+  io.out(JSON.stringify(stream, null, 2));
+  if (!pollCredential) return;
+  io.out(`Poll credential (shown once; the receiver sends it as "Authorization: Bearer <credential>"):`);
+  io.out(pollCredential);
+}
+
 export const streamCommands: Record<string, StreamCommand> = {
   'streams add': async ({ db }, _args, flags, io) => {
     const body = {
@@ -60,12 +78,10 @@ export const streamCommands: Record<string, StreamCommand> = {
       ...(flags.events ? { events_requested: flags.events.split(',').map((uri) => uri.trim()) } : {}),
       ...(flags.aud ? { aud: flags.aud } : {}),
     };
-    const created = await mapped(() => createStream(db, tenantFlagOf(flags), body));
-    io.out(JSON.stringify(created.stream, null, 2));
-    if (created.pollCredential) {
-      io.out(`Poll credential (shown once; the receiver sends it as "Authorization: Bearer <credential>"):`);
-      io.out(created.pollCredential);
-    }
+    showOnce(io, await mapped(() => createStream(db, tenantFlagOf(flags), body)));
+  },
+  'streams rotate': async ({ db }, [id], flags, io) => {
+    showOnce(io, await mapped(() => issuePollCredential(db, tenantFlagOf(flags), streamIdOf(id))));
   },
   'streams list': async ({ db }, _args, flags, io) => {
     const streams = await mapped(() => listStreams(db, tenantFlagOf(flags)));

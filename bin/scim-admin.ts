@@ -35,6 +35,8 @@
  *                          [--id <streamId>] [--form notice|full] [--events uri,uri] [--aud <audience>]
  *                                                       an event stream (docs/events.md); a poll credential is shown once
  *   scim-admin streams list --tenant <t> [--json]
+ *   scim-admin streams rotate <streamId> --tenant <t>  a poll stream's new credential, shown once (the old one stops;
+ *                                                       the first of a poll stream a deploy created from tenants.json)
  *   scim-admin streams remove|redrive|dead <streamId> --tenant <t>   dead: the dead letters (--json: with the SETs)
  *   scim-admin activity --tenant <t> [--user <userName|id>] [--since 24h] [--failures] [--limit 100] [--json]
  *                                                       the tenant's activity log, oldest first (docs/activity.md)

@@ -22,7 +22,6 @@ import { Construct } from 'constructs';
 import { LEGACY_TENANT_FIELDS, type TenantConfig } from '../functions/tenants/tenants-file';
 import { SHARED_RATE_TIER } from '../functions/tenants/rate-tier';
 import { SEED_FILE_NAME, SEED_RESOURCE_TYPE, seedFileOf, type TenantSeedDeclaration } from '../functions/tenants/seed-declarations';
-import { POLL_METHOD } from '../functions/events/stream-config';
 import { MAX_SEEDED_TENANTS } from '../functions/store/seeded-tenants';
 import type { ScimEndpoint } from './scim-endpoint';
 
@@ -57,7 +56,7 @@ export class TenantOnboarding extends Construct {
       // A first seed of many tenants is bound by CreateApiKey's 5 requests/s (docs/throttling.md).
       timeout: Duration.minutes(15),
       // Declared federated credentials' JWKS hosts are checked again by the seed (functions/tenants/tenant-seed.ts).
-      // Declared push streams are created with the SETs' issuer (functions/events/declared-streams.ts).
+      // Declared event streams are created with the SETs' issuer (functions/events/declared-streams.ts).
       environment: { ...endpoint.federationEnvironment(), SSF_ISSUER: endpoint.eventStreams.issuer },
       commandHooks: {
         beforeBundling: () => [],
@@ -100,12 +99,6 @@ export function declarationsOf(tenants: readonly TenantConfig[], tiers: readonly
     const rateTier = tenant.rateTier ?? defaultTier;
     if (!tiers.includes(rateTier))
       throw new Error(`tenant "${tenant.id}": rateTier: "${rateTier}" is not a tier of this stack (${tiers.join(', ')})`);
-    const poll = tenant.eventStreams.findIndex((stream) => stream.delivery.method === POLL_METHOD);
-    // A new poll stream's credential is shown once: a deploy has nowhere to show it (never an output or a log).
-    if (poll !== -1)
-      throw new Error(
-        `tenant "${tenant.id}": eventStreams[${poll}]: a poll stream cannot be declared for a deploy; create it through the admin API or scim-admin streams add, which show its credential once`,
-      );
     return {
       id: tenant.id,
       displayName: tenant.displayName,

@@ -2,11 +2,23 @@
  * `/admin/v1/tenants/{tenantId}/event-streams[/{streamId}]` (docs/events.md): a tenant's event streams
  * in the Shared Signals vocabulary, plus their dead letters and redrive. Thin: each handler calls the
  * stream service (events/stream-service.ts), the same one the CLI and tenants.json use. A poll
- * stream's credential appears once, in the 201 of its creation, as `delivery.authorization_header`.
+ * stream's credential appears once, in the 201 of its creation or of `POST …/poll-credential` (a new one,
+ * replacing the old: how a stream declared in tenants.json for a deploy gets its first), as
+ * `delivery.authorization_header`.
  */
 import * as z from 'zod/mini';
 import { streamCreateSchema, streamUpdateSchema } from '../events/stream-config';
-import { createStream, deadLetters, deleteStream, getStream, listStreams, redriveStream, updateStream } from '../events/stream-service';
+import {
+  createStream,
+  deadLetters,
+  deleteStream,
+  getStream,
+  issuePollCredential,
+  listStreams,
+  redriveStream,
+  updateStream,
+  type CreatedStream,
+} from '../events/stream-service';
 import { json, operation, type AdminOperation } from './operation';
 
 const streamView = z.object({
@@ -41,6 +53,12 @@ const deadLetterView = z.object({
 });
 
 const TAG = 'Event streams';
+
+/** The stream as answered once with its new poll credential (`delivery.authorization_header`). */
+function withCredential({ stream, pollCredential }: CreatedStream): Record<string, unknown> {
+  if (!pollCredential) return stream;
+  return { ...stream, delivery: { ...(stream.delivery as Record<string, unknown>), authorization_header: `Bearer ${pollCredential}` } };
+}
 const BASE = '/tenants/{tenantId}/event-streams';
 
 export const eventStreamRoutes: readonly AdminOperation[] = [
@@ -57,10 +75,9 @@ export const eventStreamRoutes: readonly AdminOperation[] = [
     problems: ['not-found', 'already-exists'],
     handle: async ({ db, params, body, apiUrl }) => {
       const tenantId = params.tenantId ?? '';
-      const { stream, pollCredential } = await createStream(db, tenantId, body);
-      const delivery = stream.delivery as Record<string, unknown>;
-      const shown = pollCredential ? { ...stream, delivery: { ...delivery, authorization_header: `Bearer ${pollCredential}` } } : stream;
-      return json(201, shown, { Location: `${apiUrl}/admin/v1/tenants/${tenantId}/event-streams/${String(stream.stream_id)}` });
+      const created = await createStream(db, tenantId, body);
+      const location = `${apiUrl}/admin/v1/tenants/${tenantId}/event-streams/${String(created.stream.stream_id)}`;
+      return json(201, withCredential(created), { Location: location });
     },
   }),
   operation({
@@ -106,6 +123,20 @@ export const eventStreamRoutes: readonly AdminOperation[] = [
       await deleteStream(db, params.tenantId ?? '', params.streamId ?? '');
       return { status: 204 };
     },
+  }),
+  operation({
+    method: 'POST',
+    path: `${BASE}/{streamId}/poll-credential`,
+    operationId: 'issueEventStreamPollCredential',
+    summary:
+      'A new credential for a poll stream (its first, for one declared in tenants.json; or a replacement: the old one stops at once).',
+    tag: TAG,
+    responses: {
+      201: { description: 'The stream with its new credential in delivery.authorization_header, this once.', body: streamView },
+    },
+    problems: ['not-found', 'invalid-input'],
+    handle: async ({ db, params }) =>
+      json(201, withCredential(await issuePollCredential(db, params.tenantId ?? '', params.streamId ?? ''))),
   }),
   operation({
     method: 'GET',

@@ -2,7 +2,7 @@
  * Event streams per tenant (docs/events.md): create, read, change, delete and redrive, for every
  * writer (admin API, `scim-admin streams`, tenants.json). Validates the SSF stream configuration,
  * seals a push stream's Authorization header, issues a poll stream's credential (shown once, only its
- * hash stored) and answers the stream's SSF representation, which never carries a secret.
+ * hash stored; issued again on request, replacing it) and answers the stream's SSF representation, which never carries a secret.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { environment } from '../commons/environment';
@@ -15,6 +15,7 @@ import {
   getEventStream,
   listEventStreams,
   replaceEventStream,
+  setPollTokenHash,
   StreamExists,
   type StoredEventStream,
 } from '../store/event-stream-items';
@@ -114,14 +115,26 @@ export interface CreatedStream {
   readonly pollCredential?: string;
 }
 
-export async function createStream(db: Db, tenantId: string, body: unknown): Promise<CreatedStream> {
+const newPollCredential = (): string => POLL_CREDENTIAL_PREFIX + randomBytes(32).toString('base64url');
+
+/**
+ * `pollCredential: 'later'` creates a poll stream without a credential (a deploy's seed, which has nowhere
+ * to show one): its SETs are kept from the start, and its poll URL refuses every request until
+ * issuePollCredential gives it one.
+ */
+export async function createStream(
+  db: Db,
+  tenantId: string,
+  body: unknown,
+  options: { readonly pollCredential?: 'issue' | 'later' } = {},
+): Promise<CreatedStream> {
   const input: StreamCreate = parse(streamCreateSchema, body);
   await existingTenant(db, tenantId);
   const streamId = input.stream_id ?? randomUUID();
   const form = input.form ?? 'notice';
   const issuer = environment.ssfIssuer();
   const now = new Date().toISOString();
-  const pollCredential = input.delivery.method === POLL_METHOD ? POLL_CREDENTIAL_PREFIX + randomBytes(32).toString('base64url') : undefined;
+  const pollCredential = input.delivery.method === POLL_METHOD && options.pollCredential !== 'later' ? newPollCredential() : undefined;
   const push = input.delivery.method === PUSH_METHOD ? input.delivery : undefined;
   const stored: StoredEventStream = {
     tenantId,
@@ -189,6 +202,20 @@ export async function updateStream(db: Db, tenantId: string, streamId: string, b
   };
   if (!(await replaceEventStream(db, next))) throw new StreamError(404, `no stream ${streamId} for tenant ${tenantId}`);
   return representationOf(next);
+}
+
+/**
+ * A new credential for a poll stream, shown this once: the first of a stream a deploy created, or a
+ * replacement (the old one stops at once; SETs not yet acknowledged stay pending for the new one).
+ */
+export async function issuePollCredential(db: Db, tenantId: string, streamId: string): Promise<CreatedStream> {
+  const current = await existingStream(db, tenantId, streamId);
+  if (current.method !== 'poll') throw new StreamError(400, 'delivery.method: only a poll stream has a poll credential');
+  const pollCredential = newPollCredential();
+  const lastModified = new Date().toISOString();
+  if (!(await setPollTokenHash(db, current, hashCredential(pollCredential), lastModified)))
+    throw new StreamError(404, `no stream ${streamId} for tenant ${tenantId}`);
+  return { stream: representationOf({ ...current, lastModified }), pollCredential };
 }
 
 export async function deleteStream(db: Db, tenantId: string, streamId: string): Promise<void> {

@@ -92,6 +92,30 @@ export async function replaceEventStream(db: Db, stream: StoredEventStream): Pro
   );
 }
 
+/**
+ * Sets a poll stream's credential hash, replacing any (the old credential stops at once); false when
+ * there is no such poll stream.
+ */
+export async function setPollTokenHash(
+  db: Db,
+  stream: { tenantId: string; streamId: string },
+  hash: string,
+  now: string,
+): Promise<boolean> {
+  return conditionally(
+    db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.eventStream(stream.tenantId, stream.streamId),
+        UpdateExpression: 'SET pollTokenHash = :hash, lastModified = :now',
+        ConditionExpression: 'attribute_exists(PK) AND #method = :poll',
+        ExpressionAttributeNames: { '#method': 'method' },
+        ExpressionAttributeValues: { ':hash': hash, ':now': now, ':poll': 'poll' },
+      }),
+    ),
+  );
+}
+
 export async function getEventStream(db: Db, tenantId: string, streamId: string): Promise<StoredEventStream | undefined> {
   const item = await consistentReads(db).getItem(keys.eventStream(tenantId, streamId));
   return item ? fromItem(item) : undefined;

@@ -27,7 +27,7 @@ import type { TenantSeedDeclaration } from './seed-declarations';
 import { settingsDigest } from './settings-digest';
 import * as z from 'zod/mini';
 import { applyDeclaredStreams } from '../events/declared-streams';
-import { declaredStreamSchema, POLL_METHOD } from '../events/stream-config';
+import { declaredStreamSchema } from '../events/stream-config';
 import { createTenant, updateTenantSettings, type TenantServiceDeps } from './tenant-service';
 
 export interface SeedOutcome {
@@ -132,8 +132,9 @@ async function syncFederatedCredentials(db: Db, declaration: TenantSeedDeclarati
 
 /**
  * The tenant's declared event streams: created when missing, updated to the declaration otherwise
- * (streams added through the API or CLI are left alone). Push streams only: a new poll stream's
- * credential would have nowhere to be shown once (the synth refuses them, and so does this).
+ * (streams added through the API or CLI are left alone). A new poll stream gets no credential here (a
+ * deploy has nowhere to show one once): it keeps its SETs and refuses polls until the admin API or
+ * `scim-admin streams rotate` issues one (docs/events.md).
  */
 async function applyEventStreams(db: Db, declaration: TenantSeedDeclaration): Promise<void> {
   const parsed = z.array(declaredStreamSchema).safeParse(declaration.eventStreams ?? []);
@@ -141,9 +142,7 @@ async function applyEventStreams(db: Db, declaration: TenantSeedDeclaration): Pr
     const issues = parsed.error.issues.map((issue) => `${formatPath(['eventStreams', ...issue.path])}: ${issue.message}`);
     throw new Error(`tenant "${declaration.id}": ${issues.join('; ')}`);
   }
-  const poll = parsed.data.findIndex((stream) => stream.delivery.method === POLL_METHOD);
-  if (poll !== -1) throw new Error(`tenant "${declaration.id}": eventStreams[${poll}]: poll streams are not declared for a deploy`);
-  await applyDeclaredStreams(db, declaration.id, parsed.data);
+  await applyDeclaredStreams(db, declaration.id, parsed.data, 'later');
 }
 
 /** A tenant dropped from tenants.json stops authenticating; its data and usage key stay (re-adding it resumes it). */

@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { parseTenantsFile, type TenantConfig } from '../../functions/tenants/tenants-file';
 import { ScimStack } from '../../lib/scim-stack';
+import { declarationsOf } from '../../lib/tenant-onboarding';
 import { testApp } from './stack-fixture';
 
 interface Synthesized {
@@ -96,7 +97,7 @@ describe('tenants.json is validated at synth', () => {
     );
   });
 
-  it("carries declared push streams to the seed (with the SETs' issuer) and refuses a poll stream, naming the path", () => {
+  it("carries declared push and poll streams to the seed (with the SETs' issuer); a poll stream's credential is the admin API's to issue", () => {
     const push = { stream_id: 'hr', delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: 'https://hr.example/events' } };
     const stack = new ScimStack(testApp(), 'Streams', {
       tenants: parseTenantsFile({ tenants: [{ id: 'acme', displayName: 'A', eventStreams: [push] }] }),
@@ -110,9 +111,10 @@ describe('tenants.json is validated at synth', () => {
     const poll = parseTenantsFile({
       tenants: [{ id: 'acme', displayName: 'A', eventStreams: [{ stream_id: 'pull', delivery: { method: 'urn:ietf:rfc:8936' } }] }],
     });
-    expect(() => new ScimStack(testApp(), 'PollStream', { tenants: poll })).toThrow(
-      /tenant "acme": eventStreams\[0\]: a poll stream cannot be declared/,
-    );
+    // What the synth hands the seed (the stack's own declarationsOf): the poll stream, with no credential anywhere.
+    const declared = declarationsOf(poll, ['standard', 'large', 'shared'], 'standard');
+    expect(declared[0]?.eventStreams).toEqual([expect.objectContaining({ stream_id: 'pull', delivery: { method: 'urn:ietf:rfc:8936' } })]);
+    expect(JSON.stringify(declared)).not.toMatch(/ssfp_|authorization/i);
   });
 
   it('accepts a tier of its own stack, and the shared plan', () => {

@@ -16,6 +16,7 @@ import {
   deadLetters,
   deleteStream,
   getStream,
+  issuePollCredential,
   redriveStream,
   StreamError,
   updateStream,
@@ -374,6 +375,38 @@ describe('scim-admin streams and tenants.json', () => {
     expect(again).toEqual({});
     expect(await getStream(stack.stack.db, 'contoso', 'declared')).toMatchObject({ form: 'full' });
   });
+  it('a poll stream declared for a deploy has no credential: its SETs wait and its poll URL refuses until `streams rotate` issues one, shown once', async () => {
+    const declared = [{ stream_id: 'deployed', delivery: { method: POLL as typeof POLL } }];
+    expect(await applyDeclaredStreams(stack.stack.db, 'contoso', declared, 'later')).toEqual({});
+    const url = ((await getStream(stack.stack.db, 'contoso', 'deployed')).delivery as Json).endpoint_url as string;
+    expect((await pollOnce(url, 'ssfp_anything', { returnImmediately: true })).status).toBe(401);
+    const waiting = await call('contoso', 'POST', '/Users', { schemas: [USER], userName: 'waiting@contoso.example' });
+    await stack.stack.drainStreams();
+    expect((await pollOnce(url, 'ssfp_anything', { returnImmediately: true })).status).toBe(401);
+
+    const first = await cli('streams', 'rotate', 'deployed', '--tenant', 'contoso');
+    expect(first.code).toBe(0);
+    const credential = /^(ssfp_\S+)$/m.exec(first.stdout)?.[1] ?? '';
+    // The SET written before there was a credential is there for the first poll.
+    const sets = (await drainByPoll(url, credential)).map((set) => decodeJwt(set) as Json);
+    expect(sets.map(summary)).toContain(`User/${String(waiting.id)} create:notice`);
+
+    // Issued again: a new one, the old one stops at once.
+    const second = /^(ssfp_\S+)$/m.exec((await cli('streams', 'rotate', 'deployed', '--tenant', 'contoso')).stdout)?.[1] ?? '';
+    expect(second).not.toBe(credential);
+    expect((await pollOnce(url, credential, { returnImmediately: true })).status).toBe(401);
+    expect((await pollOnce(url, second, { returnImmediately: true })).status).toBe(200);
+    expect((await cli('streams', 'list', '--tenant', 'contoso')).stdout).not.toContain('ssfp_');
+    // Five issued at once: each answered once, and exactly one of them works (the last written, as in some serial order).
+    const racing = await Promise.all(Array.from({ length: 5 }, () => issuePollCredential(stack.stack.db, 'contoso', 'deployed')));
+    const statuses = await Promise.all(
+      [second, ...racing.map((issued) => issued.pollCredential ?? '')].map(
+        async (each) => (await pollOnce(url, each, { returnImmediately: true })).status,
+      ),
+    );
+    expect(statuses.sort()).toEqual([200, 401, 401, 401, 401, 401]);
+    expect((await cli('streams', 'rotate', 'no-such-stream', '--tenant', 'contoso')).code).toBe(3);
+  }, 120_000);
 });
 
 describe('admin API /admin/v1/tenants/{id}/event-streams', () => {
@@ -400,6 +433,17 @@ describe('admin API /admin/v1/tenants/{id}/event-streams', () => {
     expect(pushed.text).not.toContain('api-secret');
     const changed = await admin('PATCH', '/tenants/acme/event-streams/api-push', { form: 'full' });
     expect(changed.json).toMatchObject({ form: 'full', delivery: { authorization_header_set: true } });
+    // A new poll credential (the first of a stream a deploy declared, or a replacement): shown once, the old one stops.
+    const reissued = await admin('POST', '/tenants/acme/event-streams/api-poll/poll-credential');
+    expect(reissued.status).toBe(201);
+    const next = /^Bearer (ssfp_\S+)$/.exec(reissued.json.delivery.authorization_header as string)?.[1] ?? '';
+    expect(next).not.toBe(credential);
+    expect((await pollOnce(created.json.delivery.endpoint_url as string, credential, { returnImmediately: true })).status).toBe(401);
+    expect((await pollOnce(created.json.delivery.endpoint_url as string, next, { returnImmediately: true })).status).toBe(200);
+    expect((await admin('GET', '/tenants/acme/event-streams/api-poll')).text).not.toContain('ssfp_');
+    const forPush = await admin('POST', '/tenants/acme/event-streams/api-push/poll-credential');
+    expect(forPush).toMatchObject({ status: 400, json: { type: expect.stringContaining('invalid-input') } });
+    expect((await admin('POST', '/tenants/acme/event-streams/no-such/poll-credential')).status).toBe(404);
     expect((await admin('GET', '/tenants/acme/event-streams/api-push/dead-letters')).json).toEqual({ items: [] });
     expect((await admin('POST', '/tenants/acme/event-streams/api-push/redrive')).json).toEqual({ redriven: 0 });
     expect((await admin('POST', '/tenants/acme/event-streams', { stream_id: 'api-poll', delivery: { method: POLL } })).status).toBe(409);

@@ -24,6 +24,7 @@ import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { deleteTenant } from '../../functions/tenants/tenant-service';
 import { getEventStream } from '../../functions/store/event-stream-items';
 import { POLL_METHOD, PUSH_METHOD } from '../../functions/events/stream-config';
+import { issuePollCredential } from '../../functions/events/stream-service';
 import { tenantUsageKeyOf } from '../../functions/tenants/usage-key';
 import { recordingRateTiers } from '../../local/local-rate-tiers';
 import { testDb } from '../support/dynamodb';
@@ -145,7 +146,7 @@ describe('tenants.json applied as data', () => {
     expect((await getTenant(db, 'leaving'))?.status).toBe('deleting');
   });
 
-  it("applies the tenants' declared push streams (created, then following the file) and refuses poll streams", async () => {
+  it("applies the tenants' declared push and poll streams (created, then following the file); a poll stream's credential is issued later, and kept", async () => {
     const push = (endpoint_url: string) => ({ stream_id: 'hr-feed', delivery: { method: PUSH_METHOD, endpoint_url } });
     await applyTenantSeed(
       db,
@@ -158,8 +159,19 @@ describe('tenants.json applied as data', () => {
     expect((await getEventStream(db, 'acme', 'hr-feed'))?.endpointUrl).toBe('https://hr.example/v2');
     expect(await getEventStream(db, 'contoso', 'hr-feed')).toBeUndefined();
     const poll = acme({ rateTier: 'large', eventStreams: [{ stream_id: 'pull', delivery: { method: POLL_METHOD } }] });
-    await expect(applyTenantSeed(db, tiers, [poll, contoso], 'streams-poll')).rejects.toThrow(/eventStreams\[0\]: poll streams/);
-    expect(await getEventStream(db, 'acme', 'pull')).toBeUndefined();
+    await applyTenantSeed(db, tiers, [poll, contoso], 'streams-poll');
+    // No credential made by a deploy (nowhere to show it once): the poll URL refuses every request until one is issued.
+    const created = await getEventStream(db, 'acme', 'pull');
+    expect(created).toMatchObject({ method: 'poll' });
+    expect(created?.pollTokenHash).toBeUndefined();
+    const issued = await issuePollCredential(db, 'acme', 'pull');
+    expect(issued.pollCredential).toMatch(/^ssfp_/);
+    const hash = (await getEventStream(db, 'acme', 'pull'))?.pollTokenHash;
+    expect(hash).toEqual(expect.any(String));
+    // The next deploy follows the file and keeps the credential issued meanwhile.
+    const changed = acme({ rateTier: 'large', eventStreams: [{ stream_id: 'pull', delivery: { method: POLL_METHOD }, form: 'full' }] });
+    await applyTenantSeed(db, tiers, [changed, contoso], 'streams-poll-2');
+    expect(await getEventStream(db, 'acme', 'pull')).toMatchObject({ form: 'full', pollTokenHash: hash });
   });
 
   it('places every key again when the tier plans were replaced since the last seed (an update rolled back and retried)', async () => {
