@@ -119,36 +119,38 @@ export async function insertClientSecret(
   secret: { hash: string; createdAt: string },
   max: number,
 ): Promise<boolean> {
-  await moveLegacySecrets(db, tenantId, clientId);
-  return conditionally(
-    db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.oauthClient(tenantId, clientId),
-        UpdateExpression: 'SET secrets.#id = :secret, rotatedAt = :at',
-        ConditionExpression: 'attribute_exists(PK) AND #status = :active AND size(secrets) < :max AND attribute_not_exists(secrets.#id)',
-        ExpressionAttributeNames: { '#status': 'status', '#id': clientSecretIdOf(secret.hash) },
-        ExpressionAttributeValues: { ':secret': secret, ':at': secret.createdAt, ':active': 'active', ':max': max },
-      }),
-    ),
-  );
+  return updateSecrets(db, tenantId, clientId, {
+    UpdateExpression: 'SET secrets.#id = :secret, rotatedAt = :at',
+    ConditionExpression: 'attribute_exists(PK) AND #status = :active AND size(secrets) < :max AND attribute_not_exists(secrets.#id)',
+    ExpressionAttributeNames: { '#status': 'status', '#id': clientSecretIdOf(secret.hash) },
+    ExpressionAttributeValues: { ':secret': secret, ':at': secret.createdAt, ':active': 'active', ':max': max },
+  });
 }
 
 /** Removes one secret of an active client; false when it has no secret of that id. */
 export async function deleteClientSecret(db: Db, tenantId: string, clientId: string, secretId: string): Promise<boolean> {
+  return updateSecrets(db, tenantId, clientId, {
+    UpdateExpression: 'REMOVE secrets.#id',
+    ConditionExpression: '#status = :active AND attribute_exists(secrets.#id)',
+    ExpressionAttributeNames: { '#status': 'status', '#id': secretId },
+    ExpressionAttributeValues: { ':active': 'active' },
+  });
+}
+
+/** One conditional update of a client's secrets map, once its secrets from before ids are in the map; false when the condition failed. */
+async function updateSecrets(
+  db: Db,
+  tenantId: string,
+  clientId: string,
+  update: {
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues: Record<string, unknown>;
+  },
+): Promise<boolean> {
   await moveLegacySecrets(db, tenantId, clientId);
-  return conditionally(
-    db.client.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.oauthClient(tenantId, clientId),
-        UpdateExpression: 'REMOVE secrets.#id',
-        ConditionExpression: '#status = :active AND attribute_exists(secrets.#id)',
-        ExpressionAttributeNames: { '#status': 'status', '#id': secretId },
-        ExpressionAttributeValues: { ':active': 'active' },
-      }),
-    ),
-  );
+  return conditionally(db.client.send(new UpdateCommand({ TableName: db.table, Key: keys.oauthClient(tenantId, clientId), ...update })));
 }
 
 /**
