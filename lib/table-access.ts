@@ -23,17 +23,7 @@ export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   TransactWriteCommand: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
 };
 
-const RESOURCE_WRITER = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:UpdateItem',
-] as const;
-
+/** Reads by key and by query, conditional writes and transactions: every writer of the table's items. */
 const RESOURCE_WRITER_WITHOUT_BATCH = [
   'dynamodb:ConditionCheckItem',
   'dynamodb:DeleteItem',
@@ -42,6 +32,9 @@ const RESOURCE_WRITER_WITHOUT_BATCH = [
   'dynamodb:Query',
   'dynamodb:UpdateItem',
 ] as const;
+
+/** The SCIM resource functions': the same with batch reads (members' resources) and batch writes (memberships). */
+const RESOURCE_WRITER = [...RESOURCE_WRITER_WITHOUT_BATCH, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'].sort();
 
 /** A function that reads key items and writes a failed request's activity record (PutItem or a transaction). */
 const ACTIVITY_WRITER = [
