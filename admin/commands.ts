@@ -19,9 +19,9 @@ import { readTenant } from '../functions/tenants/tenant-service';
 import { profileOf } from '../functions/tenants/profile-from-settings';
 import { generateToken } from '../functions/credentials/secret-token';
 import type { Connection } from './connection';
-import { streamCommands } from './stream-commands';
-import { tenantCommands } from './tenant-commands';
-import { activityCommands } from './activity-commands';
+import { streamCommands, type StreamFlags } from './stream-commands';
+import { tenantCommands, type TenantFlags } from './tenant-commands';
+import { activityCommands, type ActivityFlags } from './activity-commands';
 import { redriveCommand } from './redrive';
 import { AdminError, EXIT, notFoundError, serviceCall, tenantFlagOf, usageError } from './cli-errors';
 import { exportTenant, importTenant, type Progress } from './transfer';
@@ -36,27 +36,9 @@ import {
 } from '../functions/credentials/client-service';
 import type { ClientCredentials } from '../functions/credentials/client-credentials';
 
-export interface Flags {
-  readonly tenant?: string;
-  readonly name?: string;
-  readonly 'secret-id'?: string;
-  readonly 'rate-tier'?: string;
-  readonly 'settings-file'?: string;
-  readonly 'api-url'?: string;
+/** Every command's flags: the tenant, stream and activity commands' own, plus export's and import's `--file`. */
+export interface Flags extends TenantFlags, StreamFlags, ActivityFlags {
   readonly file?: string;
-  readonly limit?: string;
-  readonly json?: boolean;
-  /** `streams add` (admin/stream-commands.ts). */
-  readonly push?: string;
-  readonly poll?: boolean;
-  readonly 'authorization-file'?: string;
-  readonly id?: string;
-  readonly form?: string;
-  readonly events?: string;
-  readonly aud?: string;
-  readonly user?: string;
-  readonly since?: string;
-  readonly failures?: boolean;
 }
 
 export interface Io {
