@@ -8,6 +8,8 @@
  *                              follow the file; its status is the
  *                              vendor's (a tenant paused or disabled through the API stays so)
  *  dropped from the file       disabled: credentials refused, data kept (delete it through the API)
+ *  declared, seeded, gone      deleted through the admin API (its purge done): not created again while
+ *                              the file still declares it (drop it, then declare it again to re-create it)
  *
  * Every write goes through the tenant service (tenant-service.ts), as the admin API's and the CLI's.
  * The seed issues no credentials: the vendor issues a tenant's token or OAuth client through the
@@ -37,9 +39,11 @@ export interface SeedOutcome {
   /** Tenants whose key moved to (or was created in) their declared tier's plan. */
   readonly tiered: number;
   readonly disabled: number;
+  /** Declared tenants a deploy seeded before and the admin API has deleted since: left deleted. */
+  readonly deleted: number;
 }
 
-type Change = 'created' | 'updated' | 'unchanged';
+type Change = 'created' | 'updated' | 'unchanged' | 'deleted';
 
 export async function applyTenantSeed(
   db: Db,
@@ -54,11 +58,12 @@ export async function applyTenantSeed(
   const placement = await tiers.placement();
   const replaced = last?.placement !== undefined && last.placement !== placement;
   const declared = new Set(declarations.map((d) => d.id));
-  const counts = { created: 0, updated: 0, unchanged: 0, tiered: 0, disabled: 0 };
+  const counts = { created: 0, updated: 0, unchanged: 0, tiered: 0, disabled: 0, deleted: 0 };
   for (const declaration of declarations) {
     const existing = await getTenant(db, declaration.id);
     const change = await applyDeclaration(deps, declaration, existing, !previous.has(declaration.id));
     counts[change]++;
+    if (change === 'deleted') continue;
     await syncFederatedCredentials(db, declaration);
     await applyEventStreams(db, declaration);
     if (change === 'created' || existing?.rateTier !== declaration.rateTier) counts.tiered++;
@@ -79,7 +84,8 @@ export async function applyTenantSeed(
 /**
  * Through the tenant service, as the admin API: created when new (its key put in its tier's plan);
  * otherwise displayName, settings and tier follow the file, and status becomes active when the tenant
- * was (re-)added to the file. A tenant being deleted through the API is left to its deletion.
+ * was (re-)added to the file. A tenant being deleted through the API is left to its deletion, and one
+ * deleted (seeded before, its item gone) stays deleted.
  */
 async function applyDeclaration(
   deps: TenantServiceDeps,
@@ -90,6 +96,13 @@ async function applyDeclaration(
   // The service parses the declared settings as given; the comparison uses the same single parse.
   const { id, displayName, rateTier, settings: declared } = declaration;
   const settings = tenantSettingsSchema.parse(declared);
+  if (!existing && !added) {
+    // Seeded by an earlier deploy and gone since: the vendor deleted it (DELETE /admin/v1/tenants, its purge done).
+    logger.warn('tenants.json declares a tenant deleted through the admin API: not created again (drop it from the file)', {
+      tenantId: id,
+    });
+    return 'deleted';
+  }
   if (!existing) {
     try {
       await createTenant(deps, { id, displayName, settings: declared, rateTier });

@@ -22,6 +22,7 @@ import { SEED_FILE_NAME, seedFileOf, type TenantSeedDeclaration } from '../../fu
 import { generateToken, hashToken } from '../../functions/credentials/secret-token';
 import { applyTenantSeed } from '../../functions/tenants/tenant-seed';
 import { deleteTenant } from '../../functions/tenants/tenant-service';
+import { purgeTenant } from '../../functions/tenants/tenant-purge';
 import { getEventStream } from '../../functions/store/event-stream-items';
 import { POLL_METHOD, PUSH_METHOD } from '../../functions/events/stream-config';
 import { issuePollCredential } from '../../functions/events/stream-service';
@@ -144,6 +145,29 @@ describe('tenants.json applied as data', () => {
     // Dropped from the file: nothing to disable either (still being deleted).
     expect(await seed(acme({ rateTier: 'large' }), contoso)).toMatchObject({ disabled: 0 });
     expect((await getTenant(db, 'leaving'))?.status).toBe('deleting');
+  });
+
+  it('leaves a tenant deleted through the admin API deleted while the file still declares it; dropped and declared again, it is created anew', async () => {
+    await applyTenantSeed(db, tiers, [acme({ rateTier: 'large' }), contoso, { ...contoso, id: 'purged' }], 'with-purged');
+    await deleteTenant({ db, rateTiers: tiers }, 'purged');
+    const options = { owner: 'onboarding-test', deadline: Date.now() + 30_000, leaseUntil: Date.now() + 60_000, quarantineMs: 0 };
+    let purge = await purgeTenant(db, 'purged', options);
+    while (purge.state === 'more') purge = await purgeTenant(db, 'purged', options);
+    expect(purge.state).toBe('done');
+    expect(await getTenant(db, 'purged')).toBeUndefined();
+    // A later deploy (another tenant's line changed) does not bring it back, empty.
+    const later = await applyTenantSeed(
+      db,
+      tiers,
+      [acme({ rateTier: 'large', displayName: 'Acme Renamed' }), contoso, { ...contoso, id: 'purged', displayName: 'Purged' }],
+      'purged-still-declared',
+    );
+    expect(later).toMatchObject({ created: 0, updated: 1, deleted: 1 });
+    expect(await getTenant(db, 'purged')).toBeUndefined();
+    // Dropped from the file, then declared again: created anew, active.
+    expect(await seed(acme({ rateTier: 'large' }), contoso)).toMatchObject({ created: 0, disabled: 0, deleted: 0 });
+    expect(await seed(acme({ rateTier: 'large' }), contoso, { ...contoso, id: 'purged' })).toMatchObject({ created: 1, deleted: 0 });
+    expect(await getTenant(db, 'purged')).toMatchObject({ status: 'active' });
   });
 
   it("applies the tenants' declared push and poll streams (created, then following the file); a poll stream's credential is issued later, and kept", async () => {
