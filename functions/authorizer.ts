@@ -33,7 +33,7 @@ import { activitySettingsOf, expiryOf, type ActivityRecord } from './activity/ac
 import type { ReasonCode } from './activity/reason-codes';
 import { activityItem } from './store/activity-layout';
 import { leanPutActivityIfTenant, leanTable } from './store/lean-table';
-import { tokenIdOf } from './tenants/token-id';
+import { tokenIdOf } from './credentials/token-id';
 import { acceptsCredentials } from './tenants/tenant-status';
 import { usageKeyOfTenant } from './tenants/usage-key';
 

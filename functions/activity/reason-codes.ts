@@ -2,9 +2,9 @@
  * The stable reason codes of refused and failed requests: the ONE list (docs/activity.md shows it,
  * records and health carry these codes, operators and vendors alert on them). A code never changes
  * meaning; new ones are added here with their description (the token endpoint's client-assertion
- * codes stay in oauth/refusal-reasons.ts, where their log contract lives, and are part of this list).
+ * codes stay in activity/refusal-reasons.ts, where their log contract lives, and are part of this list).
  */
-import { TOKEN_REFUSAL_REASONS, type TokenRefusalReason } from '../oauth/refusal-reasons';
+import { TOKEN_REFUSAL_REASONS, type TokenRefusalReason } from './refusal-reasons';
 
 export const REASON_CODES = {
   // Secret token (the authorizer)
@@ -50,7 +50,7 @@ export const REASON_CODES = {
 
 /**
  * Every reason code: these, and the token endpoint's own (client assertions, JWKS; defined by the
- * federation work in oauth/refusal-reasons.ts, which its log lines carry).
+ * federation work in activity/refusal-reasons.ts, which its log lines carry).
  */
 export type ReasonCode = keyof typeof REASON_CODES | TokenRefusalReason;
 

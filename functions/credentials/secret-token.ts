@@ -3,7 +3,7 @@
  * (Secrets Manager in AWS, stdout locally) and pasted into the identity provider's provisioning settings as its secret token.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ACCESS_TOKEN_PATTERN_SOURCE, isAccessTokenShape } from '../oauth/token-shape';
+import { ACCESS_TOKEN_PATTERN_SOURCE, isAccessTokenShape } from './token-shape';
 
 export const TOKEN_PREFIX = 'scim_';
 /** 32 random bytes, base64url: 43 characters after the prefix. */
@@ -11,7 +11,7 @@ export const TOKEN_PATTERN = /^scim_[A-Za-z0-9_-]{43}$/;
 /**
  * API Gateway TOKEN authorizer validationRegex: rejects malformed headers without invoking Lambda.
  * Admits exactly the two credentials: a tenant secret token, or an OAuth access token (a JWT, see
- * oauth/token-shape.ts).
+ * credentials/token-shape.ts).
  */
 export const AUTHORIZATION_HEADER_PATTERN = `^Bearer (?:scim_[A-Za-z0-9_-]{43}|${ACCESS_TOKEN_PATTERN_SOURCE})$`;
 

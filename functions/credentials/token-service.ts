@@ -3,13 +3,13 @@
  * active per tenant, so the customer's IT rotates without a timer: issue a second, paste it into the
  * identity provider, delete the first. A deleted token stops at the authorizer's next evaluation
  * (within its cache TTL). Tokens from before ids keep working and are listed under their derived id
- * (`tok_` + 12 hex digits of their hash, tenants/token-id.ts) once adopted.
+ * (`tok_` + 12 hex digits of their hash, credentials/token-id.ts) once adopted.
  */
 import { InvalidState, LimitReached, NotFound } from '../commons/service-errors';
 import type { Db } from '../store/db';
 import { getTenant, getToken } from '../store/tenants';
 import { deleteToken, getTokenListing, insertToken, listTokens as listTokenItems } from '../store/token-items';
-import { tokenIdOf } from '../tenants/token-id';
+import { tokenIdOf } from './token-id';
 import { generateToken, hashToken } from './secret-token';
 
 export const MAX_ACTIVE_TOKENS = 2;

@@ -4,11 +4,11 @@
  * from the credential's JWKS, jwks-cache.ts), keeps `alg` to the allow-list (never `none`, never
  * HMAC: a public key must not become a shared secret) and checks Entra's `tid`. No `jti` check:
  * Entra caches and reuses its assertions (AzureAD/SCIMReferenceCode, Workload Identity Federation
- * for SCIM provisioning). Every refusal carries a stable reason code (oauth/refusal-reasons.ts).
+ * for SCIM provisioning). Every refusal carries a stable reason code (activity/refusal-reasons.ts).
  */
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { FederatedCredentialRecord } from '../store/key-reads';
-import type { TokenRefusalReason } from '../oauth/refusal-reasons';
+import type { TokenRefusalReason } from '../activity/refusal-reasons';
 import { KeyUnavailable, signingKey, type VerificationKey } from './jwks-cache';
 
 /** Asymmetric algorithms Entra and common workload issuers sign with; nothing else is accepted. */

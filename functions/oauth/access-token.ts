@@ -15,7 +15,7 @@ import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
 import type { AccessTokenSigner } from './signer';
 import { SIGNING_ALGORITHM } from './signing-key';
-import { isAccessTokenShape } from './token-shape';
+import { isAccessTokenShape } from '../credentials/token-shape';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const ACCESS_TOKEN_SCOPE = 'scim';

@@ -25,7 +25,7 @@ import { AssertionRefused, verifyClientAssertion, type KeySource } from '../fede
 import { acceptsCredentials, PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';
 import { issueAccessToken } from './access-token';
 import { invalidClient, OAuthError, type RefusalDetails } from './oauth-error';
-import type { TokenRefusalReason } from './refusal-reasons';
+import type { TokenRefusalReason } from '../activity/refusal-reasons';
 import type { AccessTokenSigner } from './signer';
 import { recordTokenOutcome, type TokenRequestContext } from './token-activity';
 import { readTokenRequest, scopeAllowed, type AssertionGrant, type RawTokenRequest, type SecretGrant } from './token-request';

@@ -6,7 +6,7 @@
  */
 import type { ReasonCode } from '../activity/reason-codes';
 import { ServiceError, type ServiceErrorKind } from '../commons/service-errors';
-import type { TokenRefusalReason } from './refusal-reasons';
+import type { TokenRefusalReason } from '../activity/refusal-reasons';
 
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable';
 

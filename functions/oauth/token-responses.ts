@@ -11,7 +11,7 @@ import type { ReasonCode } from '../activity/reason-codes';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { grantToken, type ClientAuthMethod, type TokenRequestProgress, type TokenServiceDeps } from './client-credentials-grant';
 import { OAuthError, type OAuthErrorCode } from './oauth-error';
-import type { TokenRefusalReason } from './refusal-reasons';
+import type { TokenRefusalReason } from '../activity/refusal-reasons';
 import { recordTokenOutcome } from './token-activity';
 import type { RawTokenRequest } from './token-request';
 

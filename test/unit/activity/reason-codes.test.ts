@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { isReasonCode, reasonOfStatus, REASON_CODES } from '../../../functions/activity/reason-codes';
-import { TOKEN_REFUSAL_REASONS } from '../../../functions/oauth/refusal-reasons';
+import { TOKEN_REFUSAL_REASONS } from '../../../functions/activity/refusal-reasons';
 
 const page = readFileSync('docs/activity.md', 'utf8');
 // Prettier pads table cells: compare with runs of spaces folded.

@@ -16,7 +16,7 @@ import {
 } from '../../../functions/oauth/access-token';
 import { localSigner } from '../../../functions/oauth/local-signer';
 import type { AccessTokenSigner } from '../../../functions/oauth/signer';
-import { isAccessTokenShape } from '../../../functions/oauth/token-shape';
+import { isAccessTokenShape } from '../../../functions/credentials/token-shape';
 import { AUTHORIZATION_HEADER_PATTERN, bearerCredential, generateToken } from '../../../functions/credentials/secret-token';
 
 const ISSUER = 'urn:scim-serverless:test';

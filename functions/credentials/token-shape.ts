@@ -1,6 +1,6 @@
 /**
  * What an access token of ours looks like on the wire (no imports: the gateway's identity
- * validation expression in tenants/secret-token.ts is built from it). A compact JWS whose header and
+ * validation expression in credentials/secret-token.ts is built from it). A compact JWS whose header and
  * payload are JSON objects (`eyJ` is base64url for `{"`) and whose ES256 signature is exactly
  * 64 bytes (86 base64url characters).
  */
