@@ -14,7 +14,7 @@
  * called. An allowed request writes nothing.
  *
  * Kept small for cold starts (no middy, no zod, no AWS SDK client: its GetItems and its one
- * kms:GetPublicKey are signed HTTP calls, store/lean-table.ts and oauth/kms-public-key.ts; about
+ * kms:GetPublicKey are signed HTTP calls, store/lean-table.ts and signing/kms-public-key.ts; about
  * 67 KiB instead of 276, docs/performance.md). Logs carry the tenant and the outcome, never the
  * token or its hash.
  */
@@ -23,7 +23,7 @@ import { environment } from './commons/environment';
 import { logger } from './commons/logger';
 import { AccessTokenRefused, verifyAccessToken } from './oauth/access-token';
 import { clientStillValid } from './oauth/active-client';
-import { verificationKey } from './oauth/verification-key';
+import { verificationKey } from './signing/verification-key';
 import { readTenant, readToken, type TenantRecord } from './store/key-reads';
 import { bearerCredential, hashesEqual, hashToken } from './credentials/secret-token';
 import { settingsDigest } from './tenants/settings-digest';

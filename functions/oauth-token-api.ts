@@ -9,7 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { environment } from './commons/environment';
 import { logger } from './commons/logger';
 import { isMetadataRequest, metadataResponse } from './oauth/server-metadata';
-import { defaultSigner } from './oauth/signer';
+import { defaultSigner } from './signing/signer';
 import { TOKEN_METHOD_NOT_ALLOWED } from './oauth/token-request';
 import { handleTokenRequest, type OAuthResponse } from './oauth/token-responses';
 import { defaultDb } from './store/db';

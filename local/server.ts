@@ -23,7 +23,7 @@ import { seedEventStreams, seedOAuthClients, seedTenants, type LocalOAuthClient,
 import { configuredRateTiers } from '../functions/tenants/configured-rate-tiers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { localSigner } from '../functions/oauth/local-signer';
+import { localSigner } from '../functions/signing/local-signer';
 import { join } from 'node:path';
 import { startStreamPoller, type StreamFunction, type StreamPoller } from './stream-poller';
 import { CHECKPOINT_FILE } from './stream-checkpoints';
@@ -151,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
   process.env.DYNAMODB_ENDPOINT = dynamoEndpoint;
   process.env.TABLE_NAME = tableName;
-  // The access-token signing key (functions/oauth/local-signer.ts): kept in the data folder, or
+  // The access-token signing key (functions/signing/local-signer.ts): kept in the data folder, or
   // for an in-memory stack in a temporary folder removed on stop.
   const keyDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'scim-oauth-'));
   process.env.OAUTH_LOCAL_KEY_FILE = join(options.dataDir ?? (keyDir as string), OAUTH_KEY_FILE);

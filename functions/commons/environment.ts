@@ -105,7 +105,7 @@ export const environment = {
   lambdaTaskRoot: (e: Environment = env()): string => e.LAMBDA_TASK_ROOT || process.cwd(),
   /** KMS key (ARN) that signs access tokens; set on AWS, unset locally. */
   oauthSigningKeyArn: (): string | undefined => env().OAUTH_SIGNING_KEY_ARN || undefined,
-  /** The local server's ES256 key file (functions/oauth/local-signer.ts); used when no KMS key is set. */
+  /** The local server's ES256 key file (functions/signing/local-signer.ts); used when no KMS key is set. */
   oauthLocalKeyFile: (): string | undefined => env().OAUTH_LOCAL_KEY_FILE || undefined,
   /** `iss` of the access tokens: one value per deployment (the CDK construct sets it), checked by the authorizer. */
   oauthIssuer: (): string => env().OAUTH_ISSUER || 'urn:scim-serverless:local',

@@ -6,7 +6,7 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { environment } from '../commons/environment';
-import type { AccessTokenSigner } from '../oauth/signer';
+import type { AccessTokenSigner } from '../signing/signer';
 import type { Db } from '../store/db';
 import { putPendingSet } from '../store/outbox-items';
 import { listEventStreams, type StoredEventStream } from '../store/event-stream-items';

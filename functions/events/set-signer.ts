@@ -1,15 +1,15 @@
 /**
  * Signing the event streams' SETs (RFC 8417: a JWS with `typ` `secevent+jwt`, ES256) with a key used
  * for events only: a KMS key in AWS (EVENTS_SIGNING_KEY_ARN), a local key file otherwise
- * (EVENTS_LOCAL_KEY_FILE). The signers are the access tokens' two implementations (oauth/kms-signer.ts,
- * oauth/local-signer.ts) pointed at another key. The public key is published as a JWKS (eventJwks).
+ * (EVENTS_LOCAL_KEY_FILE). The signers are the access tokens' two implementations (signing/kms-signer.ts,
+ * signing/local-signer.ts) pointed at another key. The public key is published as a JWKS (eventJwks).
  */
 import { base64url } from 'jose';
 import { environment } from '../commons/environment';
-import { kmsSigner } from '../oauth/kms-signer';
-import { localSigner } from '../oauth/local-signer';
-import type { AccessTokenSigner } from '../oauth/signer';
-import { SIGNING_ALGORITHM } from '../oauth/signing-key';
+import { kmsSigner } from '../signing/kms-signer';
+import { localSigner } from '../signing/local-signer';
+import type { AccessTokenSigner } from '../signing/signer';
+import { SIGNING_ALGORITHM } from '../signing/signing-key';
 
 export const SET_TYPE = 'secevent+jwt';
 

@@ -13,8 +13,8 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { base64url, errors, jwtVerify } from 'jose';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { CLIENT_ID_PATTERN } from '../credentials/client-credentials';
-import type { AccessTokenSigner } from './signer';
-import { SIGNING_ALGORITHM } from './signing-key';
+import type { AccessTokenSigner } from '../signing/signer';
+import { SIGNING_ALGORITHM } from '../signing/signing-key';
 import { isAccessTokenShape } from '../credentials/token-shape';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

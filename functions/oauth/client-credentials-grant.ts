@@ -26,7 +26,7 @@ import { acceptsCredentials, PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '.
 import { issueAccessToken } from './access-token';
 import { invalidClient, OAuthError, type RefusalDetails } from './oauth-error';
 import type { TokenRefusalReason } from '../activity/refusal-reasons';
-import type { AccessTokenSigner } from './signer';
+import type { AccessTokenSigner } from '../signing/signer';
 import { recordTokenOutcome, type TokenRequestContext } from './token-activity';
 import { readTokenRequest, scopeAllowed, type AssertionGrant, type RawTokenRequest, type SecretGrant } from './token-request';
 

@@ -4,7 +4,7 @@
  * drains with ack), and for each SET delivered the section counts
  *  - DynamoDB calls, items and consumed capacity in the event streams' partitions (`EVENTS#…`,
  *    `EVENT_STREAMS`), on the wire (table-meter.ts): the outbox write, the delivery pass, the poll;
- *  - signatures (a KMS `Sign` call each in AWS: oauth/kms-signer.ts sends one SignCommand per signature);
+ *  - signatures (a KMS `Sign` call each in AWS: signing/kms-signer.ts sends one SignCommand per signature);
  *  - invocations of the outbox and delivery functions and poll requests (API Gateway requests).
  * The stream consumers run as Lambda runs them in AWS: the outbox writer on the table's stream, the
  * delivery function (functions/event-delivery.ts) on the outbox INSERTs; the local server's own
@@ -22,7 +22,7 @@ import { handler as deliveryHandler } from '../../functions/event-delivery';
 import { EVENT_STREAMS_PARTITION } from '../../functions/store/keys';
 import { clientConfig } from '../../functions/store/dynamodb-client';
 import { generateToken } from '../../functions/credentials/secret-token';
-import type { AccessTokenSigner } from '../../functions/oauth/signer';
+import type { AccessTokenSigner } from '../../functions/signing/signer';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { startLocalStack } from '../../local/server';
 import { startStreamPoller, type StreamFunction } from '../../local/stream-poller';

@@ -9,7 +9,7 @@ import type { ActivityRecord } from '../../functions/activity/activity-record';
 import { deleteTenantActivity, tenantActivity } from '../../functions/activity/activity-service';
 import { issueAccessToken } from '../../functions/oauth/access-token';
 import type { ClientCredentials } from '../../functions/credentials/client-credentials';
-import { localSigner } from '../../functions/oauth/local-signer';
+import { localSigner } from '../../functions/signing/local-signer';
 import { addClient, revokeTenantClient } from '../../functions/credentials/client-service';
 import { activityPartition } from '../../functions/store/keys';
 import { putToken, setTenantStatus } from '../../functions/store/tenants';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidInput, NotFound } from '../../functions/commons/service-errors';
 import { addFederatedCredential, removeFederatedCredential } from '../../functions/federation/federated-credentials';
-import { defaultSigner } from '../../functions/oauth/signer';
+import { defaultSigner } from '../../functions/signing/signer';
 import { handleTokenRequest } from '../../functions/oauth/token-responses';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../functions/oauth/token-request';
 import { setTenantStatus } from '../../functions/store/tenants';

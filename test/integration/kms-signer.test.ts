@@ -8,7 +8,7 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { expect } from '@jest/globals';
 import { addClient } from '../../functions/credentials/client-service';
 import { AccessTokenRefused, issueAccessToken, verifyAccessToken } from '../../functions/oauth/access-token';
-import { kmsSigner } from '../../functions/oauth/kms-signer';
+import { kmsSigner } from '../../functions/signing/kms-signer';
 import { startAwsProxy, type AwsProxy } from '../support/aws-proxy';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { describeWithMoto, type Moto } from '../support/moto';

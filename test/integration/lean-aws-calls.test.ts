@@ -8,7 +8,7 @@
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AwsCallError, regionalEndpoint } from '../../functions/commons/aws-json-call';
-import { fetchKmsPublicKey } from '../../functions/oauth/kms-public-key';
+import { fetchKmsPublicKey } from '../../functions/signing/kms-public-key';
 import { getClient, putClient } from '../../functions/store/oauth-client-items';
 import type { Db } from '../../functions/store/db';
 import { readClient, readTenant, readToken } from '../../functions/store/key-reads';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addClient, addClientSecret, revokeClientSecret, revokeTenantClient } from '../../functions/credentials/client-service';
 import type { ClientCredentials } from '../../functions/credentials/client-credentials';
 import { setTenantStatus } from '../../functions/store/tenants';
-import { defaultSigner } from '../../functions/oauth/signer';
+import { defaultSigner } from '../../functions/signing/signer';
 import { handleTokenRequest } from '../../functions/oauth/token-responses';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { requestFor as requestForRoute, routeCases } from '../support/route-requests';

@@ -15,7 +15,7 @@ import type { ItemChange } from '../../../functions/events/change-event';
 import { signSet } from '../../../functions/events/set-signer';
 import { setsForStream } from '../../../functions/events/stream-sets';
 import type { StoredEventStream } from '../../../functions/store/event-stream-items';
-import { localSigner } from '../../../functions/oauth/local-signer';
+import { localSigner } from '../../../functions/signing/local-signer';
 
 const dir = mkdtempSync(join(tmpdir(), 'stream-sets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

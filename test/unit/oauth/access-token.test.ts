@@ -14,8 +14,8 @@ import {
   verifyAccessToken,
   type VerifyOptions,
 } from '../../../functions/oauth/access-token';
-import { localSigner } from '../../../functions/oauth/local-signer';
-import type { AccessTokenSigner } from '../../../functions/oauth/signer';
+import { localSigner } from '../../../functions/signing/local-signer';
+import type { AccessTokenSigner } from '../../../functions/signing/signer';
 import { isAccessTokenShape } from '../../../functions/credentials/token-shape';
 import { AUTHORIZATION_HEADER_PATTERN, bearerCredential, generateToken } from '../../../functions/credentials/secret-token';
 

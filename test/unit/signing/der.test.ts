@@ -2,7 +2,7 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { derToJoseSignature, MalformedSignatureError } from '../../../functions/oauth/der';
+import { derToJoseSignature, MalformedSignatureError } from '../../../functions/signing/der';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
