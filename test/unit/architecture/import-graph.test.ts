@@ -1,7 +1,8 @@
 /**
  * The import graph of functions/ and lib/, read from the source (value and type imports alike):
  * no import cycle, and no import that runs up the layers of docs/architecture.md. None is tolerated:
- * the last known ones were removed in #27 (lib/endpoint-services.ts, store/activity-layout.ts). And no
+ * the last known ones were removed in #27 (lib/endpoint-services.ts, store/activity-layout.ts). No two
+ * folders of functions/ import each other either (through any files). And no
  * Lambda function reaches tenants/tenants-file.ts (tenants.json's schema: the CDK app's and npm start's).
  */
 import { describe, expect, it } from '@jest/globals';
@@ -33,8 +34,8 @@ function importsOf(file: string): string[] {
 const files = ROOTS.flatMap(sources);
 const graph = new Map(files.map((file) => [file, importsOf(file)]));
 
-/** Tarjan's strongly connected components with more than one file: the import cycles. */
-function cycles(): string[][] {
+/** Tarjan's strongly connected components with more than one node: the import cycles (of files, or of folders). */
+function cycles(of: ReadonlyMap<string, readonly string[]> = graph): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -47,7 +48,7 @@ function cycles(): string[][] {
     next += 1;
     stack.push(file);
     onStack.add(file);
-    for (const target of graph.get(file) ?? []) {
+    for (const target of of.get(file) ?? []) {
       if (!index.has(target)) {
         visit(target);
         low.set(file, Math.min(low.get(file) ?? 0, low.get(target) ?? 0));
@@ -63,7 +64,7 @@ function cycles(): string[][] {
       if (component.length > 1) found.push(component.sort());
     }
   };
-  for (const file of files) if (!index.has(file)) visit(file);
+  for (const file of of.keys()) if (!index.has(file)) visit(file);
   return found;
 }
 
@@ -111,6 +112,25 @@ describe('import graph of functions/ and lib/', () => {
       }
     }
     expect([...upward]).toEqual([]);
+  });
+
+  // A folder is a room: when two import each other (even through different files), neither can be read, moved or tested alone.
+  it('has no import loop between the folders of functions/', () => {
+    const folders = new Map<string, Set<string>>();
+    const folderKey = (file: string) => {
+      const folder = folderOf(file);
+      return folder === 'entry' ? file : folder;
+    };
+    for (const [file, targets] of graph) {
+      const from = folderKey(file);
+      if (from === undefined) continue;
+      for (const target of targets) {
+        const to = folderKey(target);
+        if (to !== undefined && to !== from) folders.set(from, (folders.get(from) ?? new Set()).add(to));
+      }
+    }
+    expect(folders.size).toBeGreaterThan(10);
+    expect(cycles(new Map([...folders].map(([folder, targets]) => [folder, [...targets]])))).toEqual([]);
   });
 
   // Only the CDK app and npm start read tenants.json; in a function the file's schema is bundle weight (lib/bundling.ts BUNDLE_BUDGETS).
