@@ -19,7 +19,8 @@
  *   --activity 100           writes per tenant, recording on and off (0: skip)
  *   --activity-records 10000 activity records in the tenant asked for one user's history (0: skip; docs: 100000)
  *   --purge 20000            users of a deleted tenant the purge removes, items deleted per second (0: skip)
- *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,activity,purge
+ *   --stats 2000             users of the tenant whose admin API stats are read (0: skip; docs: 10000)
+ *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,activity,purge,stats
  *   --out bench-results/bench.json
  */
 import { cpus, totalmem } from 'node:os';
@@ -45,6 +46,7 @@ import { eventCostBenchmark } from './bench/events';
 import { adminBenchmark, adminReport } from './bench/admin';
 import { activityBenchmark, activityReport } from './bench/activity';
 import { purgeBenchmark } from './bench/purge';
+import { tenantStatsBenchmark } from './bench/tenant-stats';
 import { wholeNumber, writeReport } from './bench/script-options';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
@@ -69,6 +71,7 @@ const { values } = parseArgs({
     activity: { type: 'string', default: '100' },
     'activity-records': { type: 'string', default: '10000' },
     purge: { type: 'string', default: '20000' },
+    stats: { type: 'string', default: '2000' },
     skip: { type: 'string', default: '' },
     out: { type: 'string', default: 'bench-results/bench.json' },
   },
@@ -365,6 +368,7 @@ const admin = skip.has('admin') || number('admin') === 0 ? undefined : await adm
 const activity =
   skip.has('activity') || number('activity') === 0 ? undefined : await activityBenchmark(number('activity'), number('activity-records'));
 const purge = skip.has('purge') ? [] : await purgeBenchmark(number('purge'));
+const stats = skip.has('stats') ? [] : await tenantStatsBenchmark(number('stats'));
 
 for (const run of runs) {
   console.log(`\nInitial cycle, ${run.concurrency} in flight\n${table(opRows(run.initial, run.concurrency === 1))}`);
@@ -438,5 +442,6 @@ await writeReport(String(values.out), {
   ...(admin ? { admin } : {}),
   ...(activity ? { activity } : {}),
   purge,
+  stats,
   targets: targetRows,
 });

@@ -31,13 +31,13 @@ export async function tenantStats(db: Db, tenantId: string): Promise<TenantStats
   return { users, activeUsers, groups, memberships };
 }
 
-/** Every group's member count (the group ids page by page, then one COUNT Query per group). */
+/** Every group's member count (the group ids page by page, then one COUNT Query per group; all eventually consistent). */
 async function countMemberships(db: Db, tenantId: string): Promise<number> {
   let memberships = 0;
   for await (const page of pages((startKey) =>
     listResources(db, tenantId, 'Group', { limit: 1000, consistent: false, ...startingAt(startKey) }),
   )) {
-    for (const group of page.items) memberships += await countMembers(db, tenantId, group.id);
+    for (const group of page.items) memberships += await countMembers(db, tenantId, group.id, false);
   }
   return memberships;
 }
