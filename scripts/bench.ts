@@ -47,7 +47,7 @@ import { eventCostBenchmark } from './bench/events';
 import { adminBenchmark, adminReport } from './bench/admin';
 import { activityBenchmark, activityReport } from './bench/activity';
 import { purgeBenchmark } from './bench/purge';
-import { tenantStatsBenchmark } from './bench/tenant-stats';
+import { tenantStatsBenchmark } from './bench/admin-stats';
 import { wholeNumber, writeReport } from './bench/script-options';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
