@@ -158,6 +158,10 @@ async function launch(emulator: Emulator, command: JavaCommand, port: number, op
     throw error;
   }
 
+  // The launcher's warning when it could not index the stream records (calls then slow down as they pile up).
+  const warning = /^warning: .*$/m.exec(output());
+  if (warning) options.log?.(warning[0]);
+
   let stopping = false;
   void exited.then((code) => {
     process.removeListener('exit', killOnExit);

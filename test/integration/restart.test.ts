@@ -1,7 +1,8 @@
 /**
  * `npm start` as operators run it, in a child process: data written over HTTP survives a kill -9
  * of the server and a restart on the same SCIM_DATA_DIR (the orphaned DynamoDB Local is taken
- * over), and SIGTERM stops the server and DynamoDB Local.
+ * over), and SIGTERM stops the server and DynamoDB Local. Its database file shows the index the
+ * launcher gives DynamoDB Local's stream records (local/java/LoopbackDynamoDbLocal.java).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
@@ -35,6 +36,22 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
+/** The query DynamoDB Local runs on every call on a table with a stream (LoopbackDynamoDbLocal.java) reads an index, not every record. */
+async function expectStreamRecordsIndexed(databaseFile: string): Promise<void> {
+  // node:sqlite (Node 22) reads DynamoDB Local's SQLite file; @types/node 20 does not declare it.
+  type Database = { prepare(sql: string): { all(...values: string[]): Record<string, unknown>[] }; close(): void };
+  const { DatabaseSync } = (await import('node:sqlite' as string)) as { DatabaseSync: new (file: string, options: object) => Database };
+  const db = new DatabaseSync(databaseFile, { readOnly: true });
+  try {
+    const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'us'`).all();
+    expect(indexes.map((row) => row.name).sort()).toEqual(['scim_us_shard', 'scim_us_stream']);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT MIN(SequenceNumber) FROM us WHERE StreamID = ?').all('a stream');
+    expect(plan.map((row) => row.detail).join('; ')).toContain('USING COVERING INDEX scim_us_stream');
+  } finally {
+    db.close();
+  }
+}
+
 describe('the local server across a crash', () => {
   it('keeps data through kill -9 and a restart, and stops DynamoDB Local on SIGTERM', async () => {
     const first = await startServer();
@@ -56,6 +73,7 @@ describe('the local server across a crash', () => {
     const deadline = Date.now() + 10_000;
     while (isAlive(java.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(isAlive(java.pid)).toBe(false);
+    await expectStreamRecordsIndexed(join(dataDir, 'dynamodb', 'shared-local-instance.db'));
   }, 180_000);
 
   it('keeps a write answered just before kill -9 of the whole process group (finding 7)', async () => {
