@@ -7,7 +7,7 @@ import type { Db } from '../functions/store/db';
 import { AlreadyExists, InvalidInput, InvalidState } from '../functions/commons/service-errors';
 import { createTenant, updateTenantSettings, type TenantServiceDeps } from '../functions/tenants/tenant-service';
 import { adoptToken } from '../functions/credentials/token-service';
-import type { TenantSettingsInput } from '../functions/tenants/config';
+import type { TenantSettingsInput } from '../functions/tenants/settings-schema';
 import { TENANT_ID_PATTERN } from '../functions/tenants/tenant-id';
 import { hashToken, TOKEN_PATTERN } from '../functions/credentials/secret-token';
 import { writeFileSync } from 'node:fs';

@@ -71,7 +71,7 @@ export const DEFAULT_ACTIVITY_SETTINGS: ActivitySettings = {
   hashUserName: false,
 };
 
-/** Activity settings from stored tenant settings (validated on write by tenants/config.ts; read defensively). */
+/** Activity settings from stored tenant settings (validated on write by tenants/settings-schema.ts; read defensively). */
 export function activitySettingsOf(settings: Readonly<Record<string, unknown>> | undefined): ActivitySettings {
   const raw = settings?.activity;
   if (typeof raw !== 'object' || raw === null) return DEFAULT_ACTIVITY_SETTINGS;

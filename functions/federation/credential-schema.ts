@@ -2,7 +2,7 @@
  * What a federated credential is (workload identity federation, RFC 7523 client assertions): the
  * OAuth `client_id` Entra sends, and what its assertion must show (issuer, subject, one of the
  * audiences, the Entra tenant) and where its signing keys are (jwksUri, an allowed host only,
- * jwks-uri.ts). One zod/mini schema for every writer: tenants.json (functions/tenants/config.ts),
+ * jwks-uri.ts). One zod/mini schema for every writer: tenants.json (functions/tenants/tenants-file.ts),
  * the admin API and the CLI (federated-credentials.ts).
  */
 import * as z from 'zod/mini';

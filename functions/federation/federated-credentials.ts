@@ -112,7 +112,7 @@ export async function removeFederatedCredential(db: Db, tenantId: string, creden
 
 /**
  * Makes the tenant's tenants.json credentials exactly `declared` (validated already, by
- * tenants/config.ts): removed or changed ones go, declared ones are written. Credentials added
+ * tenants/tenants-file.ts): removed or changed ones go, declared ones are written. Credentials added
  * through the admin API or the CLI are left alone; a declared id or client id they hold is a conflict.
  */
 export async function syncDeclaredFederatedCredentials(

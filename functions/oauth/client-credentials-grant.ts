@@ -127,7 +127,7 @@ export async function grantToken(
     throw new OAuthError('invalid_scope', 'The only scope is "scim".', 400, { clientId: client.clientId, activity: 'invalid_scope' });
   }
 
-  // Stored settings were validated on write (tenants/config.ts); the store hands them over untyped.
+  // Stored settings were validated on write (tenants/settings-schema.ts); the store hands them over untyped.
   const configured = tenant.settings.tokenLifetimeMinutes;
   const lifetimeMinutes = typeof configured === 'number' ? configured : DEFAULT_TOKEN_LIFETIME_MINUTES;
   // A federated client's token ends when its assertion does (a 10-minute assertion: at most 10 minutes).

@@ -6,7 +6,7 @@
  */
 import { dialectNamed } from '../scim/dialect/dialect';
 import { defaultProfile, type ScimProfile } from '../scim/scim-profile';
-import { registryOf, tenantSettingsSchema } from './config';
+import { registryOf, tenantSettingsSchema } from './settings-schema';
 
 export interface ProfileBuild {
   readonly profile: ScimProfile;

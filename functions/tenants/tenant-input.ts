@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { RATE_TIER_PATTERN } from './rate-tier';
-import { formatPath, tenantSettingsSchema } from './config';
+import { formatPath, tenantSettingsSchema } from './settings-schema';
 import { TENANT_ID_PATTERN } from './tenant-id';
 import { InvalidInput } from '../commons/service-errors';
 
@@ -17,7 +17,7 @@ const rateTier = z.string().check(z.regex(RATE_TIER_PATTERN, 'a rate tier name')
 export const createTenantInput = z.strictObject({
   id: tenantId,
   displayName,
-  /** Validated exactly as tenants.json's `settings` (tenants/config.ts). */
+  /** Validated exactly as tenants.json's `settings` (tenants/settings-schema.ts). */
   settings: z.optional(tenantSettingsSchema),
   rateTier: z.optional(rateTier),
 });

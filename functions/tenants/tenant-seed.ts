@@ -23,7 +23,7 @@ import { AlreadyExists, InvalidState } from '../commons/service-errors';
 import { getTenant, type TenantRecord } from '../store/tenants';
 import { declaredFederatedCredentialsSchema } from '../federation/credential-schema';
 import { syncDeclaredFederatedCredentials } from '../federation/federated-credentials';
-import { formatPath, tenantSettingsSchema } from './config';
+import { formatPath, tenantSettingsSchema } from './settings-schema';
 import type { RateTiers } from './rate-tier';
 import type { TenantSeedDeclaration } from './seed-declarations';
 import { settingsDigest } from './settings-digest';

@@ -18,7 +18,7 @@ import { decodeCursor, encodeCursor } from '../provisioning/cursor';
 import { cursorKey } from '../store/cursor-key';
 import type { Db } from '../store/db';
 import { getTenant, insertTenant, listTenantPage, updateTenant, type TenantRecord } from '../store/tenants';
-import { tenantSettingsSchema } from './config';
+import { tenantSettingsSchema } from './settings-schema';
 import { configuredPurgeQueue, type PurgeQueue } from './purge-queue';
 import { RateTierError, SHARED_RATE_TIER, type RateTiers } from './rate-tier';
 import { createTenantInput, parseInput, updateTenantInput } from './tenant-input';

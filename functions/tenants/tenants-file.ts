@@ -3,13 +3,13 @@
  * settings, federated credentials and event streams) and the reader that names the tenant and the
  * path of every mistake, so a typo fails the synth, not a request. Read by the CDK app to onboard
  * tenants by deploy and by the local server to seed the same tenants; no Lambda function imports it
- * (request handlers carry only the settings schema, tenants/config.ts: lib/bundling.ts BUNDLE_BUDGETS).
+ * (request handlers carry only the settings schema, tenants/settings-schema.ts: lib/bundling.ts BUNDLE_BUDGETS).
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { declaredStreamSchema } from '../events/stream-config';
 import { declaredFederatedCredentialsSchema } from '../federation/credential-schema';
-import { formatPath, tenantSettingsSchema } from './config';
+import { formatPath, tenantSettingsSchema } from './settings-schema';
 import { RATE_TIER_PATTERN } from './rate-tier';
 import { TENANT_ID_PATTERN } from './tenant-id';
 

@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { documentClient } from '../../functions/store/dynamodb-client';
-import { tenantSettingsSchema, type TenantSettingsInput } from '../../functions/tenants/config';
+import { tenantSettingsSchema, type TenantSettingsInput } from '../../functions/tenants/settings-schema';
 import { profileOf } from '../../functions/tenants/profile-from-settings';
 import { settingsDigest } from '../../functions/tenants/settings-digest';
 import { generateToken } from '../../functions/credentials/secret-token';

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { deleteTable, uniqueTableName } from '../support/dynamodb';
 import { jsonCaller, startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { PATCH_OP, USER } from '../support/urns';
-import type { TenantSettingsInput } from '../../functions/tenants/config';
+import type { TenantSettingsInput } from '../../functions/tenants/settings-schema';
 
 const ACME = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
 const LEGACY = 'urn:ietf:params:scim:schemas:extension:legacy:2.0:User';

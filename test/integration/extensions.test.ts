@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jsonCaller, startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { ENTERPRISE, GROUP, PATCH_OP, USER } from '../support/urns';
-import type { TenantSettingsInput } from '../../functions/tenants/config';
+import type { TenantSettingsInput } from '../../functions/tenants/settings-schema';
 
 const ACME = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
 const ACME_GROUP = 'urn:ietf:params:scim:schemas:extension:acme:2.0:Group';

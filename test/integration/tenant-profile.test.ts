@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { tenantProfile } from '../../functions/http/profile-cache';
 import type { Db } from '../../functions/store/db';
 import { putTenant } from '../../functions/store/tenants';
-import { tenantSettingsSchema } from '../../functions/tenants/config';
+import { tenantSettingsSchema } from '../../functions/tenants/settings-schema';
 import { settingsDigest } from '../../functions/tenants/settings-digest';
 import { dropTable, testDb } from '../support/dynamodb';
 

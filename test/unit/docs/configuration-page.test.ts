@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { tenantSettingsSchema } from '../../../functions/tenants/config';
+import { tenantSettingsSchema } from '../../../functions/tenants/settings-schema';
 import { tenantConfigSchema } from '../../../functions/tenants/tenants-file';
 
 const page = readFileSync('docs/configuration.md', 'utf8');

@@ -1,6 +1,6 @@
 /** tenants.json `settings.schemaExtensions`: validation messages and the per-tenant registry they build. */
 import { describe, expect, it } from '@jest/globals';
-import { registryOf, tenantSettingsSchema } from '../../../functions/tenants/config';
+import { registryOf, tenantSettingsSchema } from '../../../functions/tenants/settings-schema';
 import { loadTenantsFile, parseTenantsFile } from '../../../functions/tenants/tenants-file';
 import { changedAttributes } from '../../../functions/scim/resource/changes';
 import { profileOf } from '../../../functions/tenants/profile-from-settings';
