@@ -57,8 +57,9 @@ async function importHandler(entry: string): Promise<AnyHandler> {
   return module.handler as AnyHandler;
 }
 
-export function lambdaContext(functionName: string, awsRequestId: string): Context {
-  const deadline = Date.now() + INTEGRATION_TIMEOUT_MS;
+/** `timeoutMs`: the function's timeout (API Gateway's 29 s by default; the stream consumers have 5 minutes in AWS). */
+export function lambdaContext(functionName: string, awsRequestId: string, timeoutMs = INTEGRATION_TIMEOUT_MS): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,

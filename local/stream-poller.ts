@@ -42,6 +42,8 @@ export interface StreamPoller {
 }
 
 const BATCH_SIZE = 100;
+/** The stream consumers' Lambda timeout in AWS (lib/scim-endpoint.ts STREAM_FUNCTION_TIMEOUT). */
+const STREAM_FUNCTION_TIMEOUT_MS = 5 * 60_000;
 /** Attempts per batch before its records go to `onFailure`. */
 const ATTEMPTS = 5;
 
@@ -160,7 +162,7 @@ async function deliver(records: DynamoDBRecord[], options: StreamPollerOptions):
     let pending = records;
     let attempt = 1;
     for (; pending.length > 0 && attempt <= ATTEMPTS; attempt += 1) {
-      const context = lambdaContext(name, `stream-${Date.now()}`);
+      const context = lambdaContext(name, `stream-${Date.now()}`, STREAM_FUNCTION_TIMEOUT_MS);
       const result = await fn({ Records: pending }, context).catch((error: unknown) => {
         options.log(`${name} failed: ${error instanceof Error ? error.name : 'error'}`);
         return { batchItemFailures: [{ itemIdentifier: pending[0]?.dynamodb?.SequenceNumber ?? '' }] };

@@ -5,13 +5,15 @@
  * tenant a few UpdateItems, never a call on a request's path. Records written directly by a refusal
  * path arrive here as inserts and are counted. A refusal storm (tenant setting) becomes one event.
  *
+ * A large group write's member records (up to 100,000 or more) go chunk by chunk under the invocation's
+ * deadline, resumable (recordChunkedWrite).
+ *
  * At least once: a failed batch is retried from its first record; records have stable keys (written
  * again, not duplicated), counters may count a redelivered record twice.
  */
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { itemChangeOf } from '../events/stream';
-import type { ItemChange } from '../events/change-event';
-import { deltaChunksOfWrite } from '../store/group-deltas';
+import { chunkedWriteOf, markDeltaChunkRecorded, readDeltaChunks, type ChunkedWrite } from '../store/group-deltas';
 import { writeActivityItems } from '../store/activity-items';
 import { activityItem, nameAliasItem } from '../store/activity-layout';
 import type { Db, StoredItem } from '../store/db';
@@ -49,16 +51,28 @@ async function settingsOf(db: Db, tenantId: string): Promise<ActivitySettings> {
   return settings;
 }
 
+/** Time a recorder stopped by its deadline keeps for itself: the chunk in progress (500 records), then answering. */
+const DEADLINE_MARGIN_MS = 10_000;
+
+type Change = NonNullable<ReturnType<typeof itemChangeOf>>;
+
 export function activityRecorder(db: () => Db, storms?: StormSink) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const changes = event.Records.map((record) => ({ record, change: itemChangeOf(record) }));
+  return async (event: DynamoDBStreamEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> => {
+    const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : Number.POSITIVE_INFINITY;
+    const changes = event.Records.flatMap((record) => {
+      const change = itemChangeOf(record);
+      return change ? [{ change, sequenceNumber: record.dynamodb?.SequenceNumber ?? '' }] : [];
+    });
     try {
-      await recordBatch(
+      const unfinished = await recordBatch(
         db(),
-        changes.flatMap(({ change }) => (change ? [change] : [])),
+        changes.map((c) => c.change),
+        deadline,
         storms,
       );
-      return { batchItemFailures: [] };
+      // A large write stopped by the deadline: Lambda retries from it, and the chunks already recorded are skipped.
+      const from = unfinished === undefined ? undefined : changes[unfinished]?.sequenceNumber;
+      return { batchItemFailures: from === undefined ? [] : [{ itemIdentifier: from }] };
     } catch (error) {
       logger.error('activity recording failed', { errorName: error instanceof Error ? error.name : 'unknown' });
       return { batchItemFailures: [{ itemIdentifier: event.Records[0]?.dynamodb?.SequenceNumber ?? '' }] };
@@ -66,7 +80,7 @@ export function activityRecorder(db: () => Db, storms?: StormSink) {
   };
 }
 
-async function recordBatch(db: Db, changes: NonNullable<ReturnType<typeof itemChangeOf>>[], storms?: StormSink): Promise<void> {
+async function settingsOfBatch(db: Db, changes: readonly Change[]): Promise<Map<string, ActivitySettings>> {
   const tenants = new Set<string>();
   for (const change of changes) {
     const id = (change.newImage ?? change.oldImage)?.tenantId;
@@ -74,9 +88,32 @@ async function recordBatch(db: Db, changes: NonNullable<ReturnType<typeof itemCh
   }
   const settings = new Map<string, ActivitySettings>();
   for (const tenantId of tenants) settings.set(tenantId, await settingsOf(db, tenantId));
+  return settings;
+}
+
+/**
+ * Records the batch in order. A large group write (its delta in chunk items) is recorded chunk by chunk
+ * (recordChunkedWrite); the changes around it as one write each side. Returns the index of a large write
+ * the deadline stopped (everything before it is recorded), or undefined when the batch is done.
+ */
+async function recordBatch(db: Db, changes: readonly Change[], deadline: number, storms?: StormSink): Promise<number | undefined> {
+  const settings = await settingsOfBatch(db, changes);
+  let start = 0;
+  for (const [index, change] of changes.entries()) {
+    const write = chunkedWriteOf(change.newImage, change.oldImage);
+    if (!write) continue;
+    await recordChanges(db, changes.slice(start, index), settings, storms);
+    if (!(await recordChunkedWrite(db, change, write, { settings, deadline, ...(storms ? { storms } : {}) }))) return index;
+    start = index + 1;
+  }
+  await recordChanges(db, changes.slice(start), settings, storms);
+  return undefined;
+}
+
+async function recordChanges(db: Db, changes: readonly Change[], settings: Map<string, ActivitySettings>, storms?: StormSink) {
+  if (changes.length === 0) return;
   const hash = (tenantId: string) => settings.get(tenantId)?.hashUserName ?? false;
-  const expanded = await Promise.all(changes.map((change) => withMemberLists(db, change)));
-  const derived = expanded
+  const derived = changes
     .map((change) => deriveActivity(change, hash))
     .concat(await departedMembers(db, changes))
     .filter((d): d is Derived => d !== undefined && settings.get(d.tenantId)?.enabled !== false);
@@ -95,14 +132,44 @@ async function recordBatch(db: Db, changes: NonNullable<ReturnType<typeof itemCh
 }
 
 /**
- * A large group write names its member delta's chunk items instead of listing it
- * (store/group-deltas.ts): read them, so that every member added or removed gets its record.
+ * A large group write (up to a 100,000-member replace: as many member records) is more than one
+ * invocation may write: a tenant's records share one partition (1,000 write units a second in
+ * DynamoDB), and the recorder's timeout is 5 minutes. Its records go chunk by chunk (≤ 500 each, the
+ * delta's own chunks), each chunk marked recorded on its item once written; past the deadline the
+ * recorder stops after a chunk and Lambda retries from this record, which skips the marked chunks. The
+ * write's own record (and its health count) comes after the last chunk. At least one chunk per invocation.
  */
-async function withMemberLists(db: Db, change: ItemChange): Promise<ItemChange> {
-  const chunks = await deltaChunksOfWrite(db, change.newImage, change.oldImage);
-  if (!chunks) return change;
+async function recordChunkedWrite(
+  db: Db,
+  change: Change,
+  write: ChunkedWrite,
+  batch: { settings: Map<string, ActivitySettings>; deadline: number; storms?: StormSink },
+): Promise<boolean> {
+  const tenantSettings = batch.settings.get(write.tenantId) ?? activitySettingsOf(undefined);
+  if (!tenantSettings.enabled) return true;
+  const chunks = await readDeltaChunks(db, write);
   const memberDelta = { added: chunks.flatMap((c) => c.added), removed: chunks.flatMap((c) => c.removed) };
-  return { ...change, newImage: { ...change.newImage, memberDelta } };
+  const derived = deriveActivity({ ...change, newImage: { ...change.newImage, memberDelta } }, () => tenantSettings.hashUserName);
+  if (!derived) return true;
+  const item = ({ record, unique }: Derived['records'][number]) =>
+    activityItem(write.tenantId, record, unique, expiryOf(record.at, tenantSettings));
+  // The write's own record, then one per member in the delta's order (added, then removed): chunk by chunk.
+  const [own, ...members] = derived.records;
+  let offset = 0;
+  let wrote = false;
+  for (const [index, chunk] of chunks.entries()) {
+    const slice = members.slice(offset, (offset += chunk.added.length + chunk.removed.length));
+    if (chunk.recorded) continue;
+    if (wrote && Date.now() > batch.deadline) return false;
+    await writeActivityItems(db, slice.map(item));
+    await markDeltaChunkRecorded(db, write, index);
+    wrote = true;
+  }
+  if (own) {
+    await writeActivityItems(db, [item(own)]);
+    await applyHealth(db, write.tenantId, [own.record], tenantSettings, batch.storms);
+  }
+  return true;
 }
 
 const statusClass = (status: number) => (status >= 500 ? 'c5xx' : status >= 400 ? 'c4xx' : 'c2xx');

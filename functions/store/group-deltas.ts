@@ -8,6 +8,8 @@
  * time a consumer may still need them (stream retention plus redrive).
  */
 import { environment } from '../commons/environment';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionally } from './conditional-write';
 import type { Db } from './db';
 import { keys, sortKeyPrefix } from './keys';
 import { batchWrite } from './batch-write';
@@ -63,37 +65,82 @@ export async function writeDeltaChunks(
   return { deltaId, chunks: chunks.length, addedCount: delta.added.length, removedCount: delta.removed.length };
 }
 
+/** A chunk as stored: its ids, and whether the activity recorder has written its records (recordedAt). */
+export interface StoredDeltaChunk extends MemberDelta {
+  readonly recorded: boolean;
+}
+
 /** The first `count` chunks of a delta, in order (fewer if some expired). */
-async function readDeltaChunks(db: Db, tenantId: string, groupId: string, deltaId: string, count: number): Promise<MemberDelta[]> {
-  const chunks: MemberDelta[] = [];
+export async function readDeltaChunks(db: Db, write: ChunkedWrite): Promise<StoredDeltaChunk[]> {
+  const chunks: StoredDeltaChunk[] = [];
   const read = (startKey: StartKey | undefined) =>
     queryPrefix(db, {
-      partition: keys.groupDelta(tenantId, groupId, deltaId, 0).PK,
-      prefix: `${sortKeyPrefix.delta}${deltaId}#`,
+      partition: keys.groupDelta(write.tenantId, write.groupId, write.deltaId, 0).PK,
+      prefix: `${sortKeyPrefix.delta}${write.deltaId}#`,
       ...startingAt(startKey),
     });
   for await (const page of pages(read)) {
     for (const item of page.items) {
-      if (chunks.length < count) chunks.push({ added: (item.added as string[]) ?? [], removed: (item.removed as string[]) ?? [] });
+      if (chunks.length < write.chunks)
+        chunks.push({
+          added: (item.added as string[]) ?? [],
+          removed: (item.removed as string[]) ?? [],
+          recorded: typeof item.recordedAt === 'number',
+        });
     }
   }
   return chunks;
 }
 
 /**
- * The chunks of the delta a group version names, when a stream record (its new and old images) is
- * that version's write; undefined for every other record. (A group created leased keeps version 1
- * from its first item to the one that commits its members: the delta id tells the commit apart.)
+ * The activity recorder's progress through a large write: chunk `index` has its records written. A
+ * recorder stopped by its deadline resumes after the marked chunks (functions/activity/recorder.ts).
  */
-export async function deltaChunksOfWrite(
-  db: Db,
+export async function markDeltaChunkRecorded(db: Db, write: ChunkedWrite, index: number): Promise<void> {
+  await conditionally(
+    db.client.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.groupDelta(write.tenantId, write.groupId, write.deltaId, index),
+        UpdateExpression: 'SET recordedAt = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':now': Date.now() },
+      }),
+    ),
+  );
+}
+
+/** A group version that names a large write's delta chunks: which group, which delta, how many chunks. */
+export interface ChunkedWrite {
+  readonly tenantId: string;
+  readonly groupId: string;
+  readonly deltaId: string;
+  readonly chunks: number;
+}
+
+/**
+ * The delta a group version names, when a stream record (its new and old images) is that version's
+ * write; undefined for every other record. (A group created leased keeps version 1 from its first item
+ * to the one that commits its members: the delta id tells the commit apart.)
+ */
+export function chunkedWriteOf(
   newImage: Record<string, unknown> | undefined,
   oldImage: Record<string, unknown> | undefined,
-): Promise<MemberDelta[] | undefined> {
+): ChunkedWrite | undefined {
   const item = describeStreamItem(newImage);
   const before = describeStreamItem(oldImage);
   // A lease taken or released keeps the item's delta: only the write that named these chunks reads them.
   if (item.kind !== 'resource' || !item.chunkedDelta) return undefined;
   if (before.kind === 'resource' && before.chunkedDelta?.deltaId === item.chunkedDelta.deltaId) return undefined;
-  return readDeltaChunks(db, item.tenantId, item.id, item.chunkedDelta.deltaId, item.chunkedDelta.chunks);
+  return { tenantId: item.tenantId, groupId: item.id, deltaId: item.chunkedDelta.deltaId, chunks: item.chunkedDelta.chunks };
+}
+
+/** The chunks of the delta a stream record's write names (chunkedWriteOf), read; undefined for every other record. */
+export async function deltaChunksOfWrite(
+  db: Db,
+  newImage: Record<string, unknown> | undefined,
+  oldImage: Record<string, unknown> | undefined,
+): Promise<MemberDelta[] | undefined> {
+  const write = chunkedWriteOf(newImage, oldImage);
+  return write ? (await readDeltaChunks(db, write)).map(({ added, removed }) => ({ added, removed })) : undefined;
 }
