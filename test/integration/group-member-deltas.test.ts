@@ -17,6 +17,8 @@ import { tenantActivity } from '../../functions/activity/activity-service';
 import { commitGroupChange } from '../../functions/store/group-writes/commit';
 import { readGroup } from '../../functions/store/group-writes/read';
 import { seedResources } from '../../functions/store/resource-seeding';
+import { membersPartition } from '../../functions/store/keys';
+import { queryPrefix } from '../../functions/store/partition';
 import { GroupChangeUnfinished } from '../../functions/store/store-errors';
 import { standardRegistry } from '../../functions/scim/schema/registry';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
@@ -150,6 +152,25 @@ describe('membership deltas of large group writes', () => {
       GroupChangeUnfinished,
     );
     expect((await readGroup(db, T, groupId))?.lease?.owner).toBe('dead-holder');
+    // The delta is in its chunk items before the holder stopped; the intent only names them (none of its
+    // ids): so a replacement whose leavers are a whole 100,000-member group keeps its delta too.
+    const stored = async (prefix: string) =>
+      (await queryPrefix(db, { partition: membersPartition(T, groupId), prefix: `${prefix}dead-holder#` })).items;
+    expect(await stored('DELTA#')).toHaveLength(Math.ceil(230 / CHUNK));
+    const intent = await stored('INTENT#');
+    expect(intent.length).toBeGreaterThan(0);
+    expect(
+      intent.flatMap((item) => [
+        ...((item.removed as string[] | undefined) ?? []),
+        ...(item.addedCount !== undefined ? ['addedCount'] : []),
+      ]),
+    ).toEqual([]);
+    expect(intent[0]?.deltaChunks).toMatchObject({
+      deltaId: 'dead-holder',
+      chunks: Math.ceil(230 / CHUNK),
+      addedCount: 100,
+      removedCount: 130,
+    });
     // The next writer (a rename over HTTP) finds the lease expired and finishes the replacement first.
     const renamed = await stack.request(T, 'PATCH', `/Groups/${groupId}`, {
       schemas: [PATCH_OP],

@@ -8,6 +8,7 @@ import type { ScimResource } from '../../scim/schema/types';
 import type { SchemaRegistry } from '../../scim/schema/registry';
 import { writtenBy } from '../../commons/request-scope';
 import type { Db } from '../db';
+import { writeDeltaChunks } from '../group-deltas';
 import { keys } from '../keys';
 import { deleteUnique, putUnique, toItem, uniqueChanges, type StoredResource } from '../resources';
 import { fillMembers } from './fill';
@@ -97,7 +98,12 @@ async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner:
     },
   };
   // The stored change: for a replacement the resulting member list (a recovering writer recomputes
-  // the removals from the members it finds) and its delta, else the puts and removes.
+  // the removals from the members it finds) and its delta's chunk items, written first (its leavers are
+  // not bounded by the request: a whole group's worth of ids), else the puts and removes.
+  const deltaChunks =
+    change.members !== undefined && change.put.length + change.remove.length > 0
+      ? await writeDeltaChunks(db, tenantId, groupId, owner, { added: change.put, removed: change.remove })
+      : undefined;
   const intent: Intent =
     change.members !== undefined
       ? {
@@ -106,7 +112,7 @@ async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner:
           remove: [],
           resource: change.resource,
           removedUniques: removed,
-          delta: { added: change.put, removed: change.remove },
+          ...(deltaChunks ? { deltaChunks } : {}),
         }
       : { exact: false, put: change.put, remove: change.remove, resource: change.resource, removedUniques: removed };
   const chunks = await storeIntent(db, tenantId, groupId, lease, added, owner, intent);
@@ -118,6 +124,6 @@ async function commitLarge(db: Db, tenantId: string, change: GroupChange, owner:
     chunks,
     resource: change.resource,
     removedUniques: removed,
-    delta: { added: change.put, removed: change.remove },
+    delta: deltaChunks ?? { added: change.put, removed: change.remove },
   });
 }

@@ -1,10 +1,9 @@
 /**
  * Finishing a leased change: one transaction that writes the group's next version, drops the lease
  * and the intent items, and deletes the unique values the change gave up. Conditional on the lease
- * being still the finisher's. When the finisher knows exactly who joined and who left, it first writes
- * that delta as chunk items (store/group-deltas.ts) and the version names them; a writer rolling
- * forward someone else's change (recover.ts) reads it from the intent, except for a replacement too
- * large to store its delta (intent.ts): then the version says only that the members changed.
+ * being still the finisher's. The version names the change's member delta as chunk items
+ * (store/group-deltas.ts): a replacement's were written before its intent (commit.ts; a writer rolling
+ * it forward finds them named in the intent, recover.ts), other changes' ids are written here.
  */
 import type { ScimResource } from '../../scim/schema/types';
 import type { UniqueValue } from '../../scim/schema/uniqueness';
@@ -12,7 +11,7 @@ import type { Db } from '../db';
 import { writtenBy } from '../../commons/request-scope';
 import { writeDeltaChunks } from '../group-deltas';
 import { deleteUnique, toItem, type StoredResource } from '../resources';
-import type { MemberDelta } from '../stream-items';
+import type { ChunkedDelta, MemberDelta } from '../stream-items';
 import { intentDeletes } from './intent';
 import { MEMBER_DELTA, nextVersion, transact } from './transact';
 
@@ -26,17 +25,14 @@ export interface LeasedChange {
   readonly chunks: number;
   readonly resource: ScimResource;
   readonly removedUniques: readonly UniqueValue[];
-  /** Who joined and who left, when known. */
-  readonly delta?: MemberDelta;
+  /** Who joined and who left, when known: the ids, or the chunk items already holding them. */
+  readonly delta?: MemberDelta | ChunkedDelta;
 }
 
 export async function finishLeased(db: Db, tenantId: string, change: LeasedChange): Promise<StoredResource> {
   const { before, owner } = change;
   const after = nextVersion(before, change.resource);
-  const delta =
-    change.delta && change.delta.added.length + change.delta.removed.length > 0
-      ? await writeDeltaChunks(db, tenantId, before.id, change.intentId, change.delta)
-      : undefined;
+  const delta = await deltaChunksOf(db, tenantId, before.id, change);
   await transact(
     db,
     [
@@ -54,4 +50,11 @@ export async function finishLeased(db: Db, tenantId: string, change: LeasedChang
     [],
   );
   return after;
+}
+
+async function deltaChunksOf(db: Db, tenantId: string, groupId: string, change: LeasedChange): Promise<ChunkedDelta | undefined> {
+  const delta = change.delta;
+  if (!delta) return undefined;
+  if ('deltaId' in delta) return delta;
+  return delta.added.length + delta.removed.length > 0 ? writeDeltaChunks(db, tenantId, groupId, change.intentId, delta) : undefined;
 }

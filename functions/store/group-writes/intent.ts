@@ -1,8 +1,10 @@
 /**
  * The intent: a change too large for one transaction, stored in the same transaction that takes the
  * group's lease (in chunks under the item limit, bounded by the 1 MB request body), so that whoever
- * finds the lease expired can finish the change from it (recover.ts). A replacement also stores who
- * joined and who left, so that the writer finishing it writes the same member delta (group-deltas.ts).
+ * finds the lease expired can finish the change from it (recover.ts). A replacement's member delta
+ * (who joined and who left: its leavers are not bounded by the request body, up to a whole 100,000-member
+ * group) is written as chunk items before the intent (group-deltas.ts), and the intent only names them,
+ * so the writer finishing it commits the same delta whatever its size.
  */
 import type { ScimResource } from '../../scim/schema/types';
 import type { UniqueValue } from '../../scim/schema/uniqueness';
@@ -11,17 +13,11 @@ import { keys, sortKeyPrefix } from '../keys';
 import { pages, startingAt, type StartKey } from '../paging';
 import { queryPrefix } from '../partition';
 import { putUnique } from '../resources';
-import type { MemberDelta } from '../stream-items';
+import type { ChunkedDelta, MemberDelta } from '../stream-items';
 import { transact, type TransactAction } from './transact';
 
 /** Intent chunk payload, well under DynamoDB's 400 KB item limit. */
 const INTENT_CHUNK_BYTES = 300_000;
-/**
- * A replacement's delta is stored only while the intent stays this small: TransactWriteItems takes 4 MB
- * in all. The joiners cost nothing (they lead the list, `addedCount` says how many); the leavers are
- * ids of their own, not bounded by the request body. Above it, the change is stored without its delta.
- */
-const INTENT_BYTES_WITH_DELTA = 3_000_000;
 
 /** The stored form of a large change: what a recovering writer needs to finish it. */
 export interface Intent {
@@ -30,18 +26,18 @@ export interface Intent {
   readonly remove: readonly string[];
   readonly resource: ScimResource;
   readonly removedUniques: readonly UniqueValue[];
-  /** A replacement's (exact) delta: who joined and who left. Absent when not stored. */
+  /** A replacement's delta, already written as chunk items (group-deltas.ts writeDeltaChunks). */
+  readonly deltaChunks?: ChunkedDelta;
+  /** The delta's ids, as intents stored them before the chunks came first (read, never written). */
   readonly delta?: MemberDelta;
 }
 
-type IntentList = 'put' | 'remove' | 'removed';
+type IntentList = 'put' | 'remove';
 type IntentChunk = Record<IntentList, string[]>;
-
-const idBytes = (ids: readonly string[]) => ids.reduce((sum, id) => sum + Buffer.byteLength(id, 'utf8') + 8, 0);
 
 /** Ids in chunks under the item limit; the first chunk also carries `reserved` bytes (the resource). */
 function chunksOf(lists: Record<IntentList, readonly string[]>, reserved: number): IntentChunk[] {
-  const empty = (): IntentChunk => ({ put: [], remove: [], removed: [] });
+  const empty = (): IntentChunk => ({ put: [], remove: [] });
   const chunks: IntentChunk[] = [empty()];
   let bytes = reserved;
   const add = (list: IntentList, id: string) => {
@@ -53,20 +49,8 @@ function chunksOf(lists: Record<IntentList, readonly string[]>, reserved: number
     (chunks[chunks.length - 1] as IntentChunk)[list].push(id);
     bytes += size;
   };
-  (['put', 'remove', 'removed'] as const).forEach((list) => lists[list].forEach((id) => add(list, id)));
+  (['put', 'remove'] as const).forEach((list) => lists[list].forEach((id) => add(list, id)));
   return chunks;
-}
-
-/** The lists to store: a replacement's delta (when it fits) as its joiners first in `put`, counted, and its leavers. */
-function listsOf(intent: Intent, reserved: number): { lists: Record<IntentList, readonly string[]>; addedCount?: number } {
-  const plain = { put: intent.put, remove: intent.remove, removed: [] };
-  const delta = intent.exact ? intent.delta : undefined;
-  if (!delta || reserved + idBytes(intent.put) + idBytes(intent.remove) + idBytes(delta.removed) > INTENT_BYTES_WITH_DELTA) {
-    return { lists: plain };
-  }
-  const joined = new Set(delta.added);
-  const put = [...delta.added, ...intent.put.filter((id) => !joined.has(id))];
-  return { lists: { put, remove: intent.remove, removed: delta.removed }, addedCount: delta.added.length };
 }
 
 /**
@@ -84,8 +68,7 @@ export async function storeIntent(
   extra: readonly TransactAction[] = [],
 ): Promise<number> {
   const reserved = Buffer.byteLength(JSON.stringify(intent.resource), 'utf8');
-  const { lists, addedCount } = listsOf(intent, reserved);
-  const chunks = chunksOf(lists, reserved);
+  const chunks = chunksOf({ put: intent.put, remove: intent.remove }, reserved);
   await transact(
     db,
     [
@@ -102,9 +85,8 @@ export async function storeIntent(
             exact: intent.exact,
             put: chunk.put,
             remove: chunk.remove,
-            ...(addedCount !== undefined ? { removed: chunk.removed } : {}),
             ...(index === 0 ? { resource: intent.resource, removedUniques: intent.removedUniques } : {}),
-            ...(index === 0 && addedCount !== undefined ? { addedCount } : {}),
+            ...(index === 0 && intent.deltaChunks ? { deltaChunks: intent.deltaChunks } : {}),
           },
         },
       })),
@@ -150,12 +132,14 @@ export async function readIntent(
   }
   if (!first) return undefined;
   const addedCount = first.addedCount;
+  const deltaChunks = first.deltaChunks as ChunkedDelta | undefined;
   return {
     exact: first.exact === true,
     put,
     remove,
     resource: first.resource as ScimResource,
     removedUniques: (first.removedUniques as UniqueValue[] | undefined) ?? [],
+    ...(typeof deltaChunks?.deltaId === 'string' ? { deltaChunks } : {}),
     ...(typeof addedCount === 'number' ? { delta: { added: put.slice(0, addedCount), removed } } : {}),
     chunks,
   };

@@ -43,8 +43,8 @@ export async function recoverExpiredLease(
     chunks: intent.chunks,
     resource: intent.resource,
     removedUniques: intent.removedUniques,
-    // The delta the holder would have written (same chunk keys: the intent id); a replacement whose
-    // delta did not fit its intent (intent.ts) says only that the members changed.
-    delta: intent.exact ? intent.delta : { added: intent.put, removed: intent.remove },
+    // The delta the holder would have committed: a replacement's chunk items, written before its intent
+    // (an intent stored by an earlier version lists the ids); else the stored puts and removes.
+    delta: intent.exact ? (intent.deltaChunks ?? intent.delta) : { added: intent.put, removed: intent.remove },
   });
 }
