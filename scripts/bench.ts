@@ -18,9 +18,10 @@
  *   --admin 100              tenants created and listed through the admin API (0: skip; docs: 1000)
  *   --activity 100           writes per tenant, recording on and off (0: skip)
  *   --activity-records 10000 activity records in the tenant asked for one user's history (0: skip; docs: 100000)
+ *   --group-replace 2000     a group of that many members replaced by none: SETs, bus entries, recorder vs its timeout (0: skip; docs: 100000)
  *   --purge 20000            users of a deleted tenant the purge removes, items deleted per second (0: skip)
  *   --stats 2000             users of the tenant whose admin API stats are read (0: skip; docs: 10000)
- *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,activity,purge,stats
+ *   --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,activity,group-replace,purge,stats
  *   --out bench-results/bench.json
  */
 import { cpus, totalmem } from 'node:os';
@@ -48,6 +49,7 @@ import { adminBenchmark, adminReport } from './bench/admin';
 import { activityBenchmark, activityReport } from './bench/activity';
 import { purgeBenchmark } from './bench/purge';
 import { tenantStatsBenchmark } from './bench/admin-stats';
+import { memberDeltaBenchmark } from './bench/member-deltas';
 import { wholeNumber, writeReport } from './bench/script-options';
 import { Recorder, table, type OperationFigures } from './bench/stats';
 
@@ -71,6 +73,7 @@ const { values } = parseArgs({
     admin: { type: 'string', default: '100' },
     activity: { type: 'string', default: '100' },
     'activity-records': { type: 'string', default: '10000' },
+    'group-replace': { type: 'string', default: '2000' },
     purge: { type: 'string', default: '20000' },
     stats: { type: 'string', default: '2000' },
     skip: { type: 'string', default: '' },
@@ -369,6 +372,7 @@ const eventCost = skip.has('event-cost') ? undefined : await eventCostBenchmark(
 const admin = skip.has('admin') || number('admin') === 0 ? undefined : await adminBenchmark(number('admin'));
 const activity =
   skip.has('activity') || number('activity') === 0 ? undefined : await activityBenchmark(number('activity'), number('activity-records'));
+const memberDeltas = skip.has('group-replace') ? undefined : await memberDeltaBenchmark(number('group-replace'));
 const purge = skip.has('purge') ? [] : await purgeBenchmark(number('purge'));
 const stats = skip.has('stats') ? [] : await tenantStatsBenchmark(number('stats'));
 
@@ -443,6 +447,7 @@ await writeReport(String(values.out), {
   ...(eventCost ? { eventCost } : {}),
   ...(admin ? { admin } : {}),
   ...(activity ? { activity } : {}),
+  ...(memberDeltas ? { memberDeltas } : {}),
   purge,
   stats,
   targets: targetRows,
