@@ -8,6 +8,7 @@
  */
 import { expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
@@ -24,6 +25,7 @@ import {
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Db } from '../../functions/store/db';
 import { getTenant } from '../../functions/store/tenants';
+import { getEventStream } from '../../functions/store/event-stream-items';
 import { sharedUsageKey, tenantUsageKeyOf, usageKeyOfTenant } from '../../functions/tenants/usage-key';
 import { TOKEN_PATTERN } from '../../functions/credentials/secret-token';
 import { cliTokenSecretName, STACK_OUTPUTS } from '../../lib/stack-outputs';
@@ -146,6 +148,7 @@ describeWithMoto('scim-admin --stack', {
       [STACK_OUTPUTS.tokenSecret('acme')]: { Value: acmeSecretArn },
       [STACK_OUTPUTS.eventBusName]: { Value: 'ScimOpsChangeEvents' },
       [STACK_OUTPUTS.tenantPurgeQueueUrl]: { Value: purgeQueueUrl },
+      [STACK_OUTPUTS.ssfIssuer]: { Value: 'https://scim.ops.example' },
     };
     const cloudFormation = new CloudFormationClient({ region: REGION, endpoint, credentials });
     for (const [StackName, extra] of [
@@ -227,6 +230,19 @@ describeWithMoto('scim-admin --stack', {
         MaxNumberOfMessages: 10,
       });
       expect((Messages ?? []).map((message) => JSON.parse(message.Body) as unknown)).toEqual([{ tenantId: 'leaving' }]);
+    },
+    async "issues a poll stream's credential again with streams rotate: the new one is the stored hash, the poll URL the stack's issuer's"() {
+      const added = await admin('streams', 'add', '--tenant', 'acme', '--id', 'ops-poll', '--poll', '--stack', STACK);
+      expect(added.code).toBe(0);
+      expect(added.stdout).toContain('https://scim.ops.example/ssf/tenants/acme/streams/ops-poll/poll');
+      const first = /^(ssfp_\S+)$/m.exec(added.stdout)?.[1];
+      const rotated = await admin('streams', 'rotate', 'ops-poll', '--tenant', 'acme', '--stack', STACK);
+      expect(rotated.code).toBe(0);
+      const second = /^(ssfp_\S+)$/m.exec(rotated.stdout)?.[1] ?? '';
+      expect(second).toMatch(/^ssfp_/);
+      expect(second).not.toBe(first);
+      const stored = await getEventStream(db, 'acme', 'ops-poll');
+      expect(stored?.pollTokenHash).toBe(createHash('sha256').update(second, 'utf8').digest('hex'));
     },
     async 'says so when the stack does not exist'() {
       const run = await admin('tenants', 'list', '--stack', 'NoSuchStack');
