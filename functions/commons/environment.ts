@@ -45,6 +45,10 @@ export const environment = {
    * 500 keeps a SET near 25 KB (docs/events.md); a larger value is taken as 500. Tests use small chunks.
    */
   groupDeltaChunkIds: (): number => Math.min(positiveInteger(env().SCIM_GROUP_DELTA_CHUNK_IDS) ?? 500, 500),
+  /** Members a GET of one group returns inline (SCIM_GROUP_MEMBERS_INLINE, at most and by default 10,000); tests use a small limit. */
+  groupMembersInline: (): number => Math.min(positiveInteger(env().SCIM_GROUP_MEMBERS_INLINE) ?? 10_000, 10_000),
+  /** How long a DELETE removes memberships itself before the janitor takes the rest (SCIM_DELETE_CLEANUP_MS, default 3,000; 0: none). */
+  deleteCleanupMs: (): number => (env().SCIM_DELETE_CLEANUP_MS === '0' ? 0 : (positiveInteger(env().SCIM_DELETE_CLEANUP_MS) ?? 3_000)),
   /** Independent POST /Bulk operations run at once (SCIM_BULK_CONCURRENCY); 1 runs them one by one. */
   bulkConcurrency: (): number => positiveInteger(env().SCIM_BULK_CONCURRENCY) ?? 32,
   /** `POST /Bulk` requests one tenant may have in progress at once; more are answered 429 with Retry-After. */

@@ -23,13 +23,17 @@ export const limits = {
     // Read when used, so the setting (SCIM_SCAN_BUDGET) does not depend on module load order.
     return environment.scanBudget();
   },
-  /** Members a GET of one group returns inline; larger groups answer 400 tooMany (see docs/groups.md). */
-  groupMembersInline: 10_000,
+  /** Members a GET of one group returns inline (10,000); larger groups answer 400 tooMany (see docs/groups.md). */
+  get groupMembersInline(): number {
+    return environment.groupMembersInline();
+  },
   /**
-   * How long a DELETE spends removing memberships itself before it answers; the stream janitor
+   * How long a DELETE spends removing memberships itself before it answers (3 s); the stream janitor
    * removes the rest. Keeps deleting a 100,000-member group a few seconds, far from API Gateway's 29 s.
    */
-  deleteCleanupMs: 3_000,
+  get deleteCleanupMs(): number {
+    return environment.deleteCleanupMs();
+  },
   bulk: {
     maxOperations: 1000,
     maxPayloadSize: MAX_PAYLOAD_BYTES,
