@@ -27,11 +27,13 @@ export const BUILTIN_ALIASES: Readonly<Record<string, string>> = {
 /**
  * Modules replaced in bundles that carry the SDK: its default credential chain by the
  * environment-only provider Lambda needs (functions/commons/lambda-credentials.ts; about 90 KiB
- * less per function), and BUILTIN_ALIASES.
+ * less per function), the endpoint cache's LRU by a Map-based one (functions/commons/lru-map.ts;
+ * about 7 KiB), and BUILTIN_ALIASES.
  */
 export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   ...BUILTIN_ALIASES,
   '@aws-sdk/credential-provider-node': join(projectRoot, 'functions/commons/lambda-credentials.ts'),
+  'mnemonist/lru-cache': join(projectRoot, 'functions/commons/lru-map.ts'),
 };
 
 const aliasArgs = (aliases: Readonly<Record<string, string>>) =>
@@ -83,10 +85,11 @@ export function bundlingFor(sdk: AwsSdkSource, sdkTracing = false): BundlingOpti
  * cold path.
  */
 // resource: 400 KiB until #22-#28; the activity request scope, Bulk's per-operation activity records and the exact
-// per-tenant counters brought bulk to 407.8 KiB (users 374.6, groups 390.6, search 393.4), once the tenants.json
-// file schema left the request handlers' graph (tenants/tenants-file.ts: 5.6 KiB of every resource bundle; it was
-// 413.4 with it). 410 KiB keeps about 2 KiB of room: more than that needs a reason written here.
-export const BUNDLE_BUDGETS = { resource: 410 * 1024, authorizer: 96 * 1024, stream: 420 * 1024, admin: 640 * 1024 } as const;
+// per-tenant counters brought bulk to 413.4 KiB. The tenants.json file schema left the request handlers' graph
+// (tenants/tenants-file.ts: 5.6 KiB of every resource bundle) and mnemonist's LRU cache left every SDK bundle
+// (commons/lru-map.ts: 7 KiB): bulk 401.1 KiB (users 367.9, groups 383.9, search 386.7). 406 KiB keeps about
+// 5 KiB of room: more than that needs a reason written here.
+export const BUNDLE_BUDGETS = { resource: 406 * 1024, authorizer: 96 * 1024, stream: 420 * 1024, admin: 640 * 1024 } as const;
 
 /**
  * With `sdkTracing` on, the Powertools Tracer and the X-Ray SDK core it wraps are added to the
