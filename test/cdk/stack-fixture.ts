@@ -11,14 +11,14 @@
  * these apps: without the `validateAgainstDefaultRules` flag it only reports warnings, which no test reads.
  * It still runs where a user meets it, in `cdk synth`, which test/cdk/synthesized.test.ts runs with cfn-lint.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseTenantsFile } from '../../functions/tenants/tenants-file';
 import { ScimStack } from '../../lib/scim-stack';
+import { sourceDigest } from '../support/source-digest';
 
 export const TEST_TENANTS = parseTenantsFile({
   tenants: [
@@ -43,7 +43,7 @@ export function testStack(app?: App): ScimStack {
 /** The stack's template: the default stack's from the per-source-tree cache, any other synthesized here. */
 export function testTemplate(stack: ScimStack): Template {
   if (!defaultStacks.has(stack)) return Template.fromStack(stack);
-  const file = join(tmpdir(), 'scim-cdk-templates', `${sourceDigest()}.json`);
+  const file = join(tmpdir(), 'scim-cdk-templates', `${sourceDigest(SOURCES)}.json`);
   if (existsSync(file)) return Template.fromJSON(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
   const template = Template.fromStack(stack);
   mkdirSync(join(tmpdir(), 'scim-cdk-templates'), { recursive: true });
@@ -55,27 +55,3 @@ export function testTemplate(stack: ScimStack): Template {
 }
 
 const SOURCES = ['lib', 'functions', 'test/cdk/stack-fixture.ts', 'package-lock.json', 'cdk.json'];
-
-/** sha256 over the path and content of every file the default stack is made from. */
-function sourceDigest(): string {
-  const hash = createHash('sha256');
-  const add = (path: string) => {
-    if (!existsSync(path)) return;
-    const entries = readdirSync(path, { withFileTypes: true, recursive: true });
-    for (const entry of entries
-      .filter((e) => e.isFile())
-      .sort((a, b) => join(a.parentPath, a.name).localeCompare(join(b.parentPath, b.name)))) {
-      const file = join(entry.parentPath, entry.name);
-      hash.update(file).update('\0').update(readFileSync(file)).update('\0');
-    }
-  };
-  for (const source of SOURCES) {
-    if (source.endsWith('.ts') || source.endsWith('.json'))
-      hash
-        .update(source)
-        .update('\0')
-        .update(existsSync(source) ? readFileSync(source) : '');
-    else add(source);
-  }
-  return hash.digest('hex').slice(0, 32);
-}

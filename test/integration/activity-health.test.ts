@@ -4,8 +4,6 @@
  * refusal-storm event, and `scim-admin activity` / `scim-admin health` as operators run them.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { tenantHealth } from '../../functions/activity/activity-service';
 import type { RefusalStorm } from '../../functions/activity/recorder';
 import type { ClientCredentials } from '../../functions/credentials/client-credentials';
@@ -14,6 +12,7 @@ import { startLocalStack, type LocalStack } from '../../local/server';
 import { generateToken } from '../../functions/credentials/secret-token';
 import { runDynamoEndpoint, uniqueTableName, deleteTable } from '../support/dynamodb';
 import { PATCH_OP, USER } from '../support/urns';
+import { runScimAdmin, type CliRun } from '../support/scim-admin-cli';
 
 const NEVER = 'quiet';
 const REVOKED = 'revoked';
@@ -21,7 +20,6 @@ const THROTTLED = 'busy';
 const WORKING = 'working';
 const STORMY = 'stormy';
 const ENTRA = 'Microsoft Azure AD SCIM Client';
-const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
 
 const tokens = new Map([NEVER, REVOKED, THROTTLED, WORKING, STORMY].map((t) => [t, generateToken()]));
 const storms: RefusalStorm[] = [];
@@ -50,13 +48,8 @@ const health = async (tenant: string) => {
   return tenantHealth(stack.db, tenant);
 };
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const connection = ['--endpoint', stack.dynamoEndpoint, '--table', table, '--data-dir', '/tmp'];
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, ...connection], { env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
-    );
-  });
+function cli(...args: string[]): Promise<CliRun> {
+  return runScimAdmin([...args, '--endpoint', stack.dynamoEndpoint, '--table', table, '--data-dir', '/tmp']);
 }
 
 beforeAll(async () => {

@@ -1,26 +1,20 @@
 /** `scim-admin clients add|list|rotate|revoke` as operators run them (a child process), checked over HTTP. */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { tokenRequest } from '../support/token-request';
+import { runScimAdmin, type CliRun } from '../support/scim-admin-cli';
 
-const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
-// Each CLI run is a child process that loads TypeScript through tsx (1-2 s of CPU; more on a busy machine): room for a dozen runs per test.
+// Each CLI run is a child process (the bundled CLI, test/support/scim-admin-cli.ts): room for a dozen runs per test on a busy machine.
 jest.setTimeout(120_000);
 
 let stack: TestStack;
 let dataDir: string;
 
-function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const connection = ['--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir];
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, ...connection], { env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function admin(...args: string[]): Promise<CliRun> {
+  return runScimAdmin([...args, '--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir]);
 }
 
 async function tokenStatus(tenantId: string, clientId: string, clientSecret: string): Promise<{ status: number; token?: string }> {

@@ -4,28 +4,21 @@
  * allow-list is refused with exit code 2, removing it stops its tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../functions/oauth/token-request';
 import { startLocalIssuer, type LocalIssuer } from '../support/local-issuer';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
-
-const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
+import { runScimAdmin, type CliRun } from '../support/scim-admin-cli';
 
 let stack: TestStack;
 let issuer: LocalIssuer;
 let dataDir: string;
 
-function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function admin(...args: string[]): Promise<CliRun> {
   const connection = ['--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir];
-  const env = { ...process.env, NODE_OPTIONS: '', SCIM_FEDERATION_JWKS_HOSTS: issuer.host };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, ...connection], { env }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runScimAdmin([...args, ...connection], { ...process.env, NODE_OPTIONS: '', SCIM_FEDERATION_JWKS_HOSTS: issuer.host });
 }
 
 async function tokenFor(clientId: string): Promise<{ status: number; json: Json }> {

@@ -7,9 +7,7 @@
  * version has no RateTiers output.
  */
 import { expect } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   APIGatewayClient,
@@ -32,8 +30,8 @@ import { cliTokenSecretName, STACK_OUTPUTS } from '../../lib/stack-outputs';
 import { dropTable, runDynamoEndpoint, testDb } from '../support/dynamodb';
 import { describeWithMoto, type Moto } from '../support/moto';
 import { awsJsonCall } from '../../functions/commons/aws-json-call';
+import { runScimAdmin, type CliRun as Run } from '../support/scim-admin-cli';
 
-const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
 const REGION = 'eu-west-1';
 const STACK = 'ScimOps';
 /** A stack of a version before the RateTiers output (same table). */
@@ -58,12 +56,6 @@ const sqs = <T>(operation: string, input: object) =>
     maxAttempts: 1,
   });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function admin(...args: string[]): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -81,11 +73,7 @@ function admin(...args: string[]): Promise<Run> {
   for (const name of ['SCIM_RATE_TIERS', 'SCIM_DEFAULT_RATE_TIER', 'USAGE_KEY_SALT']) delete env[name];
   // As on an operator's machine: no local endpoint or table, only the stack's name.
   for (const name of ['DYNAMODB_ENDPOINT', 'TABLE_NAME', 'SCIM_DATA_DIR']) delete env[name];
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, '--data-dir', '/nonexistent-scim-data'], { env }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runScimAdmin([...args, '--data-dir', '/nonexistent-scim-data'], env);
 }
 
 const secretValue = async (secretId: string) => {

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, USER } from '../support/urns';
+import { runScimAdmin, type CliRun as Run } from '../support/scim-admin-cli';
 
 const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
-// Each CLI run is a child process that loads TypeScript through tsx (1-2 s of CPU; more on a busy machine).
+// Each CLI run is a child process (the bundled CLI; the operators' bin/scim-admin.js through tsx takes 1-2 s of CPU a run).
 jest.setTimeout(120_000);
 
 let stack: TestStack;
@@ -16,19 +17,9 @@ let dataDir: string;
 let userId: string;
 let groupId: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
+/** The CLI bundled once (test/support/scim-admin-cli.ts); the last test runs it as operators do, through bin/scim-admin.js. */
 function admin(...args: string[]): Promise<Run> {
-  const connection = ['--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir];
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, ...connection], { env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runScimAdmin([...args, '--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir]);
 }
 
 async function withToken(tenant: string, token: string): Promise<number> {

@@ -3,7 +3,6 @@
  * verified against the published JWKS (jose), RFC 8936 poll with ack, RFC 8935 push to a real
  * receiver on loopback (retries after 503, a 400 recorded as permanent), tenants kept apart.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import { startSetReceiver, until, type SetReceiver } from '../support/set-receiv
 import { adminCaller, type Observation } from '../support/admin-api';
 import { undeclared, unexercised } from '../support/admin-openapi';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
+import { runScimAdmin, type CliRun } from '../support/scim-admin-cli';
 
 const PROV = 'urn:ietf:params:scim:event:prov';
 const PUSH = 'urn:ietf:rfc:8935';
@@ -302,15 +302,9 @@ describe('tenants apart', () => {
 });
 
 describe('scim-admin streams and tenants.json', () => {
-  const CLI = join(process.cwd(), 'bin', 'scim-admin.js');
   let dataDir: string;
-  const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      const connection = ['--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir];
-      execFile(process.execPath, [CLI, ...args, ...connection], { env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
+  const cli = (...args: string[]): Promise<CliRun> =>
+    runScimAdmin([...args, '--endpoint', stack.stack.dynamoEndpoint, '--table', stack.stack.db.table, '--data-dir', dataDir]);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'scim-streams-cli-'));
