@@ -11,7 +11,7 @@ import { securityEventFor, type EventOptions, type ScimSecurityEvent } from './c
 import { itemChangeOf } from './stream';
 import { backoff } from '../commons/retry';
 import type { Db } from '../store/db';
-import { deltaChunksOfWrite } from '../store/group-deltas';
+import { chunkedWriteOf, deltaChunksOfWrite } from '../store/group-deltas';
 import { eventsPerChunk } from './chunked-events';
 
 export type PublishedEvent = ScimSecurityEvent;
@@ -28,7 +28,9 @@ export const deploymentEventOptions = (): EventOptions => ({ form: environment.e
 async function eventsOfRecord(record: DynamoDBRecord, options: EventOptions, db?: () => Db): Promise<PublishedEvent[]> {
   const change = itemChangeOf(record);
   if (!change) return [];
-  const chunks = db ? await deltaChunksOfWrite(db(), change.newImage, change.oldImage) : undefined;
+  // The table is read (and its client made) only for a large write's record.
+  const chunks =
+    db && chunkedWriteOf(change.newImage, change.oldImage) ? await deltaChunksOfWrite(db(), change.newImage, change.oldImage) : undefined;
   if (chunks && chunks.length > 0) {
     return eventsPerChunk(change, options, chunks).map((event, index) => ({ ...event, jti: chunkJti(change.recordId, index + 1) }));
   }
