@@ -30,13 +30,11 @@ import { countPrefix } from '../../functions/store/partition';
 import { seedResources } from '../../functions/store/resource-seeding';
 import { startLocalStack, type LocalStack } from '../../local/server';
 import { startStreamPoller, type StreamFunction } from '../../local/stream-poller';
+import { GROUP, PATCH_OP, USER } from '../../test/support/urns';
 import { createPollStream, pollSets } from './event-traffic';
 import { round, table } from './stats';
 
 const TENANT = 'deltas';
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const PATCH_URI = 'urn:ietf:params:scim:event:prov:patch:notice';
 /** Members per build request: a 10,000-member body is ~500 KB, under the 1 MB request limit. */
 const BUILD_STEP = 10_000;

@@ -10,19 +10,16 @@
  * test/unit/events/eventbridge-limit.test.ts.
  */
 import { expect } from '@jest/globals';
-import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { awsJsonCall, type AwsCallOptions } from '../../functions/commons/aws-json-call';
 import { EVENT_SOURCE, MAX_ENTRY_BYTES, eventBridgeSink } from '../../functions/events/eventbridge';
 import type { EventPayload } from '../../functions/events/change-event';
 import type { EventSink, PublishedEvent } from '../../functions/events/publish';
 import { seedResources } from '../../functions/store/resource-seeding';
 import { standardRegistry } from '../../functions/scim/schema/registry';
 import { describeWithMoto } from '../support/moto';
+import { motoBus, type MotoBus } from '../support/moto-bus';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 
-const REGION = 'us-east-1';
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const T = 'big';
 const BUS = 'scim-changes';
 const CHUNK = 20;
@@ -30,40 +27,17 @@ const PATCH = 'urn:ietf:params:scim:event:prov:patch:notice';
 const userIds = Array.from({ length: 250 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
 
 let stack: TestStack;
-let eventBridge: EventBridgeClient;
-let sqs: AwsCallOptions;
-let queueUrl = '';
+let bus: MotoBus;
 /** Every event the publisher handed to the bus sink, in the order it sent them. */
 const sent: PublishedEvent[] = [];
 let groupId = '';
 
-const sqsCall = <R>(operation: string, input: object) =>
-  awsJsonCall<R>({ name: 'sqs', targetPrefix: 'AmazonSQS', jsonVersion: '1.0' }, operation, input, sqs);
-
-interface Received {
-  readonly detailType: string;
-  readonly bytes: number;
-  readonly detail: PublishedEvent;
-}
-
-/** Every entry the rule delivered to the queue (moto delivers synchronously), deleted once read. */
-async function receiveAll(): Promise<Received[]> {
-  const received: Received[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqsCall<{ Messages?: { Body: string; ReceiptHandle: string }[] }>('ReceiveMessage', {
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: 300,
-      WaitTimeSeconds: 0,
-    });
-    if (Messages.length === 0) return received;
-    for (const message of Messages) {
-      const entry = JSON.parse(message.Body) as { 'detail-type': string; detail: PublishedEvent };
-      received.push({ detailType: entry['detail-type'], bytes: Buffer.byteLength(message.Body), detail: entry.detail });
-      await sqsCall('DeleteMessage', { QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle });
-    }
-  }
-}
+/** The group's body with these members (POST and PUT). */
+const everyone = (members: readonly string[]) => ({
+  schemas: [GROUP],
+  displayName: 'Everyone',
+  members: members.map((value) => ({ value })),
+});
 
 /** The group's patch payloads among `events`, in the given order. */
 const patchesOf = (events: readonly PublishedEvent[]) =>
@@ -75,7 +49,7 @@ const idsOf = (patches: ReturnType<typeof patchesOf>, side: 'added' | 'removed')
 async function chunkedWrite(expectedChunks: number): Promise<ReturnType<typeof patchesOf>> {
   await stack.stack.drainStreams();
   const patches = patchesOf(sent.splice(0));
-  const received = (await receiveAll()).filter((r) => r.detail.sub_id.id === groupId && r.detail.events[PATCH]);
+  const received = (await bus.receiveAll()).filter((r) => r.detail.sub_id.id === groupId && r.detail.events[PATCH]);
   expect(patches.map((p) => p.payload.chunk)).toEqual(
     Array.from({ length: expectedChunks }, (_, i) => ({ index: i + 1, count: expectedChunks })),
   );
@@ -94,48 +68,27 @@ async function chunkedWrite(expectedChunks: number): Promise<ReturnType<typeof p
 describeWithMoto('EventBridge entries of a large group write carry its member delta in chunks', {
   setup: async (moto) => {
     process.env.SCIM_GROUP_DELTA_CHUNK_IDS = String(CHUNK);
-    eventBridge = new EventBridgeClient({ region: REGION, endpoint: moto.endpoint, credentials });
-    sqs = { region: REGION, endpoint: moto.endpoint, credentials: () => credentials, maxAttempts: 3 };
-    queueUrl = (await sqsCall<{ QueueUrl: string }>('CreateQueue', { QueueName: 'consumer' })).QueueUrl;
-    const { Attributes } = await sqsCall<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', {
-      QueueUrl: queueUrl,
-      AttributeNames: ['QueueArn'],
-    });
-    await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-    await eventBridge.send(
-      new PutRuleCommand({
-        Name: 'all',
-        EventBusName: BUS,
-        EventPattern: JSON.stringify({ source: [EVENT_SOURCE], detail: { resourceType: ['Group'] } }),
-      }),
-    );
-    await eventBridge.send(
-      new PutTargetsCommand({ Rule: 'all', EventBusName: BUS, Targets: [{ Id: 'consumer', Arn: Attributes.QueueArn }] }),
-    );
-    const bus = eventBridgeSink(eventBridge, BUS);
+    bus = await motoBus(moto.endpoint, BUS, { source: [EVENT_SOURCE], detail: { resourceType: ['Group'] } });
+    const sendToBus = eventBridgeSink(bus.eventBridge, BUS);
     const sink: EventSink = async (events) => {
       sent.push(...events);
-      return bus(events);
+      return sendToBus(events);
     };
     stack = await startTestStack({ tenants: [T], eventSink: sink });
     const users = userIds.map((id, n) => ({ schemas: [USER], id, userName: `member${n}@big.example` }));
     await seedResources(stack.stack.db, T, 'User', users, standardRegistry);
     await stack.stack.drainStreams();
     sent.splice(0);
-    expect(await receiveAll()).toEqual([]); // the rule takes groups only
+    expect(await bus.receiveAll()).toEqual([]); // the rule takes groups only
   },
   teardown: async () => {
     await stack?.stop();
-    eventBridge?.destroy();
+    bus?.eventBridge.destroy();
     delete process.env.SCIM_GROUP_DELTA_CHUNK_IDS;
   },
   tests: {
     'a group created with 200 members: 10 entries of one version, in order, naming exactly its members': async () => {
-      const created = await stack.request(T, 'POST', '/Groups', {
-        schemas: [GROUP],
-        displayName: 'Everyone',
-        members: userIds.slice(0, 200).map((value) => ({ value })),
-      });
+      const created = await stack.request(T, 'POST', '/Groups', everyone(userIds.slice(0, 200)));
       expect(created.status).toBe(201);
       groupId = (created.body as Json).id as string;
       const patches = await chunkedWrite(200 / CHUNK);
@@ -145,8 +98,7 @@ describeWithMoto('EventBridge entries of a large group write carry its member de
     },
 
     'a replacement (100 leave, 50 join): 8 entries that say exactly who left and who joined': async () => {
-      const members = userIds.slice(100, 250).map((value) => ({ value }));
-      const replaced = await stack.request(T, 'PUT', `/Groups/${groupId}`, { schemas: [GROUP], displayName: 'Everyone', members });
+      const replaced = await stack.request(T, 'PUT', `/Groups/${groupId}`, everyone(userIds.slice(100, 250)));
       expect(replaced.status).toBe(200);
       const patches = await chunkedWrite(Math.ceil(150 / CHUNK));
       expect(patches[0]?.payload.version).toBe(replaced.headers.get('etag'));
@@ -164,7 +116,7 @@ describeWithMoto('EventBridge entries of a large group write carry its member de
         { attributes: ['members'], version: expect.any(String), members: { added: [], removed: [userIds[249]] } },
       ]);
       expect(patches[0]?.event.jti).toBe(patches[0]?.event.txn);
-      expect((await receiveAll()).map((r) => r.detail.jti)).toEqual([patches[0]?.event.jti]);
+      expect((await bus.receiveAll()).map((r) => r.detail.jti)).toEqual([patches[0]?.event.jti]);
     },
   },
 });

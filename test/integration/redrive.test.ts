@@ -6,9 +6,7 @@
  * event arrives exactly once; a second redrive sends nothing.
  */
 import { expect } from '@jest/globals';
-import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsJsonCall, type AwsCallOptions } from '../../functions/commons/aws-json-call';
 import { EVENT_SOURCE, eventBridgeSink } from '../../functions/events/eventbridge';
 import { parseFailedBatch, REDRIVEN_PREFIX, type FailedBatchStore } from '../../functions/events/failed-batch';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -16,6 +14,7 @@ import { streamPublisher, type EventSink, type PublishedEvent } from '../../func
 import { redrive } from '../../admin/redrive';
 import { s3FailedBatchStore } from '../../local/failed-batch-stores';
 import { describeWithMoto } from '../support/moto';
+import { motoBus, type MotoBus } from '../support/moto-bus';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { GROUP, PATCH_OP, USER } from '../support/urns';
 
@@ -27,33 +26,13 @@ const BUCKET = 'scim-failed-batches';
 const PROV = 'urn:ietf:params:scim:event:prov';
 
 let stack: TestStack;
-let eventBridge: EventBridgeClient;
+let bus: MotoBus;
 let s3: S3Client;
 let store: FailedBatchStore;
-let sqs: AwsCallOptions;
-let queueUrl = '';
 let broken = true;
 
-const sqsCall = <T>(operation: string, input: object) =>
-  awsJsonCall<T>({ name: 'sqs', targetPrefix: 'AmazonSQS', jsonVersion: '1.0' }, operation, input, sqs);
-
-/** Every message on the queue (EventBridge delivers synchronously on moto), deleted once read. */
-async function receiveAll(): Promise<PublishedEvent[]> {
-  const events: PublishedEvent[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqsCall<{ Messages?: { Body: string; ReceiptHandle: string }[] }>('ReceiveMessage', {
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: 300,
-      WaitTimeSeconds: 0,
-    });
-    if (Messages.length === 0) return events;
-    for (const message of Messages) {
-      events.push((JSON.parse(message.Body) as { detail: PublishedEvent }).detail);
-      await sqsCall('DeleteMessage', { QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle });
-    }
-  }
-}
+/** Every event on the queue since the last call (the rule's target). */
+const receiveAll = async (): Promise<PublishedEvent[]> => (await bus.receiveAll()).map((entry) => entry.detail);
 
 /** `User <id> create`: what each event says happened to what, for an exact comparison. */
 const summary = (event: PublishedEvent) =>
@@ -65,33 +44,20 @@ const expected: string[] = [];
 describeWithMoto('failed stream batches are kept whole and redriven once', {
   setup: async (moto) => {
     const config = { region: REGION, endpoint: moto.endpoint, credentials };
-    eventBridge = new EventBridgeClient(config);
     s3 = new S3Client({ ...config, forcePathStyle: true });
-    sqs = { region: REGION, endpoint: moto.endpoint, credentials: () => credentials, maxAttempts: 3 };
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     store = s3FailedBatchStore(s3, BUCKET);
-    queueUrl = (await sqsCall<{ QueueUrl: string }>('CreateQueue', { QueueName: 'receiver' })).QueueUrl;
-    const { Attributes } = await sqsCall<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', {
-      QueueUrl: queueUrl,
-      AttributeNames: ['QueueArn'],
-    });
-    await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-    await eventBridge.send(
-      new PutRuleCommand({ Name: 'all', EventBusName: BUS, EventPattern: JSON.stringify({ source: [EVENT_SOURCE] }) }),
-    );
-    await eventBridge.send(
-      new PutTargetsCommand({ Rule: 'all', EventBusName: BUS, Targets: [{ Id: 'receiver', Arn: Attributes.QueueArn }] }),
-    );
-    const bus = eventBridgeSink(eventBridge, BUS);
+    bus = await motoBus(moto.endpoint, BUS, { source: [EVENT_SOURCE] });
+    const sendToBus = eventBridgeSink(bus.eventBridge, BUS);
     const publisher: EventSink = async (events) => {
       if (broken) throw new Error('the bus is unreachable (broken on purpose)');
-      return bus(events);
+      return sendToBus(events);
     };
     stack = await startTestStack({ tenants: [T], eventSink: publisher, failedBatches: store });
   },
   teardown: async () => {
     await stack?.stop();
-    eventBridge?.destroy();
+    bus?.eventBridge.destroy();
     s3?.destroy();
   },
   tests: {
@@ -132,7 +98,7 @@ describeWithMoto('failed stream batches are kept whole and redriven once', {
     'redrive publishes every change event exactly once, and a second redrive nothing': async () => {
       broken = false;
       // What the publisher function does with a batch Lambda Invoke hands it (admin/redrive-consumers.ts).
-      const publish = streamPublisher(eventBridgeSink(eventBridge, BUS));
+      const publish = streamPublisher(eventBridgeSink(bus.eventBridge, BUS));
       const targets = {
         store,
         consumers: { publisher: async (event: DynamoDBStreamEvent) => (await publish(event)).batchItemFailures.length === 0 },

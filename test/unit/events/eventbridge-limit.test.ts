@@ -7,6 +7,7 @@ import type { PublishedEvent } from '../../../functions/events/publish';
 import { randomUUID } from 'node:crypto';
 import { environment } from '../../../functions/commons/environment';
 import { eventsPerChunk } from '../../../functions/events/chunked-events';
+import { groupImage } from '../../support/group-image';
 import { MAX_ENTRY_BYTES, detailTypeOf, withinEntryLimit } from '../../../functions/events/eventbridge';
 
 const PROV = 'urn:ietf:params:scim:event:prov';
@@ -48,16 +49,6 @@ describe('withinEntryLimit', () => {
 });
 
 describe('a large group write on the bus, at the production chunk size', () => {
-  const group = (version: number, extra: Record<string, unknown> = {}) => ({
-    entity: 'Group',
-    tenantId: 'acme',
-    id: 'g1',
-    version,
-    lastModified: '2026-01-01T10:20:30.456Z',
-    resource: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: 'g1', displayName: 'Everyone' },
-    ...extra,
-  });
-
   it.each(['notice', 'full'] as const)('a chunk of 500 ids added and removed is one entry under 64 KB, unreduced (%s form)', (form) => {
     const size = environment.groupDeltaChunkIds();
     expect(size).toBe(500);
@@ -67,8 +58,8 @@ describe('a large group write on the bus, at the production chunk size', () => {
       eventName: 'MODIFY' as const,
       recordId: 'rec-1',
       timestamp: '2026-01-01T10:20:00.000Z',
-      oldImage: group(1),
-      newImage: group(2, { memberDelta: { deltaId: 'd1', chunks: 3, addedCount: 750, removedCount: 750 } }),
+      oldImage: groupImage(1),
+      newImage: groupImage(2, { memberDelta: { deltaId: 'd1', chunks: 3, addedCount: 750, removedCount: 750 } }),
     };
     const events = eventsPerChunk(change, { form, issuer: 'scim-serverless' }, chunks);
     expect(events).toHaveLength(3);

@@ -15,22 +15,11 @@ import type { ItemChange } from '../../../functions/events/change-event';
 import { signSet } from '../../../functions/events/set-signer';
 import { setsForStream } from '../../../functions/events/stream-sets';
 import type { StoredEventStream } from '../../../functions/store/event-stream-items';
+import { groupImage } from '../../support/group-image';
 import { localSigner } from '../../../functions/signing/local-signer';
 
 const dir = mkdtempSync(join(tmpdir(), 'stream-sets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const group = (version: number, extra: Record<string, unknown> = {}) => ({
-  PK: 'TENANT#acme',
-  SK: 'GROUP#g1',
-  entity: 'Group',
-  tenantId: 'acme',
-  id: 'g1',
-  version,
-  lastModified: '2026-01-01T10:20:30.456Z',
-  resource: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: 'g1', displayName: 'Everyone' },
-  ...extra,
-});
 
 const stream = (form: 'notice' | 'full'): StoredEventStream => ({
   tenantId: 'acme',
@@ -54,8 +43,8 @@ describe('a large group write’s SETs at the production chunk size', () => {
       eventName: 'MODIFY',
       recordId: 'rec-1',
       timestamp: '2026-01-01T10:20:00.000Z',
-      oldImage: group(1),
-      newImage: group(2, { memberDelta: { deltaId: 'd1', chunks: 2, addedCount: 2 * size, removedCount: 0 } }),
+      oldImage: groupImage(1),
+      newImage: groupImage(2, { memberDelta: { deltaId: 'd1', chunks: 2, addedCount: 2 * size, removedCount: 0 } }),
     };
     const sets = setsForStream(change, stream(form), 'https://scim.example.com', Date.now(), { chunks });
     expect(sets).toHaveLength(2);
