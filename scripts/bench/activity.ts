@@ -10,7 +10,7 @@
  *  2. One user's history among N activity records of the tenant (seeded through the store, streams
  *     off), asked through `GET /admin/v1/tenants/{id}/activity?resourceId=` and `?userName=`: p50/p95 ms
  *     and read units per answer.
- * Run alone: `npm run bench -- --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin --bulk 0 --activity 200 --activity-records 100000`.
+ * Run alone: `npm run bench -- --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,event-cost,admin,group-replace,purge,stats --bulk 0 --activity 200 --activity-records 100000`.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';

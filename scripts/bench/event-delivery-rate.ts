@@ -3,7 +3,7 @@
  * local stack, with one push stream (a receiver on loopback) and one poll stream (a poller that acks
  * what it got) on the tenant. Reported: SETs per second through each (from the first write to the
  * last SET received) and the end-to-end delay, write acknowledged → SET received, p50/p99.
- * Run alone: `npm run bench -- --skip cycles,bundles,micro,oauth,federation,extensions --bulk 0 --events 200 --out /tmp/bench.json`.
+ * Run alone: `npm run bench -- --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,event-cost,admin,activity,group-replace,purge,stats --bulk 0 --events 200 --out /tmp/bench.json`.
  */
 import { performance } from 'node:perf_hooks';
 import { decodeJwt } from 'jose';

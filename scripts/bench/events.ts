@@ -10,7 +10,7 @@
  * delivery function (functions/event-delivery.ts) on the outbox INSERTs; the local server's own
  * delivery loop (which polls every 200 ms, unlike AWS) is off. Each delivery pass opens the stream's
  * sealed Authorization header once (a KMS Decrypt in AWS).
- * Run alone: `npm run bench -- --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events --bulk 0 --event-cost 200 --out /tmp/bench.json`.
+ * Run alone: `npm run bench -- --skip cycles,bundles,micro,oauth,federation,extensions,big-tenant,events,admin,activity,group-replace,purge,stats --bulk 0 --event-cost 200 --out /tmp/bench.json`.
  */
 import { decodeJwt } from 'jose';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
