@@ -20,7 +20,7 @@ export interface AdminRequest<B> {
   readonly db: Db;
   /** Where tenants' own API keys are put (tenants/rate-tier.ts). */
   readonly rateTiers: RateTiers;
-  /** The API's base URL as the caller reached it (`https://<api>/<stage>`), for URLs in answers. */
+  /** The base of URLs in answers: the custom domain when there is one, else the host and stage called (commons/api-base-url.ts). */
   readonly apiUrl: string;
 }
 

@@ -6,6 +6,7 @@
  * request: operation, status, the caller's IAM identity when there is one; never bodies or secrets.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { apiBaseUrlOf } from '../commons/api-base-url';
 import { logger } from '../commons/logger';
 import { ADMIN_API_PATH } from '../routes';
 import type { Db } from '../store/db';
@@ -93,7 +94,7 @@ export function adminRouter(operations: readonly AdminOperation[]) {
         params,
         query: event.queryStringParameters ?? {},
         body,
-        apiUrl: apiUrlOf(event),
+        apiUrl: apiBaseUrlOf(event),
       } as never);
     } catch (error) {
       const problem = toProblem(error);
@@ -125,15 +126,6 @@ function readJson(event: APIGatewayProxyEvent): unknown {
   } catch (error) {
     throw new Problem('malformed-request', `The body is not JSON: ${error instanceof Error ? error.message : 'unparsable'}.`);
   }
-}
-
-/** `https://<host>/<stage>` as called: requestContext.path includes the stage (or the custom domain's base path). */
-function apiUrlOf(event: APIGatewayProxyEvent): string {
-  const host = event.requestContext?.domainName ?? header(event, 'host') ?? 'localhost';
-  const proto = header(event, 'x-forwarded-proto') ?? 'https';
-  const fullPath = event.requestContext?.path ?? event.path;
-  const cut = fullPath.indexOf(ADMIN_BASE_PATH);
-  return `${proto}://${host}${cut === -1 ? '' : fullPath.slice(0, cut)}`;
 }
 
 function toProxyResult(result: AdminResult): APIGatewayProxyResult {

@@ -10,7 +10,7 @@ import { TENANT_BASE_PATH } from '../routes';
 import { defaultDb } from '../store/db';
 import { tenantState } from './profile-cache';
 import { PAUSED_DETAIL, PAUSED_RETRY_AFTER_SECONDS } from '../tenants/tenant-status';
-import { apiBaseUrlOf } from './public-origin';
+import { apiBaseUrlOf } from '../commons/api-base-url';
 
 export interface ScimRequest {
   readonly tenantId: string;

@@ -3,10 +3,12 @@
  * a client (Entra, an IPSIE AL1 client, a vendor's tooling) learns the token endpoint and that it
  * takes client secrets (post and Basic) and RFC 7523 client assertions (`private_key_jwt`). Served
  * by the token function at the RFC 8414 §3 location for the tenant's issuer and beside the tenant's
- * URLs. Built from the request's own URL without reading the table: nothing in it is secret, and
- * answering alike for every well-formed tenant id tells nobody which tenants exist.
+ * URLs. Built from the service's base URL (the custom domain, or the host called:
+ * commons/api-base-url.ts) without reading the table: nothing in it is secret, and answering alike
+ * for every well-formed tenant id tells nobody which tenants exist.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { apiBaseUrlOf } from '../commons/api-base-url';
 import { AUTHORIZATION_SERVER_METADATA_PATHS } from '../routes';
 import { TENANT_ID_PATTERN } from '../tenants/tenant-id';
 import { ASSERTION_ALGORITHMS } from '../federation/assertion-verifier';
@@ -14,16 +16,6 @@ import type { OAuthResponse } from './token-responses';
 
 export const isMetadataRequest = (event: APIGatewayProxyEvent): boolean =>
   (AUTHORIZATION_SERVER_METADATA_PATHS as readonly string[]).includes(event.resource);
-
-/** The API's root URL as the client called it: the stage (or a custom domain's base path) kept. */
-function apiRoot(event: APIGatewayProxyEvent): string {
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  const host = event.requestContext.domainName ?? headers.host ?? 'localhost';
-  const proto = headers['x-forwarded-proto'] ?? 'https';
-  const fullPath = event.requestContext.path ?? event.path;
-  const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
-  return `${proto}://${host}${prefix}`;
-}
 
 export function authorizationServerMetadata(apiRootUrl: string, tenantId: string): Record<string, unknown> {
   const issuer = `${apiRootUrl}/tenants/${tenantId}`;
@@ -53,6 +45,6 @@ export function metadataResponse(event: APIGatewayProxyEvent): OAuthResponse {
   return {
     status: 200,
     headers: { ...json, 'Cache-Control': 'public, max-age=3600' },
-    body: authorizationServerMetadata(apiRoot(event), tenantId),
+    body: authorizationServerMetadata(apiBaseUrlOf(event), tenantId),
   };
 }
