@@ -15,6 +15,7 @@ import { clientClassOf, type RequestScope } from '../commons/request-scope';
 import { isObject } from '../commons/json';
 import { defaultDb } from '../store/db';
 import { cachedSettings } from './profile-cache';
+import { TenantPaused } from './request';
 
 type Event = APIGatewayProxyEvent;
 
@@ -48,12 +49,13 @@ export function activityLog(operationOf: (event: Event) => string): MiddlewareOb
       await record(request.event, operation, status, request.response?.body);
     },
     onError: async (request) => {
-      await record(request.event, operationOf(request.event), request.response?.statusCode ?? 500, request.response?.body);
+      const paused = request.error instanceof TenantPaused;
+      await record(request.event, operationOf(request.event), request.response?.statusCode ?? 500, request.response?.body, paused);
     },
   };
 }
 
-async function record(event: Event, operation: string, status: number, body: string | undefined): Promise<void> {
+async function record(event: Event, operation: string, status: number, body: string | undefined, paused = false): Promise<void> {
   const tenantId = event.pathParameters?.tenantId;
   if (!tenantId) return;
   const authorized = authorizerValue(event, 'tenantId');
@@ -63,7 +65,7 @@ async function record(event: Event, operation: string, status: number, body: str
   if (status < 400 && !(settings.readSampleRate > 0 && Math.random() < settings.readSampleRate)) return;
   const scope = scopeOf(event, tenantId, operation);
   const scimType = status >= 400 ? scimTypeOf(body) : undefined;
-  const reason: ReasonCode | undefined = status < 400 ? undefined : own ? reasonOfStatus(status, scimType) : 'credential_other_tenant';
+  const reason: ReasonCode | undefined = status < 400 ? undefined : own ? ownReason(status, scimType, paused) : 'credential_other_tenant';
   const type = resourceTypeOfRoute(operation);
   const identifier = identifierInBody(event, type, tenantId, settings.hashUserName);
   const entry: ActivityRecord = {
@@ -84,6 +86,10 @@ async function record(event: Event, operation: string, status: number, body: str
   };
   await recordDirect(defaultDb(), tenantId, entry, { tenantVerified: own, settings });
 }
+
+/** A paused tenant's 503 is the vendor's decision, not an outage (`unavailable`). */
+const ownReason = (status: number, scimType: string | undefined, paused: boolean): ReasonCode =>
+  paused && status === 503 ? 'tenant_paused' : reasonOfStatus(status, scimType);
 
 function scimTypeOf(body: string | undefined): string | undefined {
   try {

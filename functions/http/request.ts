@@ -40,6 +40,13 @@ export function operationOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'http
   return `${event.httpMethod} ${routeOf(event)}`;
 }
 
+/** A paused tenant's answer (503 + Retry-After); its own class so the activity record says `tenant_paused`, not an outage. */
+export class TenantPaused extends ScimError {
+  constructor() {
+    super(503, PAUSED_DETAIL, undefined, { 'Retry-After': String(PAUSED_RETRY_AFTER_SECONDS) });
+  }
+}
+
 export async function toScimRequest(event: APIGatewayProxyEvent): Promise<ScimRequest> {
   const tenantId = authorizedTenant(event);
   const headers = lowerCaseHeaders(event.headers);
@@ -48,7 +55,7 @@ export async function toScimRequest(event: APIGatewayProxyEvent): Promise<ScimRe
     status: contextText(event, 'tenantStatus'),
   });
   // A paused tenant: nothing is read or changed, the client is asked to come back (503 + Retry-After).
-  if (state.status === 'paused') throw new ScimError(503, PAUSED_DETAIL, undefined, { 'Retry-After': String(PAUSED_RETRY_AFTER_SECONDS) });
+  if (state.status === 'paused') throw new TenantPaused();
   // Disabled or being deleted since the authorizer's (cached) decision.
   if (state.status !== 'active') throw new ScimError(401, 'Authentication required.');
   return {

@@ -118,6 +118,7 @@ export async function grantToken(
     throw new OAuthError('temporarily_unavailable', PAUSED_DETAIL, 503, {
       clientId: client.clientId,
       retryAfter: PAUSED_RETRY_AFTER_SECONDS,
+      activity: 'tenant_paused',
     });
   }
   if ((await countTokenRequest(deps.db, tenant.tenantId, minute)) > deps.requestsPerMinute) {

@@ -1,0 +1,184 @@
+/**
+ * The reason codes no other test showed (docs/activity.md "Reason codes"), one case each over HTTP:
+ * a paused tenant's refusals say `tenant_paused` (the vendor's decision, not an outage: never
+ * `unavailable`), at the SCIM URL and at the token endpoint; a revoked secret token; access tokens
+ * that are malformed, signed with another algorithm or carry the wrong claims; a token request with
+ * no client authentication; a method the endpoint does not serve. Each case sends one request and
+ * reads the newest failure recorded in the tenant whose URL was called.
+ */
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
+import type { ActivityRecord } from '../../functions/activity/activity-record';
+import type { ReasonCode } from '../../functions/activity/reason-codes';
+import { tenantActivity } from '../../functions/activity/activity-service';
+import { addClient } from '../../functions/credentials/client-service';
+import type { ClientCredentials } from '../../functions/credentials/client-credentials';
+import { generateToken, hashToken } from '../../functions/credentials/secret-token';
+import { issueAccessToken } from '../../functions/oauth/access-token';
+import { localSigner } from '../../functions/signing/local-signer';
+import { environment } from '../../functions/commons/environment';
+import { keys } from '../../functions/store/keys';
+import { setTenantStatus } from '../../functions/store/tenants';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+const A = 'acme';
+const PAUSED = 'pausedco';
+
+let stack: TestStack;
+let clientOfPaused: ClientCredentials;
+let clientOfA: ClientCredentials;
+
+const secretTokenId = (token: string) => `tok_${hashToken(token).slice(0, 12)}`;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const requestToken = (tenantId: string, fields: Record<string, string>) =>
+  fetch(`${stack.stack.url}/tenants/${tenantId}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+const accessToken = async (issuer: string) =>
+  (
+    await issueAccessToken(localSigner(environment.oauthLocalKeyFile() as string), {
+      issuer,
+      tenantId: A,
+      clientId: clientOfA.clientId,
+      lifetimeSeconds: 600,
+    })
+  ).accessToken;
+
+async function newestFailure(tenantId: string): Promise<ActivityRecord | undefined> {
+  await stack.stack.drainStreams();
+  return (await tenantActivity(stack.stack.db, tenantId, { outcome: 'failure', limit: 1 })).records[0];
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ tenants: [A, PAUSED] });
+  clientOfA = await addClient(stack.stack.db, A);
+  clientOfPaused = await addClient(stack.stack.db, PAUSED);
+  await setTenantStatus(stack.stack.db, PAUSED, 'paused');
+});
+afterAll(async () => stack.stop());
+
+interface ReasonCase {
+  readonly code: ReasonCode;
+  readonly how: string;
+  readonly tenant: string;
+  /** Sends the request; returns its status and what the record must also hold. */
+  readonly send: () => Promise<{ status: number; record?: Partial<ActivityRecord> }>;
+  readonly status: number;
+}
+
+const CASES: readonly ReasonCase[] = [
+  {
+    code: 'tenant_paused',
+    how: 'a SCIM request to a paused tenant (503), naming its own token',
+    tenant: PAUSED,
+    status: 503,
+    send: async () => ({
+      status: (await stack.request(PAUSED, 'GET', '/Users')).status,
+      record: { operation: 'read', route: 'GET /Users', credentialId: secretTokenId(stack.token(PAUSED)) },
+    }),
+  },
+  {
+    code: 'tenant_paused',
+    how: "a paused tenant's client asking for a token (503), naming the client",
+    tenant: PAUSED,
+    status: 503,
+    send: async () => ({
+      status: (
+        await requestToken(PAUSED, {
+          grant_type: 'client_credentials',
+          client_id: clientOfPaused.clientId,
+          client_secret: clientOfPaused.clientSecret,
+        })
+      ).status,
+      record: { route: 'POST /oauth2/token', credentialId: clientOfPaused.clientId },
+    }),
+  },
+  {
+    code: 'token_revoked',
+    // Revoking through the admin API deletes the token item (it is then `token_unknown`); an item marked revoked is refused as such.
+    how: 'a secret token whose item is marked revoked',
+    tenant: A,
+    status: 401,
+    send: async () => {
+      const token = generateToken();
+      const tokenHash = hashToken(token);
+      await stack.stack.db.client.send(
+        new PutCommand({
+          TableName: stack.stack.db.table,
+          Item: { ...keys.token(tokenHash), entity: 'Token', tenantId: A, tokenHash, created: new Date().toISOString(), status: 'revoked' },
+        }),
+      );
+      return {
+        status: (await stack.request(A, 'GET', '/Users', undefined, bearer(token))).status,
+        record: { credentialId: secretTokenId(token) },
+      };
+    },
+  },
+  {
+    code: 'jwt_malformed',
+    how: 'an access token of the right shape whose header is not JSON',
+    tenant: A,
+    status: 401,
+    send: async () => {
+      const garbled = `eyJ${'A'.repeat(20)}.eyJ${'B'.repeat(20)}.${'C'.repeat(86)}`;
+      return { status: (await stack.request(A, 'GET', '/Users', undefined, bearer(garbled))).status };
+    },
+  },
+  {
+    code: 'jwt_bad_algorithm',
+    how: 'an access token signed with HS512 (its signature as long as an ES256 one)',
+    tenant: A,
+    status: 401,
+    send: async () => {
+      const token = await new SignJWT({ tenant: A, client_id: clientOfA.clientId })
+        .setProtectedHeader({ alg: 'HS512', typ: 'at+jwt' })
+        .setIssuer(environment.oauthIssuer())
+        .setAudience(`${environment.oauthIssuer()}/tenants/${A}/scim/v2`)
+        .setSubject(clientOfA.clientId)
+        .setJti('j1')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(randomBytes(64));
+      return { status: (await stack.request(A, 'GET', '/Users', undefined, bearer(token))).status };
+    },
+  },
+  {
+    code: 'jwt_bad_claims',
+    how: 'an access token signed by this service for another issuer',
+    tenant: A,
+    status: 401,
+    send: async () => ({
+      status: (await stack.request(A, 'GET', '/Users', undefined, bearer(await accessToken('https://elsewhere.example')))).status,
+    }),
+  },
+  {
+    code: 'client_auth_malformed',
+    how: 'a token request with no client authentication at all',
+    tenant: A,
+    status: 401,
+    send: async () => ({
+      status: (await requestToken(A, { grant_type: 'client_credentials' })).status,
+      record: { route: 'POST /oauth2/token' },
+    }),
+  },
+  {
+    code: 'method_not_allowed',
+    how: 'a method the endpoint does not serve (POST /ServiceProviderConfig)',
+    tenant: A,
+    status: 405,
+    send: async () => ({
+      status: (await stack.request(A, 'POST', '/ServiceProviderConfig', {})).status,
+      record: { route: 'POST /ServiceProviderConfig' },
+    }),
+  },
+];
+
+it.each(CASES.map((c) => [c.code, c.how, c] as const))('%s: %s', async (code, _how, reasonCase) => {
+  const { status, record } = await reasonCase.send();
+  expect(status).toBe(reasonCase.status);
+  expect(await newestFailure(reasonCase.tenant)).toMatchObject({ status: reasonCase.status, reason: code, ...record });
+});
