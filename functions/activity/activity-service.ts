@@ -11,7 +11,7 @@ import { readHealthItems } from '../store/health-items';
 import { findIdByUnique } from '../store/resources';
 import { getTenant } from '../store/tenants';
 import { activitySettingsOf, type ActivityRecord } from './activity-record';
-import { hashedName } from './derive';
+import { hashedName } from '../commons/user-name-hash';
 import { isReasonCode } from './reason-codes';
 import { InvalidCursor, InvalidInput, NotFound } from '../commons/service-errors';
 

@@ -6,7 +6,7 @@
  * its own transaction. Records written directly on a request's path (refusals, failures, tokens)
  * come back here only for the health counters.
  */
-import { createHash } from 'node:crypto';
+import { hashedName, isHashedName } from '../commons/user-name-hash';
 import { changedAttributes } from '../scim/resource/changes';
 import type { ScimResource } from '../scim/schema/types';
 import type { ItemChange } from '../events/change-event';
@@ -26,10 +26,6 @@ export interface Derived {
 type Image = Record<string, unknown>;
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-
-/** `sha256:<32 hex>` of the tenant and the case-folded name: stable, so history by userName still works. */
-export const hashedName = (tenantId: string, name: string): string =>
-  `sha256:${createHash('sha256').update(`${tenantId}\n${name.toLowerCase()}`, 'utf8').digest('hex').slice(0, 32)}`;
 
 export function deriveActivity(change: ItemChange, hashUserNames: (tenantId: string) => boolean): Derived | undefined {
   const image = change.newImage ?? change.oldImage;
@@ -132,7 +128,7 @@ function write(tenantId: string, change: ItemChange, hash: boolean): Derived | u
   delta.removed.forEach((memberId, i) => records.push(member(memberId, 'remove_member', i)));
   const aliases =
     type === 'User' && identifier !== undefined && (created || identifierOf(tenantId, type, previous, hash) !== identifier)
-      ? [{ name: identifier.startsWith('sha256:') ? identifier : identifier.toLowerCase(), id }]
+      ? [{ name: isHashedName(identifier) ? identifier : identifier.toLowerCase(), id }]
       : [];
   return { tenantId, records, aliases };
 }
@@ -159,7 +155,8 @@ function statusOf(created: boolean, type: 'User' | 'Group', route: string | unde
 function deletion(tenantId: string, note: Image, recordId: string, hash: boolean): Derived {
   const type = note.resourceType === 'Group' ? 'Group' : 'User';
   const name = text(note.identifier);
-  const identifier = name === undefined ? undefined : type === 'User' && hash ? hashedName(tenantId, name) : name;
+  // A hashing tenant's note already holds the hash (store/resources.ts deletionNoteOf).
+  const identifier = name === undefined ? undefined : type === 'User' && hash && !isHashedName(name) ? hashedName(tenantId, name) : name;
   const record: ActivityRecord = {
     at: typeof note.at === 'number' ? note.at : Date.now(),
     operation: 'delete',

@@ -19,6 +19,8 @@ export interface RequestScope {
   readonly operation: string;
   /** Set when the write is one operation of a POST /Bulk. */
   readonly bulk?: boolean;
+  /** The tenant sets `activity.hashUserName`: what the store writes for the activity log holds the hash, never the userName. */
+  readonly hashUserNames?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

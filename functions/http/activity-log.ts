@@ -9,7 +9,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { activitySettingsOf, operationOfRoute, resourceTypeOfRoute, type ActivityRecord } from '../activity/activity-record';
 import { recordDirect } from '../activity/direct-records';
-import { hashedName } from '../activity/derive';
+import { hashedName } from '../commons/user-name-hash';
 import { reasonOfStatus, type ReasonCode } from '../activity/reason-codes';
 import { clientClassOf, type RequestScope } from '../commons/request-scope';
 import { isObject } from '../commons/json';
@@ -37,6 +37,10 @@ export function scopeOf(event: Event, tenantId: string, operation: string): Requ
     credentialId: authorizerValue(event, 'credentialId') ?? authorizerValue(event, 'clientId') ?? 'unknown',
     client: clientClassOf(headerOf(event, 'user-agent')),
     operation,
+    // The own tenant's setting (its settings are cached by now): a delete's note then holds no userName.
+    ...(authorizerValue(event, 'tenantId') === tenantId && activitySettingsOf(cachedSettings(tenantId)).hashUserName
+      ? { hashUserNames: true }
+      : {}),
   };
 }
 

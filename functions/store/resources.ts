@@ -14,7 +14,8 @@ import { isStorableId, keys, MAX_ID_BYTES, sortKeyPrefix, tenantPartition, type 
 import { TransactionCancelled, transactWrite } from './transactions';
 import { COUNTED_TYPES, countChange, readResourceCount, settleCount } from './resource-counts';
 import { backoff } from '../commons/retry';
-import { writtenBy } from '../commons/request-scope';
+import { currentScope, writtenBy } from '../commons/request-scope';
+import { hashedName } from '../commons/user-name-hash';
 import { deletionNotePut } from './activity-items';
 import { errorNamed } from '../commons/error-named';
 import { InvalidResourceId, ResourceTooLarge, UniqueValueTaken, VersionConflict } from './store-errors';
@@ -317,7 +318,9 @@ export function deletionNoteOf(db: Db, tenantId: string, type: ResourceTypeName,
   const stamp = writtenBy().writtenBy;
   if (!stamp) return [];
   const name = type === 'User' ? stored.resource.userName : stored.resource.displayName;
-  return [deletionNotePut(db, tenantId, type, stored.id, typeof name === 'string' ? name : undefined, stamp)];
+  const identifier =
+    typeof name !== 'string' ? undefined : type === 'User' && currentScope()?.hashUserNames ? hashedName(tenantId, name) : name;
+  return [deletionNotePut(db, tenantId, type, stored.id, identifier, stamp)];
 }
 
 export function fromItem(item: Record<string, unknown>): StoredResource {
