@@ -4,6 +4,7 @@
  * of different streams run side by side, so a slow receiver never holds another stream. The outbox is
  * in DynamoDB Local, so a server killed mid-delivery resumes where it was on its next start.
  */
+import { environment } from '../functions/commons/environment';
 import type { Db } from '../functions/store/db';
 import { allPushStreams } from '../functions/events/delivery-sweep';
 import { deliverStream } from '../functions/events/push-delivery';
@@ -11,9 +12,6 @@ import { deliverStream } from '../functions/events/push-delivery';
 export interface EventDeliveryLoop {
   stop(): Promise<void>;
 }
-
-/** How long one local pass may run before it yields its stream's lease. */
-const PASS_MS = 10_000;
 
 export function startEventDeliveryLoop(db: Db, log: (line: string) => void, intervalMs = 200): EventDeliveryLoop {
   const running = new Map<string, Promise<void>>();
@@ -24,7 +22,8 @@ export function startEventDeliveryLoop(db: Db, log: (line: string) => void, inte
       for (const stream of await allPushStreams(db)) {
         const id = `${stream.tenantId}/${stream.streamId}`;
         if (running.has(id) || stopped) continue;
-        const pass = deliverStream(db, stream, { deadline: Date.now() + PASS_MS, log })
+        // How long one pass may run before it yields its stream's lease (10 s; SCIM_LOCAL_DELIVERY_PASS_MS).
+        const pass = deliverStream(db, stream, { deadline: Date.now() + environment.localDeliveryPassMs(), log })
           .then(() => undefined)
           .catch((error: unknown) => log(`event delivery ${id}: ${error instanceof Error ? error.name : 'error'}`))
           .finally(() => running.delete(id));

@@ -128,6 +128,11 @@ export const environment = {
   /** `npm start`'s change events (SCIM_EVENTS: file, print, off); read by the local server and `scim-admin events redrive`. */
   localEventsMode: (e: Environment = env()): string | undefined => e.SCIM_EVENTS || undefined,
   ssfIssuer: (): string => (env().SSF_ISSUER || 'http://localhost:8080').replace(/\/$/, ''),
+  /**
+   * How long one push delivery pass of the local server runs before it yields its stream's lease (ms,
+   * SCIM_LOCAL_DELIVERY_PASS_MS): the lease of a server killed mid-pass expires that long plus 10 s after the pass began.
+   */
+  localDeliveryPassMs: (): number => positiveInteger(env().SCIM_LOCAL_DELIVERY_PASS_MS) ?? 10_000,
   /** Upper bound of the first push retry's wait (ms); each later one doubles, capped at 15 minutes. */
   eventsRetryBaseMs: (): number => positiveInteger(env().EVENTS_RETRY_BASE_MS) ?? 5_000,
   /** Allow push to plain http on loopback hosts (the local server only; https is required otherwise). */

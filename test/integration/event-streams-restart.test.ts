@@ -45,7 +45,12 @@ let receiver: SetReceiver;
 
 const base = () => `http://127.0.0.1:${port}`;
 const start = async () =>
-  (server = await startServerProcess({ port, dataDir, tenants: `acme=${token}`, env: { SCIM_LOCAL_ADMIN_KEY: adminKey } }));
+  (server = await startServerProcess({
+    port,
+    dataDir,
+    tenants: `acme=${token}`,
+    env: { SCIM_LOCAL_ADMIN_KEY: adminKey, SCIM_LOCAL_DELIVERY_PASS_MS: '1000' },
+  }));
 
 async function scim(method: string, path: string, body?: unknown): Promise<Json> {
   const response = await fetch(`${base()}/tenants/acme/scim/v2${path}`, {
