@@ -116,7 +116,7 @@ export const commands: Record<string, Command> = {
   },
   stats: async ({ db }, [positional], flags, io) => {
     const tenantId = await existingTenant(db, flags.tenant ?? positional);
-    const stats = await tenantStats(db, tenantId);
+    const stats = await serviceCall(() => tenantStats(db, tenantId));
     for (const [name, value] of Object.entries(stats)) io.out(`${name}\t${value}`);
   },
   /** The repair of docs/operations.md#resource-counts: each counted type's counters set to a COUNT of its items. */

@@ -18,6 +18,7 @@ import {
   type CreatedStream,
 } from '../functions/events/stream-service';
 import type { Connection } from './connection';
+import { isServiceError } from '../functions/commons/service-errors';
 import { AdminError, EXIT, notFoundError, tenantFlagOf, usageError } from './cli-errors';
 
 export interface StreamFlags {
@@ -43,13 +44,15 @@ const streamIdOf = (id: string | undefined): string => {
   return id;
 };
 
-/** Service refusals as exit codes: 404 not found (3), 400/409 failed (1) with the reason. */
+/** Service refusals as exit codes: 404 not found (3), 400/409 (a tenant being deleted too) failed (1) with the reason. */
 async function mapped<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof StreamError)
       throw error.status === 404 ? notFoundError(error.message) : new AdminError(error.message, EXIT.failed);
+    // Any other refusal (a tenant being deleted: invalid-state) fails (1) with its reason.
+    if (isServiceError(error)) throw new AdminError(error.message, EXIT.failed);
     throw error;
   }
 }

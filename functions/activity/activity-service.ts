@@ -13,7 +13,8 @@ import { getTenant } from '../store/tenants';
 import { activitySettingsOf, type ActivityRecord } from './activity-record';
 import { hashedName } from '../commons/user-name-hash';
 import { isReasonCode } from './reason-codes';
-import { InvalidCursor, InvalidInput, NotFound } from '../commons/service-errors';
+import { InvalidCursor, InvalidInput } from '../commons/service-errors';
+import { servedTenant } from '../commons/served-tenant';
 
 export const MAX_ACTIVITY_LIMIT = 500;
 export const DEFAULT_ACTIVITY_LIMIT = 50;
@@ -45,8 +46,7 @@ function decodeCursor(cursor: string): string {
 }
 
 export async function tenantActivity(db: Db, tenantId: string, filter: ActivityFilter): Promise<ActivityResult> {
-  const tenant = await getTenant(db, tenantId);
-  if (!tenant) throw new NotFound(`no tenant "${tenantId}"`);
+  const tenant = servedTenant(await getTenant(db, tenantId), tenantId);
   const settings = activitySettingsOf(tenant.settings);
   const limit = filter.limit ?? DEFAULT_ACTIVITY_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ACTIVITY_LIMIT) {
@@ -118,7 +118,7 @@ export interface TenantHealth {
 const iso = (value: unknown) => (typeof value === 'number' ? new Date(value).toISOString() : undefined);
 
 export async function tenantHealth(db: Db, tenantId: string, now = Date.now()): Promise<TenantHealth> {
-  if (!(await getTenant(db, tenantId))) throw new NotFound(`no tenant "${tenantId}"`);
+  servedTenant(await getTenant(db, tenantId), tenantId);
   const items = await readHealthItems(db, tenantId);
   const currentHour = Math.floor(now / 3_600_000);
   const empty = (): { requests: number; '2xx': number; '4xx': number; '5xx': number; '429': number } => ({

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import type { AdminOperation } from './operation';
 import { PROBLEM_TYPES, problemType, type ProblemName } from './problems';
-import { ADMIN_BASE_PATH, BODY_PROBLEMS, COMMON_PROBLEMS } from './router';
+import { ADMIN_BASE_PATH, BODY_PROBLEMS, COMMON_PROBLEMS, TENANT_PART_PROBLEMS } from './router';
 
 type JsonObject = Record<string, unknown>;
 
@@ -16,9 +16,10 @@ const schemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonObject => 
   return rest;
 };
 
-/** Every problem type an operation may answer, by name (its own, the common ones, the body ones). */
+/** Every problem type an operation may answer, by name (its own, the common ones, the body ones, a tenant part's). */
 export function problemsOf(operation: AdminOperation): ProblemName[] {
-  return [...new Set([...operation.problems, ...COMMON_PROBLEMS, ...(operation.requestBody ? BODY_PROBLEMS : [])])];
+  const tenantPart = operation.path.startsWith('/tenants/{tenantId}/') ? TENANT_PART_PROBLEMS : [];
+  return [...new Set([...operation.problems, ...COMMON_PROBLEMS, ...(operation.requestBody ? BODY_PROBLEMS : []), ...tenantPart])];
 }
 
 const problemSchema = {

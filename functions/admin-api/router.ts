@@ -18,6 +18,11 @@ import { Problem, toProblem, type ProblemName } from './problems';
 export const ADMIN_BASE_PATH = ADMIN_API_PATH;
 /** Problems any operation may answer: the gateway's (401/403/429) and retryable outages (503). */
 export const COMMON_PROBLEMS: readonly ProblemName[] = ['unauthorized', 'forbidden', 'throttled', 'unavailable'];
+/**
+ * Problems of every operation below `/tenants/{tenantId}/`: the tenant unknown (404), or being deleted
+ * (409 invalid-state: nothing of it is served from the DELETE's 202 on; commons/served-tenant.ts).
+ */
+export const TENANT_PART_PROBLEMS: readonly ProblemName[] = ['not-found', 'invalid-state'];
 /** Problems of operations with a JSON body. */
 export const BODY_PROBLEMS: readonly ProblemName[] = ['invalid-input', 'malformed-request', 'unsupported-media-type'];
 

@@ -7,6 +7,7 @@
  * stored (only their SHA-256) or logged. Failures a caller can fix are ServiceErrors.
  */
 import { InvalidInput, InvalidState, LimitReached, NotFound } from '../commons/service-errors';
+import { servedTenant } from '../commons/served-tenant';
 import type { Db } from '../store/db';
 import { clientSecretIdOf } from '../store/key-reads';
 import {
@@ -62,7 +63,7 @@ export interface IssuedClientSecret extends ClientCredentials {
 }
 
 async function requireTenant(db: Db, tenantId: string): Promise<void> {
-  if (!(await getTenant(db, tenantId))) throw new NotFound(`no tenant "${tenantId}"`);
+  servedTenant(await getTenant(db, tenantId), tenantId);
 }
 
 async function refusedByTenant(db: Db, tenantId: string): Promise<never> {

@@ -6,6 +6,7 @@
  * (`tok_` + 12 hex digits of their hash, credentials/token-id.ts) once adopted.
  */
 import { InvalidState, LimitReached, NotFound } from '../commons/service-errors';
+import { servedTenant } from '../commons/served-tenant';
 import type { Db } from '../store/db';
 import { getTenant, getToken } from '../store/tenants';
 import { deleteToken, getTokenListing, insertToken, listTokens as listTokenItems } from '../store/token-items';
@@ -43,7 +44,7 @@ export async function issueToken(db: Db, tenantId: string): Promise<IssuedToken>
 }
 
 export async function listTokens(db: Db, tenantId: string): Promise<TokenSummary[]> {
-  if (!(await getTenant(db, tenantId))) throw new NotFound(`no tenant "${tenantId}"`);
+  servedTenant(await getTenant(db, tenantId), tenantId);
   return (await listTokenItems(db, tenantId))
     .map((listing) => ({
       id: listing.tokenId,

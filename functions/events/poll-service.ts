@@ -4,12 +4,15 @@
  * Acknowledged SETs are deleted, SETs the receiver reports in `setErrs` become dead letters with its
  * error, and the answer holds the oldest pending SETs; a SET not acknowledged is returned again
  * (RFC 8936 §2.4). With `returnImmediately: false` and nothing pending, the request waits (bounded).
+ * A stream of an unknown tenant or of one being deleted is refused like an unknown stream (401).
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Db } from '../store/db';
 import { deletePendingSet, getPendingSet, moveToDeadLetters, readPendingSets } from '../store/outbox-items';
 import { getEventStream, type StoredEventStream } from '../store/event-stream-items';
+import { getTenant } from '../store/tenants';
+import { isServed } from '../commons/served-tenant';
 import { hashesEqual } from '../credentials/secret-token';
 import { describeIssues } from './stream-config';
 import { POLL_CREDENTIAL_PREFIX } from './stream-service';
@@ -53,8 +56,9 @@ async function authenticated(db: Db, tenantId: string, streamId: string, authori
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   const credential = match?.[1];
   if (!credential?.startsWith(POLL_CREDENTIAL_PREFIX)) return undefined;
-  const stream = await getEventStream(db, tenantId, streamId);
-  if (!stream || stream.method !== 'poll' || !stream.pollTokenHash) return undefined;
+  const [tenant, stream] = await Promise.all([getTenant(db, tenantId), getEventStream(db, tenantId, streamId)]);
+  // A tenant being deleted has no streams any more, from the DELETE's 202 on (commons/served-tenant.ts).
+  if (!isServed(tenant) || !stream || stream.method !== 'poll' || !stream.pollTokenHash) return undefined;
   const hash = createHash('sha256').update(credential, 'utf8').digest('hex');
   return hashesEqual(hash, stream.pollTokenHash) ? stream : undefined;
 }

@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { environment } from '../commons/environment';
 import { ServiceError, type ServiceErrorKind } from '../commons/service-errors';
+import { servedTenant } from '../commons/served-tenant';
 import type { Db } from '../store/db';
 import { listDeadLetters, redriveDeadLetters } from '../store/outbox-items';
 import {
@@ -99,8 +100,11 @@ function checkEvents(requested: readonly string[] | undefined, form: 'notice' | 
   return [...new Set(requested)];
 }
 
+/** StreamError 404 for an unknown tenant; InvalidState (409) while it is being deleted (commons/served-tenant.ts). */
 async function existingTenant(db: Db, tenantId: string): Promise<void> {
-  if (!(await getTenant(db, tenantId))) throw new StreamError(404, `no tenant ${tenantId}`);
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant) throw new StreamError(404, `no tenant ${tenantId}`);
+  servedTenant(tenant, tenantId);
 }
 
 function pushUrl(url: string): string {
@@ -162,7 +166,8 @@ export async function createStream(
 }
 
 async function existingStream(db: Db, tenantId: string, streamId: string): Promise<StoredEventStream> {
-  const stream = await getEventStream(db, tenantId, streamId);
+  const [tenant, stream] = await Promise.all([getTenant(db, tenantId), getEventStream(db, tenantId, streamId)]);
+  if (tenant) servedTenant(tenant, tenantId);
   if (!stream) throw new StreamError(404, `no stream ${streamId} for tenant ${tenantId}`);
   return stream;
 }

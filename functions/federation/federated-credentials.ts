@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { AlreadyExists, InvalidInput, LimitReached, NotFound } from '../commons/service-errors';
+import { servedTenant } from '../commons/served-tenant';
 import type { Db } from '../store/db';
 import {
   clientIdOfCredential,
@@ -59,7 +60,7 @@ const invalidInput = (issues: readonly z.core.$ZodIssue[]) =>
   new InvalidInput(issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message })));
 
 async function requireTenant(db: Db, tenantId: string): Promise<void> {
-  if (!(await getTenant(db, tenantId))) throw new NotFound(`no tenant "${tenantId}"`);
+  servedTenant(await getTenant(db, tenantId), tenantId);
 }
 
 const toRecord = (tenantId: string, credential: FederatedCredential, source: CredentialSource) => ({

@@ -7,10 +7,12 @@
  * COUNT Query over the tenant's users, the memberships one COUNT per group, so their cost grows with the
  * tenant's size (docs/admin-api.md#connection-values-and-counts): an operator's look, not a request path.
  */
+import { servedTenant } from '../commons/served-tenant';
 import type { Db } from '../store/db';
 import { countMembers } from '../store/memberships';
 import { pages, startingAt } from '../store/paging';
 import { countInactiveUsers, listResources, totalResources } from '../store/resources';
+import { getTenant } from '../store/tenants';
 
 export interface TenantStats {
   readonly users: number;
@@ -19,7 +21,9 @@ export interface TenantStats {
   readonly memberships: number;
 }
 
+/** NotFound for an unknown tenant, InvalidState while it is being deleted (commons/served-tenant.ts). */
 export async function tenantStats(db: Db, tenantId: string): Promise<TenantStats> {
+  servedTenant(await getTenant(db, tenantId), tenantId);
   const [users, groups, inactive, memberships] = await Promise.all([
     totalResources(db, tenantId, 'User'),
     totalResources(db, tenantId, 'Group'),

@@ -1,0 +1,117 @@
+/**
+ * Nothing of a tenant is served from the moment of its DELETE's 202 (issue #22.3), before the purge
+ * has removed anything (the purge loop is off here, as while the queue's message waits): every admin
+ * route below `/tenants/{id}/` answers `409 invalid-state` (activity, health, event streams, OAuth
+ * clients, federated credentials, tokens, stats, connection), and its poll stream refuses its own
+ * credential like an unknown stream, although its SETs are still in the table. Another tenant is
+ * untouched; an unknown tenant stays 404. One guard does it: functions/commons/served-tenant.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readPendingSets } from '../../functions/store/outbox-items';
+import { adminCaller, type Observation } from '../support/admin-api';
+import { undeclared } from '../support/admin-openapi';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { USER } from '../support/urns';
+
+const POLL = 'urn:ietf:rfc:8936';
+let stack: TestStack;
+const observations: Observation[] = [];
+const admin = adminCaller(() => stack, observations);
+const problem = (name: string) => `tag:scim-serverless,2026:problems/${name}`;
+
+interface PollStream {
+  readonly url: string;
+  readonly authorization: string;
+  readonly clientId: string;
+}
+const streams: Record<string, PollStream> = {};
+
+beforeAll(async () => {
+  // No purge loop: the tenant stays `deleting` with every item in place, as in AWS until the queue's message is taken.
+  stack = await startTestStack({ tenants: ['doomed', 'kept'], tenantPurge: false });
+  for (const tenant of ['doomed', 'kept']) {
+    const created = await admin('POST', `/tenants/${tenant}/event-streams`, { stream_id: 'poll', delivery: { method: POLL } });
+    expect(created.status).toBe(201);
+    const delivery = created.json.delivery as Json;
+    const client = await admin('POST', `/tenants/${tenant}/oauth-clients`);
+    expect(client.status).toBe(201);
+    streams[tenant] = {
+      url: String(delivery.endpoint_url),
+      authorization: String(delivery.authorization_header),
+      clientId: client.json.clientId,
+    };
+    expect((await stack.request(tenant, 'POST', '/Users', { schemas: [USER], userName: `ada@${tenant}.example` })).status).toBe(201);
+  }
+  await stack.stack.drainStreams();
+}, 120_000);
+afterAll(async () => {
+  await stack.stop();
+});
+
+async function poll(url: string, authorization: string): Promise<{ status: number; json: Json }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ returnImmediately: true }),
+  });
+  return { status: response.status, json: (await response.json()) as Json };
+}
+
+/** Every read below the tenant, with a sub-resource that exists. */
+const readPaths = (tenant: string) => [
+  `/tenants/${tenant}/activity`,
+  `/tenants/${tenant}/health`,
+  `/tenants/${tenant}/event-streams`,
+  `/tenants/${tenant}/event-streams/poll`,
+  `/tenants/${tenant}/event-streams/poll/dead-letters`,
+  `/tenants/${tenant}/oauth-clients`,
+  `/tenants/${tenant}/oauth-clients/${streams[tenant]?.clientId ?? ''}`,
+  `/tenants/${tenant}/federated-credentials`,
+  `/tenants/${tenant}/tokens`,
+  `/tenants/${tenant}/stats`,
+  `/tenants/${tenant}/connection`,
+];
+
+describe('a tenant being deleted', () => {
+  it('served everything before the DELETE (so the refusals below are the guard, not an empty tenant)', async () => {
+    for (const path of readPaths('doomed')) expect([path, (await admin('GET', path)).status]).toEqual([path, 200]);
+    expect(((await admin('GET', '/tenants/doomed/activity')).json.records as unknown[]).length).toBeGreaterThan(0);
+    const polled = await poll(streams.doomed?.url ?? '', streams.doomed?.authorization ?? '');
+    expect(polled.status).toBe(200);
+    expect(Object.keys(polled.json.sets as Json).length).toBeGreaterThan(0);
+  });
+
+  it('answers 409 invalid-state on every admin read from the 202 on, while GET /tenants/{id} shows it deleting', async () => {
+    const deleted = await admin('DELETE', '/tenants/doomed');
+    expect(deleted.status).toBe(202);
+    expect((await admin('GET', '/tenants/doomed')).json).toMatchObject({ id: 'doomed', status: 'deleting' });
+    for (const path of readPaths('doomed')) {
+      const read = await admin('GET', path);
+      expect([path, read.status, read.headers.get('content-type'), read.json.type]).toEqual([
+        path,
+        409,
+        'application/problem+json',
+        problem('invalid-state'),
+      ]);
+      expect(read.text).not.toContain('ada@doomed.example');
+    }
+  });
+
+  it('refuses its poll stream like an unknown stream, although its SETs are still stored', async () => {
+    const doomed = streams.doomed as PollStream;
+    const refused = await poll(doomed.url, doomed.authorization);
+    const unknown = await poll(doomed.url.replace('/streams/poll/', '/streams/no-such-stream/'), doomed.authorization);
+    expect(refused).toEqual(unknown);
+    expect(refused.status).toBe(401);
+    expect(refused.json.err).toBe('authentication_failed');
+    expect((await readPendingSets(stack.stack.db, 'doomed', 'poll', 10)).sets.length).toBeGreaterThan(0);
+  });
+
+  it('leaves another tenant served, and an unknown tenant 404', async () => {
+    for (const path of readPaths('kept')) expect([path, (await admin('GET', path)).status]).toEqual([path, 200]);
+    expect((await poll(streams.kept?.url ?? '', streams.kept?.authorization ?? '')).status).toBe(200);
+    expect((await admin('GET', '/tenants/nobody/activity')).json).toMatchObject({ type: problem('not-found'), status: 404 });
+    const document = (await admin('GET', '/openapi.json')).json;
+    expect(undeclared(document, observations)).toEqual([]);
+  });
+});
