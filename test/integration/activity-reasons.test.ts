@@ -3,15 +3,19 @@
  * a paused tenant's refusals say `tenant_paused` (the vendor's decision, not an outage: never
  * `unavailable`), at the SCIM URL and at the token endpoint; a revoked secret token; access tokens
  * that are malformed, signed with another algorithm or carry the wrong claims; a token request with
- * no client authentication; a method the endpoint does not serve. Each case sends one request and
- * reads the newest failure recorded in the tenant whose URL was called.
+ * no client authentication; a method the endpoint does not serve; and more. Each case sends one
+ * request and reads the newest failure recorded in the tenant whose URL was called. One test
+ * fails when a code has neither a case here nor a test elsewhere that records it (or a stated reason).
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import type { ActivityRecord } from '../../functions/activity/activity-record';
-import type { ReasonCode } from '../../functions/activity/reason-codes';
+import { REASON_CODES, type ReasonCode } from '../../functions/activity/reason-codes';
+import { MAX_PAYLOAD_BYTES } from '../../functions/provisioning/limits';
+import { readFileSync } from 'node:fs';
+import { USER } from '../support/urns';
 import { tenantActivity } from '../../functions/activity/activity-service';
 import { addClient } from '../../functions/credentials/client-service';
 import type { ClientCredentials } from '../../functions/credentials/client-credentials';
@@ -21,7 +25,7 @@ import { localSigner } from '../../functions/signing/local-signer';
 import { environment } from '../../functions/commons/environment';
 import { keys } from '../../functions/store/keys';
 import { setTenantStatus } from '../../functions/store/tenants';
-import { startTestStack, type TestStack } from '../support/local-stack';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 
 const A = 'acme';
 const PAUSED = 'pausedco';
@@ -38,13 +42,14 @@ const requestToken = (tenantId: string, fields: Record<string, string>) =>
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields).toString(),
   });
-const accessToken = async (issuer: string) =>
+const accessToken = async (issuer: string, inSeconds = 0) =>
   (
     await issueAccessToken(localSigner(environment.oauthLocalKeyFile() as string), {
       issuer,
       tenantId: A,
       clientId: clientOfA.clientId,
       lifetimeSeconds: 600,
+      issuedAt: Math.floor(Date.now() / 1000) + inSeconds,
     })
   ).accessToken;
 
@@ -175,7 +180,117 @@ const CASES: readonly ReasonCase[] = [
       record: { route: 'POST /ServiceProviderConfig' },
     }),
   },
+  {
+    code: 'jwt_not_yet_valid',
+    how: 'an access token of this service issued an hour in the future',
+    tenant: A,
+    status: 401,
+    send: async () => ({
+      status: (await stack.request(A, 'GET', '/Users', undefined, bearer(await accessToken(environment.oauthIssuer(), 3600)))).status,
+    }),
+  },
+  {
+    code: 'precondition_failed',
+    how: 'a PUT whose If-Match names another version',
+    tenant: A,
+    status: 412,
+    send: async () => {
+      const created = await stack.request(A, 'POST', '/Users', { schemas: [USER], userName: 'etag@example.com' });
+      const id = String((created.body as Json).id);
+      const put = await stack.request(
+        A,
+        'PUT',
+        `/Users/${id}`,
+        { schemas: [USER], userName: 'etag@example.com' },
+        { 'if-match': 'W/"nope"' },
+      );
+      return { status: put.status, record: { resourceId: id, route: 'PUT /Users/{id}' } };
+    },
+  },
+  {
+    code: 'too_large',
+    how: 'a body over the payload limit',
+    tenant: A,
+    status: 413,
+    send: async () => ({
+      status: (await stack.request(A, 'POST', '/Users', { schemas: [USER], userName: 'big@example.com', x: 'x'.repeat(MAX_PAYLOAD_BYTES) }))
+        .status,
+    }),
+  },
+  {
+    code: 'invalid_request',
+    how: 'a token request without grant_type',
+    tenant: A,
+    status: 400,
+    send: async () => ({
+      status: (await requestToken(A, { client_id: clientOfA.clientId })).status,
+      record: { route: 'POST /oauth2/token' },
+    }),
+  },
+  {
+    code: 'unsupported_grant_type',
+    how: 'a token request for the password grant',
+    tenant: A,
+    status: 400,
+    send: async () => ({ status: (await requestToken(A, { grant_type: 'password' })).status }),
+  },
+  {
+    code: 'invalid_scope',
+    how: 'a token request for another scope, naming the client',
+    tenant: A,
+    status: 400,
+    send: async () => ({
+      status: (
+        await requestToken(A, {
+          grant_type: 'client_credentials',
+          client_id: clientOfA.clientId,
+          client_secret: clientOfA.clientSecret,
+          scope: 'admin',
+        })
+      ).status,
+      record: { credentialId: clientOfA.clientId },
+    }),
+  },
 ];
+
+/**
+ * Every other code, and the test file whose records show it (checked to name it as a record's reason or a health entry's lastRefusalReason),
+ * or why no record can show it. A code added to REASON_CODES without a case or an entry here fails below.
+ */
+const SHOWN_ELSEWHERE: Readonly<Partial<Record<ReasonCode, string>>> = {
+  token_unknown: 'test/integration/activity.test.ts',
+  token_expired: 'test/integration/activity.test.ts',
+  jwt_bad_signature: 'test/integration/activity.test.ts',
+  jwt_expired: 'test/integration/activity.test.ts',
+  credential_other_tenant: 'test/integration/activity.test.ts',
+  tenant_disabled: 'test/integration/activity.test.ts',
+  client_unknown: 'test/integration/activity.test.ts',
+  client_revoked: 'test/integration/activity.test.ts',
+  client_secret_mismatch: 'test/integration/activity.test.ts',
+  not_found: 'test/integration/activity.test.ts',
+  uniqueness: 'test/integration/activity.test.ts',
+  invalid_request_body: 'test/integration/activity-bulk.test.ts',
+  rate_limited: 'test/integration/activity-health.test.ts',
+};
+const NOT_SHOWN: Readonly<Partial<Record<ReasonCode, string>>> = {
+  tenant_unknown: 'no tenant to record it in: the log line only',
+  jwt_bad_audience:
+    "a client assertion's wrong aud at the token endpoint: federation.test.ts shows it in the log line only; an access token's wrong audience is jwt_bad_claims",
+  conflict: 'a lost concurrent write: only the unit test of reasonOfStatus',
+  throttled: 'DynamoDB throttling (429): only the unit test of reasonOfStatus',
+  unavailable: 'a dependency outage (503): only the unit test of reasonOfStatus',
+  server_error: 'an unexpected 500: only the unit test of reasonOfStatus',
+  request_refused: 'any other status: only the unit test of reasonOfStatus',
+};
+
+it('every reason code has a case here, a test that records it, or the reason no record shows it', () => {
+  const here = new Set<string>(CASES.map((c) => c.code));
+  const missing = Object.keys(REASON_CODES).filter((code) => !here.has(code) && !(code in SHOWN_ELSEWHERE) && !(code in NOT_SHOWN));
+  expect(missing).toEqual([]);
+  for (const [code, file] of Object.entries(SHOWN_ELSEWHERE)) {
+    expect([code, new RegExp(`[rR]eason: '${code}'`).test(readFileSync(file as string, 'utf8'))]).toEqual([code, true]);
+  }
+});
 
 it.each(CASES.map((c) => [c.code, c.how, c] as const))('%s: %s', async (code, _how, reasonCase) => {
   const { status, record } = await reasonCase.send();
