@@ -41,9 +41,11 @@ export function scimHandler(table: RouteTable) {
  */
 function servedMethodsOnly(table: RouteTable): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
-    before: (request) => {
+    before: async (request) => {
       if (table[operationOf(request.event)]) return;
-      toScimRequest(request.event); // the tenant boundary (401/403) still comes first
+      // The tenant boundary (401/403) and a paused tenant's 503 still come first. Awaited: unawaited,
+      // its refusal was an unhandled rejection and the client got the 405.
+      await toScimRequest(request.event);
       throw methodNotAllowed(table, request.event);
     },
   };

@@ -103,6 +103,16 @@ const CASES: readonly ReasonCase[] = [
     }),
   },
   {
+    code: 'tenant_paused',
+    how: 'a paused tenant called with a method the endpoint does not serve (503 before 405)',
+    tenant: PAUSED,
+    status: 503,
+    send: async () => ({
+      status: (await stack.request(PAUSED, 'POST', '/ServiceProviderConfig', {})).status,
+      record: { route: 'POST /ServiceProviderConfig' },
+    }),
+  },
+  {
     code: 'token_revoked',
     // Revoking through the admin API deletes the token item (it is then `token_unknown`); an item marked revoked is refused as such.
     how: 'a secret token whose item is marked revoked',
