@@ -4,7 +4,8 @@
  * deleted (`deleting`, its purge pending or under way) is InvalidState (409 invalid-state), so its
  * activity, health, tokens, clients, federated credentials, event streams, connection values and stats
  * are refused until the purge has removed them; only `GET`/`DELETE /admin/v1/tenants/{id}` still show it.
- * The poll endpoint asks `isServed` and refuses such a tenant's streams like an unknown stream.
+ * The poll endpoint asks `isServed` and refuses such a tenant's streams like an unknown stream; push
+ * delivery asks it before each pass and pushes nothing (the pending SETs wait for the purge).
  * Structural (no store import): every service reads the tenant item itself and passes it here.
  */
 import { InvalidState, NotFound } from './service-errors';

@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { environment } from '../commons/environment';
+import { isServed } from '../commons/served-tenant';
 import type { Db } from '../store/db';
 import {
   deletePendingSet,
@@ -22,6 +23,7 @@ import {
 } from '../store/outbox-items';
 import { releaseDeliveryLease, takeDeliveryLease, type StoredEventStream } from '../store/event-stream-items';
 import type { StartKey } from '../store/paging';
+import { getTenant } from '../store/tenants';
 import { checkPushUrl } from './push-url';
 import { openSecret } from './sealed-secret';
 
@@ -60,6 +62,8 @@ export function retryDelay(attempts: number, baseMs: number = environment.events
 export async function deliverStream(db: Db, stream: StoredEventStream, options: PushOptions): Promise<PassResult> {
   const result: PassResult = { delivered: 0, retried: 0, dead: 0, ran: false };
   if (stream.method !== 'push' || !stream.endpointUrl) return result;
+  // A tenant being deleted gets nothing pushed from the DELETE's 202 on; its SETs wait for the purge (commons/served-tenant.ts).
+  if (!isServed(await getTenant(db, stream.tenantId))) return result;
   const owner = randomUUID();
   if (!(await takeDeliveryLease(db, stream.tenantId, stream.streamId, owner, options.deadline + PUSH_TIMEOUT_MS + 5_000))) return result;
   result.ran = true;

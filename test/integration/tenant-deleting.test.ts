@@ -3,17 +3,23 @@
  * has removed anything (the purge loop is off here, as while the queue's message waits): every admin
  * route below `/tenants/{id}/` answers `409 invalid-state` (activity, health, event streams, OAuth
  * clients, federated credentials, tokens, stats, connection), and its poll stream refuses its own
- * credential like an unknown stream, although its SETs are still in the table. Another tenant is
- * untouched; an unknown tenant stays 404. One guard does it: functions/commons/served-tenant.ts.
+ * credential like an unknown stream, although its SETs are still in the table, and its push streams get
+ * no pass: a SET still pending (a receiver that was down) stays in the outbox for the purge. Another
+ * tenant is untouched; an unknown tenant stays 404. One guard does it: functions/commons/served-tenant.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readPendingSets } from '../../functions/store/outbox-items';
+import { deliverStream } from '../../functions/events/push-delivery';
+import { getEventStream } from '../../functions/store/event-stream-items';
+import { getPendingSet, putPendingSet, readPendingSets } from '../../functions/store/outbox-items';
 import { adminCaller, type Observation } from '../support/admin-api';
 import { undeclared } from '../support/admin-openapi';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { startSetReceiver, until, type SetReceiver } from '../support/set-receiver';
 import { USER } from '../support/urns';
 
 const POLL = 'urn:ietf:rfc:8936';
+const PUSH = 'urn:ietf:rfc:8935';
+const receivers: Record<string, SetReceiver> = {};
 let stack: TestStack;
 const observations: Observation[] = [];
 const admin = adminCaller(() => stack, observations);
@@ -30,6 +36,10 @@ beforeAll(async () => {
   // No purge loop: the tenant stays `deleting` with every item in place, as in AWS until the queue's message is taken.
   stack = await startTestStack({ tenants: ['doomed', 'kept'], tenantPurge: false });
   for (const tenant of ['doomed', 'kept']) {
+    const receiver = await startSetReceiver(`/${tenant}`);
+    receivers[tenant] = receiver;
+    const push = { stream_id: 'push', delivery: { method: PUSH, endpoint_url: receiver.url } };
+    expect((await admin('POST', `/tenants/${tenant}/event-streams`, push)).status).toBe(201);
     const created = await admin('POST', `/tenants/${tenant}/event-streams`, { stream_id: 'poll', delivery: { method: POLL } });
     expect(created.status).toBe(201);
     const delivery = created.json.delivery as Json;
@@ -43,9 +53,11 @@ beforeAll(async () => {
     expect((await stack.request(tenant, 'POST', '/Users', { schemas: [USER], userName: `ada@${tenant}.example` })).status).toBe(201);
   }
   await stack.stack.drainStreams();
+  for (const receiver of Object.values(receivers)) await until(() => receiver.accepted.length > 0, 'the first push');
 }, 120_000);
 afterAll(async () => {
   await stack.stop();
+  for (const receiver of Object.values(receivers)) await receiver.stop();
 });
 
 async function poll(url: string, authorization: string): Promise<{ status: number; json: Json }> {
@@ -105,6 +117,32 @@ describe('a tenant being deleted', () => {
     expect(refused.status).toBe(401);
     expect(refused.json.err).toBe('authentication_failed');
     expect((await readPendingSets(stack.stack.db, 'doomed', 'poll', 10)).sets.length).toBeGreaterThan(0);
+  });
+
+  it("pushes nothing more: a SET still pending at the DELETE stays in the outbox, while another tenant's is pushed", async () => {
+    // A SET waiting in each push outbox (as after a receiver outage), due now: a real signed SET each tenant was pushed before.
+    const held = (tenant: string) => ({
+      tenantId: tenant,
+      streamId: 'push',
+      jti: `held-${tenant}`,
+      set: receivers[tenant]?.accepted[0] ?? '',
+      resource: 'User/held',
+      version: 1,
+      chunk: 0,
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      attempts: 0,
+      nextAttemptAt: 0,
+    });
+    const pushedBefore = receivers.doomed?.received.length ?? 0;
+    await putPendingSet(stack.stack.db, held('doomed'));
+    await putPendingSet(stack.stack.db, held('kept'));
+    // The server's delivery loop takes both streams every tick: once kept's SET is out, doomed's had its chance.
+    await until(() => (receivers.kept?.accepted.length ?? 0) > 1, "kept's held SET");
+    const stream = await getEventStream(stack.stack.db, 'doomed', 'push');
+    const pass = await deliverStream(stack.stack.db, stream as NonNullable<typeof stream>, { deadline: Date.now() + 2_000 });
+    expect(pass).toMatchObject({ delivered: 0, dead: 0 });
+    expect(receivers.doomed?.received.length).toBe(pushedBefore);
+    expect(await getPendingSet(stack.stack.db, 'doomed', 'push', 'held-doomed')).toMatchObject({ attempts: 0 });
   });
 
   it('leaves another tenant served, and an unknown tenant 404', async () => {
