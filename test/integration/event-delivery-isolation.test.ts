@@ -1,0 +1,118 @@
+/**
+ * Push delivery's isolation promises (docs/events.md "Push delivery"), over real HTTP to receivers on
+ * loopback and DynamoDB Local: a resource whose head waits for a retry holds back its later SETs and
+ * nothing else. The retry wait is made long (EVENTS_RETRY_BASE_MS = 10 min) so that "waiting for a retry"
+ * is a fact for the whole test rather than a race; the test makes the waiting SET due by hand when it
+ * wants the receiver to recover. Nothing is timed: each check is about what arrived, in which order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { decodeJwt } from 'jose';
+import { createStream } from '../../functions/events/stream-service';
+import { readPendingSets, recordRetry } from '../../functions/store/outbox-items';
+import { startTestStack, type Json, type TestStack } from '../support/local-stack';
+import { startSetReceiver, until, type ReceivedPush, type SetReceiver } from '../support/set-receiver';
+import { PATCH_OP, USER } from '../support/urns';
+
+const PUSH = 'urn:ietf:rfc:8935';
+const PROV = 'urn:ietf:params:scim:event:prov';
+const LONG_RETRY_BASE_MS = '600000';
+
+let stack: TestStack;
+const receivers: SetReceiver[] = [];
+const savedBase = process.env.EVENTS_RETRY_BASE_MS;
+
+const call = async (tenant: string, method: string, path: string, body?: unknown) => {
+  const response = await stack.request(tenant, method, path, body);
+  expect(response.status).toBeLessThan(300);
+  return response.body as Json;
+};
+const rename = (tenant: string, id: string, displayName: string) =>
+  call(tenant, 'PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] });
+
+async function receiver(): Promise<SetReceiver> {
+  const started = await startSetReceiver();
+  receivers.push(started);
+  return started;
+}
+
+/** The resource id a pushed SET is about. */
+const subject = (body: string) => (decodeJwt(body) as Json).sub_id.id as string;
+/** `<event> <version number>` of a pushed SET, e.g. `patch:notice 3`. */
+function event(body: string): string {
+  const [uri, payload] = Object.entries((decodeJwt(body) as Json).events as Record<string, { version: string }>)[0] ?? [];
+  return `${uri?.slice(PROV.length + 1)} ${Number(/\d+/.exec(payload?.version ?? '')?.[0])}`;
+}
+const version = (resource: Json) => Number(/\d+/.exec(resource.meta.version as string)?.[0]);
+
+/** A user created and renamed `renames` times; returns its id and its versions in order. */
+async function userWithVersions(tenant: string, name: string, renames: number): Promise<{ id: string; versions: number[] }> {
+  const created = await call(tenant, 'POST', '/Users', { schemas: [USER], userName: `${name}@${tenant}.example` });
+  const versions = [version(created)];
+  for (let n = 1; n <= renames; n += 1) versions.push(version(await rename(tenant, created.id as string, `${name} ${n}`)));
+  return { id: created.id as string, versions };
+}
+
+/** Makes the stream's SETs of `resource` that wait for a retry due now (the test's stand-in for 5–10 min passing). */
+async function retryNow(tenant: string, streamId: string, resource: string): Promise<number> {
+  const { sets } = await readPendingSets(stack.stack.db, tenant, streamId, 200);
+  const waiting = sets.filter((set) => set.resource === resource && set.nextAttemptAt > Date.now());
+  for (const set of waiting) await recordRetry(stack.stack.db, set, Date.now(), set.lastError ?? { status: 0 });
+  return waiting.length;
+}
+
+beforeAll(async () => {
+  process.env.EVENTS_RETRY_BASE_MS = LONG_RETRY_BASE_MS;
+  stack = await startTestStack({ tenants: ['held'] });
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.stop()));
+  await stack.stop();
+  if (savedBase === undefined) delete process.env.EVENTS_RETRY_BASE_MS;
+  else process.env.EVENTS_RETRY_BASE_MS = savedBase;
+});
+
+describe('a resource whose head waits for a retry holds back its later SETs and nothing else', () => {
+  it("X's refused head holds back X only: the others' SETs all arrive meanwhile, and X's arrive in version order once it recovers", async () => {
+    const push = await receiver();
+    let refuseX = true;
+    let x = '';
+    push.answer = (received: ReceivedPush) => (refuseX && subject(received.body) === x ? { status: 503 } : { status: 202 });
+    await stack.stack.drainStreams();
+    await createStream(stack.stack.db, 'held', { stream_id: 'x-held', delivery: { method: PUSH, endpoint_url: push.url } });
+
+    // X: created, its first push refused (its retry is now 5–10 min away); then renamed three times.
+    const created = await call('held', 'POST', '/Users', { schemas: [USER], userName: 'x@held.example' });
+    x = created.id as string;
+    await until(() => push.received.some((p) => subject(p.body) === x), "X's first push");
+    const xVersions = [version(created)];
+    for (const n of [1, 2, 3]) xVersions.push(version(await rename('held', x, `X ${n}`)));
+
+    // Y and Z, written after X's later SETs, each with several SETs (several rounds of a pass).
+    const y = await userWithVersions('held', 'y', 2);
+    const z = await userWithVersions('held', 'z', 1);
+    const others = (p: string) => subject(p) === y.id || subject(p) === z.id;
+    await until(() => push.accepted.filter(others).length === y.versions.length + z.versions.length, "Y's and Z's SETs while X waits");
+
+    // Meanwhile X was posted once (its refused head) and none of its later SETs.
+    const xPushes = () => push.received.filter((p) => subject(p.body) === x).map((p) => event(p.body));
+    expect(xPushes()).toEqual([`create:notice ${xVersions[0]}`]);
+    // Y's and Z's in their own version order, as they arrived.
+    expect(push.accepted.filter((p) => subject(p) === y.id).map(event)).toEqual(
+      y.versions.map((v, i) => `${i ? 'patch' : 'create'}:notice ${v}`),
+    );
+    expect(push.accepted.filter((p) => subject(p) === z.id).map(event)).toEqual(
+      z.versions.map((v, i) => `${i ? 'patch' : 'create'}:notice ${v}`),
+    );
+
+    // X recovers: its retry comes due, and every X SET arrives after it in version order (as received, not sorted).
+    refuseX = false;
+    expect(await retryNow('held', 'x-held', `User/${x}`)).toBe(1);
+    await until(() => push.accepted.filter((p) => subject(p) === x).length === xVersions.length, "X's SETs after recovery");
+    expect(xPushes()).toEqual([
+      `create:notice ${xVersions[0]}`,
+      `create:notice ${xVersions[0]}`,
+      ...xVersions.slice(1).map((v) => `patch:notice ${v}`),
+    ]);
+    expect(new Set(xVersions).size).toBe(4);
+  }, 60_000);
+});
