@@ -15,7 +15,7 @@ import { activityPartitions } from '../../functions/store/keys';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { adminCaller } from '../support/admin-api';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
-import { USER } from '../support/urns';
+import { BULK, USER } from '../support/urns';
 
 const SAMPLED = 'sampled';
 const PLAIN = 'plain';
@@ -138,6 +138,24 @@ describe('hashUserName', () => {
     const user = await history(HASHED);
     expect(user.map((record) => record.operation)).toEqual(['create', 'patch', 'delete']);
     expect(user.every((record) => record.resourceId === id)).toBe(true);
+  });
+
+  it('on: a user created and deleted through POST /Bulk leaves no userName either', async () => {
+    const created = await stack.request(HASHED, 'POST', '/Bulk', {
+      schemas: [BULK],
+      Operations: [{ method: 'POST', bulkId: 'b', path: '/Users', data: { schemas: [USER], userName: 'Bulk.Hash@Example.com' } }],
+    });
+    expect(created.status).toBe(200);
+    const location = String((((created.body as Json).Operations as Json[])[0] as Json).location);
+    const id = location.slice(location.lastIndexOf('/') + 1);
+    const deleted = await stack.request(HASHED, 'POST', '/Bulk', {
+      schemas: [BULK],
+      Operations: [{ method: 'DELETE', path: `/Users/${id}` }],
+    });
+    expect(deleted.status).toBe(200);
+    expect((await storedText(HASHED)).toLowerCase()).not.toContain('bulk.hash');
+    const byName = await admin('GET', `/tenants/${HASHED}/activity?userName=bulk.hash%40example.com`);
+    expect(((byName.json as Json).records as ActivityRecord[]).map((record) => record.operation).reverse()).toEqual(['create', 'delete']);
   });
 
   it('off: records carry the userName as sent, and the same history', async () => {
