@@ -169,14 +169,19 @@ describe('custom domain', () => {
     defaults.template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: false });
   });
 
-  it('is in every URL the stack prints and the functions return', () => {
+  // What the functions then answer (SCIM, connection values, RFC 8414 metadata) is test/integration/public-origin.test.ts's.
+  it("is in the URLs the stack prints and in every function's base URLs (SCIM_PUBLIC_ORIGIN, SSF_ISSUER)", () => {
     // No output per tenant since #22 (tenants are data): a Tenant URL is <ApiUrl>tenants/<id>/scim/v2.
     expect(withDomain.outputs[STACK_OUTPUTS.apiUrl]?.Value).toBe('https://scim.vendor.example/');
+    expect(withDomain.outputs[STACK_OUTPUTS.ssfIssuer]?.Value).toBe('https://scim.vendor.example');
     const functions = withDomain.ofType('AWS::Lambda::Function').filter(([id]) => !id.includes('Provider'));
     for (const [id, fn] of functions) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect([id, variables.SCIM_PUBLIC_ORIGIN]).toEqual([id, 'https://scim.vendor.example']);
+      if ('SSF_ISSUER' in variables) expect([id, variables.SSF_ISSUER]).toEqual([id, 'https://scim.vendor.example']);
     }
+    const issuers = functions.filter(([, fn]) => 'SSF_ISSUER' in (fn.Properties.Environment as { Variables: object }).Variables);
+    expect(issuers.length).toBeGreaterThanOrEqual(3); // admin, outbox, delivery (and the SSF function)
     for (const [, fn] of defaults.ofType('AWS::Lambda::Function'))
       expect(JSON.stringify(fn.Properties)).not.toContain('SCIM_PUBLIC_ORIGIN');
   });
