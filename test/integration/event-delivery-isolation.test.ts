@@ -1,7 +1,7 @@
 /**
  * Push delivery's isolation promises (docs/events.md "Push delivery"), over real HTTP to receivers on
  * loopback and DynamoDB Local: a resource whose head waits for a retry holds back its later SETs and
- * nothing else. The retry wait is made long (EVENTS_RETRY_BASE_MS = 10 min) so that "waiting for a retry"
+ * nothing else; a slow or dead receiver delays only its own stream. The retry wait is made long (EVENTS_RETRY_BASE_MS = 10 min) so that "waiting for a retry"
  * is a fact for the whole test rather than a race; the test makes the waiting SET due by hand when it
  * wants the receiver to recover. Nothing is timed: each check is about what arrived, in which order.
  */
@@ -60,6 +60,17 @@ async function retryNow(tenant: string, streamId: string, resource: string): Pro
   return waiting.length;
 }
 
+/** The stream's pending SETs once none is left (a 202 is answered before the SET is deleted), or after 20 s. */
+async function pendingAfterDelivery(tenant: string, streamId: string): Promise<unknown[]> {
+  let sets: unknown[] = [];
+  for (let tries = 0; tries < 200; tries += 1) {
+    sets = (await readPendingSets(stack.stack.db, tenant, streamId, 200)).sets;
+    if (sets.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return sets;
+}
+
 beforeAll(async () => {
   process.env.EVENTS_RETRY_BASE_MS = LONG_RETRY_BASE_MS;
   stack = await startTestStack({ tenants: ['held'] });
@@ -114,5 +125,52 @@ describe('a resource whose head waits for a retry holds back its later SETs and 
       ...xVersions.slice(1).map((v) => `patch:notice ${v}`),
     ]);
     expect(new Set(xVersions).size).toBe(4);
+  }, 60_000);
+});
+
+describe('a slow or dead receiver delays only its own stream', () => {
+  it("a receiver that holds every POST open and one that answers 503 do not hold back another stream's SETs", async () => {
+    const live = await receiver();
+    const dead = await receiver();
+    dead.answer = () => ({ status: 503 });
+    const slow = await receiver();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Every POST to the slow receiver stays open until the live stream has all its SETs (then 202).
+    slow.answer = async () => {
+      await released;
+      return { status: 202 };
+    };
+    await stack.stack.drainStreams();
+    for (const [streamId, target] of [
+      ['slow', slow],
+      ['dead', dead],
+      ['live', live],
+    ] as const) {
+      await createStream(stack.stack.db, 'held', { stream_id: streamId, delivery: { method: PUSH, endpoint_url: target.url } });
+    }
+    // One SET first: the slow receiver holds its POST open, the dead one refuses it; only then the rest.
+    const first = await call('held', 'POST', '/Users', { schemas: [USER], userName: 'first@held.example' });
+    await until(() => slow.received.length === 1 && dead.received.length === 1, 'the first POST to each of the slow and dead receivers');
+    const u = await userWithVersions('held', 'u', 2);
+    const v = await userWithVersions('held', 'v', 1);
+    const expected = 1 + u.versions.length + v.versions.length;
+
+    await until(() => live.accepted.length === expected, "the live stream's SETs while the slow receiver holds its POST open");
+    expect(subject(live.accepted[0] as string)).toBe(first.id);
+    // Meanwhile the slow receiver answered nothing and the dead one only refused.
+    expect(slow.received.length).toBeGreaterThan(0);
+    expect(slow.accepted).toEqual([]);
+    expect(dead.received.length).toBeGreaterThan(0);
+    expect(dead.accepted).toEqual([]);
+
+    // Released, the slow receiver's open POSTs are answered 202 within their timeout: each SET posted
+    // once, none left pending (a POST that had timed out would wait 5-10 min for its retry).
+    release();
+    await until(() => slow.accepted.length === expected, "the slow stream's SETs");
+    await until(() => slow.received.length === expected, 'no repeated POST');
+    expect(new Set(slow.received.map((p) => (decodeJwt(p.body) as Json).jti)).size).toBe(expected);
+    expect(await pendingAfterDelivery('held', 'slow')).toEqual([]);
+    expect((await readPendingSets(stack.stack.db, 'held', 'dead', 200)).sets).toHaveLength(expected);
   }, 60_000);
 });
