@@ -1,23 +1,28 @@
 /**
  * `npm start` exactly as a developer runs it (npm → sh → scripts/node22.mjs → the server on Node 22
  * → java): SIGTERM or SIGINT to the npm process stops the server and DynamoDB Local, and the next
- * `npm start` on the same data starts. Both listen on 127.0.0.1 only.
+ * `npm start` on the same data starts. Both listen on 127.0.0.1 only. The admin key it prints opens
+ * `/admin/v1` (another key gets a 401 problem), lives owner-only in `<dataDir>/admin-key`, and the
+ * restart prints and accepts the same key.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instanceFile, isAlive, type RunningInstance } from '../../local/dynamodb-local';
 import { freePort } from '../../local/free-port';
 import { generateToken } from '../../functions/credentials/secret-token';
+import { ADMIN_KEY_FILE, ADMIN_KEY_PATTERN, generateAdminKey } from '../../local/admin-key';
 import { accepts, otherAddress } from '../support/connect';
 
 const token = generateToken();
 let dataDir: string;
 let port: number;
 const started: ChildProcess[] = [];
+/** The admin key each start printed, in order. */
+const printedKeys: string[] = [];
 
 function npmStart(): Promise<{ npm: ChildProcess; output: () => string }> {
   const env: NodeJS.ProcessEnv = {
@@ -29,7 +34,7 @@ function npmStart(): Promise<{ npm: ChildProcess; output: () => string }> {
     SCIM_EVENTS: 'off',
   };
   // As typed in a shell: no test runner options, no table or endpoint of this test run.
-  for (const name of ['NODE_OPTIONS', 'DYNAMODB_ENDPOINT', 'TABLE_NAME', 'SCIM_LISTEN_HOST']) delete env[name];
+  for (const name of ['NODE_OPTIONS', 'DYNAMODB_ENDPOINT', 'TABLE_NAME', 'SCIM_LISTEN_HOST', 'SCIM_LOCAL_ADMIN_KEY']) delete env[name];
   const npm = spawn('npm', ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(npm);
   let output = '';
@@ -59,6 +64,15 @@ async function gone(pid: number): Promise<boolean> {
 const usersStatus = async () =>
   (await fetch(`http://127.0.0.1:${port}/tenants/acme/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${token}` } })).status;
 
+/** The key on the `Admin key:` line bin/local-server.ts prints. */
+function printedAdminKey(output: string): string {
+  const key = /^\s*Admin key:\s+(\S+)/m.exec(output)?.[1];
+  if (key === undefined) throw new Error(`no "Admin key:" line in:\n${output}`);
+  return key;
+}
+
+const listTenants = (key: string) => fetch(`http://127.0.0.1:${port}/admin/v1/tenants`, { headers: { authorization: `Bearer ${key}` } });
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'scim-npm-start-'));
   port = await freePort();
@@ -73,8 +87,28 @@ describe('npm start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'stops the server and DynamoDB Local on %s to npm (after starting on the same data)',
     async (signal) => {
-      const { npm } = await npmStart();
+      const { npm, output } = await npmStart();
       expect(await usersStatus()).toBe(200);
+
+      // The printed admin key opens /admin/v1; it is the one in <dataDir>/admin-key, owner-only.
+      const adminKey = printedAdminKey(output());
+      printedKeys.push(adminKey);
+      expect(adminKey).toMatch(ADMIN_KEY_PATTERN);
+      const listed = await listTenants(adminKey);
+      expect(listed.status).toBe(200);
+      expect(((await listed.json()) as { items: { id: string }[] }).items.map((tenant) => tenant.id)).toContain('acme');
+      const keyFile = join(dataDir, ADMIN_KEY_FILE);
+      expect((await readFile(keyFile, 'utf8')).trim()).toBe(adminKey);
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+      // Another key of the same shape, the SCIM token, or none: a 401 problem.
+      for (const wrong of [generateAdminKey(), token, '']) {
+        const refused = await listTenants(wrong);
+        expect(refused.status).toBe(401);
+        expect(refused.headers.get('content-type')).toBe('application/problem+json');
+        expect(await refused.json()).toMatchObject({ status: 401 });
+      }
+      // The restart (second start, same data) prints, and is opened by, the key the first start generated.
+      if (signal === 'SIGINT') expect(printedKeys).toEqual([printedKeys[0], printedKeys[0]]);
       const instance = JSON.parse(await readFile(instanceFile(dataDir), 'utf8')) as Required<RunningInstance>;
       const other = otherAddress();
       expect(other).toBeDefined();
