@@ -19,9 +19,10 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     expect(synthWithNag()).not.toThrow();
   });
 
-  it('passes with every operations option on (custom domain, backup with a copy, account logging role)', () => {
-    const build = (app: App) =>
-      new ScimStack(app, 'AllOptions', {
+  it('passes with every operations option on (custom domain, backup with a copy, account logging role, WAF)', () => {
+    const stacks: ScimStack[] = [];
+    const build = (app: App) => {
+      const stack = new ScimStack(app, 'AllOptions', {
         tenants: TEST_TENANTS,
         endpoint: {
           customDomain: {
@@ -31,9 +32,15 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
           alarms: { alarmEmail: 'ops@vendor.example' },
           backup: { copyTo: { vaultArn: 'arn:aws:backup:eu-central-1:444455556666:backup-vault:scim-copies' } },
           apiGatewayAccountLogging: true,
+          waf: {},
         },
       });
+      stacks.push(stack);
+      return stack;
+    };
     expect(synthWithNag(undefined, build)).not.toThrow();
+    // The checks saw the web ACL and its stage association.
+    expect(stacks.map((stack) => stack.endpoint.waf?.webAcl.node.path)).toEqual(['AllOptions/Scim/Waf/WebAcl']);
   });
 
   it('fails for a finding nobody acknowledged (the check is live)', () => {

@@ -325,9 +325,12 @@ describe('cfn-lint', () => {
         backup: { copyTo: { vaultArn: 'arn:aws:backup:eu-central-1:444455556666:backup-vault:scim-copies' } },
         apiGatewayAccountLogging: true,
         sdkTracing: true,
+        waf: {},
       },
       'Lint',
     );
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
     const dir = mkdtempSync(join(tmpdir(), 'scim-ops-lint-'));
     try {
       const file = join(dir, 'ops.template.json');
