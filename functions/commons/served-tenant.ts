@@ -4,7 +4,7 @@
  * deleted (`deleting`, its purge pending or under way) is InvalidState (409 invalid-state), so its
  * activity, health, tokens, clients, federated credentials, event streams, connection values and stats
  * are refused until the purge has removed them; only `GET`/`DELETE /admin/v1/tenants/{id}` still show it.
- * The poll endpoint asks `isServed` and refuses such a tenant's streams like an unknown stream; push
+ * The poll endpoint refuses such a tenant's streams (and a disabled one's) like an unknown stream; push
  * delivery asks it before each pass and pushes nothing (the pending SETs wait for the purge).
  * Structural (no store import): every service reads the tenant item itself and passes it here.
  */
@@ -16,6 +16,9 @@ interface WithStatus {
 
 /** False for an unknown tenant and for a tenant being deleted. */
 export const isServed = (tenant: WithStatus | undefined): tenant is WithStatus => tenant !== undefined && tenant.status !== 'deleting';
+
+/** A stream's poll credential works for a served tenant that is not disabled (a disabled tenant's credentials are all refused). */
+export const acceptsPollCredential = (tenant: WithStatus | undefined): boolean => isServed(tenant) && tenant.status !== 'disabled';
 
 /** The tenant when it is served; NotFound when unknown, InvalidState while it is being deleted. */
 export function servedTenant<T extends WithStatus>(tenant: T | undefined, tenantId: string): T {

@@ -4,7 +4,7 @@
  * Acknowledged SETs are deleted, SETs the receiver reports in `setErrs` become dead letters with its
  * error, and the answer holds the oldest pending SETs; a SET not acknowledged is returned again
  * (RFC 8936 §2.4). With `returnImmediately: false` and nothing pending, the request waits (bounded).
- * A stream of an unknown tenant or of one being deleted is refused like an unknown stream (401).
+ * A stream of an unknown tenant, of one being deleted or of a disabled one is refused like an unknown stream (401).
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
@@ -12,7 +12,7 @@ import type { Db } from '../store/db';
 import { deletePendingSet, getPendingSet, moveToDeadLetters, readPendingSets } from '../store/outbox-items';
 import { getEventStream, type StoredEventStream } from '../store/event-stream-items';
 import { getTenant } from '../store/tenants';
-import { isServed } from '../commons/served-tenant';
+import { acceptsPollCredential } from '../commons/served-tenant';
 import { hashesEqual } from '../credentials/secret-token';
 import { describeIssues } from './stream-config';
 import { POLL_CREDENTIAL_PREFIX } from './stream-service';
@@ -57,8 +57,8 @@ async function authenticated(db: Db, tenantId: string, streamId: string, authori
   const credential = match?.[1];
   if (!credential?.startsWith(POLL_CREDENTIAL_PREFIX)) return undefined;
   const [tenant, stream] = await Promise.all([getTenant(db, tenantId), getEventStream(db, tenantId, streamId)]);
-  // A tenant being deleted has no streams any more, from the DELETE's 202 on (commons/served-tenant.ts).
-  if (!isServed(tenant) || !stream || stream.method !== 'poll' || !stream.pollTokenHash) return undefined;
+  // A tenant being deleted has no streams any more, from the DELETE's 202 on; a disabled one's credentials are refused.
+  if (!acceptsPollCredential(tenant) || !stream || stream.method !== 'poll' || !stream.pollTokenHash) return undefined;
   const hash = createHash('sha256').update(credential, 'utf8').digest('hex');
   return hashesEqual(hash, stream.pollTokenHash) ? stream : undefined;
 }

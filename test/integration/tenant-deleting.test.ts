@@ -5,7 +5,8 @@
  * clients, federated credentials, tokens, stats, connection), and its poll stream refuses its own
  * credential like an unknown stream, although its SETs are still in the table, and its push streams get
  * no pass: a SET still pending (a receiver that was down) stays in the outbox for the purge. Another
- * tenant is untouched; an unknown tenant stays 404. One guard does it: functions/commons/served-tenant.ts.
+ * tenant is untouched (a disabled one's poll credential is refused too); an unknown tenant stays 404.
+ * One guard does it: functions/commons/served-tenant.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deliverStream } from '../../functions/events/push-delivery';
@@ -143,6 +144,16 @@ describe('a tenant being deleted', () => {
     expect(pass).toMatchObject({ delivered: 0, dead: 0 });
     expect(receivers.doomed?.received.length).toBe(pushedBefore);
     expect(await getPendingSet(stack.stack.db, 'doomed', 'push', 'held-doomed')).toMatchObject({ attempts: 0 });
+  });
+
+  it("refuses a disabled tenant's poll credential too (its other credentials are refused), and serves it again once active", async () => {
+    const kept = streams.kept as PollStream;
+    expect((await admin('PATCH', '/tenants/kept', { status: 'disabled' })).status).toBe(200);
+    const refused = await poll(kept.url, kept.authorization);
+    expect(refused).toEqual(await poll(kept.url.replace('/streams/poll/', '/streams/no-such-stream/'), kept.authorization));
+    expect(refused.status).toBe(401);
+    expect((await admin('PATCH', '/tenants/kept', { status: 'active' })).status).toBe(200);
+    expect((await poll(kept.url, kept.authorization)).status).toBe(200);
   });
 
   it('leaves another tenant served, and an unknown tenant 404', async () => {
