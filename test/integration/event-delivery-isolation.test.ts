@@ -1,13 +1,14 @@
 /**
  * Push delivery's isolation promises (docs/events.md "Push delivery"), over real HTTP to receivers on
  * loopback and DynamoDB Local: a resource whose head waits for a retry holds back its later SETs and
- * nothing else; a slow or dead receiver delays only its own stream. The retry wait is made long (EVENTS_RETRY_BASE_MS = 10 min) so that "waiting for a retry"
- * is a fact for the whole test rather than a race; the test makes the waiting SET due by hand when it
- * wants the receiver to recover. Nothing is timed: each check is about what arrived, in which order.
+ * nothing else; a slow or dead receiver delays only its own stream; a SET still refused at the end of the
+ * stream's retry_period_hours becomes a dead letter. The retry wait is made long (EVENTS_RETRY_BASE_MS =
+ * 10 min) so that "waiting for a retry" is a fact for the whole test rather than a race; the test makes
+ * the waiting SET due by hand when it wants the receiver to recover. Nothing is timed: each check is about what arrived, in which order.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
-import { createStream } from '../../functions/events/stream-service';
+import { createStream, deadLetters, redriveStream, updateStream } from '../../functions/events/stream-service';
 import { readPendingSets, recordRetry } from '../../functions/store/outbox-items';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { startSetReceiver, until, type ReceivedPush, type SetReceiver } from '../support/set-receiver';
@@ -172,5 +173,36 @@ describe('a slow or dead receiver delays only its own stream', () => {
     expect(new Set(slow.received.map((p) => (decodeJwt(p.body) as Json).jti)).size).toBe(expected);
     expect(await pendingAfterDelivery('held', 'slow')).toEqual([]);
     expect((await readPendingSets(stack.stack.db, 'held', 'dead', 200)).sets).toHaveLength(expected);
+  }, 60_000);
+});
+
+describe('retry_period_hours', () => {
+  it("a SET still refused when the stream's retry period ends becomes a dead letter with the SET itself and the last error", async () => {
+    const refusing = await receiver();
+    refusing.answer = (_push, index) => ({ status: index === 0 ? 503 : 502 });
+    const later = await receiver();
+    await stack.stack.drainStreams();
+    // A retry period of about 1 s (0.0003 h); the retry wait (10 min here) is cut short to the period's end.
+    await createStream(stack.stack.db, 'held', {
+      stream_id: 'expiry',
+      retry_period_hours: 0.0003,
+      delivery: { method: PUSH, endpoint_url: refusing.url },
+    });
+    const user = await call('held', 'POST', '/Users', { schemas: [USER], userName: 'expiry@held.example' });
+    let dead: Json[] = [];
+    for (let tries = 0; dead.length === 0 && tries < 200; tries += 1) {
+      dead = await deadLetters(stack.stack.db, 'held', 'expiry', true);
+      if (dead.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Refused (503), retried when the period ended, refused again (502): dead after the second attempt, not at once.
+    expect(dead).toEqual([expect.objectContaining({ attempts: 2, error: { status: 502 }, resource: `User/${user.id}` })]);
+    expect(refusing.received.map((p) => (decodeJwt(p.body) as Json).jti)).toEqual([dead[0]?.jti, dead[0]?.jti]);
+    expect(decodeJwt(dead[0]?.set as string)).toMatchObject({ jti: dead[0]?.jti, sub_id: { id: user.id } });
+    expect(await pendingAfterDelivery('held', 'expiry')).toEqual([]);
+    // Not lost: redriven to a receiver that answers, it arrives with the same jti.
+    await updateStream(stack.stack.db, 'held', 'expiry', { delivery: { method: PUSH, endpoint_url: later.url } });
+    expect(await redriveStream(stack.stack.db, 'held', 'expiry')).toBe(1);
+    await until(() => later.accepted.length === 1, 'the redriven SET');
+    expect(decodeJwt(later.accepted[0] as string).jti).toBe(dead[0]?.jti);
   }, 60_000);
 });
