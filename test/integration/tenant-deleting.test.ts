@@ -110,6 +110,30 @@ describe('a tenant being deleted', () => {
     }
   });
 
+  it('refuses creating anything in it, and changing its event streams (409 invalid-state)', async () => {
+    const creates: [string, string, unknown][] = [
+      ['POST', '/tenants/doomed/tokens', undefined],
+      ['POST', '/tenants/doomed/oauth-clients', undefined],
+      [
+        'POST',
+        '/tenants/doomed/federated-credentials',
+        {
+          issuer: 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0',
+          jwksUri: 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/discovery/v2.0/keys',
+          subject: '66666666-7777-8888-9999-000000000000',
+          audiences: ['api://scim'],
+        },
+      ],
+      ['POST', '/tenants/doomed/event-streams', { stream_id: 'late', delivery: { method: POLL } }],
+      ['PATCH', '/tenants/doomed/event-streams/poll', { description: 'changed' }],
+      ['POST', '/tenants/doomed/event-streams/poll/poll-credential', undefined],
+    ];
+    for (const [method, path, body] of creates) {
+      const answer = await admin(method, path, body);
+      expect([method, path, answer.status, answer.json.type]).toEqual([method, path, 409, problem('invalid-state')]);
+    }
+  });
+
   it('refuses its poll stream like an unknown stream, although its SETs are still stored', async () => {
     const doomed = streams.doomed as PollStream;
     const refused = await poll(doomed.url, doomed.authorization);
