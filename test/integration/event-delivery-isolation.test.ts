@@ -1,20 +1,24 @@
 /**
  * Push delivery's isolation promises (docs/events.md "Push delivery"), over real HTTP to receivers on
  * loopback and DynamoDB Local: a resource whose head waits for a retry holds back its later SETs and
- * nothing else; a slow or dead receiver delays only its own stream; a SET still refused at the end of the
- * stream's retry_period_hours becomes a dead letter. The retry wait is made long (EVENTS_RETRY_BASE_MS =
- * 10 min) so that "waiting for a retry" is a fact for the whole test rather than a race; the test makes
- * the waiting SET due by hand when it wants the receiver to recover. Nothing is timed: each check is about what arrived, in which order.
+ * nothing else; a slow or dead receiver delays only its own stream (the local loop, and the AWS
+ * driver's deliverAll); a SET still refused at the end of the stream's retry_period_hours becomes a
+ * dead letter. The retry wait is made long (EVENTS_RETRY_BASE_MS = 10 min) so that "waiting for a
+ * retry" is a fact for the whole test rather than a race; the test makes the waiting SET due by hand
+ * when it wants the receiver to recover. Nothing is timed: each check is about what arrived, in which order.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import { createStream, deadLetters, redriveStream, updateStream } from '../../functions/events/stream-service';
+import { deliverAll } from '../../functions/events/delivery-sweep';
+import { getEventStream, type StoredEventStream } from '../../functions/store/event-stream-items';
 import { readPendingSets, recordRetry } from '../../functions/store/outbox-items';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
 import { startSetReceiver, until, type ReceivedPush, type SetReceiver } from '../support/set-receiver';
 import { PATCH_OP, USER } from '../support/urns';
 
 const PUSH = 'urn:ietf:rfc:8935';
+const POLL = 'urn:ietf:rfc:8936';
 const PROV = 'urn:ietf:params:scim:event:prov';
 const LONG_RETRY_BASE_MS = '600000';
 
@@ -204,5 +208,40 @@ describe('retry_period_hours', () => {
     expect(await redriveStream(stack.stack.db, 'held', 'expiry')).toBe(1);
     await until(() => later.accepted.length === 1, 'the redriven SET');
     expect(decodeJwt(later.accepted[0] as string).jti).toBe(dead[0]?.jti);
+  }, 60_000);
+});
+
+describe("the AWS delivery function's driver (deliverAll): one pass per stream, side by side", () => {
+  it("a receiver holding its POST open does not hold back another stream's pass in the same invocation", async () => {
+    const live = await receiver();
+    const slow = await receiver();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    slow.answer = async () => {
+      await released;
+      return { status: 202 };
+    };
+    await stack.stack.drainStreams();
+    // Stored as poll streams so that the local delivery loop leaves them alone; handed to deliverAll as
+    // push streams to these receivers (the same outbox, lease and pass the delivery function runs).
+    for (const streamId of ['sweep-slow', 'sweep-live'])
+      await createStream(stack.stack.db, 'held', { stream_id: streamId, delivery: { method: POLL } });
+    const w = await userWithVersions('held', 'w', 2);
+    await stack.stack.drainStreams();
+    const asPush = async (streamId: string, url: string): Promise<StoredEventStream> => ({
+      ...((await getEventStream(stack.stack.db, 'held', streamId)) as StoredEventStream),
+      method: 'push',
+      endpointUrl: url,
+    });
+    const streams = [await asPush('sweep-slow', slow.url), await asPush('sweep-live', live.url)];
+    const sweep = deliverAll(stack.stack.db, streams, { deadline: Date.now() + 30_000 });
+    // The slow stream's pass holds its first POST open until the live stream's pass has delivered all.
+    await until(() => live.accepted.length === w.versions.length, "the live stream's SETs while the slow pass waits");
+    expect(slow.accepted).toEqual([]);
+    release();
+    const [slowPass, livePass] = await sweep;
+    expect(livePass).toMatchObject({ ran: true, delivered: w.versions.length, retried: 0 });
+    expect(slowPass).toMatchObject({ ran: true, delivered: w.versions.length, retried: 0, dead: 0 });
+    expect(live.accepted.map(event)).toEqual(w.versions.map((v, i) => `${i ? 'patch' : 'create'}:notice ${v}`));
   }, 60_000);
 });
