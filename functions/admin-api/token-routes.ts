@@ -35,9 +35,10 @@ export const tokenRoutes: readonly AdminOperation[] = [
     method: 'DELETE',
     path: '/tenants/{tenantId}/tokens/{tokenId}',
     operationId: 'deleteToken',
-    summary: 'Delete a token: refused from the authorizer’s next evaluation (within its cache TTL).',
+    summary:
+      'Revoke a token: refused from the authorizer’s next evaluation (within its cache TTL) as token_revoked; no longer listed or counted.',
     tag: TAG,
-    responses: { 204: { description: 'Deleted.' } },
+    responses: { 204: { description: 'Revoked.' } },
     problems: ['not-found'],
     handle: async ({ db, params }) => {
       await revokeToken(db, params.tenantId ?? '', params.tokenId ?? '');

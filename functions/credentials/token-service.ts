@@ -1,19 +1,23 @@
 /**
- * Secret tokens with ids: issued (shown once), listed (ids and dates only), deleted. At most two are
+ * Secret tokens with ids: issued (shown once), listed (ids and dates only), revoked. At most two are
  * active per tenant, so the customer's IT rotates without a timer: issue a second, paste it into the
- * identity provider, delete the first. A deleted token stops at the authorizer's next evaluation
- * (within its cache TTL). Tokens from before ids keep working and are listed under their derived id
- * (`tok_` + 12 hex digits of their hash, credentials/token-id.ts) once adopted.
+ * identity provider, revoke the first. A revoked token stops at the authorizer's next evaluation
+ * (within its cache TTL) and is kept as a tombstone for REVOKED_TOKEN_KEPT_DAYS, so a support desk
+ * reads `token_revoked` in the activity log, not `token_unknown`; it is neither listed nor counted.
+ * Tokens from before ids keep working and are listed under their derived id (`tok_` + 12 hex digits
+ * of their hash, credentials/token-id.ts) once adopted.
  */
 import { InvalidState, LimitReached, NotFound } from '../commons/service-errors';
 import { servedTenant } from '../commons/served-tenant';
 import type { Db } from '../store/db';
 import { getTenant, getToken } from '../store/tenants';
-import { deleteToken, getTokenListing, insertToken, listTokens as listTokenItems } from '../store/token-items';
+import { getTokenListing, insertToken, listTokens as listTokenItems, revokeTokenItems } from '../store/token-items';
 import { tokenIdOf } from './token-id';
 import { generateToken, hashToken } from './secret-token';
 
 export const MAX_ACTIVE_TOKENS = 2;
+/** How long a revoked token's tombstone is kept (DynamoDB TTL); after that it is `token_unknown` again. */
+export const REVOKED_TOKEN_KEPT_DAYS = 30;
 
 export interface IssuedToken {
   readonly id: string;
@@ -46,6 +50,7 @@ export async function issueToken(db: Db, tenantId: string): Promise<IssuedToken>
 export async function listTokens(db: Db, tenantId: string): Promise<TokenSummary[]> {
   servedTenant(await getTenant(db, tenantId), tenantId);
   return (await listTokenItems(db, tenantId))
+    .filter((listing) => listing.revokedAt === undefined)
     .map((listing) => ({
       id: listing.tokenId,
       createdAt: listing.createdAt,
@@ -56,7 +61,10 @@ export async function listTokens(db: Db, tenantId: string): Promise<TokenSummary
 
 export async function revokeToken(db: Db, tenantId: string, tokenId: string): Promise<void> {
   const listing = await getTokenListing(db, tenantId, tokenId);
-  if (!listing || !(await deleteToken(db, listing))) throw new NotFound(`no token "${tokenId}" in tenant "${tenantId}"`);
+  const now = Date.now();
+  const keptUntil = Math.floor(now / 1000) + REVOKED_TOKEN_KEPT_DAYS * 86_400;
+  if (!listing || listing.revokedAt !== undefined || !(await revokeTokenItems(db, listing, new Date(now).toISOString(), keptUntil)))
+    throw new NotFound(`no token "${tokenId}" in tenant "${tenantId}"`);
 }
 
 /**
@@ -66,6 +74,7 @@ export async function revokeToken(db: Db, tenantId: string, tokenId: string): Pr
  */
 export async function adoptToken(db: Db, tenantId: string, tokenHash: string): Promise<void> {
   const tokenId = tokenIdOf({ tokenHash });
+  // A revoked one too: its tombstone stays revoked, never adopted again.
   if (await getTokenListing(db, tenantId, tokenId)) return;
   const existing = await getToken(db, tokenHash);
   const refusal = await insertToken(

@@ -5,6 +5,9 @@
  *  - the listing item `TOKENS#<t>` / `TOKEN#<id>` (id, dates, the hash to reach the token item);
  *  - `activeTokens` on the tenant item, raised only while below the limit: two concurrent issues
  *    cannot both take the last place (a serial order exists in which one of them fails).
+ * Revoking keeps both items as a tombstone (`status: revoked`, `revokedAt`, a TTL in `expiresAt`) and
+ * lowers the counter: the authorizer tells a revoked token (`token_revoked`) from one never issued
+ * (`token_unknown`) until DynamoDB's TTL removes them; the tenant purge finds them by the listing.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
@@ -17,6 +20,8 @@ export interface TokenListing {
   readonly tokenHash: string;
   readonly createdAt: string;
   readonly expiresAt?: number;
+  /** Set on a tombstone: neither listed nor counted, refused by the authorizer as revoked. */
+  readonly revokedAt?: string;
 }
 
 /** Why an issue or adoption was refused: the tenant item's condition (missing, deleting, full) or the id/hash taken. */
@@ -96,13 +101,42 @@ export async function getTokenListing(db: Db, tenantId: string, tokenId: string)
   return Item ? toListing(Item) : undefined;
 }
 
-/** Deletes the token item, its listing and one from the counter; false when the listing was already gone. */
-export async function deleteToken(db: Db, token: TokenListing): Promise<boolean> {
+/**
+ * Turns the token item and its listing into tombstones kept until `keptUntil` (epoch seconds, the TTL)
+ * and takes one from the counter; false when the listing is gone or already revoked.
+ */
+export async function revokeTokenItems(db: Db, token: TokenListing, revokedAt: string, keptUntil: number): Promise<boolean> {
   const table = { TableName: db.table };
+  const tombstone = { '#status': 'status' };
   try {
     await transactWrite(db, [
-      { Delete: { ...table, Key: keys.token(token.tokenHash) } },
-      { Delete: { ...table, Key: keys.tenantToken(token.tenantId, token.tokenId), ConditionExpression: 'attribute_exists(PK)' } },
+      // A Put, not an Update: a listing whose token item is missing still leaves a tombstone the authorizer reads.
+      {
+        Put: {
+          ...table,
+          Item: {
+            ...keys.token(token.tokenHash),
+            entity: 'Token',
+            tenantId: token.tenantId,
+            tokenHash: token.tokenHash,
+            tokenId: token.tokenId,
+            created: token.createdAt,
+            status: 'revoked',
+            revokedAt,
+            expiresAt: keptUntil,
+          },
+        },
+      },
+      {
+        Update: {
+          ...table,
+          Key: keys.tenantToken(token.tenantId, token.tokenId),
+          UpdateExpression: 'SET #status = :revoked, revokedAt = :at, expiresAt = :until',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeNames: tombstone,
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':at': revokedAt, ':until': keptUntil },
+        },
+      },
       { Update: { ...table, ...tenantCounter(token.tenantId, -1).Update } },
     ]);
     return true;
@@ -119,5 +153,6 @@ function toListing(item: Record<string, unknown>): TokenListing {
     tokenHash: String(item.tokenHash),
     createdAt: String(item.createdAt),
     ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}),
+    ...(typeof item.revokedAt === 'string' ? { revokedAt: item.revokedAt } : {}),
   };
 }

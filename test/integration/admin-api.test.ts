@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addClient } from '../../functions/credentials/client-service';
+import { REVOKED_TOKEN_KEPT_DAYS } from '../../functions/credentials/token-service';
+import { getTokenListing } from '../../functions/store/token-items';
 import { adminCaller, type Observation } from '../support/admin-api';
 import { undeclared, unexercised } from '../support/admin-openapi';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
@@ -251,7 +253,11 @@ describe('secret tokens', () => {
     const third = await admin('POST', '/tenants/initech/tokens');
     expect(third.json).toMatchObject({ type: problem('limit-reached'), status: 409 });
     expect((await admin('DELETE', `/tenants/initech/tokens/${first?.id}`)).status).toBe(204);
+    // Revoked twice is 404: the tombstone it leaves is no token to revoke, list or count.
     expect((await admin('DELETE', `/tenants/initech/tokens/${first?.id}`)).json).toMatchObject({ type: problem('not-found') });
+    const tombstone = await getTokenListing(stack.stack.db, 'initech', String(first?.id));
+    const keptDays = ((tombstone?.expiresAt ?? 0) - Date.now() / 1000) / 86_400;
+    expect([tombstone?.revokedAt !== undefined, Math.round(keptDays)]).toEqual([true, REVOKED_TOKEN_KEPT_DAYS]);
     expect((await admin('GET', '/tenants/initech/tokens')).json.items).toEqual([{ id: second.json.id, createdAt: second.json.createdAt }]);
     expect((await stack.request('initech', 'GET', '/Users', undefined, bearer(second.json.token as string))).status).toBe(200);
     expect((await admin('POST', '/tenants/initech/tokens')).status).toBe(201);

@@ -1,6 +1,6 @@
 /**
  * Deleting a tenant over HTTP removes all of it (issue #22): after `DELETE /admin/v1/tenants/acme`
- * the local server's purge loop (the same code as the AWS purge function) removes its tokens, OAuth
+ * the local server's purge loop (the same code as the AWS purge function) removes its tokens (revoked ones' tombstones too), OAuth
  * clients, federated credential, event stream and its SETs, users, groups, memberships, unique
  * values, list positions, activity and health items, then the tenant item. A scan of DynamoDB Local
  * finds nothing of it; `acme2` (whose id starts with `acme`) keeps every item; the id can be created
@@ -21,6 +21,9 @@ beforeAll(async () => {
   stack = await startTestStack({ tenants: [] });
   acme = await populateTenant(stack, 'acme');
   acme2 = await populateTenant(stack, 'acme2');
+  // A revoked token leaves a tombstone (its token item and listing, status revoked): the purge removes it too.
+  const revoked = await admin('POST', '/tenants/acme/tokens');
+  expect((await admin('DELETE', `/tenants/acme/tokens/${String(revoked.json.id)}`)).status).toBe(204);
 }, 120_000);
 afterAll(async () => {
   await stack.stop();
@@ -61,6 +64,8 @@ describe('DELETE /admin/v1/tenants/{id} and the purge', () => {
         'TOKENS:TenantToken',
       ]),
     );
+    const tombstones = itemsOf(before, 'acme').filter((item) => item.status === 'revoked');
+    expect(tombstones.map(kindOf).sort()).toEqual(['TOKEN:Token', 'TOKENS:TenantToken']);
     const acme2Keys = itemsOf(before, 'acme2').map(keyOf).sort();
     expect(acme2Keys.length).toBeGreaterThan(20);
 
