@@ -11,7 +11,14 @@ import { InvalidState, LimitReached, NotFound } from '../commons/service-errors'
 import { servedTenant } from '../commons/served-tenant';
 import type { Db } from '../store/db';
 import { getTenant, getToken } from '../store/tenants';
-import { getTokenListing, insertToken, listTokens as listTokenItems, revokeTokenItems } from '../store/token-items';
+import {
+  deleteToken,
+  getTokenListing,
+  insertToken,
+  listTokens as listTokenItems,
+  revokeTokenItems,
+  type TokenListing,
+} from '../store/token-items';
 import { tokenIdOf } from './token-id';
 import { generateToken, hashToken } from './secret-token';
 
@@ -61,10 +68,16 @@ export async function listTokens(db: Db, tenantId: string): Promise<TokenSummary
 
 export async function revokeToken(db: Db, tenantId: string, tokenId: string): Promise<void> {
   const listing = await getTokenListing(db, tenantId, tokenId);
+  if (!listing || listing.revokedAt !== undefined || !(await revokeOrDelete(db, listing)))
+    throw new NotFound(`no token "${tokenId}" in tenant "${tenantId}"`);
+}
+
+/** A tombstone, or for a tenant being deleted the old delete (its credentials are refused anyway and the purge may have passed). */
+async function revokeOrDelete(db: Db, listing: TokenListing): Promise<boolean> {
   const now = Date.now();
   const keptUntil = Math.floor(now / 1000) + REVOKED_TOKEN_KEPT_DAYS * 86_400;
-  if (!listing || listing.revokedAt !== undefined || !(await revokeTokenItems(db, listing, new Date(now).toISOString(), keptUntil)))
-    throw new NotFound(`no token "${tokenId}" in tenant "${tenantId}"`);
+  const outcome = await revokeTokenItems(db, listing, new Date(now).toISOString(), keptUntil);
+  return outcome === 'revoked' || (outcome === 'deleting' && (await deleteToken(db, listing)));
 }
 
 /**

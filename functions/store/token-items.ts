@@ -101,13 +101,17 @@ export async function getTokenListing(db: Db, tenantId: string, tokenId: string)
   return Item ? toListing(Item) : undefined;
 }
 
+/** What a revoke did: tombstones written, no such (active) token, or the tenant is being deleted (no tombstone: the purge may have passed). */
+export type RevokeOutcome = 'revoked' | 'gone' | 'deleting';
+
 /**
  * Turns the token item and its listing into tombstones kept until `keptUntil` (epoch seconds, the TTL)
- * and takes one from the counter; false when the listing is gone or already revoked.
+ * and takes one from the counter, only while the tenant is not being deleted: a tombstone written
+ * after the purge's tokens phase would outlive the tenant.
  */
-export async function revokeTokenItems(db: Db, token: TokenListing, revokedAt: string, keptUntil: number): Promise<boolean> {
+export async function revokeTokenItems(db: Db, token: TokenListing, revokedAt: string, keptUntil: number): Promise<RevokeOutcome> {
   const table = { TableName: db.table };
-  const tombstone = { '#status': 'status' };
+  const status = { '#status': 'status' };
   try {
     await transactWrite(db, [
       // A Put, not an Update: a listing whose token item is missing still leaves a tombstone the authorizer reads.
@@ -133,10 +137,35 @@ export async function revokeTokenItems(db: Db, token: TokenListing, revokedAt: s
           Key: keys.tenantToken(token.tenantId, token.tokenId),
           UpdateExpression: 'SET #status = :revoked, revokedAt = :at, expiresAt = :until',
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
-          ExpressionAttributeNames: tombstone,
+          ExpressionAttributeNames: status,
           ExpressionAttributeValues: { ':revoked': 'revoked', ':at': revokedAt, ':until': keptUntil },
         },
       },
+      {
+        Update: {
+          ...table,
+          Key: keys.tenant(token.tenantId),
+          UpdateExpression: 'SET activeTokens = if_not_exists(activeTokens, :zero) - :one',
+          ConditionExpression: 'attribute_exists(PK) AND #status <> :deleting',
+          ExpressionAttributeNames: status,
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':deleting': 'deleting' },
+        },
+      },
+    ]);
+    return 'revoked';
+  } catch (error) {
+    if (!(error instanceof TransactionCancelled)) throw error;
+    return error.failed.includes(1) ? 'gone' : 'deleting';
+  }
+}
+
+/** Deletes the token item, its listing and one from the counter (a tenant being deleted); false when the listing was already gone. */
+export async function deleteToken(db: Db, token: TokenListing): Promise<boolean> {
+  const table = { TableName: db.table };
+  try {
+    await transactWrite(db, [
+      { Delete: { ...table, Key: keys.token(token.tokenHash) } },
+      { Delete: { ...table, Key: keys.tenantToken(token.tenantId, token.tokenId), ConditionExpression: 'attribute_exists(PK)' } },
       { Update: { ...table, ...tenantCounter(token.tenantId, -1).Update } },
     ]);
     return true;

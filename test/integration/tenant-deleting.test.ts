@@ -6,12 +6,16 @@
  * credential like an unknown stream, although its SETs are still in the table, and its push streams get
  * no pass: a SET still pending (a receiver that was down) stays in the outbox for the purge. Another
  * tenant is untouched (a disabled one's poll credential is refused too); an unknown tenant stays 404.
+ * A token revoked meanwhile is deleted, not kept as a tombstone (the purge may have passed its tokens).
  * One guard does it: functions/commons/served-tenant.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deliverStream } from '../../functions/events/push-delivery';
 import { getEventStream } from '../../functions/store/event-stream-items';
 import { getPendingSet, putPendingSet, readPendingSets } from '../../functions/store/outbox-items';
+import { hashToken } from '../../functions/credentials/secret-token';
+import { getToken } from '../../functions/store/tenants';
+import { getTokenListing } from '../../functions/store/token-items';
 import { adminCaller, type Observation } from '../support/admin-api';
 import { undeclared } from '../support/admin-openapi';
 import { startTestStack, type Json, type TestStack } from '../support/local-stack';
@@ -178,6 +182,17 @@ describe('a tenant being deleted', () => {
     expect(refused.status).toBe(401);
     expect((await admin('PATCH', '/tenants/kept', { status: 'active' })).status).toBe(200);
     expect((await poll(kept.url, kept.authorization)).status).toBe(200);
+  });
+
+  it('revokes a token without a tombstone: written after the purge had passed, it would outlive the tenant', async () => {
+    const tokenHash = hashToken(stack.token('doomed'));
+    const tokenId = `tok_${tokenHash.slice(0, 12)}`;
+    expect(await getTokenListing(stack.stack.db, 'doomed', tokenId)).toBeDefined();
+    expect((await admin('DELETE', `/tenants/doomed/tokens/${tokenId}`)).status).toBe(204);
+    expect([await getTokenListing(stack.stack.db, 'doomed', tokenId), await getToken(stack.stack.db, tokenHash)]).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 
   it('leaves another tenant served, and an unknown tenant 404', async () => {
