@@ -135,6 +135,8 @@ export const environment = {
   localDeliveryPassMs: (): number => positiveInteger(env().SCIM_LOCAL_DELIVERY_PASS_MS) ?? 10_000,
   /** Upper bound of the first push retry's wait (ms); each later one doubles, capped at 15 minutes. */
   eventsRetryBaseMs: (): number => positiveInteger(env().EVENTS_RETRY_BASE_MS) ?? 5_000,
+  /** How long a receiver has to answer one push POST (ms); at most 30 s, so a pass stays well inside its function's timeout. */
+  eventsPushTimeoutMs: (): number => Math.min(positiveInteger(env().EVENTS_PUSH_TIMEOUT_MS) ?? 5_000, 30_000),
   /** Allow push to plain http on loopback hosts (the local server only; https is required otherwise). */
   eventsAllowLoopbackHttp: (): boolean => env().EVENTS_ALLOW_LOOPBACK_HTTP === 'true',
   /** Token requests a tenant may make per minute (fixed window) before the token endpoint answers 429. */

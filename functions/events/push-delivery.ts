@@ -27,8 +27,6 @@ import { getTenant } from '../store/tenants';
 import { checkPushUrl } from './push-url';
 import { openSecret } from './sealed-secret';
 
-/** A receiver has this long to answer one POST. */
-export const PUSH_TIMEOUT_MS = 5_000;
 /** No retry waits longer than this. */
 export const MAX_RETRY_WAIT_MS = 15 * 60_000;
 /** Pending SETs a pass looks at (so a resource stuck at the front cannot hide all others). */
@@ -65,7 +63,8 @@ export async function deliverStream(db: Db, stream: StoredEventStream, options: 
   // A tenant being deleted gets nothing pushed from the DELETE's 202 on; its SETs wait for the purge (commons/served-tenant.ts).
   if (!isServed(await getTenant(db, stream.tenantId))) return result;
   const owner = randomUUID();
-  if (!(await takeDeliveryLease(db, stream.tenantId, stream.streamId, owner, options.deadline + PUSH_TIMEOUT_MS + 5_000))) return result;
+  if (!(await takeDeliveryLease(db, stream.tenantId, stream.streamId, owner, options.deadline + environment.eventsPushTimeoutMs() + 5_000)))
+    return result;
   result.ran = true;
   try {
     const authorization = stream.sealedAuthorization
@@ -167,7 +166,7 @@ async function post(url: string, set: string, authorization: string | undefined,
       },
       body: set,
       redirect: 'manual',
-      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+      signal: AbortSignal.timeout(environment.eventsPushTimeoutMs()),
     });
   } catch (error) {
     const timeout = error instanceof Error && error.name === 'TimeoutError';

@@ -25,6 +25,7 @@ const LONG_RETRY_BASE_MS = '600000';
 let stack: TestStack;
 const receivers: SetReceiver[] = [];
 const savedBase = process.env.EVENTS_RETRY_BASE_MS;
+const savedPushTimeout = process.env.EVENTS_PUSH_TIMEOUT_MS;
 
 const call = async (tenant: string, method: string, path: string, body?: unknown) => {
   const response = await stack.request(tenant, method, path, body);
@@ -78,6 +79,8 @@ async function pendingAfterDelivery(tenant: string, streamId: string): Promise<u
 
 beforeAll(async () => {
   process.env.EVENTS_RETRY_BASE_MS = LONG_RETRY_BASE_MS;
+  // A held POST must stay open until the test releases it, however busy the machine: 30 s, not 5 s.
+  process.env.EVENTS_PUSH_TIMEOUT_MS = '30000';
   stack = await startTestStack({ tenants: ['held'] });
 });
 afterAll(async () => {
@@ -85,6 +88,8 @@ afterAll(async () => {
   await stack.stop();
   if (savedBase === undefined) delete process.env.EVENTS_RETRY_BASE_MS;
   else process.env.EVENTS_RETRY_BASE_MS = savedBase;
+  if (savedPushTimeout === undefined) delete process.env.EVENTS_PUSH_TIMEOUT_MS;
+  else process.env.EVENTS_PUSH_TIMEOUT_MS = savedPushTimeout;
 });
 
 describe('a resource whose head waits for a retry holds back its later SETs and nothing else', () => {

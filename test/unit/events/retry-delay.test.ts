@@ -4,6 +4,7 @@
  * base × 2^(n-1), capped at 15 minutes — so a retry never comes at once (full jitter could wait 0).
  */
 import { afterEach, expect, it, jest } from '@jest/globals';
+import { environment } from '../../../functions/commons/environment';
 import { MAX_RETRY_WAIT_MS, retryDelay } from '../../../functions/events/push-delivery';
 
 const BASE_MS = 5_000;
@@ -48,5 +49,19 @@ it('takes its base from EVENTS_RETRY_BASE_MS (5 s when unset)', () => {
   } finally {
     if (saved === undefined) delete process.env.EVENTS_RETRY_BASE_MS;
     else process.env.EVENTS_RETRY_BASE_MS = saved;
+  }
+});
+
+it('gives a receiver 5 s to answer a POST unless EVENTS_PUSH_TIMEOUT_MS says otherwise, at most 30 s', () => {
+  const saved = process.env.EVENTS_PUSH_TIMEOUT_MS;
+  const timeoutWith = (value: string) => {
+    process.env.EVENTS_PUSH_TIMEOUT_MS = value;
+    return environment.eventsPushTimeoutMs();
+  };
+  try {
+    expect(['', '1000', '30000', '30001', '0', 'x'].map(timeoutWith)).toEqual([5_000, 1_000, 30_000, 30_000, 5_000, 5_000]);
+  } finally {
+    if (saved === undefined) delete process.env.EVENTS_PUSH_TIMEOUT_MS;
+    else process.env.EVENTS_PUSH_TIMEOUT_MS = saved;
   }
 });
