@@ -40,10 +40,9 @@ const tenantCounter = (tenantId: string, delta: 1 | -1, max?: number) => ({
   },
 });
 
-/** Writes a new token (its item, its listing, the tenant's counter below `max`); resolves the refusal, if any. */
-export async function insertToken(db: Db, token: TokenListing, max: number | undefined): Promise<IssueRefusal | undefined> {
-  const table = { TableName: db.table };
-  const tokenItem = {
+/** The item the authorizer finds a token by (its hash); a revoked one adds status, revokedAt and its own expiry. */
+function tokenItemOf(token: TokenListing) {
+  return {
     ...keys.token(token.tokenHash),
     entity: 'Token',
     tenantId: token.tenantId,
@@ -52,6 +51,12 @@ export async function insertToken(db: Db, token: TokenListing, max: number | und
     created: token.createdAt,
     ...(token.expiresAt !== undefined ? { expiresAt: token.expiresAt } : {}),
   };
+}
+
+/** Writes a new token (its item, its listing, the tenant's counter below `max`); resolves the refusal, if any. */
+export async function insertToken(db: Db, token: TokenListing, max: number | undefined): Promise<IssueRefusal | undefined> {
+  const table = { TableName: db.table };
+  const tokenItem = tokenItemOf(token);
   const listing = {
     ...keys.tenantToken(token.tenantId, token.tokenId),
     entity: 'TenantToken',
@@ -118,17 +123,7 @@ export async function revokeTokenItems(db: Db, token: TokenListing, revokedAt: s
       {
         Put: {
           ...table,
-          Item: {
-            ...keys.token(token.tokenHash),
-            entity: 'Token',
-            tenantId: token.tenantId,
-            tokenHash: token.tokenHash,
-            tokenId: token.tokenId,
-            created: token.createdAt,
-            status: 'revoked',
-            revokedAt,
-            expiresAt: keptUntil,
-          },
+          Item: { ...tokenItemOf(token), status: 'revoked', revokedAt, expiresAt: keptUntil },
         },
       },
       {
